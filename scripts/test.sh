@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, on SQLite and on PostgreSQL (THREADLINE_TEST_DATABASES to narrow it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export THREADLINE_TEST_DATABASES=${THREADLINE_TEST_DATABASES:-sqlite,postgresql}
+if [ "${CI:-}" = "true" ] && [ "$THREADLINE_TEST_DATABASES" != "sqlite,postgresql" ]; then
+  echo "ERROR: under CI the tests run on both SQLite and PostgreSQL" >&2
+  exit 1
+fi
+case "$THREADLINE_TEST_DATABASES" in
+  *postgresql*) scripts/ensure-postgres.sh ;;
+esac
+echo "Testing on: $THREADLINE_TEST_DATABASES"
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,151 @@
+"""The `threadline` command: one verb per stage of the flow."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from threadline import __version__
+from threadline.errors import ThreadlineError
+from threadline.progress import progress_bar
+from threadline.store import Store
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="threadline",
+    help="Join up modern-slavery intelligence held by police and partner agencies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $THREADLINE_DATABASE_URL or sqlite:///threadline.db).",
+        show_default=False,
+    ),
+]
+
+
+class ScenarioSize(StrEnum):
+    """Sizes of the synthetic scenario."""
+
+    small = "small"
+    medium = "medium"
+    large = "large"
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"threadline {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Threadline: capture, ingest, resolve, analyse and report modern-slavery intelligence."""
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create a store, or migrate an existing one to this version's schema."""
+    with Store(db, create=True) as store:
+        before = store.revision()
+        after = store.migrate()
+    if before == after:
+        console.print(f"Store {store.location} is up to date (schema {after}).")
+    else:
+        console.print(
+            f"Store {store.location} migrated from {before or 'empty'} to schema {after}."
+        )
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Count what the store holds: agencies, batches, records, statements, entities and more."""
+    with Store(db) as store:
+        counts = store.counts()
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2))
+        return
+    table = Table(title="Threadline store", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, value in counts.items():
+        table.add_row(name, f"{value:,}")
+    console.print(table)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the scenario into.")],
+    scenario: Annotated[
+        ScenarioSize, typer.Option("--scenario", help="Size of the scenario.")
+    ] = ScenarioSize.small,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 1,
+) -> None:
+    """Generate the synthetic multi-agency scenario, with its ground truth in truth/."""
+    from threadline.scenario import generate as make
+
+    with progress_bar(console, f"Generating the {scenario.value} scenario") as advance:
+        summary = make(scenario.value, seed, out, progress=advance)
+    table = Table(title=f"Scenario written to {out}")
+    table.add_column("file")
+    table.add_column("records", justify="right")
+    for name, count in summary.files.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(
+        f"{summary.records:,} records about {summary.persons:,} people, "
+        f"{summary.businesses:,} businesses and {summary.premises:,} premises; "
+        f"{summary.networks} hidden networks (truth in {out / 'truth'})."
+    )
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the generated scenario.")] = Path(
+        "demo-scenario"
+    ),
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the scenario.")] = 1,
+) -> None:
+    """Run every stage built so far on the small synthetic scenario and say what it found."""
+    console.rule("[bold]Threadline demo")
+    init(db)
+    generate(out=out, scenario=ScenarioSize.small, seed=seed)
+    status(db)
+    console.print(
+        "\nNext: [bold]threadline status[/] shows the store; "
+        f"[bold]{out}/truth/[/] holds the scenario's ground truth."
+    )
+
+
+def main() -> None:
+    """Entry point: run the app, turning errors a user can cause into one clear line."""
+    try:
+        app()
+    except ThreadlineError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        raise SystemExit(2) from None

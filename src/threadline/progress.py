@@ -1,0 +1,44 @@
+"""Progress bars for long work: Rich in a terminal, silent when output is not a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+__all__ = ["Advance", "progress_bar"]
+
+Advance = Callable[[str, int], None]
+"""Called by long work as `advance(label, n)`: n more items done under `label`."""
+
+
+@contextmanager
+def progress_bar(console: Console, title: str, total: int | None = None) -> Iterator[Advance]:
+    """Show one task per label with a running count; yield the `advance` callback."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(
+        *columns, console=console, transient=False, disable=not console.is_terminal
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def advance(label: str, n: int = 1) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"{title}: {label}", total=total)
+            bar.advance(tasks[label], n)
+
+        yield advance

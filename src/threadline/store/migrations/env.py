@@ -1,0 +1,20 @@
+"""Alembic environment: migrations run on the connection Threadline hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from threadline.store.tables import metadata
+
+connection = context.config.attributes.get("connection")
+if connection is None:  # pragma: no cover - Threadline always passes its own connection
+    raise RuntimeError("run migrations through threadline.store.Store.migrate()")
+
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,162 @@
+"""The store: one database holding everything Threadline knows, migrated by Alembic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from threadline.store import tables as t
+from threadline.store.database import StoreError, create_engine, resolve_url
+
+__all__ = ["COUNTED", "Store"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+COUNTED: dict[str, sa.Table] = {
+    "agencies": t.agencies,
+    "batches": t.batches,
+    "records": t.records,
+    "statements": t.statements,
+    "entities": t.entities,
+    "links": t.links,
+    "judgements": t.judgements,
+    "indicators": t.indicators,
+    "users": t.users,
+}
+"""What `threadline status` counts, under the names it prints."""
+
+
+class Store:
+    """A Threadline database reached by URL (SQLite file by default, or PostgreSQL)."""
+
+    def __init__(self, url: str | None = None, *, create: bool = False) -> None:
+        """Open the store at `url`; only with `create` may a missing SQLite file be made."""
+        self.url = resolve_url(url)
+        self.engine: Engine = create_engine(self.url)
+        database = self.engine.url.database
+        if (
+            not create
+            and self.engine.url.get_backend_name() == "sqlite"
+            and database not in (None, "", ":memory:")
+            and not Path(database).expanduser().exists()
+        ):
+            raise StoreError(f"no Threadline store at {database}: run `threadline init` first")
+
+    def __repr__(self) -> str:
+        return f"Store({self.location!r})"
+
+    @property
+    def location(self) -> str:
+        """The database URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(
+                f"cannot use the store at {self.location}: {_first_line(exc)}"
+            ) from exc
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def _alembic(self, conn: Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        return config
+
+    def migrate(self, revision: str = "head") -> str | None:
+        """Bring the schema up (or down) to `revision`; return the revision now in place."""
+        try:
+            with self.engine.begin() as conn:
+                config = self._alembic(conn)
+                current = MigrationContext.configure(conn).get_current_revision()
+                script = ScriptDirectory.from_config(config)
+                target = script.get_revision(revision) if revision not in ("head", "base") else None
+                if revision == "base" or (
+                    target is not None
+                    and current is not None
+                    and _is_ancestor(script, target.revision, current)
+                ):
+                    command.downgrade(config, revision)
+                else:
+                    command.upgrade(config, revision)
+                return MigrationContext.configure(conn).get_current_revision()
+        except OperationalError as exc:
+            raise StoreError(
+                f"cannot reach the store at {self.location}: {_first_line(exc)}"
+            ) from exc
+
+    def revision(self) -> str | None:
+        """The schema revision in place, or None for an empty database."""
+        with self.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head(self) -> str | None:
+        """The newest schema revision this version of Threadline knows."""
+        return ScriptDirectory.from_config(self._alembic_offline()).get_current_head()
+
+    def _alembic_offline(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return config
+
+    def require_current(self) -> None:
+        """Fail with a clear message when the store is missing or needs `threadline init`."""
+        current = self.revision()
+        if current is None:
+            raise StoreError(f"no Threadline store at {self.location}: run `threadline init` first")
+        if current != self.head():
+            raise StoreError(
+                f"the store at {self.location} is at schema {current}, this Threadline needs "
+                f"{self.head()}: run `threadline init` to migrate it"
+            )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of thing the store holds (active judgements only)."""
+        self.require_current()
+        out: dict[str, int] = {}
+        with self.connect() as conn:
+            for name, table in COUNTED.items():
+                query = sa.select(sa.func.count()).select_from(table)
+                if table is t.judgements:
+                    query = query.where(t.judgements.c.deleted_at.is_(None))
+                out[name] = int(conn.execute(query).scalar_one())
+        return out
+
+
+def _is_ancestor(script: ScriptDirectory, older: str, newer: str) -> bool:
+    """Whether revision `older` precedes `newer` (so moving to it is a downgrade)."""
+    return any(rev.revision == older for rev in script.iterate_revisions(newer, "base")) and (
+        older != newer
+    )
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

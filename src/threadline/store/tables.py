@@ -1,0 +1,308 @@
+"""The relational schema, as SQLAlchemy Core tables; Alembic migrations create and change it.
+
+The flow is: agencies own sources; each load of a source is a batch; a batch writes records
+(immutable intelligence items with grade, marking, handling and review date); records make
+statements about mentions (FtM-style: mention, schema, property, value, original value); mentions
+resolve to entities; entities are joined by links backed by evidence records. Judgements,
+indicators, cases, users and the audit log sit beside them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+__all__ = [
+    "TABLES",
+    "agencies",
+    "audit_events",
+    "batches",
+    "case_members",
+    "cases",
+    "entities",
+    "indicators",
+    "judgements",
+    "link_evidence",
+    "links",
+    "mentions",
+    "metadata",
+    "records",
+    "sources",
+    "statements",
+    "users",
+]
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""Surrogate keys: BIGINT on PostgreSQL; INTEGER on SQLite so that it aliases the rowid."""
+
+KEY = sa.String(255)
+"""Textual identifiers: mention ids, entity ids, record keys."""
+
+
+def _now() -> sa.Column[datetime]:
+    return sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    )
+
+
+agencies = sa.Table(
+    "agencies",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False, server_default="other"),
+    _now(),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(128), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(255), nullable=False, server_default=""),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("roles", sa.JSON(), nullable=False),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("os_cleared", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("disabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+    _now(),
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("system", sa.String(255), nullable=False, server_default=""),
+    sa.Column("format", sa.String(32), nullable=False),
+    _now(),
+    sa.UniqueConstraint("agency_id", "name"),
+)
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("source_id", ID, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id")),
+    sa.Column("file_name", sa.Text(), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("mapping_name", sa.String(128), nullable=False),
+    sa.Column("mapping_version", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="loaded"),
+    sa.Column("rows_read", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("records_written", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("rows_rejected", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("counts", sa.JSON(), nullable=False),
+    sa.Column("rejects_path", sa.Text()),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", ID, sa.ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False, index=True),
+    sa.Column("source_id", ID, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Column("record_key", KEY, nullable=False),
+    sa.Column("location", sa.String(255), nullable=False, server_default=""),
+    sa.Column("grading_scheme", sa.String(8), nullable=False),
+    sa.Column("source_evaluation", sa.String(1), nullable=False),
+    sa.Column("information_assessment", sa.String(1), nullable=False),
+    sa.Column("handling_code", sa.String(1), nullable=False),
+    sa.Column("handling_conditions", sa.JSON(), nullable=False),
+    sa.Column("marking", sa.String(32), nullable=False),
+    sa.Column("original_marking", sa.String(64)),
+    sa.Column("retention_group", sa.String(8), nullable=False),
+    sa.Column("review_date", sa.Date(), nullable=False, index=True),
+    sa.Column("reported_on", sa.Date()),
+    sa.Column("raw", sa.JSON(), nullable=False),
+    sa.Column("warnings", sa.JSON(), nullable=False),
+    sa.Column("flags", sa.JSON(), nullable=False),
+    _now(),
+    sa.UniqueConstraint("source_id", "record_key"),
+    sa.CheckConstraint("marking IN ('OFFICIAL', 'OFFICIAL-SENSITIVE')", name="marking"),
+    sa.CheckConstraint("grading_scheme IN ('3x5x2', '5x5x5')", name="grading_scheme"),
+)
+
+mentions = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column("id", KEY, primary_key=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("slot", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(32)),
+    sa.Column("caption", sa.Text(), nullable=False, server_default=""),
+    sa.Column("entity_id", KEY, sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True),
+    sa.Index(None, "record_id"),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("mention_id", KEY, sa.ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("prop", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text(), nullable=False),
+    sa.Column("original_value", sa.Text(), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False, server_default="fact"),
+    sa.Column("origin", sa.String(16), nullable=False, server_default="structured"),
+    sa.Column("span_start", sa.Integer()),
+    sa.Column("span_end", sa.Integer()),
+    sa.Column("flags", sa.JSON(), nullable=False),
+    sa.Index(None, "mention_id"),
+    sa.Index(None, "record_id"),
+    sa.Index(None, "prop", "value"),
+    sa.CheckConstraint("kind IN ('fact', 'opinion')", name="kind"),
+)
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("id", KEY, primary_key=True),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("caption", sa.Text(), nullable=False, server_default=""),
+    _now(),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+)
+
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("id", KEY, primary_key=True),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("source_id", KEY, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target_id", KEY, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start_date", sa.String(32)),
+    sa.Column("end_date", sa.String(32)),
+    sa.Column("marking", sa.String(32), nullable=False),
+    sa.Column("handling_code", sa.String(1), nullable=False),
+    sa.Column("handling_conditions", sa.JSON(), nullable=False),
+    _now(),
+    sa.Index(None, "source_id"),
+    sa.Index(None, "target_id"),
+)
+
+link_evidence = sa.Table(
+    "link_evidence",
+    metadata,
+    sa.Column("link_id", KEY, sa.ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index(None, "record_id"),
+)
+
+judgements = sa.Table(
+    "judgements",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("left_id", KEY, nullable=False),
+    sa.Column("right_id", KEY, nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False, server_default=""),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id"), nullable=False),
+    _now(),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    sa.Column("deleted_by", ID, sa.ForeignKey("users.id")),
+    sa.Index(None, "left_id", "right_id"),
+    sa.CheckConstraint("verdict IN ('same', 'different', 'unsure')", name="verdict"),
+)
+
+indicators = sa.Table(
+    "indicators",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    sa.Column("entity_id", KEY, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("score", sa.Float(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("evidence", sa.JSON(), nullable=False),
+    sa.Column("grade", sa.String(64), nullable=False, server_default=""),
+    _now(),
+    sa.Index(None, "entity_id"),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("description", sa.Text(), nullable=False, server_default=""),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("created_by", ID, sa.ForeignKey("users.id"), nullable=False),
+    _now(),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+)
+
+case_members = sa.Table(
+    "case_members",
+    metadata,
+    sa.Column("case_id", ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("role", sa.String(32), nullable=False, server_default="member"),
+    _now(),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("occurred_at", sa.String(32), nullable=False),
+    sa.Column("user_id", ID),
+    sa.Column("username", sa.String(128), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("operation", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("purpose", sa.Text(), nullable=False, server_default=""),
+    sa.Column("recipients", sa.Text(), nullable=False, server_default=""),
+    sa.Column("records", sa.JSON(), nullable=False),
+    sa.Column("entities", sa.JSON(), nullable=False),
+    sa.Column("detail", sa.JSON(), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False, unique=True),
+    sa.Index(None, "username"),
+    sa.CheckConstraint(
+        "action IN ('collection', 'alteration', 'consultation', 'disclosure', "
+        "'combination', 'erasure', 'administration')",
+        name="action",
+    ),
+)
+
+TABLES = (
+    agencies,
+    users,
+    sources,
+    batches,
+    records,
+    entities,
+    mentions,
+    statements,
+    links,
+    link_evidence,
+    judgements,
+    indicators,
+    cases,
+    case_members,
+    audit_events,
+)
+"""Every table, parents before children (the order to create; reverse it to empty)."""

@@ -1,0 +1,78 @@
+"""Errors a user can cause print one clear line and exit non-zero, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from threadline.store import Store
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `threadline` entry point as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from threadline.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+ERRORS = [
+    # arguments, words the one-line error must contain
+    (["status", "--db", "foo://bar"], "unsupported database 'foo'"),
+    (["status", "--db", "not a url"], "not a database URL"),
+    (["init", "--db", "sqlite:////no/such/folder/x.db"], "does not exist"),
+    (["status", "--db", "sqlite:////tmp/threadline-absent-store.db"], "run `threadline init`"),
+    (["status", "--db", "postgresql://nobody@127.0.0.1:1/test"], "cannot use the store"),
+    (["generate", "--scenario", "huge", "--out", "/tmp/x"], "huge"),
+    (["nosuchverb"], "No such command"),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), ERRORS)
+def test_user_errors_are_one_clear_line(args: list[str], words: str) -> None:
+    result = run(*args)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert words in result.stderr + result.stdout
+
+
+def test_init_then_status_json(store_url: str, tmp_path: Path) -> None:
+    result = run("init", "--db", store_url)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    result = run("status", "--db", store_url, "--json")
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    with Store(store_url) as again:
+        assert counts == again.counts()
+
+
+def test_database_url_from_environment(tmp_path: Path) -> None:
+    import os
+
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    env = {**os.environ, "THREADLINE_DATABASE_URL": url}
+    assert run("init", env=env).returncode == 0
+    assert (tmp_path / "env.db").exists()
+    assert json.loads(run("status", "--json", env=env).stdout)["records"] == 0
+
+
+def test_every_verb_has_help() -> None:
+    from threadline.cli import app
+
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert {"init", "status", "generate", "demo"} <= set(names)
+    for name in names:
+        result = run(name, "--help")
+        assert result.returncode == 0, name
+        assert "Usage" in result.stdout

@@ -1,0 +1,92 @@
+"""Shared fixtures.
+
+Fixture strategy: use the smallest fixture that shows the behaviour, and build special cases
+inline in the test. Storage tests take `store`, which runs once per database named in
+$THREADLINE_TEST_DATABASES (default: sqlite and postgresql) on a freshly migrated, empty schema.
+PostgreSQL tests use a database of their own, created for the session and dropped after it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from threadline.store import Store
+from threadline.store.tables import TABLES
+
+BACKENDS = tuple(
+    b.strip()
+    for b in os.environ.get("THREADLINE_TEST_DATABASES", "sqlite,postgresql").split(",")
+    if b.strip()
+)
+PG_ADMIN = os.environ.get(
+    "THREADLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without Threadline settings from the developer's shell."""
+    for name in list(os.environ):
+        if name.startswith("THREADLINE_") and name != "THREADLINE_TEST_DATABASES":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test session's own."""
+    name = f"threadline_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0]
+    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _postgres_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    url = request.getfixturevalue("postgres_url")
+    store = Store(url)
+    store.migrate()
+    yield store
+    store.close()
+
+
+def _empty(store: Store) -> None:
+    with store.connect() as conn:
+        for table in reversed(TABLES):
+            conn.execute(sa.delete(table))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the database a storage test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A migrated, empty store on each database under test."""
+    if backend == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 'store.db'}", create=True)
+        store.migrate()
+        yield store
+        store.close()
+        return
+    store = request.getfixturevalue("_postgres_store")
+    _empty(store)
+    yield store
+    _empty(store)
+
+
+@pytest.fixture
+def store_url(store: Store) -> str:
+    """The URL of `store`, for tests that drive the command line."""
+    return store.engine.url.render_as_string(hide_password=False)

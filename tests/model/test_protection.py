@@ -1,0 +1,87 @@
+"""Markings and how the protection of derived information combines, as case tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadline.errors import ValidationError
+from threadline.model import (
+    Marking,
+    Protection,
+    combine,
+    grade_3x5x2,
+    grade_5x5x5,
+    parse_marking,
+    protection_of,
+)
+
+O, OS = Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE
+
+MARKINGS = [
+    # as written, marking read, translated from GPMS
+    ("OFFICIAL", O, False),
+    ("official", O, False),
+    ("OFFICIAL-SENSITIVE", OS, False),
+    ("Official Sensitive", OS, False),
+    ("OFFICIAL_SENSITIVE", OS, False),
+    ("NOT PROTECTIVELY MARKED", O, True),
+    ("PROTECT", O, True),
+    ("RESTRICTED", O, True),
+    ("CONFIDENTIAL", OS, True),
+]
+
+
+@pytest.mark.parametrize(("raw", "marking", "translated"), MARKINGS)
+def test_markings(raw: str, marking: Marking, translated: bool) -> None:
+    assert parse_marking(raw) == (marking, translated)
+
+
+@pytest.mark.parametrize("raw", ["SECRET", "secret", "TOP SECRET", "Top-Secret", "SECRET UK EYES"])
+def test_secret_and_above_are_refused(raw: str) -> None:
+    with pytest.raises(ValidationError, match="not accredited|accredited for OFFICIAL"):
+        parse_marking(raw)
+
+
+@pytest.mark.parametrize("raw", ["", "PUBLIC", "OFFICIAL-RESTRICTED"])
+def test_unknown_markings_are_refused(raw: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_marking(raw)
+
+
+def test_marking_order() -> None:
+    assert O.rank < OS.rank
+
+
+P_O = Protection(O, "P")
+P_OS = Protection(OS, "P")
+C_A = Protection(O, "C", ("A",))
+C_B = Protection(OS, "C", ("B",))
+
+COMBINATIONS = [
+    # inputs, expected marking, handling, conditions
+    ([], O, "P", ()),
+    ([P_O], O, "P", ()),
+    ([P_O, P_OS], OS, "P", ()),
+    ([P_O, C_A], O, "C", ("A",)),
+    ([C_A, C_B], OS, "C", ("A", "B")),
+    ([C_B, C_A, C_A, P_O], OS, "C", ("A", "B")),
+]
+
+
+@pytest.mark.parametrize(("items", "marking", "handling", "conditions"), COMBINATIONS)
+def test_combine(
+    items: list[Protection], marking: Marking, handling: str, conditions: tuple[str, ...]
+) -> None:
+    assert combine(items) == Protection(marking, handling, conditions)
+    assert combine(reversed(items)) == combine(items), "order must not matter"
+
+
+def test_protection_of_records() -> None:
+    assert protection_of(grade_3x5x2(1, "A", "P"), O) == P_O
+    assert protection_of(grade_3x5x2(1, "A", "C", "no dissemination"), OS) == Protection(
+        OS, "C", ("no dissemination",)
+    )
+    assert protection_of(grade_5x5x5("A", 1, 1), O) == P_O
+    legacy = protection_of(grade_5x5x5("A", 1, 5), O)
+    assert legacy.handling == "C"
+    assert legacy.conditions[0].startswith("5x5x5 handling code 5")
