@@ -13,6 +13,7 @@ from rich.table import Table
 
 from threadline import __version__
 from threadline.errors import ThreadlineError
+from threadline.ingest.cli import batches_app, ingest, ingest_folder
 from threadline.progress import progress_bar
 from threadline.store import Store
 
@@ -120,6 +121,10 @@ def generate(
     )
 
 
+app.command()(ingest)
+app.add_typer(batches_app, name="batches")
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the generated scenario.")] = Path(
@@ -132,6 +137,11 @@ def demo(
     console.rule("[bold]Threadline demo")
     init(db)
     generate(out=out, scenario=ScenarioSize.small, seed=seed)
+    console.rule("Ingest: every partner file through its source mapping")
+    with Store(db) as store:
+        results = ingest_folder(store, out)
+    loaded = sum(r.records_written for r in results)
+    console.print(f"Loaded {loaded:,} records from {len(results)} sources.")
     status(db)
     console.print(
         "\nNext: [bold]threadline status[/] shows the store; "

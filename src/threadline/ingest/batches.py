@@ -1,0 +1,473 @@
+"""Batches: one load of one file, written whole or not at all.
+
+A batch records the file's content hash, the mapping (name, version and digest), the agency,
+the user, the time and its counts. Loading the same file again changes nothing and says which
+batch holds it. By default a file with any bad row is refused, listing the first errors as
+file:row:column and reason; with ``on_error="skip"`` good rows load and the bad ones go to a
+rejects file beside the source file. Rolling a batch back removes it and everything derived
+only from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.errors import ThreadlineError
+from threadline.ingest.convert import Converter, RecordDraft, RowError
+from threadline.ingest.mapping import Mapping, MappingError
+from threadline.ingest.readers import ReadError, Row, read_rows
+from threadline.store import Store
+from threadline.store import tables as t
+
+__all__ = [
+    "Agency",
+    "BatchResult",
+    "IngestError",
+    "list_batches",
+    "load_file",
+    "rollback_batch",
+]
+
+CHUNK = 2_000
+"""Records written per round trip: large enough to be fast, small enough to bound memory."""
+
+MAX_LISTED = 20
+"""How many row errors a refusal lists; the count of all of them is always given."""
+
+OnError = Literal["reject", "skip"]
+Advance = Callable[[str, int], None]
+
+
+class IngestError(ThreadlineError):
+    """A file was refused; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """The agency a source belongs to, as sources.yaml or the mapping names it."""
+
+    code: str
+    name: str = ""
+    kind: str = "other"
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What a load did (or, for a dry run, would do)."""
+
+    file: str
+    mapping: str
+    status: Literal["loaded", "already_loaded", "dry_run", "rejected"]
+    batch_id: int | None = None
+    rows_read: int = 0
+    records_written: int = 0
+    already_held: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    rejects_path: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dictionary, for --json output."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (names and contents, in name order)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- agencies and sources ---------------------------------------------------------------------
+
+
+def ensure_agency(conn: Connection, agency: Agency) -> int:
+    """The id of `agency`, creating it on first sight."""
+    found = conn.execute(
+        sa.select(t.agencies.c.id).where(t.agencies.c.code == agency.code)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    return int(
+        conn.execute(
+            sa.insert(t.agencies)
+            .values(code=agency.code, name=agency.name or agency.code, kind=agency.kind)
+            .returning(t.agencies.c.id)
+        ).scalar_one()
+    )
+
+
+def ensure_source(conn: Connection, agency_id: int, mapping: Mapping) -> int:
+    """The id of the source a mapping reads for an agency, creating it on first sight."""
+    query = sa.select(t.sources.c.id).where(
+        t.sources.c.agency_id == agency_id, t.sources.c.name == mapping.name
+    )
+    found = conn.execute(query).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    return int(
+        conn.execute(
+            sa.insert(t.sources)
+            .values(agency_id=agency_id, name=mapping.name, system=mapping.system,
+                    format=mapping.format)
+            .returning(t.sources.c.id)
+        ).scalar_one()
+    )  # fmt: skip
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def _check_columns(mapping: Mapping, row: Row) -> None:
+    """Every column the mapping names is in the file's header (tabular sources only)."""
+    if mapping.format not in ("csv", "xlsx", "xls", "ods") or row.error:
+        return
+    present = set(row.values)
+    for column, line in mapping.columns():
+        if column not in present:
+            raise MappingError(
+                mapping.path,
+                line or None,
+                f"column {column!r} is not in the file (columns: {', '.join(sorted(present))})",
+            )
+
+
+def _validated_rows(mapping: Mapping, rows: Iterator[Row]) -> Iterator[Row]:
+    first = True
+    for row in rows:
+        if first and not row.error:
+            _check_columns(mapping, row)
+            first = False
+        yield row
+
+
+class _Sink:
+    """Where converted records go: counted only (dry run) or written in chunks."""
+
+    def __init__(self, conn: Connection | None, batch_id: int, agency_id: int, source_id: int):
+        self.conn = conn
+        self.batch_id = batch_id
+        self.agency_id = agency_id
+        self.source_id = source_id
+        self.pending: list[RecordDraft] = []
+        self.counts: Counter[str] = Counter()
+        self.written = 0
+        self.held = 0
+
+    def add(self, record: RecordDraft) -> None:
+        self.pending.append(record)
+        for mention in record.mentions:
+            self.counts[mention.schema] += 1
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        records, self.pending = self.pending, []
+        if self.conn is None:
+            self.written += len(records)
+            return
+        existing = set(
+            self.conn.execute(
+                sa.select(t.records.c.record_key).where(
+                    t.records.c.source_id == self.source_id,
+                    t.records.c.record_key.in_([r.key for r in records]),
+                )
+            ).scalars()
+        )
+        fresh = [r for r in records if r.key not in existing]
+        self.held += len(records) - len(fresh)
+        if fresh:
+            _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
+        self.written += len(fresh)
+
+
+def _write(
+    conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
+    source_id: int,
+) -> None:  # fmt: skip
+    ids = (
+        conn.execute(
+            sa.insert(t.records).returning(t.records.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "batch_id": batch_id,
+                    "agency_id": agency_id,
+                    "source_id": source_id,
+                    "record_key": r.key,
+                    "location": r.location[:255],
+                    "grading_scheme": r.grading_scheme,
+                    "source_evaluation": r.source_evaluation,
+                    "information_assessment": r.information_assessment,
+                    "handling_code": r.handling_code,
+                    "handling_conditions": r.handling_conditions,
+                    "marking": r.marking,
+                    "original_marking": r.original_marking,
+                    "retention_group": r.retention_group,
+                    "review_date": r.review_date,
+                    "reported_on": r.reported_on,
+                    "raw": r.raw,
+                    "warnings": r.warnings,
+                    "flags": r.flags,
+                }
+                for r in records
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    mentions: list[dict[str, Any]] = []
+    statements: list[dict[str, Any]] = []
+    for record_id, record in zip(ids, records, strict=True):
+        for m in record.mentions:
+            mentions.append(
+                {"id": m.id, "record_id": record_id, "schema": m.schema, "slot": m.slot,
+                 "role": m.role, "caption": m.caption[:2000]}
+            )  # fmt: skip
+            for s in m.statements:
+                statements.append(
+                    {"record_id": record_id, "mention_id": m.id, "schema": m.schema,
+                     "prop": s.prop, "value": s.value, "original_value": s.original,
+                     "kind": s.kind, "origin": s.origin,
+                     "span_start": s.span[0] if s.span else None,
+                     "span_end": s.span[1] if s.span else None, "flags": list(s.flags)}
+                )  # fmt: skip
+    if mentions:
+        conn.execute(sa.insert(t.mentions), mentions)
+    if statements:
+        conn.execute(sa.insert(t.statements), statements)
+
+
+def _already_loaded(conn: Connection, digest: str, mapping: Mapping) -> int | None:
+    found = conn.execute(
+        sa.select(t.batches.c.id).where(
+            t.batches.c.content_hash == digest,
+            t.batches.c.mapping_name == mapping.name,
+            t.batches.c.status == "loaded",
+        )
+    ).scalar()
+    return int(found) if found is not None else None
+
+
+def load_file(
+    store: Store,
+    path: Path,
+    mapping: Mapping,
+    agency: Agency,
+    *,
+    user_id: int | None = None,
+    on_error: OnError = "reject",
+    dry_run: bool = False,
+    progress: Advance | None = None,
+    today: date | None = None,
+    audit: Callable[[Connection, int, BatchResult], None] | None = None,
+) -> BatchResult:
+    """Load one file through one mapping as one batch (see the module docstring)."""
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    digest = content_hash(path)
+    result = BatchResult(file=str(path), mapping=mapping.name, status="dry_run")
+    converter = Converter(mapping, agency.code, today=today)
+    try:
+        with store.connect() as conn:
+            _load(
+                conn,
+                path,
+                mapping,
+                agency,
+                digest,
+                converter,
+                result,
+                user_id=user_id,
+                on_error=on_error,
+                dry_run=dry_run,
+                progress=progress,
+                audit=audit,
+            )
+    except _Undo:
+        pass
+    return result
+
+
+class _Undo(Exception):
+    """Raised inside the batch transaction to roll everything back (refusal, dry run)."""
+
+
+def _load(
+    conn: Connection, path: Path, mapping: Mapping, agency: Agency, digest: str,
+    converter: Converter, result: BatchResult, *, user_id: int | None, on_error: OnError,
+    dry_run: bool, progress: Advance | None,
+    audit: Callable[[Connection, int, BatchResult], None] | None,
+) -> None:  # fmt: skip
+    held_by = _already_loaded(conn, digest, mapping)
+    if held_by is not None:
+        result.status = "already_loaded"
+        result.batch_id = held_by
+        return
+    agency_id = ensure_agency(conn, agency)
+    source_id = ensure_source(conn, agency_id, mapping)
+    batch_id = 0
+    if not dry_run:
+        batch_id = int(
+            conn.execute(
+                sa.insert(t.batches)
+                .values(source_id=source_id, agency_id=agency_id, user_id=user_id,
+                        file_name=path.name, content_hash=digest, mapping_name=mapping.name,
+                        mapping_version=f"{mapping.version}+{mapping.digest[:12]}",
+                        status="loading", counts={}, started_at=datetime.now(UTC))
+                .returning(t.batches.c.id)
+            ).scalar_one()
+        )  # fmt: skip
+    sink = _Sink(None if dry_run else conn, batch_id, agency_id, source_id)
+    rejected: list[tuple[RowError, dict[str, str]]] = []
+    seen: dict[str, int] = {}
+    try:
+        for row in _validated_rows(mapping, read_rows(path, mapping.format, mapping.options)):
+            result.rows_read += 1
+            outcome = converter.convert(row)
+            if isinstance(outcome, RecordDraft) and outcome.key in seen:
+                outcome = RowError(
+                    row.number, mapping.key[0] if mapping.key else None,
+                    f"duplicate key {outcome.key!r} (first at row {seen[outcome.key]})",
+                )  # fmt: skip
+            if isinstance(outcome, RowError):
+                rejected.append((outcome, row.values))
+                if len(result.errors) < MAX_LISTED:
+                    result.errors.append(outcome.describe(path.name))
+                continue
+            seen[outcome.key] = row.number
+            result.warnings += len(outcome.warnings)
+            sink.add(outcome)
+            if progress is not None and result.rows_read % 500 == 0:
+                progress(path.name, 500)
+        sink.flush()
+    except ReadError as exc:
+        raise IngestError(f"{exc} (nothing was written)") from None
+    if progress is not None:
+        progress(path.name, result.rows_read % 500)
+    result.rows_rejected = len(rejected)
+    result.counts = dict(sorted(sink.counts.items()))
+    result.records_written = sink.written
+    result.already_held = sink.held
+    if rejected and on_error == "reject" and not dry_run:
+        result.status = "rejected"
+        raise _Undo
+    if dry_run:
+        raise _Undo
+    if rejected:
+        result.rejects_path = str(_write_rejects(path, batch_id, rejected))
+    conn.execute(
+        sa.update(t.batches)
+        .where(t.batches.c.id == batch_id)
+        .values(status="loaded", rows_read=result.rows_read,
+                records_written=result.records_written, rows_rejected=result.rows_rejected,
+                counts=result.counts, rejects_path=result.rejects_path,
+                finished_at=datetime.now(UTC))
+    )  # fmt: skip
+    result.status = "loaded"
+    result.batch_id = batch_id
+    if audit is not None:
+        audit(conn, batch_id, result)
+
+
+def _write_rejects(
+    path: Path, batch_id: int, rejected: Iterable[tuple[RowError, dict[str, str]]]
+) -> Path:
+    out = path.with_name(f"{path.name}.batch-{batch_id}.rejects.csv")
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "column", "reason", "values"])
+        for error, values in rejected:
+            writer.writerow(
+                [error.line, error.column or "", error.reason,
+                 json.dumps(values, ensure_ascii=False)]
+            )  # fmt: skip
+    return out
+
+
+# -- listing and rolling back -----------------------------------------------------------------
+
+
+def list_batches(store: Store) -> list[dict[str, Any]]:
+    """Every batch, newest first, with its agency and source."""
+    query = (
+        sa.select(
+            t.batches.c.id, t.agencies.c.code.label("agency"), t.sources.c.name.label("source"),
+            t.batches.c.file_name, t.batches.c.status, t.batches.c.rows_read,
+            t.batches.c.records_written, t.batches.c.rows_rejected, t.batches.c.mapping_version,
+            t.batches.c.started_at, t.batches.c.content_hash,
+        )
+        .join(t.agencies, t.agencies.c.id == t.batches.c.agency_id)
+        .join(t.sources, t.sources.c.id == t.batches.c.source_id)
+        .order_by(t.batches.c.id.desc())
+    )  # fmt: skip
+    with store.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
+    """Remove a batch's records and everything derived only from them; keep the batch row
+    (status ``rolled_back``) so the history of loads stays whole. Returns what was removed."""
+    status = conn.execute(
+        sa.select(t.batches.c.status).where(t.batches.c.id == batch_id)
+    ).scalar_one_or_none()
+    if status is None:
+        raise IngestError(f"no batch {batch_id}")
+    if status != "loaded":
+        raise IngestError(f"batch {batch_id} is {status}, not loaded: nothing to roll back")
+    record_ids = sa.select(t.records.c.id).where(t.records.c.batch_id == batch_id)
+    removed: dict[str, int] = {}
+    mention_ids = sa.select(t.mentions.c.id).where(t.mentions.c.record_id.in_(record_ids))
+    touched = set(
+        conn.execute(
+            sa.select(t.mentions.c.entity_id).where(
+                t.mentions.c.record_id.in_(record_ids), t.mentions.c.entity_id.is_not(None)
+            )
+        ).scalars()
+    )
+    removed["statements"] = conn.execute(
+        sa.delete(t.statements).where(t.statements.c.record_id.in_(record_ids))
+    ).rowcount
+    removed["link_evidence"] = conn.execute(
+        sa.delete(t.link_evidence).where(t.link_evidence.c.record_id.in_(record_ids))
+    ).rowcount
+    removed["mentions"] = conn.execute(
+        sa.delete(t.mentions).where(t.mentions.c.id.in_(mention_ids))
+    ).rowcount
+    removed["records"] = conn.execute(
+        sa.delete(t.records).where(t.records.c.batch_id == batch_id)
+    ).rowcount
+    evidence = sa.select(t.link_evidence.c.link_id)
+    removed["links"] = conn.execute(
+        sa.delete(t.links).where(t.links.c.id.not_in(evidence))
+    ).rowcount
+    if touched:
+        still = sa.select(t.mentions.c.entity_id).where(t.mentions.c.entity_id.is_not(None))
+        orphan = [e for e in touched if e is not None]
+        removed["entities"] = conn.execute(
+            sa.delete(t.entities).where(t.entities.c.id.in_(orphan), t.entities.c.id.not_in(still))
+        ).rowcount
+    conn.execute(
+        sa.update(t.batches).where(t.batches.c.id == batch_id).values(status="rolled_back")
+    )
+    return removed

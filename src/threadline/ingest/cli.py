@@ -1,0 +1,213 @@
+"""`threadline ingest` and `threadline batches`: loading partner files and undoing loads."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from threadline.errors import ThreadlineError
+from threadline.ingest.batches import (
+    Agency,
+    BatchResult,
+    list_batches,
+    load_file,
+    rollback_batch,
+)
+from threadline.ingest.sources import find_mapping, read_sources
+from threadline.progress import progress_bar
+from threadline.store import Store
+
+__all__ = ["batches_app", "ingest", "ingest_folder"]
+
+console = Console()
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (default: $THREADLINE_DATABASE_URL).", show_default=False
+    ),
+]
+
+
+class OnErrorChoice(StrEnum):
+    """What to do with bad rows."""
+
+    reject = "reject"
+    skip = "skip"
+
+
+def ingest_folder(
+    store: Store, folder: Path, *, on_error: str = "reject", dry_run: bool = False
+) -> list[BatchResult]:
+    """Load every file listed in FOLDER/sources.yaml, each as its own batch."""
+    entries = read_sources(folder)
+    mappings = {e.mapping: find_mapping(e.mapping, folder) for e in entries}
+    results = []
+    with progress_bar(console, "Ingesting") as advance:
+        for entry in entries:
+            mapping = mappings[entry.mapping]
+            agency = entry.agency if entry.agency.code else Agency(mapping.agency)
+            results.append(
+                load_file(
+                    store,
+                    entry.path,
+                    mapping,
+                    agency,
+                    on_error="skip" if on_error == "skip" else "reject",
+                    dry_run=dry_run,
+                    progress=advance,
+                )
+            )
+    return results
+
+
+def ingest(
+    path: Annotated[
+        Path, typer.Argument(help="A folder with sources.yaml, or one file (with --mapping).")
+    ],
+    mapping: Annotated[
+        str | None, typer.Option("--mapping", help="Mapping name or YAML file, for one file.")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="Agency code, when the mapping names none.")
+    ] = None,
+    on_error: Annotated[
+        OnErrorChoice,
+        typer.Option(
+            "--on-error",
+            help="reject: refuse a file with any bad row; skip: load the "
+            "good rows and write the bad ones to a rejects file.",
+        ),
+    ] = OnErrorChoice.reject,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and count; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load partner files through their source mappings; each file is one batch."""
+    with Store(db) as store:
+        store.require_current()
+        if path.is_dir():
+            results = ingest_folder(store, path, on_error=on_error.value, dry_run=dry_run)
+        else:
+            if mapping is None:
+                raise ThreadlineError(f"{path}: a single file needs --mapping NAME|FILE")
+            chosen = find_mapping(mapping, path.parent)
+            code = agency or chosen.agency
+            if not code:
+                raise ThreadlineError(f"{chosen.path}: names no agency: give --agency CODE")
+            with progress_bar(console, "Ingesting") as advance:
+                results = [
+                    load_file(store, path, chosen, Agency(code),
+                              on_error="skip" if on_error.value == "skip" else "reject",
+                              dry_run=dry_run, progress=advance)
+                ]  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+    else:
+        _print_results(results)
+    if any(r.status == "rejected" for r in results):
+        raise typer.Exit(1)
+
+
+def _print_results(results: list[BatchResult]) -> None:
+    table = Table(title="Ingest")
+    for column in (
+        "file",
+        "mapping",
+        "status",
+        "batch",
+        "rows",
+        "records",
+        "held",
+        "rejected",
+        "warnings",
+    ):
+        table.add_column(column, justify="right" if column not in ("file", "mapping", "status")
+                         else "left")  # fmt: skip
+    for r in results:
+        status = {"loaded": "[green]loaded", "already_loaded": "[dim]already loaded",
+                  "rejected": "[red]REFUSED", "dry_run": "[yellow]dry run"}[r.status]  # fmt: skip
+        table.add_row(
+            Path(r.file).name, r.mapping, status, str(r.batch_id or ""), f"{r.rows_read:,}",
+            f"{r.records_written:,}", f"{r.already_held:,}", f"{r.rows_rejected:,}",
+            f"{r.warnings:,}",
+        )  # fmt: skip
+    console.print(table)
+    for r in results:
+        if r.status == "already_loaded":
+            console.print(f"{Path(r.file).name}: already held by batch {r.batch_id}; nothing new.")
+        if r.errors:
+            verb = "refused" if r.status == "rejected" else "rows rejected"
+            console.print(f"[red]{Path(r.file).name} {verb}[/]: {r.rows_rejected:,} bad rows, "
+                          f"first {len(r.errors)}:", highlight=False)  # fmt: skip
+            for line in r.errors:
+                console.print(f"  {line}", highlight=False, markup=False)
+            if r.status == "rejected":
+                console.print("  Nothing from this file was written. Fix the rows, or load the "
+                              "good ones with --on-error skip.")  # fmt: skip
+        if r.rejects_path:
+            console.print(f"Rejected rows and their reasons: {r.rejects_path}")
+        if r.status == "dry_run":
+            counts = ", ".join(f"{k} {v:,}" for k, v in r.counts.items())
+            console.print(
+                f"{Path(r.file).name} would write {r.records_written:,} records: {counts}"
+            )
+
+
+batches_app = typer.Typer(help="List the loads (batches) and roll one back.", no_args_is_help=True)
+
+
+@batches_app.command("list")
+def batches_list(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Every batch, newest first: file, agency, source, status and counts."""
+    with Store(db) as store:
+        store.require_current()
+        rows = list_batches(store)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    table = Table(title="Batches")
+    for column in (
+        "id",
+        "agency",
+        "source",
+        "file",
+        "status",
+        "rows",
+        "records",
+        "rejected",
+        "loaded at",
+    ):
+        table.add_column(column)  # fmt: skip
+    for row in rows:
+        table.add_row(
+            str(row["id"]), row["agency"], row["source"], row["file_name"], row["status"],
+            f"{row['rows_read']:,}", f"{row['records_written']:,}", f"{row['rows_rejected']:,}",
+            str(row["started_at"])[:19],
+        )  # fmt: skip
+    console.print(table)
+
+
+@batches_app.command("rollback")
+def batches_rollback(
+    batch: Annotated[int, typer.Argument(help="The batch id (see `threadline batches list`).")],
+    db: DbOption = None,
+) -> None:
+    """Remove a batch and everything derived only from it."""
+    with Store(db) as store:
+        store.require_current()
+        with store.connect() as conn:
+            removed = rollback_batch(conn, batch)
+    summary = ", ".join(f"{v:,} {k}" for k, v in removed.items() if v)
+    console.print(f"Batch {batch} rolled back: removed {summary or 'nothing'}.")

@@ -1,0 +1,483 @@
+"""Turning one source row into one record, its mentions and their statements.
+
+Nothing is lost silently: every value keeps its original beside the cleaned form; a value that
+cannot be cleaned is kept as written, flagged ``unparsed``, and named in the record's warnings.
+A row that breaks a rule of the intelligence model (no key, a bad grade, a SECRET marking, an
+unknown role) is rejected with the column and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any, Literal, cast
+
+from threadline.errors import ValidationError
+from threadline.ingest.mapping import EntitySpec, Mapping, ValueSpec
+from threadline.ingest.readers import Row
+from threadline.model import (
+    SCHEME_3X5X2,
+    grade_3x5x2,
+    grade_5x5x5,
+    parse_marking,
+    parse_retention_group,
+    parse_role,
+    review_date,
+)
+from threadline.model.links import link_types
+from threadline.values import Cleaned, Hints, get_type
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "Converter",
+    "MentionDraft",
+    "RecordDraft",
+    "RowError",
+    "StatementDraft",
+]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+"""Cell openings a spreadsheet would evaluate: stored as data, flagged for safe export."""
+
+EXTRACTED_PROPS = {
+    "phone": "phoneMentioned",
+    "email": "emailMentioned",
+    "iban": "ibanMentioned",
+    "name": "peopleMentioned",
+    "place": "locationMentioned",
+    "postcode": "postcodeMentioned",
+    "vrm": "vehicleMentioned",
+    "account": "accountMentioned",
+    "sortcode": "sortCodeMentioned",
+    "ninumber": "identifierMentioned",
+    "passport": "identifierMentioned",
+    "date": "dateMentioned",
+}
+"""Property on the record's Note mention for each kind of value found in free text. Those not
+in FollowTheMoney's Note schema are Threadline extensions (docs/mappings.md)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why a row was rejected, and where."""
+
+    line: int
+    column: str | None
+    reason: str
+    location: str = ""
+
+    def describe(self, file: str) -> str:
+        """file:row:column: reason, the form an analyst can find in the file."""
+        column = f":{self.column}" if self.column else ""
+        return f"{file}:{self.line}{column}: {self.reason}"
+
+
+@dataclass(slots=True)
+class StatementDraft:
+    """One value a record states about a mention."""
+
+    prop: str
+    value: str
+    original: str
+    kind: Literal["fact", "opinion"] = "fact"
+    origin: Literal["structured", "extracted", "derived"] = "structured"
+    span: tuple[int, int] | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class MentionDraft:
+    """A person, premises, business, thing or link as one record describes it."""
+
+    id: str
+    schema: str
+    slot: str
+    role: str | None
+    statements: list[StatementDraft] = field(default_factory=list)
+    caption: str = ""
+    index: int | None = None
+    """Position in a JSON list, for mappings that make one mention per list element."""
+
+
+@dataclass(slots=True)
+class RecordDraft:
+    """One row, ready to write."""
+
+    key: str
+    line: int
+    location: str
+    grading_scheme: str
+    source_evaluation: str
+    information_assessment: str
+    handling_code: str
+    handling_conditions: list[str]
+    marking: str
+    original_marking: str | None
+    retention_group: str
+    review_date: date
+    reported_on: date | None
+    raw: dict[str, str]
+    warnings: list[str]
+    flags: list[str]
+    mentions: list[MentionDraft]
+
+
+class _Reject(Exception):
+    def __init__(self, column: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+@lru_cache(maxsize=200_000)
+def _clean(type_name: str, raw: str, hints: Hints) -> Cleaned:
+    return get_type(type_name).clean(raw, hints)
+
+
+class Converter:
+    """Applies one mapping to rows."""
+
+    def __init__(self, mapping: Mapping, agency: str, *, today: date | None = None) -> None:
+        self.mapping = mapping
+        self.prefix = f"{agency}/{mapping.name}"
+        """Mention ids are {agency}/{mapping}:{record key}:{slot}: stable across re-loads and
+        unique wherever the record is (a record is unique per agency, source and key)."""
+        self.today = today or date.today()
+        order = cast(Literal["dmy", "mdy", "ymd"], mapping.date_order)
+        self.hints = Hints(country=str(mapping.options.get("country", "gb")), date_order=order)
+        self.link_types = link_types()
+
+    def convert(self, row: Row) -> RecordDraft | RowError:
+        """The record a row makes, or why it is rejected."""
+        if row.error:
+            return RowError(row.number, row.column, row.error, row.location)
+        try:
+            return self._convert(row)
+        except _Reject as exc:
+            return RowError(row.number, exc.column, exc.reason, row.location)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _raw_values(self, spec: ValueSpec, values: dict[str, str]) -> list[tuple[str, str | None]]:
+        """(text, column) pairs a value spec yields for a row; empty cells give nothing."""
+        if spec.constant is not None and not spec.columns:
+            return [(spec.constant, None)]
+        if spec.join is not None:
+            parts = [values.get(c, "").strip() for c in spec.columns]
+            text = spec.join.join(p for p in parts if p)
+            return [(text, spec.columns[0])] if text else []
+        out: list[tuple[str, str | None]] = []
+        for column in spec.columns:
+            text = values.get(column, "")
+            if text.strip():
+                out.append((text, column))
+        return out
+
+    def _single(self, spec: ValueSpec, values: dict[str, str]) -> tuple[str, str | None]:
+        found = self._raw_values(spec, values)
+        if found:
+            return found[0]
+        if spec.constant is not None:
+            return spec.constant, None
+        return "", spec.columns[0] if spec.columns else None
+
+    def _hints(self, spec: ValueSpec) -> Hints:
+        if spec.format:
+            return Hints(self.hints.country, self.hints.date_order, spec.format)
+        return self.hints
+
+    # -- the record ------------------------------------------------------------------------------
+
+    def _convert(self, row: Row) -> RecordDraft:
+        m = self.mapping
+        values = row.values
+        key_parts = [values.get(c, "").strip() for c in m.key] if m.key else []
+        if m.key and not all(key_parts):
+            missing = next(c for c, v in zip(m.key, key_parts, strict=True) if not v)
+            raise _Reject(missing, "the key column is empty: a row must be identifiable")
+        if m.key:
+            key = ":".join(key_parts)
+        elif m.format == "ftm":
+            key = str(row.extra.get("json", {}).get("id") or "")
+            if not key:
+                raise _Reject("id", "a FollowTheMoney entity needs an id")
+        else:
+            key = values.get("file", str(row.number))
+        warnings: list[str] = []
+        flags: list[str] = []
+        g = m.record.grading
+        parts = []
+        for spec in (g.source, g.information, g.handling):
+            parts.append(self._single(spec, values))
+        conditions = self._single(g.conditions, values)[0] if g.conditions else None
+        try:
+            if g.scheme == SCHEME_3X5X2:
+                grade = grade_3x5x2(parts[0][0], parts[1][0], parts[2][0], conditions or None)
+            else:
+                grade = grade_5x5x5(parts[0][0], parts[1][0], parts[2][0])
+        except ValidationError as exc:
+            raise _Reject(_grade_column(str(exc), parts), str(exc)) from None
+        marking_text, marking_column = self._single(m.record.marking, values)
+        try:
+            marking, translated = parse_marking(marking_text)
+        except ValidationError as exc:
+            raise _Reject(marking_column, str(exc)) from None
+        if translated:
+            warnings.append(
+                f"legacy marking {marking_text.strip()!r} read as {marking.value}; "
+                "the original is kept"
+            )
+        group_text, group_column = self._single(m.record.retention_group, values)
+        try:
+            group = parse_retention_group(group_text)
+        except ValidationError as exc:
+            raise _Reject(group_column, str(exc)) from None
+        reported_on = None
+        if m.record.reported_on is not None:
+            text, column = self._single(m.record.reported_on, values)
+            if text.strip():
+                cleaned = _clean("date", text, self._hints(m.record.reported_on))
+                if cleaned.value and len(cleaned.value) == 10:
+                    reported_on = date.fromisoformat(cleaned.value)
+                else:
+                    warnings.append(
+                        f"{column}: {text!r} is not a full date ({cleaned.problem or 'partial'})"
+                    )
+        for column, text in values.items():
+            if text[:1] in FORMULA_PREFIXES and not column.startswith("_"):
+                flags.append(f"formula-like:{column}")
+        mentions = self._mentions(row, key, warnings)
+        return RecordDraft(
+            key=key,
+            line=row.number,
+            location=row.location,
+            grading_scheme=grade.scheme,
+            source_evaluation=grade.source,
+            information_assessment=grade.information,
+            handling_code=grade.handling,
+            handling_conditions=list(grade.handling_conditions),
+            marking=marking.value,
+            original_marking=marking_text.strip() if translated else None,
+            retention_group=group.value,
+            review_date=review_date(group, reported_on or self.today),
+            reported_on=reported_on,
+            raw={k: v for k, v in values.items() if not k.startswith("_")},
+            warnings=warnings,
+            flags=flags,
+            mentions=mentions,
+        )
+
+    # -- mentions --------------------------------------------------------------------------------
+
+    def _mentions(self, row: Row, key: str, warnings: list[str]) -> list[MentionDraft]:
+        m = self.mapping
+        prefix = f"{self.prefix}:{key}"
+        if m.format == "ftm":
+            return [self._ftm_mention(row, warnings)]
+        by_slot: dict[str, list[MentionDraft]] = {}
+        for spec in m.entities:
+            for index, values in self._instances(spec, row):
+                mention_id = f"{prefix}:{spec.slot}" + (f":{index}" if index is not None else "")
+                mention = self._mention(spec, mention_id, values, warnings)
+                if mention is not None:
+                    mention.index = index
+                    by_slot.setdefault(spec.slot, []).append(mention)
+        out = [mention for group in by_slot.values() for mention in group]
+        for link in m.links:
+            kind = self.link_types[link.type]
+            for source in by_slot.get(link.source, []):
+                for target in by_slot.get(link.target, []):
+                    statements = [
+                        StatementDraft(kind.source_prop, source.id, source.id),
+                        StatementDraft(kind.target_prop, target.id, target.id),
+                        StatementDraft("role", kind.label, link.type),
+                    ]
+                    if kind.schema == "Associate" or kind.schema == "Family":
+                        statements[2] = StatementDraft("relationship", kind.label, link.type)
+                    if link.start is not None:
+                        text, _ = self._single(link.start, row.values)
+                        cleaned = _clean("date", text, self._hints(link.start)) if text else None
+                        if cleaned is not None and cleaned.value:
+                            statements.append(StatementDraft("startDate", cleaned.value, text))
+                    out.append(
+                        MentionDraft(
+                            id=f"{prefix}:{_end(source)}-{link.type}-{_end(target)}",
+                            schema=kind.schema,
+                            slot=f"{link.source}-{link.type}-{link.target}",
+                            role=None,
+                            statements=statements,
+                            caption=f"{source.caption} {kind.label} {target.caption}",
+                        )
+                    )
+        for column in m.record.text:
+            text = row.values.get(column, "")
+            if text.strip():
+                out.append(self._extracted(f"{prefix}:text:{column}", column, text))
+        return out
+
+    def _ftm_mention(self, row: Row, warnings: list[str]) -> MentionDraft:
+        """One FollowTheMoney entity as one mention; entity-typed values point at the
+        mentions of the other entities in the same stream."""
+        from followthemoney import model
+
+        data = row.extra.get("json", {})
+        schema = model.get(str(data.get("schema", "")))
+        if schema is None:
+            raise _Reject("schema", f"unknown FollowTheMoney schema {data.get('schema')!r}")
+        properties = data.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise _Reject("properties", "'properties' must be an object of lists")
+        statements: list[StatementDraft] = []
+        for name, items in properties.items():
+            prop = schema.get(name)
+            if prop is None:
+                warnings.append(f"properties.{name}: not a property of {schema.name}; kept as text")
+            for item in items if isinstance(items, list) else [items]:
+                text = str(item)
+                if prop is not None and prop.type.name == "entity":
+                    target = f"{self.prefix}:{text}:entity"
+                    statements.append(StatementDraft(name, target, text))
+                    continue
+                vtype = None
+                if prop is not None:
+                    from threadline.ingest.mapping import VALUE_TYPES_BY_FTM_TYPE
+
+                    vtype = VALUE_TYPES_BY_FTM_TYPE.get(prop.type.name)
+                spec = ValueSpec(type=vtype)
+                statements.extend(
+                    self._statements(name, spec, text, f"properties.{name}", warnings)
+                )
+        return MentionDraft(
+            id=f"{self.prefix}:{data['id']}:entity",
+            schema=schema.name,
+            slot="entity",
+            role="unknown" if schema.is_a("Person") else None,
+            statements=statements,
+            caption=_caption(statements),
+        )
+
+    def _instances(self, spec: EntitySpec, row: Row) -> list[tuple[int | None, dict[str, str]]]:
+        if spec.each is None:
+            return [(None, row.values)]
+        from threadline.ingest.readers import flatten
+
+        items: Any = row.extra.get("json", {})
+        for part in spec.each.split("."):
+            items = items.get(part) if isinstance(items, dict) else None
+        if isinstance(items, dict):
+            items = [items]
+        if not isinstance(items, list):
+            return []
+        return [(i, flatten(item)) for i, item in enumerate(items) if isinstance(item, dict)]
+
+    def _mention(
+        self, spec: EntitySpec, mention_id: str, values: dict[str, str], warnings: list[str]
+    ) -> MentionDraft | None:
+        statements: list[StatementDraft] = []
+        for prop, vspec in spec.properties.items():
+            for text, column in self._raw_values(vspec, values):
+                if vspec.constant is not None and column is None and not vspec.columns:
+                    statements.append(StatementDraft(prop, text, text, origin="derived"))
+                    continue
+                statements.extend(self._statements(prop, vspec, text, column, warnings))
+        if not any(s.origin != "derived" for s in statements):
+            return None
+        role = None
+        if spec.role is not None:
+            text, column = self._single(spec.role, values)
+            try:
+                role = parse_role(text).value
+            except ValidationError as exc:
+                raise _Reject(column, str(exc)) from None
+        elif spec.schema == "Person":
+            role = "unknown"
+        return MentionDraft(
+            id=mention_id,
+            schema=spec.schema,
+            slot=spec.slot,
+            role=role,
+            statements=statements,
+            caption=_caption(statements),
+        )
+
+    def _statements(
+        self, prop: str, spec: ValueSpec, text: str, column: str | None, warnings: list[str]
+    ) -> list[StatementDraft]:
+        original = text
+        if spec.type is None:
+            value = " ".join(text.split())
+            return [StatementDraft(prop, value, original)] if value else []
+        cleaned = _clean(spec.type, text, self._hints(spec))
+        if cleaned.value is None:
+            if cleaned.problem and "unknown" not in cleaned.flags:
+                warnings.append(f"{column}: {cleaned.problem}")
+            if "unknown" in cleaned.flags:
+                return []
+            return [StatementDraft(prop, original.strip(), original, flags=("unparsed",))]
+        if cleaned.problem:
+            warnings.append(f"{column}: {cleaned.problem}")
+        out = [StatementDraft(prop, cleaned.value, original, flags=cleaned.flags)]
+        if spec.split and spec.type == "name":
+            from threadline.values.name import parse_name
+
+            parts = parse_name(text, hints=self.hints)
+            for part_prop, part in (
+                ("firstName", parts.given),
+                ("middleName", " ".join(parts.middle) or None),
+                ("lastName", parts.family),
+            ):
+                if part:
+                    out.append(StatementDraft(part_prop, part, original, origin="derived"))
+        return out
+
+    def _extracted(self, mention_id: str, column: str, text: str) -> MentionDraft:
+        from threadline.ingest.extract import extract
+
+        statements = [StatementDraft("description", f"free text in {column}", column)]
+        for found in extract(text, self.hints):
+            prop = EXTRACTED_PROPS.get(found.kind)
+            if prop is None:
+                continue
+            statements.append(
+                StatementDraft(
+                    prop,
+                    found.value or found.text,
+                    found.text,
+                    origin="extracted",
+                    span=(found.start, found.end),
+                    flags=("unverified", *found.flags),
+                )
+            )
+        return MentionDraft(
+            id=mention_id,
+            schema="Note",
+            slot=f"text:{column}",
+            role=None,
+            statements=statements,
+            caption=f"Text of {column}",
+        )
+
+
+def _end(mention: MentionDraft) -> str:
+    return mention.slot if mention.index is None else f"{mention.slot}.{mention.index}"
+
+
+def _caption(statements: list[StatementDraft]) -> str:
+    for prop in ("name", "full", "registrationNumber", "accountNumber", "iban", "number"):
+        for s in statements:
+            if s.prop == prop:
+                return s.value
+    first = [s.value for s in statements if s.prop == "firstName"]
+    last = [s.value for s in statements if s.prop == "lastName"]
+    if first or last:
+        return " ".join(first[:1] + last[:1])
+    return statements[0].value if statements else ""
+
+
+def _grade_column(message: str, parts: list[tuple[str, str | None]]) -> str | None:
+    if message.startswith("source"):
+        return parts[0][1]
+    if message.startswith(("intelligence", "information")):
+        return parts[1][1]
+    return parts[2][1]

@@ -1,0 +1,525 @@
+"""Source mappings: YAML files that say how a partner's file becomes records and mentions.
+
+A mapping is validated before any data is read. Every problem names the mapping file and the
+line it is on, so that an analyst can fix the YAML without reading code. See docs/mappings.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import yaml
+from followthemoney import model
+
+from threadline.errors import ThreadlineError, ValidationError
+from threadline.model import parse_marking, parse_retention_group, parse_role
+from threadline.model.links import link_types
+
+__all__ = [
+    "FORMATS",
+    "EntitySpec",
+    "GradingSpec",
+    "LinkSpec",
+    "Mapping",
+    "MappingError",
+    "RecordSpec",
+    "ValueSpec",
+    "load_mapping",
+]
+
+FORMATS = ("csv", "xlsx", "xls", "ods", "json", "jsonl", "ftm", "text")
+
+VALUE_TYPES_BY_FTM_TYPE = {
+    "phone": "phone",
+    "email": "email",
+    "date": "date",
+    "country": "country",
+    "name": "name",
+    "iban": "iban",
+    "address": "address",
+    "gender": "gender",
+}
+"""Which of our value types cleans a property, by its FollowTheMoney type."""
+
+VALUE_TYPES_BY_PROPERTY = {
+    "postalCode": "postcode",
+    "passportNumber": "passport",
+    "socialSecurityNumber": "ninumber",
+    "accountNumber": "account",
+    ("Vehicle", "registrationNumber"): "vrm",
+    ("Passport", "number"): "passport",
+}
+"""Identifier properties whose FtM type is too general to clean them well."""
+
+
+class MappingError(ThreadlineError):
+    """A mapping file is wrong; the message names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+
+
+class _Node(dict[str, Any]):
+    """A YAML mapping that remembers the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct(loader: _Loader, node: yaml.MappingNode) -> _Node:
+    loader.flatten_mapping(node)
+    out = _Node()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[str(key)] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSpec:
+    """Where a value comes from: one or more columns, a join of columns, or a constant."""
+
+    columns: tuple[str, ...] = ()
+    """Columns whose values are each used (or joined, when `join` is set)."""
+    constant: str | None = None
+    join: str | None = None
+    """Separator: the columns are joined into one value instead of giving one value each."""
+    type: str | None = None
+    """Value type that cleans it; None for plain text."""
+    format: str | None = None
+    """strptime format for dates, when a source states one."""
+    split: bool = False
+    """For person names: also state the given, middle and family names parsed from it."""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GradingSpec:
+    """Where a record's grade comes from."""
+
+    scheme: str
+    source: ValueSpec
+    information: ValueSpec
+    handling: ValueSpec
+    conditions: ValueSpec | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSpec:
+    """What every row of the source is as an intelligence record."""
+
+    grading: GradingSpec
+    marking: ValueSpec
+    retention_group: ValueSpec
+    reported_on: ValueSpec | None
+    text: tuple[str, ...]
+    """Free-text columns: identifiers in them are extracted as unverified statements."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpec:
+    """One mention a row makes: a person, premises, business, vehicle, account..."""
+
+    slot: str
+    schema: str
+    properties: dict[str, ValueSpec]
+    role: ValueSpec | None
+    each: str | None
+    """For JSON: a list path; one mention per element, its columns relative to the element."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSpec:
+    """A relationship the row states between two of its mentions."""
+
+    type: str
+    source: str
+    target: str
+    start: ValueSpec | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A validated source mapping."""
+
+    path: Path
+    name: str
+    version: str
+    agency: str
+    system: str
+    format: str
+    options: dict[str, Any]
+    key: tuple[str, ...]
+    record: RecordSpec
+    entities: tuple[EntitySpec, ...]
+    links: tuple[LinkSpec, ...]
+    description: str = ""
+    digest: str = field(default="")
+    """sha256 of the mapping file: a batch records exactly which mapping read it."""
+
+    @property
+    def date_order(self) -> str:
+        """Day-first unless the source says otherwise."""
+        return str(self.options.get("date_order", "dmy"))
+
+    def columns(self) -> Iterator[tuple[str, int]]:
+        """Every column the mapping reads, with the line that names it."""
+        for spec in self._value_specs():
+            for column in spec.columns:
+                yield column, spec.line
+        for column in self.key:
+            yield column, 0
+        for column in self.record.text:
+            yield column, 0
+
+    def _value_specs(self) -> Iterator[ValueSpec]:
+        g = self.record.grading
+        yield from (g.source, g.information, g.handling, self.record.marking)
+        yield self.record.retention_group
+        if g.conditions:
+            yield g.conditions
+        if self.record.reported_on:
+            yield self.record.reported_on
+        for entity in self.entities:
+            if entity.each:
+                continue
+            yield from entity.properties.values()
+            if entity.role:
+                yield entity.role
+        for link in self.links:
+            if link.start:
+                yield link.start
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping file; raise MappingError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(path, None, f"cannot read the mapping: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise MappingError(path, None, "the mapping is not UTF-8 text") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise MappingError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, _Node):
+        raise MappingError(path, 1, "a mapping must be a YAML mapping (key: value lines)")
+    return _Builder(path, data, hashlib.sha256(text.encode()).hexdigest()).build()
+
+
+class _Builder:
+    def __init__(self, path: Path, data: _Node, digest: str) -> None:
+        self.path = path
+        self.data = data
+        self.digest = digest
+
+    def fail(self, node: _Node | None, key: str | None, message: str) -> MappingError:
+        line = None
+        if node is not None:
+            line = node.key_lines.get(key, node.line) if key else node.line
+        return MappingError(self.path, line, message)
+
+    def require(self, node: _Node, key: str, kind: type | tuple[type, ...] = str) -> Any:
+        if key not in node:
+            raise self.fail(node, None, f"missing required key {key!r}")
+        value = node[key]
+        if not isinstance(value, kind):
+            raise self.fail(node, key, f"{key!r} has the wrong kind of value")
+        return value
+
+    def known_keys(self, node: _Node, allowed: set[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                hint = get_close_matches(key, sorted(allowed), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise self.fail(node, key, f"unknown key {key!r} in {what}{extra}")
+
+    def build(self) -> Mapping:
+        d = self.data
+        self.known_keys(
+            d,
+            {"mapping", "version", "description", "agency", "system", "format", "options",
+             "key", "record", "entities", "links"},
+            "the mapping",
+        )  # fmt: skip
+        fmt = str(self.require(d, "format"))
+        if fmt not in FORMATS:
+            raise self.fail(d, "format", f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+        options = d.get("options") or _Node()
+        if not isinstance(options, _Node):
+            raise self.fail(d, "options", "'options' must be a mapping")
+        if options.get("date_order", "dmy") not in ("dmy", "mdy", "ymd"):
+            raise self.fail(options, "date_order", "date_order must be dmy, mdy or ymd")
+        key = d.get("key")
+        keys = (key,) if isinstance(key, str) else tuple(key or ())
+        if fmt not in ("ftm", "text") and not keys:
+            raise self.fail(d, None, "missing 'key': the column(s) that identify a row")
+        entities = self.entities(d.get("entities") or _Node(), fmt)
+        return Mapping(
+            path=self.path,
+            name=str(self.require(d, "mapping")),
+            version=str(d.get("version", "1")),
+            agency=str(d.get("agency", "")),
+            system=str(d.get("system", "")),
+            format=fmt,
+            options=dict(options),
+            key=tuple(str(k) for k in keys),
+            record=self.record(self.require(d, "record", dict)),
+            entities=entities,
+            links=self.links(d.get("links") or [], d, entities),
+            description=str(d.get("description", "")),
+            digest=self.digest,
+        )
+
+    def value(
+        self,
+        parent: _Node,
+        key: str,
+        *,
+        ftm_type: str | None = None,
+        default_type: str | None = None,
+    ) -> ValueSpec:
+        raw = parent[key]
+        line = parent.key_lines.get(key, parent.line)
+        if isinstance(raw, str | int | float) and not isinstance(raw, bool):
+            return ValueSpec(constant=str(raw), type=default_type, line=line)
+        if not isinstance(raw, _Node):
+            raise self.fail(
+                parent, key, f"{key!r} must be a constant or a mapping like {{column: X}}"
+            )
+        self.known_keys(
+            raw, {"column", "columns", "value", "join", "sep", "type", "format", "split"}, key
+        )
+        columns: tuple[str, ...] = ()
+        if "column" in raw:
+            columns = (str(raw["column"]),)
+        elif "columns" in raw:
+            columns = tuple(str(c) for c in raw["columns"])
+        elif "join" in raw:
+            columns = tuple(str(c) for c in raw["join"])
+        constant = str(raw["value"]) if "value" in raw else None
+        if not columns and constant is None:
+            raise self.fail(raw, None, f"{key!r} needs 'column', 'columns', 'join' or 'value'")
+        vtype = raw.get("type", default_type)
+        if vtype is not None:
+            from threadline.values import registry
+
+            if vtype not in registry:
+                known = ", ".join(sorted(registry))
+                raise self.fail(raw, "type", f"unknown value type {vtype!r} (known: {known})")
+        fmt = raw.get("format")
+        if fmt is not None:
+            _check_date_format(str(fmt), self.fail(raw, "format", f"bad date format {fmt!r}"))
+        return ValueSpec(
+            columns=columns,
+            constant=constant,
+            join=str(raw.get("sep", " ")) if "join" in raw else None,
+            type=vtype,
+            format=str(fmt) if fmt is not None else None,
+            split=bool(raw.get("split", False)),
+            line=raw.line,
+        )
+
+    def record(self, node: _Node) -> RecordSpec:
+        self.known_keys(
+            node, {"grading", "marking", "retention_group", "reported_on", "text"}, "record"
+        )
+        grading = self.require(node, "grading", dict)
+        self.known_keys(
+            grading, {"scheme", "source", "information", "handling", "conditions"}, "grading"
+        )
+        scheme = str(grading.get("scheme", "3x5x2"))
+        if scheme not in ("3x5x2", "5x5x5"):
+            raise self.fail(grading, "scheme", f"grading scheme {scheme!r} is not 3x5x2 or 5x5x5")
+        for part in ("source", "information", "handling"):
+            if part not in grading:
+                raise self.fail(grading, None, f"grading needs {part!r}")
+        spec = GradingSpec(
+            scheme=scheme,
+            source=self.value(grading, "source"),
+            information=self.value(grading, "information"),
+            handling=self.value(grading, "handling"),
+            conditions=self.value(grading, "conditions") if "conditions" in grading else None,
+        )
+        self._check_constant_grade(grading, spec)
+        if "marking" not in node:
+            raise self.fail(node, None, "record needs 'marking' (OFFICIAL or OFFICIAL-SENSITIVE)")
+        marking = self.value(node, "marking")
+        if marking.constant is not None:
+            try:
+                parse_marking(marking.constant)
+            except ValidationError as exc:
+                raise self.fail(node, "marking", str(exc)) from None
+        group = (
+            self.value(node, "retention_group")
+            if "retention_group" in node
+            else ValueSpec(constant="3")
+        )
+        if group.constant is not None:
+            try:
+                parse_retention_group(group.constant)
+            except ValidationError as exc:
+                raise self.fail(node, "retention_group", str(exc)) from None
+        text = node.get("text") or []
+        return RecordSpec(
+            grading=spec,
+            marking=marking,
+            retention_group=group,
+            reported_on=self.value(node, "reported_on", default_type="date")
+            if "reported_on" in node
+            else None,
+            text=tuple(str(c) for c in ([text] if isinstance(text, str) else text)),
+        )
+
+    def _check_constant_grade(self, node: _Node, spec: GradingSpec) -> None:
+        from threadline.model import grade_3x5x2, grade_5x5x5
+
+        parts = (spec.source, spec.information, spec.handling)
+        if any(p.constant is None for p in parts):
+            return
+        conditions = spec.conditions.constant if spec.conditions else None
+        try:
+            if spec.scheme == "3x5x2":
+                grade_3x5x2(parts[0].constant, parts[1].constant, parts[2].constant, conditions)
+            else:
+                grade_5x5x5(parts[0].constant, parts[1].constant, parts[2].constant)
+        except ValidationError as exc:
+            raise self.fail(node, None, str(exc)) from None
+
+    def entities(self, node: _Node, fmt: str) -> tuple[EntitySpec, ...]:
+        if not isinstance(node, _Node):
+            raise self.fail(self.data, "entities", "'entities' must map slot names to entities")
+        out = []
+        for slot, spec in node.items():
+            if not isinstance(spec, _Node):
+                raise self.fail(node, slot, f"entity {slot!r} must be a mapping")
+            self.known_keys(spec, {"schema", "role", "properties", "each"}, f"entity {slot!r}")
+            schema_name = str(self.require(spec, "schema"))
+            schema = model.get(schema_name)
+            if schema is None:
+                hint = get_close_matches(schema_name, sorted(model.schemata), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise self.fail(spec, "schema", f"unknown schema {schema_name!r}{extra}")
+            if schema.abstract or schema.edge:
+                raise self.fail(
+                    spec, "schema", f"{schema_name} cannot be a mention: use a concrete thing"
+                )
+            props = self.require(spec, "properties", dict)
+            properties: dict[str, ValueSpec] = {}
+            for prop_name in props:
+                prop = schema.get(prop_name)
+                if prop is None or prop.stub:
+                    hint = get_close_matches(prop_name, sorted(schema.properties), n=1)
+                    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    raise self.fail(
+                        props, prop_name, f"unknown property {prop_name!r} for {schema_name}{extra}"
+                    )
+                if prop.type.name == "entity":
+                    raise self.fail(
+                        props, prop_name, f"{prop_name!r} joins entities: state it under 'links'"
+                    )
+                default = VALUE_TYPES_BY_PROPERTY.get(
+                    (schema_name, prop_name), VALUE_TYPES_BY_PROPERTY.get(prop_name)
+                ) or VALUE_TYPES_BY_FTM_TYPE.get(prop.type.name)
+                properties[prop_name] = self.value(props, prop_name, default_type=default)
+            role = None
+            if "role" in spec:
+                role = self.value(spec, "role")
+                if role.constant is not None:
+                    try:
+                        parse_role(role.constant)
+                    except ValidationError as exc:
+                        raise self.fail(spec, "role", str(exc)) from None
+            each = spec.get("each")
+            if each is not None and fmt not in ("json", "jsonl"):
+                raise self.fail(spec, "each", "'each' applies to JSON sources only")
+            out.append(
+                EntitySpec(
+                    slot=str(slot),
+                    schema=schema_name,
+                    properties=properties,
+                    role=role,
+                    each=str(each) if each is not None else None,
+                    line=node.key_lines.get(slot, node.line),
+                )
+            )
+        return tuple(out)
+
+    def links(
+        self, items: list[Any], parent: _Node, entities: tuple[EntitySpec, ...]
+    ) -> tuple[LinkSpec, ...]:
+        if not isinstance(items, list):
+            raise self.fail(parent, "links", "'links' must be a list")
+        slots = {e.slot: e for e in entities}
+        out = []
+        types = link_types()
+        for item in items:
+            if not isinstance(item, _Node):
+                raise self.fail(parent, "links", "each link must be a mapping")
+            self.known_keys(item, {"type", "from", "to", "start"}, "a link")
+            kind = str(self.require(item, "type"))
+            if kind not in types:
+                hint = get_close_matches(kind, sorted(types), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise self.fail(item, "type", f"unknown link type {kind!r}{extra}")
+            ends = []
+            for end in ("from", "to"):
+                slot = str(self.require(item, end))
+                if slot not in slots:
+                    raise self.fail(item, end, f"link {end} {slot!r} is not an entity slot")
+                ends.append(slots[slot])
+            if not types[kind].admits(ends[0].schema, ends[1].schema):
+                raise self.fail(
+                    item, "type", f"{kind} cannot join {ends[0].schema} to {ends[1].schema}"
+                )
+            out.append(
+                LinkSpec(
+                    type=kind,
+                    source=ends[0].slot,
+                    target=ends[1].slot,
+                    start=self.value(item, "start", default_type="date")
+                    if "start" in item
+                    else None,
+                    line=item.line,
+                )
+            )
+        return tuple(out)
+
+
+def _check_date_format(fmt: str, error: MappingError) -> None:
+    sample = date(2001, 11, 23)
+    try:
+        text = sample.strftime(fmt)
+        parsed = datetime.strptime(text, fmt).date()
+    except ValueError:
+        raise error from None
+    if "%" not in fmt or parsed.year != sample.year:
+        raise error
