@@ -107,7 +107,7 @@ def _sniff_delimiter(sample: str, declared: str) -> str:
 def read_csv(path: Path, options: dict[str, Any]) -> Iterator[Row]:
     """Rows of a delimited text file: encoding detection, delimiter sniffing, quoted newlines."""
     encoding = detect_encoding(path, str(options.get("encoding", "auto")))
-    csv.field_size_limit(MAX_CELL * 4)
+    csv.field_size_limit(MAX_CELL)
     with path.open("r", encoding=encoding, newline="", errors="strict") as fh:
         sample = fh.read(64 * 1024)
         fh.seek(0)
@@ -144,6 +144,8 @@ def _csv_reason(exc: csv.Error) -> str:
     text = str(exc)
     if "NUL" in text:
         return "the line holds a NUL byte (binary data, not text)"
+    if "field larger than field limit" in text:
+        return f"cell over {MAX_CELL:,} characters"
     if "unexpected end of data" in text or "EOF" in text:
         return "a quoted field is never closed (unterminated quote)"
     return f"malformed CSV: {text}"
