@@ -29,6 +29,7 @@ from threadline.ingest.mapping import Mapping, MappingError
 from threadline.ingest.readers import ReadError, Row, read_rows
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.store.database import allocate_ids, bulk_insert
 
 __all__ = [
     "Agency",
@@ -202,60 +203,51 @@ class _Sink:
         self.written += len(fresh)
 
 
+RECORD_COLUMNS = (
+    "id", "batch_id", "agency_id", "source_id", "record_key", "location", "grading_scheme",
+    "source_evaluation", "information_assessment", "handling_code", "handling_conditions",
+    "marking", "original_marking", "retention_group", "review_date", "reported_on", "raw",
+    "warnings", "flags",
+)  # fmt: skip
+MENTION_COLUMNS = ("id", "record_id", "schema", "slot", "role", "caption")
+STATEMENT_COLUMNS = (
+    "record_id", "mention_id", "schema", "prop", "value", "original_value", "kind", "origin",
+    "span_start", "span_end", "flags",
+)  # fmt: skip
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _write(
     conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
     source_id: int,
 ) -> None:  # fmt: skip
-    ids = (
-        conn.execute(
-            sa.insert(t.records).returning(t.records.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "batch_id": batch_id,
-                    "agency_id": agency_id,
-                    "source_id": source_id,
-                    "record_key": r.key,
-                    "location": r.location[:255],
-                    "grading_scheme": r.grading_scheme,
-                    "source_evaluation": r.source_evaluation,
-                    "information_assessment": r.information_assessment,
-                    "handling_code": r.handling_code,
-                    "handling_conditions": r.handling_conditions,
-                    "marking": r.marking,
-                    "original_marking": r.original_marking,
-                    "retention_group": r.retention_group,
-                    "review_date": r.review_date,
-                    "reported_on": r.reported_on,
-                    "raw": r.raw,
-                    "warnings": r.warnings,
-                    "flags": r.flags,
-                }
-                for r in records
-            ],
-        )
-        .scalars()
-        .all()
-    )
-    mentions: list[dict[str, Any]] = []
-    statements: list[dict[str, Any]] = []
+    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
+    ids = allocate_ids(conn, t.records, len(records))
+    record_rows = [
+        (record_id, batch_id, agency_id, source_id, r.key, r.location[:255], r.grading_scheme,
+         r.source_evaluation, r.information_assessment, r.handling_code,
+         _json(r.handling_conditions), r.marking, r.original_marking, r.retention_group,
+         r.review_date.isoformat(), r.reported_on.isoformat() if r.reported_on else None,
+         _json(r.raw), _json(r.warnings), _json(r.flags))
+        for record_id, r in zip(ids, records, strict=True)
+    ]  # fmt: skip
+    mentions: list[tuple[Any, ...]] = []
+    statements: list[tuple[Any, ...]] = []
     for record_id, record in zip(ids, records, strict=True):
         for m in record.mentions:
-            mentions.append(
-                {"id": m.id, "record_id": record_id, "schema": m.schema, "slot": m.slot,
-                 "role": m.role, "caption": m.caption[:2000]}
-            )  # fmt: skip
+            mentions.append((m.id, record_id, m.schema, m.slot, m.role, m.caption[:2000]))
             for s in m.statements:
+                span = s.span or (None, None)
                 statements.append(
-                    {"record_id": record_id, "mention_id": m.id, "schema": m.schema,
-                     "prop": s.prop, "value": s.value, "original_value": s.original,
-                     "kind": s.kind, "origin": s.origin,
-                     "span_start": s.span[0] if s.span else None,
-                     "span_end": s.span[1] if s.span else None, "flags": list(s.flags)}
+                    (record_id, m.id, m.schema, s.prop, s.value, s.original, s.kind, s.origin,
+                     span[0], span[1], _json(list(s.flags)))
                 )  # fmt: skip
-    if mentions:
-        conn.execute(sa.insert(t.mentions), mentions)
-    if statements:
-        conn.execute(sa.insert(t.statements), statements)
+    bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
+    bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
+    bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
 
 
 def _already_loaded(conn: Connection, digest: str, mapping: Mapping) -> int | None:

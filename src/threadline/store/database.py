@@ -23,6 +23,8 @@ __all__ = [
     "URL_ENV",
     "StoreError",
     "create_engine",
+    "allocate_ids",
+    "bulk_insert",
     "insert_ignore",
     "resolve_url",
 ]
@@ -90,3 +92,43 @@ def insert_ignore(
             .on_conflict_do_nothing(index_elements=list(keys))
         )
     return sqlite.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def allocate_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int]:
+    """`count` fresh primary keys for `table`, reserved inside the caller's transaction.
+
+    PostgreSQL draws them from the column's sequence. SQLite has a single writer: once the
+    transaction has written anything it holds the write lock, so the keys after the current
+    maximum are the caller's alone (call it only after a first write).
+    """
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            (table.name, count),
+        )
+        return [int(r[0]) for r in rows]
+    start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return list(range(int(start) + 1, int(start) + 1 + count))
+
+
+def bulk_insert(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows fast, bypassing per-row statement compilation: PostgreSQL's COPY, or
+    SQLite's executemany. Values must already be in database form (JSON as text)."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if conn.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608 - names come from our own table definitions
+    finally:
+        cursor.close()
