@@ -57,9 +57,7 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("old", "new", "words"), BROKEN)
-def test_broken_mappings_name_file_and_line(
-    tmp_path: Path, old: str, new: str, words: str
-) -> None:
+def test_broken_mappings_name_file_and_line(tmp_path: Path, old: str, new: str, words: str) -> None:
     path, line = broken(tmp_path, old, new)
     with pytest.raises(MappingError) as caught:
         load_mapping(path)

@@ -1,0 +1,264 @@
+"""Dates: UK day-first reading, partial dates kept partial, impossible dates refused in words."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+
+from followthemoney import registry as ftm
+
+from threadline.values._text import squash
+from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
+
+__all__ = ["DateType", "compare_detail"]
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+} | {"sept": 9}
+_IGNORED_WORDS = frozenset(
+    {"st", "nd", "rd", "th", "of", "the", "on", "dob", "born", "b", "date", "birth"}
+    | {calendar.day_name[i].lower() for i in range(7)}
+    | {calendar.day_abbr[i].lower() for i in range(7)}
+    | {"tues", "thur", "thurs"}
+)
+_APPROX = re.compile(
+    r"^(?:c\.?|ca\.?|circa|approx\.?|approximately|about|around|abt\.?)\s*(?=\d|[a-z])", re.I
+)
+_TIME = re.compile(
+    r"^(.*?\d)(?:T|\s+|,\s*)(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2}|[ap]\.?m\.?)?$",
+    re.I,
+)
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/. ](\d{4})$")
+_COMPACT = re.compile(r"^\d{8}$")
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one parse made of a text, before it is checked against the calendar."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _pivot(two_digits: int, flags: list[str]) -> int:
+    """A two-digit year as the latest year not in the future: for dates of birth "27" in
+    2026 is 1927, not 2027."""
+    flags.append("two_digit_year")
+    this_year = date.today().year
+    year = this_year - this_year % 100 + two_digits
+    return year - 100 if year > this_year else year
+
+
+def _year(text: str, flags: list[str]) -> int:
+    return _pivot(int(text), flags) if len(text) <= 2 else int(text)
+
+
+class DateType(ValueType):
+    """Dates as ISO 8601 prefixes: "1990", "1990-09" or "1990-09-05".
+
+    >>> dates = DateType()
+    >>> dates.clean("05/09/2000").value
+    '2000-09-05'
+    >>> dates.clean("05/09/2000").flags
+    ('ambiguous_day_month',)
+    >>> dates.clean("31/02/1990").problem
+    'day 31 does not exist in February 1990'
+    >>> dates.caption("1990-09")
+    'September 1990'
+    """
+
+    name = "date"
+    label = "Date"
+
+    min_year: ClassVar[int] = 1800
+    """Earliest year accepted: anything older is a typing error in our material."""
+
+    max_year: ClassVar[int] = 2100
+    """Latest year accepted: review dates and visa expiry lie in the future, but not far."""
+
+    def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        empty = self._empty_or_unknown(raw)
+        if empty is not None:
+            return empty
+        text = squash(raw)
+        flags: list[str] = []
+        notes: list[str] = []
+        approx = _APPROX.match(text)
+        if approx is not None:
+            text = text[approx.end() :]
+            flags.append("approximate")
+        if hints.date_format is not None:
+            stated = self._stated(text, hints.date_format)
+            if stated is not None:
+                return self._finish(raw, stated, flags, notes)
+            flags.append("format_mismatch")
+            notes.append(f"does not match the stated format {hints.date_format!r}; guessed")
+        timed = _TIME.match(text)
+        if timed is not None:
+            text = timed.group(1)
+            flags.append("time_removed")
+        reading = self._read(text, hints)
+        if isinstance(reading, str):
+            return Cleaned(raw, None, "; ".join([*notes, reading]), tuple(flags))
+        return self._finish(raw, reading, flags, notes)
+
+    def _stated(self, text: str, fmt: str) -> _Reading | None:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            return None
+        if "%d" in fmt or "%j" in fmt:
+            return _Reading(parsed.year, parsed.month, parsed.day)
+        if any(code in fmt for code in ("%m", "%b", "%B")):
+            return _Reading(parsed.year, parsed.month)
+        return _Reading(parsed.year)
+
+    def _read(self, text: str, hints: Hints) -> _Reading | str:
+        """Parse ``text``; a string answer is the reason it could not be read."""
+        if (iso := _ISO.match(text)) is not None:
+            y, m, d = iso.groups()
+            return _Reading(int(y), int(m) if m else None, int(d) if d else None)
+        if _COMPACT.match(text):
+            return self._compact(text, hints)
+        if (numeric := _NUMERIC.match(text)) is not None:
+            return self._numeric(*numeric.groups(), hints=hints)
+        if (month_year := _MONTH_YEAR.match(text)) is not None:
+            return _Reading(int(month_year.group(2)), int(month_year.group(1)))
+        tokens = _TOKEN.findall(text.lower())
+        if any(token in MONTHS for token in tokens):
+            return self._textual(tokens)
+        fallback = ftm.date.clean(text)
+        if fallback is not None:
+            return self._read(fallback[:10], hints)
+        return "not a recognisable date"
+
+    def _compact(self, text: str, hints: Hints) -> _Reading | str:
+        """Eight digits: "19900905" (year first) or "05091990" (day or month first)."""
+        if hints.date_order == "ymd" or (1800 <= int(text[:4]) <= 2100 and int(text[4:6]) <= 12):
+            return _Reading(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return self._numeric(text[:2], text[2:4], text[4:], hints=hints)
+
+    def _numeric(self, a: str, b: str, c: str, *, hints: Hints) -> _Reading:
+        flags: list[str] = []
+        notes: list[str] = []
+        if hints.date_order == "ymd" and len(c) == 2 and len(a) == 2:
+            return _Reading(_year(a, flags), int(b), int(c), flags)
+        first, second, year = int(a), int(b), _year(c, flags)
+        day, month = (second, first) if hints.date_order == "mdy" else (first, second)
+        if month > 12 >= day:
+            day, month = month, day
+            flags.append("order_corrected")
+            notes.append(f"{a}/{b} read with the day and month the other way round")
+        elif day <= 12 and month <= 12 and day != month and min(day, month) > 0:
+            flags.append("ambiguous_day_month")
+        return _Reading(year, month, day, flags, notes)
+
+    def _textual(self, tokens: list[str]) -> _Reading | str:
+        words = [t for t in tokens if not t.isdigit() and t not in _IGNORED_WORDS]
+        numbers = [t for t in tokens if t.isdigit()]
+        if len(words) != 1 or words[0] not in MONTHS:
+            return "not a recognisable date"
+        month = MONTHS[words[0]]
+        flags: list[str] = []
+        years = [n for n in numbers if len(n) == 4]
+        small = [n for n in numbers if len(n) <= 2]
+        if len(years) == 1 and len(small) <= 1 and len(numbers) == len(small) + 1:
+            return _Reading(int(years[0]), month, int(small[0]) if small else None)
+        if not years and len(small) == 2:
+            return _Reading(_year(small[1], flags), month, int(small[0]), flags)
+        if not years and len(small) == 1 and int(small[0]) > 31:
+            return _Reading(_year(small[0], flags), month, None, flags)
+        if not years and len(small) <= 1:
+            return "a month without a year"
+        return "not a recognisable date"
+
+    def _finish(self, raw: str, r: _Reading, flags: list[str], notes: list[str]) -> Cleaned:
+        flags = [*flags, *r.flags]
+        notes = [*notes, *r.notes]
+        if r.month == 0:  # "00/00/1990": agencies write zeros for an unknown day and month
+            r.month = r.day = None
+        if r.day == 0:
+            r.day = None
+        problem = self._impossible(r)
+        if problem is not None:
+            return Cleaned(raw, None, "; ".join([*notes, problem]), tuple(dict.fromkeys(flags)))
+        value = f"{r.year:04d}"
+        if r.month is not None:
+            value += f"-{r.month:02d}"
+            if r.day is not None:
+                value += f"-{r.day:02d}"
+        if r.day is None:
+            flags.append("partial")
+        elif r.day == 1 and r.month == 1:
+            # 1 January is what immigration systems record when only the year is known.
+            flags.append("first_of_january")
+        problem = "; ".join(notes) or None
+        return Cleaned(raw, value, problem, tuple(dict.fromkeys(flags)))
+
+    def _impossible(self, r: _Reading) -> str | None:
+        if not self.min_year <= r.year <= self.max_year:
+            return f"year {r.year} is outside {self.min_year}-{self.max_year}"
+        if r.month is None:
+            return None
+        if not 1 <= r.month <= 12:
+            return f"month {r.month} does not exist"
+        if r.day is not None and not 1 <= r.day <= calendar.monthrange(r.year, r.month)[1]:
+            return f"day {r.day} does not exist in {calendar.month_name[r.month]} {r.year}"
+        return None
+
+    def compare_detail(self, left: str, right: str) -> tuple[float, str]:
+        return compare_detail(left, right)
+
+    def caption(self, value: str) -> str:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return f"{parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{calendar.month_name[parts[1]]} {parts[0]}"
+        return value
+
+
+def compare_detail(left: str, right: str) -> tuple[float, str]:
+    """Similarity of two cleaned dates, with the reason in words.
+
+    >>> compare_detail("1990-09-05", "1990-05-09")
+    (0.85, 'day and month swapped')
+    >>> compare_detail("1990-09", "1990-09-05")
+    (0.8, 'same year and month (one date partial)')
+    >>> compare_detail("1990-09-05", "1990-09-06")
+    (0.7, 'one digit differs')
+    """
+    if left == right:
+        return 1.0, "same date"
+    a, b = left.split("-"), right.split("-")
+    if len(a) != len(b):
+        short, long_ = sorted((a, b), key=len)
+        if long_[: len(short)] == short:
+            if len(short) == 2:
+                return 0.8, "same year and month (one date partial)"
+            return 0.6, "same year (one date partial)"
+        return 0.0, "different dates"
+    if len(a) == 3 and a[0] == b[0] and a[1] == b[2] and a[2] == b[1]:
+        return 0.85, "day and month swapped"
+    differing = sum(x != y for x, y in zip(left, right, strict=True))
+    if differing == 1:
+        return 0.7, "one digit differs"
+    if len(a) == 3 and a[1:] == b[1:] and abs(int(a[0]) - int(b[0])) == 1:
+        return 0.6, "same day and month, years one apart"
+    if len(a) == 3 and a[:2] == b[:2]:
+        return 0.5, "same year and month"
+    if a[0] == b[0]:
+        return 0.3, "same year"
+    return 0.0, "different dates"

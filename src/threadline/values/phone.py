@@ -1,0 +1,156 @@
+"""Phone numbers: E.164 through phonenumbers, Ofcom drama ranges kept, partial numbers kept raw."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
+
+from threadline.values._text import digits, load_table, squash
+from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
+
+__all__ = ["PhoneType", "drama_range"]
+
+_LENGTH_WORDS = {
+    ValidationResult.TOO_SHORT: "too short",
+    ValidationResult.TOO_LONG: "too long",
+    ValidationResult.INVALID_LENGTH: "the wrong length",
+    ValidationResult.INVALID_COUNTRY_CODE: "an unknown country code",
+}
+
+
+@cache
+def _drama_prefixes() -> dict[str, str]:
+    return {str(k): str(v) for k, v in load_table("phone.yaml")["drama_ranges"].items()}
+
+
+def drama_range(e164: str) -> str | None:
+    """The Ofcom drama range an E.164 number falls in, or ``None``.
+
+    >>> drama_range("+447700900123")
+    'Mobile 07700 900xxx'
+    >>> drama_range("+447911123456") is None
+    True
+    """
+    if len(e164) != 13:
+        return None
+    return _drama_prefixes().get(e164[:10])
+
+
+def _region(hints: Hints) -> str:
+    return hints.country[:2].upper() or "GB"
+
+
+def _parse(text: str, region: str | None) -> PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+
+
+def _e164(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+class PhoneType(ValueType):
+    """Phone numbers in E.164 ("+447911123456"); well-formed drama numbers flagged, not lost.
+
+    >>> phone = PhoneType()
+    >>> phone.clean("07911 123456").value
+    '+447911123456'
+    >>> phone.clean("07700 900123").flags
+    ('fictional_range',)
+    >>> phone.caption("+447911123456")
+    '07911 123456'
+    """
+
+    name = "phone"
+    label = "Phone number"
+    node_prefix = "phone"
+    """Shared phones tie victims to controllers, so every number is a graph node."""
+
+    min_international_digits: ClassVar[int] = 10
+    """Fewest digits for which a bare run such as "447911123456" is tried as international:
+    shorter runs are too likely to be local numbers or partial ones."""
+
+    def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        empty = self._empty_or_unknown(raw)
+        if empty is not None:
+            return empty
+        text = squash(raw)
+        if text.lower().startswith("tel:"):
+            text = text[4:]
+        region = _region(hints)
+        number = _parse(text, region)
+        if number is not None:
+            found = self._judge(raw, number)
+            if found is not None:
+                return found
+        bare = digits(text)
+        # Call records often drop the "+" of an international number: "447911123456".
+        if not text.startswith(("+", "0")) and len(bare) >= self.min_international_digits:
+            number = _parse("+" + bare, None)
+            if number is not None and phonenumbers.is_valid_number(number):
+                return Cleaned(raw, _e164(number), None, ("assumed_international",))
+        return self._raw(raw, text, bare, region, number)
+
+    def _judge(self, raw: str, number: PhoneNumber) -> Cleaned | None:
+        e164 = _e164(number)
+        flags: list[str] = []
+        problem = None
+        if number.extension:
+            flags.append("extension")
+            problem = f"extension {number.extension} is not part of the cleaned number"
+        if drama_range(e164) is not None:
+            return Cleaned(raw, e164, problem, ("fictional_range", *flags))
+        if phonenumbers.is_valid_number(number):
+            return Cleaned(raw, e164, problem, tuple(flags))
+        return None
+
+    def _raw(
+        self, raw: str, text: str, bare: str, region: str, number: PhoneNumber | None
+    ) -> Cleaned:
+        if not bare:
+            return Cleaned(raw, None, "no digits in this phone number")
+        reason = "not in any allocated number range"
+        if number is not None:
+            check = phonenumbers.is_possible_number_with_reason(number)
+            reason = _LENGTH_WORDS.get(check, reason)
+        value = ("+" if text.startswith("+") else "") + bare
+        problem = f"not a valid phone number for region {region} ({reason}): kept as raw digits"
+        return Cleaned(raw, value, problem, ("raw",))
+
+    def compare_detail(self, left: str, right: str) -> tuple[float, str]:
+        if left == right:
+            return 1.0, "same number"
+        a, b = _national(left), _national(right)
+        if a == b:
+            return 0.9, "same digits, written with and without the country code"
+        if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+            return 0.5, "one digit differs"
+        short, long_ = sorted((a, b), key=len)
+        if len(short) >= 6 and long_.endswith(short):
+            return 0.6, "partial number matches the end of the other"
+        return 0.0, "different numbers"
+
+    def caption(self, value: str) -> str:
+        if not value.startswith("+"):
+            return value
+        number = _parse(value, None)
+        if number is None:
+            return value
+        style = PhoneNumberFormat.NATIONAL
+        if number.country_code != 44:
+            style = PhoneNumberFormat.INTERNATIONAL
+        return phonenumbers.format_number(number, style)
+
+
+def _national(value: str) -> str:
+    """The national significant digits of a cleaned value, raw or E.164."""
+    if value.startswith("+"):
+        number = _parse(value, None)
+        if number is not None:
+            return str(number.national_number)
+    return value.lstrip("+0")

@@ -1,0 +1,133 @@
+"""Person names: cleaning, parts in the person's own order, keys and explained comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadline.values import NameType, name_key, parse_name
+from threadline.values.name import compare_detail
+
+names = NameType()
+
+# raw, expected value, expected flags, words expected in the problem (None: no problem)
+CLEAN_CASES = [
+    ("  john   SMITH ", "John Smith", (), None),
+    ("JOHN SMITH", "John Smith", (), None),
+    ("SMITH, John", "John Smith", ("reordered",), None),
+    ("NGUYEN, Thi Lan", "Nguyen Thi Lan", ("reordered",), None),
+    ("NGUYEN Thi Lan", "Nguyen Thi Lan", (), None),
+    ("Mr John O'Brien", "John O'Brien", ("title_removed",), None),
+    ("mrs. elizabeth taylor", "Elizabeth Taylor", ("title_removed",), None),
+    ("ronald mcdonald", "Ronald McDonald", (), None),
+    ("mary smith-jones", "Mary Smith-Jones", (), None),
+    ("Ludwig van Beethoven", "Ludwig van Beethoven", (), None),
+    ("Nguyễn Văn Minh", "Nguyễn Văn Minh", (), None),
+    ("Александр Петров", "Aleksandr Petrov", ("transliterated",), None),
+    ("John Smith 2", "John Smith 2", (), "contains digits"),
+    ("unknown", None, ("unknown",), "placeholder"),
+    ("", None, ("empty",), "empty"),
+    ("???!!!", None, (), "no letters"),
+    ("\U0002c63f", "\U0002c63f", (), "kept in its own script"),  # no Latin form known to ICU
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "flags", "problem"), CLEAN_CASES)
+def test_clean(raw: str, value: str | None, flags: tuple[str, ...], problem: str | None) -> None:
+    cleaned = names.clean(raw)
+    assert cleaned.original == raw
+    assert cleaned.value == value
+    assert cleaned.flags == flags
+    if problem is None:
+        assert cleaned.problem is None
+    else:
+        assert cleaned.problem is not None and problem in cleaned.problem
+
+
+# raw, given, middle, family, family_name_first
+PARTS_CASES = [
+    ("John Paul Smith", "John", ("Paul",), "Smith", False),
+    ("SMITH, John Paul", "John", ("Paul",), "Smith", False),
+    ("Nguyen Van Minh", "Minh", ("Van",), "Nguyen", True),
+    ("Minh Nguyen", "Minh", (), "Nguyen", False),
+    ("NGUYEN Thi Lan", "Lan", ("Thi",), "Nguyen", True),
+    ("Thi Lan NGUYEN", "Thi", ("Lan",), "Nguyen", False),
+    ("NGUYEN, Thi Lan", "Lan", ("Thi",), "Nguyen", True),
+    ("Tran Thi Hoa", "Hoa", ("Thi",), "Tran", True),
+    ("Le Thi Hoa", "Hoa", ("Thi",), "Le", True),
+    ("Wang Xiaoming", "Xiaoming", (), "Wang", True),
+    ("Mohammed Ali", "Mohammed", (), "Ali", False),
+    ("Mr JOHN o'brien", "John", (), "O'Brien", False),
+    ("Minh", "Minh", (), None, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "given", "middle", "family", "first"), PARTS_CASES)
+def test_parse_name(
+    raw: str, given: str, middle: tuple[str, ...], family: str | None, first: bool
+) -> None:
+    parts = parse_name(raw)
+    assert (parts.given, parts.middle, parts.family, parts.family_name_first) == (
+        given,
+        middle,
+        family,
+        first,
+    )
+    assert parts.original == raw
+
+
+def test_parse_name_order_can_be_stated() -> None:
+    parts = parse_name("Minh Nguyen", family_name_first=True)
+    assert (parts.family, parts.given, parts.family_name_first) == ("Minh", "Nguyen", True)
+
+
+def test_parse_name_ascii_tokens_and_title() -> None:
+    parts = parse_name("Mrs Nguyễn Thị Lan")
+    assert parts.title == "Mrs"
+    assert parts.ascii == "Nguyen Thi Lan"
+    assert parts.tokens == ("lan", "nguyen", "thi")
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Mohamed ALI", "Ali, Muhammad"),
+        ("Nguyễn Văn Minh", "MINH Van Nguyen"),
+        ("Aleksandr Petrov", "Alexander Petrov"),
+    ],
+)
+def test_name_key_ignores_order_script_and_spelling(left: str, right: str) -> None:
+    assert name_key(left) == name_key(right)
+
+
+# left, right, expected score, expected detail
+COMPARE_CASES = [
+    ("John Smith", "John Smith", 1.0, "same name"),
+    ("Nguyen Van Minh", "Minh Van Nguyen", 0.97, "same name, different order"),
+    ("Smith John", "John Smith", 0.97, "same name, different order"),
+    ("Nguyễn Văn Minh", "Nguyen Van Minh", 0.97, "transliteration"),
+    ("Mohammed Ali", "Muhammad Ali", 0.93, "spelling variant"),
+    ("Mohamed Ali", "Mohammad Ali", 0.93, "spelling variant"),
+    ("Bill Smith", "William Smith", 0.88, "nickname"),
+    ("Bob Jones", "Robert Jones", 0.88, "nickname"),
+    ("Liz Taylor", "Elizabeth Taylor", 0.88, "nickname"),
+    ("Sasha Ivanova", "Alexandra Ivanova", 0.88, "nickname"),
+    ("Kasia Kowalska", "Katarzyna Kowalska", 0.88, "nickname"),
+    ("John Paul Smith", "John Smith", 0.85, "middle name missing"),
+    ("Bill Smith", "William James Smith", 0.75, "nickname, middle name missing"),
+    ("Alexander Petrov", "Александр Петров", 0.9, "spelling variant, transliteration"),
+    ("J Smith", "John Smith", 0.75, "initial only"),
+    ("Mohammedali Khan", "Mohammed Ali Khan", 0.8, "similar spelling"),
+    ("Lan", "Nguyen Thi Lan", 0.5, "only one name in common"),
+    ("John Smith", "John Jones", 0.2, "one name in common, others differ"),
+    ("John Smith", "Jane Doe", 0.0, "different names"),
+]
+
+
+@pytest.mark.parametrize(("left", "right", "score", "detail"), COMPARE_CASES)
+def test_compare_detail(left: str, right: str, score: float, detail: str) -> None:
+    assert compare_detail(left, right) == (score, detail)
+    assert names.compare(right, left) == pytest.approx(score, abs=0.011)
+
+
+def test_names_are_not_graph_nodes() -> None:
+    assert names.node_id("John Smith") is None
