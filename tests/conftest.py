@@ -25,9 +25,7 @@ BACKENDS = tuple(
     for b in os.environ.get("THREADLINE_TEST_DATABASES", "sqlite,postgresql").split(",")
     if b.strip()
 )
-PG_ADMIN = os.environ.get(
-    "THREADLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
+PG_ADMIN = os.environ.get("THREADLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +88,13 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 def store_url(store: Store) -> str:
     """The URL of `store`, for tests that drive the command line."""
     return store.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small synthetic scenario, generated once per test session (seed 1)."""
+    from threadline.scenario import generate
+
+    out = tmp_path_factory.mktemp("scenario") / "small"
+    generate("small", 1, out)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ from threadline.store import Store
 
 __all__ = ["batches_app", "ingest", "ingest_folder"]
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 DbOption = Annotated[
     str | None,
@@ -117,6 +118,11 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _short(path: str) -> str:
+    """The last two parts of a path: enough to tell partner files apart."""
+    return "/".join(Path(path).parts[-2:])
+
+
 def _print_results(results: list[BatchResult]) -> None:
     table = Table(title="Ingest")
     for column in (
@@ -136,7 +142,7 @@ def _print_results(results: list[BatchResult]) -> None:
         status = {"loaded": "[green]loaded", "already_loaded": "[dim]already loaded",
                   "rejected": "[red]REFUSED", "dry_run": "[yellow]dry run"}[r.status]  # fmt: skip
         table.add_row(
-            Path(r.file).name, r.mapping, status, str(r.batch_id or ""), f"{r.rows_read:,}",
+            _short(r.file), r.mapping, status, str(r.batch_id or ""), f"{r.rows_read:,}",
             f"{r.records_written:,}", f"{r.already_held:,}", f"{r.rows_rejected:,}",
             f"{r.warnings:,}",
         )  # fmt: skip

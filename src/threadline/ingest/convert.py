@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Literal, cast
 
 from threadline.errors import ValidationError
-from threadline.ingest.mapping import EntitySpec, Mapping, ValueSpec
+from threadline.ingest.mapping import EntitySpec, Mapping, ValueSpec, template_fields
 from threadline.ingest.readers import Row
 from threadline.model import (
     SCHEME_3X5X2,
@@ -98,6 +98,8 @@ class MentionDraft:
     caption: str = ""
     index: int | None = None
     """Position in a JSON list, for mappings that make one mention per list element."""
+    external: bool = False
+    """A mention another record made, named only so that a link can point at it."""
 
 
 @dataclass(slots=True)
@@ -169,6 +171,12 @@ class Converter:
             return [(text, spec.columns[0])] if text else []
         out: list[tuple[str, str | None]] = []
         for column in spec.columns:
+            if column.endswith(".*"):
+                stem = column[:-1]
+                for key in sorted(k for k in values if k.startswith(stem)):
+                    if key[len(stem) :].isdigit() and values[key].strip():
+                        out.append((values[key], key))
+                continue
             text = values.get(column, "")
             if text.strip():
                 out.append((text, column))
@@ -277,13 +285,18 @@ class Converter:
             return [self._ftm_mention(row, warnings)]
         by_slot: dict[str, list[MentionDraft]] = {}
         for spec in m.entities:
+            if spec.ref is not None:
+                target = self._reference(spec, row.values)
+                if target is not None:
+                    by_slot[spec.slot] = [target]
+                continue
             for index, values in self._instances(spec, row):
                 mention_id = f"{prefix}:{spec.slot}" + (f":{index}" if index is not None else "")
                 mention = self._mention(spec, mention_id, values, warnings)
                 if mention is not None:
                     mention.index = index
                     by_slot.setdefault(spec.slot, []).append(mention)
-        out = [mention for group in by_slot.values() for mention in group]
+        out = [m for group in by_slot.values() for m in group if not m.external]
         for link in m.links:
             kind = self.link_types[link.type]
             for source in by_slot.get(link.source, []):
@@ -315,6 +328,17 @@ class Converter:
             if text.strip():
                 out.append(self._extracted(f"{prefix}:text:{column}", column, text))
         return out
+
+    def _reference(self, spec: EntitySpec, values: dict[str, str]) -> MentionDraft | None:
+        """The mention another record makes, from the entity's id template; None when a
+        column it needs is empty."""
+        assert spec.ref is not None
+        fields = {k: v.strip() for k, v in values.items()}
+        fields["agency"] = self.prefix.split("/", 1)[0]
+        if not all(fields.get(name) for name in template_fields(spec.ref)):
+            return None
+        key = spec.ref.format_map(fields)
+        return MentionDraft(key, spec.schema, spec.slot, None, external=True, caption=key)
 
     def _ftm_mention(self, row: Row, warnings: list[str]) -> MentionDraft:
         """One FollowTheMoney entity as one mention; entity-typed values point at the

@@ -58,6 +58,16 @@ VALUE_TYPES_BY_PROPERTY = {
 """Identifier properties whose FtM type is too general to clean them well."""
 
 
+EXTENSION_PROPERTIES: dict[str, dict[str, str | None]] = {
+    "Address": {"uprn": None},
+}
+"""Threadline's own properties where FollowTheMoney has none: the UK Unique Property Reference
+Number identifies premises exactly. Value: the value type that cleans it (None: plain text)."""
+
+PLAIN_TEXT = "text"
+"""Value type name meaning "keep the text as written" (e.g. an ANPR read time)."""
+
+
 class MappingError(ThreadlineError):
     """A mapping file is wrong; the message names the file and line."""
 
@@ -147,6 +157,9 @@ class EntitySpec:
     each: str | None
     """For JSON: a list path; one mention per element, its columns relative to the element."""
     line: int
+    ref: str | None = None
+    """A mention made by another record, as a template of its id with {column} fields (e.g.
+    the premises of the inspection an occupant row names): a link end, not a new mention."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +202,11 @@ class Mapping:
         for spec in self._value_specs():
             for column in spec.columns:
                 yield column, spec.line
+        for entity in self.entities:
+            if entity.ref:
+                for column in template_fields(entity.ref):
+                    if column != "agency":
+                        yield column, entity.line
         for column in self.key:
             yield column, 0
         for column in self.record.text:
@@ -329,7 +347,9 @@ class _Builder:
         if not columns and constant is None:
             raise self.fail(raw, None, f"{key!r} needs 'column', 'columns', 'join' or 'value'")
         vtype = raw.get("type", default_type)
-        if vtype is not None:
+        if vtype == PLAIN_TEXT:
+            vtype = None
+        elif vtype is not None:
             from threadline.values import registry
 
             if vtype not in registry:
@@ -421,7 +441,9 @@ class _Builder:
         for slot, spec in node.items():
             if not isinstance(spec, _Node):
                 raise self.fail(node, slot, f"entity {slot!r} must be a mapping")
-            self.known_keys(spec, {"schema", "role", "properties", "each"}, f"entity {slot!r}")
+            self.known_keys(
+                spec, {"schema", "role", "properties", "each", "ref"}, f"entity {slot!r}"
+            )
             schema_name = str(self.require(spec, "schema"))
             schema = model.get(schema_name)
             if schema is None:
@@ -432,9 +454,24 @@ class _Builder:
                 raise self.fail(
                     spec, "schema", f"{schema_name} cannot be a mention: use a concrete thing"
                 )
+            ref = spec.get("ref")
+            if ref is not None:
+                if "properties" in spec:
+                    raise self.fail(spec, "ref", "a 'ref' entity takes no properties")
+                out.append(
+                    EntitySpec(str(slot), schema_name, {}, None, None,
+                               node.key_lines.get(slot, node.line), ref=str(ref))
+                )  # fmt: skip
+                continue
             props = self.require(spec, "properties", dict)
             properties: dict[str, ValueSpec] = {}
             for prop_name in props:
+                extension = EXTENSION_PROPERTIES.get(schema_name, {})
+                if prop_name in extension:
+                    properties[prop_name] = self.value(
+                        props, prop_name, default_type=extension[prop_name]
+                    )
+                    continue
                 prop = schema.get(prop_name)
                 if prop is None or prop.stub:
                     hint = get_close_matches(prop_name, sorted(schema.properties), n=1)
@@ -449,6 +486,8 @@ class _Builder:
                 default = VALUE_TYPES_BY_PROPERTY.get(
                     (schema_name, prop_name), VALUE_TYPES_BY_PROPERTY.get(prop_name)
                 ) or VALUE_TYPES_BY_FTM_TYPE.get(prop.type.name)
+                if default == "name" and not schema.is_a("Person"):
+                    default = None  # business, premises and event names are not personal names
                 properties[prop_name] = self.value(props, prop_name, default_type=default)
             role = None
             if "role" in spec:
@@ -512,6 +551,13 @@ class _Builder:
                 )
             )
         return tuple(out)
+
+
+def template_fields(template: str) -> list[str]:
+    """The {column} fields of a mention-id template."""
+    import string
+
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 
 def _check_date_format(fmt: str, error: MappingError) -> None:
