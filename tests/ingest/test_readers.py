@@ -26,7 +26,8 @@ ENCODINGS = [
 
 @pytest.mark.parametrize(("encoding", "detected"), ENCODINGS)
 def test_encoding_detection(tmp_path: Path, encoding: str, detected: str) -> None:
-    name = "Zoë Brontë \u2013 café"  # an en dash: in cp1252, not in latin-1 if encoding != "latin-1" else "Zoë Brontë café \x81"
+    # An en dash is in cp1252 but not in latin-1; byte 0x81 is in latin-1 but not in cp1252.
+    name = "Zoë Brontë \u2013 café" if encoding != "latin-1" else "Zoë Brontë café \x81"
     path = tmp_path / "people.csv"
     path.write_bytes(f"id,name\n1,{name}\n".encode(encoding))
     assert detect_encoding(path) == detected

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.values import AddressType, address_key, parse_address
 
@@ -145,3 +147,28 @@ def test_node_id_is_premises_level_with_postcode() -> None:
     assert addresses.node_id("FLAT 2, 10 HIGH STREET, LONDON, SW1A1AA") == (
         addresses.node_id("Flat 2, 10 High St, London SW1A 1AA")
     )
+
+
+# The fast path (cleaned line and postcode only) must give exactly what parse_address gives.
+
+PIECES = [
+    "Flat 2", "FLAT 2", "10", "10A", "12-14", "High St", "HIGH STREET", "mill lane", "London",
+    "LUTON", "sw1a 1aa", "SW1A1AA", "LU1 2AB", "Apt 3B", "St John's Rd", "Łódź", "rue de Paris",
+    "Unit 5", "", "  ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), max_size=5),
+    sep=st.sampled_from([", ", ",", "\n", " ", " ; "]),
+)
+def test_fast_path_gives_the_parse_address_answer(pieces: list[str], sep: str) -> None:
+    raw = sep.join(pieces)
+    assert addresses.clean(raw) == addresses._clean_slow(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.text(max_size=40))
+def test_fast_path_on_any_text(raw: str) -> None:
+    assert addresses.clean(raw) == addresses._clean_slow(raw)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.values import CountryType, GenderType
 
@@ -94,3 +96,15 @@ def test_gender_clean(raw: str, value: str | None, flags: tuple[str, ...]) -> No
 
 def test_gender_caption() -> None:
     assert genders.caption("female") == "Female"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raw=st.one_of(
+        st.text(max_size=20),
+        st.sampled_from(["British", " uk. ", "Viet Nam", "Roma", "STATELESS", "Eritrean national"]),
+    )
+)
+def test_cached_answers_match_the_reference(raw: str) -> None:
+    assert countries.clean(raw) == countries._clean_slow(raw)
+    assert genders.clean(raw) == genders._clean_slow(raw)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.values import DateType, Hints
-from threadline.values.date import compare_detail
+from threadline.values.date import _FAST, _days_in, compare_detail
 
 dates = DateType()
 UK = Hints()
@@ -119,3 +123,39 @@ def test_caption(value: str, caption: str) -> None:
 
 def test_dates_are_not_graph_nodes() -> None:
     assert dates.node_id("1990-09-05") is None
+
+
+# The fast path (all-numeric dates with a four-digit year) must give exactly what the general
+# path gives, for every order, separator and impossible date.
+
+
+@st.composite
+def numeric_dates(draw: st.DrawFn) -> str:
+    a, b = draw(st.integers(0, 39)), draw(st.integers(0, 39))
+    year = draw(st.integers(1700, 2199))
+    pad = draw(st.booleans())
+    first, second = (f"{a:02d}", f"{b:02d}") if pad else (str(a), str(b))
+    if draw(st.booleans()):
+        sep = draw(st.sampled_from("/.-"))
+        return f"{year}{sep}{first}{sep}{second}"
+    sep1, sep2 = draw(st.sampled_from("/.- ")), draw(st.sampled_from("/.- "))
+    return f"{first}{sep1}{second}{sep2}{year}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=numeric_dates(), hints=st.sampled_from([UK, US, YMD]))
+def test_fast_path_gives_the_general_answer(raw: str, hints: Hints) -> None:
+    assert _FAST.fullmatch(raw)
+    assert dates.clean(raw, hints) == dates._clean_slow(raw, hints)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.text(alphabet="0123456789/.- :Tc", max_size=16), hints=st.sampled_from([UK, US]))
+def test_fast_path_on_digit_soup(raw: str, hints: Hints) -> None:
+    assert dates.clean(raw, hints) == dates._clean_slow(raw, hints)
+
+
+def test_days_in_month_match_the_calendar() -> None:
+    for year in range(DateType.min_year, DateType.max_year + 1):
+        for month in range(1, 13):
+            assert _days_in(year, month) == calendar.monthrange(year, month)[1]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.values import NameType, name_key, parse_name
-from threadline.values.name import compare_detail
+from threadline.values.name import _has_digit, _is_latin, compare_detail
 
 names = NameType()
 
@@ -131,3 +135,46 @@ def test_compare_detail(left: str, right: str, score: float, detail: str) -> Non
 
 def test_names_are_not_graph_nodes() -> None:
     assert names.node_id("John Smith") is None
+
+
+# The fast path (display form only, no family-name search, no ICU for Latin names) must give
+# exactly what the path through the whole of parse_name gives.
+
+WORDS = [
+    "John", "smith", "NGUYEN", "Nguyễn", "Văn", "thị", "Minh", "Lan", "Trần", "Lê", "Wang",
+    "Xiaoming", "O'Brien", "o\u2019neill", "mcdonald", "McDonald", "van", "der", "Smith-Jones",
+    "Łukasz", "Wiśniewski", "Ștefan", "Çela", "Gëzim", "Александр", "Петров", "王伟", "محمد",
+    "ሰላም", "Mr", "mrs.", "Dr", "J.", "A", "2", "Jr.", "-", "'", "Muhammad", "ali", "ß", "İlker",
+]  # fmt: skip
+
+
+@st.composite
+def written_names(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), max_size=5))
+    case = draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+    pieces = [case(word) for word in words]
+    if pieces and draw(st.booleans()):
+        at = draw(st.integers(0, len(pieces)))
+        pieces.insert(at, draw(st.sampled_from([",", ", ", ",,", "."])))
+    return draw(st.sampled_from([" ", "  ", "\t"])).join(pieces)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=written_names())
+def test_fast_path_gives_the_parse_name_answer(raw: str) -> None:
+    assert names.clean(raw) == names._clean_slow(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.text(max_size=30))
+def test_fast_path_on_any_text(raw: str) -> None:
+    assert names.clean(raw) == names._clean_slow(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=20))
+def test_character_checks_match_their_first_form(text: str) -> None:
+    assert _is_latin(text) == all(
+        not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text
+    )
+    assert _has_digit(text) == any(ch.isdigit() for ch in text)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from threadline.values import Hints, PhoneType, drama_range
+from threadline.values._phone_fast import read_number
 
 phone = PhoneType()
 GB = Hints()
@@ -96,3 +99,63 @@ def test_node_id_keeps_raw_numbers_for_exact_matching() -> None:
 def test_drama_range_needs_the_full_length() -> None:
     assert drama_range("+44770090012") is None
     assert drama_range("+447700900999") == "Mobile 07700 900xxx"
+
+
+# The fast path (threadline.values._phone_fast) must give exactly what the phonenumbers-only
+# path gives, on the shapes it reads and on everything near them.
+
+RO = Hints(country="ro")
+NOWHERE = Hints(country="")
+
+
+@st.composite
+def written_numbers(draw: st.DrawFn) -> str:
+    """A UK or international number as agencies write it, sometimes partial or mistyped."""
+    digit = st.sampled_from("0123456789")
+    nsn = draw(st.sampled_from("123456789")) + "".join(draw(st.lists(digit, max_size=12)))
+    cut = draw(st.integers(0, len(nsn)))
+    head, tail = nsn[:cut], nsn[cut:]
+    code = draw(st.sampled_from(["44", "44", "40", "355", "84", "48", "1", "7", "39", "54"]))
+    sep = draw(st.sampled_from([" ", "", "-", ".", ") "]))
+    layout = draw(
+        st.sampled_from(
+            [
+                "0{head}{sep}{tail}",
+                "(0{head}){sep}{tail}",
+                "+{code} {head}{sep}{tail}",
+                "+{code} (0){head}{sep}{tail}",
+                "+{code}0{head}{tail}",
+                "00{code} {head}{sep}{tail}",
+                "{code}{head}{tail}",
+                "{head}{sep}{tail}",
+                "(+{code}) {head} {tail}",
+                "tel:+{code}{head}{tail}",
+                "0{head}{sep}{tail} ext 12",
+            ]
+        )
+    )
+    return layout.format(head=head, tail=tail, sep=sep, code=code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=written_numbers(), hints=st.sampled_from([GB, RO, NOWHERE]))
+def test_fast_path_gives_the_library_answer(raw: str, hints: Hints) -> None:
+    assert phone.clean(raw, hints) == phone._clean_slow(raw, hints)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.text(alphabet="0123456789 +-().#x/", max_size=24))
+def test_fast_path_on_digit_soup(raw: str) -> None:
+    assert phone.clean(raw) == phone._clean_slow(raw)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    nsn=st.from_regex(r"[1-9][0-9]{9}", fullmatch=True),
+    layout=st.sampled_from(["0{}", "+44 {}", "0044 {}", "+44 (0){}", "44{}"]),
+)
+def test_uk_numbers_take_the_fast_path(nsn: str, layout: str) -> None:
+    assume(not nsn.startswith("180020"))
+    raw = layout.format(nsn)
+    assert read_number(raw, "GB") == (44, nsn)
+    assert phone.clean(raw) == phone._clean_slow(raw)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.values import Hints, PostcodeType, split_postcode
 
@@ -69,3 +71,23 @@ def test_compare_detail(left: str, right: str, score: float, detail: str) -> Non
 
 def test_postcodes_are_features_not_nodes() -> None:
     assert postcodes.node_id("SW1A 1AA") is None
+
+
+# The shortcut for full postcodes must give exactly what the checks in order give.
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    raw=st.from_regex(
+        r"[A-Za-z]{1,2}[0-9OIL][0-9A-Za-z]?[ .\-]{0,2}[0-9OIL][A-Za-z]{2}", fullmatch=True
+    ),
+    hints=st.sampled_from([GB, Hints(country="fr")]),
+)
+def test_fast_path_gives_the_reference_answer(raw: str, hints: Hints) -> None:
+    assert postcodes.clean(raw, hints) == postcodes._clean_slow(raw, hints)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.text(max_size=12))
+def test_fast_path_on_any_text(raw: str) -> None:
+    assert postcodes.clean(raw) == postcodes._clean_slow(raw)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import threadline.values
 from threadline.values import DEFAULT_HINTS, Cleaned, Hints, ValueType, get_type, registry
+from threadline.values._text import squash
 
 KINDS = [
     "name",
@@ -103,3 +104,25 @@ def test_phone_and_date_take_any_digit_soup(raw: str) -> None:
     for name in ("phone", "date", "account", "sortcode"):
         cleaned = registry[name].clean(raw)
         assert cleaned.value is not None or cleaned.problem is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.one_of(st.text(max_size=12), st.sampled_from(["N/K", " n/a. ", "UNKNOWN", "-"])))
+def test_squashing_once_finds_what_empty_or_unknown_finds(raw: str) -> None:
+    kind = registry["vrm"]  # any type: the check is the base class's
+    found = kind._squashed(raw)
+    if isinstance(found, Cleaned):
+        assert kind._empty_or_unknown(raw) == found
+    else:
+        assert kind._empty_or_unknown(raw) is None
+        assert found == squash(raw)
+
+
+FAST = [name for name in KINDS if hasattr(registry[name], "_clean_slow")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw=st.text(max_size=30), name=st.sampled_from(FAST))
+def test_every_fast_path_agrees_with_its_reference(raw: str, name: str) -> None:
+    kind = registry[name]
+    assert kind.clean(raw) == kind._clean_slow(raw)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ _LABELS = re.compile(
     r"\b(?:sort\s*code|s/c|sc|account|acc|acct|a/c|ac|number|num|no)\b\.?|[:#]", re.I
 )
 _SORTCODE = re.compile(r"(?<!\d)(\d{2})[-\s.](\d{2})[-\s.](\d{2})(?!\d)")
+_RUNS = re.compile(r"\d+")
 _SORTCODE_LABELLED = re.compile(r"(?:sort\s*code|s/c)\W*(\d{6})(?!\d)", re.I)
 
 
@@ -44,7 +45,7 @@ def parse_uk_bank(raw: str, hints: Hints = DEFAULT_HINTS) -> tuple[Cleaned, Clea
     found = _SORTCODE.search(text) or _SORTCODE_LABELLED.search(text)
     if found is None:
         bare = digits(text)
-        if len(bare) in (13, 14) and len(re.findall(r"\d+", text)) <= 2:
+        if len(bare) in (13, 14) and len(_RUNS.findall(text)) <= 2:
             sortcode = SortCodeType().clean(bare[:6], hints)
             rest = bare[6:]
         else:
@@ -80,9 +81,9 @@ class AccountType(ValueType):
     """Wages of many workers paid into one controller's account is a classic indicator."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
-        empty = self._empty_or_unknown(raw)
-        if empty is not None:
-            return empty
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
         return parse_uk_bank(raw, hints)[1]
 
     def compare_detail(self, left: str, right: str) -> tuple[float, str]:

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from threadline.values._text import is_placeholder, squash
+from threadline.values._text import is_placeholder, is_placeholder_squashed, squash
 
 __all__ = ["DEFAULT_HINTS", "Cleaned", "Hints", "ValueType"]
 
@@ -124,6 +124,19 @@ class ValueType(ABC):
         if is_placeholder(text):
             return Cleaned(raw, None, f"placeholder for an unknown value ({text!r})", ("unknown",))
         return None
+
+    def _squashed(self, raw: str) -> Cleaned | str:
+        """:meth:`_empty_or_unknown`'s answer, or else ``raw`` through :func:`squash`.
+
+        The fast paths use this to squash each value once; the ``_clean_slow`` reference
+        paths keep calling :meth:`_empty_or_unknown`, and the tests hold the two equal.
+        """
+        text = squash(raw)
+        if not text:
+            return Cleaned(raw, None, "empty value", ("empty",))
+        if is_placeholder_squashed(text):
+            return Cleaned(raw, None, f"placeholder for an unknown value ({text!r})", ("unknown",))
+        return text
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

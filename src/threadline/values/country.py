@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from followthemoney import registry as ftm
 
@@ -16,6 +16,24 @@ __all__ = ["CountryType"]
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     data = load_table("country.yaml")
     return dict(data["not_countries"]), dict(data["extra"])
+
+
+@lru_cache(maxsize=8192)
+def _answer(text: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Value, problem and flags for a squashed country or nationality. Sources write a few
+    hundred of these over and over, so the answers are cached by text."""
+    text = text.strip(" .,")
+    folded = text.casefold()
+    not_countries, extra = _tables()
+    if folded in not_countries:
+        flag = "stateless" if folded == "stateless" else "not_a_country"
+        return None, not_countries[folded], (flag,)
+    code = ftm.country.clean(extra.get(folded, text))
+    if code is None and folded.endswith(" national"):
+        code = ftm.country.clean(text[: -len(" national")])
+    if code is None:
+        return None, "not a recognised country or nationality", ()
+    return code, None, ()
 
 
 class CountryType(ValueType):
@@ -35,21 +53,17 @@ class CountryType(ValueType):
     # node_prefix stays None: a nationality is shared by millions and links nobody.
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        return Cleaned(raw, *_answer(text))
+
+    def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        """:meth:`clean` without the cache of answers: the reference for it."""
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
-        text = squash(raw).strip(" .,")
-        folded = text.casefold()
-        not_countries, extra = _tables()
-        if folded in not_countries:
-            flag = "stateless" if folded == "stateless" else "not_a_country"
-            return Cleaned(raw, None, not_countries[folded], (flag,))
-        code = ftm.country.clean(extra.get(folded, text))
-        if code is None and folded.endswith(" national"):
-            code = ftm.country.clean(text[: -len(" national")])
-        if code is None:
-            return Cleaned(raw, None, "not a recognised country or nationality")
-        return Cleaned(raw, code)
+        return Cleaned(raw, *_answer.__wrapped__(squash(raw)))
 
     def compare_detail(self, left: str, right: str) -> tuple[float, str]:
         if left == right:

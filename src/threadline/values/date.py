@@ -1,4 +1,9 @@
-"""Dates: UK day-first reading, partial dates kept partial, impossible dates refused in words."""
+"""Dates: UK day-first reading, partial dates kept partial, impossible dates refused in words.
+
+All-numeric dates with a four-digit year ("05/09/2000", "2000-09-05"), most of what agencies
+send, take a fast path (:meth:`DateType._clean_fast`) that reads them in one regex; the general
+path, :meth:`DateType._clean_slow`, is the reference the tests hold it to.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,9 @@ _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/. ](\d{4})$")
 _COMPACT = re.compile(r"^\d{8}$")
+_FAST = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+"""What _NUMERIC reads with a four-digit year, or _ISO reads as a whole date: no time, no
+approximation and no month name, so that the general path would reach the same reading."""
 _TOKEN = re.compile(r"[a-z]+|\d+")
 
 
@@ -65,6 +73,14 @@ def _year(text: str, flags: list[str]) -> int:
     return _pivot(int(text), flags) if len(text) <= 2 else int(text)
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]`` without its weekday arithmetic."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+
+
 class DateType(ValueType):
     """Dates as ISO 8601 prefixes: "1990", "1990-09" or "1990-09-05".
 
@@ -89,10 +105,62 @@ class DateType(ValueType):
     """Latest year accepted: review dates and visa expiry lie in the future, but not far."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        if hints.date_format is None and (found := _FAST.fullmatch(text)) is not None:
+            return self._clean_fast(raw, found, hints)
+        return self._clean_text(raw, text, hints)
+
+    def _clean_fast(self, raw: str, found: re.Match[str], hints: Hints) -> Cleaned:
+        """:meth:`_read` and :meth:`_finish` in one, for a date :data:`_FAST` matched."""
+        a, b, c, y, m, d = found.groups()
+        flags: list[str] = []
+        note = None
+        day: int | None
+        month: int | None
+        if y is None:  # _numeric with a four-digit year, in the order the hints state
+            year, first, second = int(c), int(a), int(b)
+            day, month = (second, first) if hints.date_order == "mdy" else (first, second)
+            if month > 12 >= day:
+                day, month = month, day
+                flags.append("order_corrected")
+                note = f"{a}/{b} read with the day and month the other way round"
+            elif day <= 12 and month <= 12 and day != month and min(day, month) > 0:
+                flags.append("ambiguous_day_month")
+        else:
+            year, month, day = int(y), int(m), int(d)
+        if month == 0:
+            month = day = None
+        if day == 0:
+            day = None
+        problem = None
+        if not self.min_year <= year <= self.max_year:
+            problem = f"year {year} is outside {self.min_year}-{self.max_year}"
+        elif month is not None and not 1 <= month <= 12:
+            problem = f"month {month} does not exist"
+        elif month is not None and day is not None and not 1 <= day <= _days_in(year, month):
+            problem = f"day {day} does not exist in {calendar.month_name[month]} {year}"
+        if problem is not None:
+            return Cleaned(
+                raw, None, problem if note is None else f"{note}; {problem}", tuple(flags)
+            )
+        if month is None:
+            return Cleaned(raw, f"{year:04d}", note, (*flags, "partial"))
+        if day is None:
+            return Cleaned(raw, f"{year:04d}-{month:02d}", note, (*flags, "partial"))
+        if day == 1 and month == 1:
+            flags.append("first_of_january")
+        return Cleaned(raw, f"{year:04d}-{month:02d}-{day:02d}", note, tuple(flags))
+
+    def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        """:meth:`clean` through the general path alone: the reference for the fast path."""
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
-        text = squash(raw)
+        return self._clean_text(raw, squash(raw), hints)
+
+    def _clean_text(self, raw: str, text: str, hints: Hints) -> Cleaned:
         flags: list[str] = []
         notes: list[str] = []
         approx = _APPROX.match(text)

@@ -44,10 +44,20 @@ class GenderType(ValueType):
     """Codes for an unrecorded gender: kept out of the value, flagged like other placeholders."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        return self._clean_text(raw, text)
+
+    def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        """:meth:`clean` as first written, squashing twice: the reference for it."""
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
-        text = squash(raw).casefold().strip(" .")
+        return self._clean_text(raw, squash(raw))
+
+    def _clean_text(self, raw: str, squashed: str) -> Cleaned:
+        text = squashed.casefold().strip(" .")
         if text in self.unknown:
             return Cleaned(raw, None, "gender recorded as unknown", ("unknown",))
         value = self.words.get(text) or ftm.gender.clean(text)

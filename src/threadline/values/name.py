@@ -1,11 +1,18 @@
-"""Person names: cleaned display form, parts in the person's own order, explainable comparison."""
+"""Person names: cleaned display form, parts in the person's own order, explainable comparison.
+
+:meth:`NameType.clean` needs only the display form, so it skips :func:`parse_name`'s search
+for given, middle and family names and, for Latin-script names, the ICU transliteration.
+:meth:`NameType._clean_slow` keeps the path through :func:`parse_name` as the reference the
+tests hold the fast path to.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -16,6 +23,8 @@ __all__ = ["NameParts", "NameType", "compare_detail", "name_key", "parse_name"]
 
 _NOT_NAME = re.compile("[^\\w\\s'\u2019\\-,.]|_")
 _APOSTROPHE = re.compile(r"^([OoDd])'(\w)")
+_WORD_BREAK = re.compile(r"[\s\-]+")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,10 @@ class NameParts:
         return " ".join(sorted(table.get(token, token) for token in self.tokens))
 
 
-def _smart_case(token: str, *, mixed: bool) -> str:
-    """Title Case a token, keeping deliberate mixed case ("McDonald", "van")."""
+@lru_cache(maxsize=65_536)
+def _smart_case(token: str, mixed: bool) -> str:
+    """Title Case a token, keeping deliberate mixed case ("McDonald", "van"). Names repeat
+    their words, so the answers are cached."""
     letters = [ch for ch in token if ch.isalpha()]
     if mixed and any(ch.isupper() for ch in letters) and any(ch.islower() for ch in letters):
         return token
@@ -96,9 +107,23 @@ def _smart_case(token: str, *, mixed: bool) -> str:
 
 
 def _is_latin(text: str) -> bool:
-    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
+    """Every letter of ``text`` is a Latin one (every ASCII letter is)."""
+    return text.isascii() or all(map(_is_latin_char, text))
 
 
+@lru_cache(maxsize=4096)
+def _is_latin_char(ch: str) -> bool:
+    return not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _has_digit(text: str) -> bool:
+    """Any character of ``text`` is a digit (in ASCII text, the digits are 0-9)."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(map(str.isdigit, text))
+
+
+@lru_cache(maxsize=65_536)
 def _low(token: str) -> str:
     return ascii_text(token).lower().replace("'", "")
 
@@ -109,6 +134,40 @@ def _family_first(lows: list[str]) -> bool:
     if len(lows) < 2 or lows[0] not in tables.family:
         return False
     return lows[-1] not in tables.family or lows[1] in tables.vietnamese_middle
+
+
+class _Written(NamedTuple):
+    """A name's words as written, cleaned and cased: the first half of :func:`parse_name`."""
+
+    comma: bool
+    """Written "FAMILY, Given": one comma with words on both sides."""
+    title: str | None
+    words: list[str]
+    """Given names (or all names when there is no comma), title taken off."""
+    mixed: bool
+    """Written in mixed case, so that case carries meaning ("McDonald", "NGUYEN Thi")."""
+    cased: list[str]
+    family_cased: list[str]
+    """The words before the comma, cased; empty without a comma."""
+
+
+def _written(squashed: str) -> _Written:
+    """Words of a name that has been through :func:`squash`, cased as it will be shown."""
+    text = squash(_NOT_NAME.sub(" ", squashed).replace("\u2019", "'")).strip(" ,.-'")
+    if "." in text:  # text is squashed: without a full stop the join gives it back unchanged
+        text = " ".join(word.rstrip(".") or word for word in text.split())
+    comma = text.count(",") == 1 and all(side.strip() for side in text.split(","))
+    if comma:
+        family_words, words = (side.split() for side in text.replace(".", "").split(","))
+    else:
+        family_words, words = [], text.replace(",", " ").split()
+    title, words = _split_title(words)
+    # In ASCII the letters are the cased characters, so the text's case is its letters'.
+    letters = text if text.isascii() else "".join(filter(str.isalpha, text))
+    mixed = not (letters.isupper() or letters.islower())
+    cased = [_smart_case(w, mixed) for w in words]
+    family_cased = [_smart_case(w, mixed) for w in family_words]
+    return _Written(comma, title, words, mixed, cased, family_cased)
 
 
 def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
@@ -129,22 +188,13 @@ def parse_name(
     >>> parse_name("Mr JOHN o'brien").cleaned
     "John O'Brien"
     """
-    text = squash(_NOT_NAME.sub(" ", squash(raw)).replace("\u2019", "'")).strip(" ,.-'")
-    text = " ".join(word.rstrip(".") or word for word in text.split())
-    comma = text.count(",") == 1 and all(side.strip() for side in text.split(","))
-    if comma:
-        family_words, words = (side.split() for side in text.replace(".", "").split(","))
-    else:
-        family_words, words = [], text.replace(",", " ").split()
-    title, words = _split_title(words)
-    letters = "".join(ch for ch in text if ch.isalpha())
-    mixed = not (letters.isupper() or letters.islower())
+    written = _written(squash(raw))
+    comma, title, words, cased = written.comma, written.title, written.words, written.cased
+    family_cased = written.family_cased
     # "NGUYEN Thi Lan": one ALL-CAPS word among Title Case words is the family name.
-    caps = [i for i, w in enumerate(words) if mixed and w.isupper() and len(w) > 1]
+    caps = [i for i, w in enumerate(words) if written.mixed and w.isupper() and len(w) > 1]
     if not all(w[:1].isupper() for w in words):
         caps = []
-    cased = [_smart_case(w, mixed=mixed) for w in words]
-    family_cased = [_smart_case(w, mixed=mixed) for w in family_words]
     family: str | None
     if comma:
         family = " ".join(family_cased)
@@ -195,25 +245,60 @@ class NameType(ValueType):
     label = "Person name"
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        written = _written(text)
+        # parse_name's order and family name, as far as the answer depends on them. "SMITH,
+        # John": the family name goes last, unless it is one written first (Nguyen); it is
+        # never empty, as the text has been stripped of commas and dots at either end.
+        # Without such a comma the order is as written, and parse_name finds a family name
+        # exactly when there are two names or more.
+        if written.comma:
+            family = written.family_cased
+            first = _low(" ".join(family)) in _tables().family
+            ordered = [*family, *written.cased] if first else [*written.cased, *family]
+            reordered = text.count(",") == 1
+        else:
+            ordered = written.cased
+            reordered = text.count(",") == 1 and len(ordered) >= 2
+        cleaned = " ".join(ordered)
+        return self._judge(raw, cleaned, written.title, reordered=reordered, ascii_form=None)
+
+    def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        """:meth:`clean` through the whole of :func:`parse_name`: the reference."""
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
-        parts = parse_name(raw, hints=hints)
-        if not parts.cleaned:
+        return self._from_parts(raw, squash(raw), parse_name(raw, hints=hints))
+
+    def _from_parts(self, raw: str, squashed: str, parts: NameParts) -> Cleaned:
+        reordered = squashed.count(",") == 1 and parts.family is not None
+        return self._judge(
+            raw, parts.cleaned, parts.title, reordered=reordered, ascii_form=parts.ascii
+        )
+
+    def _judge(
+        self, raw: str, cleaned: str, title: str | None, *, reordered: bool, ascii_form: str | None
+    ) -> Cleaned:
+        """The answer for a name's display form; ``ascii_form`` is made when needed if ``None``."""
+        if not cleaned:
             return Cleaned(raw, None, "no letters in this name")
         flags: list[str] = []
         problem = None
-        value = parts.cleaned
-        if parts.title is not None:
+        value = cleaned
+        if title is not None:
             flags.append("title_removed")
-        if squash(raw).count(",") == 1 and parts.family is not None:
+        if reordered:
             flags.append("reordered")
-        if not _is_latin(value) and parts.ascii:
-            value = parts.ascii
-            flags.append("transliterated")
-        elif not _is_latin(value):
-            problem = "could not be written in Latin letters; kept in its own script"
-        if any(ch.isdigit() for ch in raw):
+        if not _is_latin(value):
+            ascii_form = ascii_text(cleaned) if ascii_form is None else ascii_form
+            if ascii_form:
+                value = ascii_form
+                flags.append("transliterated")
+            else:
+                problem = "could not be written in Latin letters; kept in its own script"
+        if _has_digit(raw):
             problem = "name contains digits"
         return Cleaned(raw, value, problem, tuple(flags))
 
@@ -307,7 +392,7 @@ def compare_detail(left: str, right: str) -> tuple[float, str]:
 
 def _words(ascii_form: str) -> list[str]:
     """Lower-case words of an ASCII name in written order; hyphenated names split."""
-    return [t for t in re.split(r"[\s\-]+", ascii_form.lower().replace("'", "")) if t]
+    return [t for t in _WORD_BREAK.split(ascii_form.lower().replace("'", "")) if t]
 
 
 def _inner(matched: list[tuple[int, int]], *, left_longer: bool) -> bool:

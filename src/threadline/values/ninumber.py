@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from threadline.values._text import squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
 __all__ = ["NiNumberType"]
 
+_SEPARATORS = re.compile(r"[\s\-.]")
 _SHAPE = re.compile(r"^([A-Z]{2})([0-9]{6})([A-Z]?)$")
 
 
@@ -43,10 +43,10 @@ class NiNumberType(ValueType):
     """The final letter is A, B, C or D; older records leave it off."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
-        empty = self._empty_or_unknown(raw)
-        if empty is not None:
-            return empty
-        compact = re.sub(r"[\s\-.]", "", squash(raw).upper())
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        compact = _SEPARATORS.sub("", text.upper())
         shape = _SHAPE.match(compact)
         if shape is None:
             if not compact.isalnum():

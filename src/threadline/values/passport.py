@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from followthemoney import registry as ftm
 from rigour.territories import get_territory
 
-from threadline.values._text import load_table, squash
+from threadline.values._text import load_table
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
 __all__ = ["PassportType", "split_passport"]
@@ -22,11 +22,13 @@ def _formats() -> dict[str, re.Pattern[str]]:
     return {k: re.compile(f"^{v}$") for k, v in load_table("passport.yaml")["formats"].items()}
 
 
+@lru_cache(maxsize=1024)
 def _alpha3(country: str) -> str | None:
     territory = get_territory(country)
     return territory.alpha3.upper() if territory is not None and territory.alpha3 else None
 
 
+@lru_cache(maxsize=4096)
 def _country(words: str) -> str | None:
     """ISO alpha-2 code of a country written as a code, a name or a nationality."""
     words = words.strip()
@@ -67,10 +69,10 @@ class PassportType(ValueType):
     """Controllers hold victims' passports; a document seen with two people links them."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
-        empty = self._empty_or_unknown(raw)
-        if empty is not None:
-            return empty
-        text = _LABELS.sub(" ", squash(raw).upper())
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        text = _LABELS.sub(" ", text.upper())
         words = text.split()
         # A lone letter belongs to the number ("C 1234567"); other words may name a country.
         inside = [bool(_DIGIT.search(w)) or (len(w) == 1 and w.isalpha()) for w in words]

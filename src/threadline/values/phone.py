@@ -1,4 +1,11 @@
-"""Phone numbers: E.164 through phonenumbers, Ofcom drama ranges kept, partial numbers kept raw."""
+"""Phone numbers: E.164 through phonenumbers, Ofcom drama ranges kept, partial numbers kept raw.
+
+Numbers written as digits with ordinary punctuation (UK numbers in their common shapes, and
+international ones with a country code) take a fast path (:mod:`threadline.values._phone_fast`)
+that gives the library's answer without its general parser; everything else goes through
+``phonenumbers.parse``. :meth:`PhoneType._clean_slow` keeps the library-only path as the
+reference the tests hold the fast path to.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from typing import ClassVar
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
 
+from threadline.values._phone_fast import is_valid, read_number
 from threadline.values._text import digits, load_table, squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
@@ -76,13 +84,51 @@ class PhoneType(ValueType):
     shorter runs are too likely to be local numbers or partial ones."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        if text.lower().startswith("tel:"):
+            text = text[4:]
+        region = _region(hints)
+        fast = self._clean_fast(raw, text, region)
+        return fast if fast is not None else self._clean_text(raw, text, region)
+
+    def _clean_fast(self, raw: str, text: str, region: str) -> Cleaned | None:
+        """:meth:`_clean_text`'s answer for a number :func:`read_number` reads, else ``None``."""
+        found = read_number(text, region)
+        if found is None:
+            return None
+        # What phonenumbers gives: + country code and national significant number, then
+        # _judge's drama-range and validity checks, in the same order.
+        code, nsn = found
+        e164 = f"+{code}{nsn}"
+        if drama_range(e164) is not None:
+            return Cleaned(raw, e164, None, ("fictional_range",))
+        if is_valid(code, nsn):
+            return Cleaned(raw, e164)
+        number = PhoneNumber(country_code=code, national_number=int(nsn))
+        bare = digits(text)
+        if not text.startswith(("+", "0")) and len(bare) >= self.min_international_digits:
+            again = read_number("+" + bare, region)  # the second reading _clean_text tries
+            if again is None:
+                return None
+            code, nsn = again
+            if is_valid(code, nsn):
+                return Cleaned(raw, f"+{code}{nsn}", None, ("assumed_international",))
+            number = PhoneNumber(country_code=code, national_number=int(nsn))
+        return self._raw(raw, text, bare, region, number)
+
+    def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
+        """:meth:`clean` through phonenumbers alone: the reference for the fast path."""
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
         text = squash(raw)
         if text.lower().startswith("tel:"):
             text = text[4:]
-        region = _region(hints)
+        return self._clean_text(raw, text, _region(hints))
+
+    def _clean_text(self, raw: str, text: str, region: str) -> Cleaned:
         number = _parse(text, region)
         if number is not None:
             found = self._judge(raw, number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threadline.values._text import digits, squash
+from threadline.values._text import digits
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
 __all__ = ["SortCodeType", "format_sortcode"]
@@ -32,10 +32,9 @@ class SortCodeType(ValueType):
     # the account (sort code and number together) is the graph node.
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
-        empty = self._empty_or_unknown(raw)
-        if empty is not None:
-            return empty
-        text = squash(raw)
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
         bare = digits(text)
         if len(bare) == 6 and not any(ch.isalpha() for ch in text.lower().replace("sort code", "")):
             return Cleaned(raw, format_sortcode(bare))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from threadline.values._text import squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
 __all__ = ["VRM_FORMATS", "VrmType", "vrm_format"]
@@ -19,6 +18,7 @@ VRM_FORMATS: dict[str, re.Pattern[str]] = {
 two letters, the age identifier and three letters; the letters I and Q are never issued there,
 and Z only in the last three."""
 
+_SEPARATORS = re.compile(r"[\s\-.]")
 _LOOKALIKE = str.maketrans("0O1I5S8B", "O0I1S5B8")
 _DIGIT_FOR = str.maketrans("OIZSB", "01258")
 
@@ -53,10 +53,10 @@ class VrmType(ValueType):
     """Vehicles carry victims between addresses and workplaces: a shared car links people."""
 
     def clean(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
-        empty = self._empty_or_unknown(raw)
-        if empty is not None:
-            return empty
-        compact = re.sub(r"[\s\-.]", "", squash(raw).upper())
+        text = self._squashed(raw)
+        if isinstance(text, Cleaned):
+            return text
+        compact = _SEPARATORS.sub("", text.upper())
         if not compact.isalnum() or not compact.isascii():
             return Cleaned(raw, None, "a registration has only letters and digits")
         if vrm_format(compact) is not None:
