@@ -13,6 +13,7 @@ from rich.table import Table
 
 from threadline import __version__
 from threadline.errors import ThreadlineError
+from threadline.evaluate import evaluate_app
 from threadline.ingest.cli import batches_app, ingest, ingest_folder
 from threadline.progress import progress_bar
 from threadline.store import Store
@@ -123,6 +124,7 @@ def generate(
 
 app.command()(ingest)
 app.add_typer(batches_app, name="batches")
+app.add_typer(evaluate_app, name="evaluate")
 
 
 @app.command()

@@ -172,3 +172,10 @@ def test_fast_path_gives_the_parse_address_answer(pieces: list[str], sep: str) -
 @given(raw=st.text(max_size=40))
 def test_fast_path_on_any_text(raw: str) -> None:
     assert addresses.clean(raw) == addresses._clean_slow(raw)
+
+
+@pytest.mark.parametrize("raw", ["NFA", "N.F.A.", "nfa", "No fixed abode", "no fixed address"])
+def test_no_fixed_abode_is_not_a_premises(raw: str) -> None:
+    cleaned = AddressType().clean(raw)
+    assert cleaned.value is None
+    assert "no_fixed_abode" in cleaned.flags and "unknown" in cleaned.flags

@@ -434,9 +434,10 @@ class Converter:
             return [StatementDraft(prop, value, original)] if value else []
         cleaned = _clean(spec.type, text, self._hints(spec))
         if cleaned.value is None:
-            if cleaned.problem and "unknown" not in cleaned.flags:
+            placeholder = "unknown" in cleaned.flags or "empty" in cleaned.flags
+            if cleaned.problem and (not placeholder or "no_fixed_abode" in cleaned.flags):
                 warnings.append(f"{column}: {cleaned.problem}")
-            if "unknown" in cleaned.flags:
+            if placeholder:
                 return []
             return [StatementDraft(prop, original.strip(), original, flags=("unparsed",))]
         if cleaned.problem:

@@ -19,6 +19,11 @@ from threadline.values.postcode import POSTCODE_PATTERN
 
 __all__ = ["AddressParts", "AddressType", "address_key", "parse_address"]
 
+_NO_FIXED_ABODE = re.compile(
+    r"(?i)\s*(?:n\.?\s?f\.?\s?a\.?|no fixed (?:abode|address)|homeless|street homeless)\s*"
+)
+"""Police and NHS shorthand for a person with no address: never a premises of its own."""
+
 _SEPARATORS = re.compile(r"\s*(?:[,;\n\r]\s*)+")
 _NUMBER = re.compile(r"^(\d+)\s?([A-Za-z])?(?:\s*-\s*(\d+[A-Za-z]?))?\b,?\s*")
 
@@ -204,6 +209,9 @@ class AddressType(ValueType):
         text = self._squashed(raw)
         if isinstance(text, Cleaned):
             return text
+        if _NO_FIXED_ABODE.fullmatch(text):
+            return Cleaned(raw, None, "no fixed abode: a fact about the person, not an address",
+                           ("unknown", "no_fixed_abode"))  # fmt: skip
         cleaned, postcode, _ = _split(raw)  # all of parse_address that the answer needs
         return self._judge(raw, cleaned, postcode)
 
@@ -212,6 +220,8 @@ class AddressType(ValueType):
         empty = self._empty_or_unknown(raw)
         if empty is not None:
             return empty
+        if _NO_FIXED_ABODE.fullmatch(squash(raw)):
+            return self.clean(raw, hints)
         parts = parse_address(raw, hints)
         return self._judge(raw, parts.cleaned, parts.postcode)
 
