@@ -216,7 +216,9 @@ STATEMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def _json(value: object) -> str:
+def _json(value: list[str] | dict[str, str]) -> str:
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -243,7 +245,7 @@ def _write(
                 span = s.span or (None, None)
                 statements.append(
                     (record_id, m.id, m.schema, s.prop, s.value, s.original, s.kind, s.origin,
-                     span[0], span[1], _json(list(s.flags)))
+                     span[0], span[1], _json(list(s.flags)) if s.flags else "[]")
                 )  # fmt: skip
     bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)

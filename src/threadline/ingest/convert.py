@@ -132,6 +132,11 @@ class _Reject(Exception):
         self.reason = reason
 
 
+_parse_role = lru_cache(maxsize=1024)(parse_role)
+_parse_marking = lru_cache(maxsize=1024)(parse_marking)
+_parse_group = lru_cache(maxsize=1024)(parse_retention_group)
+
+
 @lru_cache(maxsize=200_000)
 def _clean(type_name: str, raw: str, hints: Hints) -> Cleaned:
     return get_type(type_name).clean(raw, hints)
@@ -163,7 +168,11 @@ class Converter:
 
     def _raw_values(self, spec: ValueSpec, values: dict[str, str]) -> list[tuple[str, str | None]]:
         """(text, column) pairs a value spec yields for a row; empty cells give nothing."""
-        if spec.constant is not None and not spec.columns:
+        columns = spec.columns
+        if len(columns) == 1 and spec.join is None and not spec.wildcard:
+            text = values.get(columns[0], "")
+            return [(text, columns[0])] if text and not text.isspace() else []
+        if spec.constant is not None and not columns:
             return [(spec.constant, None)]
         if spec.join is not None:
             parts = [values.get(c, "").strip() for c in spec.columns]
@@ -228,7 +237,7 @@ class Converter:
             raise _Reject(_grade_column(str(exc), parts), str(exc)) from None
         marking_text, marking_column = self._single(m.record.marking, values)
         try:
-            marking, translated = parse_marking(marking_text)
+            marking, translated = _parse_marking(marking_text)
         except ValidationError as exc:
             raise _Reject(marking_column, str(exc)) from None
         if translated:
@@ -238,7 +247,7 @@ class Converter:
             )
         group_text, group_column = self._single(m.record.retention_group, values)
         try:
-            group = parse_retention_group(group_text)
+            group = _parse_group(group_text)
         except ValidationError as exc:
             raise _Reject(group_column, str(exc)) from None
         reported_on = None
@@ -411,7 +420,7 @@ class Converter:
         if spec.role is not None:
             text, column = self._single(spec.role, values)
             try:
-                role = parse_role(text).value
+                role = _parse_role(text).value
             except ValidationError as exc:
                 raise _Reject(column, str(exc)) from None
         elif spec.schema == "Person":

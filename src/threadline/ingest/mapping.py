@@ -121,6 +121,8 @@ class ValueSpec:
     split: bool = False
     """For person names: also state the given, middle and family names parsed from it."""
     line: int = 0
+    wildcard: bool = False
+    """A column ends in ``.*``: every numbered element of a JSON list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +368,7 @@ class _Builder:
             format=str(fmt) if fmt is not None else None,
             split=bool(raw.get("split", False)),
             line=raw.line,
+            wildcard=any(c.endswith(".*") for c in columns),
         )
 
     def record(self, node: _Node) -> RecordSpec:
