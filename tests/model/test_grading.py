@@ -79,6 +79,4 @@ def test_invalid_legacy(source: str, info: int, handling: int) -> None:
 
 
 def test_describe_in_words() -> None:
-    assert grade_3x5x2(2, "C", "P").describe() == (
-        "2CP: Untested; Known indirectly to the source"
-    )
+    assert grade_3x5x2(2, "C", "P").describe() == ("2CP: Untested; Known indirectly to the source")

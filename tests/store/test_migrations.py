@@ -60,7 +60,8 @@ def test_records_refuse_secret_markings_at_the_database(store: Store) -> None:
             sa.insert(t.agencies).values(code="x", name="X").returning(t.agencies.c.id)
         ).scalar_one()
         source = conn.execute(
-            sa.insert(t.sources).values(agency_id=agency, name="s", format="csv")
+            sa.insert(t.sources)
+            .values(agency_id=agency, name="s", format="csv")
             .returning(t.sources.c.id)
         ).scalar_one()
         batch = conn.execute(

@@ -22,9 +22,9 @@ __all__ = [
     "DEFAULT_URL",
     "URL_ENV",
     "StoreError",
-    "create_engine",
     "allocate_ids",
     "bulk_insert",
+    "create_engine",
     "insert_ignore",
     "resolve_url",
 ]
@@ -54,7 +54,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-262144")  # 256 MB: index inserts of large loads stay in memory
+    cursor.execute("PRAGMA cache_size=-262144")  # 256 MB keeps index pages of big loads in memory
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
