@@ -4,7 +4,9 @@ The flow is: agencies own sources; each load of a source is a batch; a batch wri
 (immutable intelligence items with grade, marking, handling and review date); records make
 statements about mentions (FtM-style: mention, schema, property, value, original value); mentions
 resolve to entities; entities are joined by links backed by evidence records. Judgements,
-indicators, cases, users and the audit log sit beside them.
+indicators, cases, users and the audit log sit beside them; the security tables (sharing
+agreements, case records, retention reviews and the audit chain's head and subject index) say
+who may see what and account for every use.
 """
 
 from __future__ import annotations
@@ -16,18 +18,26 @@ import sqlalchemy as sa
 __all__ = [
     "TABLES",
     "agencies",
+    "analysis_runs",
+    "audit_chain",
     "audit_events",
+    "audit_subjects",
     "batches",
     "case_members",
+    "case_records",
     "cases",
     "entities",
+    "entity_metrics",
     "indicators",
     "judgements",
     "link_evidence",
     "links",
     "mentions",
     "metadata",
+    "priorities",
     "records",
+    "retention_reviews",
+    "sharing_agreements",
     "sources",
     "statements",
     "users",
@@ -183,6 +193,7 @@ entities = sa.Table(
     sa.Column("caption", sa.Text(), nullable=False, server_default=""),
     _now(),
     sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("stale", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 
 links = sa.Table(
@@ -200,6 +211,7 @@ links = sa.Table(
     _now(),
     sa.Index(None, "source_id"),
     sa.Index(None, "target_id"),
+    sa.Column("type", sa.String(32)),
 )
 
 link_evidence = sa.Table(
@@ -280,13 +292,144 @@ audit_events = sa.Table(
     sa.Column("detail", sa.JSON(), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("seq", sa.BigInteger()),
     sa.Index(None, "username"),
+    sa.Index(None, "seq", unique=True),
     sa.CheckConstraint(
         "action IN ('collection', 'alteration', 'consultation', 'disclosure', "
         "'combination', 'erasure', 'administration')",
         name="action",
     ),
 )
+
+sharing_agreements = sa.Table(
+    "sharing_agreements",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("from_agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("to_agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("scope", sa.String(128), nullable=False, server_default="all"),
+    sa.Column("conditions_allowed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("valid_from", sa.Date(), nullable=False),
+    sa.Column("valid_to", sa.Date()),
+    sa.Column("reference", sa.String(255), nullable=False, server_default=""),
+    sa.Column("created_by", ID, sa.ForeignKey("users.id"), nullable=False),
+    _now(),
+    sa.Index(None, "to_agency_id", "from_agency_id"),
+    sa.CheckConstraint("from_agency_id <> to_agency_id", name="distinct_agencies"),
+)
+"""An information sharing agreement: records of one agency that another may see, and when."""
+
+case_records = sa.Table(
+    "case_records",
+    metadata,
+    sa.Column("case_id", ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("added_by", ID, sa.ForeignKey("users.id"), nullable=False),
+    _now(),
+    sa.Index(None, "record_id"),
+)
+"""Records attached to a case: visible to the case's members under the handling rules."""
+
+retention_reviews = sa.Table(
+    "retention_reviews",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("reviewer_id", ID, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("next_review", sa.Date()),
+    sa.Index(None, "record_id"),
+    sa.CheckConstraint("decision IN ('retain', 'delete')", name="decision"),
+)
+"""MoPI review decisions; they go with the record when it is erased (the audit event stays)."""
+
+audit_chain = sa.Table(
+    "audit_chain",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("head_seq", sa.BigInteger(), nullable=False),
+    sa.Column("head_hash", sa.String(64), nullable=False),
+    sa.Column("sealed_at", sa.String(32), nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)
+"""The one-row head of the audit hash chain: updating it serialises appends on every database."""
+
+audit_subjects = sa.Table(
+    "audit_subjects",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("event_seq", sa.BigInteger(), nullable=False),
+    sa.Column("record_id", ID),
+    sa.Column("entity_id", KEY),
+    sa.Index(None, "record_id"),
+    sa.Index(None, "entity_id"),
+)
+"""Which entities (or, for events naming none, records) an audit event touched, by the event's
+place in the chain, indexed to answer "who looked at this person"."""
+
+analysis_runs = sa.Table(
+    "analysis_runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("scope", sa.String(255), nullable=False, server_default=""),
+    sa.Column("weights", sa.JSON(), nullable=False),
+    sa.Column("weights_digest", sa.String(64), nullable=False),
+    sa.Column("params", sa.JSON(), nullable=False),
+    sa.Column("counts", sa.JSON(), nullable=False),
+    sa.Index(None, "started_at"),
+)
+"""One `threadline analyse` run: when, over whose view, and the weights that produced it."""
+
+entity_metrics = sa.Table(
+    "entity_metrics",
+    metadata,
+    sa.Column(
+        "run_id",
+        sa.String(64),
+        sa.ForeignKey("analysis_runs.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("entity_id", KEY, sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("component", sa.Integer()),
+    sa.Column("community", sa.Integer()),
+    sa.Column("degree", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("betweenness", sa.Float(), nullable=False, server_default="0"),
+    sa.Column("eigenvector", sa.Float(), nullable=False, server_default="0"),
+    sa.Column("broker", sa.Float(), nullable=False, server_default="0"),
+    sa.Index(None, "entity_id"),
+)
+"""Graph measures of each entity in a run: its component and community, centralities, and how
+strongly it bridges communities (0 when it is not a broker)."""
+
+priorities = sa.Table(
+    "priorities",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.String(64),
+        sa.ForeignKey("analysis_runs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("entity_id", KEY, sa.ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("rank", sa.Integer(), nullable=False),
+    sa.Column("score", sa.Float(), nullable=False),
+    sa.Column("reasons", sa.JSON(), nullable=False),
+    sa.Column("indicators", sa.JSON(), nullable=False),
+    sa.Column("agencies", sa.JSON(), nullable=False),
+    sa.Column("evidence", sa.JSON(), nullable=False),
+    sa.Column("grade", sa.String(64), nullable=False, server_default=""),
+    sa.Index(None, "run_id", "kind", "rank"),
+    sa.Index(None, "entity_id"),
+    sa.CheckConstraint("kind IN ('premises', 'business')", name="kind"),
+)
+"""Premises and businesses ranked for multi-agency visits in a run, with their reasons."""
 
 TABLES = (
     agencies,
@@ -304,5 +447,13 @@ TABLES = (
     cases,
     case_members,
     audit_events,
+    sharing_agreements,
+    case_records,
+    retention_reviews,
+    audit_chain,
+    audit_subjects,
+    analysis_runs,
+    entity_metrics,
+    priorities,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

@@ -1,0 +1,431 @@
+"""The audit hash chain: canonical events, sealing at commit, and verification.
+
+An event is written in two steps. It is inserted (or, for a burst of reads, held in memory)
+while the caller's transaction runs, and sealed when that transaction commits: it is then
+given its place in the chain (``seq``), the hash of the event before it (``prev_hash``) and
+its own ``hash = sha256(canonical JSON of its fields and prev_hash)``. Sealing at commit keeps
+the chain's lock short (see `threadline.security.locking`) and puts events in commit order.
+Events of a transaction that rolls back vanish with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.security.locking import GENESIS, advance_head, bulk_append, lock_chain
+from threadline.store import tables as t
+
+__all__ = [
+    "GENESIS",
+    "HASHED_FIELDS",
+    "ChainProblem",
+    "ChainReport",
+    "append",
+    "buffer",
+    "canonical",
+    "event_hash",
+    "verify_chain",
+]
+
+HASHED_FIELDS = (
+    "occurred_at",
+    "user_id",
+    "username",
+    "agency",
+    "action",
+    "operation",
+    "outcome",
+    "purpose",
+    "recipients",
+    "records",
+    "entities",
+    "detail",
+)
+"""The fields an event's hash covers, with its ``prev_hash``. The row id and ``seq`` are not
+covered: the chain itself fixes the order, and ids are allocated before sealing."""
+
+UNINDEXED_ACTIONS = frozenset({"collection"})
+"""Collection events can name every record of a batch; they are not copied into the subject
+index, which exists to answer "who looked at this person"."""
+
+MAX_HELD = 20_000
+"""Events held in memory before they are written unsealed, to bound a long burst's memory."""
+
+
+_KEYS = tuple(sorted((*HASHED_FIELDS, "prev_hash")))
+_JSON_FIELDS = frozenset({"records", "entities", "detail"})
+
+
+def _enc(value: Any) -> str:
+    """One value in canonical JSON: sorted keys, no spaces, ASCII only."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _object(encoded: Mapping[str, str]) -> bytes:
+    """The canonical JSON object whose fields are already encoded (keys in sorted order)."""
+    return ("{" + ",".join(f'"{key}":{encoded[key]}' for key in _KEYS) + "}").encode("ascii")
+
+
+def canonical(event: Mapping[str, Any], prev_hash: str) -> bytes:
+    """The bytes an event's hash is taken over: the event's fields and `prev_hash` as one
+    JSON object with sorted keys, no spaces and only ASCII (so the same on every machine).
+
+    >>> canonical({f: "" for f in HASHED_FIELDS} | {"records": [2, 1]}, "ab")[:40]
+    b'{"action":"","agency":"","detail":"","en'
+    """
+    encoded = {name: _enc(event[name]) for name in HASHED_FIELDS}
+    encoded["prev_hash"] = _enc(prev_hash)
+    return _object(encoded)
+
+
+def event_hash(event: Mapping[str, Any], prev_hash: str) -> str:
+    """The hash that seals `event` after an event whose hash is `prev_hash`."""
+    return hashlib.sha256(canonical(event, prev_hash)).hexdigest()
+
+
+def _json(value: Any) -> str:
+    """`_enc(value)` for a JSON column, with shortcuts for what a burst of reads writes."""
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    if isinstance(value, list) and all(type(v) is int for v in value):
+        return "[" + ",".join(map(str, value)) + "]"
+    return _enc(value)
+
+
+def _chain(entries: list[_Entry], seq: int, head: str) -> tuple[int, str]:
+    """Give each entry its place, previous hash and hash, from the head (`seq`, `head`).
+
+    Builds the same bytes as `canonical` (keys in the order of `_KEYS`), faster for a burst:
+    the encodings of the actor, purpose and operation are worked out once, and each event's
+    JSON columns once for both its hash and its row (kept in ``entry.json``).
+    """
+    memo: dict[tuple[type, Any], str] = {}
+
+    def enc(value: Any) -> str:
+        key = (type(value), value)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = _enc(value)
+        return text
+
+    sha256 = hashlib.sha256
+    for entry in entries:
+        e = entry.event
+        records, entities, detail = _json(e["records"]), _json(e["entities"]), _json(e["detail"])
+        text = (
+            f'{{"action":{enc(e["action"])},"agency":{enc(e["agency"])},"detail":{detail},'
+            f'"entities":{entities},"occurred_at":"{e["occurred_at"]}",'
+            f'"operation":{enc(e["operation"])},"outcome":{enc(e["outcome"])},'
+            f'"prev_hash":"{head}","purpose":{enc(e["purpose"])},'
+            f'"recipients":{enc(e["recipients"])},"records":{records},'
+            f'"user_id":{enc(e["user_id"])},"username":{enc(e["username"])}}}'
+        )
+        seq += 1
+        e["seq"], e["prev_hash"] = seq, head
+        head = e["hash"] = sha256(text.encode("ascii")).hexdigest()
+        entry.json = (records, entities, detail)
+    return seq, head
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+Maker = Callable[[tuple[Any, ...]], dict[str, Any]]
+"""Builds an event from what a burst read recorded (see `holder`)."""
+
+
+@dataclass(slots=True)
+class _Entry:
+    event: dict[str, Any]
+    """The event's fields; empty until `made` is turned into them."""
+    event_id: int | None = None
+    """Set once the event is in the table (unsealed); None while it is held in memory."""
+    json: tuple[str, str, str] = ("[]", "[]", "{}")
+    """The event's records, entities and detail as stored, set when it is sealed."""
+    made: tuple[Maker, tuple[Any, ...]] | None = None
+    """For a burst read: how to build the event, deferred to the commit."""
+
+    def build(self) -> dict[str, Any]:
+        if self.made is not None:
+            maker, args = self.made
+            self.event, self.made = maker(args), None
+        return self.event
+
+
+@dataclass(slots=True)
+class _Pending:
+    entries: list[_Entry] = field(default_factory=list)
+    held: int = 0
+    savepoints: list[int] = field(default_factory=list)
+    """How many entries there were when each open savepoint began (savepoints nest)."""
+
+
+_PENDING: weakref.WeakKeyDictionary[Connection, _Pending] = weakref.WeakKeyDictionary()
+"""Events of each connection's open transaction, in the order they happened."""
+
+
+def _pending(conn: Connection) -> _Pending:
+    state = _PENDING.get(conn)
+    if state is None:
+        state = _Pending(savepoints=[0] * _open_savepoints(conn))
+        _PENDING[conn] = state
+        sa.event.listen(conn, "commit", _seal)
+        sa.event.listen(conn, "rollback", _discard)
+        sa.event.listen(conn, "savepoint", _savepoint)
+        sa.event.listen(conn, "rollback_savepoint", _rollback_savepoint)
+        sa.event.listen(conn, "release_savepoint", _release_savepoint)
+    return state
+
+
+def _open_savepoints(conn: Connection) -> int:
+    """How many savepoints are open on `conn` (events written now belong to all of them)."""
+    depth, nested = 0, conn.get_nested_transaction()
+    while nested is not None:
+        depth += 1
+        nested = getattr(nested, "_previous_nested", None)
+    return depth
+
+
+def _savepoint(conn: Connection, _name: str | None) -> None:
+    state = _PENDING[conn]
+    state.savepoints.append(len(state.entries))
+
+
+def _rollback_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
+    """Events since the savepoint go with it, as their rows (if written) already have."""
+    state = _PENDING[conn]
+    if state.savepoints:
+        del state.entries[state.savepoints.pop() :]
+        state.held = sum(1 for e in state.entries if e.event_id is None)
+
+
+def _release_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
+    state = _PENDING[conn]
+    if state.savepoints:
+        state.savepoints.pop()
+
+
+def append(conn: Connection, event: dict[str, Any]) -> int:
+    """Insert `event` now, unsealed, and return its id; it is sealed when `conn` commits."""
+    state = _pending(conn)
+    insert = sa.insert(t.audit_events).values(_placeholder(event)).returning(t.audit_events.c.id)
+    event_id = int(conn.execute(insert).scalar_one())
+    state.entries.append(_Entry(event, event_id))
+    return event_id
+
+
+def buffer(conn: Connection, event: dict[str, Any]) -> None:
+    """Hold `event` in memory and write it, sealed, when `conn` commits (for read bursts)."""
+    state = _pending(conn)
+    state.entries.append(_Entry(event))
+    state.held += 1
+    if state.held >= MAX_HELD:
+        _write_held(conn, state)
+
+
+def holder(conn: Connection, maker: Maker) -> Callable[[tuple[Any, ...]], None]:
+    """A cheaper `buffer` for a View, which logs every one of many reads.
+
+    The View hands over a small tuple (what was read, when) and `maker` turns it into the
+    event at commit: a read pays for an append, not for building and formatting an event.
+    """
+    state = _pending(conn)
+
+    def hold(args: tuple[Any, ...]) -> None:
+        state.entries.append(_Entry({}, made=(maker, args)))
+        state.held += 1
+        if state.held >= MAX_HELD:
+            _write_held(conn, state)
+
+    return hold
+
+
+def _placeholder(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {**event, "prev_hash": "", "hash": f"unsealed-{uuid.uuid4().hex}", "seq": None}
+
+
+def _write_held(conn: Connection, state: _Pending) -> None:
+    held = [entry for entry in state.entries if entry.event_id is None]
+    if not held:
+        return
+    insert = sa.insert(t.audit_events).returning(t.audit_events.c.id, sort_by_parameter_order=True)
+    ids = conn.execute(insert, [_placeholder(entry.build()) for entry in held]).scalars().all()
+    for entry, event_id in zip(held, ids, strict=True):
+        entry.event_id = int(event_id)
+    state.held = 0
+
+
+def _discard(conn: Connection) -> None:
+    state = _PENDING.get(conn)
+    if state is not None:
+        state.entries.clear()
+        state.held = 0
+        state.savepoints.clear()
+
+
+def _seal(conn: Connection) -> None:
+    """Link this transaction's events into the chain; runs as the transaction commits."""
+    state = _PENDING.get(conn)
+    if state is None or not state.entries:
+        return
+    entries, state.entries, state.held = state.entries, [], 0
+    state.savepoints.clear()
+    for entry in entries:
+        entry.build()
+    seq, head = _chain(entries, *lock_chain(conn))
+    _store_sealed(conn, entries)
+    advance_head(conn, seq, head)
+
+
+def _store_sealed(conn: Connection, entries: list[_Entry]) -> None:
+    events = t.audit_events
+    written = [e for e in entries if e.event_id is not None]
+    if written:
+        conn.execute(
+            sa.update(events)
+            .where(events.c.id == sa.bindparam("event_id"))
+            .values(
+                seq=sa.bindparam("seq"),
+                prev_hash=sa.bindparam("prev_hash"),
+                hash=sa.bindparam("hash"),
+            ),
+            [
+                {
+                    "event_id": e.event_id,
+                    "seq": e.event["seq"],
+                    "prev_hash": e.event["prev_hash"],
+                    "hash": e.event["hash"],
+                }
+                for e in written
+            ],
+        )
+    held = [_row(e) for e in entries if e.event_id is None]
+    bulk_append(conn, events, EVENT_COLUMNS, held)
+    subjects = [
+        row
+        for e in entries
+        if e.event["action"] not in UNINDEXED_ACTIONS
+        for row in _subjects(e.event)
+    ]
+    bulk_append(conn, t.audit_subjects, ("event_seq", "record_id", "entity_id"), subjects)
+
+
+EVENT_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash", "seq")
+
+
+def _row(entry: _Entry) -> tuple[Any, ...]:
+    event = entry.event
+    records, entities, detail = entry.json
+    return (
+        event["occurred_at"], event["user_id"], event["username"], event["agency"],
+        event["action"], event["operation"], event["outcome"], event["purpose"],
+        event["recipients"], records, entities, detail, event["prev_hash"], event["hash"],
+        event["seq"],
+    )  # fmt: skip
+
+
+def _subjects(event: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """Index rows for an event: its entities, or its records when it names no entity (the
+    records behind an entity are found through the entity; see `find_events`)."""
+    seq = event["seq"]
+    if event["entities"]:
+        for entity_id in event["entities"]:
+            yield (seq, None, entity_id)
+        return
+    for record_id in event["records"]:
+        yield (seq, record_id, None)
+
+
+# -- verifying --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """One place where the stored log is not the log that was written."""
+
+    event_id: int | None
+    kind: str
+    """``altered``, ``deleted``, ``reordered``, ``unsealed`` or ``truncated``."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """What `verify_chain` found."""
+
+    events: int
+    head_hash: str
+    problems: tuple[ChainProblem, ...]
+
+    @property
+    def intact(self) -> bool:
+        """Whether the log is exactly as it was written."""
+        return not self.problems
+
+
+def verify_chain(conn: Connection) -> ChainReport:
+    """Walk the chain in order and say where an event was altered, deleted or reordered.
+
+    A deleted last event cannot be told from a log that ended there, except by the chain's
+    head row (checked here) or a head hash kept elsewhere (printed by ``audit verify``).
+    """
+    events = t.audit_events
+    problems: list[ChainProblem] = []
+    columns = [events.c.id, events.c.seq, events.c.prev_hash, events.c.hash]
+    columns += [events.c[name] for name in HASHED_FIELDS]
+    query = sa.select(*columns).where(events.c.seq.is_not(None)).order_by(events.c.seq)
+    prev_hash, prev_id, count = GENESIS, None, 0
+    for row in conn.execute(query.execution_options(yield_per=2000)):
+        count += 1
+        event = dict(row._mapping)
+        if event_hash(event, row.prev_hash) != row.hash:
+            problems.append(
+                ChainProblem(row.id, "altered", f"event {row.id} was altered after it was written")
+            )
+        if row.prev_hash != prev_hash:
+            problems.append(_break(conn, row.id, row.prev_hash, prev_id))
+        prev_hash, prev_id = row.hash, row.id
+    for event_id in conn.execute(sa.select(events.c.id).where(events.c.seq.is_(None))).scalars():
+        problems.append(
+            ChainProblem(event_id, "unsealed", f"event {event_id} was committed outside the chain")
+        )
+    head = conn.execute(sa.select(t.audit_chain.c.head_hash).where(t.audit_chain.c.id == 1))
+    head_hash = head.scalar()
+    if head_hash is not None and head_hash != prev_hash:
+        problems.append(
+            ChainProblem(
+                None,
+                "truncated",
+                "the chain's head names an event that is not in the log: "
+                "events at the end were deleted",
+            )
+        )
+    return ChainReport(count, prev_hash, tuple(problems))
+
+
+def _break(conn: Connection, event_id: int, prev_hash: str, prev_id: int | None) -> ChainProblem:
+    after = "the start of the log" if prev_id is None else f"event {prev_id}"
+    found = conn.execute(
+        sa.select(t.audit_events.c.id).where(t.audit_events.c.hash == prev_hash)
+    ).scalar()
+    if found is not None:
+        return ChainProblem(
+            event_id,
+            "reordered",
+            f"event {event_id} is out of order: it was written after event {found}, "
+            f"but now follows {after}",
+        )
+    return ChainProblem(
+        event_id,
+        "deleted",
+        f"an event was deleted between {after} and event {event_id}",
+    )

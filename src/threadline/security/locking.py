@@ -1,0 +1,126 @@
+"""Serialising appends to the audit chain: the one place that decides how, on any database.
+
+Every transaction that wrote audit events seals them into the chain as it commits: it takes
+the chain's head, links its events after it and moves the head on. Two transactions must not
+take the same head, or the chain would fork.
+
+The head is a single row (``audit_chain``), and sealing starts with an ``UPDATE`` of that row:
+
+- on PostgreSQL the update takes the row's lock, held to the end of the transaction, so a
+  second sealer waits for the first to commit and then reads the head it left (READ
+  COMMITTED re-reads the row after the wait);
+- on SQLite any write takes the database's write lock until commit. A ``SELECT`` would not:
+  pysqlite runs statements before the first write outside a transaction, so a read-then-append
+  could interleave with another process. Writing first closes that gap.
+
+So the same statement serialises both, and no dialect test is needed. Sealing happens only
+at commit, so the lock is held for milliseconds: reads and ingest never wait on it, only
+other transactions sealing audit events at the same instant.
+
+The one difference this module does key on the dialect is how a burst of sealed events is
+written fast (`bulk_append`): PostgreSQL's COPY, or the driver's executemany elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.store import tables as t
+from threadline.store.database import insert_ignore
+
+__all__ = ["GENESIS", "advance_head", "bulk_append", "lock_chain", "utc_stamp"]
+
+GENESIS = "0" * 64
+"""The previous hash of the first event in a chain."""
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    """A UTC time as the audit log writes it: fixed width, so text order is time order.
+
+    >>> utc_stamp(datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
+    '2026-11-25T09:30:00.000000Z'
+    """
+    now = datetime.now(UTC) if moment is None else moment.astimezone(UTC)
+    return now.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def lock_chain(conn: Connection) -> tuple[int, str]:
+    """Lock the chain's head for this transaction and return its sequence number and hash.
+
+    If the head row is missing (an emptied store), it is recreated from the last sealed event.
+    """
+    head = t.audit_chain
+    take = (
+        sa.update(head)
+        .where(head.c.id == 1)
+        .values(sealed_at=utc_stamp())
+        .returning(head.c.head_seq, head.c.head_hash)
+    )
+    row = conn.execute(take).first()
+    if row is None:
+        events = t.audit_events
+        last = conn.execute(
+            sa.select(events.c.seq, events.c.hash)
+            .where(events.c.seq.is_not(None))
+            .order_by(events.c.seq.desc())
+            .limit(1)
+        ).first()
+        start = {
+            "id": 1,
+            "head_seq": 0 if last is None else int(last.seq),
+            "head_hash": GENESIS if last is None else str(last.hash),
+            "sealed_at": utc_stamp(),
+        }
+        conn.execute(insert_ignore(head, [start], conn.dialect, ["id"]))
+        row = conn.execute(take).one()
+    return int(row.head_seq), str(row.head_hash)
+
+
+def advance_head(conn: Connection, seq: int, head_hash: str) -> None:
+    """Move the head on to the last event just sealed (the row is locked by `lock_chain`)."""
+    conn.execute(
+        sa.update(t.audit_chain)
+        .where(t.audit_chain.c.id == 1)
+        .values(head_seq=seq, head_hash=head_hash)
+    )
+
+
+Rows = Sequence[Sequence[Any]]
+
+
+def _copy(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def _executemany(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
+    marks = ", ".join("?" for _ in columns)
+    names = ", ".join(columns)
+    # Table and column names come from our own table definitions, never from input.
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+_BULK: dict[str, Callable[[Connection, sa.Table, Sequence[str], Rows], None]] = {
+    "postgresql": _copy,
+}
+"""How each database takes many rows at once; any other uses `_executemany` (qmark style)."""
+
+
+def bulk_append(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
+    """Insert `rows` (values already in database form: JSON as text) in one round trip.
+
+    Skips SQLAlchemy's per-row parameter processing, which would otherwise cost more than the
+    reads a burst of consultation events records.
+    """
+    if rows:
+        _BULK.get(conn.dialect.name, _executemany)(conn, table, columns, rows)

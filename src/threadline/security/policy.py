@@ -1,0 +1,134 @@
+"""The access policy: which records an actor may see, as one SQL condition over ``records``.
+
+A record is visible to an active user when its marking allows (OFFICIAL-SENSITIVE needs the
+user's clearance) and one of these holds:
+
+1. **own agency**: the record's agency is the user's, and the user holds a reading role;
+2. **sharing agreement**: an agreement in force today lets the record's agency share with the
+   user's, its scope covers the record's source, the user holds a reading role, and the record
+   may leave its agency: handling P (or legacy 1), or C (or legacy 2-3) under an agreement
+   that allows conditioned material;
+3. **case**: the record is attached to an open case the user is a member of (any role), and
+   the record may leave its agency or the user is in that agency.
+
+Legacy 5x5x5 handling 4 and 5, and C material whose conditions keep it in the originating
+agency, never leave it. Administration is not need-to-know: the administrator role reads
+nothing by itself. Disabled users see nothing, checked against the store at query time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from threadline.model.marking import Marking
+from threadline.security.actors import Actor
+from threadline.store import tables as t
+
+__all__ = [
+    "LOCAL_ONLY_PHRASES",
+    "stays_in_agency",
+    "visible_record_ids",
+    "visible_records_clause",
+]
+
+LOCAL_ONLY_PHRASES = ("originating agency", "no further dissemination", "refer to the originator")
+"""Handling conditions that keep C material in its agency whatever an agreement says. They are
+matched case-insensitively anywhere in a condition, so a stricter wording errs towards
+keeping the record home."""
+
+CHUNK = 5000
+"""Ids per query in `visible_record_ids` (SQLite allows 32,766 parameters)."""
+
+
+def _permitted_handling() -> ColumnElement[bool]:
+    r = t.records.c
+    return sa.or_(
+        sa.and_(r.grading_scheme == "3x5x2", r.handling_code == "P"),
+        sa.and_(r.grading_scheme == "5x5x5", r.handling_code == "1"),
+    )
+
+
+def stays_in_agency() -> ColumnElement[bool]:
+    """Records that never leave their originating agency (legacy 4-5, local-only conditions)."""
+    r = t.records.c
+    conditions = sa.func.lower(sa.cast(r.handling_conditions, sa.Text))
+    return sa.or_(
+        sa.and_(r.grading_scheme == "5x5x5", r.handling_code.in_(("4", "5"))),
+        sa.and_(
+            r.handling_code == "C",
+            sa.or_(*(conditions.contains(phrase) for phrase in LOCAL_ONLY_PHRASES)),
+        ),
+    )
+
+
+def visible_records_clause(actor: Actor, *, today: date | None = None) -> ColumnElement[bool]:
+    """A condition over ``records`` true exactly for the records `actor` may see.
+
+    Use it in every query that reads records or anything backed by them (mentions,
+    statements, link evidence): ``select(records).where(visible_records_clause(actor))``.
+    `today` fixes the date sharing agreements are judged on (default: today).
+    """
+    day = today or date.today()
+    r = t.records.c
+    paths: list[ColumnElement[bool]] = []
+    leaves = sa.not_(stays_in_agency())
+    if actor.reads:
+        paths.append(r.agency_id == actor.agency_id)
+        sh = t.sharing_agreements.c
+        source_name = (
+            sa.select(t.sources.c.name)
+            .where(t.sources.c.id == r.source_id)
+            .correlate(t.records)  # two levels down: auto-correlation reaches one only
+            .scalar_subquery()
+        )
+        paths.append(
+            sa.and_(
+                leaves,
+                sa.exists().where(
+                    sh.from_agency_id == r.agency_id,
+                    sh.to_agency_id == actor.agency_id,
+                    sh.valid_from <= day,
+                    sa.or_(sh.valid_to.is_(None), sh.valid_to >= day),
+                    sa.or_(sh.scope == "all", sh.scope == source_name),
+                    sa.or_(_permitted_handling(), sh.conditions_allowed == sa.true()),
+                ),
+            )
+        )
+    if actor.roles:
+        cr, cm, cases = t.case_records.c, t.case_members.c, t.cases.c
+        paths.append(
+            sa.and_(
+                sa.or_(r.agency_id == actor.agency_id, leaves),
+                sa.exists().where(
+                    cr.record_id == r.id,
+                    cm.case_id == cr.case_id,
+                    cm.user_id == actor.user_id,
+                    cases.id == cr.case_id,
+                    cases.closed_at.is_(None),
+                ),
+            )
+        )
+    if not paths:
+        return sa.false()
+    active = sa.exists().where(t.users.c.id == actor.user_id, t.users.c.disabled == sa.false())
+    conditions = [active, sa.or_(*paths)]
+    if not actor.os_cleared:
+        conditions.append(r.marking == Marking.OFFICIAL.value)
+    return sa.and_(*conditions)
+
+
+def visible_record_ids(conn: Connection, actor: Actor, ids: Iterable[int]) -> set[int]:
+    """Which of `ids` the actor may see (absent ids are simply not returned)."""
+    wanted = sorted({int(i) for i in ids})
+    clause = visible_records_clause(actor)
+    seen: set[int] = set()
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        query = sa.select(t.records.c.id).where(t.records.c.id.in_(chunk), clause)
+        seen.update(int(i) for i in conn.execute(query).scalars())
+    return seen

@@ -1,0 +1,233 @@
+"""MoPI retention: the review queue, recorded decisions, and erasure that leaves nothing behind.
+
+A review decides to retain a record (the decision and its reason are kept, and the record's
+next review moves on by its group's period from today) or to delete it. Deletion removes the
+record and everything derived from it: its mentions and statements, its link evidence (and
+links left with no evidence), indicators whose evidence names it, judgements on its mentions,
+its retention reviews and case attachments. Entities it contributed to are marked stale and
+their captions redrawn from what remains; an entity with nothing left is removed. Only the
+audit event remains, naming the record by id with the reason: none of the deleted values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.errors import ValidationError
+from threadline.model.grading import Grade
+from threadline.model.marking import Marking
+from threadline.model.protection import combine, protection_of
+from threadline.model.retention import parse_retention_group, review_date
+from threadline.security.actors import Actor, UserRole
+from threadline.security.audit import audit
+from threadline.security.errors import AccessDenied
+from threadline.security.policy import visible_record_ids
+from threadline.security.view import evidence_records
+from threadline.store import tables as t
+
+__all__ = ["Erasure", "Retained", "erase_record", "retain_record"]
+
+
+@dataclass(frozen=True, slots=True)
+class Retained:
+    """A decision to keep a record, and when it is next due."""
+
+    record_id: int
+    next_review: date
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What an erasure removed, as counts (the values themselves are gone)."""
+
+    record_id: int
+    mentions: int
+    statements: int
+    links: int
+    indicators: int
+    judgements: int
+    entities_removed: int
+    entities_stale: int
+
+
+def _reviewable(conn: Connection, actor: Actor, record_id: int, action: str) -> Any:
+    operation = "retention.review"
+    if not visible_record_ids(conn, actor, [record_id]):
+        raise AccessDenied(
+            f"record {record_id} not found", action=action, operation=operation, records=[record_id]
+        )
+    row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).one()
+    if not actor.has(UserRole.SUPERVISOR) or int(row.agency_id) != actor.agency_id:
+        raise AccessDenied(
+            "permission denied: retention is decided by a supervisor of the record's agency",
+            action=action,
+            operation=operation,
+            records=[record_id],
+        )
+    return row
+
+
+def _reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise ValidationError("a retention decision needs a reason (MoPI: record the rationale)")
+    return text
+
+
+def retain_record(
+    conn: Connection, actor: Actor, record_id: int, reason: str, *, today: date | None = None
+) -> Retained:
+    """Record a decision to retain; the next review falls one group period after `today`."""
+    text = _reason(reason)
+    row = _reviewable(conn, actor, record_id, "alteration")
+    day = today or date.today()
+    next_review = review_date(parse_retention_group(row.retention_group), day)
+    conn.execute(
+        sa.insert(t.retention_reviews).values(
+            record_id=record_id,
+            decision="retain",
+            reason=text,
+            reviewer_id=actor.user_id,
+            reviewed_at=datetime.now(UTC),
+            next_review=next_review,
+        )
+    )
+    conn.execute(
+        sa.update(t.records).where(t.records.c.id == record_id).values(review_date=next_review)
+    )
+    audit(
+        conn,
+        actor,
+        "alteration",
+        "retention.retain",
+        records=[record_id],
+        purpose=text,
+        detail={"next_review": next_review.isoformat()},
+    )
+    return Retained(record_id, next_review)
+
+
+def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) -> Erasure:
+    """Delete a record and everything derived from it; audit it by id and reason only."""
+    text = _reason(reason)
+    _reviewable(conn, actor, record_id, "erasure")
+    m, s = t.mentions.c, t.statements.c
+    mentions = conn.execute(sa.select(m.id, m.entity_id).where(m.record_id == record_id)).all()
+    mention_ids = [str(r.id) for r in mentions]
+    touched = {str(r.entity_id) for r in mentions if r.entity_id is not None}
+
+    statements = conn.execute(
+        sa.delete(t.statements).where(
+            sa.or_(s.record_id == record_id, s.mention_id.in_(mention_ids))
+        )
+    ).rowcount
+    j = t.judgements.c
+    judgements = conn.execute(
+        sa.delete(t.judgements).where(
+            sa.or_(j.left_id.in_(mention_ids), j.right_id.in_(mention_ids))
+        )
+    ).rowcount
+
+    links, link_entities = _erase_link_evidence(conn, record_id)
+    touched |= link_entities
+    indicators, indicator_entities = _erase_indicators(conn, record_id)
+    touched |= indicator_entities
+
+    conn.execute(sa.delete(t.mentions).where(m.record_id == record_id))
+    conn.execute(sa.delete(t.case_records).where(t.case_records.c.record_id == record_id))
+    conn.execute(sa.delete(t.retention_reviews).where(t.retention_reviews.c.record_id == record_id))
+    conn.execute(sa.delete(t.records).where(t.records.c.id == record_id))
+    removed, stale = _restate_entities(conn, touched)
+
+    erasure = Erasure(
+        record_id, len(mention_ids), statements, links, indicators, judgements, removed, stale
+    )
+    counts = {k: v for k, v in asdict(erasure).items() if k != "record_id"}
+    audit(
+        conn, actor, "erasure", "retention.delete", records=[record_id], purpose=text, detail=counts
+    )
+    return erasure
+
+
+def _erase_link_evidence(conn: Connection, record_id: int) -> tuple[int, set[str]]:
+    """Drop the record's link evidence, links left with none, and re-protect the rest."""
+    ev, lk = t.link_evidence.c, t.links.c
+    affected = conn.execute(
+        sa.select(lk.id, lk.source_id, lk.target_id)
+        .join(t.link_evidence, ev.link_id == lk.id)
+        .where(ev.record_id == record_id)
+    ).all()
+    conn.execute(sa.delete(t.link_evidence).where(ev.record_id == record_id))
+    entities = {str(e) for r in affected for e in (r.source_id, r.target_id)}
+    removed = 0
+    for link in affected:
+        rows = conn.execute(
+            sa.select(
+                t.records.c.grading_scheme,
+                t.records.c.source_evaluation,
+                t.records.c.information_assessment,
+                t.records.c.handling_code,
+                t.records.c.handling_conditions,
+                t.records.c.marking,
+            )
+            .join(t.link_evidence, ev.record_id == t.records.c.id)
+            .where(ev.link_id == link.id)
+        ).all()
+        if not rows:
+            conn.execute(sa.delete(t.links).where(lk.id == link.id))
+            removed += 1
+            continue
+        protection = combine(
+            protection_of(Grade(r[0], r[1], r[2], r[3], tuple(r[4] or ())), Marking(r[5]))
+            for r in rows
+        )
+        conn.execute(
+            sa.update(t.links)
+            .where(lk.id == link.id)
+            .values(
+                marking=protection.marking.value,
+                handling_code=protection.handling,
+                handling_conditions=list(protection.conditions),
+            )
+        )
+    return removed, entities
+
+
+def _erase_indicators(conn: Connection, record_id: int) -> tuple[int, set[str]]:
+    """Delete indicators whose evidence names the record."""
+    ind = t.indicators.c
+    candidates = conn.execute(
+        sa.select(ind.id, ind.entity_id, ind.evidence).where(
+            sa.cast(ind.evidence, sa.Text).contains(str(record_id))
+        )
+    ).all()
+    doomed = [r for r in candidates if record_id in evidence_records(r.evidence)]
+    if doomed:
+        conn.execute(sa.delete(t.indicators).where(ind.id.in_([int(r.id) for r in doomed])))
+    return len(doomed), {str(r.entity_id) for r in doomed}
+
+
+def _restate_entities(conn: Connection, entity_ids: set[str]) -> tuple[int, int]:
+    """Remove entities with no mention left; mark the rest stale with a caption redrawn."""
+    removed = stale = 0
+    m, e = t.mentions.c, t.entities.c
+    for entity_id in sorted(entity_ids):
+        captions = conn.execute(sa.select(m.caption).where(m.entity_id == entity_id)).scalars()
+        remaining = list(captions)
+        if not remaining:
+            removed += conn.execute(sa.delete(t.entities).where(e.id == entity_id)).rowcount
+            continue
+        counted = Counter(c for c in remaining if c)
+        caption = counted.most_common(1)[0][0] if counted else ""
+        stale += conn.execute(
+            sa.update(t.entities)
+            .where(e.id == entity_id)
+            .values(stale=True, caption=caption, updated_at=datetime.now(UTC))
+        ).rowcount
+    return removed, stale
