@@ -16,6 +16,15 @@ from threadline.errors import ThreadlineError
 from threadline.evaluate import evaluate_app
 from threadline.ingest.cli import batches_app, ingest, ingest_folder
 from threadline.progress import progress_bar
+from threadline.security import bootstrap
+from threadline.security.cli import (
+    audit_app,
+    cases_app,
+    retention_app,
+    sharing_app,
+    subject_access,
+    users_app,
+)
 from threadline.store import Store
 
 __all__ = ["app", "main"]
@@ -69,6 +78,8 @@ def init(db: DbOption = None) -> None:
     with Store(db, create=True) as store:
         before = store.revision()
         after = store.migrate()
+        if store.embedded:
+            bootstrap(store)
     if before == after:
         console.print(f"Store {store.location} is up to date (schema {after}).")
     else:
@@ -125,6 +136,12 @@ def generate(
 app.command()(ingest)
 app.add_typer(batches_app, name="batches")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(users_app, name="users")
+app.add_typer(cases_app, name="cases")
+app.add_typer(sharing_app, name="sharing")
+app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
+app.command("subject-access")(subject_access)
 
 
 @app.command()

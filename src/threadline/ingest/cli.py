@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
 from threadline.ingest.batches import (
@@ -22,6 +24,9 @@ from threadline.ingest.batches import (
 )
 from threadline.ingest.sources import find_mapping, read_sources
 from threadline.progress import progress_bar
+from threadline.security import Actor, UserRole, audit, resolve_actor
+from threadline.security.audit import log_refusal
+from threadline.security.cli import UserOption
 from threadline.store import Store
 
 __all__ = ["batches_app", "ingest", "ingest_folder"]
@@ -43,10 +48,36 @@ class OnErrorChoice(StrEnum):
     skip = "skip"
 
 
+def collector(actor: Actor) -> Callable[[Connection, int, BatchResult], None]:
+    """The audit hook of a load: one `collection` event per batch, naming the batch (every
+    record names its batch, so the event covers each record the batch wrote)."""
+
+    def record(conn: Connection, batch_id: int, result: BatchResult) -> None:
+        audit(
+            conn, actor, "collection", "ingest.batch",
+            detail={"batch": batch_id, "file": Path(result.file).name, "mapping": result.mapping,
+                    "records": result.records_written, "rejected": result.rows_rejected},
+        )  # fmt: skip
+
+    return record
+
+
+def require_analyst(store: Store, actor: Actor, operation: str) -> None:
+    """Loading and undoing loads is analysts' work; anyone else is refused, and it is logged."""
+    if actor.has(UserRole.ANALYST, UserRole.SUPERVISOR):
+        return
+    with store.connect() as conn:
+        log_refusal(conn, user_id=actor.user_id, username=actor.username, agency=actor.agency,
+                    operation=operation, reason="needs the analyst or supervisor role")  # fmt: skip
+    raise ThreadlineError(f"permission denied: {operation} needs the analyst or supervisor role")
+
+
 def ingest_folder(
-    store: Store, folder: Path, *, on_error: str = "reject", dry_run: bool = False
-) -> list[BatchResult]:
-    """Load every file listed in FOLDER/sources.yaml, each as its own batch."""
+    store: Store, folder: Path, *, on_error: str = "reject", dry_run: bool = False,
+    actor: Actor | None = None,
+) -> list[BatchResult]:  # fmt: skip
+    """Load every file listed in FOLDER/sources.yaml, each as its own batch; with an actor,
+    each batch is recorded as theirs and audited as a collection."""
     entries = read_sources(folder)
     mappings = {e.mapping: find_mapping(e.mapping, folder) for e in entries}
     results = []
@@ -63,6 +94,8 @@ def ingest_folder(
                     on_error="skip" if on_error == "skip" else "reject",
                     dry_run=dry_run,
                     progress=advance,
+                    user_id=actor.user_id if actor else None,
+                    audit=collector(actor) if actor else None,
                 )
             )
     return results
@@ -91,12 +124,16 @@ def ingest(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Load partner files through their source mappings; each file is one batch."""
     with Store(db) as store:
-        store.require_current()
+        actor = resolve_actor(store, user)
+        require_analyst(store, actor, "ingest")
         if path.is_dir():
-            results = ingest_folder(store, path, on_error=on_error.value, dry_run=dry_run)
+            results = ingest_folder(
+                store, path, on_error=on_error.value, dry_run=dry_run, actor=actor
+            )
         else:
             if mapping is None:
                 raise ThreadlineError(f"{path}: a single file needs --mapping NAME|FILE")
@@ -108,7 +145,8 @@ def ingest(
                 results = [
                     load_file(store, path, chosen, Agency(code),
                               on_error="skip" if on_error.value == "skip" else "reject",
-                              dry_run=dry_run, progress=advance)
+                              dry_run=dry_run, progress=advance, user_id=actor.user_id,
+                              audit=collector(actor))
                 ]  # fmt: skip
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
@@ -174,11 +212,12 @@ batches_app = typer.Typer(help="List the loads (batches) and roll one back.", no
 @batches_app.command("list")
 def batches_list(
     db: DbOption = None,
+    user: UserOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Every batch, newest first: file, agency, source, status and counts."""
     with Store(db) as store:
-        store.require_current()
+        resolve_actor(store, user)
         rows = list_batches(store)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
@@ -208,12 +247,19 @@ def batches_list(
 @batches_app.command("rollback")
 def batches_rollback(
     batch: Annotated[int, typer.Argument(help="The batch id (see `threadline batches list`).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the load is undone (kept in the audit log).")
+    ] = "",
     db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
-    """Remove a batch and everything derived only from it."""
+    """Remove a batch and everything derived only from it (audited as an erasure)."""
     with Store(db) as store:
-        store.require_current()
+        actor = resolve_actor(store, user)
+        require_analyst(store, actor, "batches.rollback")
         with store.connect() as conn:
             removed = rollback_batch(conn, batch)
+            audit(conn, actor, "erasure", "batches.rollback", purpose=reason,
+                  detail={"batch": batch, **removed})  # fmt: skip
     summary = ", ".join(f"{v:,} {k}" for k, v in removed.items() if v)
     console.print(f"Batch {batch} rolled back: removed {summary or 'nothing'}.")

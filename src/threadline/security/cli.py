@@ -19,6 +19,8 @@ from __future__ import annotations
 from threadline.security import _cli_admin  # noqa: F401 - registers its commands on the apps
 from threadline.security._cli_common import (
     PASSWORD_ENV,
+    DbOption,
+    UserOption,
     audit_app,
     cases_app,
     retention_app,
@@ -29,6 +31,8 @@ from threadline.security._cli_records import subject_access
 
 __all__ = [
     "PASSWORD_ENV",
+    "DbOption",
+    "UserOption",
     "audit_app",
     "cases_app",
     "retention_app",

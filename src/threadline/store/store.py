@@ -55,6 +55,11 @@ class Store:
         return f"Store({self.location!r})"
 
     @property
+    def embedded(self) -> bool:
+        """Whether this is the embedded single-file store (SQLite) rather than a server."""
+        return self.engine.url.get_backend_name() == "sqlite"
+
+    @property
     def location(self) -> str:
         """The database URL with any password hidden, for messages."""
         return self.engine.url.render_as_string(hide_password=True)

@@ -20,6 +20,8 @@ constraints of ``audit_events`` through an upgrade and a downgrade.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,7 +35,7 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 GENESIS = "0" * 64
 
 
-def _created_at() -> sa.Column[sa.DateTime]:
+def _created_at() -> sa.Column[datetime]:
     return sa.Column(
         "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
