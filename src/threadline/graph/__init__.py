@@ -1,0 +1,57 @@
+"""The graph: entities, shared values and evidence-backed links, and the analytics over them.
+
+Build a graph of what one user may see with `build_graph`, then call the analytics
+functions, each taking the graph first::
+
+    g = build_graph(conn, permitted_records=lambda c: select(records.c.id).where(view.clause))
+    membership = communities(g, seed=1)
+    profiles = network_profiles(g, membership)
+
+See docs/analysis.md for the graph model and every function.
+"""
+
+from threadline.graph._load import Permitted
+from threadline.graph.build import build_graph, graph_from_edges
+from threadline.graph.centrality import betweenness, degree, eigenvector
+from threadline.graph.communities import brokers, communities
+from threadline.graph.components import component_membership, component_of, connected_components
+from threadline.graph.evidence import GradeWeights, corroborated, weighting_code
+from threadline.graph.measures import Measures, measure
+from threadline.graph.model import GraphFilter, NodeNotFound, RecordInfo, find_node
+from threadline.graph.paths import Step, all_paths, ego_network, path_steps, shortest_path
+from threadline.graph.profiles import NetworkProfile, network_profiles
+from threadline.graph.timeline import Changes, Event, changes_since, timeline
+
+__all__ = [
+    "Changes",
+    "Event",
+    "GradeWeights",
+    "GraphFilter",
+    "Measures",
+    "NetworkProfile",
+    "NodeNotFound",
+    "Permitted",
+    "RecordInfo",
+    "Step",
+    "all_paths",
+    "betweenness",
+    "brokers",
+    "build_graph",
+    "changes_since",
+    "communities",
+    "component_membership",
+    "component_of",
+    "connected_components",
+    "corroborated",
+    "degree",
+    "ego_network",
+    "eigenvector",
+    "find_node",
+    "graph_from_edges",
+    "measure",
+    "network_profiles",
+    "path_steps",
+    "shortest_path",
+    "timeline",
+    "weighting_code",
+]

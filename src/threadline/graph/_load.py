@@ -1,0 +1,229 @@
+"""Reading what a graph is built from: records, entity mentions, statements and links.
+
+Only records that are permitted and pass the filter's agency and grade tests are evidence;
+every other row is read only if one of those records backs it. A permission given as a
+callable is pushed into the SQL (``record_id IN (SELECT ...)``) so that what the user may not
+see is never read at all; a set of ids is applied as rows arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.graph.evidence import weighting_code
+from threadline.graph.model import GraphFilter, RecordInfo
+from threadline.model.grading import Grade
+from threadline.store import tables as t
+
+__all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "Permitted", "load"]
+
+AnySelect = sa.Select[*tuple[Any, ...]]
+"""A SELECT of any columns."""
+
+Permitted = Callable[[Connection], AnySelect] | AbstractSet[int] | None
+"""Which records the requesting user may see: a callable returning ``SELECT records.id ...``
+(e.g. ``lambda conn: select(records.c.id).where(view.clause)``), a set of ids, or None for
+all records."""
+
+VALUE_PROPS: dict[str, tuple[str, str]] = {
+    "phone": ("phone", "has_phone"),
+    "email": ("email", "has_email"),
+    "phoneMentioned": ("phone", "mentions_phone"),
+    "emailMentioned": ("email", "mentions_email"),
+    "vehicleMentioned": ("vrm", "mentions_vehicle"),
+    "accountMentioned": ("account", "mentions_account"),
+    "ibanMentioned": ("iban", "mentions_account"),
+}
+"""Property -> (value type, edge type) for values that become value nodes."""
+
+KEY_PROPS: dict[tuple[str, str], str] = {
+    ("Vehicle", "registrationNumber"): "vrm",
+    ("BankAccount", "accountNumber"): "account",
+    ("BankAccount", "iban"): "iban",
+}
+"""(schema, property) -> value type of the identifier that names a Vehicle or BankAccount
+entity's node, so the entity meets every mention of its number."""
+
+FACT_PROPS = frozenset(
+    {
+        "birthDate",
+        "nationality",
+        "gender",
+        "sector",
+        "keywords",
+        "summary",
+        "status",
+        "profession",
+        "date",
+        "country",
+        "type",
+    }
+)
+"""Properties kept on nodes as ``facts`` for profiles and indicators."""
+
+CHUNK = 10_000
+
+
+@dataclass(slots=True)
+class Loaded:
+    """Rows read for one graph, all backed by admissible records."""
+
+    records: dict[int, RecordInfo] = field(default_factory=dict)
+    entities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """entity id -> (schema, stored caption)."""
+    mentions: list[tuple[str, int, str, str | None, str]] = field(default_factory=list)
+    """(entity id, record id, schema, role, caption)."""
+    statements: list[tuple[str, int, str, str, str, str]] = field(default_factory=list)
+    """(entity id, record id, schema, prop, value, origin)."""
+    links: list[tuple[str, str, str | None, str, str, str | None, str | None, int]] = field(
+        default_factory=list
+    )
+    """(link id, schema, type, source id, target id, start, end, evidence record id)."""
+
+
+def _scope(conn: Connection, permitted: Permitted, filters: GraphFilter) -> AnySelect | None:
+    """``SELECT records.id`` of admissible records, or None when every record is."""
+    r = t.records
+    conditions: list[sa.ColumnElement[bool]] = []
+    if callable(permitted):
+        conditions.append(r.c.id.in_(permitted(conn).correlate(None)))
+    if filters.agencies is not None:
+        codes = sorted(filters.agencies)
+        conditions.append(
+            r.c.agency_id.in_(sa.select(t.agencies.c.id).where(t.agencies.c.code.in_(codes)))
+        )
+    if not conditions:
+        return None
+    return sa.select(r.c.id).where(*conditions).correlate(None)
+
+
+def _rows(conn: Connection, query: AnySelect) -> Iterator[sa.Row[Any]]:
+    # On the statement, not the connection: a connection option would outlive this read.
+    yield from conn.execute(query.execution_options(yield_per=CHUNK))
+
+
+def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded:
+    """Read every row the graph needs (see the module docstring for what is admitted)."""
+    out = Loaded()
+    scope = _scope(conn, permitted, filters)
+    allowed = None if permitted is None or callable(permitted) else permitted
+
+    def within(query: AnySelect, column: sa.ColumnElement[Any]) -> AnySelect:
+        return query if scope is None else query.where(column.in_(scope))
+
+    r, a, s = t.records, t.agencies, t.sources
+    query: AnySelect = (
+        sa.select(
+            r.c.id,
+            a.c.code,
+            s.c.name,
+            r.c.grading_scheme,
+            r.c.source_evaluation,
+            r.c.information_assessment,
+            r.c.handling_code,
+            r.c.handling_conditions,
+            r.c.marking,
+            r.c.reported_on,
+        )
+        .join(a, a.c.id == r.c.agency_id)
+        .join(s, s.c.id == r.c.source_id)
+        .order_by(r.c.id)
+    )
+    for row in _rows(conn, within(query, r.c.id)):
+        if allowed is not None and int(row.id) not in allowed:
+            continue
+        grade = Grade(
+            row.grading_scheme,
+            row.source_evaluation,
+            row.information_assessment,
+            row.handling_code,
+            tuple(row.handling_conditions or ()),
+        )
+        info = RecordInfo(
+            id=int(row.id),
+            agency=str(row.code),
+            source=str(row.name),
+            grade=grade,
+            code=weighting_code(grade.scheme, grade.source, grade.information),
+            marking=str(row.marking),
+            reported_on=row.reported_on,
+        )
+        if filters.admits_record(info):
+            out.records[info.id] = info
+    records = out.records
+
+    m = t.mentions
+    query = (
+        sa.select(m.c.entity_id, m.c.record_id, m.c.schema, m.c.role, m.c.caption)
+        .where(m.c.entity_id.is_not(None))
+        .order_by(m.c.entity_id, m.c.record_id, m.c.id)
+    )
+    for row in _rows(conn, within(query, m.c.record_id)):
+        if int(row.record_id) in records:
+            out.mentions.append(
+                (str(row.entity_id), int(row.record_id), row.schema, row.role, row.caption or "")
+            )
+
+    e = t.entities
+    wanted = {mention[0] for mention in out.mentions}
+    for row in _rows(conn, sa.select(e.c.id, e.c.schema, e.c.caption).order_by(e.c.id)):
+        if row.id in wanted:
+            out.entities[str(row.id)] = (str(row.schema), str(row.caption or ""))
+
+    st = t.statements
+    props = sorted(set(VALUE_PROPS) | {p for _, p in KEY_PROPS} | FACT_PROPS)
+    query = (
+        sa.select(m.c.entity_id, st.c.record_id, st.c.schema, st.c.prop, st.c.value, st.c.origin)
+        .join(m, m.c.id == st.c.mention_id)
+        .where(m.c.entity_id.is_not(None), st.c.prop.in_(props))
+        .order_by(st.c.id)
+    )
+    for row in _rows(conn, within(query, st.c.record_id)):
+        if int(row.record_id) in records:
+            out.statements.append(
+                (
+                    str(row.entity_id),
+                    int(row.record_id),
+                    row.schema,
+                    row.prop,
+                    row.value,
+                    row.origin,
+                )
+            )
+
+    lk, ev = t.links, t.link_evidence
+    query = (
+        sa.select(
+            lk.c.id,
+            lk.c.schema,
+            lk.c.type,
+            lk.c.source_id,
+            lk.c.target_id,
+            lk.c.start_date,
+            lk.c.end_date,
+            ev.c.record_id,
+        )
+        .join(ev, ev.c.link_id == lk.c.id)
+        .order_by(lk.c.id, ev.c.record_id)
+    )
+    for row in _rows(conn, within(query, ev.c.record_id)):
+        if int(row.record_id) in records:
+            out.links.append(
+                (
+                    str(row.id),
+                    str(row.schema),
+                    row.type,
+                    str(row.source_id),
+                    str(row.target_id),
+                    row.start_date,
+                    row.end_date,
+                    int(row.record_id),
+                )
+            )
+    return out

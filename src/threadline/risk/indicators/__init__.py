@@ -1,0 +1,1 @@
+"""Threadline's own risk indicators, one plugin module each (listed in DEFAULT_PLUGINS)."""

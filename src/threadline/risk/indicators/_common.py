@@ -1,0 +1,186 @@
+"""Helpers the indicator plugins share: who is who, ages, weighted counts and findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from threadline.graph.model import ENTITY
+from threadline.model.roles import Role
+from threadline.risk.types import Context, Finding, ramp
+
+__all__ = [
+    "BUSINESS_SCHEMATA",
+    "VICTIM_ROLES",
+    "Tally",
+    "age_on",
+    "family_names",
+    "finding",
+    "is_address",
+    "is_business",
+    "is_person",
+    "names",
+    "ramp",
+    "related",
+    "roles",
+    "tally",
+]
+
+VICTIM_ROLES = frozenset({Role.VICTIM.value, Role.POTENTIAL_VICTIM.value})
+BUSINESS_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity"})
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def is_person(ctx: Context, index: int) -> bool:
+    """A person entity."""
+    return ctx.kind[index] == ENTITY and ctx.schema[index] == "Person"
+
+
+def is_business(ctx: Context, index: int) -> bool:
+    """A company, organisation or other legal entity that is not a person."""
+    return ctx.kind[index] == ENTITY and ctx.schema[index] in BUSINESS_SCHEMATA
+
+
+def is_address(ctx: Context, index: int) -> bool:
+    """Premises (an Address entity)."""
+    return ctx.kind[index] == ENTITY and ctx.schema[index] == "Address"
+
+
+def roles(ctx: Context, index: int) -> frozenset[str]:
+    """Every role the records give a person."""
+    return frozenset(ctx.graph.vs[index]["roles"])
+
+
+def parse_day(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a full or partial ISO date.
+
+    >>> parse_day("1990-03-04"), parse_day("1990"), parse_day("n/k")
+    ((1990, 3, 4), (1990, None, None), None)
+    """
+    found = _DATE.match(text.strip())
+    if not found:
+        return None
+    year, month, day = found.groups()
+    return int(year), int(month) if month else None, int(day) if day else None
+
+
+def age_on(ctx: Context, index: int, on: date) -> float | None:
+    """A person's age on a date from the birth dates on record (the most stated one)."""
+    births = ctx.graph.vs[index]["facts"].get("birthDate", ())
+    counts: dict[tuple[int, int | None, int | None], int] = {}
+    for value, _ in births:
+        parsed = parse_day(value)
+        if parsed:
+            counts[parsed] = counts.get(parsed, 0) + 1
+    if not counts:
+        return None
+    year, month, day = max(counts.items(), key=lambda kv: (kv[1], kv[0][0]))[0]
+    born = date(year, month or 7, min(day or 1, 28) if month == 2 else day or 1)
+    return (on - born).days / 365.25
+
+
+def family_names(caption: str) -> frozenset[str]:
+    """Likely family names in a caption: the last word, and a first word in capitals
+    (family-name-first forms such as "NGUYEN Thi Lan").
+
+    >>> sorted(family_names("NGUYEN Thi Lan")), sorted(family_names("Lauren Turner"))
+    (['lan', 'nguyen'], ['turner'])
+    """
+    words = [w.strip(".,'") for w in caption.split()]
+    words = [w for w in words if len(w) > 1]
+    if not words:
+        return frozenset()
+    found = {words[-1].casefold()}
+    if len(words) > 1 and words[0].isupper():
+        found.add(words[0].casefold())
+    return frozenset(found)
+
+
+def related(ctx: Context, a: int, b: int) -> bool:
+    """Whether two people are family on record (a family link) or share a family name."""
+    if any(other == b for other, _ in ctx.neighbours(a, ("family",))):
+        return True
+    captions = ctx.graph.vs["caption"]
+    return bool(family_names(str(captions[a])) & family_names(str(captions[b])))
+
+
+def names(ctx: Context, indices: Iterable[int], limit: int = 4) -> str:
+    """Captions of a few nodes, for reasons: "Lan NGUYEN, Minh TRAN and 3 others"."""
+    captions = sorted(str(ctx.graph.vs[i]["caption"]) for i in set(indices))
+    if len(captions) <= limit:
+        return ", ".join(captions[:-1]) + (" and " if len(captions) > 1 else "") + captions[-1]
+    return f"{', '.join(captions[:limit])} and {len(captions) - limit} others"
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A count of things, each weighted by the grade of the evidence it rests on."""
+
+    weights: Mapping[int, float]
+    evidence: frozenset[int]
+    weak: tuple[str, ...]
+    """Weighting codes of things that rest only on weak evidence (weight below 0.5)."""
+
+    @property
+    def raw(self) -> int:
+        """How many things, unweighted."""
+        return len(self.weights)
+
+    @property
+    def weighted(self) -> float:
+        """Sum of the things' weights."""
+        return round(sum(self.weights.values()), 4)
+
+    def phrase(self, noun: str) -> str:
+        """The count in words, saying how weighting changed it."""
+        text = (
+            f"{self.raw} {noun} ({self.weighted:.1f} when each is weighted by the grade of its "
+            "evidence"
+        )
+        if self.weak:
+            text += f"; {len(self.weak)} rest only on weak evidence: {', '.join(self.weak)}"
+        return text + ")"
+
+
+def tally(ctx: Context, items: Mapping[int, Iterable[int]], extracted: Iterable[int] = ()) -> Tally:
+    """Weigh each thing (node -> its evidence records); things in `extracted` rest on values
+    found in free text and count the weights file's ``extracted`` share."""
+    from_text = set(extracted)
+    weights: dict[int, float] = {}
+    evidence: set[int] = set()
+    weak: list[str] = []
+    for node, records in items.items():
+        recs = sorted(set(records))
+        weight = ctx.evidence_weight(recs, extracted=node in from_text)
+        weights[node] = weight
+        evidence.update(recs)
+        if weight < 0.5:
+            codes = sorted({ctx.records[r].code for r in recs if r in ctx.records})
+            weak.append("/".join(codes) or "none")
+    return Tally(weights, frozenset(evidence), tuple(sorted(weak)))
+
+
+def finding(
+    ctx: Context,
+    indicator: str,
+    index: int,
+    score: float,
+    reason: str,
+    evidence: Iterable[int],
+    values: Iterable[tuple[str, str]] = (),
+) -> Finding:
+    """A finding on node `index`, with its evidence grades summarised."""
+    records = tuple(sorted(set(evidence)))
+    return Finding(
+        indicator=indicator,
+        node=str(ctx.graph.vs[index]["name"]),
+        entity_ids=ctx.entities(index),
+        score=round(min(1.0, max(0.0, score)), 4),
+        reason=reason,
+        evidence=records,
+        grade=ctx.grade(records),
+        values=tuple(values),
+    )

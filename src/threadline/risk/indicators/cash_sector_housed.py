@@ -1,0 +1,82 @@
+"""A cash-intensive business in a high-risk sector whose staff are housed together.
+
+Rule: a business in one of the weights file's `sectors` (hand car washes, nail bars,
+agriculture, construction, food processing: matched on its sector or licence type, its SIC
+code or its name) with at least `threshold` of its staff (``works_for``) living at one
+address. Staff are weighted by the grade of the evidence that they work there and live
+there. The business and the shared address are flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators._common import finding, is_business, names, ramp, tally
+from threadline.risk.indicators.business_workers import housed_together, workers
+from threadline.risk.types import Context, Finding, Indicator
+
+NAME = "cash_sector_housed"
+DEFAULTS = {"weight": 0.8, "threshold": 2, "full": 5}
+
+
+def sector_of(ctx: Context, index: int) -> tuple[str, str] | None:
+    """(sector name, the text that matched) of a business in a high-risk sector."""
+    v = ctx.graph.vs[index]
+    texts = [value for value, _ in v["facts"].get("sector", ())] + [str(v["caption"])]
+    for sector in ctx.weights.sectors:
+        for text in texts:
+            if sector.matches(text):
+                return sector.name, text
+    return None
+
+
+def evaluate(ctx: Context) -> Iterator[Finding]:
+    """Findings on high-risk businesses whose staff live together, and on that address."""
+    p = ctx.params(NAME)
+    for index in range(ctx.graph.vcount()):
+        if not is_business(ctx, index):
+            continue
+        staff = workers(ctx, index)
+        if len(staff) < p["threshold"]:
+            continue
+        sector = sector_of(ctx, index)
+        if sector is None:
+            continue
+        address, housed = housed_together(ctx, staff)
+        count = tally(ctx, housed)
+        score = ramp(count.weighted, p["threshold"], p["full"])
+        if not score:
+            continue
+        name, matched = sector
+        where = ctx.graph.vs[address]["caption"]
+        business = ctx.graph.vs[index]["caption"]
+        label = name.replace("_", " ")
+        reason = (
+            f"a {label} business ({matched!r}) with {count.phrase('staff')} living at "
+            f"{where} ({names(ctx, housed)})"
+        )
+        values = [("sector", name), ("address", where)]
+        yield finding(ctx, NAME, index, score, reason, count.evidence, values)
+        reason = f"home of staff of {business}, a {label} business: {count.phrase('staff')}"
+        yield finding(ctx, NAME, address, score, reason, count.evidence, values)
+
+
+INDICATOR = Indicator(
+    name=NAME,
+    title="High-risk cash business with staff housed together",
+    rule=(
+        "A business in a high-risk, cash-intensive sector (weights file `sectors`) has at "
+        "least `threshold` staff (weighted by evidence grade) living at one address; the "
+        "business and the address are flagged."
+    ),
+    subjects=("businesses", "premises"),
+    evaluate=evaluate,
+    defaults=DEFAULTS,
+)
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    """This module's indicator."""
+    return [INDICATOR]

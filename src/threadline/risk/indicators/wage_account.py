@@ -1,0 +1,80 @@
+"""One bank account receiving many people's wages.
+
+Rule: for each bank account, count the people whose pay goes into it (``paid_into``). If
+at least `threshold` (weighted by the grade of the evidence), flag the account, whoever
+holds it (``holds_account`` or ``owns``) and every employer (``works_for``) of those paid
+into it: a controller collecting several workers' wages is one of the strongest labour
+exploitation indicators. HMRC payroll data says only where pay goes; an account *paying*
+many people is flagged the same way when a source records ``paid_into`` from the payer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators._common import finding, is_business, is_person, names, ramp, tally
+from threadline.risk.types import Context, Finding, Indicator
+
+NAME = "wage_account"
+DEFAULTS = {"weight": 1.0, "threshold": 3, "full": 8}
+
+
+def evaluate(ctx: Context) -> Iterator[Finding]:
+    """Findings on the account, its holders and the employers of those paid into it."""
+    p = ctx.params(NAME)
+    for index in range(ctx.graph.vcount()):
+        if ctx.schema[index] != "BankAccount":
+            continue
+        paid: dict[int, set[int]] = {}
+        for other, edge in ctx.neighbours(index, ("paid_into",)):
+            if is_person(ctx, other):
+                paid.setdefault(other, set()).update(ctx.edge_records[edge])
+        if len(paid) < p["threshold"]:
+            continue
+        count = tally(ctx, paid)
+        score = ramp(count.weighted, p["threshold"], p["full"])
+        if not score:
+            continue
+        caption = ctx.graph.vs[index]["caption"]
+        values = [("account", caption)]
+        wages = f"the wages of {count.phrase('people')} ({names(ctx, paid)})"
+        if ctx.entities(index):
+            yield finding(ctx, NAME, index, score, f"receives {wages}", count.evidence, values)
+        for holder, edge in ctx.neighbours(index, ("holds_account", "owns")):
+            if holder in paid:
+                continue
+            reason = f"holds the account {caption}, which receives {wages}"
+            evidence = count.evidence | set(ctx.edge_records[edge])
+            yield finding(ctx, NAME, holder, score, reason, evidence, values)
+        employers: dict[int, set[int]] = {}
+        for person in paid:
+            for employer, _ in ctx.neighbours(person, ("works_for",)):
+                if is_business(ctx, employer):
+                    employers.setdefault(employer, set()).add(person)
+        for employer, workers in sorted(employers.items()):
+            reason = (
+                f"{len(workers)} of its workers {'is' if len(workers) == 1 else 'are'} paid "
+                f"into the account {caption}, "
+                f"which receives {wages}"
+            )
+            yield finding(ctx, NAME, employer, score, reason, count.evidence, values)
+
+
+INDICATOR = Indicator(
+    name=NAME,
+    title="One account receiving many people's wages",
+    rule=(
+        "At least `threshold` people (weighted by evidence grade) are paid into one bank "
+        "account; the account, its holders and the employers of those paid are flagged."
+    ),
+    subjects=("accounts", "people", "businesses"),
+    evaluate=evaluate,
+    defaults=DEFAULTS,
+)
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    """This module's indicator."""
+    return [INDICATOR]

@@ -1,0 +1,163 @@
+"""Prioritisation: premises and businesses ranked for multi-agency visits, with reasons.
+
+A candidate's score adds, for each indicator, the strongest of:
+
+- a finding on the candidate itself (its score), and
+- a finding on something linked to it (a resident, a worker, the vehicle that serves it)
+  along the weights file's ``prioritisation.link_types``, counted at ``propagation`` times
+  the link's own evidence weight,
+
+each multiplied by the indicator's ``weight``; plus ``agency_bonus`` for each agency beyond
+the first holding evidence (up to ``max_agency_bonus``): a picture held in pieces by several
+agencies is what a joint visit is for. Every term is listed in the reasons with its
+arithmetic. ANPR camera sites are not premises: a vehicle's findings do not travel along
+``seen_at``, and an address only vehicles are seen at is not ranked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import igraph as ig
+
+from threadline.graph.model import ENTITY
+from threadline.graph.paths import edge_label
+from threadline.risk.plugins import registered_indicators
+from threadline.risk.types import Finding
+from threadline.risk.weights import Weights
+
+__all__ = ["Kind", "Priority", "prioritise"]
+
+Kind = Literal["premises", "business"]
+
+BUSINESSES = frozenset({"Company", "Organization"})
+"""Schemata ranked as businesses. A bare LegalEntity (a landlord a council names without
+saying whether it is a person or a firm) is not."""
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    """One ranked premises or business, with why."""
+
+    rank: int
+    entity_id: str
+    node: str
+    caption: str
+    kind: str
+    score: float
+    reasons: tuple[str, ...]
+    """Each contribution in words with its arithmetic, strongest first."""
+    indicators: tuple[str, ...]
+    agencies: tuple[str, ...]
+    """Agencies holding the evidence behind the reasons."""
+    evidence: tuple[int, ...]
+    grade: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    finding: Finding
+    value: float
+    factor: float
+    via: str
+
+
+def _candidate(g: ig.Graph, index: int, kind: Kind) -> bool:
+    v = g.vs[index]
+    if v["kind"] != ENTITY or not v["entity_ids"]:
+        return False
+    if kind == "business":
+        return v["schema"] in BUSINESSES
+    if v["schema"] != "Address":
+        return False
+    others = [g.vs[n]["schema"] for n in g.neighbors(index)]
+    return not others or any(s != "Vehicle" for s in others)
+
+
+def prioritise(
+    g: ig.Graph,
+    findings: Iterable[Finding],
+    weights: Weights,
+    kind: Kind,
+    *,
+    top: int | None = None,
+) -> list[Priority]:
+    """Rank premises or businesses by their own and their neighbours' findings."""
+    settings = weights.prioritisation
+    propagation = float(settings["propagation"])
+    bonus, max_bonus = float(settings["agency_bonus"]), float(settings["max_agency_bonus"])
+    link_types = set(settings["link_types"])
+    titles = {ind.name: ind.title for ind in registered_indicators()}
+    records = g["records"]
+    by_node: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_node[f.node].append(f)
+    names: list[str] = g.vs["name"]
+    out: list[Priority] = []
+    for index in range(g.vcount()):
+        if not _candidate(g, index, kind):
+            continue
+        best: dict[str, _Term] = {}
+        for f in by_node.get(names[index], ()):
+            _offer(best, _Term(f, weights.weight(f.indicator) * f.score, 1.0, ""))
+        for edge_id in g.incident(index, mode="all"):
+            edge = g.es[edge_id]
+            if edge["type"] not in link_types:
+                continue
+            other = edge.target if edge.source == index else edge.source
+            if edge["type"] == "seen_at" and g.vs[other]["schema"] != "Person":
+                continue
+            factor = propagation * float(edge["weight"])
+            via = f"{g.vs[other]['caption']} ({edge_label(edge['type'])})"
+            for f in by_node.get(names[other], ()):
+                value = weights.weight(f.indicator) * f.score * factor
+                _offer(best, _Term(f, value, factor, via))
+        terms = sorted(best.values(), key=lambda t: (-t.value, t.finding.indicator))
+        if not terms:
+            continue
+        evidence = sorted({r for t in terms for r in t.finding.evidence})
+        agencies = sorted({records[r].agency for r in evidence if r in records})
+        extra = min(max_bonus, bonus * max(0, len(agencies) - 1))
+        reasons = [_reason(t, titles, weights) for t in terms]
+        if extra:
+            reasons.append(
+                f"{len(agencies)} agencies hold evidence ({', '.join(agencies)}): +{extra:.2f}"
+            )
+        out.append(
+            Priority(
+                rank=0,
+                entity_id=g.vs[index]["entity_ids"][0],
+                node=names[index],
+                caption=str(g.vs[index]["caption"]),
+                kind=kind,
+                score=round(sum(t.value for t in terms) + extra, 4),
+                reasons=tuple(reasons),
+                indicators=tuple(sorted(best)),
+                agencies=tuple(agencies),
+                evidence=tuple(evidence),
+                grade=weights.grades.describe(records[r].code for r in evidence if r in records),
+            )
+        )
+    out.sort(key=lambda p: (-p.score, p.caption, p.node))
+    return [replace(p, rank=i + 1) for i, p in enumerate(out[:top] if top is not None else out)]
+
+
+def _offer(best: dict[str, _Term], term: _Term) -> None:
+    """Keep the strongest term of each indicator."""
+    known = best.get(term.finding.indicator)
+    if known is None or term.value > known.value:
+        best[term.finding.indicator] = term
+
+
+def _reason(term: _Term, titles: dict[str, str], weights: Weights) -> str:
+    f = term.finding
+    title = titles.get(f.indicator, f.indicator)
+    weight = weights.weight(f.indicator)
+    if term.via:
+        sums = f"{weight:g} x {f.score:.2f} x {term.factor:.2f} = {term.value:.2f}"
+        return f"{title}, via {term.via}: {f.reason} [{sums}; evidence {f.grade}]"
+    sums = f"{weight:g} x {f.score:.2f} = {term.value:.2f}"
+    return f"{title}: {f.reason} [{sums}; evidence {f.grade}]"

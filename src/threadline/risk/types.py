@@ -1,0 +1,169 @@
+"""What an indicator is, what it finds, and what it is given to look at.
+
+A `Finding` is cheap and slotted; it explains itself: a score from 0 to 1, a reason in
+words (which always says how evidence grades weighed), the evidence record ids and their
+grades, and the values that drove it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import igraph as ig
+
+from threadline.graph.evidence import corroborated
+from threadline.graph.model import RecordInfo
+from threadline.risk.weights import Weights
+
+__all__ = ["Context", "Finding", "Indicator", "TextSearch"]
+
+TextSearch = Callable[[Sequence[str]], set[int]]
+"""Ids of the graph's records whose text contains any of the given words (case-insensitive)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One indicator firing on one node."""
+
+    indicator: str
+    node: str
+    """Name of the graph node it is about."""
+    entity_ids: tuple[str, ...]
+    """Entities it is stored against (a node may stand for several, e.g. one vehicle)."""
+    score: float
+    """Strength from 0 to 1, after weighting the evidence by its grade."""
+    reason: str
+    evidence: tuple[int, ...]
+    grade: str
+    """Summary of the evidence grades, e.g. ``1A x3, 2C x1 (weights 1, 0.42)``."""
+    values: tuple[tuple[str, str], ...] = ()
+    """What drove it, as (what, value) pairs, e.g. ``("phone", "+447700900123")``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A risk indicator, as a plugin registers it (see ``threadline.risk.hookspecs``)."""
+
+    name: str
+    title: str
+    rule: str
+    """The rule in words, for analysts, the docs and the workbench."""
+    subjects: tuple[str, ...]
+    """Kinds of node it flags: premises, businesses, people, vehicles, accounts."""
+    evaluate: Callable[[Context], Iterable[Finding]]
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Its settings (``weight`` and thresholds), as the weights file may override them."""
+
+
+@dataclass
+class Context:
+    """What indicators look at: the graph, the weights, the date, and a text search."""
+
+    graph: ig.Graph
+    weights: Weights
+    as_of: date
+    text_search: TextSearch | None = None
+
+    @cached_property
+    def records(self) -> Mapping[int, RecordInfo]:
+        """Every evidence record of the graph."""
+        records: Mapping[int, RecordInfo] = self.graph["records"]
+        return records
+
+    @cached_property
+    def incidence(self) -> list[list[int]]:
+        """Edge ids at each node."""
+        return [list(edges) for edges in self.graph.get_inclist(mode="all")]
+
+    @cached_property
+    def endpoints(self) -> list[tuple[int, int]]:
+        """The two nodes of each edge."""
+        return list(self.graph.get_edgelist())
+
+    @cached_property
+    def edge_types(self) -> list[str]:
+        """Type of each edge."""
+        return list(self.graph.es["type"]) if self.graph.ecount() else []
+
+    @cached_property
+    def edge_records(self) -> list[tuple[int, ...]]:
+        """Evidence records of each edge."""
+        return list(self.graph.es["records"]) if self.graph.ecount() else []
+
+    @cached_property
+    def schema(self) -> list[str]:
+        """Schema of each node (``Phone``, ``Email``... for value nodes)."""
+        return list(self.graph.vs["schema"]) if self.graph.vcount() else []
+
+    @cached_property
+    def kind(self) -> list[str]:
+        """``entity`` or ``value``, per node."""
+        return list(self.graph.vs["kind"]) if self.graph.vcount() else []
+
+    @cached_property
+    def record_nodes(self) -> dict[int, list[int]]:
+        """Nodes each record names."""
+        out: dict[int, list[int]] = {}
+        for index, records in enumerate(self.graph.vs["records"]):
+            for record in records:
+                out.setdefault(record, []).append(index)
+        return out
+
+    def params(self, indicator: str) -> Mapping[str, Any]:
+        """Settings of an indicator."""
+        return self.weights.params(indicator)
+
+    def record_weight(self, record: int) -> float:
+        """How much one record counts, by its grade."""
+        info = self.records.get(record)
+        return self.weights.grades.weight(info.code) if info else 0.0
+
+    def evidence_weight(self, records: Iterable[int], *, extracted: bool = False) -> float:
+        """Corroborated weight of several records backing one thing (0-1)."""
+        share = self.weights.extracted if extracted else 1.0
+        return corroborated(self.record_weight(r) * share for r in records)
+
+    def grade(self, records: Iterable[int]) -> str:
+        """Summary of the evidence grades of `records`."""
+        return self.weights.grades.describe(
+            self.records[r].code for r in records if r in self.records
+        )
+
+    def neighbours(self, index: int, types: Iterable[str] | None = None) -> list[tuple[int, int]]:
+        """(neighbour, edge id) pairs of a node, along edges of `types` (default: all)."""
+        wanted = None if types is None else set(types)
+        kinds, ends = self.edge_types, self.endpoints
+        out: list[tuple[int, int]] = []
+        for edge_id in self.incidence[index]:
+            if wanted is None or kinds[edge_id] in wanted:
+                a, b = ends[edge_id]
+                out.append((b if a == index else a, edge_id))
+        return out
+
+    def entities(self, index: int) -> tuple[str, ...]:
+        """Entity ids a node stands for."""
+        ids: tuple[str, ...] = self.graph.vs[index]["entity_ids"]
+        return ids
+
+    def words(self, words: Sequence[str]) -> set[int]:
+        """Records whose text holds any of `words` (none without a text search)."""
+        if not words or self.text_search is None:
+            return set()
+        return self.text_search(words)
+
+
+def ramp(value: float, threshold: float, full: float) -> float:
+    """A score from a weighted count: 0 below `threshold`, 0.5 at it, 1 at `full` or more.
+
+    >>> ramp(4.9, 5, 10), ramp(5, 5, 10), ramp(7.5, 5, 10), ramp(12, 5, 10)
+    (0.0, 0.5, 0.75, 1.0)
+    """
+    if value < threshold:
+        return 0.0
+    if full <= threshold:
+        return 1.0
+    return round(0.5 + 0.5 * min(1.0, (value - threshold) / (full - threshold)), 4)

@@ -1,0 +1,179 @@
+"""Risk weights: the analyst-editable YAML that says how evidence and indicators count.
+
+The shipped ``weights.yaml`` holds every value; a file given with ``--weights`` is laid over
+it, so an analyst changes only what they mean to. Every run stores the effective weights and
+their SHA-256 digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from threadline.errors import ValidationError
+from threadline.graph.evidence import GradeWeights
+
+__all__ = ["SHIPPED", "Sector", "Weights", "load_weights"]
+
+SHIPPED = Path(__file__).with_name("weights.yaml")
+"""The weights Threadline ships; every other weights file is laid over these."""
+
+_SECTIONS = ("version", "evidence", "indicators", "prioritisation", "sectors")
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    """A high-risk sector: words matched in a sector text or name, and SIC code prefixes."""
+
+    name: str
+    words: tuple[str, ...]
+    sic: tuple[str, ...]
+
+    def matches(self, text: str) -> bool:
+        """Whether a sector text, licence type or business name falls in this sector.
+
+        >>> Sector("car_wash", ("car wash",), ("45200",)).matches("45200 - Maintenance ...")
+        True
+        """
+        folded = text.casefold()
+        if any(word in folded for word in self.words):
+            return True
+        code = re.match(r"\s*(\d{4,5})\b", text)
+        return bool(code and any(code.group(1).startswith(p) for p in self.sic))
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The effective weights of a run (shipped values with any analyst file laid over)."""
+
+    data: Mapping[str, Any]
+    """The whole merged mapping, as stored with a run."""
+    sources: tuple[str, ...]
+    """Files read, shipped file first."""
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the weights in canonical JSON: equal weights, equal digest."""
+        text = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def grades(self) -> GradeWeights:
+        """How much one record counts, by its weighting code."""
+        evidence = self.data["evidence"]
+        return GradeWeights(
+            {str(k): float(v) for k, v in evidence["source"].items()},
+            {str(k): float(v) for k, v in evidence["information"].items()},
+        )
+
+    @property
+    def extracted(self) -> float:
+        """Share of its record's weight that a value found in free text counts."""
+        return float(self.data["evidence"].get("extracted", 1.0))
+
+    def weight(self, indicator: str) -> float:
+        """How much an indicator's score counts in a ranking (0 for an unknown one)."""
+        spec = self.data["indicators"].get(indicator, {})
+        return float(spec.get("weight", 0.0))
+
+    def params(self, indicator: str) -> Mapping[str, Any]:
+        """An indicator's thresholds and options."""
+        return dict(self.data["indicators"].get(indicator, {}))
+
+    @property
+    def prioritisation(self) -> Mapping[str, Any]:
+        """Propagation, agency bonus and the link types findings travel along."""
+        return dict(self.data["prioritisation"])
+
+    @property
+    def sectors(self) -> tuple[Sector, ...]:
+        """High-risk sectors."""
+        return tuple(
+            Sector(name, tuple(str(w).casefold() for w in spec.get("words", ())),
+                   tuple(str(s) for s in spec.get("sic", ())))
+            for name, spec in sorted(self.data["sectors"].items())
+        )  # fmt: skip
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
+            out[key] = _merge(base[key], value, f"{where}.{key}")
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValidationError(f"cannot read weights file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValidationError(f"{path}: a weights file is a mapping of {', '.join(_SECTIONS)}")
+    return data
+
+
+@cache
+def _shipped() -> dict[str, Any]:
+    return _read(SHIPPED)
+
+
+def _check(data: Mapping[str, Any], path: Path, known: Mapping[str, Mapping[str, Any]]) -> None:
+    for key in data:
+        if key not in _SECTIONS:
+            raise ValidationError(
+                f"{path}: unknown section {key!r}; expected {', '.join(_SECTIONS)}"
+            )
+    for name, spec in (data.get("indicators") or {}).items():
+        if name not in known:
+            raise ValidationError(
+                f"{path}: unknown indicator {name!r}; known: {', '.join(sorted(known))}"
+            )
+        if not isinstance(spec, Mapping):
+            raise ValidationError(f"{path}: indicators.{name} must be a mapping")
+        for param, value in spec.items():
+            if param not in known[name]:
+                raise ValidationError(
+                    f"{path}: indicators.{name} has no setting {param!r}; "
+                    f"it has: {', '.join(sorted(known[name]))}"
+                )
+            if param == "weight" and (not isinstance(value, int | float) or value < 0):
+                raise ValidationError(f"{path}: indicators.{name}.weight must be a number >= 0")
+
+
+def load_weights(path: str | Path | None = None) -> Weights:
+    """The shipped weights, with the file at `path` (if any) laid over them.
+
+    >>> w = load_weights()
+    >>> w.weight("crowded_address"), w.params("crowded_address")["threshold"], len(w.digest)
+    (1.0, 5, 64)
+    """
+    from threadline.risk.plugins import registered_indicators
+
+    known = {ind.name: ind.defaults for ind in registered_indicators()}
+    defaults: dict[str, Any] = {"indicators": {n: dict(d) for n, d in sorted(known.items())}}
+    base = _shipped()
+    _check(base, SHIPPED, known)
+    merged = _merge(defaults, base, "")
+    sources = [str(SHIPPED)]
+    if path is not None:
+        chosen = Path(path)
+        over = _read(chosen)
+        _check(over, chosen, known)
+        merged = _merge(merged, over, "")
+        sources.append(str(chosen))
+    return Weights(merged, tuple(sources))

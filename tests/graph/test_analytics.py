@@ -1,0 +1,141 @@
+"""Analytics functions, checked against networkx on random graphs and on small cases."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+
+import networkx as nx
+import pytest
+
+from threadline.graph import (
+    all_paths,
+    betweenness,
+    brokers,
+    communities,
+    component_of,
+    connected_components,
+    degree,
+    ego_network,
+    eigenvector,
+    graph_from_edges,
+    shortest_path,
+)
+from threadline.graph.communities import LEIDENALG_MAX_NODES
+
+
+def _random(seed: int, n: int, m: int) -> tuple[list[tuple[str, str]], list[str]]:
+    rng = random.Random(seed)
+    nodes = [f"n{i:03d}" for i in range(n)]
+    edges = {tuple(sorted(rng.sample(nodes, 2))) for _ in range(m)}
+    return sorted(edges), nodes  # type: ignore[return-value]
+
+
+def _pair(seed: int, n: int, m: int) -> tuple[object, nx.Graph]:
+    edges, nodes = _random(seed, n, m)
+    g = graph_from_edges(edges, nodes=nodes)
+    reference = nx.Graph()
+    reference.add_nodes_from(nodes)
+    reference.add_edges_from(edges)
+    return g, reference
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_components_match_networkx_on_random_graphs(seed: int) -> None:
+    g, reference = _pair(seed, n=random.Random(seed).randint(5, 80), m=seed * 6 + 3)
+    ours = sorted(sorted(c) for c in connected_components(g))
+    theirs = sorted(sorted(c) for c in nx.connected_components(reference))
+    assert ours == theirs
+    node = sorted(reference.nodes)[seed % reference.number_of_nodes()]
+    assert component_of(g, node) == sorted(nx.node_connected_component(reference, node))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_paths_match_networkx_on_random_graphs(seed: int) -> None:
+    g, reference = _pair(seed, n=25, m=40)
+    rng = random.Random(seed)
+    for _ in range(5):
+        a, b = rng.sample(sorted(reference.nodes), 2)
+        ours = shortest_path(g, a, b)
+        if not nx.has_path(reference, a, b):
+            assert ours is None
+            continue
+        assert ours is not None and ours[0] == a and ours[-1] == b
+        assert len(ours) - 1 == nx.shortest_path_length(reference, a, b)
+        assert all(reference.has_edge(x, y) for x, y in pairwise(ours))
+        expected = sorted(map(tuple, nx.all_simple_paths(reference, a, b, cutoff=4)))
+        assert sorted(map(tuple, all_paths(g, a, b, max_hops=4, limit=100_000))) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_betweenness_and_degree_match_networkx(seed: int) -> None:
+    g, reference = _pair(seed, n=40, m=90)
+    expected = nx.betweenness_centrality(reference, normalized=True)
+    names = g.vs["name"]
+    assert betweenness(g) == pytest.approx([expected[n] for n in names], abs=1e-6)
+    assert degree(g) == [reference.degree(n) for n in names]
+
+
+def test_sampled_betweenness_estimates_the_exact_one() -> None:
+    g, _ = _pair(7, n=600, m=1800)
+    exact = betweenness(g)
+    sampled = betweenness(g, samples=300, seed=3)
+    top_exact = sorted(range(len(exact)), key=lambda i: -exact[i])[:10]
+    top_sampled = set(sorted(range(len(sampled)), key=lambda i: -sampled[i])[:30])
+    assert len(set(top_exact) & top_sampled) >= 8
+    assert sum(sampled) == pytest.approx(sum(exact), rel=0.15)
+    assert betweenness(g, samples=300, seed=3) == sampled  # seeded: reproducible
+
+
+def _rings() -> object:
+    edges = []
+    for ring in range(4):
+        members = [f"r{ring}n{i}" for i in range(6)]
+        edges += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+    edges += [("r0n0", "r1n0"), ("r1n1", "r2n1"), ("r2n2", "r3n2")]
+    return graph_from_edges(edges)
+
+
+def test_leiden_finds_planted_communities_deterministically() -> None:
+    g = _rings()
+    first = communities(g, seed=5)
+    assert first == communities(g, seed=5)
+    groups: dict[int, set[str]] = {}
+    for name, comm in zip(g.vs["name"], first, strict=True):
+        groups.setdefault(comm, set()).add(name[:2])
+    assert sorted(sorted(v) for v in groups.values()) == [["r0"], ["r1"], ["r2"], ["r3"]]
+    assert communities(g, seed=5, engine="igraph") == first  # same partition, same numbering
+    assert LEIDENALG_MAX_NODES >= 100_000
+
+
+def test_brokers_are_the_nodes_bridging_communities() -> None:
+    g = _rings()
+    scores = dict(zip(g.vs["name"], brokers(g, communities(g, seed=1)), strict=True))
+    bridging = {n for n, s in scores.items() if s > 0}
+    assert bridging == {"r0n0", "r1n0", "r1n1", "r2n1", "r2n2", "r3n2"}
+
+
+def test_eigenvector_is_scaled_within_each_component() -> None:
+    g = graph_from_edges([("a", "hub"), ("b", "hub"), ("c", "hub"), ("x", "y")])
+    scores = dict(zip(g.vs["name"], eigenvector(g), strict=True))
+    assert scores["hub"] == pytest.approx(1.0)
+    assert scores["x"] == pytest.approx(1.0) and scores["y"] == pytest.approx(1.0)
+    assert scores["a"] < 1.0
+
+
+def test_ego_network_keeps_attributes_and_follows_only_chosen_types() -> None:
+    g = graph_from_edges(
+        [("lan", "mill", "lives_at"), ("hung", "mill", "lives_at"), ("hung", "van", "uses_vehicle")]
+    )
+    ego = ego_network(g, "lan", hops=2)
+    assert sorted(ego.vs["name"]) == ["hung", "lan", "mill"]
+    assert set(ego.es["type"]) == {"lives_at"}
+    assert sorted(ego_network(g, "hung", hops=1, types=frozenset({"uses_vehicle"})).vs["name"]) == [
+        "hung",
+        "van",
+    ]
+
+
+def test_functions_refuse_what_is_not_a_graph() -> None:
+    with pytest.raises(TypeError, match=r"needs an igraph\.Graph"):
+        communities(nx.Graph())  # type: ignore[arg-type]

@@ -1,0 +1,155 @@
+"""The analyse and graph commands, as a user of one agency, on every database."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import typer
+from typer.testing import CliRunner
+
+from threadline.graph.cli import analyse_app, graph_app
+from threadline.graph.model import NodeNotFound
+from threadline.store import tables as t
+
+Case = Any
+
+app = typer.Typer()
+app.add_typer(analyse_app, name="analyse")
+app.add_typer(graph_app, name="graph")
+runner = CliRunner()
+
+
+@pytest.fixture
+def world(case: Case, store_url: str) -> dict[str, str]:
+    """A car-wash network the police know of, and one person only the NHS knows."""
+    case.user("ana", "police")
+    case.user("nia", "nhs")
+    ids = {}
+    for n in range(6):
+        ids[f"w{n}"] = case.e("Person", f"Worker {n}", role="potential_victim",
+                              birthDate="1995-01-0" + str(n + 1))  # fmt: skip
+    ids["mill"] = case.e("Address", "4 Mill Street")
+    ids["wash"] = case.e("Company", "Sparkle Hand Car Wash Ltd", sector="Car wash site permit")
+    ids["boss"] = case.e("Person", "Hung TRAN", role="suspect", phone="+447700900123")
+    for n in range(6):
+        case.link(ids[f"w{n}"], "lives_at", ids["mill"], on=date(2025, 1, 1))
+        case.link(ids[f"w{n}"], "works_for", ids["wash"], on=date(2025, 2, 1))
+    case.link(ids["boss"], "lives_at", ids["mill"], on=date(2025, 3, 1))
+    case.link(ids["boss"], "director_of", ids["wash"], on=date(2025, 3, 1))
+    ids["secret"] = case.e("Person", "Secret Patient", agency="nhs", grade="1B")
+    case.link(ids["secret"], "lives_at", ids["mill"], agency="nhs", grade="1B")
+    case.commit()
+    return {**ids, "db": store_url}
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=True)
+
+
+def test_path_shows_each_hop_with_its_evidence(world: dict[str, str]) -> None:
+    db = world["db"]
+    result = run("graph", "path", "Worker 0", "Sparkle", "--db", db, "--user", "ana", "--json")
+    assert result.exit_code == 0, result.output
+    (path,) = json.loads(result.output)
+    assert path["nodes"] == [world["w0"], world["wash"]]
+    assert path["steps"][0]["sentence"] == "Worker 0 works for Sparkle Hand Car Wash Ltd"
+    assert path["steps"][0]["agencies"] == ["police"]
+    table = run("graph", "path", world["w0"], world["boss"], "--db", db, "--user", "ana")
+    assert table.exit_code == 0 and "Path 1: 2 hops" in table.output
+
+
+def test_a_user_never_sees_what_another_agency_keeps_to_itself(
+    world: dict[str, str], case: Case
+) -> None:
+    db = world["db"]
+    ego = run("graph", "ego", "4 Mill Street", "--hops", "1", "--db", db, "--user", "ana",
+              "--json")  # fmt: skip
+    assert ego.exit_code == 0, ego.output
+    names = {n["name"] for n in json.loads(ego.output)["nodes"]}
+    assert world["secret"] not in names and "Secret Patient" not in ego.output
+    denied = run("graph", "timeline", "Secret Patient", "--db", db, "--user", "ana")
+    assert isinstance(denied.exception, NodeNotFound)
+    nia = run("graph", "timeline", "Secret Patient", "--db", db, "--user", "nia", "--json")
+    assert nia.exit_code == 0 and "Secret Patient" in nia.output
+    events = case.conn.execute(
+        sa.select(t.audit_events.c.operation, t.audit_events.c.username).where(
+            t.audit_events.c.operation.like("graph.%")
+        )
+    ).all()
+    assert ("graph.ego", "ana") in [tuple(e) for e in events]
+
+
+def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
+    db = world["db"]
+    result = run("graph", "communities", "--min-size", "2", "--db", db, "--user", "ana", "--json")
+    assert result.exit_code == 0, result.output
+    profiles = json.loads(result.output)
+    assert profiles[0]["premises"] == [world["mill"]]
+    assert len(profiles[0]["victims"]) == 6
+    assert [world["boss"]] in [p["suspects"] for p in profiles]
+    assert "Network 0" in run("graph", "communities", "--db", db, "--user", "ana").output
+    timeline = run("graph", "timeline", world["boss"], "--db", db, "--user", "ana", "--json")
+    assert json.loads(timeline.output)[0]["when"] == "2025-03-01"
+    changes = run("graph", "changes", "--since", "2025-02-15", "--db", db, "--user", "ana",
+                  "--json")  # fmt: skip
+    assert changes.exit_code == 0, changes.output
+    assert world["boss"] in json.loads(changes.output)["new_nodes"]
+    assert world["w0"] in json.loads(changes.output)["updated_nodes"]
+    bad = run("graph", "changes", "--since", "yesterday", "--db", db, "--user", "ana")
+    assert bad.exit_code != 0
+
+
+def test_analyse_stores_a_run_and_ranks_premises_and_businesses(
+    world: dict[str, str], case: Case
+) -> None:
+    db = world["db"]
+    result = run("analyse", "--db", db, "--user", "ana", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["findings"]["crowded_address"] == 1
+    assert summary["premises"][0]["entity_id"] == world["mill"]
+    run_id = summary["run"]
+    stored = case.conn.execute(
+        sa.select(t.analysis_runs.c.scope, t.analysis_runs.c.weights_digest).where(
+            t.analysis_runs.c.id == run_id
+        )
+    ).one()
+    assert stored.scope == "ana" and stored.weights_digest == summary["weights_digest"]
+    premises = run("analyse", "premises", "--top", "3", "--db", db, "--user", "ana", "--json")
+    ranked = json.loads(premises.output)
+    assert ranked[0]["entity_id"] == world["mill"] and ranked[0]["caption"] == "4 Mill Street"
+    assert any("Many unrelated adults" in r for r in ranked[0]["reasons"])
+    businesses = run("analyse", "businesses", "--db", db, "--user", "ana")
+    assert businesses.exit_code == 0 and "Sparkle Hand Car Wash Ltd" in businesses.output
+    shown = run("analyse", "--db", db, "--user", "ana", "--top", "2")
+    assert shown.exit_code == 0 and "Premises for multi-agency visits" in shown.output
+
+
+def test_analyse_with_a_weights_file_records_its_digest(
+    world: dict[str, str], tmp_path: Any
+) -> None:
+    weights = tmp_path / "weights.yaml"
+    weights.write_text("indicators:\n  crowded_address:\n    weight: 2.5\n")
+    result = run("analyse", "premises", "--weights", str(weights), "--db", world["db"],
+                 "--user", "ana", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.output)[0]
+    assert any("[2.5 x" in r for r in first["reasons"])
+
+
+def test_asking_for_what_one_may_not_see_is_logged_as_denied(
+    world: dict[str, str], case: Case
+) -> None:
+    result = run("graph", "ego", "Secret Patient", "--db", world["db"], "--user", "ana")
+    assert isinstance(result.exception, NodeNotFound)
+    denied = case.conn.execute(
+        sa.select(t.audit_events.c.outcome, t.audit_events.c.detail).where(
+            t.audit_events.c.operation == "graph.ego", t.audit_events.c.username == "ana"
+        )
+    ).all()
+    assert [row.outcome for row in denied] == ["denied"]
+    assert "Secret" not in str(denied[0].detail)

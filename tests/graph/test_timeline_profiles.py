@@ -1,0 +1,83 @@
+"""Timelines, changes since a date, and network profiles, on small cases in the store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from threadline.graph import build_graph, changes_since, communities, network_profiles, timeline
+
+Case = Any
+
+
+def _network(case: Case) -> dict[str, str]:
+    """A small car-wash network known in pieces to four agencies."""
+    referral = case.record("nrm", "1B", on=date(2025, 4, 2), source="nrm_referrals")
+    lan = case.e("Person", "Lan NGUYEN", role="potential_victim", record=referral,
+                 phone="+447700900123")  # fmt: skip
+    case.e("Event", "NRM referral", record=referral, keywords=["Labour", "No"])
+    report = case.record("police", "2B", on=date(2025, 6, 1))
+    case.mention(lan, report, role="victim")
+    hung = case.e("Person", "Hung TRAN", role="suspect", record=report, phone="+447700900123")
+    minh = case.e("Person", "Minh VU", role="victim", agency="council", on=date(2024, 11, 5))
+    mill = case.e("Address", "4 Mill Street", agency="council", on=date(2024, 11, 5))
+    wash = case.e("Company", "Sparkle Hand Car Wash Ltd", agency="hmrc", on=date(2025, 1, 31))
+    case.link(lan, "lives_at", mill, agency="council", on=date(2024, 11, 5))
+    case.link(minh, "lives_at", mill, agency="council", on=date(2024, 11, 5))
+    case.link(lan, "works_for", wash, agency="hmrc", start="2025-01-31", on=date(2025, 1, 31))
+    case.link(hung, "seen_at", mill, records=[report], start="2025-05-30T23:40:00")
+    return {"lan": lan, "hung": hung, "minh": minh, "mill": mill, "wash": wash}
+
+
+def test_timeline_lists_records_and_dated_links_oldest_first(case: Case) -> None:
+    ids = _network(case)
+    g = build_graph(case.conn)
+    events = timeline(g, ids["lan"])
+    assert [e.when for e in events] == sorted(e.when for e in events)
+    assert events[0].when == "2024-11-05"
+    whats = [e.what for e in events]
+    assert "Lan NGUYEN works for Sparkle Hand Car Wash Ltd" in whats
+    assert any(w.startswith("nrm nrm_referrals record") and "Lan NGUYEN" in w for w in whats)
+    assert {a for e in events for a in e.agencies} == {"council", "hmrc", "nrm", "police"}
+    network = timeline(g, [ids["hung"], ids["mill"]])
+    assert "Hung TRAN was seen at 4 Mill Street" in [e.what for e in network]
+    assert any(e.when == "2025-05-30T23:40:00" for e in network)
+
+
+def test_changes_since_a_date(case: Case) -> None:
+    ids = _network(case)
+    changes = changes_since(build_graph(case.conn), date(2025, 3, 1))
+    assert ids["hung"] in changes.new_nodes
+    assert ids["lan"] in changes.updated_nodes
+    assert ids["minh"] not in changes.new_nodes + changes.updated_nodes
+    assert (ids["hung"], ids["mill"], "seen_at") in changes.new_edges or (
+        ids["mill"],
+        ids["hung"],
+        "seen_at",
+    ) in changes.new_edges
+    assert all(a <= b for a, b, _ in changes.new_edges)
+
+
+def test_a_network_profile_says_who_is_who_and_who_knows_what(case: Case) -> None:
+    ids = _network(case)
+    g = build_graph(case.conn)
+    profile = network_profiles(g, [0] * g.vcount(), min_size=3)[0]
+    assert profile.victims == tuple(sorted([ids["lan"], ids["minh"]]))
+    assert profile.suspects == (ids["hung"],)
+    assert profile.premises == (ids["mill"],) and profile.businesses == (ids["wash"],)
+    assert profile.phones == ("phone:+447700900123",)
+    assert profile.exploitation == (("labour", 1),)
+    assert (profile.first, profile.last) == ("2024-11-05", "2025-06-01")
+    assert profile.agencies["council"] == {"people": 2, "premises": 1}
+    assert profile.agencies["hmrc"]["businesses"] == 1
+    assert profile.agencies["nrm"]["people"] == 1
+
+
+def test_profiles_of_communities_skip_small_ones(case: Case) -> None:
+    _network(case)
+    case.e("Person", "Lone Person")
+    g = build_graph(case.conn)
+    membership = communities(g, seed=1)
+    profiles = network_profiles(g, membership, min_size=3)
+    assert profiles and all(p.size >= 3 for p in profiles)
+    assert "lone-person" not in {n for p in profiles for n in p.other_people}

@@ -1,0 +1,327 @@
+"""Each indicator, from case tables an analyst can read and review.
+
+A case is a story: who and what the records hold (built with the one-line factory), which
+entities the indicator should flag (with the least score expected) and which it must not,
+and words its reason must contain. Grades are as analysts write them: ``1A``, ``2D``...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from threadline.graph import build_graph
+from threadline.risk import Context, load_weights, registered_indicators
+from threadline.risk.analysis import text_search
+from threadline.risk.plugins import evaluate
+
+Case = Any
+AS_OF = date(2026, 10, 31)
+
+
+@dataclass(frozen=True)
+class IndicatorCase:
+    """One story for one indicator."""
+
+    indicator: str
+    story: str
+    build: Callable[[Case], dict[str, str]]
+    flags: dict[str, float] = field(default_factory=dict)
+    """Entity (by the name `build` gives it) -> least score expected."""
+    spares: tuple[str, ...] = ()
+    """Entities that must not be flagged."""
+    says: tuple[str, ...] = ()
+    """Words the reason of the first flag must contain."""
+
+
+# -- builders: one function per story ----------------------------------------------------
+
+
+def adults_at_one_house(count: int, grade: str = "1B", born: str = "1990-05-01") -> Any:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "4 Mill Street", agency="council")}
+        for n in range(count):
+            person = case.e("Person", f"Occupant {n} Surname{n}", agency="council", birthDate=born)
+            case.link(person, "lives_at", ids["house"], agency="council", grade=grade)
+        return ids
+
+    return build
+
+
+def one_family_of_six(case: Case) -> dict[str, str]:
+    ids = {"house": case.e("Address", "4 Mill Street")}
+    members = [
+        case.e("Person", f"Member {n} Kowalski{n}", birthDate="1980-01-01") for n in range(6)
+    ]
+    for person in members:
+        case.link(person, "lives_at", ids["house"])
+    for other in members[1:]:
+        case.link(members[0], "family", other)
+    return ids
+
+
+def three_adults_three_children(case: Case) -> dict[str, str]:
+    ids = {"house": case.e("Address", "4 Mill Street")}
+    for n in range(6):
+        born = "1985-01-01" if n < 3 else "2015-01-01"
+        case.link(
+            case.e("Person", f"Resident {n} Name{n}", birthDate=born), "lives_at", ids["house"]
+        )
+    return ids
+
+
+def victims_with_suspect(via: str, surname: str = "", count: int = 3) -> Any:
+    def build(case: Case) -> dict[str, str]:
+        phone = "+447700900123"
+        ids = {"house": case.e("Address", "4 Mill Street")}
+        ids["boss"] = case.e("Person", "Hung TRAN", role="suspect", phone=phone)
+        for n in range(count):
+            name = f"Victim{n} {surname or f'Family{n}'}"
+            victim = case.e("Person", name, role="potential_victim",
+                            **({"phone": phone} if via == "phone" else {}))  # fmt: skip
+            if via == "address":
+                case.link(victim, "lives_at", ids["house"])
+        if via == "address":
+            case.link(ids["boss"], "lives_at", ids["house"])
+        return ids
+
+    return build
+
+
+def shared_phone(people: int = 0, adverts: int = 0) -> Any:
+    def build(case: Case) -> dict[str, str]:
+        phone = "+447700900555"
+        ids = {f"p{n}": case.e("Person", f"Worker {n}", phone=phone) for n in range(people)}
+        for n in range(adverts):
+            record = case.record("adverts", "2D", source="osint_adverts")
+            ids[f"w{n}"] = case.e("Person", f"Advertised {n}", record=record, phone=phone,
+                                  role="potential_victim")  # fmt: skip
+        return ids
+
+    return build
+
+
+def wages_into_one_account(payees: int) -> Callable[[Case], dict[str, str]]:
+    def build(case: Case) -> dict[str, str]:
+        ids = {
+            "account": case.e("BankAccount", "Account", accountNumber="200000-12345678"),
+            "holder": case.e("Person", "Money HANDLER"),
+            "firm": case.e("Company", "Shine Car Wash Ltd"),
+        }
+        case.link(ids["holder"], "holds_account", ids["account"], agency="hmrc")
+        for n in range(payees):
+            worker = case.e("Person", f"Worker {n}", agency="hmrc")
+            case.link(worker, "paid_into", ids["account"], agency="hmrc")
+            case.link(worker, "works_for", ids["firm"], agency="hmrc")
+        return ids
+
+    return build
+
+
+def van_trips(hours: tuple[int, ...], places: int = 2) -> Callable[[Case], dict[str, str]]:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"van": case.e("Vehicle", "Transit van", registrationNumber="AB12CDE")}
+        cameras = [case.e("Address", f"Camera {n}", agency="anpr") for n in range(places)]
+        for n, hour in enumerate(hours):
+            read = case.record("anpr", "1A")
+            case.link(ids["van"], "seen_at", cameras[n % places], records=[read],
+                      start=f"2026-06-{10 + n:02d}T{hour:02d}:15:00")  # fmt: skip
+        ids["driver"] = case.e("Person", "Van DRIVER", role="suspect")
+        case.link(ids["driver"], "uses_vehicle", ids["van"])
+        report = case.record("police", "1B")
+        case.mention(ids["van"], report)
+        ids["worker"] = case.e("Person", "Collected WORKER", role="potential_victim", record=report)
+        return ids
+
+    return build
+
+
+def business_with(
+    nrm: int = 0, housed: int = 0, sector: str = "Car wash site permit", name: str = "Shine Ltd"
+) -> Any:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"firm": case.e("Company", name, sector=sector)}
+        ids["house"] = case.e("Address", "9 Field Lane")
+        for n in range(max(nrm, housed, 2)):
+            worker = case.e("Person", f"Worker {n}", agency="hmrc")
+            case.link(worker, "works_for", ids["firm"], agency="hmrc")
+            if n < nrm:
+                referral = case.record("nrm", "1B", source="nrm_referrals")
+                case.mention(worker, referral, role="potential_victim")
+            home = ids["house"] if n < housed else case.e("Address", f"{n} Other Road")
+            case.link(worker, "lives_at", home, agency="council")
+        return ids
+
+    return build
+
+
+def person_with(**facts: Any) -> Callable[[Case], dict[str, str]]:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"person": case.e("Person", "Arben KOLA")}
+        for prop, values in facts.items():
+            for value in values:
+                case.mention(ids["person"], **{prop: value})
+        return ids
+
+    return build
+
+
+def person_with_foreign_id(case: Case) -> dict[str, str]:
+    ids = {"person": case.e("Person", "Arben KOLA", nationality="al")}
+    document = case.e("Identification", "ID card", country="it", type="national_id")
+    case.link(ids["person"], "holds_document", document)
+    permit = case.e("Identification", "Residence permit", country="gb", type="brp")
+    case.link(ids["person"], "holds_document", permit)
+    return ids
+
+
+def missing_child(born: str, episodes: int, county_phone: bool) -> Any:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"child": case.e("Person", "Ryan CLARKE", role="victim", birthDate=born)}
+        ids["boss"] = case.e("Person", "Michael JONES", role="suspect", phone="+447700900025")
+        for n in range(episodes):
+            record = case.record("police", "1A", on=date(2025, 3, 1 + n),
+                                 text="Ryan reported missing from home overnight")  # fmt: skip
+            case.mention(ids["child"], record)
+        if county_phone:
+            intel = case.record("police", "2B", text="The deal line is 07700 900025")
+            case.note(intel, phoneMentioned="+447700900025")
+            case.link(ids["child"], "associate", ids["boss"])
+        return ids
+
+    return build
+
+
+def first_linked(case: Case) -> dict[str, str]:
+    ids = {"recruiter": case.e("Person", "Ana RECRUITER"), "boss": case.e("Person", "Big BOSS")}
+    for n in range(3):
+        victim = case.e("Person", f"Victim {n}", role="victim")
+        case.link(victim, "associate", ids["recruiter"], on=date(2024, 1, 1 + n))
+        case.link(victim, "associate", ids["boss"], on=date(2025, 6, 1 + n))
+    return ids
+
+
+def recruited_by_links(case: Case) -> dict[str, str]:
+    ids = {"agent": case.e("Person", "Job AGENT")}
+    for n in range(4):
+        case.link(case.e("Person", f"Victim {n}", role="victim"), "recruited_by", ids["agent"])
+    return ids
+
+
+CASES = [
+    IndicatorCase("crowded_address", "six unrelated adults on council records at one house",
+                  adults_at_one_house(6), {"house": 0.55}, says=("6 unrelated adults",)),
+    IndicatorCase("crowded_address", "four adults are not many", adults_at_one_house(4),
+                  spares=("house",)),
+    IndicatorCase("crowded_address", "six adults known only from untested hearsay (2D) count "
+                  "1.4", adults_at_one_house(6, grade="2D"), spares=("house",)),
+    IndicatorCase("crowded_address", "a family of six is one household", one_family_of_six,
+                  spares=("house",)),
+    IndicatorCase("crowded_address", "children are not adults", three_adults_three_children,
+                  spares=("house",)),
+    IndicatorCase("victims_share_contact", "three potential victims live with a suspect",
+                  victims_with_suspect("address"), {"boss": 0.5, "house": 0.5},
+                  says=("3 victims or potential victims",)),
+    IndicatorCase("victims_share_contact", "three potential victims give the suspect's phone",
+                  victims_with_suspect("phone"), {"boss": 0.5}, says=("phone 07700 900123",)),
+    IndicatorCase("victims_share_contact", "a household's own: victims share the suspect's "
+                  "family name", victims_with_suspect("address", surname="TRAN"),
+                  spares=("boss", "house")),
+    IndicatorCase("victims_share_contact", "two victims are not several",
+                  victims_with_suspect("address", count=2), spares=("boss", "house")),
+    IndicatorCase("phone_hub", "three people give one phone", shared_phone(people=3),
+                  {"p0": 0.5, "p1": 0.5, "p2": 0.5}, says=("given by 3 people",)),
+    IndicatorCase("phone_hub", "one phone on five adverts (2D, 0.24 each)",
+                  shared_phone(adverts=5), {"w0": 0.5}, says=("carried by 5 adverts",)),
+    IndicatorCase("phone_hub", "two people sharing a phone is ordinary", shared_phone(people=2),
+                  spares=("p0", "p1")),
+    IndicatorCase("wage_account", "four workers paid into the controller's account",
+                  wages_into_one_account(4), {"account": 0.5, "holder": 0.5, "firm": 0.5},
+                  says=("wages of 4 people",)),
+    IndicatorCase("wage_account", "two workers sharing an account", wages_into_one_account(2),
+                  spares=("account", "holder", "firm")),
+    IndicatorCase("night_vehicle", "a van read at night at two cameras moves two people",
+                  van_trips((2, 3, 23, 1)), {"van": 0.5, "driver": 0.5, "worker": 0.5},
+                  says=("read 4 times between 22:00-06:00",)),
+    IndicatorCase("night_vehicle", "the same van by day", van_trips((9, 11, 14, 16)),
+                  spares=("van", "driver")),
+    IndicatorCase("night_vehicle", "at night but always at one place",
+                  van_trips((2, 3, 23, 1), places=1), spares=("van",)),
+    IndicatorCase("business_workers", "a worker referred to the NRM", business_with(nrm=1),
+                  {"firm": 0.5}, says=("referred to the NRM",)),
+    IndicatorCase("business_workers", "three workers registered at one address",
+                  business_with(housed=3), {"firm": 0.5}, says=("live at 9 Field Lane",)),
+    IndicatorCase("business_workers", "two workers, different homes, no referrals",
+                  business_with(), spares=("firm",)),
+    IndicatorCase("cash_sector_housed", "a hand car wash whose two staff live together",
+                  business_with(housed=2), {"firm": 0.5, "house": 0.5}, says=("car wash",)),
+    IndicatorCase("cash_sector_housed", "a solicitors' office whose staff share a flat",
+                  business_with(housed=2, sector="69102 - Solicitors", name="Lex & Co LLP"),
+                  spares=("firm", "house")),
+    IndicatorCase("multiple_identities", "two dates of birth years apart",
+                  person_with(birthDate=["1990-03-04", "1986-11-20"]), {"person": 0.9},
+                  says=("2 dates of birth",)),
+    IndicatorCase("multiple_identities", "typing slips are one identity",
+                  person_with(birthDate=["1990-03-04", "1990-04-03", "1990-03-05", "1990-01-01"]),
+                  spares=("person",)),
+    IndicatorCase("multiple_identities", "an Italian ID card for an Albanian national",
+                  person_with_foreign_id, {"person": 0.5}, says=("AL, IT",)),
+    IndicatorCase("missing_county_lines", "a child missing twice, linked to a deal line",
+                  missing_child("2011-02-02", 2, True), {"child": 0.5, "boss": 0.5},
+                  says=("missing as a child in 2 records",)),
+    IndicatorCase("missing_county_lines", "an adult missing twice",
+                  missing_child("1990-02-02", 2, True), spares=("child",)),
+    IndicatorCase("missing_county_lines", "a child missing twice, no county-lines phone",
+                  missing_child("2011-02-02", 2, False), spares=("child",)),
+    IndicatorCase("recruiter", "the first person three victims are linked to", first_linked,
+                  {"recruiter": 0.5}, spares=("boss",), says=("first person linked",)),
+    IndicatorCase("recruiter", "named by four victims as who recruited them",
+                  recruited_by_links, {"agent": 0.6}),
+]  # fmt: skip
+
+
+def run(case: Case, name: str) -> dict[str, Any]:
+    g = build_graph(case.conn)
+    context = Context(g, load_weights(), AS_OF, text_search(case.conn, g["records"]))
+    chosen = [i for i in registered_indicators() if i.name == name]
+    out: dict[str, Any] = {}
+    for finding in evaluate(context, chosen):
+        for entity_id in finding.entity_ids:
+            out[entity_id] = finding
+    return out
+
+
+@pytest.mark.parametrize("spec", CASES, ids=[f"{c.indicator}: {c.story}" for c in CASES])
+def test_indicator_case(case: Case, spec: IndicatorCase) -> None:
+    ids = spec.build(case)
+    found = run(case, spec.indicator)
+    for name, least in spec.flags.items():
+        assert ids[name] in found, f"{spec.story}: {name} should be flagged"
+        finding = found[ids[name]]
+        assert finding.score >= least, f"{spec.story}: {name} scored {finding.score}"
+        assert finding.evidence and finding.grade
+        assert "weighted" in finding.reason or "weight" in finding.reason  # never hidden
+    for name in spec.spares:
+        assert ids[name] not in found, f"{spec.story}: {name} flagged: {found[ids[name]].reason}"
+    if spec.says:
+        reason = found[ids[next(iter(spec.flags))]].reason
+        for words in spec.says:
+            assert words in reason, reason
+
+
+def test_every_indicator_has_a_case_that_fires_and_one_that_does_not() -> None:
+    names = {i.name for i in registered_indicators()}
+    assert {c.indicator for c in CASES if c.flags} == names
+    assert {c.indicator for c in CASES if c.spares and not c.flags} >= names - {"recruiter"}
+
+
+def test_weak_evidence_lowers_the_score_and_the_reason_says_so(case: Case) -> None:
+    ids = adults_at_one_house(14, grade="2C")(case)
+    finding = run(case, "crowded_address")[ids["house"]]
+    assert "14 unrelated adults live here (5.9 when each is weighted" in finding.reason
+    assert "14 rest only on weak evidence" in finding.reason
+    assert finding.grade.startswith("2C x14") and finding.score == pytest.approx(0.588)
