@@ -14,6 +14,7 @@ from rich.table import Table
 from threadline import __version__
 from threadline.errors import ThreadlineError
 from threadline.evaluate import evaluate_app
+from threadline.graph.cli import analyse_app, graph_app
 from threadline.ingest.cli import batches_app, ingest, ingest_folder
 from threadline.progress import progress_bar
 from threadline.security import bootstrap
@@ -142,6 +143,8 @@ app.add_typer(sharing_app, name="sharing")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.command("subject-access")(subject_access)
+app.add_typer(analyse_app, name="analyse")
+app.add_typer(graph_app, name="graph")
 
 
 @app.command()

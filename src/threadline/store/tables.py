@@ -36,6 +36,8 @@ __all__ = [
     "metadata",
     "priorities",
     "records",
+    "resolution_pairs",
+    "resolution_runs",
     "retention_reviews",
     "sharing_agreements",
     "sources",
@@ -431,6 +433,34 @@ priorities = sa.Table(
 )
 """Premises and businesses ranked for multi-agency visits in a run, with their reasons."""
 
+resolution_runs = sa.Table(
+    "resolution_runs",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id")),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("model", sa.Text(), nullable=False, server_default=""),
+    sa.Column("counts", sa.JSON(), nullable=False),
+)
+"""Each resolution run, with the trained person model (Splink settings and parameters as JSON)
+so that a result can be reproduced and explained later."""
+
+resolution_pairs = sa.Table(
+    "resolution_pairs",
+    metadata,
+    sa.Column("run_id", ID, sa.ForeignKey("resolution_runs.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("left_id", KEY, primary_key=True),
+    sa.Column("right_id", KEY, primary_key=True),
+    sa.Column("probability", sa.Float(), nullable=False),
+    sa.Column("weight", sa.Float(), nullable=False),
+    sa.Column("joined", sa.Boolean(), nullable=False),
+    sa.Index(None, "run_id", "probability"),
+)  # fmt: skip
+"""Scored pairs of person mentions kept from a run: those that joined a cluster (to explain
+it) and those near the threshold (the review queue)."""
+
 TABLES = (
     agencies,
     users,
@@ -455,5 +485,7 @@ TABLES = (
     analysis_runs,
     entity_metrics,
     priorities,
+    resolution_runs,
+    resolution_pairs,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""
