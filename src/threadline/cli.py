@@ -17,6 +17,7 @@ from threadline.evaluate import evaluate_app
 from threadline.graph.cli import analyse_app, graph_app
 from threadline.ingest.cli import batches_app, ingest, ingest_folder
 from threadline.progress import progress_bar
+from threadline.resolve.cli import resolve_app
 from threadline.security import bootstrap
 from threadline.security.cli import (
     audit_app,
@@ -143,6 +144,7 @@ app.add_typer(sharing_app, name="sharing")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.command("subject-access")(subject_access)
+app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")
 app.add_typer(graph_app, name="graph")
 

@@ -1,0 +1,424 @@
+"""`threadline resolve`: run resolution, explain entities, judge pairs, review, explode."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Connection
+
+from threadline.errors import ThreadlineError
+from threadline.security import Actor, UserRole, View, audit, resolve_actor
+from threadline.security.audit import log_refusal
+from threadline.security.cli import DbOption, UserOption
+from threadline.store import Store
+from threadline.store import tables as t
+
+__all__ = ["resolve_app"]
+
+console = Console(width=None if sys.stdout.isatty() else 160)
+resolve_app = typer.Typer(
+    help="Who is who: resolve mentions into entities; explain, judge, review and explode.",
+    invoke_without_command=True,
+)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+VERDICTS = ("same", "different", "unsure")
+MAX_EXPLODE = 60
+"""Mentions an explode may separate at once (it records a judgement per pair)."""
+
+
+def _analyst(store: Store, user: str | None, operation: str) -> Actor:
+    actor = resolve_actor(store, user)
+    if actor.has(UserRole.ANALYST, UserRole.SUPERVISOR):
+        return actor
+    with store.connect() as conn:
+        log_refusal(
+            conn,
+            user_id=actor.user_id,
+            username=actor.username,
+            agency=actor.agency,
+            operation=operation,
+            reason="needs the analyst or supervisor role",
+        )
+    raise ThreadlineError(f"permission denied: {operation} needs the analyst or supervisor role")
+
+
+@resolve_app.callback()
+def resolve(
+    ctx: typer.Context,
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Resolve every mention into entities (people, businesses, premises, identifiers)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from threadline.resolve.store import resolve_store
+
+    with Store(db) as store:
+        actor = _analyst(store, user, "resolve")
+        status = console.status("Resolving: scoring people, matching businesses and premises...")
+        with status, store.connect() as conn:
+            summary = resolve_store(conn, user_id=actor.user_id)
+            audit(
+                conn,
+                actor,
+                "combination",
+                "resolve.run",
+                detail={
+                    "run": summary.run_id,
+                    "entities": sum(summary.entities.values()),
+                    "links": summary.links,
+                    "judgements": summary.judgements,
+                },
+            )
+    if as_json:
+        typer.echo(json.dumps({**summary.__dict__, "conflicts": summary.conflicts}, default=str))
+        return
+    table = Table(title=f"Resolution run {summary.run_id}")
+    table.add_column("entities of kind")
+    table.add_column("count", justify="right")
+    for schema, count in sorted(summary.entities.items(), key=lambda kv: -kv[1]):
+        table.add_row(schema, f"{count:,}")
+    console.print(table)
+    console.print(
+        f"{summary.mentions:,} mentions became {sum(summary.entities.values()):,} entities and "
+        f"{summary.links:,} links in {summary.seconds:.1f} s; {summary.kept_ids:,} entities kept "
+        f"their id, {summary.new_ids:,} are new, {summary.removed_ids:,} were merged away. "
+        f"{summary.judgements:,} analyst judgements applied."
+    )
+    for left, right in summary.conflicts:
+        console.print(
+            f"[yellow]conflict[/]: 'different' on {left} / {right} was overridden by "
+            "'same' judgements elsewhere; settle it with `threadline resolve judge`."
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _anchor(conn: Connection, view: View, ident: str) -> str:
+    """A mention id for `ident`: a mention id as given, or the first visible mention of an
+    entity. Anything the actor may not see is "not found", like anything that does not exist."""
+    mentions = view.mentions(ident)
+    if mentions:
+        return mentions[0].id
+    record = conn.execute(
+        sa.select(t.mentions.c.record_id).where(t.mentions.c.id == ident)
+    ).scalar()
+    if record is not None and view.record(int(record)) is not None:
+        return ident
+    raise ThreadlineError(f"not found: {ident!r} (an entity id or a mention id you may see)")
+
+
+def _judge(conn: Connection, actor: Actor, left: str, right: str, verdict: str, reason: str) -> int:
+    if verdict not in VERDICTS:
+        raise ThreadlineError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    if left == right:
+        raise ThreadlineError("a judgement needs two different mentions")
+    a, b = sorted((left, right))
+    judgement_id = int(
+        conn.execute(
+            sa.insert(t.judgements)
+            .values(left_id=a, right_id=b, verdict=verdict, reason=reason, user_id=actor.user_id)
+            .returning(t.judgements.c.id)
+        ).scalar_one()
+    )
+    audit(
+        conn,
+        actor,
+        "combination",
+        f"resolve.judge.{verdict}",
+        purpose=reason,
+        detail={"judgement": judgement_id, "left": a, "right": b},
+    )
+    return judgement_id
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+@resolve_app.command("judge")
+def judge(
+    left: Annotated[str | None, typer.Argument(help="Entity or mention id.")] = None,
+    right: Annotated[str | None, typer.Argument(help="Entity or mention id.")] = None,
+    verdict: Annotated[str | None, typer.Argument(help="same, different or unsure.")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why: kept with the judgement.")] = "",
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="CSV of judgements: left, right, verdict, reason columns."),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record that two entities (or mentions) are the same, different, or unsure.
+
+    Judgements always beat the model and survive every re-run; `resolve undo` withdraws one.
+    Run `threadline resolve` to apply them.
+    """
+    with Store(db) as store:
+        actor = _analyst(store, user, "resolve.judge")
+        rows: list[dict[str, str]]
+        if file is not None:
+            if not file.is_file():
+                raise ThreadlineError(f"{file}: no such file")
+            with file.open(newline="", encoding="utf-8-sig") as fh:
+                rows = list(csv.DictReader(fh))
+            missing = {"left", "right", "verdict"} - set(rows[0] if rows else {})
+            if missing:
+                raise ThreadlineError(f"{file}: missing columns {', '.join(sorted(missing))}")
+        elif left and right and verdict:
+            rows = [{"left": left, "right": right, "verdict": verdict, "reason": reason}]
+        else:
+            raise ThreadlineError("give LEFT RIGHT VERDICT, or --file CSV")
+        made = []
+        with store.connect() as conn:
+            view = View(conn, actor, purpose="judgement")
+            for number, row in enumerate(rows, start=2):
+                try:
+                    a = _anchor(conn, view, row["left"].strip())
+                    b = _anchor(conn, view, row["right"].strip())
+                    made.append(
+                        _judge(
+                            conn,
+                            actor,
+                            a,
+                            b,
+                            row["verdict"].strip().lower(),
+                            (row.get("reason") or reason).strip(),
+                        )
+                    )
+                except ThreadlineError as exc:
+                    where = f"{file}:{number}: " if file else ""
+                    raise ThreadlineError(f"{where}{exc} (no judgement was recorded)") from None
+    console.print(
+        f"Recorded {len(made)} judgement(s): {', '.join(map(str, made))}. "
+        "Run `threadline resolve` to apply."
+    )
+
+
+@resolve_app.command("undo")
+def undo(
+    judgement: Annotated[int, typer.Argument(help="Judgement id (see `resolve judgements`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Withdraw a judgement (it is kept, marked withdrawn, never erased)."""
+    with Store(db) as store:
+        actor = _analyst(store, user, "resolve.undo")
+        with store.connect() as conn:
+            done = conn.execute(
+                sa.update(t.judgements)
+                .where(t.judgements.c.id == judgement, t.judgements.c.deleted_at.is_(None))
+                .values(deleted_at=datetime.now(UTC), deleted_by=actor.user_id)
+            ).rowcount
+            if not done:
+                raise ThreadlineError(f"no active judgement {judgement}")
+            audit(
+                conn,
+                actor,
+                "combination",
+                "resolve.undo",
+                purpose=reason,
+                detail={"judgement": judgement},
+            )
+    console.print(f"Judgement {judgement} withdrawn. Run `threadline resolve` to apply.")
+
+
+@resolve_app.command("judgements")
+def judgements(
+    db: DbOption = None,
+    user: UserOption = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include withdrawn ones.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List analysts' judgements, newest first."""
+    with Store(db) as store:
+        resolve_actor(store, user)
+        query = (
+            sa.select(t.judgements, t.users.c.username)
+            .join(t.users, t.users.c.id == t.judgements.c.user_id)
+            .order_by(t.judgements.c.id.desc())
+        )
+        if not show_all:
+            query = query.where(t.judgements.c.deleted_at.is_(None))
+        with store.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, indent=2))
+        return
+    table = Table(title="Judgements")
+    for column in ("id", "left", "right", "verdict", "by", "when", "reason", "withdrawn"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["left_id"],
+            r["right_id"],
+            r["verdict"],
+            r["username"],
+            str(r["created_at"])[:19],
+            r["reason"],
+            str(r["deleted_at"] or "")[:19],
+        )
+    console.print(table)
+
+
+def _latest_run(conn: Connection) -> Any:
+    run = conn.execute(
+        sa.select(t.resolution_runs).order_by(t.resolution_runs.c.id.desc()).limit(1)
+    ).first()
+    if run is None:
+        raise ThreadlineError("no resolution run yet: run `threadline resolve`")
+    return run
+
+
+@resolve_app.command("explain")
+def explain(
+    entity: Annotated[str, typer.Argument(help="Entity id.")],
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The entity's mentions, the pairs that joined them, and each field's contribution."""
+    from threadline.resolve.explain_store import explain_entity
+
+    with Store(db) as store:
+        actor = resolve_actor(store, user)
+        with store.connect() as conn:
+            view = View(conn, actor, purpose="explain resolution")
+            mentions = view.mentions(entity)
+            if not mentions:
+                raise ThreadlineError(f"not found: {entity!r}")
+            run = _latest_run(conn)
+            report = explain_entity(conn, run, [m.id for m in mentions])
+    captions = {m.id: m.caption for m in mentions}
+    if as_json:
+        typer.echo(json.dumps({"entity": entity, "mentions": captions, **report}, default=str))
+        return
+    console.print(f"[bold]{entity}[/]: {len(mentions)} mention(s) you may see")
+    for m in mentions:
+        console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
+    if report["rule"]:
+        console.print(f"Joined by rule: {report['rule']}")
+    for pair in report["pairs"]:
+        console.print(
+            f"\n[bold]{pair['left']}[/] ~ [bold]{pair['right']}[/]: "
+            f"match probability {pair['probability']:.3f}",
+            highlight=False,
+        )
+        for line in pair["fields"]:
+            console.print(f"  {line}", highlight=False, markup=False)
+    for note in report["notes"]:
+        console.print(f"[dim]{note}[/]")
+
+
+@resolve_app.command("review")
+def review(
+    top: Annotated[int, typer.Option("--top", help="How many pairs.")] = 20,
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The most uncertain pairs of the latest run that no analyst has judged yet."""
+    with Store(db) as store:
+        actor = resolve_actor(store, user)
+        with store.connect() as conn:
+            run = _latest_run(conn)
+            judged = {
+                (a, b)
+                for a, b in conn.execute(
+                    sa.select(t.judgements.c.left_id, t.judgements.c.right_id).where(
+                        t.judgements.c.deleted_at.is_(None)
+                    )
+                )
+            }
+            p = t.resolution_pairs.c
+            candidates = conn.execute(
+                sa.select(p.left_id, p.right_id, p.probability, p.joined)
+                .where(p.run_id == run.id)
+                .order_by(sa.func.abs(p.probability - 0.5), p.left_id)
+                .limit(top * 5)
+            ).all()
+            view = View(conn, actor, purpose="review resolution")
+            out = []
+            for left, right, probability, joined in candidates:
+                if (left, right) in judged:
+                    continue
+                shown = []
+                for mention in (left, right):
+                    record = conn.execute(
+                        sa.select(t.mentions.c.record_id, t.mentions.c.caption).where(
+                            t.mentions.c.id == mention
+                        )
+                    ).first()
+                    if record is None or view.record(int(record.record_id)) is None:
+                        break
+                    shown.append(record.caption)
+                if len(shown) == 2:
+                    out.append(
+                        {
+                            "left": left,
+                            "right": right,
+                            "left_caption": shown[0],
+                            "right_caption": shown[1],
+                            "probability": probability,
+                            "joined": joined,
+                        }
+                    )
+                if len(out) >= top:
+                    break
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    table = Table(title=f"Pairs to review (run {run.id}): judge with `threadline resolve judge`")
+    for column in ("left", "right", "probability", "joined now"):
+        table.add_column(column)
+    for item in out:
+        table.add_row(
+            f"{item['left_caption']}\n[dim]{item['left']}",
+            f"{item['right_caption']}\n[dim]{item['right']}",
+            f"{item['probability']:.2f}",
+            "yes" if item["joined"] else "no",
+        )
+    console.print(table)
+
+
+@resolve_app.command("explode")
+def explode(
+    entity: Annotated[str, typer.Argument(help="Entity id to split into its mentions.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the merge was wrong.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Split an entity: every pair of its mentions is judged different (undo them to rejoin)."""
+    with Store(db) as store:
+        actor = _analyst(store, user, "resolve.explode")
+        with store.connect() as conn:
+            view = View(conn, actor, purpose="explode entity")
+            mentions = [m.id for m in view.mentions(entity)]
+            if len(mentions) < 2:
+                raise ThreadlineError(f"{entity!r}: fewer than two mentions you may see")
+            if len(mentions) > MAX_EXPLODE:
+                raise ThreadlineError(
+                    f"{entity!r} has {len(mentions)} mentions; explode splits at most "
+                    f"{MAX_EXPLODE}: judge the wrong pairs instead"
+                )
+            made = [
+                _judge(conn, actor, a, b, "different", reason or f"explode {entity}")
+                for a, b in combinations(mentions, 2)
+            ]
+    console.print(
+        f"{entity} exploded into {len(mentions)} mentions ({len(made)} judgements). "
+        "Run `threadline resolve` to apply."
+    )

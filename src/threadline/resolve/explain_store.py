@@ -1,0 +1,82 @@
+"""Explaining a stored entity: which pairs of its mentions joined it, and why, field by field.
+
+The person model of the run that built the entity is reloaded from the run's record and the
+entity's mentions are scored again with it, so the words match the scores that joined them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.store import tables as t
+from threadline.store.frames import person_frame
+
+__all__ = ["RULES", "explain_entity"]
+
+RULES = {
+    "Company": "same company number, or the same name once legal forms (Ltd, Limited, LLP, "
+    "PLC) and trading names are set aside",
+    "Organization": "same name once legal forms and trading names are set aside",
+    "LegalEntity": "same name once legal forms and trading names are set aside",
+    "Address": "same premises: house and flat number, street and postcode (or the same UPRN)",
+    "Vehicle": "same registration number",
+    "BankAccount": "same sort code and account number",
+    "Identification": "same document number",
+}
+"""How mentions that the person model does not score are joined, in words."""
+
+
+def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[str, Any]:
+    """Pairs that joined these mentions in `run`, each with its field-by-field contributions."""
+    schemata = {
+        str(s)
+        for s in conn.execute(
+            sa.select(t.mentions.c.schema).where(t.mentions.c.id.in_(mention_ids))
+        ).scalars()
+    }
+    notes: list[str] = []
+    if "Person" not in schemata:
+        rule = next((RULES[s] for s in sorted(schemata) if s in RULES), None)
+        if rule is None and len(mention_ids) == 1:
+            rule = "a single mention: nothing joined"
+        return {"rule": rule, "pairs": [], "notes": notes}
+    judged = conn.execute(
+        sa.select(t.judgements.c.left_id, t.judgements.c.right_id, t.judgements.c.verdict).where(
+            t.judgements.c.deleted_at.is_(None),
+            t.judgements.c.left_id.in_(mention_ids),
+            t.judgements.c.right_id.in_(mention_ids),
+        )
+    ).all()
+    for left, right, verdict in judged:
+        notes.append(f"analyst judgement: {left} and {right} are {verdict}")
+    p = t.resolution_pairs.c
+    pairs = conn.execute(
+        sa.select(p.left_id, p.right_id, p.probability)
+        .where(p.run_id == run.id, p.joined, p.left_id.in_(mention_ids),
+               p.right_id.in_(mention_ids))
+        .order_by(p.probability.desc())
+    ).all()
+    if not pairs or not run.model:
+        if len(mention_ids) > 1 and not judged:
+            notes.append("no scored pair is kept for these mentions (joined by a strong "
+                         "identifier: same passport, NI number or email)")
+        return {"rule": None, "pairs": [], "notes": notes}
+    from threadline.resolve.engine import PersonResolver
+
+    resolver = PersonResolver.from_model_json(run.model)
+    out = []
+    try:
+        resolver.predict(person_frame(conn, set(mention_ids)))
+        for left, right, probability in pairs:
+            try:
+                explanation = resolver.explain_pair(left, right)
+            except KeyError:
+                continue
+            out.append({"left": left, "right": right, "probability": probability,
+                        "fields": explanation.lines()})
+    finally:
+        resolver.close()
+    return {"rule": None, "pairs": out, "notes": notes}
