@@ -15,7 +15,7 @@ from threadline import __version__
 from threadline.errors import ThreadlineError
 from threadline.evaluate import evaluate_app
 from threadline.graph.cli import analyse_app, graph_app
-from threadline.ingest.cli import batches_app, ingest, ingest_folder
+from threadline.ingest.cli import batches_app, ingest
 from threadline.progress import progress_bar
 from threadline.resolve.cli import resolve_app
 from threadline.security import bootstrap
@@ -157,20 +157,10 @@ def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the scenario.")] = 1,
 ) -> None:
-    """Run every stage built so far on the small synthetic scenario and say what it found."""
-    console.rule("[bold]Threadline demo")
-    init(db)
-    generate(out=out, scenario=ScenarioSize.small, seed=seed)
-    console.rule("Ingest: every partner file through its source mapping")
-    with Store(db) as store:
-        results = ingest_folder(store, out)
-    loaded = sum(r.records_written for r in results)
-    console.print(f"Loaded {loaded:,} records from {len(results)} sources.")
-    status(db)
-    console.print(
-        "\nNext: [bold]threadline status[/] shows the store; "
-        f"[bold]{out}/truth/[/] holds the scenario's ground truth."
-    )
+    """Run every stage on the small synthetic scenario and say what it found."""
+    from threadline.demo import run_demo
+
+    run_demo(app, console, out, db, seed)
 
 
 def main() -> None:
