@@ -82,3 +82,19 @@ def evaluate_names_command(
     except ValueError as exc:
         raise ThreadlineError(str(exc)) from None
     _print(f"Name comparator on {path.name}", figures, as_json)
+
+
+@evaluate_app.command("scenario")
+def evaluate_scenario_command(
+    folder: Annotated[Path, typer.Argument(help="A folder made by `threadline generate`.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
+    truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
+    from threadline.scenario_eval import evaluate_scenario
+
+    if not folder.is_dir():
+        raise ThreadlineError(f"{folder}: no such folder")
+    with console.status("Ingesting, resolving and analysing the scenario..."):
+        figures = evaluate_scenario(folder)
+    _print(f"Pipeline against the truth of {folder}", figures, as_json)
