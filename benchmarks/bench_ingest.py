@@ -26,10 +26,46 @@ from pathlib import Path
 HERE = Path(__file__).parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
-GIVEN = ["Lan", "Minh", "Ardit", "Elira", "Ioana", "Piotr", "Wei", "Chinedu", "Selam", "Priya",
-         "Imran", "John", "Sarah", "Mohammed", "Fatima", "Andrei", "Marta", "Huong", "Tuan"]
-FAMILY = ["Nguyen", "Tran", "Hoxha", "Popescu", "Kowalski", "Wang", "Okafor", "Tesfaye",
-          "Patel", "Khan", "Smith", "Jones", "Ali", "Begum", "Lungu", "Le", "Pham"]
+GIVEN = [
+    "Lan",
+    "Minh",
+    "Ardit",
+    "Elira",
+    "Ioana",
+    "Piotr",
+    "Wei",
+    "Chinedu",
+    "Selam",
+    "Priya",
+    "Imran",
+    "John",
+    "Sarah",
+    "Mohammed",
+    "Fatima",
+    "Andrei",
+    "Marta",
+    "Huong",
+    "Tuan",
+]
+FAMILY = [
+    "Nguyen",
+    "Tran",
+    "Hoxha",
+    "Popescu",
+    "Kowalski",
+    "Wang",
+    "Okafor",
+    "Tesfaye",
+    "Patel",
+    "Khan",
+    "Smith",
+    "Jones",
+    "Ali",
+    "Begum",
+    "Lungu",
+    "Le",
+    "Pham",
+]
 STREETS = ["Mill Street", "Quarry Road", "Station Road", "High Street", "Church Lane"]
 NATIONS = ["British", "Albanian", "Vietnamese", "Romanian", "Polish", "Chinese", "Nigerian"]
 
@@ -38,21 +74,37 @@ def write_people(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["person_id", "recorded", "full_name", "date_of_birth", "nationality",
-                      "phone", "email", "address", "postcode", "role"])
+        out.writerow(
+            [
+                "person_id",
+                "recorded",
+                "full_name",
+                "date_of_birth",
+                "nationality",
+                "phone",
+                "email",
+                "address",
+                "postcode",
+                "role",
+            ]
+        )
         for i in range(rows):
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-            out.writerow([
-                f"P{i:08d}", f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
-                f"{given} {family}",
-                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1960, 2008)}",
-                rng.choice(NATIONS), f"07700 9{rng.randint(0, 99999):05d}",
-                f"{given}.{family}{rng.randint(1, 999)}@example.invalid".lower(),
-                f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
-                f"NS{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice('ABDEFG')}"
-                f"{rng.choice('HJLNPQ')}",
-                rng.choice(["victim", "suspect", "witness", "associate", ""]),
-            ])
+            out.writerow(
+                [
+                    f"P{i:08d}",
+                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
+                    f"{given} {family}",
+                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1960, 2008)}",
+                    rng.choice(NATIONS),
+                    f"07700 9{rng.randint(0, 99999):05d}",
+                    f"{given}.{family}{rng.randint(1, 999)}@example.invalid".lower(),
+                    f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+                    f"NS{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice('ABDEFG')}"
+                    f"{rng.choice('HJLNPQ')}",
+                    rng.choice(["victim", "suspect", "witness", "associate", ""]),
+                ]
+            )
 
 
 def run_threadline(url: str, path: Path) -> dict[str, float]:
@@ -92,7 +144,9 @@ def child(kind: str, url: str, path: str) -> None:
 def measure(kind: str, url: str, path: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, url, str(path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"{kind} on {url} failed:\n{done.stderr[-2000:]}")
@@ -129,8 +183,7 @@ def main() -> None:
         path = folder / "people.csv"
         write_people(path, args.rows)
         print(f"Ingest benchmark: {args.rows:,} person rows ({path.stat().st_size / 1e6:.0f} MB)")
-        print(f"{'database':<11}{'tool':<12}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}"
-              f"{'ratio':>8}")
+        print(f"{'database':<11}{'tool':<12}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'ratio':>8}")
         for backend in args.databases.split(","):
             figures = {}
             for kind in ("pandas", "threadline"):
@@ -142,10 +195,15 @@ def main() -> None:
             for kind in ("pandas", "threadline"):
                 f = figures[kind]
                 ratio = f["seconds"] / figures["pandas"]["seconds"]
-                print(f"{backend:<11}{kind:<12}{f['seconds']:>9.1f}{f['rows'] / f['seconds']:>11,.0f}"
-                      f"{f['peak_mb']:>9.0f}{ratio:>7.1f}x")
-        print("ratio: seconds relative to pandas.read_csv + DataFrame.to_sql into the same "
-              "database (Threadline also cleans, validates, grades and writes statements).")
+                rate = f["rows"] / f["seconds"]
+                print(
+                    f"{backend:<11}{kind:<12}{f['seconds']:>9.1f}{rate:>11,.0f}"
+                    f"{f['peak_mb']:>9.0f}{ratio:>7.1f}x"
+                )
+        print(
+            "ratio: seconds relative to pandas.read_csv + DataFrame.to_sql into the same "
+            "database (Threadline also cleans, validates, grades and writes statements)."
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -34,7 +35,7 @@ def progress_bar(console: Console, title: str, total: int | None = None) -> Iter
     with Progress(
         *columns, console=console, transient=False, disable=not console.is_terminal
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(label: str, n: int = 1) -> None:
             if label not in tasks:

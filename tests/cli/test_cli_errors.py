@@ -65,9 +65,9 @@ def test_database_url_from_environment(tmp_path: Path) -> None:
 
 
 def test_every_verb_has_help() -> None:
-    from threadline.cli import app
-
     import typer.main
+
+    from threadline.cli import app
 
     group = typer.main.get_command(app)
     names = sorted(group.commands)  # type: ignore[attr-defined]

@@ -15,18 +15,18 @@ from threadline.model import (
     protection_of,
 )
 
-O, OS = Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE
+OFF, OS = Marking.OFFICIAL, Marking.OFFICIAL_SENSITIVE
 
 MARKINGS = [
     # as written, marking read, translated from GPMS
-    ("OFFICIAL", O, False),
-    ("official", O, False),
+    ("OFFICIAL", OFF, False),
+    ("official", OFF, False),
     ("OFFICIAL-SENSITIVE", OS, False),
     ("Official Sensitive", OS, False),
     ("OFFICIAL_SENSITIVE", OS, False),
-    ("NOT PROTECTIVELY MARKED", O, True),
-    ("PROTECT", O, True),
-    ("RESTRICTED", O, True),
+    ("NOT PROTECTIVELY MARKED", OFF, True),
+    ("PROTECT", OFF, True),
+    ("RESTRICTED", OFF, True),
     ("CONFIDENTIAL", OS, True),
 ]
 
@@ -38,7 +38,7 @@ def test_markings(raw: str, marking: Marking, translated: bool) -> None:
 
 @pytest.mark.parametrize("raw", ["SECRET", "secret", "TOP SECRET", "Top-Secret", "SECRET UK EYES"])
 def test_secret_and_above_are_refused(raw: str) -> None:
-    with pytest.raises(ValidationError, match="not accredited|accredited for OFFICIAL"):
+    with pytest.raises(ValidationError, match=r"not accredited|accredited for OFFICIAL"):
         parse_marking(raw)
 
 
@@ -49,20 +49,20 @@ def test_unknown_markings_are_refused(raw: str) -> None:
 
 
 def test_marking_order() -> None:
-    assert O.rank < OS.rank
+    assert OFF.rank < OS.rank
 
 
-P_O = Protection(O, "P")
+P_O = Protection(OFF, "P")
 P_OS = Protection(OS, "P")
-C_A = Protection(O, "C", ("A",))
+C_A = Protection(OFF, "C", ("A",))
 C_B = Protection(OS, "C", ("B",))
 
 COMBINATIONS = [
     # inputs, expected marking, handling, conditions
-    ([], O, "P", ()),
-    ([P_O], O, "P", ()),
+    ([], OFF, "P", ()),
+    ([P_O], OFF, "P", ()),
     ([P_O, P_OS], OS, "P", ()),
-    ([P_O, C_A], O, "C", ("A",)),
+    ([P_O, C_A], OFF, "C", ("A",)),
     ([C_A, C_B], OS, "C", ("A", "B")),
     ([C_B, C_A, C_A, P_O], OS, "C", ("A", "B")),
 ]
@@ -77,11 +77,11 @@ def test_combine(
 
 
 def test_protection_of_records() -> None:
-    assert protection_of(grade_3x5x2(1, "A", "P"), O) == P_O
+    assert protection_of(grade_3x5x2(1, "A", "P"), OFF) == P_O
     assert protection_of(grade_3x5x2(1, "A", "C", "no dissemination"), OS) == Protection(
         OS, "C", ("no dissemination",)
     )
-    assert protection_of(grade_5x5x5("A", 1, 1), O) == P_O
-    legacy = protection_of(grade_5x5x5("A", 1, 5), O)
+    assert protection_of(grade_5x5x5("A", 1, 1), OFF) == P_O
+    legacy = protection_of(grade_5x5x5("A", 1, 5), OFF)
     assert legacy.handling == "C"
     assert legacy.conditions[0].startswith("5x5x5 handling code 5")

@@ -71,11 +71,12 @@ def test_records_refuse_secret_markings_at_the_database(store: Store) -> None:
                 started_at=sa.func.now(),
             ).returning(t.batches.c.id)
         ).scalar_one()  # fmt: skip
-    row = dict(
-        batch_id=batch, agency_id=agency, source_id=source, record_key="r1",
-        grading_scheme="3x5x2", source_evaluation="1", information_assessment="A",
-        handling_code="P", handling_conditions=[], marking="SECRET",
-        retention_group="3", review_date=sa.func.current_date(), raw={}, warnings=[], flags=[],
-    )  # fmt: skip
+    row = {
+        "batch_id": batch, "agency_id": agency, "source_id": source, "record_key": "r1",
+        "grading_scheme": "3x5x2", "source_evaluation": "1", "information_assessment": "A",
+        "handling_code": "P", "handling_conditions": [], "marking": "SECRET",
+        "retention_group": "3", "review_date": sa.func.current_date(), "raw": {},
+        "warnings": [], "flags": [],
+    }  # fmt: skip
     with pytest.raises(sa.exc.IntegrityError), store.connect() as conn:
         conn.execute(sa.insert(t.records).values(**row))

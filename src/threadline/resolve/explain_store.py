@@ -55,14 +55,17 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     p = t.resolution_pairs.c
     pairs = conn.execute(
         sa.select(p.left_id, p.right_id, p.probability)
-        .where(p.run_id == run.id, p.joined, p.left_id.in_(mention_ids),
-               p.right_id.in_(mention_ids))
+        .where(
+            p.run_id == run.id, p.joined, p.left_id.in_(mention_ids), p.right_id.in_(mention_ids)
+        )
         .order_by(p.probability.desc())
     ).all()
     if not pairs or not run.model:
         if len(mention_ids) > 1 and not judged:
-            notes.append("no scored pair is kept for these mentions (joined by a strong "
-                         "identifier: same passport, NI number or email)")
+            notes.append(
+                "no scored pair is kept for these mentions (joined by a strong "
+                "identifier: same passport, NI number or email)"
+            )
         return {"rule": None, "pairs": [], "notes": notes}
     from threadline.resolve.engine import PersonResolver
 
@@ -75,8 +78,14 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
                 explanation = resolver.explain_pair(left, right)
             except KeyError:
                 continue
-            out.append({"left": left, "right": right, "probability": probability,
-                        "fields": explanation.lines()})
+            out.append(
+                {
+                    "left": left,
+                    "right": right,
+                    "probability": probability,
+                    "fields": explanation.lines(),
+                }
+            )
     finally:
         resolver.close()
     return {"rule": None, "pairs": out, "notes": notes}
