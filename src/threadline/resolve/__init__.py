@@ -1,0 +1,67 @@
+"""Entity resolution: person records into people, explained; businesses and premises by rule.
+
+One engine serves ``threadline resolve`` (records from the store) and ``threadline evaluate
+er`` (records from a CSV file). See ``docs/resolution.md``.
+
+>>> import pyarrow as pa
+>>> from threadline.resolve import PersonResolver
+>>> records = pa.table({"record_id": ["a", "b"], "full_name": ["Nguyễn Thị Lan", "LAN NGUYEN"],
+...                     "date_of_birth": ["1994-02-17", "17/02/1994"]})
+>>> with PersonResolver() as resolver:
+...     result = resolver.resolve(records)
+>>> result.clusters
+{'a': 'a', 'b': 'a'}
+"""
+
+from threadline.resolve.address import (
+    AddressKey,
+    AddressMatch,
+    compare_addresses,
+    premises_key,
+    resolve_addresses,
+)
+from threadline.resolve.company import (
+    CompanyMatch,
+    CompanyMatcher,
+    CompanyName,
+    CompanyRecord,
+    company_number,
+    parse_company,
+)
+from threadline.resolve.engine import Judgement, PersonResolver, ResolutionResult
+from threadline.resolve.evaluate import (
+    Scores,
+    evaluate_clusters,
+    evaluate_er_csv,
+    evaluate_names,
+    name_score,
+)
+from threadline.resolve.explain import Contribution, PairExplanation
+from threadline.resolve.normalise import prepare
+from threadline.resolve.settings import ResolverSettings
+
+__all__ = [
+    "AddressKey",
+    "AddressMatch",
+    "CompanyMatch",
+    "CompanyMatcher",
+    "CompanyName",
+    "CompanyRecord",
+    "Contribution",
+    "Judgement",
+    "PairExplanation",
+    "PersonResolver",
+    "ResolutionResult",
+    "ResolverSettings",
+    "Scores",
+    "company_number",
+    "compare_addresses",
+    "evaluate_clusters",
+    "evaluate_er_csv",
+    "evaluate_names",
+    "name_score",
+    "parse_company",
+    "premises_key",
+    "prepare",
+    "resolve_addresses",
+]

@@ -1,0 +1,281 @@
+"""Name features for matching: ASCII tokens, spelling-variant and nickname forms, phonetic keys.
+
+The value type :mod:`threadline.values.name` owns parsing (order, titles, transliteration);
+this module turns its output and the given-name and surname fields into the columns the
+matching model compares. Every function here works on one distinct value and is cached, so
+that a million records cost one call per distinct spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import icu
+
+from threadline.values import parse_name
+from threadline.values._text import load_table
+
+__all__ = ["GivenForm", "NameForm", "SurnameForm", "ascii_token", "given_form", "soundex"]
+
+_SPLIT = re.compile(r"[\s\-,./_]+")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    variant: dict[str, str]
+    nicknames: dict[str, tuple[str, ...]]
+    vietnamese_middle: frozenset[str]
+    titles: frozenset[str]
+    family_first: frozenset[str]
+
+
+@cache
+def _tables() -> _Tables:
+    # The same tables threadline.values.name uses, so that both agree on what a variant is.
+    data: Any = load_table("names.yaml")
+    variant = {str(s): str(group[0]) for group in data["variants"] for s in group}
+    nicknames = {str(k): tuple(str(x) for x in v) for k, v in data["nicknames"].items()}
+    return _Tables(
+        variant,
+        nicknames,
+        frozenset(str(x) for x in data["vietnamese_middle"]),
+        frozenset(str(x) for x in data["titles"]),
+        frozenset(str(x) for group in data["family_names"].values() for x in group),
+    )
+
+
+@cache
+def _icu() -> Any:
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+
+@lru_cache(maxsize=200_000)
+def ascii_token(token: str) -> str:
+    """Lower-case ASCII letters of one name token, transliterated from any script.
+
+    >>> ascii_token("Nguyễn"), ascii_token("O'Brien"), ascii_token("Łukasz"), ascii_token("Иван")
+    ('nguyen', 'obrien', 'lukasz', 'ivan')
+    """
+    text = token.lower()
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if not text.isascii():
+            text = str(_icu().transliterate(text)).lower()
+    return _NOT_LETTER.sub("", text)
+
+
+def _tokens(raw: str) -> list[str]:
+    """ASCII tokens of a name field, titles dropped (hyphenated parts become tokens)."""
+    out: list[str] = []
+    for word in _SPLIT.split(raw):
+        for token in ascii_token(word).split() if word else ():
+            if token:
+                out.append(token)
+    titles = _tables().titles
+    while len(out) > 1 and out[0] in titles:
+        out = out[1:]
+    return out
+
+
+def variant(token: str) -> str:
+    """The first spelling of the token's spelling-variant group (Mohamed -> muhammad).
+
+    >>> variant("mohamed"), variant("cheung"), variant("smith")
+    ('muhammad', 'zhang', 'smith')
+    """
+    return _tables().variant.get(token, token)
+
+
+def nickname_key(token: str) -> str:
+    """The full name a nickname stands for (the first, when it stands for several), else the
+    token's variant form: "bill" and "william" share the key "william".
+
+    >>> nickname_key("bill"), nickname_key("william"), nickname_key("mohamed")
+    ('william', 'william', 'muhammad')
+    """
+    names = _tables().nicknames.get(token)
+    return variant(names[0]) if names else variant(token)
+
+
+def alternatives(token: str) -> tuple[str, ...]:
+    """The token's variant form and the full names it is a nickname for, sorted.
+
+    >>> alternatives("bill"), alternatives("william")
+    (('bill', 'william'), ('william',))
+    """
+    tables = _tables()
+    forms = {variant(token)} | {variant(name) for name in tables.nicknames.get(token, ())}
+    return tuple(sorted(forms))
+
+
+_SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
+
+
+@lru_cache(maxsize=200_000)
+def soundex(name: str) -> str:
+    """American Soundex of an ASCII name, used as a blocking key.
+
+    >>> soundex("robert"), soundex("rupert"), soundex("nguyen"), soundex("")
+    ('r163', 'r163', 'n250', '')
+    """
+    if not name:
+        return ""
+    codes = name[1:].translate(_SOUNDEX)
+    out = [name[0]]
+    last = name[0].translate(_SOUNDEX) or ""
+    for code in codes:
+        if code != last:
+            out.append(code)
+        last = code
+    return (out[0] + "".join(out[1:]) + "000")[:4]
+
+
+@dataclass(frozen=True, slots=True)
+class GivenForm:
+    """What the given-name field says, in the forms the model compares."""
+
+    raw: str | None
+    given: str | None
+    middle: str | None
+    variant: str | None
+    nick: str | None
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurnameForm:
+    """What the surname field says, in the forms the model compares."""
+
+    raw: str | None
+    surname: str | None
+    variant: str | None
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A whole name (from a full-name field) split into given, middle and surname forms."""
+
+    given: GivenForm
+    surname: SurnameForm
+
+
+_EMPTY_GIVEN = GivenForm(None, None, None, None, None, ())
+_EMPTY_SURNAME = SurnameForm(None, None, None, ())
+
+
+def _raw(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def given_form(raw: str | None) -> GivenForm:
+    """Given name, middle names and variant forms of a given-name field.
+
+    A Vietnamese middle name written first ("Thi Lan") is recognised: the name the person is
+    called by is the last one.
+
+    >>> given_form("Thi Lan").given, given_form("Thi Lan").middle
+    ('lan', 'thi')
+    >>> given_form("Mohamed").variant, given_form("Bill").alternatives
+    ('muhammad', ('bill', 'william'))
+    """
+    if raw is None:
+        return _EMPTY_GIVEN
+    tokens = _tokens(raw)
+    if not tokens:
+        return _EMPTY_GIVEN
+    if len(tokens) > 1 and tokens[0] in _tables().vietnamese_middle:
+        given, middle = tokens[-1], tokens[:-1]
+    else:
+        given, middle = tokens[0], tokens[1:]
+    return GivenForm(
+        _raw(raw),
+        given,
+        " ".join(middle) or None,
+        variant(given),
+        nickname_key(given),
+        alternatives(given),
+    )
+
+
+def surname_form(raw: str | None) -> SurnameForm:
+    """Surname, its variant form and its parts (for double-barrelled names).
+
+    >>> surname_form("Smith-Jones").parts, surname_form("Smith-Jones").surname
+    (('jones', 'smith'), 'smith jones')
+    """
+    if raw is None:
+        return _EMPTY_SURNAME
+    tokens = _tokens(raw)
+    if not tokens:
+        return _EMPTY_SURNAME
+    surname = " ".join(tokens)
+    return SurnameForm(
+        _raw(raw), surname, " ".join(variant(t) for t in tokens), tuple(sorted(set(tokens)))
+    )
+
+
+def full_name_form(raw: str | None) -> NameForm:
+    """A full name split in the person's own order (family name first for Vietnamese and
+    Chinese names, an ALL-CAPS word or a comma marking the family name).
+
+    >>> form = full_name_form("Nguyễn Thị Lan")
+    >>> form.given.given, form.given.middle, form.surname.surname, form.surname.raw
+    ('lan', 'thi', 'nguyen', 'nguyễn')
+    >>> full_name_form("LAN NGUYEN").surname.surname, full_name_form("SMITH, John").given.given
+    ('nguyen', 'john')
+    """
+    if raw is None or not raw.strip():
+        return NameForm(_EMPTY_GIVEN, _EMPTY_SURNAME)
+    if "," in raw or _caps_marker(raw):
+        return _parsed(raw)
+    # The common case, without the full parser: the same family-name-first rule as
+    # threadline.values.name.parse_name, on cached per-word transliterations.
+    words = [w for w in _SPLIT_WORDS.split(raw.strip()) if ascii_token(w)]
+    tables = _tables()
+    while len(words) > 1 and ascii_token(words[0]) in tables.titles:
+        words = words[1:]
+    if len(words) < 2:
+        return NameForm(given_form(raw), _EMPTY_SURNAME)
+    low = [ascii_token(w) for w in words]
+    first = low[0] in tables.family_first and (
+        low[-1] not in tables.family_first or low[1] in tables.vietnamese_middle
+    )
+    if first:
+        return NameForm(_with_order(words[-1], tuple(words[1:-1])), surname_form(words[0]))
+    return NameForm(given_form(" ".join(words[:-1])), surname_form(words[-1]))
+
+
+_SPLIT_WORDS = re.compile(r"\s+")
+
+
+def _caps_marker(raw: str) -> bool:
+    """True when one word is written in capitals among mixed-case ones ("NGUYEN Thi Lan")."""
+    words = raw.split()
+    letters = [ch for ch in raw if ch.isalpha()]
+    mixed = any(ch.isupper() for ch in letters) and any(ch.islower() for ch in letters)
+    return mixed and any(len(w) > 1 and w.isupper() for w in words)
+
+
+def _parsed(raw: str) -> NameForm:
+    parts = parse_name(raw)
+    if parts.family_name_first:
+        given = _with_order(parts.given, parts.middle)
+    else:
+        given = given_form(" ".join(p for p in (parts.given or "", *parts.middle) if p) or None)
+    return NameForm(given, surname_form(parts.family))
+
+
+def _with_order(given: str | None, middle: tuple[str, ...]) -> GivenForm:
+    token = ascii_token(given or "")
+    if not token:
+        return _EMPTY_GIVEN
+    mid = " ".join(t for t in (ascii_token(m) for m in middle) if t) or None
+    raw = _raw(" ".join([*middle, given or ""]))
+    return GivenForm(raw, token, mid, variant(token), nickname_key(token), alternatives(token))

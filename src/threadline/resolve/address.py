@@ -1,0 +1,116 @@
+"""Premises: matching keys for addresses, at building and at flat level.
+
+Addresses are the places where exploitation is found (houses in multiple occupation, flats
+above nail bars, car-wash yards), so they are graph nodes, and they must neither split one
+house in two ("10 High St" / "10 High Street") nor fold two flats into one ("Flat 2, 10 High
+St" / "10A High Street": the same building, two premises). Parsing comes from
+:func:`threadline.values.parse_address`; this module adds the postcode and the comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from threadline.values import PostcodeType, address_key, parse_address
+
+__all__ = ["AddressKey", "AddressMatch", "compare_addresses", "premises_key", "resolve_addresses"]
+
+_POSTCODES = PostcodeType()
+
+
+@dataclass(frozen=True, slots=True)
+class AddressKey:
+    """Keys of one address: the building, and the premises (flat or unit) within it."""
+
+    postcode: str | None
+    """Canonical UK postcode, from the postcode field or found in the address."""
+    building: str
+    """House number and street, suffixes written in full, with the postcode: "SW1A 1AA|10
+    high street". Without a postcode the street alone would join every town's High Street."""
+    flat: str | None
+    """Flat, unit or letter ("2" from "Flat 2", "A" from "10A")."""
+
+    @property
+    def premises(self) -> str:
+        """The building key plus the flat: one key per front door."""
+        return f"{self.building}|{self.flat or ''}"
+
+
+def premises_key(address: str, postcode: str | None = None) -> AddressKey:
+    """Building and premises keys of an address.
+
+    >>> a = premises_key("Flat 2, 10 High St", "sw1a 1aa")
+    >>> b = premises_key("10A High Street, London SW1A 1AA")
+    >>> a.building == b.building, a.premises == b.premises
+    (True, False)
+    >>> a.premises
+    'SW1A 1AA|10 high street|2'
+    """
+    parts = parse_address(address)
+    code = _POSTCODES.clean(postcode).value if postcode else None
+    code = code or parts.postcode
+    return AddressKey(code, f"{code or ''}|{address_key(address)}", parts.flat)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressMatch:
+    """How two addresses relate, in words, with a score from 0 to 1."""
+
+    level: str
+    score: float
+
+
+def compare_addresses(
+    left: str, right: str, left_postcode: str | None = None, right_postcode: str | None = None
+) -> AddressMatch:
+    """Compare two addresses at premises, building and street level.
+
+    >>> compare_addresses("Flat 2, 10 High St", "10A High Street", "SW1A 1AA", "SW1A 1AA").level
+    'same building, different flat'
+    >>> compare_addresses("10 High St", "10 high street", "SW1A 1AA", "SW1A1AA").level
+    'same premises'
+    """
+    a, b = premises_key(left, left_postcode), premises_key(right, right_postcode)
+    if a.postcode and b.postcode and a.postcode != b.postcode:
+        return AddressMatch("different postcodes", 0.0)
+    if a.building == b.building:
+        if a.flat == b.flat:
+            return AddressMatch("same premises", 1.0)
+        if a.flat is None or b.flat is None:
+            return AddressMatch("same building, flat not given in one", 0.8)
+        return AddressMatch("same building, different flat", 0.6)
+    if not (a.postcode and b.postcode):
+        ratio = fuzz.token_sort_ratio(a.building, b.building) / 100
+        if ratio >= 0.9:
+            return AddressMatch("very similar address, postcode missing", round(0.7 * ratio, 2))
+    ratio = fuzz.token_set_ratio(a.building, b.building) / 100
+    if a.postcode and ratio >= 0.85:
+        return AddressMatch("similar address, same postcode", round(0.6 * ratio, 2))
+    return AddressMatch("different addresses", 0.0)
+
+
+def resolve_addresses(
+    records: Sequence[tuple[str, str, str | None]], *, level: str = "premises"
+) -> dict[str, str]:
+    """Group ``(record_id, address, postcode)`` records by premises (or ``level="building"``);
+    returns record id -> group id (the smallest record id of the group).
+
+    >>> resolve_addresses([("1", "Flat 2, 10 High St", "SW1A 1AA"),
+    ...                    ("2", "flat 2 10 high street", "sw1a1aa"),
+    ...                    ("3", "10A High Street", "SW1A 1AA")])
+    {'1': '1', '2': '1', '3': '3'}
+    """
+    if level not in ("premises", "building"):
+        raise ValueError("level is 'premises' or 'building'")
+    heads: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for record_id, address, postcode in records:
+        found = premises_key(address, postcode)
+        key = found.premises if level == "premises" else found.building
+        keys[record_id] = key
+        if key not in heads or record_id < heads[key]:
+            heads[key] = record_id
+    return {record_id: heads[key] for record_id, key in keys.items()}

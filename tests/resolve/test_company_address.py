@@ -1,0 +1,95 @@
+"""Businesses and premises: rule-based matchers as case tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadline.resolve.address import compare_addresses, premises_key, resolve_addresses
+from threadline.resolve.company import CompanyMatcher, CompanyRecord, company_number, parse_company
+
+SAME_COMPANY = [
+    ("Smith & Sons Ltd", "SMITH AND SONS LIMITED"),
+    ("The Car Wash Co. Ltd", "Car Wash Company Limited"),
+    ("Bright Nails L.T.D.", "bright nails ltd"),
+    ("Żabka Foods Sp. z o.o.", "Zabka Foods Sp z o o"),
+]
+DIFFERENT_COMPANY = [
+    ("Smith & Sons Ltd", "Smith & Daughters Ltd"),
+    ("Northern Recruitment Ltd", "Southern Recruitment Ltd"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_COMPANY)
+def test_same_company(a: str, b: str) -> None:
+    assert CompanyMatcher().compare(CompanyRecord("1", a), CompanyRecord("2", b)).same
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_COMPANY)
+def test_different_company(a: str, b: str) -> None:
+    assert not CompanyMatcher().compare(CompanyRecord("1", a), CompanyRecord("2", b)).same
+
+
+def test_legal_form_and_trading_name() -> None:
+    parsed = parse_company("A1 Hand Car Wash Ltd T/A Sparkle Valeting")
+    assert (parsed.name, parsed.legal_form, parsed.trading_as) == (
+        "a1 hand car wash",
+        "ltd",
+        ("sparkle valeting",),
+    )
+
+
+def test_trading_name_needs_the_same_place() -> None:
+    m = CompanyMatcher()
+    here = CompanyRecord("1", "Sparkle Valeting", postcode="B9 4AA")
+    legal = CompanyRecord("2", "A1 Hand Car Wash Ltd t/a Sparkle Valeting", postcode="B9 4AA")
+    elsewhere = CompanyRecord("3", "Sparkle Valeting", postcode="M1 1AA")
+    assert m.compare(here, legal).same
+    assert not m.compare(elsewhere, legal).same
+
+
+def test_company_number_is_a_strong_identifier_both_ways() -> None:
+    m = CompanyMatcher()
+    assert company_number("sc 12345") == "SC012345"
+    same_number = m.compare(
+        CompanyRecord("1", "Acme Ltd", "1234567"),
+        CompanyRecord("2", "Totally Different Ltd", "01234567"),
+    )
+    assert same_number.same
+    twins = m.compare(CompanyRecord("1", "Acme Ltd", "111"), CompanyRecord("2", "Acme Ltd", "222"))
+    assert not twins.same
+
+
+def test_resolve_companies_never_joins_two_company_numbers() -> None:
+    records = [
+        CompanyRecord("a", "Acme Ltd", "111"),
+        CompanyRecord("b", "ACME LIMITED"),
+        CompanyRecord("c", "Acme Ltd", "222"),
+        CompanyRecord("d", "Acme Ltd", "00000111"),
+    ]
+    clusters = CompanyMatcher().resolve(records)
+    assert clusters["a"] == clusters["d"]
+    assert clusters["a"] != clusters["c"]
+    assert clusters["b"] in (clusters["a"], clusters["c"])
+
+
+def test_flat_and_lettered_house_share_a_building_not_premises() -> None:
+    a = premises_key("Flat 2, 10 High St", "SW1A 1AA")
+    b = premises_key("10A High Street", "sw1a1aa")
+    assert a.building == b.building
+    assert a.premises != b.premises
+    assert (
+        compare_addresses("Flat 2, 10 High St", "10A High Street", "SW1A 1AA", "SW1A 1AA").level
+        == "same building, different flat"
+    )
+
+
+def test_same_premises_written_differently() -> None:
+    match = compare_addresses("10 High St, London", "10 HIGH STREET", "SW1A1AA", "SW1A 1AA")
+    assert (match.level, match.score) == ("same premises", 1.0)
+    assert compare_addresses("10 High St", "10 High St", "SW1A 1AA", "M1 1AA").score == 0.0
+
+
+def test_resolve_addresses_by_building() -> None:
+    rows = [("1", "Flat 2, 10 High St", "SW1A 1AA"), ("2", "10A High Street", "SW1A 1AA")]
+    assert resolve_addresses(rows, level="building") == {"1": "1", "2": "1"}
+    assert resolve_addresses(rows) == {"1": "1", "2": "2"}

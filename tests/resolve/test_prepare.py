@@ -1,0 +1,119 @@
+"""Normalisation: one form per value, whatever script, order or format the source used."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import threadline.resolve as resolve
+from threadline.resolve import prepare
+from threadline.resolve.normalise import PREPARED_COLUMNS
+
+from .conftest import person, table
+
+
+def _one(**values: Any) -> dict[str, Any]:
+    out: dict[str, Any] = prepare(table([person("x", **values)])).to_pylist()[0]
+    return out
+
+
+def test_columns() -> None:
+    out = prepare(table([person("x", given_name="Ann")]))
+    assert tuple(out.column_names) == PREPARED_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("values", "given", "middle", "surname"),
+    [
+        ({"full_name": "Nguyễn Thị Lan"}, "lan", "thi", "nguyen"),
+        ({"full_name": "LAN NGUYEN"}, "lan", None, "nguyen"),
+        ({"full_name": "NGUYEN Van Minh"}, "minh", "van", "nguyen"),
+        ({"full_name": "Smith, John Paul"}, "john", "paul", "smith"),
+        ({"given_name": "Thi Lan", "surname": "Nguyen"}, "lan", "thi", "nguyen"),
+        ({"given_name": "Андрей", "surname": "Петров"}, "andrei", None, "petrov"),
+        ({"given_name": "Mr John", "surname": "O'Brien"}, "john", None, "obrien"),
+    ],
+)
+def test_names(values: dict[str, str], given: str, middle: str | None, surname: str) -> None:
+    row = _one(**values)
+    assert (row["given"], row["middle"], row["surname"]) == (given, middle, surname)
+
+
+def test_variants_and_nicknames_fold() -> None:
+    assert _one(given_name="Mohamed")["given_variant"] == "muhammad"
+    assert _one(given_name="Bill")["given_nick"] == _one(given_name="William")["given_nick"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("1990-09-05", "1990-09-05"),
+        ("05/09/1990", "1990-09-05"),
+        ("19900905", "1990-09-05"),
+        ("5 September 1990", "1990-09-05"),
+        ("09/1990", "1990-09"),
+        ("1990", "1990"),
+        ("n/k", None),
+        ("31/02/1990", None),
+    ],
+)
+def test_dates(raw: str, iso: str | None) -> None:
+    assert _one(date_of_birth=raw)["dob"] == iso
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("07911 123456", "+447911123456"),
+        ("+44 (0)7911 123456", "+447911123456"),
+        ("0044 7911 123456", "+447911123456"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+    ],
+)
+def test_phones(raw: str, e164: str) -> None:
+    assert _one(phone=raw)["phone"] == e164
+
+
+def test_postcode_email_nationality_identifiers() -> None:
+    row = _one(
+        postcode="sw1a1aa",
+        email=" L.An+work@GoogleMail.com ",
+        nationality="Vietnamese",
+        national_id="qq 12 34 56 c",
+        document_number="p-123 456",
+    )
+    assert (row["postcode"], row["pc_sector"], row["pc_district"]) == ("SW1A 1AA", "SW1A 1", "SW1A")
+    assert (row["email"], row["email_mailbox"]) == ("l.an+work@googlemail.com", "lan@gmail.com")
+    assert (row["nationality"], row["national_id"], row["document_number"]) == (
+        "vn",
+        "QQ123456C",
+        "P123456",
+    )
+
+
+def test_placeholders_are_missing_values() -> None:
+    row = _one(given_name="N/K", surname="Unknown", phone="unknown")
+    assert (row["given"], row["surname"], row["phone"]) == (None, None, None)
+
+
+def test_duckdb_relation_input_and_record_id_required() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    relation = con.sql("SELECT 'r1' AS record_id, 'Ann' AS given_name")
+    assert prepare(relation).column("given").to_pylist() == ["ann"]
+    with pytest.raises(ValueError, match="record_id"):
+        prepare(pa.table({"given_name": ["Ann"]}))
+    con.close()
+
+
+def test_public_api_matches_all() -> None:
+    public = {
+        name
+        for name in dir(resolve)
+        if not name.startswith("_") and not isinstance(getattr(resolve, name), ModuleType)
+    }
+    assert public == set(resolve.__all__)
