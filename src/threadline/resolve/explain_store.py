@@ -1,7 +1,8 @@
 """Explaining a stored entity: which pairs of its mentions joined it, and why, field by field.
 
 The person model of the run that built the entity is reloaded from the run's record and the
-entity's mentions are scored again with it, so the words match the scores that joined them.
+person table is scored again with it, so the words match the scores that joined them (as long
+as no batch has been loaded or erased since the run).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     resolver = PersonResolver.from_model_json(run.model)
     out = []
     try:
-        resolver.predict(person_frame(conn, set(mention_ids)))
+        # Score the whole person table, as the run did: term-frequency adjustments (how
+        # common a name is) depend on every record, so a subset would give other weights.
+        resolver.predict(person_frame(conn))
         for left, right, probability in pairs:
             try:
                 explanation = resolver.explain_pair(left, right)

@@ -213,9 +213,12 @@ def stable_ids(
 ) -> dict[str, str]:
     """Entity id for each cluster: the old id it shares most mentions with, else a new one.
 
-    >>> stable_ids({"a": ["m1", "m2"], "b": ["m3"]}, {"m1": "per-x", "m2": "per-x",
-    ...            "m3": "per-x"}, {"a": "per", "b": "per"})["a"]
-    'per-x'
+    An id is never reused for another entity, even one that was merged away.
+
+    >>> ids = stable_ids({"a": ["m1", "m2"], "b": ["m3"]}, {"m1": "per-x", "m2": "per-x",
+    ...                  "m3": "per-x"}, {"a": "per", "b": "per"})
+    >>> ids["a"], ids["b"] != "per-x"
+    ('per-x', True)
     """
     overlap: Counter[tuple[str, str]] = Counter()
     for head, members in clusters.items():
@@ -230,9 +233,17 @@ def stable_ids(
             continue
         chosen[head] = old
         claimed.add(old)
-    for head, members in clusters.items():
-        if head not in chosen:
-            chosen[head] = _new_id(prefixes[head], members)
+    taken = set(previous.values()) | set(chosen.values())
+    for head, members in sorted(clusters.items()):
+        if head in chosen:
+            continue
+        new = _new_id(prefixes[head], members)
+        salt = 1
+        while new in taken:  # an old entity (kept elsewhere or merged away) had this id
+            salt += 1
+            new = _new_id(prefixes[head], [f"{min(members)}#{salt}"])
+        chosen[head] = new
+        taken.add(new)
     return chosen
 
 
