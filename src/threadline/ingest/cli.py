@@ -24,8 +24,8 @@ from threadline.ingest.batches import (
 )
 from threadline.ingest.sources import find_mapping, read_sources
 from threadline.progress import progress_bar
-from threadline.security import Actor, UserRole, audit, resolve_actor
-from threadline.security.audit import log_refusal
+from threadline.security import Actor, audit, resolve_actor
+from threadline.security.authorise import acting_analyst
 from threadline.security.cli import UserOption
 from threadline.store import Store
 
@@ -60,16 +60,6 @@ def collector(actor: Actor) -> Callable[[Connection, int, BatchResult], None]:
         )  # fmt: skip
 
     return record
-
-
-def require_analyst(store: Store, actor: Actor, operation: str) -> None:
-    """Loading and undoing loads is analysts' work; anyone else is refused, and it is logged."""
-    if actor.has(UserRole.ANALYST, UserRole.SUPERVISOR):
-        return
-    with store.connect() as conn:
-        log_refusal(conn, user_id=actor.user_id, username=actor.username, agency=actor.agency,
-                    operation=operation, reason="needs the analyst or supervisor role")  # fmt: skip
-    raise ThreadlineError(f"permission denied: {operation} needs the analyst or supervisor role")
 
 
 def ingest_folder(
@@ -128,8 +118,7 @@ def ingest(
 ) -> None:
     """Load partner files through their source mappings; each file is one batch."""
     with Store(db) as store:
-        actor = resolve_actor(store, user)
-        require_analyst(store, actor, "ingest")
+        actor = acting_analyst(store, user, "ingest")
         if path.is_dir():
             results = ingest_folder(
                 store, path, on_error=on_error.value, dry_run=dry_run, actor=actor
@@ -255,8 +244,7 @@ def batches_rollback(
 ) -> None:
     """Remove a batch and everything derived only from it (audited as an erasure)."""
     with Store(db) as store:
-        actor = resolve_actor(store, user)
-        require_analyst(store, actor, "batches.rollback")
+        actor = acting_analyst(store, user, "batches.rollback")
         with store.connect() as conn:
             removed = rollback_batch(conn, batch)
             audit(conn, actor, "erasure", "batches.rollback", purpose=reason,

@@ -17,8 +17,8 @@ from rich.table import Table
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
-from threadline.security import Actor, UserRole, View, audit, resolve_actor
-from threadline.security.audit import log_refusal
+from threadline.security import Actor, View, audit, resolve_actor
+from threadline.security.authorise import acting_analyst
 from threadline.security.cli import DbOption, UserOption
 from threadline.store import Store
 from threadline.store import tables as t
@@ -36,22 +36,6 @@ MAX_EXPLODE = 60
 """Mentions an explode may separate at once (it records a judgement per pair)."""
 
 
-def _analyst(store: Store, user: str | None, operation: str) -> Actor:
-    actor = resolve_actor(store, user)
-    if actor.has(UserRole.ANALYST, UserRole.SUPERVISOR):
-        return actor
-    with store.connect() as conn:
-        log_refusal(
-            conn,
-            user_id=actor.user_id,
-            username=actor.username,
-            agency=actor.agency,
-            operation=operation,
-            reason="needs the analyst or supervisor role",
-        )
-    raise ThreadlineError(f"permission denied: {operation} needs the analyst or supervisor role")
-
-
 @resolve_app.callback()
 def resolve(
     ctx: typer.Context,
@@ -65,7 +49,7 @@ def resolve(
     from threadline.resolve.store import resolve_store
 
     with Store(db) as store:
-        actor = _analyst(store, user, "resolve")
+        actor = acting_analyst(store, user, "resolve")
         status = console.status("Resolving: scoring people, matching businesses and premises...")
         with status, store.connect() as conn:
             summary = resolve_store(conn, user_id=actor.user_id)
@@ -166,7 +150,7 @@ def judge(
     Run `threadline resolve` to apply them.
     """
     with Store(db) as store:
-        actor = _analyst(store, user, "resolve.judge")
+        actor = acting_analyst(store, user, "resolve.judge")
         rows: list[dict[str, str]]
         if file is not None:
             if not file.is_file():
@@ -215,7 +199,7 @@ def undo(
 ) -> None:
     """Withdraw a judgement (it is kept, marked withdrawn, never erased)."""
     with Store(db) as store:
-        actor = _analyst(store, user, "resolve.undo")
+        actor = acting_analyst(store, user, "resolve.undo")
         with store.connect() as conn:
             done = conn.execute(
                 sa.update(t.judgements)
@@ -403,7 +387,7 @@ def explode(
 ) -> None:
     """Split an entity: every pair of its mentions is judged different (undo them to rejoin)."""
     with Store(db) as store:
-        actor = _analyst(store, user, "resolve.explode")
+        actor = acting_analyst(store, user, "resolve.explode")
         with store.connect() as conn:
             view = View(conn, actor, purpose="explode entity")
             mentions = [m.id for m in view.mentions(entity)]
