@@ -173,6 +173,14 @@ class _Sink:
         self.counts: Counter[str] = Counter()
         self.written = 0
         self.held = 0
+        self.source_had_records = conn is not None and (
+            conn.execute(
+                sa.select(t.records.c.id).where(t.records.c.source_id == source_id).limit(1)
+            ).first()
+            is not None
+        )
+        """Only a source loaded before can hold a row's key already: for a new source the
+        look-up is skipped (duplicates within the file are caught as they are read)."""
 
     def add(self, record: RecordDraft) -> None:
         self.pending.append(record)
@@ -188,14 +196,16 @@ class _Sink:
         if self.conn is None:
             self.written += len(records)
             return
-        existing = set(
-            self.conn.execute(
-                sa.select(t.records.c.record_key).where(
-                    t.records.c.source_id == self.source_id,
-                    t.records.c.record_key.in_([r.key for r in records]),
-                )
-            ).scalars()
-        )
+        existing: set[str] = set()
+        if self.source_had_records:
+            existing = set(
+                self.conn.execute(
+                    sa.select(t.records.c.record_key).where(
+                        t.records.c.source_id == self.source_id,
+                        t.records.c.record_key.in_([r.key for r in records]),
+                    )
+                ).scalars()
+            )
         fresh = [r for r in records if r.key not in existing]
         self.held += len(records) - len(fresh)
         if fresh:
