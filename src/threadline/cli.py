@@ -20,6 +20,7 @@ from threadline.progress import progress_bar
 from threadline.resolve.cli import resolve_app
 from threadline.security import bootstrap
 from threadline.security.cli import (
+    DbOption,
     audit_app,
     cases_app,
     retention_app,
@@ -40,15 +41,6 @@ app = typer.Typer(
 )
 console = Console()
 err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: $THREADLINE_DATABASE_URL or sqlite:///threadline.db).",
-        show_default=False,
-    ),
-]
 
 
 class ScenarioSize(StrEnum):

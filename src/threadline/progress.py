@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,10 +17,16 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["Advance", "progress_bar"]
+__all__ = ["Advance", "progress_bar", "report_console"]
 
 Advance = Callable[[str, int], None]
 """Called by long work as `advance(label, n)`: n more items done under `label`."""
+
+
+def report_console() -> Console:
+    """A console for tables: the terminal's width, or 160 columns when output is piped or
+    logged, so that wide tables (file paths, mappings) are not squeezed to 80."""
+    return Console(width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
@@ -23,22 +21,15 @@ from threadline.ingest.batches import (
     rollback_batch,
 )
 from threadline.ingest.sources import find_mapping, read_sources
-from threadline.progress import progress_bar
+from threadline.progress import progress_bar, report_console
 from threadline.security import Actor, audit, resolve_actor
 from threadline.security.authorise import acting_analyst
-from threadline.security.cli import UserOption
+from threadline.security.cli import DbOption, UserOption
 from threadline.store import Store
 
 __all__ = ["batches_app", "ingest", "ingest_folder"]
 
-console = Console(width=None if sys.stdout.isatty() else 160)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL (default: $THREADLINE_DATABASE_URL).", show_default=False
-    ),
-]
+console = report_console()
 
 
 class OnErrorChoice(StrEnum):

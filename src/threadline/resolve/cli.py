@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
@@ -12,11 +11,11 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
+from threadline.progress import report_console
 from threadline.security import Actor, View, audit, resolve_actor
 from threadline.security.authorise import acting_analyst
 from threadline.security.cli import DbOption, UserOption
@@ -25,7 +24,7 @@ from threadline.store import tables as t
 
 __all__ = ["resolve_app"]
 
-console = Console(width=None if sys.stdout.isatty() else 160)
+console = report_console()
 resolve_app = typer.Typer(
     help="Who is who: resolve mentions into entities; explain, judge, review and explode.",
     invoke_without_command=True,
