@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.evidence import weighting_code
 from threadline.graph.model import GraphFilter, RecordInfo
-from threadline.model.grading import Grade
+from threadline.model.grading import stored_grade
 from threadline.store import tables as t
 
 __all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "Permitted", "load"]
@@ -138,12 +138,12 @@ def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded
     for row in _rows(conn, within(query, r.c.id)):
         if allowed is not None and int(row.id) not in allowed:
             continue
-        grade = Grade(
+        grade = stored_grade(
             row.grading_scheme,
             row.source_evaluation,
             row.information_assessment,
             row.handling_code,
-            tuple(row.handling_conditions or ()),
+            row.handling_conditions,
         )
         info = RecordInfo(
             id=int(row.id),

@@ -21,6 +21,7 @@ __all__ = [
     "SourceEvaluation",
     "grade_3x5x2",
     "grade_5x5x5",
+    "stored_grade",
 ]
 
 SCHEME_3X5X2 = "3x5x2"
@@ -131,6 +132,18 @@ class Grade:
         info = {"2": "A", "3": "B", "4": "D", "5": "E"}.get(self.information, "?")
         handling = "P" if self.handling == "1" else "C"
         return f"{source}{info}{handling}"
+
+
+def stored_grade(
+    scheme: str, source: str, information: str, handling: str, conditions: object
+) -> Grade:
+    """A grade as the records table stores it (already validated when it was loaded).
+
+    >>> stored_grade("3x5x2", "2", "B", "C", ["no onward sharing"]).code
+    '2BC'
+    """
+    items = conditions if isinstance(conditions, list | tuple) else ()
+    return Grade(scheme, source, information, handling, tuple(str(c) for c in items))
 
 
 def _clean(value: str | int | None) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from threadline.model.grading import LEGACY_HANDLING_LABELS, SCHEME_3X5X2, Grade
+from threadline.model.grading import LEGACY_HANDLING_LABELS, SCHEME_3X5X2, Grade, stored_grade
 from threadline.model.marking import Marking
 
-__all__ = ["Protection", "combine", "protection_of"]
+__all__ = ["Protection", "combine", "protection_of", "stored_protection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,19 @@ def protection_of(grade: Grade, marking: Marking) -> Protection:
 
     label = LEGACY_HANDLING_LABELS[grade.handling]
     return Protection(marking, "C", (f"5x5x5 handling code {grade.handling}: {label}",))
+
+
+def stored_protection(
+    scheme: str, source: str, information: str, handling: str, conditions: object, marking: str
+) -> Protection:
+    """The protection of a record from its stored columns.
+
+    >>> stored_protection("3x5x2", "1", "A", "C", ["no dissemination"], "OFFICIAL").handling
+    'C'
+    """
+    return protection_of(
+        stored_grade(scheme, source, information, handling, conditions), Marking(marking)
+    )
 
 
 def combine(items: Iterable[Protection]) -> Protection:

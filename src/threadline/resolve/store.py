@@ -23,9 +23,7 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
-from threadline.model.grading import Grade
-from threadline.model.marking import Marking
-from threadline.model.protection import Protection, combine, protection_of
+from threadline.model.protection import Protection, combine, stored_protection
 from threadline.resolve.address import resolve_addresses
 from threadline.resolve.company import CompanyMatcher, CompanyRecord
 from threadline.resolve.engine import Judgement, PersonResolver, ResolutionResult
@@ -265,11 +263,8 @@ def _schema_of(schemata: Iterable[str]) -> str:
 
 def _protection(rows: Iterable[Mapping[str, Any]]) -> Protection:
     return combine(
-        protection_of(
-            Grade(r["grading_scheme"], r["source_evaluation"], r["information_assessment"],
-                  r["handling_code"], tuple(r["handling_conditions"] or ())),
-            Marking(r["marking"]),
-        )
+        stored_protection(r["grading_scheme"], r["source_evaluation"], r["information_assessment"],
+                          r["handling_code"], r["handling_conditions"], r["marking"])
         for r in rows
     )  # fmt: skip
 

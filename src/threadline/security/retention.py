@@ -20,9 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ValidationError
-from threadline.model.grading import Grade
-from threadline.model.marking import Marking
-from threadline.model.protection import combine, protection_of
+from threadline.model.protection import combine, stored_protection
 from threadline.model.retention import parse_retention_group, review_date
 from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit
@@ -183,10 +181,7 @@ def _erase_link_evidence(conn: Connection, record_id: int) -> tuple[int, set[str
             conn.execute(sa.delete(t.links).where(lk.id == link.id))
             removed += 1
             continue
-        protection = combine(
-            protection_of(Grade(r[0], r[1], r[2], r[3], tuple(r[4] or ())), Marking(r[5]))
-            for r in rows
-        )
+        protection = combine(stored_protection(*r) for r in rows)
         conn.execute(
             sa.update(t.links)
             .where(lk.id == link.id)

@@ -24,9 +24,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from threadline.errors import ValidationError
-from threadline.model.grading import Grade
+from threadline.model.grading import stored_grade
 from threadline.model.marking import Marking
-from threadline.model.protection import Protection, combine, protection_of
+from threadline.model.protection import Protection, combine, stored_protection
 from threadline.security import chain
 from threadline.security.actors import Actor, refresh_actor
 from threadline.security.audit import OUTCOMES, make_event, purpose_required, restamp
@@ -55,14 +55,14 @@ _KEY: sa.BindParameter[Any] = sa.bindparam("key")
 
 
 def _protection(row: Any) -> Protection:
-    grade = Grade(
+    return stored_protection(
         row.g_grading_scheme,
         row.g_source_evaluation,
         row.g_information_assessment,
         row.g_handling_code,
-        tuple(row.g_handling_conditions or ()),
+        row.g_handling_conditions,
+        row.g_marking,
     )
-    return protection_of(grade, Marking(row.g_marking))
 
 
 def evidence_records(evidence: object) -> set[int]:
@@ -178,12 +178,12 @@ class View:
             source=str(row.source),
             record_key=str(row.record_key),
             location=str(row.location),
-            grade=Grade(
+            grade=stored_grade(
                 row.grading_scheme,
                 row.source_evaluation,
                 row.information_assessment,
                 row.handling_code,
-                tuple(row.handling_conditions or ()),
+                row.handling_conditions,
             ),
             marking=Marking(row.marking),
             original_marking=row.original_marking,
