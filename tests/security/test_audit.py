@@ -10,9 +10,21 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadline.errors import ValidationError
-from threadline.security import AccessDenied, View, audit, find_events, transaction, verify_chain
+from threadline.security import (
+    AccessDenied,
+    View,
+    audit,
+    chain,
+    find_events,
+    transaction,
+    verify_chain,
+)
+from threadline.security.actors import Actor
+from threadline.security.audit import make_event, restamp
 from threadline.security.chain import GENESIS, event_hash
 from threadline.store import Store
 from threadline.store import tables as t
@@ -251,3 +263,44 @@ def test_long_bursts_and_rolled_back_savepoints_keep_the_chain_whole(
     assert [r.seq for r in rows] == list(range(1, 12))
     with store.connect() as conn:
         assert verify_chain(conn).intact
+
+
+def test_the_fast_seal_hashes_what_verify_recomputes() -> None:
+    """`_chain` (the burst path) must give the bytes `canonical` gives, for any text."""
+    texts = st.text(max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(operation=texts, purpose=texts, entities=st.lists(texts, max_size=3),
+           records=st.lists(st.integers(0, 10**12), max_size=3),
+           detail=st.dictionaries(texts, st.integers() | texts, max_size=2))  # fmt: skip
+    def check(
+        operation: str, purpose: str, entities: list[str], records: list[int], detail: Any
+    ) -> None:
+        actor = Actor(7, "ana\u202e", 1, 'met"', frozenset({"analyst"}), True)
+        template = make_event(actor, "consultation", "view", purpose=purpose)
+        event = restamp(template, operation, records=records, entities=entities, detail=detail)
+        entries = [chain._Entry(event)]
+        chain._chain(entries, 41, GENESIS)
+        assert event["seq"] == 42
+        assert event["hash"] == event_hash(event, GENESIS)
+
+    check()
+
+
+def test_the_subject_index_catches_up_when_the_log_is_searched(store: Store, world: Any) -> None:
+    actor = world.user("ana", "met", "analyst")
+    world.commit()
+    for entity in ("e-1", "e-2", "e-1"):
+        with store.connect() as conn:
+            View(conn, actor).values(entity)
+    with store.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.audit_subjects)).scalar() == 0
+        assert [e.entities for e in find_events(conn, entity="e-1")] == [["e-1"], ["e-1"]]
+        assert chain.index_subjects(conn) == 0, "already up to date"
+    with store.connect() as conn:
+        View(conn, actor).values("e-1")
+    with store.connect() as conn:
+        assert len(find_events(conn, entity="e-1")) == 3
+        indexed = conn.execute(sa.select(t.audit_index.c.indexed_seq)).scalar_one()
+        head = conn.execute(sa.select(t.audit_chain.c.head_seq)).scalar_one()
+        assert indexed == head

@@ -4,7 +4,7 @@ subject access export."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from threadline.security import (
 )
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.store.erased import erased_keys
 
 
 def test_the_review_queue_holds_only_due_records_the_user_may_see(store: Store, world: Any) -> None:
@@ -82,6 +83,16 @@ def test_erasure_leaves_nothing_but_a_non_identifying_audit_event(store: Store, 
         )
     )  # fmt: skip
     world.case("aurora", "met", ["sup"], ["victim"])
+    analysis_run(world.conn, "run-1", [("e-hub", [victim], f"crowded: {secret} and 5 others")])
+    world.conn.execute(
+        sa.insert(t.resolution_runs).values(id=1, started_at=datetime.now(UTC), counts={})
+    )
+    world.conn.execute(
+        sa.insert(t.resolution_pairs).values(
+            run_id=1, left_id="m-victim", right_id="m-keep", probability=0.9, weight=3.0,
+            joined=True,
+        )
+    )  # fmt: skip
     world.commit()
     with transaction(store, sup) as conn:  # consulted, reviewed and retained before
         View(conn, sup, purpose="triage").values("e-hub")
@@ -89,7 +100,7 @@ def test_erasure_leaves_nothing_but_a_non_identifying_audit_event(store: Store, 
     with transaction(store, sup) as conn:
         gone = erase_record(conn, sup, victim, "No longer necessary for a policing purpose")
     assert (gone.mentions, gone.links, gone.indicators, gone.judgements) == (2, 1, 1, 1)
-    assert (gone.entities_removed, gone.entities_stale) == (1, 2)
+    assert (gone.entities_removed, gone.entities_stale, gone.analyses_stale) == (1, 2, 1)
 
     with store.connect() as conn:
         for table in t.metadata.sorted_tables:
@@ -109,6 +120,12 @@ def test_erasure_leaves_nothing_but_a_non_identifying_audit_event(store: Store, 
         )  # fmt: skip
         assert View(conn, sup).record(keep) is not None
         assert verify_chain(conn).intact
+        run = conn.execute(sa.select(t.analysis_runs)).one()
+        assert run.stale_at is not None and run.stale_reason == f"record {victim} was erased"
+        assert conn.execute(sa.select(t.priorities)).all() == []
+        assert conn.execute(sa.select(t.resolution_pairs)).all() == []
+        source = conn.execute(sa.select(t.records.c.source_id).where(t.records.c.id == keep))
+        assert erased_keys(conn, source.scalar_one(), ["row-victim", "row-keep"]) == {"row-victim"}
 
 
 def test_subject_access_exports_what_is_held_about_an_entity(store: Store, world: Any) -> None:
@@ -165,3 +182,20 @@ def test_long_id_lists_are_read_in_chunks(
         assert [r.id for r in view.records(ids=ids, offset=1, limit=2)] == ids[1:3]
         due = view.records(ids=reversed(ids), due_by=date(2020, 1, 3))
         assert [r.id for r in due] == ids[:3]
+
+
+def analysis_run(conn: Any, run_id: str, ranked: list[tuple[str, list[int], str]]) -> None:
+    """An analysis run ranking premises, each with the records its reason cites."""
+    conn.execute(
+        sa.insert(t.analysis_runs).values(
+            id=run_id, started_at=datetime.now(UTC), weights={}, weights_digest="d", params={},
+            counts={},
+        )
+    )  # fmt: skip
+    for rank, (entity, evidence, reason) in enumerate(ranked, 1):
+        conn.execute(
+            sa.insert(t.priorities).values(
+                run_id=run_id, entity_id=entity, kind="premises", rank=rank, score=1.0,
+                reasons=[reason], indicators=[], agencies=["met"], evidence=evidence,
+            )
+        )  # fmt: skip

@@ -24,7 +24,7 @@ from threadline.errors import ThreadlineError, ValidationError
 from threadline.security import chain
 from threadline.security.actors import Actor
 from threadline.security.errors import AccessDenied
-from threadline.security.locking import utc_stamp
+from threadline.security.locking import utc_stamp, utc_stamp_ns
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -145,12 +145,7 @@ def restamp(
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown audit outcome {outcome!r}")
     event = dict(template)
-    if at_ns is None:
-        event["occurred_at"] = utc_stamp()
-    else:
-        seconds, nanos = divmod(at_ns, 1_000_000_000)
-        moment = datetime.fromtimestamp(seconds, UTC).replace(microsecond=nanos // 1000)
-        event["occurred_at"] = utc_stamp(moment)
+    event["occurred_at"] = utc_stamp() if at_ns is None else utc_stamp_ns(at_ns)
     event["operation"] = _text(operation, 64)
     event["outcome"] = outcome
     event["records"] = sorted({int(r) for r in records})
@@ -356,6 +351,8 @@ def find_events(
     if since is not None:
         query = query.where(events.c.occurred_at >= _since(since))
     subjects, m = t.audit_subjects.c, t.mentions.c
+    if entity is not None or record is not None:
+        chain.index_subjects(conn)
     if entity is not None:
         mentioned = sa.select(m.record_id).where(m.entity_id == entity)
         query = query.where(

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.security.locking import GENESIS, advance_head, bulk_append, lock_chain
 from threadline.store import tables as t
+from threadline.store.database import insert_ignore
 
 __all__ = [
     "GENESIS",
@@ -33,6 +34,7 @@ __all__ = [
     "buffer",
     "canonical",
     "event_hash",
+    "index_subjects",
     "verify_chain",
 ]
 
@@ -55,7 +57,7 @@ covered: the chain itself fixes the order, and ids are allocated before sealing.
 
 UNINDEXED_ACTIONS = frozenset({"collection"})
 """Collection events can name every record of a batch; they are not copied into the subject
-index, which exists to answer "who looked at this person"."""
+index (`index_subjects`), which exists to answer "who looked at this person"."""
 
 MAX_HELD = 20_000
 """Events held in memory before they are written unsealed, to bound a long burst's memory."""
@@ -96,38 +98,55 @@ def _json(value: Any) -> str:
     """`_enc(value)` for a JSON column, with shortcuts for what a burst of reads writes."""
     if not value:
         return "[]" if isinstance(value, list) else "{}"
-    if isinstance(value, list) and all(type(v) is int for v in value):
-        return "[" + ",".join(map(str, value)) + "]"
+    if isinstance(value, list):
+        if all(type(v) is int for v in value):
+            return "[" + ",".join(map(str, value)) + "]"
+        if all(type(v) is str and _plain(v) for v in value):
+            return '["' + '","'.join(value) + '"]'
     return _enc(value)
+
+
+def _plain(text: str) -> bool:
+    """Whether JSON writes `text` as it stands between quotes (ASCII, printable, no quote or
+    backslash): true of entity ids, operations and names, so they skip `json.dumps`."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def _chain(entries: list[_Entry], seq: int, head: str) -> tuple[int, str]:
     """Give each entry its place, previous hash and hash, from the head (`seq`, `head`).
 
     Builds the same bytes as `canonical` (keys in the order of `_KEYS`), faster for a burst:
-    the encodings of the actor, purpose and operation are worked out once, and each event's
-    JSON columns once for both its hash and its row (kept in ``entry.json``).
+    the fields a burst shares (who, why, which action) are encoded once per distinct value
+    as the three fixed runs of the object, and each event's JSON columns once for both its
+    hash and its row (kept in ``entry.json``).
     """
-    memo: dict[tuple[type, Any], str] = {}
+    memo: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+    words: dict[str, str] = {}
 
-    def enc(value: Any) -> str:
-        key = (type(value), value)
-        text = memo.get(key)
+    def word(value: str) -> str:
+        text = words.get(value)
         if text is None:
-            text = memo[key] = _enc(value)
+            text = words[value] = f'"{value}"' if _plain(value) else _enc(value)
         return text
 
     sha256 = hashlib.sha256
     for entry in entries:
         e = entry.event
+        shared = (e["action"], e["agency"], e["purpose"], e["recipients"], e["user_id"],
+                  e["username"])  # fmt: skip
+        runs = memo.get(shared)
+        if runs is None:
+            action, agency, purpose, recipients, user_id, username = map(_enc, shared)
+            runs = memo[shared] = (
+                f'{{"action":{action},"agency":{agency},"detail":',
+                f'"purpose":{purpose},"recipients":{recipients},"records":',
+                f'"user_id":{user_id},"username":{username}}}',
+            )
         records, entities, detail = _json(e["records"]), _json(e["entities"]), _json(e["detail"])
         text = (
-            f'{{"action":{enc(e["action"])},"agency":{enc(e["agency"])},"detail":{detail},'
-            f'"entities":{entities},"occurred_at":"{e["occurred_at"]}",'
-            f'"operation":{enc(e["operation"])},"outcome":{enc(e["outcome"])},'
-            f'"prev_hash":"{head}","purpose":{enc(e["purpose"])},'
-            f'"recipients":{enc(e["recipients"])},"records":{records},'
-            f'"user_id":{enc(e["user_id"])},"username":{enc(e["username"])}}}'
+            f'{runs[0]}{detail},"entities":{entities},"occurred_at":"{e["occurred_at"]}",'
+            f'"operation":{word(e["operation"])},"outcome":{word(e["outcome"])},'
+            f'"prev_hash":"{head}",{runs[1]}{records},{runs[2]}'
         )
         seq += 1
         e["seq"], e["prev_hash"] = seq, head
@@ -310,13 +329,6 @@ def _store_sealed(conn: Connection, entries: list[_Entry]) -> None:
         )
     held = [_row(e) for e in entries if e.event_id is None]
     bulk_append(conn, events, EVENT_COLUMNS, held)
-    subjects = [
-        row
-        for e in entries
-        if e.event["action"] not in UNINDEXED_ACTIONS
-        for row in _subjects(e.event)
-    ]
-    bulk_append(conn, t.audit_subjects, ("event_seq", "record_id", "entity_id"), subjects)
 
 
 EVENT_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash", "seq")
@@ -333,16 +345,58 @@ def _row(entry: _Entry) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _subjects(event: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+def _subjects(seq: int, records: list[int], entities: list[str]) -> Iterator[tuple[Any, ...]]:
     """Index rows for an event: its entities, or its records when it names no entity (the
     records behind an entity are found through the entity; see `find_events`)."""
-    seq = event["seq"]
-    if event["entities"]:
-        for entity_id in event["entities"]:
+    if entities:
+        for entity_id in entities:
             yield (seq, None, entity_id)
         return
-    for record_id in event["records"]:
+    for record_id in records:
         yield (seq, record_id, None)
+
+
+INDEX_PAGE = 5_000
+"""Events read at a time while the subject index catches up."""
+
+
+def index_subjects(conn: Connection) -> int:
+    """Bring the subject index (``audit_subjects``) up to the last sealed event.
+
+    Sealing does not index, so that a burst of reads pays only for its events; a search of
+    the log by subject calls this first. It holds the index's own one-row lock (not the
+    chain's), so sealing never waits for it. Returns how many events it indexed.
+    """
+    mark = t.audit_index
+    take = (
+        sa.update(mark)
+        .where(mark.c.id == 1)
+        .values(indexed_seq=mark.c.indexed_seq)
+        .returning(mark.c.indexed_seq)
+    )
+    done = conn.execute(take).scalar()
+    if done is None:  # an emptied store: start again from the beginning
+        conn.execute(insert_ignore(mark, [{"id": 1, "indexed_seq": 0}], conn.dialect, ["id"]))
+        done = conn.execute(take).scalar_one()
+    events, indexed, last = t.audit_events, 0, int(done)
+    page = (
+        sa.select(events.c.seq, events.c.action, events.c.records, events.c.entities)
+        .where(events.c.seq > sa.bindparam("after"))
+        .order_by(events.c.seq)
+        .limit(INDEX_PAGE)
+    )
+    while rows := conn.execute(page, {"after": last}).all():
+        subjects = [
+            row
+            for seq, action, records, entities in rows
+            if action not in UNINDEXED_ACTIONS
+            for row in _subjects(int(seq), records, entities)
+        ]
+        bulk_append(conn, t.audit_subjects, ("event_seq", "record_id", "entity_id"), subjects)
+        indexed, last = indexed + len(rows), int(rows[-1].seq)
+    if indexed:
+        conn.execute(sa.update(mark).where(mark.c.id == 1).values(indexed_seq=last))
+    return indexed
 
 
 # -- verifying --------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ A review decides to retain a record (the decision and its reason are kept, and t
 next review moves on by its group's period from today) or to delete it. Deletion removes the
 record and everything derived from it: its mentions and statements, its link evidence (and
 links left with no evidence), indicators whose evidence names it, judgements on its mentions,
-its retention reviews and case attachments. Entities it contributed to are marked stale and
-their captions redrawn from what remains; an entity with nothing left is removed. Only the
-audit event remains, naming the record by id with the reason: none of the deleted values.
+its retention reviews and case attachments, scored resolution pairs of its mentions, and
+ranked entries citing it. Entities it contributed to are marked stale and their captions
+redrawn from what remains; an entity with nothing left is removed; every analysis run is
+marked stale, to be repeated. A tombstone (its source and a digest of its key) stops a later
+export of the source from loading it again. Only the audit event remains, naming the record
+by id with the reason: none of the deleted values.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from threadline.security.errors import AccessDenied
 from threadline.security.policy import visible_record_ids
 from threadline.security.view import evidence_records
 from threadline.store import tables as t
+from threadline.store.erased import tombstone
 
 __all__ = ["Erasure", "Retained", "erase_record", "retain_record"]
 
@@ -52,6 +56,8 @@ class Erasure:
     judgements: int
     entities_removed: int
     entities_stale: int
+    analyses_stale: int = 0
+    """Analysis runs marked stale: their rankings drew on what was erased, or may have."""
 
 
 def _reviewable(conn: Connection, actor: Actor, record_id: int, action: str) -> Any:
@@ -114,7 +120,7 @@ def retain_record(
 def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) -> Erasure:
     """Delete a record and everything derived from it; audit it by id and reason only."""
     text = _reason(reason)
-    _reviewable(conn, actor, record_id, "erasure")
+    record = _reviewable(conn, actor, record_id, "erasure")
     m, s = t.mentions.c, t.statements.c
     mentions = conn.execute(sa.select(m.id, m.entity_id).where(m.record_id == record_id)).all()
     mention_ids = [str(r.id) for r in mentions]
@@ -136,15 +142,31 @@ def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) ->
     touched |= link_entities
     indicators, indicator_entities = _erase_indicators(conn, record_id)
     touched |= indicator_entities
+    pairs = t.resolution_pairs.c
+    conn.execute(
+        sa.delete(t.resolution_pairs).where(
+            sa.or_(pairs.left_id.in_(mention_ids), pairs.right_id.in_(mention_ids))
+        )
+    )
+    runs = _stale_analyses(conn, record_id)
 
     conn.execute(sa.delete(t.mentions).where(m.record_id == record_id))
     conn.execute(sa.delete(t.case_records).where(t.case_records.c.record_id == record_id))
     conn.execute(sa.delete(t.retention_reviews).where(t.retention_reviews.c.record_id == record_id))
     conn.execute(sa.delete(t.records).where(t.records.c.id == record_id))
+    tombstone(conn, int(record.source_id), str(record.record_key))
     removed, stale = _restate_entities(conn, touched)
 
     erasure = Erasure(
-        record_id, len(mention_ids), statements, links, indicators, judgements, removed, stale
+        record_id,
+        len(mention_ids),
+        statements,
+        links,
+        indicators,
+        judgements,
+        removed,
+        stale,
+        runs,
     )
     counts = {k: v for k, v in asdict(erasure).items() if k != "record_id"}
     audit(
@@ -206,6 +228,31 @@ def _erase_indicators(conn: Connection, record_id: int) -> tuple[int, set[str]]:
     if doomed:
         conn.execute(sa.delete(t.indicators).where(ind.id.in_([int(r.id) for r in doomed])))
     return len(doomed), {str(r.entity_id) for r in doomed}
+
+
+def _stale_analyses(conn: Connection, record_id: int) -> int:
+    """Mark every analysis run stale, and drop the ranked entries that cite the record.
+
+    A run's communities and scores were computed with the record in the graph, so none of
+    them can be trusted to be what the remaining data says: each run is marked stale with
+    the reason, to be repeated. Ranked entries citing the record go at once, as their
+    reasons may quote its values.
+    """
+    p = t.priorities.c
+    candidates = conn.execute(
+        sa.select(p.id, p.evidence).where(sa.cast(p.evidence, sa.Text).contains(str(record_id)))
+    ).all()
+    doomed = [int(r.id) for r in candidates if record_id in evidence_records(r.evidence)]
+    if doomed:
+        conn.execute(sa.delete(t.priorities).where(p.id.in_(doomed)))
+    runs = t.analysis_runs.c
+    return int(
+        conn.execute(
+            sa.update(t.analysis_runs)
+            .where(runs.stale_at.is_(None))
+            .values(stale_at=datetime.now(UTC), stale_reason=f"record {record_id} was erased")
+        ).rowcount
+    )
 
 
 def _restate_entities(conn: Connection, entity_ids: set[str]) -> tuple[int, int]:

@@ -21,6 +21,7 @@ __all__ = [
     "analysis_runs",
     "audit_chain",
     "audit_events",
+    "audit_index",
     "audit_subjects",
     "batches",
     "case_members",
@@ -28,6 +29,7 @@ __all__ = [
     "cases",
     "entities",
     "entity_metrics",
+    "erased_records",
     "indicators",
     "judgements",
     "link_evidence",
@@ -370,7 +372,27 @@ audit_subjects = sa.Table(
     sa.Index(None, "entity_id"),
 )
 """Which entities (or, for events naming none, records) an audit event touched, by the event's
-place in the chain, indexed to answer "who looked at this person"."""
+place in the chain, indexed to answer "who looked at this person". Filled when the log is
+searched, not when events are written (see `audit_index`), so reads never wait on it."""
+
+audit_index = sa.Table(
+    "audit_index",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("indexed_seq", sa.BigInteger(), nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)
+"""How far along the chain `audit_subjects` is filled: one row, locked while it catches up."""
+
+erased_records = sa.Table(
+    "erased_records",
+    metadata,
+    sa.Column("source_id", ID, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("key_digest", sa.String(64), primary_key=True),
+    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""A tombstone for each erased record: its source and a digest of its key (no value of it), so
+that a later export of the same source cannot load it again."""
 
 analysis_runs = sa.Table(
     "analysis_runs",
@@ -383,9 +405,13 @@ analysis_runs = sa.Table(
     sa.Column("weights_digest", sa.String(64), nullable=False),
     sa.Column("params", sa.JSON(), nullable=False),
     sa.Column("counts", sa.JSON(), nullable=False),
+    sa.Column("stale_at", sa.DateTime(timezone=True)),
+    sa.Column("stale_reason", sa.Text(), nullable=False, server_default=""),
     sa.Index(None, "started_at"),
 )
-"""One `threadline analyse` run: when, over whose view, and the weights that produced it."""
+"""One `threadline analyse` run: when, over whose view, and the weights that produced it. A
+run goes stale (``stale_at``, with the reason) when a record it drew on is erased: its
+products no longer hold what they were built from, and the run should be repeated."""
 
 entity_metrics = sa.Table(
     "entity_metrics",
@@ -482,6 +508,8 @@ TABLES = (
     retention_reviews,
     audit_chain,
     audit_subjects,
+    audit_index,
+    erased_records,
     analysis_runs,
     entity_metrics,
     priorities,
