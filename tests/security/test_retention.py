@@ -16,6 +16,7 @@ from threadline.security import (
     AccessDenied,
     View,
     erase_record,
+    erasures,
     retain_record,
     subject_access,
     transaction,
@@ -199,3 +200,29 @@ def analysis_run(conn: Any, run_id: str, ranked: list[tuple[str, list[int], str]
                 reasons=[reason], indicators=[], agencies=["met"], evidence=evidence,
             )
         )  # fmt: skip
+
+
+def test_the_erasure_register_names_earlier_disclosures_to_follow_up(
+    store: Store, world: Any
+) -> None:
+    sup = world.user("sup", "met", "supervisor", os=True)
+    analyst = world.user("ana", "met", "analyst", os=True)
+    victim = world.record("victim", "met", hub="e-person")
+    world.record("other", "met", hub="e-person")
+    world.commit()
+    with transaction(store, sup) as conn:
+        subject_access(conn, sup, "e-person", recipients="CPS disclosure team")
+    with transaction(store, sup) as conn:
+        erase_record(conn, sup, victim, "Review: no longer necessary")
+    with transaction(store, sup) as conn:
+        (erased,) = erasures(conn, sup)
+    assert (erased.record_id, erased.username, erased.reason) == (
+        victim, "sup", "Review: no longer necessary",
+    )  # fmt: skip
+    assert [(d.recipients, d.operation) for d in erased.disclosures] == [
+        ("CPS disclosure team", "subject_access")
+    ]
+    with transaction(store, sup) as conn:
+        assert erasures(conn, sup, since="2999-01-01") == []
+    with pytest.raises(AccessDenied), transaction(store, analyst) as conn:
+        erasures(conn, analyst)

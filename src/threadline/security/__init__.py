@@ -14,7 +14,7 @@ from threadline.security.audit import audit, find_events, transaction
 from threadline.security.chain import verify_chain
 from threadline.security.errors import AccessDenied, NotFound
 from threadline.security.policy import visible_record_ids, visible_records_clause
-from threadline.security.retention import erase_record, retain_record
+from threadline.security.retention import erase_record, erasures, retain_record
 from threadline.security.subject_access import subject_access
 from threadline.security.view import View
 
@@ -27,6 +27,7 @@ __all__ = [
     "audit",
     "bootstrap",
     "erase_record",
+    "erasures",
     "find_events",
     "resolve_actor",
     "retain_record",

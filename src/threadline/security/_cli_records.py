@@ -24,7 +24,7 @@ from threadline.security._cli_common import (
 from threadline.security.audit import audit, find_events, quote, transaction
 from threadline.security.chain import verify_chain
 from threadline.security.errors import AccessDenied
-from threadline.security.retention import erase_record, retain_record
+from threadline.security.retention import erase_record, erasures, retain_record
 from threadline.security.subject_access import DEFAULT_PURPOSE, DEFAULT_RECIPIENTS
 from threadline.security.subject_access import subject_access as export_subject
 from threadline.security.view import View
@@ -184,8 +184,35 @@ def retention_review(
                 f"Record {record} erased with {gone.mentions} mention(s), {gone.statements} "
                 f"statement(s), {gone.links} link(s) and {gone.indicators} indicator(s); "
                 f"{gone.entities_stale} entit(ies) marked stale, {gone.entities_removed} removed"
+                f"; {gone.analyses_stale} analysis run(s) marked stale (run threadline analyse)"
             )
     typer.echo(message)
+
+
+@retention_app.command("erased")
+def retention_erased(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Erased on or after this date (UTC).")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Erased records, and the earlier exports that included them, whose recipients to tell."""
+    start = parse_date(since, "--since")
+    with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        found = erasures(conn, actor, since=start.isoformat() if start else "")
+    if as_json:
+        print_json([asdict(e) for e in found])
+        return
+    for e in found:
+        typer.echo(f"record {e.record_id}  erased {e.erased_at} by {quote(e.username)}: "
+                   f"{quote(e.reason)}")  # fmt: skip
+        for d in e.disclosures:
+            typer.echo(f"    disclosed {d.occurred_at} by {quote(d.username)} "
+                       f"({quote(d.operation)}) to {quote(d.recipients)}: tell them")  # fmt: skip
+    told = sum(len(e.disclosures) for e in found)
+    typer.echo(f"{len(found)} record(s) erased; {told} earlier disclosure(s) to follow up")
 
 
 # -- subject access ---------------------------------------------------------------------------

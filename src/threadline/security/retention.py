@@ -33,7 +33,15 @@ from threadline.security.view import evidence_records
 from threadline.store import tables as t
 from threadline.store.erased import tombstone
 
-__all__ = ["Erasure", "Retained", "erase_record", "retain_record"]
+__all__ = [
+    "Disclosed",
+    "Erased",
+    "Erasure",
+    "Retained",
+    "erase_record",
+    "erasures",
+    "retain_record",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,3 +281,69 @@ def _restate_entities(conn: Connection, entity_ids: set[str]) -> tuple[int, int]
             .values(stale=True, caption=caption, updated_at=datetime.now(UTC))
         ).rowcount
     return removed, stale
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosed:
+    """An earlier disclosure (an export) that included a record since erased."""
+
+    event_id: int
+    occurred_at: str
+    username: str
+    operation: str
+    recipients: str
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """One erasure, from the audit log, with the disclosures whose recipients to tell."""
+
+    record_id: int
+    erased_at: str
+    username: str
+    reason: str
+    disclosures: tuple[Disclosed, ...]
+
+
+def erasures(conn: Connection, actor: Actor, *, since: str = "") -> list[Erased]:
+    """Records erased (since `since`, an ISO date or time), oldest first, each with the
+    earlier disclosures that included it, so that their recipients can be told to delete
+    their copies. Read from the audit log, which names records by id only; supervisors and
+    administrators only, and the reading is itself audited.
+    """
+    if not actor.has(UserRole.SUPERVISOR, UserRole.ADMINISTRATOR):
+        raise AccessDenied(
+            "permission denied: the erasure register is for supervisors and administrators",
+            action="consultation",
+            operation="retention.erased",
+        )
+    ev = t.audit_events.c
+    ordered = sa.select(t.audit_events).where(ev.seq.is_not(None)).order_by(ev.seq)
+    erased = conn.execute(
+        ordered.where(ev.action == "erasure", ev.operation == "retention.delete").where(
+            ev.occurred_at >= since
+        )
+    ).all()
+    wanted = {int(r) for row in erased for r in row.records}
+    disclosed: dict[int, list[Disclosed]] = {}
+    for row in conn.execute(ordered.where(ev.action == "disclosure", ev.outcome == "allowed")):
+        for record_id in wanted.intersection(int(r) for r in row.records):
+            disclosed.setdefault(record_id, []).append(
+                Disclosed(int(row.id), row.occurred_at, row.username, row.operation, row.recipients)
+            )
+    out = [
+        Erased(
+            int(record_id),
+            row.occurred_at,
+            row.username,
+            row.purpose,
+            tuple(d for d in disclosed.get(int(record_id), []) if d.occurred_at <= row.occurred_at),
+        )
+        for row in erased
+        for record_id in row.records
+    ]
+    audit(
+        conn, actor, "consultation", "retention.erased", records=sorted(wanted),
+        detail={"since": since, "count": len(out)},
+    )  # fmt: skip
+    return out
