@@ -14,15 +14,30 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from math import comb
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import yaml
+from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
+from threadline.store import tables as t
 
-__all__ = ["adjusted_rand_index", "evaluate_scenario", "precision_at"]
+if TYPE_CHECKING:
+    from threadline.risk.weights import Weights
+    from threadline.store import Store
+
+__all__ = [
+    "ScenarioTruth",
+    "adjusted_rand_index",
+    "evaluate_scenario",
+    "load_scenario",
+    "precision_at",
+    "score_store",
+]
 
 
 def adjusted_rand_index(truth: Mapping[str, str], predicted: Mapping[str, object]) -> float:
@@ -76,42 +91,86 @@ def _true_mentions(folder: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
-    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score it."""
-    from threadline.ingest.cli import ingest_folder
-    from threadline.resolve import evaluate_clusters
-    from threadline.resolve.store import resolve_store
-    from threadline.risk import communities_of, rank_businesses, rank_premises
-    from threadline.store import Store
-    from threadline.store import tables as t
+@dataclass(frozen=True, slots=True)
+class ScenarioTruth:
+    """What a generated scenario's truth/ says, keyed the way the store names mentions."""
 
-    if not (folder / "truth" / "mentions.csv").is_file():
-        raise ThreadlineError(f"{folder}: not a generated scenario (no truth/mentions.csv)")
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'evaluate.db'}", create=True)
-        store.migrate()
-        results = ingest_folder(store, folder)
-        refused = [r.file for r in results if r.status == "rejected"]
-        if refused:
-            raise ThreadlineError(f"the scenario did not load: {', '.join(refused)} refused")
-        with store.connect() as conn:
-            resolve_store(conn)
-        with store.connect() as conn:
-            entity_of = dict(
-                conn.execute(
-                    sa.select(t.mentions.c.id, t.mentions.c.entity_id).where(
-                        t.mentions.c.entity_id.is_not(None)
-                    )
-                ).all()
+    mentions: Mapping[str, tuple[str, str]]
+    """Mention id -> (kind, true id)."""
+    exploitative: frozenset[str]
+    """True ids of the exploitative premises and businesses."""
+    network_of: Mapping[str, str]
+    """True id of each network member (people, premises, businesses) -> network id."""
+
+    @classmethod
+    def load(cls, folder: Path) -> ScenarioTruth:
+        """Read FOLDER/truth/ and FOLDER/sources.yaml."""
+        if not (folder / "truth" / "mentions.csv").is_file():
+            raise ThreadlineError(f"{folder}: not a generated scenario (no truth/mentions.csv)")
+        bad = {
+            r["true_id"]
+            for name in ("premises", "businesses")
+            for r in _csv(folder / "truth" / f"{name}.csv")
+            if r["exploitative"] == "true"
+        }
+        network_of = {
+            r["true_id"]: r["network_id"] for r in _csv(folder / "truth" / "network_members.csv")
+        }
+        return cls(_true_mentions(folder), frozenset(bad), network_of)
+
+
+def load_scenario(store: Store, folder: Path) -> int:
+    """Ingest the scenario in FOLDER into `store` and resolve it; the records written."""
+    from threadline.ingest.cli import ingest_folder
+    from threadline.resolve.store import resolve_store
+
+    results = ingest_folder(store, folder)
+    refused = [r.file for r in results if r.status == "rejected"]
+    if refused:
+        raise ThreadlineError(f"the scenario did not load: {', '.join(refused)} refused")
+    with store.connect() as conn:
+        resolve_store(conn)
+    return sum(r.records_written for r in results)
+
+
+def score_store(
+    conn: Connection,
+    truth: ScenarioTruth,
+    *,
+    top: int = 20,
+    weights: Weights | None = None,
+    resolution: float | None = None,
+    seed: int = 0,
+) -> dict[str, float | int]:
+    """Score a resolved store against the truth: cluster F1, ranking precision at 10 and 20,
+    community ARI and coverage. The graph is built once for the rankings and communities."""
+    from threadline.graph.build import build_graph
+    from threadline.graph.communities import communities
+    from threadline.resolve import evaluate_clusters
+    from threadline.risk.analysis import findings
+    from threadline.risk.prioritise import prioritise
+    from threadline.risk.weights import load_weights
+
+    entity_of: dict[str, str] = dict(
+        conn.execute(
+            sa.select(t.mentions.c.id, t.mentions.c.entity_id).where(
+                t.mentions.c.entity_id.is_not(None)
             )
-            premises = [p.entity_id for p in rank_premises(conn, top)]
-            businesses = [p.entity_id for p in rank_businesses(conn, top)]
-            community = communities_of(conn)
-        store.close()
-    truth = _true_mentions(folder)
+        ).all()
+    )
+    chosen = weights or load_weights()
+    g = build_graph(conn)
+    found = findings(conn, g, chosen)
+    premises = [p.entity_id for p in prioritise(g, found, chosen, "premises", top=top)]
+    businesses = [p.entity_id for p in prioritise(g, found, chosen, "business", top=top)]
+    membership = communities(g, seed=seed, resolution=resolution)
+    community = {
+        entity_id: membership[i]
+        for i, ids in enumerate(g.vs["entity_ids"] if g.vcount() else [])
+        for entity_id in ids
+    }
     by_kind: dict[str, dict[str, str]] = defaultdict(dict)
-    for mention, (kind, true_id) in truth.items():
+    for mention, (kind, true_id) in truth.mentions.items():
         if mention in entity_of:
             by_kind[kind][mention] = true_id
 
@@ -119,26 +178,16 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
         wanted = by_kind[kind]
         return evaluate_clusters({m: entity_of[m] for m in wanted}, wanted).f1
 
-    bad_premises = {
-        r["true_id"] for r in _csv(folder / "truth" / "premises.csv") if r["exploitative"] == "true"
-    }
-    bad_businesses = {
-        r["true_id"]
-        for r in _csv(folder / "truth" / "businesses.csv")
-        if r["exploitative"] == "true"
-    }
     exploitative: set[str] = set()
-    for mention, (_kind, true_id) in truth.items():
-        if true_id in bad_premises | bad_businesses and mention in entity_of:
-            exploitative.add(entity_of[mention])
-    network_of = {
-        r["true_id"]: r["network_id"] for r in _csv(folder / "truth" / "network_members.csv")
-    }
     true_label: dict[str, str] = {}
-    for mention, (_kind, true_id) in truth.items():
+    for mention, (_kind, true_id) in truth.mentions.items():
         entity = entity_of.get(mention)
-        if entity is not None and true_id in network_of:
-            true_label[entity] = network_of[true_id]
+        if entity is None:
+            continue
+        if true_id in truth.exploitative:
+            exploitative.add(entity)
+        if true_id in truth.network_of:
+            true_label[entity] = truth.network_of[true_id]
     members: dict[str, list[int]] = defaultdict(list)
     for entity, network in true_label.items():
         if entity in community:
@@ -156,6 +205,26 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
         "businesses_precision_at_20": precision_at(businesses, exploitative, 20),
         "community_ari": round(adjusted_rand_index(true_label, community), 4),
         "network_coverage": round(sum(coverage) / len(coverage), 4) if coverage else 0.0,
-        "records": sum(r.records_written for r in results),
+    }
+
+
+def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
+    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score it."""
+    from threadline.store import Store
+
+    truth = ScenarioTruth.load(folder)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'evaluate.db'}", create=True)
+        try:
+            store.migrate()
+            records = load_scenario(store, folder)
+            with store.connect() as conn:
+                figures = score_store(conn, truth, top=top)
+        finally:
+            store.close()
+    return {
+        **figures,
+        "records": records,
         "seconds": round(time.perf_counter() - started, 2),
     }

@@ -10,6 +10,7 @@ import pytest
 
 from threadline.graph import (
     all_paths,
+    auto_resolution,
     betweenness,
     brokers,
     communities,
@@ -21,7 +22,7 @@ from threadline.graph import (
     graph_from_edges,
     shortest_path,
 )
-from threadline.graph.communities import LEIDENALG_MAX_NODES
+from threadline.graph.communities import AUTO_RESOLUTION_EDGES, LEIDENALG_MAX_NODES
 
 
 def _random(seed: int, n: int, m: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -106,6 +107,38 @@ def test_leiden_finds_planted_communities_deterministically() -> None:
     assert sorted(sorted(v) for v in groups.values()) == [["r0"], ["r1"], ["r2"], ["r3"]]
     assert communities(g, seed=5, engine="igraph") == first  # same partition, same numbering
     assert LEIDENALG_MAX_NODES >= 100_000
+
+
+def test_an_organisation_referring_people_joins_no_networks() -> None:
+    # Two rings of associates; one person of each referred to the NRM by the same charity.
+    # Each referral names the person and the charity, so they are also co-mentioned.
+    ring = [(f"{r}{i}", f"{r}{(i + 1) % 4}") for r in "ab" for i in range(4)]
+    referrals = [("a0", "army", "referred_by"), ("a0", "army", "mentioned_with"),
+                 ("b0", "army", "referred_by"), ("b0", "army", "mentioned_with")]  # fmt: skip
+    g = graph_from_edges([*ring, *referrals], schemata={"army": "Organization"})
+    g.es["records"] = [(e,) if g.es[e]["type"] == "associate" else (100 + e // 2,)
+                       for e in range(g.ecount())]  # fmt: skip
+    g.es["src"] = [g.vs[e.source]["name"] for e in g.es]
+    found = dict(zip(g.vs["name"], communities(g), strict=True))
+    assert found["a0"] == found["a3"] != found["b0"] == found["b3"]
+    assert found["army"] not in (found["a0"], found["b0"])  # a community of its own
+    # A co-mention in another record (a report naming both) does associate them.
+    army, a0 = g.vs.find("army").index, g.vs.find("a0").index
+    also = g.es.find(_between=([army], [a0]), type="mentioned_with")
+    also["records"] = (*also["records"], 7)
+    again = communities(g)
+    assert again[army] == again[a0]
+
+
+def test_the_resolution_grows_with_the_graph() -> None:
+    g = _rings()
+    assert auto_resolution(g) == 1.0
+    assert communities(g, resolution=None, seed=5) == communities(g, seed=5)
+    edges, nodes = _random(3, 4000, 4 * AUTO_RESOLUTION_EDGES)
+    big = graph_from_edges(edges, nodes=nodes)
+    assert auto_resolution(big) == pytest.approx(
+        (big.ecount() / AUTO_RESOLUTION_EDGES) ** 0.5, abs=1e-4
+    )
 
 
 def test_brokers_are_the_nodes_bridging_communities() -> None:

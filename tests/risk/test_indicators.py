@@ -74,19 +74,45 @@ def three_adults_three_children(case: Case) -> dict[str, str]:
     return ids
 
 
-def victims_with_suspect(via: str, surname: str = "", count: int = 3) -> Any:
+def referral(case: Case, about: bool = True) -> int:
+    """An NRM referral (a record about exploitation), or else an NHS safeguarding referral
+    about self-neglect (every patient is recorded as a potential victim)."""
+    if about:
+        return int(case.record("nrm", "1B", source="nrm_referrals"))
+    return int(case.record("nhs", "1B", source="nhs_safeguarding", text="Self-neglect"))
+
+
+def victims_with_suspect(via: str, surname: str = "", count: int = 3, about: bool = True) -> Any:
     def build(case: Case) -> dict[str, str]:
         phone = "+447700900123"
         ids = {"house": case.e("Address", "4 Mill Street")}
         ids["boss"] = case.e("Person", "Hung TRAN", role="suspect", phone=phone)
         for n in range(count):
             name = f"Victim{n} {surname or f'Family{n}'}"
-            victim = case.e("Person", name, role="potential_victim",
+            victim = case.e("Person", name, role="potential_victim", record=referral(case, about),
                             **({"phone": phone} if via == "phone" else {}))  # fmt: skip
             if via == "address":
                 case.link(victim, "lives_at", ids["house"])
         if via == "address":
             case.link(ids["boss"], "lives_at", ids["house"])
+        return ids
+
+    return build
+
+
+def victims_at(
+    count: int, about: bool = True, via: str = "lives_at", family: bool = False
+) -> Callable[[Case], dict[str, str]]:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "4 Mill Street", agency="council")}
+        people = []
+        for n in range(count):
+            person = case.e("Person", f"Resident{n} Surname{n}", role="potential_victim",
+                            record=referral(case, about))  # fmt: skip
+            case.link(person, via, ids["house"], agency="council", grade="1B")
+            people.append(person)
+        if family:
+            case.link(people[0], "family", people[1])
         return ids
 
     return build
@@ -113,10 +139,14 @@ def wages_into_one_account(payees: int) -> Callable[[Case], dict[str, str]]:
             "firm": case.e("Company", "Shine Car Wash Ltd"),
         }
         case.link(ids["holder"], "holds_account", ids["account"], agency="hmrc")
+        ids["farm"] = case.e("Company", "Manor Farm Ltd")
         for n in range(payees):
             worker = case.e("Person", f"Worker {n}", agency="hmrc")
-            case.link(worker, "paid_into", ids["account"], agency="hmrc")
-            case.link(worker, "works_for", ids["firm"], agency="hmrc")
+            payroll = case.record("hmrc", "1A", source="hmrc_payroll")
+            case.link(worker, "paid_into", ids["account"], records=[payroll])
+            case.link(worker, "works_for", ids["firm"], records=[payroll])
+            # found at the farm the firm supplies: the farm is not who pays them
+            case.link(worker, "works_for", ids["farm"], agency="ie")
         return ids
 
     return build
@@ -233,6 +263,22 @@ CASES = [
                   spares=("boss", "house")),
     IndicatorCase("victims_share_contact", "two victims are not several",
                   victims_with_suspect("address", count=2), spares=("boss", "house")),
+    IndicatorCase("victims_share_contact", "three potential victims only of safeguarding "
+                  "referrals about self-neglect count 0.25 each", victims_with_suspect(
+                      "phone", about=False), spares=("boss",)),
+    IndicatorCase("victims_at_address", "two people referred to the NRM live at one house",
+                  victims_at(2), {"house": 0.5},
+                  says=("2 victims or potential victims live or were found here",
+                        "2 named as victims in records about exploitation count in full")),
+    IndicatorCase("victims_at_address", "two referred people found at a site by an "
+                  "enforcement visit", victims_at(2, via="seen_at"), {"house": 0.5}),
+    IndicatorCase("victims_at_address", "one referred person is not several", victims_at(1),
+                  spares=("house",)),
+    IndicatorCase("victims_at_address", "four NHS patients referred about self-neglect "
+                  "(0.25 each) are not victims of exploitation", victims_at(4, about=False),
+                  spares=("house",)),
+    IndicatorCase("victims_at_address", "a referred couple (a family link) is one household",
+                  victims_at(2, family=True), spares=("house",)),
     IndicatorCase("phone_hub", "three people give one phone", shared_phone(people=3),
                   {"p0": 0.5, "p1": 0.5, "p2": 0.5}, says=("given by 3 people",)),
     IndicatorCase("phone_hub", "one phone on five adverts (2D, 0.24 each)",
@@ -241,9 +287,9 @@ CASES = [
                   spares=("p0", "p1")),
     IndicatorCase("wage_account", "four workers paid into the controller's account",
                   wages_into_one_account(4), {"account": 0.5, "holder": 0.5, "firm": 0.5},
-                  says=("wages of 4 people",)),
+                  spares=("farm",), says=("wages of 4 people",)),
     IndicatorCase("wage_account", "two workers sharing an account", wages_into_one_account(2),
-                  spares=("account", "holder", "firm")),
+                  spares=("account", "holder", "firm", "farm")),
     IndicatorCase("night_vehicle", "a van read at night at two cameras moves two people",
                   van_trips((2, 3, 23, 1)), {"van": 0.5, "driver": 0.5, "worker": 0.5},
                   says=("read 4 times between 22:00-06:00",)),

@@ -13,7 +13,7 @@ See docs/analysis.md for the graph model and every function.
 from threadline.graph._load import Permitted
 from threadline.graph.build import build_graph, graph_from_edges
 from threadline.graph.centrality import betweenness, degree, eigenvector
-from threadline.graph.communities import brokers, communities
+from threadline.graph.communities import auto_resolution, brokers, communities
 from threadline.graph.components import component_membership, component_of, connected_components
 from threadline.graph.evidence import GradeWeights, corroborated, weighting_code
 from threadline.graph.measures import Measures, measure
@@ -34,6 +34,7 @@ __all__ = [
     "RecordInfo",
     "Step",
     "all_paths",
+    "auto_resolution",
     "betweenness",
     "brokers",
     "build_graph",

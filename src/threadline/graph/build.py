@@ -117,7 +117,10 @@ def assemble(data: Loaded, filters: GraphFilter, unrestricted: bool = True) -> i
         row["records"].update(
             m[0] for m in mentions if filters.day_in_range(records[m[0]].reported_on)
         )
-        row["_roles"].update(m[2] for m in mentions if m[2])
+        for record_id, _, role, _ in mentions:
+            if role:
+                row["_roles"][role] += 1
+                row["_role_records"][role].add(record_id)
         row["_captions"].update(m[3] for m in mentions if m[3])
         if unrestricted and stored_caption:
             row["_stored"] = stored_caption
@@ -226,6 +229,7 @@ def _new_node(
         "entity_ids": set(),
         "records": set(),
         "_roles": Counter(),
+        "_role_records": defaultdict(set),
         "_captions": Counter([caption] if caption else []),
         "_stored": "",
     }
@@ -261,6 +265,9 @@ def _to_igraph(
     g.vs["entity_ids"] = [tuple(sorted(r["entity_ids"])) for r in rows]
     g.vs["value_type"] = [r["value_type"] for r in rows]
     g.vs["roles"] = [tuple(k for k, _ in r["_roles"].most_common()) for r in rows]
+    g.vs["role_records"] = [
+        {role: tuple(sorted(ids)) for role, ids in sorted(r["_role_records"].items())} for r in rows
+    ]
     g.vs["records"] = [tuple(sorted(r["records"])) for r in rows]
     g.vs["facts"] = [
         {p: tuple(sorted(set(v))) for p, v in sorted(facts.get(n, {}).items())} for n in names
@@ -366,6 +373,7 @@ def graph_from_edges(
     g.vs["entity_ids"] = [tuple(sorted(r["entity_ids"])) for r in rows]
     g.vs["value_type"] = [""] * len(rows)
     g.vs["roles"] = [()] * len(rows)
+    g.vs["role_records"] = [{} for _ in rows]
     g.vs["records"] = [()] * len(rows)
     g.vs["facts"] = [{} for _ in rows]
     g.vs["waypoint"] = [False] * len(rows)

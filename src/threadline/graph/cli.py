@@ -244,7 +244,9 @@ def communities_command(
     """Network profiles: each community's people by role, places, things, dates, agencies."""
     chosen = _filters(since, until, types, grade, agencies)
     with _graph(db, user, chosen, "graph.communities") as (s, g):
-        profiles = network_profiles(g, communities(g, seed=seed), min_size=min_size)[:top]
+        profiles = network_profiles(
+            g, communities(g, seed=seed, resolution=None), min_size=min_size
+        )[:top]
         names = {
             n
             for p in profiles

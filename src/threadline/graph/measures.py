@@ -28,9 +28,11 @@ class Measures:
 
 @graph_function
 def measure(
-    g: ig.Graph, *, seed: int = 0, resolution: float = 1.0, samples: int | None = None
+    g: ig.Graph, *, seed: int = 0, resolution: float | None = None, samples: int | None = None
 ) -> Measures:
     """Components, Leiden communities, degree, betweenness, eigenvector and broker scores.
+
+    Communities use `resolution`, or one chosen from the graph's size (``auto_resolution``).
 
     >>> from threadline.graph.build import graph_from_edges
     >>> m = measure(graph_from_edges([("a", "b"), ("b", "c")]))

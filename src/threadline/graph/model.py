@@ -12,7 +12,8 @@ A Threadline graph is an undirected ``igraph.Graph`` (see docs/analysis.md):
   entities named together in one record (``mentioned_with``).
 
 Vertex attributes: ``name``, ``kind``, ``schema``, ``caption``, ``entity_ids``, ``value_type``,
-``roles`` (person roles, most frequent first), ``records`` (evidence record ids), ``facts``
+``roles`` (person roles, most frequent first), ``role_records`` (``{role: record ids}``: the
+records giving each role), ``records`` (evidence record ids), ``facts``
 (``{prop: ((value, record_id), ...)}`` for birthDate, nationality, sector...).
 
 Edge attributes: ``type``, ``schema``, ``src`` (name of the node the link starts from),

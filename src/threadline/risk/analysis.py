@@ -252,13 +252,18 @@ def rank_businesses(
 
 
 def communities_of(
-    conn: Connection, *, permitted_records: Permitted = None, seed: int = 0
+    conn: Connection,
+    *,
+    permitted_records: Permitted = None,
+    seed: int = 0,
+    resolution: float | None = None,
 ) -> dict[str, int]:
-    """The Leiden community of every entity (computed afresh, not stored)."""
+    """The Leiden community of every entity (computed afresh, not stored), at `resolution`
+    or one chosen from the graph's size."""
     from threadline.graph.communities import communities
 
     g = build_graph(conn, permitted_records=permitted_records)
-    membership = communities(g, seed=seed)
+    membership = communities(g, seed=seed, resolution=resolution)
     return {
         entity_id: membership[i]
         for i, ids in enumerate(g.vs["entity_ids"] if g.vcount() else [])

@@ -30,6 +30,7 @@ __all__ = [
 DEFAULT_PLUGINS = (
     "threadline.risk.indicators.crowded_address",
     "threadline.risk.indicators.victims_share_contact",
+    "threadline.risk.indicators.victims_at_address",
     "threadline.risk.indicators.phone_hub",
     "threadline.risk.indicators.wage_account",
     "threadline.risk.indicators.night_vehicle",

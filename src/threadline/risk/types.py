@@ -113,6 +113,34 @@ class Context:
                 out.setdefault(record, []).append(index)
         return out
 
+    @cached_property
+    def exploitation_records(self) -> frozenset[int]:
+        """Records about exploitation (the weights file's ``exploitation`` section): those of
+        its `sources`, those naming an NRM exploitation type, those whose text holds one of
+        its `words`."""
+        spec = self.weights.exploitation
+        sources = set(spec.sources)
+        found = {r for r, info in self.records.items() if info.source in sources}
+        named = self.graph["exploitation"] if "exploitation" in self.graph.attributes() else {}
+        found.update(r for r in named if r in self.records)
+        found.update(self.words(spec.words))
+        return frozenset(found)
+
+    def role_weight(self, index: int, roles: Iterable[str]) -> tuple[float, frozenset[int]]:
+        """How surely the records give a node one of `roles`, and the records that do.
+
+        Each record counts the weight of its grade, in full when it is about exploitation
+        (`exploitation_records`) and at the weights file's ``exploitation.other_roles`` share
+        otherwise; records corroborate (1 - prod(1 - w))."""
+        given: dict[str, tuple[int, ...]] = self.graph.vs[index]["role_records"]
+        records = frozenset(r for role in roles for r in given.get(role, ()) if r in self.records)
+        share = self.weights.exploitation.other_roles
+        about = self.exploitation_records
+        weight = corroborated(
+            self.record_weight(r) * (1.0 if r in about else share) for r in records
+        )
+        return round(weight, 4), records
+
     def params(self, indicator: str) -> Mapping[str, Any]:
         """Settings of an indicator."""
         return self.weights.params(indicator)

@@ -21,12 +21,12 @@ import yaml
 from threadline.errors import ValidationError
 from threadline.graph.evidence import GradeWeights
 
-__all__ = ["SHIPPED", "Sector", "Weights", "load_weights"]
+__all__ = ["SHIPPED", "Exploitation", "Sector", "Weights", "load_weights"]
 
 SHIPPED = Path(__file__).with_name("weights.yaml")
 """The weights Threadline ships; every other weights file is laid over these."""
 
-_SECTIONS = ("version", "evidence", "indicators", "prioritisation", "sectors")
+_SECTIONS = ("version", "evidence", "exploitation", "indicators", "prioritisation", "sectors")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,17 @@ class Sector:
             return True
         code = re.match(r"\s*(\d{4,5})\b", text)
         return bool(code and any(code.group(1).startswith(p) for p in self.sic))
+
+
+@dataclass(frozen=True, slots=True)
+class Exploitation:
+    """Which records are about exploitation: every record of `sources`, and records whose
+    text holds any of `words`. A victim or suspect role given in such a record counts in
+    full; one given in any other record counts `other_roles` of it."""
+
+    sources: tuple[str, ...]
+    words: tuple[str, ...]
+    other_roles: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,17 @@ class Weights:
     def extracted(self) -> float:
         """Share of its record's weight that a value found in free text counts."""
         return float(self.data["evidence"].get("extracted", 1.0))
+
+    @property
+    def exploitation(self) -> Exploitation:
+        """What makes a record one about exploitation, and how much roles given elsewhere
+        count."""
+        spec = self.data.get("exploitation") or {}
+        return Exploitation(
+            tuple(str(s) for s in spec.get("sources", ())),
+            tuple(str(w) for w in spec.get("words", ())),
+            float(spec.get("other_roles", 1.0)),
+        )
 
     def weight(self, indicator: str) -> float:
         """How much an indicator's score counts in a ranking (0 for an unknown one)."""

@@ -13,11 +13,13 @@ from threadline.risk.types import Context, Finding, ramp
 
 __all__ = [
     "BUSINESS_SCHEMATA",
+    "OUTSIDE_EXPLOITATION",
     "VICTIM_ROLES",
     "Tally",
     "age_on",
     "family_names",
     "finding",
+    "households",
     "is_address",
     "is_business",
     "is_person",
@@ -26,6 +28,7 @@ __all__ = [
     "related",
     "roles",
     "tally",
+    "victim_weights",
 ]
 
 VICTIM_ROLES = frozenset({Role.VICTIM.value, Role.POTENTIAL_VICTIM.value})
@@ -99,6 +102,43 @@ def family_names(caption: str) -> frozenset[str]:
     return frozenset(found)
 
 
+OUTSIDE_EXPLOITATION = "a victim only in records not about exploitation"
+"""How a victim named only outside records about exploitation is described in reasons."""
+
+
+def victim_weights(ctx: Context, people: Iterable[int]) -> tuple[dict[int, float], set[int]]:
+    """How surely each of `people` is a victim (``Context.role_weight`` of the victim roles),
+    for those named as one at all, and the records naming them so."""
+    weights: dict[int, float] = {}
+    records: set[int] = set()
+    for person in people:
+        weight, given = ctx.role_weight(person, VICTIM_ROLES)
+        if given:
+            weights[person] = weight
+            records |= given
+    return weights, records
+
+
+def households(ctx: Context, people: list[int]) -> list[list[int]]:
+    """People at an address grouped by family links among them."""
+    parent = {p: p for p in people}
+
+    def root(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for person in people:
+        for other, _ in ctx.neighbours(person, ("family",)):
+            if other in parent:
+                parent[root(other)] = root(person)
+    groups: dict[int, list[int]] = {}
+    for person in people:
+        groups.setdefault(root(person), []).append(person)
+    return list(groups.values())
+
+
 def related(ctx: Context, a: int, b: int) -> bool:
     """Whether two people are family on record (a family link) or share a family name."""
     if any(other == b for other, _ in ctx.neighbours(a, ("family",))):
@@ -145,9 +185,17 @@ class Tally:
         return text + ")"
 
 
-def tally(ctx: Context, items: Mapping[int, Iterable[int]], extracted: Iterable[int] = ()) -> Tally:
+def tally(
+    ctx: Context,
+    items: Mapping[int, Iterable[int]],
+    extracted: Iterable[int] = (),
+    factor: Mapping[int, float] | None = None,
+    factor_note: str = "",
+) -> Tally:
     """Weigh each thing (node -> its evidence records); things in `extracted` rest on values
-    found in free text and count the weights file's ``extracted`` share."""
+    found in free text and count the weights file's ``extracted`` share; a thing's weight is
+    also multiplied by its `factor`, if given (how surely a person is a victim, say), and a
+    thing that `factor` makes weak is described with `factor_note`."""
     from_text = set(extracted)
     weights: dict[int, float] = {}
     evidence: set[int] = set()
@@ -155,11 +203,16 @@ def tally(ctx: Context, items: Mapping[int, Iterable[int]], extracted: Iterable[
     for node, records in items.items():
         recs = sorted(set(records))
         weight = ctx.evidence_weight(recs, extracted=node in from_text)
+        if factor is not None:
+            weight = round(weight * factor.get(node, 1.0), 4)
         weights[node] = weight
         evidence.update(recs)
         if weight < 0.5:
             codes = sorted({ctx.records[r].code for r in recs if r in ctx.records})
-            weak.append("/".join(codes) or "none")
+            label = "/".join(codes) or "none"
+            if factor is not None and factor.get(node, 1.0) < 1.0 and factor_note:
+                label += f" ({factor_note})"
+            weak.append(label)
     return Tally(weights, frozenset(evidence), tuple(sorted(weak)))
 
 

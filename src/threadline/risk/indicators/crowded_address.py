@@ -13,31 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from threadline.risk.hookspecs import hookimpl
-from threadline.risk.indicators._common import age_on, finding, is_address, is_person, ramp
+from threadline.risk.indicators._common import (
+    age_on,
+    finding,
+    households,
+    is_address,
+    is_person,
+    ramp,
+)
 from threadline.risk.types import Context, Finding, Indicator
 
 NAME = "crowded_address"
 DEFAULTS = {"weight": 1.0, "threshold": 5, "full": 10, "adult_age": 18}
-
-
-def _households(ctx: Context, people: list[int]) -> list[list[int]]:
-    """People at an address grouped by family links among them."""
-    parent = {p: p for p in people}
-
-    def root(p: int) -> int:
-        while parent[p] != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
-    for person in people:
-        for other, _ in ctx.neighbours(person, ("family",)):
-            if other in parent:
-                parent[root(other)] = root(person)
-    groups: dict[int, list[int]] = {}
-    for person in people:
-        groups.setdefault(root(person), []).append(person)
-    return list(groups.values())
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
@@ -54,18 +41,18 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             continue
         ages = {r: age_on(ctx, r, ctx.as_of) for r in residents}
         adults = [r for r, age in ages.items() if age is None or age >= p["adult_age"]]
-        households = _households(ctx, adults)
+        groups = households(ctx, adults)
         weight = {r: ctx.evidence_weight(residents[r]) for r in adults}
-        weighted = sum(max(weight[m] for m in h) for h in households)
+        weighted = sum(max(weight[m] for m in h) for h in groups)
         score = ramp(weighted, p["threshold"], p["full"])
         if not score:
             continue
         unknown = sum(1 for r in adults if ages[r] is None)
-        related = len(adults) - len(households)
+        related = len(adults) - len(groups)
         evidence = set().union(*(residents[r] for r in adults))
         weak = sum(1 for r in adults if weight[r] < 0.5)
         reason = (
-            f"{len(households)} unrelated adults live here ({weighted:.1f} when each is "
+            f"{len(groups)} unrelated adults live here ({weighted:.1f} when each is "
             "weighted by the grade of its evidence"
             + (f"; {weak} rest only on weak evidence" if weak else "")
             + ")"
@@ -75,7 +62,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         business = [o for o, _ in ctx.neighbours(index, ("located_at",)) if not is_person(ctx, o)]
         if business:
             reason += f"; it is also the premises of {ctx.graph.vs[business[0]]['caption']}"
-        yield finding(ctx, NAME, index, score, reason, evidence, [("adults", str(len(households)))])
+        yield finding(ctx, NAME, index, score, reason, evidence, [("adults", str(len(groups)))])
 
 
 INDICATOR = Indicator(

@@ -6,9 +6,12 @@ there, ``lives_at``), take each person the records name as a suspect (or another
 not their family: joined by a family link, or sharing a family name (a household's own
 domestic incident is not exploitation by a third party; set `count_relatives` to count
 them, e.g. for domestic servitude within families). If at least `threshold` remain,
-weighted by the grade of the evidence tying each to the phone or address, flag the
-suspect, and the address itself. A person named both as victim and as suspect counts as a
-victim: victim-offender overlap is the rule in criminal exploitation, not a controller.
+weighted by the grade of the evidence tying each to the phone or address and by how surely
+each is a victim (in full when a record about exploitation names them so, at the weights
+file's ``exploitation.other_roles`` when only others do: an NHS patient is recorded as a
+potential victim whatever the concern), flag the suspect, and the address itself. A person
+named both as victim and as suspect counts as a victim: victim-offender overlap is the rule
+in criminal exploitation, not a controller.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
+    OUTSIDE_EXPLOITATION,
     VICTIM_ROLES,
     finding,
     is_address,
@@ -26,6 +30,7 @@ from threadline.risk.indicators._common import (
     related,
     roles,
     tally,
+    victim_weights,
 )
 from threadline.risk.types import Context, Finding, Indicator
 
@@ -62,6 +67,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 suspects.setdefault(other, set()).update(ctx.edge_records[edge])
         if not suspects or len(victims) < p["threshold"]:
             continue
+        sure, _ = victim_weights(ctx, victims)
         caption = ctx.graph.vs[index]["caption"]
         best: tuple[float, int] = (0.0, 0)
         flagged: set[int] = set()
@@ -72,7 +78,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 for v, r in victims.items()
                 if p["count_relatives"] or not related(ctx, suspect, v)
             }
-            count = tally(ctx, others)
+            count = tally(ctx, others, factor=sure, factor_note=OUTSIDE_EXPLOITATION)
             score = ramp(count.weighted, p["threshold"], p["full"])
             if not score:
                 continue
@@ -102,7 +108,8 @@ INDICATOR = Indicator(
     title="Victims sharing a phone or address with a suspect",
     rule=(
         "At least `threshold` victims or potential victims who are not their family "
-        "(weighted by evidence grade) give the same phone or live at the same address as a "
+        "(weighted by evidence grade, and by `exploitation.other_roles` when no record about "
+        "exploitation names them victims) give the same phone or live at the same address as a "
         "person named as a suspect (or one of `suspect_roles`); the suspect and the address "
         "are flagged."
     ),

@@ -2,10 +2,12 @@
 
 Rule: for each bank account, count the people whose pay goes into it (``paid_into``). If
 at least `threshold` (weighted by the grade of the evidence), flag the account, whoever
-holds it (``holds_account`` or ``owns``) and every employer (``works_for``) of those paid
-into it: a controller collecting several workers' wages is one of the strongest labour
-exploitation indicators. HMRC payroll data says only where pay goes; an account *paying*
-many people is flagged the same way when a source records ``paid_into`` from the payer.
+holds it (``holds_account`` or ``owns``) and every employer whose payroll pays into it (the
+employer, ``works_for``, named in a record that says where the pay goes; a farm a supplied
+worker is found at is not their payer): a controller collecting several workers' wages is
+one of the strongest labour exploitation indicators. HMRC payroll data says only where pay
+goes; an account *paying* many people is flagged the same way when a source records
+``paid_into`` from the payer.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             evidence = count.evidence | set(ctx.edge_records[edge])
             yield finding(ctx, NAME, holder, score, reason, evidence, values)
         employers: dict[int, set[int]] = {}
-        for person in paid:
-            for employer, _ in ctx.neighbours(person, ("works_for",)):
-                if is_business(ctx, employer):
+        for person, pay in paid.items():
+            for employer, edge in ctx.neighbours(person, ("works_for",)):
+                if is_business(ctx, employer) and pay & set(ctx.edge_records[edge]):
                     employers.setdefault(employer, set()).add(person)
         for employer, workers in sorted(employers.items()):
             reason = (
@@ -66,7 +68,8 @@ INDICATOR = Indicator(
     title="One account receiving many people's wages",
     rule=(
         "At least `threshold` people (weighted by evidence grade) are paid into one bank "
-        "account; the account, its holders and the employers of those paid are flagged."
+        "account; the account, its holders and the employers paying into it (named in the same "
+        "payroll records) are flagged."
     ),
     subjects=("accounts", "people", "businesses"),
     evaluate=evaluate,
