@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from threadline.ingest.cli import ingest_folder
-from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
+from threadline.risk import analyse, communities_of, latest_run, rank_businesses, rank_premises
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -40,6 +40,7 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
         metrics = conn.execute(
             sa.select(sa.func.count()).select_from(t.entity_metrics)
         ).scalar_one()
+        assert latest_run(conn, scope="test") is not None
         fresh = rank_premises(conn, top=10)
         firms = rank_businesses(conn, top=5)
         membership = communities_of(conn)
@@ -64,3 +65,7 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
         (sum(membership.get(p) == c for p in car_wash), c) for c in set(membership.values())
     )
     assert common[0] >= len(car_wash) // 2
+    # An erasure makes the run stale: it is no longer the latest to show.
+    with store.connect() as conn:
+        conn.execute(sa.update(t.analysis_runs).values(stale_at=sa.func.now()))
+        assert latest_run(conn, scope="test") is None

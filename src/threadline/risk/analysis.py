@@ -272,9 +272,10 @@ def communities_of(
 
 
 def latest_run(conn: Connection, *, scope: str | None = None) -> RunInfo | None:
-    """The most recent finished run (over `scope`'s view, if given), or None."""
+    """The most recent finished run (over `scope`'s view, if given) that is not stale (an
+    erasure since made it stale: see `threadline.security.retention`), or None."""
     r = t.analysis_runs.c
-    query = sa.select(t.analysis_runs).where(r.finished_at.is_not(None))
+    query = sa.select(t.analysis_runs).where(r.finished_at.is_not(None), r.stale_at.is_(None))
     if scope is not None:
         query = query.where(r.scope == scope)
     row = conn.execute(query.order_by(r.started_at.desc(), r.id.desc()).limit(1)).first()
