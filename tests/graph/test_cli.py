@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
+from threadline.errors import ThreadlineError
 from threadline.graph.cli import analyse_app, graph_app
 from threadline.graph.model import NodeNotFound
 from threadline.store import tables as t
@@ -94,6 +95,16 @@ def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
     assert "Network 0" in run("graph", "communities", "--db", db, "--user", "ana").output
     timeline = run("graph", "timeline", world["boss"], "--db", db, "--user", "ana", "--json")
     assert json.loads(timeline.output)[0]["when"] == "2025-03-01"
+    network = profiles[0]["community"]
+    whole = run("graph", "timeline", "--network", str(network), "--db", db, "--user", "ana",
+                "--json")  # fmt: skip
+    assert whole.exit_code == 0, whole.output
+    named = {n for event in json.loads(whole.output) for n in event["nodes"]}
+    assert world["mill"] in named and len(named) > 2
+    missing = run("graph", "timeline", "--network", "999", "--db", db, "--user", "ana")
+    assert isinstance(missing.exception, ThreadlineError)
+    assert "no network 999" in str(missing.exception)
+    assert run("graph", "timeline", "--db", db, "--user", "ana").exit_code == 2
     changes = run("graph", "changes", "--since", "2025-02-15", "--db", db, "--user", "ana",
                   "--json")  # fmt: skip
     assert changes.exit_code == 0, changes.output

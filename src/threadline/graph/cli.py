@@ -28,6 +28,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from threadline.errors import ThreadlineError
 from threadline.graph import _render as show
 from threadline.graph._access import Session, session
 from threadline.graph.build import build_graph
@@ -271,7 +272,18 @@ def communities_command(
 
 @graph_app.command("timeline")
 def timeline_command(
-    entity: EntityArg,
+    entity: Annotated[
+        str | None,
+        typer.Argument(
+            help="An entity id, a value (phone:+44...) or a caption; or give --network.",
+            show_default=False,
+        ),
+    ] = None,
+    network: Annotated[
+        int | None,
+        typer.Option("--network", help="A network's number, as `graph communities` shows it."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Leiden's seed, as for communities.")] = 0,
     since: FromOption = None,
     until: ToOption = None,
     types: TypeOption = None,
@@ -281,18 +293,29 @@ def timeline_command(
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What the records say about an entity, and its dated links, oldest first."""
+    """What the records say about an entity or a whole network, and dated links, oldest first."""
+    if (entity is None) == (network is None):
+        raise typer.BadParameter("give an entity or --network N, not both", param_hint="ENTITY")
     chosen = _filters(since, until, types, grade, agencies)
     with _graph(db, user, chosen, "graph.timeline") as (s, g):
-        index = find_node(g, entity)
-        events = timeline(g, index)
+        if network is None:
+            members = [find_node(g, str(entity))]
+            title = f"Timeline of {g.vs[members[0]]['caption']}"
+        else:
+            membership = communities(g, seed=seed, resolution=None)
+            members = [i for i, c in enumerate(membership) if c == network]
+            title = f"Timeline of network {network} ({len(members)} members)"
+        events = timeline(g, members) if members else []
         used = {r for e in events for r in e.records}
-        s.consulted("graph.timeline", records=used, entities=_entities(g, [g.vs[index]["name"]]),
-                    detail={"events": len(events)})  # fmt: skip
+        names = [g.vs[i]["name"] for i in members]
+        s.consulted("graph.timeline", records=used, entities=_entities(g, names),
+                    detail={"events": len(events), "network": network})  # fmt: skip
+    if network is not None and not members:
+        raise ThreadlineError(f"no network {network}: see threadline graph communities")
     if as_json:
         show.print_json(show.as_dicts(events))
         return
-    show.print_timeline(console, f"Timeline of {g.vs[index]['caption']}", events)
+    show.print_timeline(console, title, events)
 
 
 @graph_app.command("changes")
