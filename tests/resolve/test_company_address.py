@@ -69,7 +69,44 @@ def test_resolve_companies_never_joins_two_company_numbers() -> None:
     clusters = CompanyMatcher().resolve(records)
     assert clusters["a"] == clusters["d"]
     assert clusters["a"] != clusters["c"]
-    assert clusters["b"] in (clusters["a"], clusters["c"])
+    # Two registered companies are called Acme: the name alone cannot say which one "b" is.
+    assert clusters["b"] not in (clusters["a"], clusters["c"])
+
+
+def test_a_shared_name_needs_something_else_to_agree() -> None:
+    records = [
+        CompanyRecord("reg-1", "ACE NAILS LTD", "99000001", "LS6 5HX"),
+        CompanyRecord("reg-2", "ACE NAILS LTD", "99000002", "HU5 8SJ"),
+        CompanyRecord("licence", "Ace Nails", postcode="HU5 8SJ"),  # the second one's premises
+        CompanyRecord("director", "", "99000001", officers=frozenset({"per-7"})),
+        CompanyRecord(
+            "licensee", "Ace Nails Ltd", postcode="LS11 2ZE", officers=frozenset({"per-7"})
+        ),
+        CompanyRecord("visit", "Ace Nails Ltd", places=frozenset({"HU5 8SJ"})),
+        CompanyRecord("payroll", "ACE NAILS LTD", "99000001", tax_number="961/AB12345"),
+        CompanyRecord("encounter", "Ace Nails Ltd", staff=frozenset({"per-9"})),
+        CompanyRecord(
+            "payroll-2", "Ace Nails", tax_number="961/ab12345", staff=frozenset({"per-9"})
+        ),
+        CompanyRecord("nothing", "Ace Nails Ltd"),
+    ]
+    clusters = CompanyMatcher().resolve(records)
+    one, two = clusters["reg-1"], clusters["reg-2"]
+    assert one != two
+    assert clusters["licence"] == two, "same postcode as the registered office"
+    assert clusters["licensee"] == one, "run by the company's director"
+    assert clusters["visit"] == two, "found at work at its premises"
+    assert clusters["payroll"] == clusters["payroll-2"] == one, "one PAYE reference"
+    assert clusters["encounter"] == one, "employs the same person"
+    assert clusters["nothing"] not in (one, two), "nothing but a name that two companies share"
+
+
+def test_different_tax_references_are_different_employers() -> None:
+    m = CompanyMatcher()
+    a = CompanyRecord("1", "J Smith Builders", tax_number="961/AB12345")
+    b = CompanyRecord("2", "J SMITH BUILDERS", tax_number="961/ZZ99999")
+    assert not m.compare(a, b).same
+    assert m.compare(a, CompanyRecord("3", "Smith Builders", tax_number="961 ab12345")).same
 
 
 def test_flat_and_lettered_house_share_a_building_not_premises() -> None:

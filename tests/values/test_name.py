@@ -54,6 +54,8 @@ PARTS_CASES = [
     ("Nguyen Van Minh", "Minh", ("Van",), "Nguyen", True),
     ("Minh Nguyen", "Minh", (), "Nguyen", False),
     ("NGUYEN Thi Lan", "Lan", ("Thi",), "Nguyen", True),
+    # family name first in capitals, forenames in their own order
+    ("HALL Ryan Lee", "Ryan", ("Lee",), "Hall", True),
     ("Thi Lan NGUYEN", "Thi", ("Lan",), "Nguyen", False),
     ("NGUYEN, Thi Lan", "Lan", ("Thi",), "Nguyen", True),
     ("Tran Thi Hoa", "Hoa", ("Thi",), "Tran", True),

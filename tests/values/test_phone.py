@@ -28,6 +28,9 @@ CLEAN_CASES = [
     ("+44 7700 900456", GB, "+447700900456", ("fictional_range",), None),
     ("0044 7700 900789", GB, "+447700900789", ("fictional_range",), None),
     ("(07700) 900-321", GB, "+447700900321", ("fictional_range",), None),
+    # adverts type the letter O for a zero
+    ("O77OO 9OO123", GB, "+447700900123", ("corrected", "fictional_range"), None),
+    ("+44 77OO 9OO124", GB, "+447700900124", ("corrected", "fictional_range"), None),
     ("01632 960123", GB, "+441632960123", ("fictional_range",), None),
     ("0113 496 0123", GB, "+441134960123", ("fictional_range",), None),
     ("020 7946 0123", GB, "+442079460123", ("fictional_range",), None),

@@ -54,6 +54,8 @@ BLOCKING_RULES = (
     ),
     BlockingRule("names", ("given_sx", "surname_sx"), "similar given name and surname"),
     BlockingRule("phone", ("phone",), "same phone number"),
+    BlockingRule("bank_account", ("bank_account",), "same bank account held"),
+    BlockingRule("photo", ("photo",), "same photo"),
     BlockingRule("postcode_surname", ("postcode", "surname_sx"), "same postcode, similar surname"),
     BlockingRule("postcode_given", ("postcode", "given_sx"), "same postcode, similar given name"),
     BlockingRule(
@@ -79,6 +81,13 @@ BLOCKING_RULES = (
     BlockingRule("street_surname", ("street", "surname_sx"), "same street word, similar surname"),
     BlockingRule("street_given", ("street", "given_sx"), "same street word, similar given name"),
     BlockingRule("dob_initial", ("dob", _INITIAL), "same date of birth and initial"),
+    # Its blocks are mostly the "names" rule's again (only the swapped pairs are new), so it
+    # comes late, where it takes only what budget is left.
+    BlockingRule(
+        "names_any_order",
+        ("least(given_sx, surname_sx)", "greatest(given_sx, surname_sx)"),
+        "similar names, in either order (SMITH John / John Smith in the wrong fields)",
+    ),
     BlockingRule("address", ("address",), "same address"),
     BlockingRule("dob", ("dob",), "same date of birth"),
     BlockingRule("surname_initial", ("surname_sx", _INITIAL), "similar surname, same initial"),

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -128,6 +129,17 @@ class CompanyRecord:
     name: str
     company_number: str | None = None
     postcode: str | None = None
+    tax_number: str | None = None
+    """An employer's PAYE reference: like a company number, the same reference is the same
+    employer (a sole trader has no company number) and different references are different
+    employers."""
+    officers: frozenset[str] = frozenset()
+    """Who runs the business (directors, licence holders, owners), as resolved person ids."""
+    staff: frozenset[str] = frozenset()
+    """Who works for it, as resolved person ids."""
+    places: frozenset[str] = frozenset()
+    """Postcodes of the places the record names (an immigration visit to the workplace): weaker
+    than the business's own address, they only say that two records may be one business."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,41 @@ class CompanyMatch:
 
 def _postcode(value: str | None) -> str | None:
     return re.sub(r"\s+", "", value.upper()) if value else None
+
+
+def _reference(value: str | None) -> str | None:
+    """A tax reference compared as upper-case letters and digits."""
+    text = re.sub(r"[^A-Z0-9]", "", value.upper()) if value else ""
+    return text or None
+
+
+@dataclass(slots=True)
+class _Profile:
+    """What is known of one business: a record, or every record sharing an identifier."""
+
+    members: list[int]
+    numbers: set[str] = field(default_factory=set)
+    taxes: set[str] = field(default_factory=set)
+    names: dict[str, CompanyName] = field(default_factory=dict)
+    postcodes: set[str] = field(default_factory=set)
+    officers: set[str] = field(default_factory=set)
+    staff: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+
+    def add(self, index: int, record: CompanyRecord, name: CompanyName) -> None:
+        self.members.append(index)
+        number, tax = company_number(record.company_number), _reference(record.tax_number)
+        if number:
+            self.numbers.add(number)
+        if tax:
+            self.taxes.add(tax)
+        if name.name:
+            self.names.setdefault(name.name, name)
+        if record.postcode:
+            self.postcodes.add(str(_postcode(record.postcode)))
+        self.officers |= record.officers
+        self.staff |= record.staff
+        self.places |= {str(_postcode(p)) for p in record.places if p}
 
 
 class CompanyMatcher:
@@ -160,25 +207,62 @@ class CompanyMatcher:
 
     def compare(self, left: CompanyRecord, right: CompanyRecord) -> CompanyMatch:
         """Score two business records."""
-        num_l, num_r = company_number(left.company_number), company_number(right.company_number)
-        if num_l and num_r:
-            if num_l == num_r:
-                return CompanyMatch(1.0, True, (f"same company number {num_l}",))
-            return CompanyMatch(0.0, False, (f"different company numbers ({num_l} / {num_r})",))
-        a, b = parse_company(left.name), parse_company(right.name)
-        pc_l, pc_r = _postcode(left.postcode), _postcode(right.postcode)
-        same_place = bool(pc_l and pc_l == pc_r)
-        score, reasons = self._names(a, b, same_place)
-        if a.legal_form and b.legal_form and a.legal_form != b.legal_form:
+        a, b = _Profile([]), _Profile([])
+        a.add(0, left, parse_company(left.name))
+        b.add(1, right, parse_company(right.name))
+        return self._compare(a, b, 1)
+
+    def _compare(self, a: _Profile, b: _Profile, rivals: int) -> CompanyMatch:
+        """Score two profiles; ``rivals`` is how many registered businesses (company number or
+        tax reference) share the name they agree on."""
+        for label, left, right in (
+            ("company number", a.numbers, b.numbers),
+            ("tax reference", a.taxes, b.taxes),
+        ):
+            if left and right:
+                if left & right:
+                    return CompanyMatch(1.0, True, (f"same {label} {min(left & right)}",))
+                shown = f"{min(left)} / {min(right)}"
+                return CompanyMatch(0.0, False, (f"different {label}s ({shown})",))
+        same_place = bool(a.postcodes & b.postcodes)
+        score, reasons = -1.0, ["different names"]
+        best: tuple[CompanyName, CompanyName] | None = None
+        for x in a.names.values():
+            for y in b.names.values():
+                found, why = self._names(x, y, same_place)
+                if found > score:
+                    score, reasons, best = found, why, (x, y)
+        if best is None:
+            return CompanyMatch(0.0, False, ("no name to compare",))
+        x, y = best
+        if x.legal_form and y.legal_form and x.legal_form != y.legal_form:
             score -= 0.15
-            reasons.append(f"different legal forms ({a.legal_form} / {b.legal_form})")
-        if pc_l and pc_r:
+            reasons.append(f"different legal forms ({x.legal_form} / {y.legal_form})")
+        if a.postcodes and b.postcodes:
             if same_place:
                 score += 0.05
                 reasons.append("same postcode")
             else:
                 score -= 0.05
                 reasons.append("different postcodes")
+        # A person runs, and works for, more than one business: their evidence counts only
+        # for names that already look alike.
+        run_by = bool(a.officers & b.officers) and score >= 0.6
+        if run_by:
+            score = max(score, 0.95)
+            reasons.append("run by the same person")
+        staff = bool(a.staff & b.staff) and score >= 0.85
+        if staff:
+            reasons.append("employs the same person")
+        places = (a.postcodes | a.places) & (b.postcodes | b.places)
+        near = not same_place and bool(places) and score >= 0.85
+        if near:
+            reasons.append("named in records of the same place")
+        if rivals > 1 and not (same_place or run_by or staff or near) and score >= 0.5:
+            # "Ace Nails Ltd" is the name of several companies: the name alone cannot say
+            # which one a record without a company number means.
+            score = min(score, 0.45)
+            reasons.append(f"the name of {rivals} registered businesses; nothing else agrees")
         score = round(min(max(score, 0.0), 1.0), 3)
         return CompanyMatch(score, score >= self.threshold, tuple(reasons))
 
@@ -199,66 +283,110 @@ class CompanyMatcher:
     def resolve(self, records: Sequence[CompanyRecord]) -> dict[str, str]:
         """Cluster business records; returns record id -> cluster id (smallest record id).
 
-        Candidates share a company number, a name word or a postcode; different company
-        numbers are never merged, not even through a third record.
+        Records sharing a company number or a tax reference are one business outright, and
+        two different numbers are never merged, not even through a third record. The rest
+        are compared with those businesses and with each other when they share a name, a
+        trading name, a name word at the same postcode district, or a person who runs them.
+        A record without a number whose name several registered businesses share joins one
+        only when something else agrees: the same postcode, the same person running it or
+        working for it.
         """
         parsed = [parse_company(r.name) for r in records]
-        index: dict[str, list[int]] = {}
-        for i, (record, name) in enumerate(zip(records, parsed, strict=True)):
-            keys = {f"w:{w}" for n in (name.name, *name.trading_as) for w in n.split()[:2]}
-            number = company_number(record.company_number)
-            if number:
-                keys.add(f"n:{number}")
-            for key in keys:
-                index.setdefault(key, []).append(i)
+        profiles = _profiles(records, parsed)
+        rivals: dict[str, set[int]] = defaultdict(set)
+        for p, profile in enumerate(profiles):
+            if profile.numbers or profile.taxes:
+                for name in profile.names:
+                    rivals[name].add(p)
         left: list[int] = []
         right: list[int] = []
         prob: list[float] = []
         cannot: list[tuple[int, int]] = []
-        seen: set[tuple[int, int]] = set()
-        for members in index.values():
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    if (i, j) in seen:
-                        continue
-                    seen.add((i, j))
-                    match = self.compare(records[i], records[j])
-                    if match.score <= 0 and match.reasons[0].startswith("different company"):
-                        cannot.append((i, j))
-                    left.append(i)
-                    right.append(j)
-                    prob.append(match.score if match.same else min(match.score, 0.49))
+        for i, j in _candidates(profiles):
+            a, b = profiles[i], profiles[j]
+            shared = set(a.names) & set(b.names)
+            count = max((len(rivals[n]) for n in shared), default=0)
+            match = self._compare(a, b, count)
+            if match.score <= 0 and match.reasons[0].startswith("different "):
+                cannot.append((i, j))
+            left.append(i)
+            right.append(j)
+            prob.append(match.score if match.same else min(match.score, 0.49))
         outcome = cluster_graph(
-            len(records),
+            len(profiles),
             np.array(left, dtype=np.int64),
             np.array(right, dtype=np.int64),
             np.array(prob, dtype=np.float64),
             threshold=0.5,
             cannot=cannot,
-            strong=_same_numbers(records),
         )
         heads: dict[int, str] = {}
-        for record, label in zip(records, outcome.labels.tolist(), strict=True):
-            if label not in heads or record.record_id < heads[label]:
-                heads[label] = record.record_id
-        return {
-            r.record_id: heads[label]
-            for r, label in zip(records, outcome.labels.tolist(), strict=True)
-        }
+        label_of: dict[int, int] = {}
+        for profile, label in zip(profiles, outcome.labels.tolist(), strict=True):
+            for member in profile.members:
+                label_of[member] = label
+                record_id = records[member].record_id
+                if label not in heads or record_id < heads[label]:
+                    heads[label] = record_id
+        return {r.record_id: heads[label_of[i]] for i, r in enumerate(records)}
 
 
-def _same_numbers(records: Iterable[CompanyRecord]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (record, first record with the same company number): merged outright."""
+def _profiles(records: Sequence[CompanyRecord], parsed: Sequence[CompanyName]) -> list[_Profile]:
+    """One profile per business known by a company number or tax reference (records sharing
+    either are joined), and one per record with neither."""
+    parent = list(range(len(records)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
     first: dict[str, int] = {}
-    left: list[int] = []
-    right: list[int] = []
     for i, record in enumerate(records):
-        number = company_number(record.company_number)
-        if not number:
+        number, tax = company_number(record.company_number), _reference(record.tax_number)
+        for key in (f"n:{number}" if number else None, f"t:{tax}" if tax else None):
+            if key is None:
+                continue
+            if key in first:
+                a, b = find(i), find(first[key])
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                first[key] = i
+    groups: dict[int, _Profile] = {}
+    for i, record in enumerate(records):
+        groups.setdefault(find(i), _Profile([])).add(i, record, parsed[i])
+    return list(groups.values())
+
+
+_MAX_BLOCK = 300
+"""Candidate keys shared by more profiles than this are not used: a name word that common says
+nothing, and those businesses are still compared through their whole names."""
+
+
+def _candidates(profiles: Sequence[_Profile]) -> list[tuple[int, int]]:
+    """Pairs of profiles worth comparing, each once."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for p, profile in enumerate(profiles):
+        keys: set[str] = set()
+        districts = {pc[:-3] for pc in profile.postcodes if len(pc) > 3}
+        for name in profile.names.values():
+            for text in (name.name, *name.trading_as):
+                keys.add(f"x:{text}")
+                words = text.split()
+                if words:
+                    keys.add(f"w:{' '.join(words[:2])}")
+                    keys.update(f"d:{words[0]}|{d}" for d in districts)
+        keys.update(f"o:{person}" for person in profile.officers)
+        for key in keys:
+            index[key].append(p)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in index.items():
+        limit = _MAX_BLOCK if key.startswith("x:") else _MAX_BLOCK // 6
+        if len(members) > limit:
             continue
-        if number in first:
-            left.append(i)
-            right.append(first[number])
-        else:
-            first[number] = i
-    return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                pairs.add((i, j))
+    return sorted(pairs)

@@ -11,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PERSON_FIELDS", "Field", "Level", "splink_comparison"]
+__all__ = ["NAME_PAIR", "PERSON_FIELDS", "Field", "Level", "splink_comparison"]
+
+NAME_PAIR = "name_pair"
+"""The prepared column holding given name and surname together; its term frequencies allow
+for naming cultures (:mod:`threadline.resolve._cultures`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,10 @@ class Level:
 
     fixed: bool = False
     """Keep ``m`` as given: training does not change it."""
+
+    own_u: bool = False
+    """Term-frequency adjust against this level's own chance agreement (for a ``tf`` column
+    that no single-column exact-match level compares)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +137,17 @@ GIVEN = Field(
 SURNAME = Field(
     "surname",
     "surname",
-    ("surname", "surname_variant", "surname_parts", "given", "middle"),
+    ("surname", "surname_variant", "surname_parts", "given", "middle", NAME_PAIR),
     (
         _null("surname"),
-        Level("surname_l = surname_r", "exact match", tf="surname", m=0.8),
+        Level(
+            "surname_l = surname_r AND given_l = given_r",
+            "exact match, with the given name (weighed as a whole name)",
+            tf=NAME_PAIR,
+            own_u=True,
+            m=0.7,
+        ),
+        Level("surname_l = surname_r", "exact match", tf="surname", m=0.1),
         Level(
             "surname_variant_l = surname_variant_r",
             "spelling variant or other romanisation of the same name",
@@ -160,11 +175,16 @@ SURNAME = Field(
 MIDDLE = Field(
     "middle_name",
     "middle names",
-    ("middle",),
+    ("middle", "given"),
     (
         _null("middle"),
         Level("middle_l = middle_r", "exact match", m=0.85),
         Level("left(middle_l, 1) = left(middle_r, 1)", "same initial", m=0.1),
+        Level(
+            "middle_l = given_r OR given_l = middle_r",
+            "is the other's given name (forenames in a different order)",
+            m=0.02,
+        ),
         _else(),
     ),
 )
@@ -276,6 +296,33 @@ EMAIL = Field(
     ),
 )
 
+# A joint account has two holders, and one person holds several accounts: agreement is strong
+# evidence and disagreement almost none.
+ACCOUNT = Field(
+    "bank_account",
+    "bank account held",
+    ("bank_account",),
+    (
+        _null("bank_account"),
+        Level("bank_account_l = bank_account_r", "same account", tf="bank_account", m=0.7),
+        Level("ELSE", "different", m=0.3, fixed=True),
+    ),
+)
+
+# Adverts reuse a woman's photos; now and then one shows another woman, and a woman has
+# several photos, so a different photo says almost nothing.
+PHOTO = Field(
+    "photo",
+    "photo",
+    ("photo",),
+    (
+        _null("photo"),
+        # No term-frequency adjustment: a photo in many adverts is one woman's favourite.
+        Level("photo_l = photo_r", "same photo", m=0.5),
+        Level("ELSE", "different photos", m=0.5, fixed=True),
+    ),
+)
+
 _SAME_POSTCODE = "postcode_l = postcode_r"
 _NO_POSTCODE = "(postcode_l IS NULL OR postcode_r IS NULL)"
 
@@ -322,6 +369,51 @@ ADDRESS = Field(
     shows=("address", "postcode"),
 )
 
+_OWN_ADDRESSES = (
+    "(address_l IS NOT NULL OR postcode_l IS NOT NULL) "
+    "AND (address_r IS NOT NULL OR postcode_r IS NOT NULL)"
+)
+
+# Where a record gives no address of the person's own, it still says where they were met: the
+# patient's home for the person who came with them, the premises for its landlord, the place
+# of an encounter. Two records of one name in the same street are far likelier one person than
+# two in different towns. Compared only when the address comparison cannot be (so one house
+# does not count twice).
+PLACES = Field(
+    "record_places",
+    "places in the same record",
+    ("ctx_postcodes", "ctx_districts", "ctx_areas", "address", "postcode"),
+    (
+        Level(
+            f"ctx_postcodes_l IS NULL OR ctx_postcodes_r IS NULL OR ({_OWN_ADDRESSES})",
+            "not compared (missing on one side, or both give an address of their own)",
+            null=True,
+        ),
+        Level("list_has_any(ctx_postcodes_l, ctx_postcodes_r)", "a postcode in common", m=0.6),
+        Level(
+            "list_has_any(ctx_districts_l, ctx_districts_r)",
+            "a postcode district in common",
+            m=0.1,
+        ),
+        Level("list_has_any(ctx_areas_l, ctx_areas_r)", "a postcode area in common", m=0.1),
+        Level("ELSE", "different places", m=0.2),
+    ),
+)
+
+# The businesses a record names: the employer of a payroll row, the company of a directorship,
+# the business a licence is for. A director and a licence holder of one company with the same
+# name are one person far more often than two namesakes are.
+ORGANISATIONS = Field(
+    "record_organisations",
+    "businesses in the same record",
+    ("ctx_orgs",),
+    (
+        _null("ctx_orgs"),
+        Level("list_has_any(ctx_orgs_l, ctx_orgs_r)", "a business in common", m=0.5),
+        Level("ELSE", "different businesses", m=0.5),
+    ),
+)
+
 NATIONALITY = Field(
     "nationality",
     "nationality",
@@ -344,7 +436,11 @@ PERSON_FIELDS = (
     DOCUMENT,
     PHONE,
     EMAIL,
+    ACCOUNT,
+    PHOTO,
     ADDRESS,
+    PLACES,
+    ORGANISATIONS,
     NATIONALITY,
 )
 """Every comparison of the person model, in the order explanations list them."""
@@ -365,6 +461,8 @@ def splink_comparison(field: Field) -> dict[str, Any]:
             entry["m_probability"] = level.m
         if level.fixed:
             entry["fix_m_probability"] = True
+        if level.own_u:
+            entry["disable_tf_exact_match_detection"] = True
         levels.append(entry)
     return {
         "output_column_name": field.name,

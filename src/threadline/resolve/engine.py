@@ -124,6 +124,14 @@ class _Run:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(lefts), np.concatenate(rights)
 
+    def record_pairs(self) -> list[tuple[int, int]]:
+        """Pairs (as row numbers) of person records from one source record."""
+        found = self.con.sql(
+            "SELECT a.uid - 1, b.uid - 1 FROM tl_records a JOIN tl_records b "
+            "ON a.record = b.record AND a.uid < b.uid"
+        ).fetchall()
+        return [(int(a), int(b)) for a, b in found]
+
     def close(self) -> None:
         self._finalizer()
 
@@ -225,6 +233,8 @@ class PersonResolver:
         prob = np.asarray(pairs.column("match_probability"), dtype=np.float64)
         ok = (left >= 0) & (right >= 0)
         same, different = self._judged(run, judgements)
+        if self.settings.record_apart:
+            different = different + run.record_pairs()
         model = run.model
 
         def scorer(nodes: np.ndarray, groups: np.ndarray) -> Any:

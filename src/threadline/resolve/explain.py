@@ -108,14 +108,16 @@ def _text(value: Any) -> str | None:
 def _words(field: Field, level: Level, row: Mapping[str, Any]) -> str:
     """The level's words, sharpened by what the values show (transliteration, punctuation)."""
     column = _NAME_FIELDS.get(field.name)
-    if column is None or level.sql != f"{column}_l = {column}_r":
+    exact = f"{column}_l = {column}_r"
+    if column is None or not (level.sql == exact or level.sql.startswith(f"{exact} AND ")):
         return level.words
     raw_l, raw_r = row.get(f"{column}_raw_l"), row.get(f"{column}_raw_r")
     if raw_l is None or raw_r is None or raw_l == raw_r:
         return level.words
+    rest = level.words.removeprefix("exact match")  # ", with the given name (...)"
     if not (str(raw_l).isascii() and str(raw_r).isascii()):
-        return f"exact match after transliteration to Latin letters ({raw_l} / {raw_r})"
-    return f"exact match once punctuation and spacing are ignored ({raw_l} / {raw_r})"
+        return f"exact match after transliteration to Latin letters ({raw_l} / {raw_r}){rest}"
+    return f"exact match once punctuation and spacing are ignored ({raw_l} / {raw_r}){rest}"
 
 
 def build_explanation(

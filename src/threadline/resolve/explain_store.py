@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
-from threadline.store.frames import person_frame
 
 __all__ = ["RULES", "explain_entity"]
 
@@ -26,6 +25,7 @@ RULES = {
     "Vehicle": "same registration number",
     "BankAccount": "same sort code and account number",
     "Identification": "same document number",
+    "Image": "same photo (the same image hash)",
 }
 """How mentions that the person model does not score are joined, in words."""
 
@@ -69,13 +69,14 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
             )
         return {"rule": None, "pairs": [], "notes": notes}
     from threadline.resolve.engine import PersonResolver
+    from threadline.resolve.store import person_table
 
     resolver = PersonResolver.from_model_json(run.model)
     out = []
     try:
         # Score the whole person table, as the run did: term-frequency adjustments (how
         # common a name is) depend on every record, so a subset would give other weights.
-        resolver.predict(person_frame(conn))
+        resolver.predict(person_table(conn))
         for left, right, probability in pairs:
             try:
                 explanation = resolver.explain_pair(left, right)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from itertools import count
+from itertools import count, pairwise
 from typing import Any
 
 import numpy as np
@@ -20,8 +20,9 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 from splink.internals.exceptions import SplinkException
 
+from threadline.resolve._cultures import culture_lift
 from threadline.resolve.blocking import BlockingPlan, blocked_pairs
-from threadline.resolve.comparisons import PERSON_FIELDS, Field, splink_comparison
+from threadline.resolve.comparisons import NAME_PAIR, PERSON_FIELDS, Field, splink_comparison
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
 
 __all__ = ["SplinkModel", "fields_for"]
@@ -42,12 +43,22 @@ _PRIOR_U = 1e-5
 _MIN_PRIOR, _MAX_PRIOR = 1e-12, 0.5
 """Bounds on the probability that two random records match."""
 
-SHARED_FIELDS = frozenset({"phone", "address"})
+SHARED_FIELDS = frozenset(
+    {"phone", "bank_account", "photo", "address", "record_places", "record_organisations"}
+)
 """Comparisons of things people share: their agreement is capped (see :func:`_finalise`)."""
+
+_MOVES = frozenset({"phone", "address"})
+"""Fields whose values a person changes over time."""
 
 _MIN_M_DIFFERENT = 0.005
 """Least share of true matches assumed to disagree on any one field (typing errors, other
 documents, data entered about the wrong person): log2(0.005) = -7.6 at most per field."""
+
+_MIN_M_MOVED = 0.05
+"""Least share of true matches assumed to disagree on a phone or an address: people move and
+change numbers, and a record may give a work or correspondence address (about -4.2 bits at
+most). Training on records made close together in time would teach that they never do."""
 
 
 def fields_for(con: Any, table: str) -> tuple[Field, ...]:
@@ -85,6 +96,7 @@ class SplinkModel:
         self._validated = False
         self.linker = self._linker(settings)
         self._explainer: Linker | None = None
+        self._name_pairs: Any = None
         self.blocked = 0
         """Candidate pairs scored by the last :meth:`predict`."""
 
@@ -260,11 +272,49 @@ class SplinkModel:
 
     # -- scoring -------------------------------------------------------------------------
 
+    def _term_frequencies(self, linker: Linker) -> None:
+        """Term-frequency tables for ``linker``: counted from the data, except the name pair
+        (given name and surname together), whose frequency allows for naming cultures."""
+        for column in self._tf_columns():
+            if column == NAME_PAIR:
+                if self._name_pairs is None:
+                    name = f"tl_tf_{next(_names)}"
+                    self.con.register(f"{name}_v", self._name_pair_frequencies())
+                    self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v")  # noqa: S608 - SQL of our own constants
+                    self.con.unregister(f"{name}_v")
+                    self._name_pairs = self.db_api.register(name, table_name=f"{name}_sdf")
+                linker.table_management.register_term_frequency_lookup(self._name_pairs, NAME_PAIR)
+            else:
+                linker.table_management.compute_tf_table(column)
+
+    def _name_pair_frequencies(self) -> pa.Table:
+        """How often records share a whole name by chance: the surname's frequency times
+        how much likelier the given name is with that surname than with any (its lift,
+        never below 1: cultures make a shared whole name less telling, never more)."""
+        table = self.con.sql(
+            f"""WITH s AS (SELECT surname, count(*) / sum(count(*)) OVER () AS tf
+                           FROM {self.table} WHERE surname IS NOT NULL GROUP BY surname),
+            p AS (SELECT DISTINCT given, surname, coalesce(given_sx, given) AS given_sx,
+                         coalesce(surname_sx, surname) AS surname_sx FROM {self.table}
+                  WHERE given IS NOT NULL AND surname IS NOT NULL)
+            SELECT p.given || ' ' || p.surname AS {NAME_PAIR}, s.tf,
+                dense_rank() OVER (ORDER BY p.given) - 1 AS g,
+                dense_rank() OVER (ORDER BY p.surname) - 1 AS s,
+                dense_rank() OVER (ORDER BY p.given_sx) - 1 AS gk,
+                dense_rank() OVER (ORDER BY p.surname_sx) - 1 AS sk
+            FROM p JOIN s USING (surname) ORDER BY {NAME_PAIR}"""  # noqa: S608 - SQL of our own constants; values are bound
+        ).to_arrow_table()
+        given, surname, given_key, surname_key = (
+            np.asarray(table.column(c), dtype=np.int64) for c in ("g", "s", "gk", "sk")
+        )
+        lift = culture_lift(given, surname, given_key, surname_key)
+        tf = np.asarray(table.column("tf"), dtype=np.float64) * np.maximum(lift, 1.0)
+        return pa.table({NAME_PAIR: table.column(NAME_PAIR), f"tf_{NAME_PAIR}": tf})
+
     def predict(self, plan: BlockingPlan, floor: float) -> pa.Table:
         """Score the candidate pairs of ``plan``; keep those with match probability at or
         above ``floor``."""
-        for column in self._tf_columns():
-            self.linker.table_management.compute_tf_table(column)
+        self._term_frequencies(self.linker)
         name = f"tl_blocked_{next(_names)}"
         self.blocked = blocked_pairs(self.con, self.table, plan, name)
         sdf = self.db_api.register(name, table_name=f"{name}_sdf")
@@ -311,8 +361,7 @@ class SplinkModel:
             settings["retain_intermediate_calculation_columns"] = True
             settings["additional_columns_to_retain"] = list(extra)
             self._explainer = self._linker(settings)
-            for column in self._tf_columns():
-                self._explainer.table_management.compute_tf_table(column)
+            self._term_frequencies(self._explainer)
         name = f"tl_pair_{next(_names)}"
         self.con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT * FROM {self.table} WHERE uid IN (?, ?)",  # noqa: S608 - SQL of our own constants; values are bound
@@ -353,9 +402,12 @@ def _finalise(settings: dict[str, Any], shared_cap: float) -> dict[str, Any]:
 
     * Levels that training never observed get a cautious m or u instead of none at all.
     * No single "different" can veto a match: m of the last level is held at or above
-      ``_MIN_M_DIFFERENT`` (a disagreement is at most about 7.6 bits of evidence).
-    * Agreement on a phone or an address is worth at most ``shared_cap`` bits. Random pairs,
-      from which u is learnt, rarely share either; but victims of one controller share his
+      ``_MIN_M_DIFFERENT`` (a disagreement is at most about 7.6 bits of evidence), at or
+      above ``_MIN_M_MOVED`` for a phone or an address (people move); "different" is never
+      evidence for a match, and no partial agreement weighs less than "different" does.
+    * Agreement on a shared thing (``SHARED_FIELDS``: a phone, an address, a bank account, a
+      photo, a place or business of the record) is worth at most ``shared_cap`` bits. Random
+      pairs, from which u is learnt, rarely share one; but victims of one controller share his
       phone and the house they are kept in, so those agreements are far more common between
       different people than random pairs show. For levels with a term-frequency adjustment
       the cap is set through ``tf_minimum_u_value`` (the weight there is m / tf).
@@ -375,7 +427,31 @@ def _finalise(settings: dict[str, Any], shared_cap: float) -> dict[str, Any]:
                 level["u_probability"] = max(level["u_probability"], floor)
                 if level.get("tf_adjustment_column"):
                     level["tf_minimum_u_value"] = max(level.get("tf_minimum_u_value", 0), floor)
+        for level, after in pairwise(levels):
+            if level.get("tf_adjustment_column") == NAME_PAIR:
+                # The surname's exact agreement is split by whether the given name agrees too
+                # (the name pair's frequency then applies), but the given name's own level
+                # counts that agreement: for either half, m is how often a true match agrees
+                # on the surname at all, not how often it agrees on both or on one alone.
+                agree = min(level["m_probability"] + after["m_probability"], 1.0)
+                level["m_probability"] = after["m_probability"] = agree
+                # The weight is log2(m / tf) whatever u is; the surname's u makes the part
+                # explained as "term frequency" say how rare the name is, as for a surname.
+                level["u_probability"] = after["u_probability"]
         last = levels[-1]
         if last["sql_condition"].strip().upper() == "ELSE":
-            last["m_probability"] = max(last["m_probability"], _MIN_M_DIFFERENT)
+            least = _MIN_M_MOVED if comparison["output_column_name"] in _MOVES else _MIN_M_DIFFERENT
+            last["m_probability"] = max(last["m_probability"], least)
+            # ... nor evidence for a match: where random pairs almost never disagree (one town's
+            # postcodes), training has nothing to weigh "different" against.
+            last["m_probability"] = min(last["m_probability"], last["u_probability"])
+            # A partial agreement is never worse evidence than a plain "different": EM can
+            # drive the m of a rare level ("same initial", "postcode one character
+            # different") to nearly zero, which would make it a veto.
+            floor = last["m_probability"] / last["u_probability"]
+            for level in levels[:-1]:
+                if level.get("is_null_level") or level.get("tf_adjustment_column"):
+                    continue
+                if level["m_probability"] < floor * level["u_probability"]:
+                    level["m_probability"] = floor * level["u_probability"]
     return settings

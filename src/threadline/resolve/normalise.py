@@ -28,6 +28,7 @@ Records: TypeAlias = "pa.Table | duckdb.DuckDBPyRelation"
 INPUT_COLUMNS = (
     "record_id",
     "source",
+    "record",
     "given_name",
     "surname",
     "full_name",
@@ -39,13 +40,25 @@ INPUT_COLUMNS = (
     "nationality",
     "national_id",
     "document_number",
+    "bank_account",
+    "photo",
+    "record_postcodes",
+    "record_organisations",
 )
-"""Columns read from the input; all but ``record_id`` are optional, others are ignored."""
+"""Columns read from the input; all but ``record_id`` are optional, others are ignored.
+``record`` names the source record (a row of a file) a person record comes from: two people
+named in one record are two people (a patient and whoever came with them).
+``bank_account`` is an account the person holds (sort code and number, or an IBAN);
+``photo`` an identifier of a photo that shows the person (an advert's image hash);
+``record_postcodes`` lists the postcodes of every place the person's record names (``;``
+between them): where the person was met when the record gives no address of their own;
+``record_organisations`` the businesses the record names (``;`` between them)."""
 
 PREPARED_COLUMNS = (
     "uid",
     "record_id",
     "source",
+    "record",
     "given_raw",
     "given",
     "given_variant",
@@ -58,6 +71,7 @@ PREPARED_COLUMNS = (
     "surname_variant",
     "surname_parts",
     "surname_sx",
+    "name_pair",
     "dob",
     "dob_y",
     "dob_m",
@@ -74,6 +88,12 @@ PREPARED_COLUMNS = (
     "nationality",
     "national_id",
     "document_number",
+    "bank_account",
+    "photo",
+    "ctx_postcodes",
+    "ctx_districts",
+    "ctx_areas",
+    "ctx_orgs",
 )
 """Columns of :func:`prepare`'s output, in order."""
 
@@ -197,8 +217,10 @@ def prepare_in(con: Any, records: Records, name: str) -> None:
             THEN left(pc_compact, length(pc_compact) - 3) || ' ' || right(pc_compact, 3)
             END AS postcode_fast
         FROM (SELECT *, {_PHONE_DIGITS} AS phone_digits, {_PC_COMPACT} AS pc_compact
-              FROM (SELECT CAST(row_number() OVER () AS BIGINT) AS uid, {", ".join(cols)}
-                    FROM _tl_input))"""  # noqa: S608 - SQL of our own constants
+              FROM (SELECT * REPLACE ({_PC_FROM_ADDRESS} AS postcode,
+                                      {_ADDRESS_WITHOUT_PC} AS address)
+                    FROM (SELECT CAST(row_number() OVER () AS BIGINT) AS uid, {", ".join(cols)}
+                          FROM _tl_input)))"""  # noqa: S608 - SQL of our own constants
     )
     con.unregister("_tl_input")
     _name_lookups(con)
@@ -354,6 +376,28 @@ _PHONE_FAST = (
     "THEN '+' || substr(phone_digits, 3) END"
 )
 _PC_COMPACT = "upper(regexp_replace(postcode, '[^A-Za-z0-9]', '', 'g'))"
+# Legacy exports write the postcode at the end of the address line ("1 HIGH ST, SPALDING
+# PE12 9NW"): when there is no postcode of its own, it is taken from there.
+_PC_AT_END = "[,\\s]+([A-Za-z]{1,2}[0-9][A-Za-z0-9]?) ?([0-9][A-Za-z]{2})\\s*$"
+_PC_FROM_ADDRESS = (
+    f"CASE WHEN postcode IS NULL AND regexp_matches(address, '{_PC_AT_END}') "
+    f"THEN upper(regexp_extract(address, '{_PC_AT_END}', 1) || ' ' "
+    f"|| regexp_extract(address, '{_PC_AT_END}', 2)) ELSE postcode END"
+)
+_ADDRESS_WITHOUT_PC = (
+    f"CASE WHEN postcode IS NULL AND regexp_matches(address, '{_PC_AT_END}') "
+    f"THEN nullif(regexp_replace(address, '{_PC_AT_END}', ''), '') ELSE address END"
+)
+# The postcodes of a record's places: canonical UK postcodes, with district and area lists.
+_CTX_COMPACT = (
+    "list_transform(string_split(record_postcodes, ';'), "
+    "lambda x: upper(regexp_replace(x, '[^A-Za-z0-9]', '', 'g')))"
+)
+_CTX_POSTCODES = (
+    f"list_sort(list_distinct(list_transform(list_filter({_CTX_COMPACT}, "
+    f"lambda x: regexp_full_match(x, '{_UK_POSTCODE}')), "
+    "lambda x: left(x, length(x) - 3) || ' ' || right(x, 3))))"
+)
 
 
 def _final_sql() -> str:
@@ -382,6 +426,7 @@ def _final_sql() -> str:
             coalesce(b.email_fast, e.v) AS email_n,
             coalesce(b.postcode_fast, pc.v) AS postcode_n,
             c.v AS nationality_n,
+            {_CTX_POSTCODES} AS ctx_list,
             list_transform({address_words}, lambda x: coalesce(sfx[x], x)) AS address_tokens
         FROM _tl_base b
         CROSS JOIN (SELECT {suffixes} AS sfx) m
@@ -398,8 +443,10 @@ def _final_sql() -> str:
         uid,
         CAST(record_id AS VARCHAR) AS record_id,
         source,
+        record,
         given_raw, given, given_variant, given_nick, given_alt, given_sx, middle,
         surname_raw, surname_n AS surname, surname_variant, surname_parts, surname_sx,
+        given || ' ' || surname_n AS name_pair,
         dob,
         TRY_CAST(substr(dob, 1, 4) AS INTEGER) AS dob_y,
         TRY_CAST(substr(dob, 6, 2) AS INTEGER) AS dob_m,
@@ -424,6 +471,16 @@ def _final_sql() -> str:
         nationality_n AS nationality,
         nullif(upper(regexp_replace(national_id, '[^A-Za-z0-9]', '', 'g')), '') AS national_id,
         nullif(upper(regexp_replace(document_number, '[^A-Za-z0-9]', '', 'g')), '')
-            AS document_number
+            AS document_number,
+        nullif(upper(regexp_replace(bank_account, '[^A-Za-z0-9]', '', 'g')), '') AS bank_account,
+        nullif(lower(regexp_replace(photo, '[^A-Za-z0-9]', '', 'g')), '') AS photo,
+        CASE WHEN len(ctx_list) > 0 THEN ctx_list END AS ctx_postcodes,
+        CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
+            list_transform(ctx_list, lambda x: split_part(x, ' ', 1)))) END AS ctx_districts,
+        CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
+            list_transform(ctx_list, lambda x: regexp_extract(x, '^[A-Z]+')))) END AS ctx_areas,
+        nullif(list_sort(list_distinct(list_filter(list_transform(
+            string_split(record_organisations, ';'), lambda x: trim(x)), lambda x: x <> ''))),
+            []) AS ctx_orgs
     FROM n
     """  # noqa: S608 - SQL of our own constants

@@ -40,6 +40,12 @@ class ResolverSettings:
     clustering uses the average over every pair across the two groups, so one strong link
     cannot glue two otherwise different people together."""
 
+    record_apart: bool = True
+    """The people one source record names are different people (a patient and whoever came
+    with them, an employee and the holder of the account their wages go into): they never
+    share a cluster unless an analyst judges them the same. Father and son of one name at one
+    address are the case this settles."""
+
     veto: float = 1e-4
     """Two records whose own match probability is below this never share a cluster, however
     well each matches the others (unless an analyst or an identifier says they are one)."""
@@ -64,9 +70,10 @@ class ResolverSettings:
     strong identifiers); used with their count to estimate how often two records match."""
 
     shared_cap: float = 10.0
-    """Most evidence, in bits (log2 Bayes factor), that agreeing on a phone number or an
-    address can give. Victims of one controller share his phone and the house they are kept
-    in; random pairs, from which the model learns chance agreement, almost never do."""
+    """Most evidence, in bits (log2 Bayes factor), that agreeing on a phone number, an
+    address, a bank account, a photo, or a place or business of the record can give. Victims
+    of one controller share his phone and the house they are kept in; random pairs, from which
+    the model learns chance agreement, almost never do."""
 
     u_max_pairs: float = 1.2e6
     """Random record pairs sampled to estimate how often non-matches agree by chance."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 from followthemoney import model
 from followthemoney.exc import InvalidData
@@ -35,6 +36,7 @@ __all__ = [
     "KEEP_PAIRS_FROM",
     "ResolveSummary",
     "active_judgements",
+    "person_table",
     "resolve_store",
 ]
 
@@ -49,6 +51,7 @@ PREFIX = {
     "Vehicle": "veh",
     "BankAccount": "acc",
     "Identification": "doc",
+    "Image": "img",
 }
 """Entity id prefixes by schema family, so an id says what it names."""
 
@@ -57,6 +60,7 @@ _IDENTIFIER_PROPS = {
     "BankAccount": "accountNumber",
     "Identification": "number",
     "Passport": "number",
+    "Image": "contentHash",
 }
 
 
@@ -94,10 +98,17 @@ def active_judgements(conn: Connection) -> list[Judgement]:
 # -- clustering each kind of mention -----------------------------------------------------------
 
 
+def person_table(conn: Connection) -> pa.Table:
+    """The person table a run scores: every Person mention, with the businesses its record
+    names resolved first by their own evidence (numbers, names, places), so that two records
+    naming one business can say so."""
+    return person_frame(conn, organisations=_businesses(conn, {}))
+
+
 def _people(
     conn: Connection, judgements: list[Judgement]
 ) -> tuple[dict[str, str], ResolutionResult | None]:
-    frame = person_frame(conn)
+    frame = person_table(conn)
     ids = frame.column("record_id").to_pylist()
     if len(ids) < 3:
         return {i: i for i in ids}, None
@@ -109,12 +120,20 @@ def _people(
     return dict(result.clusters), result
 
 
-def _businesses(conn: Connection) -> dict[str, str]:
+def _businesses(conn: Connection, people: Mapping[str, str]) -> dict[str, str]:
+    """Businesses by company number, tax reference, name and place, and by the people who run
+    them or work for them (``people``: person mention -> resolved person)."""
     frame = business_frame(conn).to_pylist()
+
+    def persons(mentions: list[str]) -> frozenset[str]:
+        return frozenset(people.get(m, m) for m in mentions)
+
     records = [
-        CompanyRecord(r["record_id"], r["name"] or "", r["registration_number"], r["postcode"])
+        CompanyRecord(r["record_id"], r["name"] or "", r["registration_number"], r["postcode"],
+                      r["tax_number"], persons(r["officers"]), persons(r["staff"]),
+                      frozenset(r["record_postcodes"]))
         for r in frame
-    ]
+    ]  # fmt: skip
     return CompanyMatcher().resolve(records) if records else {}
 
 
@@ -327,7 +346,7 @@ def resolve_store(conn: Connection, *, user_id: int | None = None) -> ResolveSum
     summary.judgements = len(judgements)
     people, result = _people(conn, judgements)
     assignment: dict[str, str] = dict(people)
-    assignment.update(_businesses(conn))
+    assignment.update(_businesses(conn, people))
     assignment.update(_premises(conn))
     assignment.update(_identifiers(conn))
     assignment.update(_singletons(conn, assignment))

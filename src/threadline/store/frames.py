@@ -8,21 +8,33 @@ Splink/DuckDB can read, following lives-at and located-at links for addresses.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 import sqlalchemy as sa
+from followthemoney import model
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
+from threadline.values.postcode import POSTCODE_PATTERN
 
 __all__ = ["PERSON_COLUMNS", "business_frame", "person_frame", "premises_frame"]
 
 PERSON_COLUMNS = (
-    "record_id", "source", "given_name", "surname", "full_name", "date_of_birth", "phone",
+    "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
     "email", "address", "postcode", "nationality", "national_id", "document_number",
+    "bank_account", "photo", "record_postcodes", "record_organisations",
 )  # fmt: skip
-"""The person table every resolver reads (`threadline evaluate er` reads the same columns)."""
+"""The person table every resolver reads (`threadline evaluate er` reads the same columns).
+``record`` is the stored record the mention comes from: the people one record names are
+different people (a patient and whoever came with them).
+``record_postcodes`` holds the postcodes of every place the person's record names (their own
+address, where they were seen, the premises inspected, the home of the patient they came
+with), separated by ``;``: where a record gives no address of the person's own, it still says
+where the person was met. ``bank_account`` is an account the person holds; ``photo`` the hash
+of a photo that shows them (an advert's). ``record_organisations`` names the businesses the
+record names (the employer of a payroll row, the company of a directorship), as the resolved
+business ids the caller passes in."""
 
 _PERSON_PROPS = {
     "firstName": "given_name",
@@ -88,6 +100,54 @@ def _linked(conn: Connection, link_types: tuple[str, ...]) -> dict[str, list[str
     return out
 
 
+def _ends(conn: Connection, link_types: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(link type, from mention, to mention) of every link mention of these types."""
+    query = (
+        sa.select(t.mentions.c.id, t.mentions.c.schema, t.mentions.c.slot, t.statements.c.prop,
+                  t.statements.c.value)
+        .join(t.statements, t.statements.c.mention_id == t.mentions.c.id)
+        .where(sa.or_(*[t.mentions.c.slot.like(f"%-{kind}-%") for kind in link_types]))
+        .order_by(t.mentions.c.id, t.statements.c.id)
+    )  # fmt: skip
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    kinds: dict[str, tuple[str, str]] = {}
+    for mention_id, schema_name, slot, prop, value in conn.execute(query):
+        found[mention_id].setdefault(prop, value)
+        kinds[mention_id] = (schema_name, str(slot).split("-")[1])
+    out = []
+    for mention_id, props in found.items():
+        schema = model.get(kinds[mention_id][0])
+        if schema is None or schema.edge_source is None or schema.edge_target is None:
+            continue
+        source, target = props.get(schema.edge_source), props.get(schema.edge_target)
+        if source is not None and target is not None:
+            out.append((kinds[mention_id][1], source, target))
+    return out
+
+
+def _postcode(props: dict[str, list[str]]) -> str | None:
+    """An address's postcode: its own field, else a postcode written in the address line
+    (legacy exports put it at the end: "1 HIGH STREET, SPALDING PE12 9NW")."""
+    found = _first(props, "postalCode")
+    if found is not None:
+        return found
+    line = _first(props, "full")
+    match = POSTCODE_PATTERN.search(line.upper()) if line else None
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+def _record_postcodes(
+    conn: Connection, address: dict[str, dict[str, list[str]]]
+) -> dict[str, list[str]]:
+    """Record id -> postcodes of the Address mentions the record holds, in mention order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for mention_id, record_id in _mentions(conn, ("Address",)):
+        found = _postcode(address.get(mention_id, {}))
+        if found is not None and found not in out[record_id]:
+            out[record_id].append(found)
+    return out
+
+
 def _mentions(conn: Connection, schemata: Iterable[str]) -> list[tuple[str, str]]:
     query = (
         sa.select(t.mentions.c.id, t.mentions.c.record_id)
@@ -102,56 +162,108 @@ def _source_of(mention_id: str) -> str:
     return mention_id.split(":", 1)[0]
 
 
-def person_frame(conn: Connection, mention_ids: set[str] | None = None) -> pa.Table:
-    """One row per Person mention with the columns of PERSON_COLUMNS."""
-    values = _statements(conn, ("Person",), _PERSON_PROPS, mention_ids)
+def person_frame(
+    conn: Connection,
+    mention_ids: set[str] | None = None,
+    organisations: Mapping[str, str] | None = None,
+) -> pa.Table:
+    """One row per Person mention with the columns of PERSON_COLUMNS; ``organisations`` maps
+    business mentions to resolved businesses (without it, ``record_organisations`` is empty)."""
+    values = _statements(conn, ("Person",), [*_PERSON_PROPS, "middleName"], mention_ids)
     homes = _linked(conn, _LIVES)
     address = _statements(conn, ("Address",), ("full", "postalCode"), None)
     documents = _linked(conn, ("holds_document",))
     docs = _statements(conn, ("Identification", "Passport"), ("number",), None)
+    places = _record_postcodes(conn, address)
+    employers: dict[str, set[str]] = defaultdict(set)
+    if organisations:
+        for business, business_record in _mentions(conn, ("Company",)):
+            found = organisations.get(business)
+            if found is not None:
+                employers[business_record].add(found)
+    holds = _linked(conn, ("holds_account",))
+    accounts = _statements(conn, ("BankAccount",), ("accountNumber",), None)
+    shown = _linked(conn, ("shown_in",))
+    photos = _statements(conn, ("Image",), ("contentHash",), None)
     rows: dict[str, list[str | None]] = {c: [] for c in PERSON_COLUMNS}
-    for mention_id, _record in _mentions(conn, ("Person",)):
+    for mention_id, record in _mentions(conn, ("Person",)):
         if mention_ids is not None and mention_id not in mention_ids:
             continue
         props = values.get(mention_id, {})
         by_column: dict[str, list[str]] = defaultdict(list)
         for prop, column in _PERSON_PROPS.items():
             by_column[column].extend(props.get(prop, []))
+        middle = props.get("middleName")
+        if middle and by_column["given_name"]:  # a split name's middle names join its given
+            by_column["given_name"][0] = f"{by_column['given_name'][0]} {middle[0]}"
         home = next((address[a] for a in homes.get(mention_id, []) if a in address), {})
         doc = next((docs[d] for d in documents.get(mention_id, []) if d in docs), {})
         rows["record_id"].append(mention_id)
         rows["source"].append(_source_of(mention_id))
-        for column in PERSON_COLUMNS[2:]:
+        rows["record"].append(record)
+        for column in PERSON_COLUMNS[3:]:
             rows[column].append(_first(by_column, column))
         rows["address"][-1] = _first(home, "full")
-        rows["postcode"][-1] = _first(home, "postalCode")
+        rows["postcode"][-1] = _postcode(home)
+        context = list(places.get(record, []))
+        if rows["postcode"][-1] is not None and rows["postcode"][-1] not in context:
+            context.insert(0, str(rows["postcode"][-1]))
+        rows["record_postcodes"][-1] = "; ".join(context) or None
+        rows["record_organisations"][-1] = "; ".join(sorted(employers.get(record, ()))) or None
         if rows["document_number"][-1] is None:
             rows["document_number"][-1] = _first(doc, "number")
+        held = next((accounts[a] for a in holds.get(mention_id, []) if a in accounts), {})
+        rows["bank_account"][-1] = _first(held, "accountNumber")
+        photo = next((photos[p] for p in shown.get(mention_id, []) if p in photos), {})
+        rows["photo"][-1] = _first(photo, "contentHash")
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in rows.items()})
 
 
+_RUNS = ("director_of", "licensee_of", "owns")
+"""Links from the people who run a business: its directors, licence holders and owners."""
+
+_WORKS = ("works_for",)
+
+
 def business_frame(conn: Connection) -> pa.Table:
-    """One row per Company/Organization/LegalEntity mention: name, number, address, postcode."""
+    """One row per Company/Organization/LegalEntity mention: name, number, tax reference
+    (PAYE), address, postcode, the person mentions linked to it as the people who run it
+    (``officers``: directors, licence holders, owners) or who work for it (``staff``), and the
+    postcodes of the places its record names (where an employer's staff were found at work)."""
     schemata = ("Company", "Organization", "LegalEntity")
-    values = _statements(conn, schemata, ("name", "registrationNumber", "sector"), None)
+    props = ("name", "registrationNumber", "taxNumber", "sector")
+    values = _statements(conn, schemata, props, None)
     sites = _linked(conn, ("located_at",))
     address = _statements(conn, ("Address",), ("full", "postalCode"), None)
-    columns = ("record_id", "source", "schema", "name", "registration_number", "sector",
-               "address", "postcode")  # fmt: skip
+    people: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for kind, source, target in _ends(conn, (*_RUNS, *_WORKS)):
+        people[target]["staff" if kind in _WORKS else "officers"].append(source)
+    places = _record_postcodes(conn, address)
+    columns = ("record_id", "source", "schema", "name", "registration_number", "tax_number",
+               "sector", "address", "postcode")  # fmt: skip
     rows: dict[str, list[str | None]] = {c: [] for c in columns}
-    query = sa.select(t.mentions.c.id, t.mentions.c.schema).where(t.mentions.c.schema.in_(schemata))
-    for mention_id, schema in conn.execute(query.order_by(t.mentions.c.id)):
-        props = values.get(mention_id, {})
+    linked: dict[str, list[list[str]]] = {"officers": [], "staff": [], "record_postcodes": []}
+    query = sa.select(t.mentions.c.id, t.mentions.c.schema, t.mentions.c.record_id).where(
+        t.mentions.c.schema.in_(schemata)
+    )
+    for mention_id, schema, record in conn.execute(query.order_by(t.mentions.c.id)):
+        found = values.get(mention_id, {})
         site = next((address[a] for a in sites.get(mention_id, []) if a in address), {})
         rows["record_id"].append(mention_id)
         rows["source"].append(_source_of(mention_id))
         rows["schema"].append(schema)
-        rows["name"].append(_first(props, "name"))
-        rows["registration_number"].append(_first(props, "registrationNumber"))
-        rows["sector"].append(_first(props, "sector"))
+        rows["name"].append(_first(found, "name"))
+        rows["registration_number"].append(_first(found, "registrationNumber"))
+        rows["tax_number"].append(_first(found, "taxNumber"))
+        rows["sector"].append(_first(found, "sector"))
         rows["address"].append(_first(site, "full"))
-        rows["postcode"].append(_first(site, "postalCode"))
-    return pa.table({c: pa.array(v, type=pa.string()) for c, v in rows.items()})
+        rows["postcode"].append(_postcode(site))
+        for role in ("officers", "staff"):
+            linked[role].append(sorted(set(people.get(mention_id, {}).get(role, []))))
+        linked["record_postcodes"].append(places.get(str(record), []))
+    table = {c: pa.array(v, type=pa.string()) for c, v in rows.items()}
+    table.update({c: pa.array(v, type=pa.list_(pa.string())) for c, v in linked.items()})
+    return pa.table(table)
 
 
 def premises_frame(conn: Connection) -> pa.Table:

@@ -214,8 +214,11 @@ def parse_name(
     ordered = cased
     if comma:
         ordered = [*family_cased, *rest] if first else [*rest, *family_cased]
-    given = (rest[-1] if first else rest[0]) if rest else None
-    middle = tuple(rest[:-1] if first else rest[1:])
+    # Vietnamese and Chinese names end with the name the person is called by ("NGUYEN Thi
+    # Lan"); other names written family-first keep their forenames in order ("HALL Ryan Lee").
+    last = first and (family is None or _low(family.split()[0]) in _tables().family)
+    given = (rest[-1] if last else rest[0]) if rest else None
+    middle = tuple(rest[:-1] if last else rest[1:])
     cleaned = " ".join(ordered)
     ascii_form = ascii_text(cleaned)
     tokens = tuple(sorted(_words(ascii_form)))

@@ -9,6 +9,7 @@ reference the tests hold the fast path to.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import ClassVar
 
@@ -62,6 +63,27 @@ def _e164(number: PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+_LETTER_O = re.compile(r"[Oo]")
+_PHONE_CHARACTERS = re.compile(r"^[+0-9()\-. ]+$")
+
+
+def _zeros(text: str) -> tuple[str, bool]:
+    """The letter O typed for a zero ("O77OO 9OO123", as adverts write numbers), read as a
+    zero when the text is otherwise all phone characters."""
+    if "O" not in text and "o" not in text:
+        return text, False
+    swapped = _LETTER_O.sub("0", text)
+    if _PHONE_CHARACTERS.match(swapped) and sum(ch.isdigit() for ch in swapped) >= 7:
+        return swapped, True
+    return text, False
+
+
+def _corrected(found: Cleaned) -> Cleaned:
+    if found.value is None:
+        return found
+    return Cleaned(found.original, found.value, found.problem, ("corrected", *found.flags))
+
+
 class PhoneType(ValueType):
     """Phone numbers in E.164 ("+447911123456"); well-formed drama numbers flagged, not lost.
 
@@ -89,9 +111,11 @@ class PhoneType(ValueType):
             return text
         if text.lower().startswith("tel:"):
             text = text[4:]
+        text, zeros = _zeros(text)
         region = _region(hints)
         fast = self._clean_fast(raw, text, region)
-        return fast if fast is not None else self._clean_text(raw, text, region)
+        found = fast if fast is not None else self._clean_text(raw, text, region)
+        return _corrected(found) if zeros else found
 
     def _clean_fast(self, raw: str, text: str, region: str) -> Cleaned | None:
         """:meth:`_clean_text`'s answer for a number :func:`read_number` reads, else ``None``."""
@@ -126,7 +150,9 @@ class PhoneType(ValueType):
         text = squash(raw)
         if text.lower().startswith("tel:"):
             text = text[4:]
-        return self._clean_text(raw, text, _region(hints))
+        text, zeros = _zeros(text)
+        found = self._clean_text(raw, text, _region(hints))
+        return _corrected(found) if zeros else found
 
     def _clean_text(self, raw: str, text: str, region: str) -> Cleaned:
         number = _parse(text, region)

@@ -1,0 +1,44 @@
+"""The tables resolution reads from the store: what each mapping's records contribute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from threadline.ingest.cli import ingest_folder
+from threadline.resolve.store import person_table
+from threadline.store import Store
+from threadline.store.frames import business_frame
+
+
+def test_person_and_business_tables(store: Store, small_scenario: Path) -> None:
+    ingest_folder(store, small_scenario)
+    with store.connect() as conn:
+        people = {r["record_id"]: r for r in person_table(conn).to_pylist()}
+        businesses = {r["record_id"]: r for r in business_frame(conn).to_pylist()}
+
+    def rows(slot: str) -> list[dict[str, str | None]]:
+        return [r for m, r in sorted(people.items()) if m.endswith(slot)]
+
+    # A council's landlord is a person's name, resolved with the people.
+    assert all(r["full_name"] for r in rows("lcc_hmo_inspections:HMO-000011:landlord"))
+    assert rows(":landlord")
+    # A legacy address line ends with its postcode.
+    legacy = [r for r in rows(":subject") if "police_intel_legacy" in str(r["source"])]
+    assert any(r["postcode"] and r["address"] for r in legacy)
+    # Whoever came with a patient was met at the patient's home.
+    for companion in rows(":accompanied_by")[:20]:
+        patient = people[str(companion["record_id"]).replace(":accompanied_by", ":patient")]
+        if patient["postcode"]:
+            assert patient["postcode"] in str(companion["record_postcodes"])
+        assert companion["record"] == patient["record"]
+    # Payroll: the account a holder holds, and the employer each row names.
+    assert all(r["bank_account"] for r in rows(":account_holder"))
+    assert all(r["record_organisations"] for r in rows(":employee"))
+    # Adverts: the photo shows the woman; the nationality an advert claims is not hers.
+    workers = rows(":worker")
+    assert workers and all(r["photo"] and r["nationality"] is None for r in workers)
+
+    payroll = [r for m, r in businesses.items() if m.startswith("hmrc/")]
+    assert payroll and all(r["tax_number"] and r["staff"] for r in payroll)
+    licensed = [r for m, r in businesses.items() if "lcc_business_licensing" in m]
+    assert licensed and all(r["officers"] for r in licensed if r["name"])
