@@ -8,16 +8,19 @@ unknown role) is rejected with the column and the reason.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from threadline.errors import ValidationError
 from threadline.ingest.mapping import EntitySpec, Mapping, ValueSpec, template_fields
 from threadline.ingest.readers import Row
 from threadline.model import (
     SCHEME_3X5X2,
+    Grade,
     grade_3x5x2,
     grade_5x5x5,
     parse_marking,
@@ -73,17 +76,32 @@ class RowError:
         return f"{file}:{self.line}{column}: {self.reason}"
 
 
-@dataclass(slots=True)
-class StatementDraft:
-    """One value a record states about a mention."""
+class StatementDraft(NamedTuple):
+    """One value a record states about a mention.
+
+    The fields are the statements table's columns after the record, mention and schema, in
+    its order and database form, so that the writer makes a row with one tuple join.
+    """
 
     prop: str
     value: str
     original: str
     kind: Literal["fact", "opinion"] = "fact"
     origin: Literal["structured", "extracted", "derived"] = "structured"
-    span: tuple[int, int] | None = None
-    flags: tuple[str, ...] = ()
+    span_start: int | None = None
+    span_end: int | None = None
+    flags: str = "[]"
+    """The flags (``unparsed``, ``partial``, ``unverified``...) as the JSON list stored."""
+
+
+@lru_cache(maxsize=4096)
+def flags_json(flags: tuple[str, ...]) -> str:
+    """Flags as the JSON list a statement stores (few distinct sets: cached).
+
+    >>> flags_json(("partial",)), flags_json(())
+    ('["partial"]', '[]')
+    """
+    return json.dumps(list(flags), ensure_ascii=False, separators=(",", ":")) if flags else "[]"
 
 
 @dataclass(slots=True)
@@ -135,11 +153,54 @@ class _Reject(Exception):
 _parse_role = lru_cache(maxsize=1024)(parse_role)
 _parse_marking = lru_cache(maxsize=1024)(parse_marking)
 _parse_group = lru_cache(maxsize=1024)(parse_retention_group)
+_review_date = lru_cache(maxsize=16_384)(review_date)
+
+
+@lru_cache(maxsize=4096)
+def _grade(scheme: str, source: str, information: str, handling: str, conditions: str) -> Grade:
+    if scheme == SCHEME_3X5X2:
+        return grade_3x5x2(source, information, handling, conditions or None)
+    return grade_5x5x5(source, information, handling)
 
 
 @lru_cache(maxsize=200_000)
 def _clean(type_name: str, raw: str, hints: Hints) -> Cleaned:
     return get_type(type_name).clean(raw, hints)
+
+
+MEMO_SIZE = 100_000
+"""Distinct cells remembered per property, with the statements and warnings each makes: names,
+dates, postcodes and places repeat across a file, so most cells are cleaned once. A full memo
+is emptied and refilled, which bounds memory on files of mostly unique values."""
+
+Single = Callable[[dict[str, str]], tuple[str, str | None]]
+"""Reads a spec's one value from a row: (text, column), as :meth:`Converter._single` does."""
+
+Outcome = tuple[tuple[StatementDraft, ...], tuple[str, ...]]
+"""The statements a cell makes and the warnings it raises."""
+
+
+@dataclass(slots=True)
+class _Property:
+    """One property of an entity, prepared once per file: where its text comes from, and the
+    memo of what each text cleans to."""
+
+    prop: str
+    spec: ValueSpec
+    column: str | None
+    """The column, when the spec reads exactly one (the common case, read without a list)."""
+    derived: tuple[StatementDraft, ...] | None
+    """The statement of a constant-only spec (the same on every row)."""
+    memo: dict[Any, Outcome] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Entity:
+    """An entity spec prepared once per file."""
+
+    spec: EntitySpec
+    properties: list[_Property]
+    role: Single | None
 
 
 class Converter:
@@ -154,6 +215,16 @@ class Converter:
         order = cast(Literal["dmy", "mdy", "ymd"], mapping.date_order)
         self.hints = Hints(country=str(mapping.options.get("country", "gb")), date_order=order)
         self.link_types = link_types()
+        g = mapping.record.grading
+        self._grading = (self._getter(g.source), self._getter(g.information),
+                         self._getter(g.handling))  # fmt: skip
+        self._conditions = self._getter(g.conditions) if g.conditions else None
+        self._marking = self._getter(mapping.record.marking)
+        self._group = self._getter(mapping.record.retention_group)
+        reported = mapping.record.reported_on
+        self._reported = self._getter(reported) if reported is not None else None
+        self._reported_memo: dict[tuple[str, str | None], tuple[date | None, str | None]] = {}
+        self._entities = {id(e): self._prepare(e) for e in mapping.entities if e.ref is None}
 
     def convert(self, row: Row) -> RecordDraft | RowError:
         """The record a row makes, or why it is rejected."""
@@ -163,6 +234,38 @@ class Converter:
             return self._convert(row)
         except _Reject as exc:
             return RowError(row.number, exc.column, exc.reason, row.location)
+
+    # -- preparing the mapping -------------------------------------------------------------------
+
+    def _getter(self, spec: ValueSpec) -> Single:
+        """:meth:`_single` for `spec`, without its general case when the spec is a constant or
+        reads one column."""
+        if not spec.columns and spec.constant is not None:
+            constant: tuple[str, str | None] = (spec.constant, None)
+            return lambda _values: constant
+        if len(spec.columns) == 1 and spec.join is None and not spec.wildcard:
+            column = spec.columns[0]
+            missing: tuple[str, str | None] = (
+                (spec.constant, None) if spec.constant is not None else ("", column)
+            )
+
+            def single(values: dict[str, str]) -> tuple[str, str | None]:
+                text = values.get(column, "")
+                return (text, column) if text and not text.isspace() else missing
+
+            return single
+        return lambda values: self._single(spec, values)
+
+    def _prepare(self, spec: EntitySpec) -> _Entity:
+        properties = []
+        for prop, vspec in spec.properties.items():
+            derived = None
+            if vspec.constant is not None and not vspec.columns:
+                derived = (StatementDraft(prop, vspec.constant, vspec.constant, origin="derived"),)
+            simple = len(vspec.columns) == 1 and vspec.join is None and not vspec.wildcard
+            properties.append(_Property(prop, vspec, vspec.columns[0] if simple else None, derived))
+        role = self._getter(spec.role) if spec.role is not None else None
+        return _Entity(spec, properties, role)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -223,19 +326,14 @@ class Converter:
             key = values.get("file", str(row.number))
         warnings: list[str] = []
         flags: list[str] = []
-        g = m.record.grading
-        parts = []
-        for spec in (g.source, g.information, g.handling):
-            parts.append(self._single(spec, values))
-        conditions = self._single(g.conditions, values)[0] if g.conditions else None
+        parts = [read(values) for read in self._grading]
+        conditions = self._conditions(values)[0] if self._conditions else ""
         try:
-            if g.scheme == SCHEME_3X5X2:
-                grade = grade_3x5x2(parts[0][0], parts[1][0], parts[2][0], conditions or None)
-            else:
-                grade = grade_5x5x5(parts[0][0], parts[1][0], parts[2][0])
+            grade = _grade(m.record.grading.scheme, parts[0][0], parts[1][0], parts[2][0],
+                           conditions)  # fmt: skip
         except ValidationError as exc:
             raise _Reject(_grade_column(str(exc), parts), str(exc)) from None
-        marking_text, marking_column = self._single(m.record.marking, values)
+        marking_text, marking_column = self._marking(values)
         try:
             marking, translated = _parse_marking(marking_text)
         except ValidationError as exc:
@@ -245,22 +343,14 @@ class Converter:
                 f"legacy marking {marking_text.strip()!r} read as {marking.value}; "
                 "the original is kept"
             )
-        group_text, group_column = self._single(m.record.retention_group, values)
+        group_text, group_column = self._group(values)
         try:
             group = _parse_group(group_text)
         except ValidationError as exc:
             raise _Reject(group_column, str(exc)) from None
         reported_on = None
-        if m.record.reported_on is not None:
-            text, column = self._single(m.record.reported_on, values)
-            if text.strip():
-                cleaned = _clean("date", text, self._hints(m.record.reported_on))
-                if cleaned.value and len(cleaned.value) == 10:
-                    reported_on = date.fromisoformat(cleaned.value)
-                else:
-                    warnings.append(
-                        f"{column}: {text!r} is not a full date ({cleaned.problem or 'partial'})"
-                    )
+        if self._reported is not None:
+            reported_on = self._reported_on(self._reported(values), warnings)
         for column, text in values.items():
             if text[:1] in FORMULA_PREFIXES and not column.startswith("_"):
                 flags.append(f"formula-like:{column}")
@@ -277,13 +367,34 @@ class Converter:
             marking=marking.value,
             original_marking=marking_text.strip() if translated else None,
             retention_group=group.value,
-            review_date=review_date(group, reported_on or self.today),
+            review_date=_review_date(group, reported_on or self.today),
             reported_on=reported_on,
             raw={k: v for k, v in values.items() if not k.startswith("_")},
             warnings=warnings,
             flags=flags,
             mentions=mentions,
         )
+
+    def _reported_on(self, found: tuple[str, str | None], warnings: list[str]) -> date | None:
+        """The date a record reports on, or None with a warning when it is not a full date."""
+        text, column = found
+        if not text.strip():
+            return None
+        known = self._reported_memo.get(found)
+        if known is None:
+            assert self.mapping.record.reported_on is not None
+            cleaned = _clean("date", text, self._hints(self.mapping.record.reported_on))
+            if cleaned.value and len(cleaned.value) == 10:
+                known = (date.fromisoformat(cleaned.value), None)
+            else:
+                problem = cleaned.problem or "partial"
+                known = (None, f"{column}: {text!r} is not a full date ({problem})")
+            if len(self._reported_memo) >= MEMO_SIZE:
+                self._reported_memo.clear()
+            self._reported_memo[found] = known
+        if known[1] is not None:
+            warnings.append(known[1])
+        return known[0]
 
     # -- mentions --------------------------------------------------------------------------------
 
@@ -299,9 +410,15 @@ class Converter:
                 if target is not None:
                     by_slot[spec.slot] = [target]
                 continue
+            entity = self._entities[id(spec)]
+            if spec.each is None:
+                mention = self._mention(entity, f"{prefix}:{spec.slot}", row.values, warnings)
+                if mention is not None:
+                    by_slot[spec.slot] = [mention]
+                continue
             for index, values in self._instances(spec, row):
                 mention_id = f"{prefix}:{spec.slot}" + (f":{index}" if index is not None else "")
-                mention = self._mention(spec, mention_id, values, warnings)
+                mention = self._mention(entity, mention_id, values, warnings)
                 if mention is not None:
                     mention.index = index
                     by_slot.setdefault(spec.slot, []).append(mention)
@@ -378,9 +495,9 @@ class Converter:
 
                     vtype = VALUE_TYPES_BY_FTM_TYPE.get(prop.type.name)
                 spec = ValueSpec(type=vtype)
-                statements.extend(
-                    self._statements(name, spec, text, f"properties.{name}", warnings)
-                )
+                made, problems = self._statements(name, spec, text, f"properties.{name}")
+                statements.extend(made)
+                warnings.extend(problems)
         return MentionDraft(
             id=f"{self.prefix}:{data['id']}:entity",
             schema=schema.name,
@@ -405,20 +522,46 @@ class Converter:
         return [(i, flatten(item)) for i, item in enumerate(items) if isinstance(item, dict)]
 
     def _mention(
-        self, spec: EntitySpec, mention_id: str, values: dict[str, str], warnings: list[str]
+        self, entity: _Entity, mention_id: str, values: dict[str, str], warnings: list[str]
     ) -> MentionDraft | None:
         statements: list[StatementDraft] = []
-        for prop, vspec in spec.properties.items():
-            for text, column in self._raw_values(vspec, values):
-                if vspec.constant is not None and column is None and not vspec.columns:
-                    statements.append(StatementDraft(prop, text, text, origin="derived"))
+        stated = False
+        """Whether the row gave a value (a mention of constants alone is not made)."""
+        for p in entity.properties:
+            if p.column is not None:
+                text = values.get(p.column, "")
+                if not text or text.isspace():
                     continue
-                statements.extend(self._statements(prop, vspec, text, column, warnings))
-        if not any(s.origin != "derived" for s in statements):
+                outcome = p.memo.get(text)
+                if outcome is None:
+                    outcome = self._statements(p.prop, p.spec, text, p.column)
+                    _remember(p.memo, text, outcome)
+            elif p.derived is not None:
+                statements.extend(p.derived)
+                continue
+            else:
+                for text, column in self._raw_values(p.spec, values):
+                    outcome = p.memo.get((text, column))
+                    if outcome is None:
+                        outcome = self._statements(p.prop, p.spec, text, column)
+                        _remember(p.memo, (text, column), outcome)
+                    made, problems = outcome
+                    stated = stated or bool(made)
+                    statements.extend(made)
+                    warnings.extend(problems)
+                continue
+            made, problems = outcome
+            if made:
+                stated = True
+                statements.extend(made)
+            if problems:
+                warnings.extend(problems)
+        if not stated:
             return None
+        spec = entity.spec
         role = None
-        if spec.role is not None:
-            text, column = self._single(spec.role, values)
+        if entity.role is not None:
+            text, column = entity.role(values)
             try:
                 role = _parse_role(text).value
             except ValidationError as exc:
@@ -434,24 +577,25 @@ class Converter:
             caption=_caption(statements),
         )
 
-    def _statements(
-        self, prop: str, spec: ValueSpec, text: str, column: str | None, warnings: list[str]
-    ) -> list[StatementDraft]:
+    def _statements(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
+        """The statements one cell makes (the cleaned value first, then any derived from it)
+        and the warnings it raises."""
         original = text
         if spec.type is None:
             value = " ".join(text.split())
-            return [StatementDraft(prop, value, original)] if value else []
+            return ((StatementDraft(prop, value, original),) if value else ()), ()
         cleaned = _clean(spec.type, text, self._hints(spec))
         if cleaned.value is None:
             placeholder = "unknown" in cleaned.flags or "empty" in cleaned.flags
+            problems: tuple[str, ...] = ()
             if cleaned.problem and (not placeholder or "no_fixed_abode" in cleaned.flags):
-                warnings.append(f"{column}: {cleaned.problem}")
+                problems = (f"{column}: {cleaned.problem}",)
             if placeholder:
-                return []
-            return [StatementDraft(prop, original.strip(), original, flags=("unparsed",))]
-        if cleaned.problem:
-            warnings.append(f"{column}: {cleaned.problem}")
-        out = [StatementDraft(prop, cleaned.value, original, flags=cleaned.flags)]
+                return (), problems
+            unparsed = StatementDraft(prop, original.strip(), original, flags='["unparsed"]')
+            return (unparsed,), problems
+        problems = (f"{column}: {cleaned.problem}",) if cleaned.problem else ()
+        out = [StatementDraft(prop, cleaned.value, original, flags=flags_json(cleaned.flags))]
         if spec.split and spec.type == "name":
             from threadline.values.name import parse_name
 
@@ -463,7 +607,7 @@ class Converter:
             ):
                 if part:
                     out.append(StatementDraft(part_prop, part, original, origin="derived"))
-        return out
+        return tuple(out), problems
 
     def _extracted(self, mention_id: str, column: str, text: str) -> MentionDraft:
         from threadline.ingest.extract import extract
@@ -479,8 +623,9 @@ class Converter:
                     found.value or found.text,
                     found.text,
                     origin="extracted",
-                    span=(found.start, found.end),
-                    flags=("unverified", *found.flags),
+                    span_start=found.start,
+                    span_end=found.end,
+                    flags=flags_json(("unverified", *found.flags)),
                 )
             )
         return MentionDraft(
@@ -491,6 +636,12 @@ class Converter:
             statements=statements,
             caption=f"Text of {column}",
         )
+
+
+def _remember(memo: dict[Any, Outcome], key: object, outcome: Outcome) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = outcome
 
 
 def _end(mention: MentionDraft) -> str:

@@ -21,11 +21,14 @@ from threadline.errors import ThreadlineError
 __all__ = [
     "DEFAULT_URL",
     "URL_ENV",
+    "DeferredIndexes",
     "StoreError",
     "allocate_ids",
     "bulk_insert",
     "create_engine",
+    "defer_indexes",
     "insert_ignore",
+    "refresh_statistics",
     "resolve_url",
 ]
 
@@ -134,3 +137,105 @@ def bulk_insert(
             cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608 - names come from our own table definitions
     finally:
         cursor.close()
+
+
+class DeferredIndexes:
+    """Secondary indexes (and, on PostgreSQL, foreign keys) dropped for a large load inside
+    the caller's transaction, to be built again by :meth:`restore` before it commits.
+
+    Keeping an index while millions of rows arrive costs a tree descent per row and index;
+    building it afterwards is one sort. On PostgreSQL each foreign key also costs a look-up
+    and a row lock per row; adding it afterwards checks every row with one join. Both
+    databases make DDL part of the transaction: a load that fails or is refused rolls back
+    to the indexes and constraints it found. On PostgreSQL the tables are locked against
+    readers until the load commits. Unique indexes and primary keys are never touched.
+    """
+
+    def __init__(self, conn: sa.Connection, dropped: list[str], restore: list[str]) -> None:
+        self.conn = conn
+        self.dropped = dropped
+        """Names of what was dropped, for messages and tests."""
+        self._restore = restore
+
+    def restore(self) -> None:
+        """Build every dropped index and add every dropped constraint again."""
+        postgres = self.conn.dialect.name == "postgresql"
+        if postgres:
+            # Memory for the sorts and the checking joins of this transaction only.
+            self.conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            self.conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+        else:
+            # Sort in two threads, spilling to temporary files: with the connection's
+            # temp_store=MEMORY the sort of a big index would be held whole in memory.
+            self.conn.exec_driver_sql("PRAGMA threads = 2")
+            self.conn.exec_driver_sql("PRAGMA temp_store = FILE")
+        try:
+            for statement in self._restore:
+                self.conn.exec_driver_sql(statement)
+        finally:
+            if not postgres:
+                self.conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+                self.conn.exec_driver_sql("PRAGMA threads = 0")
+        self._restore = []
+
+
+def defer_indexes(
+    conn: sa.Connection, tables: Sequence[sa.Table], parents: Sequence[sa.Table] = ()
+) -> DeferredIndexes:
+    """Drop the non-unique indexes of `tables` and, on PostgreSQL, their foreign keys to each
+    other and to `parents`, returning what will build them again (see
+    :class:`DeferredIndexes`). Dropping a foreign key locks the table it points at until the
+    transaction ends, so `parents` should be tables other work rarely reads. Call it inside a
+    transaction."""
+    names = [table.name for table in tables]
+    referenced = names + [table.name for table in parents]
+    dropped: list[str] = []
+    restore: list[str] = []
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        keys = conn.exec_driver_sql(
+            "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid"
+            " WHERE c.contype = 'f' AND t.oid = ANY(%(tables)s::regclass[])"
+            " AND r.oid = ANY(%(referenced)s::regclass[]) ORDER BY t.relname, c.conname",
+            {"tables": names, "referenced": referenced},
+        ).all()
+        indexes = conn.exec_driver_sql(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE x.indrelid = ANY(%(tables)s::regclass[]) AND NOT x.indisunique"
+            " AND NOT x.indisprimary ORDER BY i.relname",
+            {"tables": names},
+        ).all()
+        for name, table, _definition in keys:
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            dropped.append(name)
+        for name, definition in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            dropped.append(name)
+            restore.append(definition)
+        restore.extend(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+                       for name, table, definition in keys)  # fmt: skip
+        return DeferredIndexes(conn, dropped, restore)
+    if not getattr(driver, "in_transaction", True):
+        raise StoreError("defer_indexes needs a transaction that has written (SQLite)")
+    marks = ", ".join("?" for _ in names)
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"  # noqa: S608 - only placeholders are formatted in
+        f" AND tbl_name IN ({marks}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        tuple(names),
+    ).all()
+    for name, definition in found:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        dropped.append(name)
+        restore.append(definition)
+    return DeferredIndexes(conn, dropped, restore)
+
+
+def refresh_statistics(conn: sa.Connection, tables: Sequence[sa.Table]) -> None:
+    """Bring the query planner's statistics of `tables` up to date after a large load, so
+    that the next queries in the transaction (and the next load) are planned for the rows
+    that are there. PostgreSQL samples each table; SQLite's planner goes by its indexes and
+    needs nothing."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{table.name}"' for table in tables))
