@@ -20,8 +20,11 @@ from threadline.store import Store
 from threadline.store import tables as t
 
 TODAY = date.today()
-YESTERDAY = TODAY - timedelta(days=1)
-TOMORROW = TODAY + timedelta(days=1)
+LAST_WEEK = TODAY - timedelta(days=7)
+NEXT_WEEK = TODAY + timedelta(days=7)
+"""Dates for agreements that have ended or not yet begun. A week either side, not a day: the
+policy reads today's date when it runs, and a test run that crosses midnight must not see an
+agreement "from tomorrow" come into force."""
 
 HANDLING = {
     # name: (scheme, source evaluation, information, handling code, conditions)
@@ -41,7 +44,7 @@ class World:
     """One-line builders for the rows a security test needs, on one connection."""
 
     HANDLING = HANDLING
-    TODAY, YESTERDAY, TOMORROW = TODAY, YESTERDAY, TOMORROW
+    TODAY, LAST_WEEK, NEXT_WEEK = TODAY, LAST_WEEK, NEXT_WEEK
 
     @staticmethod
     def token(key: str, kind: str = "name") -> str:
@@ -216,7 +219,7 @@ class World:
         *,
         scope: str = "all",
         conditioned: bool = False,
-        valid_from: date = YESTERDAY,
+        valid_from: date = LAST_WEEK,
         valid_to: date | None = None,
     ) -> None:
         creator = next(iter(self.users.values()))

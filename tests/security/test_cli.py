@@ -57,7 +57,7 @@ def cli(store: Store, store_url: str) -> Cli:
 
 
 def test_a_single_analyst_needs_no_set_up(cli: Cli, world: Any) -> None:
-    world.record("old", "local", review=world.YESTERDAY.replace(year=2020))
+    world.record("old", "local", review=world.LAST_WEEK.replace(year=2020))
     world.commit()
     assert "1 record(s) due" in cli("retention", "due").output
     shown = cli("audit", "show").output.splitlines()
@@ -160,8 +160,8 @@ def test_audit_commands(cli: Cli, world: Any, store: Store) -> None:
 
 def test_retention_and_subject_access_commands(cli: Cli, world: Any, tmp_path: Path) -> None:
     world.user("sup", "local", "supervisor", os=True)
-    old = world.record("old", "local", review=world.YESTERDAY.replace(year=2020), hub="e-x")
-    gone = world.record("gone", "local", review=world.YESTERDAY.replace(year=2020), hub="e-x")
+    old = world.record("old", "local", review=world.LAST_WEEK.replace(year=2020), hub="e-x")
+    gone = world.record("gone", "local", review=world.LAST_WEEK.replace(year=2020), hub="e-x")
     world.commit()
     due = json.loads(cli("retention", "due", "--json", user="sup").output)
     assert [r["id"] for r in due] == [old, gone]

@@ -68,8 +68,8 @@ def build(world: Any) -> None:
     w.agreement("met", "council")
     w.agreement("met", "charity", scope="intel", conditioned=True)
     w.agreement("council", "met", conditioned=True)
-    w.agreement("charity", "met", valid_from=w.YESTERDAY.replace(year=2020), valid_to=w.YESTERDAY)
-    w.agreement("council", "charity", valid_from=w.TOMORROW)
+    w.agreement("charity", "met", valid_from=w.LAST_WEEK.replace(year=2020), valid_to=w.LAST_WEEK)
+    w.agreement("council", "charity", valid_from=w.NEXT_WEEK)
 
     w.case("aurora", "met", ["met_admin_member", "council_member"], ["met-c", "met-l4", "met-os"])
     w.case("old-op", "met", ["charity_analyst"], ["met-stop"], closed=True)
