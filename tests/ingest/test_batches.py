@@ -19,6 +19,8 @@ from threadline.ingest.batches import (
     rollback_batch,
 )
 from threadline.ingest.mapping import MappingError, load_mapping
+from threadline.security import erase_record, transaction
+from threadline.security.actors import Actor
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -178,3 +180,193 @@ def test_rollback_removes_the_batch_and_what_came_from_it(
     assert again.status == "loaded", "a rolled-back file can be loaded again"
     with pytest.raises(IngestError, match="rolled_back"), store.connect() as conn:
         rollback_batch(conn, result.batch_id)
+
+
+# -- newer exports: changed rows ---------------------------------------------------------------
+
+SUBJECT = "testforce/test_intel:IR0001:subject"
+
+
+def stated(store: Store, mention: str, prop: str) -> list[tuple[str, int]]:
+    """(value, record version) of a mention's statements of `prop`, in the order written."""
+    s, r = t.statements.c, t.records.c
+    with store.connect() as conn:
+        rows = conn.execute(
+            sa.select(s.value, r.version)
+            .join(t.records, r.id == s.record_id)
+            .where(s.mention_id == mention, s.prop == prop)
+            .order_by(s.id)
+        ).all()
+    return [(str(value), int(version)) for value, version in rows]
+
+
+def test_a_changed_row_loads_as_an_alteration(store: Store, intel: Path, load: Load) -> None:
+    first = load(intel)
+    text = intel.read_text().replace("07700 900123", "07700 900999")
+    intel.write_text(text.replace("OFFICIAL,NGUYEN", "OFFICIAL-SENSITIVE,NGUYEN"))
+    second = load(intel)
+    assert (second.status, second.records_written, second.records_altered) == ("loaded", 0, 1)
+    assert second.already_held == 2, "the unchanged rows are held"
+    with store.connect() as conn:
+        versions = conn.execute(
+            sa.select(t.records.c.version, t.records.c.batch_id, t.records.c.marking)
+            .where(t.records.c.record_key == "IR0001")
+            .order_by(t.records.c.version)
+        ).all()
+    assert [tuple(v) for v in versions] == [
+        (1, first.batch_id, "OFFICIAL"),
+        (2, second.batch_id, "OFFICIAL-SENSITIVE"),
+    ], "the first version stays as it was; the new one carries the export's own marking"
+    # The changed value is stated by the new version, on the same mention; the values that did
+    # not change are not stated again.
+    assert stated(store, SUBJECT, "phone") == [("+447700900123", 1), ("+447700900999", 2)]
+    assert stated(store, SUBJECT, "name") == [("Thi Lan Nguyen", 1)]
+    (batch, _) = list_batches(store)
+    assert (batch["records_written"], batch["records_altered"]) == (0, 1)
+
+    assert load(intel).status == "already_loaded"
+    assert second.batch_id is not None
+    with store.connect() as conn:
+        removed = rollback_batch(conn, second.batch_id)
+    assert removed["records"] == 1
+    assert stated(store, SUBJECT, "phone") == [("+447700900123", 1)]
+    again = load(intel)
+    assert (again.records_written, again.records_altered, again.already_held) == (0, 1, 2)
+
+
+def test_an_alteration_is_audited_beside_the_collection(store: Store, intel: Path) -> None:
+    from threadline.ingest.cli import collector
+    from threadline.security import bootstrap, resolve_actor
+
+    bootstrap(store)
+    actor = resolve_actor(store)
+    mapping = load_mapping(FIXTURES / "intel.yaml")
+
+    def load(path: Path) -> BatchResult:
+        return load_file(store, path, mapping, Agency("testforce"), today=TODAY,
+                         user_id=actor.user_id, audit=collector(actor))  # fmt: skip
+
+    load(intel)
+    intel.write_text(intel.read_text().replace("03/04/1998", "04/03/1998"))
+    with intel.open("a") as fh:
+        fh.write("IR0004,08/09/2025,2,C,P,,OFFICIAL,ALI,Mohammed,01/01/1990,associate,,,,\n")
+    result = load(intel)
+    assert (result.records_written, result.records_altered) == (1, 1)
+    e = t.audit_events.c
+    with store.connect() as conn:
+        events = conn.execute(
+            sa.select(e.action, e.detail).where(e.operation == "ingest.batch").order_by(e.id)
+        ).all()
+    assert [action for action, _ in events] == ["collection", "collection", "alteration"]
+    assert events[2][1]["batch"] == result.batch_id and events[2][1]["altered"] == 1
+
+
+# -- large loads -------------------------------------------------------------------------------
+
+
+def test_a_large_load_builds_its_indexes_after_its_rows(
+    store: Store, intel: Path, load: Load, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load that would at least double the store drops the record tables' secondary indexes
+    (and on PostgreSQL the foreign keys among them) and builds them again before it commits;
+    it writes what a row-by-row load writes, and a refused one leaves the schema as it was."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import threadline.ingest.batches as batches
+
+    def schema_diff() -> list[object]:
+        with store.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return list(compare_metadata(context, t.metadata))
+
+    monkeypatch.setattr(batches, "BULK_ROWS", 1)
+    monkeypatch.setattr(batches, "ANALYZE_ROWS", 1)
+    bad = intel.with_name("bad.csv")
+    bad.write_text(intel.read_text() + "IR0009,08/09/2025,1,A,P,,OFFICIAL,X,Y,,boss,,,,\n")
+    assert load(bad).status == "rejected"
+    assert schema_diff() == []
+    result = load(intel)
+    assert (result.status, result.records_written) == ("loaded", 3)
+    assert schema_diff() == []
+    bulk = written(store)
+    assert result.batch_id is not None
+    with store.connect() as conn:
+        rollback_batch(conn, result.batch_id)
+    monkeypatch.setattr(batches, "BULK_ROWS", 10**9)
+    assert load(intel).status == "loaded"
+    assert written(store) == bulk
+
+
+def written(store: Store) -> list[tuple[object, ...]]:
+    """Every mention and statement the store holds, without the keys the database chose."""
+    m, s = t.mentions.c, t.statements.c
+    with store.connect() as conn:
+        mentions = conn.execute(sa.select(m.id, m.schema, m.slot, m.role, m.caption)).all()
+        statements = conn.execute(
+            sa.select(s.mention_id, s.schema, s.prop, s.value, s.original_value, s.kind,
+                      s.origin, s.span_start, s.span_end, s.flags)
+        ).all()  # fmt: skip
+    return sorted(tuple(r) for r in mentions) + sorted(tuple(map(str, r)) for r in statements)
+
+
+def supervisor(store: Store) -> Actor:
+    """A supervisor of the test force, who may decide on its records' retention."""
+    with store.connect() as conn:
+        agency_id = conn.execute(
+            sa.select(t.agencies.c.id).where(t.agencies.c.code == "testforce")
+        ).scalar_one()
+        user_id = conn.execute(
+            sa.insert(t.users)
+            .values(username="sup", agency_id=agency_id, roles=["supervisor"], os_cleared=True)
+            .returning(t.users.c.id)
+        ).scalar_one()
+        conn.commit()
+    return Actor(user_id, "sup", agency_id, "testforce", frozenset({"supervisor"}), True)
+
+
+def test_an_earlier_batch_waits_for_the_batches_that_altered_it(
+    store: Store, intel: Path, load: Load
+) -> None:
+    first = load(intel)
+    intel.write_text(intel.read_text().replace("07700 900123", "07700 900999"))
+    second = load(intel)
+    assert first.batch_id is not None and second.batch_id is not None
+    refused = pytest.raises(IngestError, match=f"roll back {second.batch_id} first")
+    with refused, store.connect() as conn:
+        rollback_batch(conn, first.batch_id)
+    with store.connect() as conn:
+        rollback_batch(conn, second.batch_id)
+        rollback_batch(conn, first.batch_id)
+        conn.commit()
+    assert count(store, t.records) == count(store, t.statements) == 0
+
+
+def test_an_erased_row_is_never_loaded_again(store: Store, intel: Path, load: Load) -> None:
+    """Erasure takes every version of a row; a later export holding it loads the rest only."""
+    load(intel)
+    intel.write_text(intel.read_text().replace("07700 900123", "07700 900999"))
+    assert load(intel).records_altered == 1
+    sup = supervisor(store)
+    with transaction(store, sup) as conn:
+        first = conn.execute(
+            sa.select(t.records.c.id).where(
+                t.records.c.record_key == "IR0001", t.records.c.version == 1
+            )
+        ).scalar_one()
+        erased = erase_record(conn, sup, first, "No longer necessary for a policing purpose")
+    with store.connect() as conn:
+        keys = conn.execute(sa.select(t.records.c.record_key)).scalars().all()
+        subject = conn.execute(
+            sa.select(sa.func.count()).where(t.statements.c.mention_id == SUBJECT)
+        ).scalar_one()
+    assert sorted(keys) == ["IR0002", "IR0003"] and subject == 0
+    assert erased.statements > 0
+    with intel.open("a") as fh:
+        fh.write("IR0004,08/09/2025,2,C,P,,OFFICIAL,ALI,Mohammed,01/01/1990,associate,,,,\n")
+    later = load(intel)
+    assert (later.records_written, later.records_altered, later.already_held) == (1, 0, 2)
+    assert later.rows_erased == 1
+    with store.connect() as conn:
+        keys = conn.execute(sa.select(t.records.c.record_key)).scalars().all()
+    assert sorted(keys) == ["IR0002", "IR0003", "IR0004"]

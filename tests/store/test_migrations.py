@@ -80,3 +80,38 @@ def test_records_refuse_secret_markings_at_the_database(store: Store) -> None:
     }  # fmt: skip
     with pytest.raises(sa.exc.IntegrityError), store.connect() as conn:
         conn.execute(sa.insert(t.records).values(**row))
+
+
+def test_record_versions_migrate_with_the_data(store: Store, tmp_path: Path) -> None:
+    """0006 rebuilds the records table on SQLite: what refers to the records must stay."""
+    from threadline.ingest.batches import Agency, load_file
+    from threadline.ingest.mapping import load_mapping
+    from threadline.store import StoreError
+    from threadline.store import tables as t
+
+    fixtures = Path(__file__).parents[1] / "ingest" / "fixtures"
+    path = tmp_path / "intel.csv"
+    path.write_text((fixtures / "intel.csv").read_text())
+    mapping = load_mapping(fixtures / "intel.yaml")
+
+    def load() -> None:
+        assert load_file(store, path, mapping, Agency("testforce")).status == "loaded"
+
+    def counts() -> tuple[int, ...]:
+        with store.connect() as conn:
+            return tuple(
+                int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for table in (t.records, t.mentions, t.statements)
+            )
+
+    load()
+    loaded = counts()
+    assert store.migrate("0005") == "0005"
+    assert counts() == loaded
+    assert store.migrate() == store.head()
+    assert counts() == loaded
+    path.write_text(path.read_text().replace("07700 900123", "07700 900999"))
+    load()
+    with pytest.raises(StoreError, match="1 records are alterations"):
+        store.migrate("0005")
+    assert store.revision() == store.head()

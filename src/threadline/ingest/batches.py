@@ -2,10 +2,12 @@
 
 A batch records the file's content hash, the mapping (name, version and digest), the agency,
 the user, the time and its counts. Loading the same file again changes nothing and says which
-batch holds it. By default a file with any bad row is refused, listing the first errors as
-file:row:column and reason; with ``on_error="skip"`` good rows load and the bad ones go to a
-rejects file beside the source file. Rolling a batch back removes it and everything derived
-only from it.
+batch holds it. A newer export of a source loads the rows whose key is new, and each row that
+changed since it was loaded as an alteration: the next version of its record, stating the
+values its mentions did not have. By default a file with any bad row is refused, listing the
+first errors as file:row:column and reason; with ``on_error="skip"`` good rows load and the bad
+ones go to a rejects file beside the source file. Rolling a batch back removes it and
+everything derived only from it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from threadline.store.database import (
     defer_indexes,
     refresh_statistics,
 )
+from threadline.store.erased import erased_keys
 
 __all__ = [
     "Agency",
@@ -97,7 +100,12 @@ class BatchResult:
     batch_id: int | None = None
     rows_read: int = 0
     records_written: int = 0
+    records_altered: int = 0
+    """Rows loaded before under the same key whose values changed: each wrote the next
+    version of its record (counted apart from `records_written`, the new keys)."""
     already_held: int = 0
+    rows_erased: int = 0
+    """Rows whose record was erased under retention review: never loaded again."""
     rows_rejected: int = 0
     warnings: int = 0
     counts: dict[str, int] = field(default_factory=dict)
@@ -206,7 +214,9 @@ class _Sink:
         self.pending: list[RecordDraft] = []
         self.counts: Counter[str] = Counter()
         self.written = 0
+        self.altered = 0
         self.held = 0
+        self.erased = 0
         self.source_had_records = conn is not None and (
             conn.execute(
                 sa.select(t.records.c.id).where(t.records.c.source_id == source_id).limit(1)
@@ -215,10 +225,20 @@ class _Sink:
         )
         """Only a source loaded before can hold a row's key already: for a new source the
         look-up is skipped (duplicates within the file are caught as they are read)."""
+        self.source_had_erasures = conn is not None and (
+            conn.execute(
+                sa.select(t.erased_records.c.source_id)
+                .where(t.erased_records.c.source_id == source_id)
+                .limit(1)
+            ).first()
+            is not None
+        )
+        """A row whose record was erased (retention) is never loaded again from a later
+        export: its key is looked up among the source's tombstones."""
         self.deferred: DeferredIndexes | None = None
         if conn is not None and not self.source_had_records and expected_rows >= BULK_ROWS:
-            held = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
-            if expected_rows >= held:
+            stored = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
+            if expected_rows >= stored:
                 # Batches too: their key is checked on every record, and only other loads
                 # (which wait for this one's records anyway) and batch listings read them.
                 self.deferred = defer_indexes(conn, RECORD_TABLES, parents=(t.batches,))
@@ -237,21 +257,30 @@ class _Sink:
         if self.conn is None:
             self.written += len(records)
             return
-        existing: set[str] = set()
-        if self.source_had_records:
-            existing = set(
-                self.conn.execute(
-                    sa.select(t.records.c.record_key).where(
-                        t.records.c.source_id == self.source_id,
-                        t.records.c.record_key.in_([r.key for r in records]),
-                    )
-                ).scalars()
-            )
-        fresh = [r for r in records if r.key not in existing]
-        self.held += len(records) - len(fresh)
+        held = _latest_versions(self.conn, self.source_id, [r.key for r in records]) if (
+            self.source_had_records) else {}  # fmt: skip
+        erased = (
+            erased_keys(self.conn, self.source_id, [r.key for r in records if r.key not in held])
+            if self.source_had_erasures
+            else set()
+        )
+        fresh: list[RecordDraft] = []
+        changed: list[tuple[RecordDraft, int]] = []
+        for record in records:
+            found = held.get(record.key)
+            if found is None:
+                if record.key not in erased:
+                    fresh.append(record)
+            elif found[1] != record.raw:
+                changed.append((record, found[0] + 1))
+        self.erased += len(erased)
+        self.held += len(records) - len(fresh) - len(changed) - len(erased)
         if fresh:
             _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
+        if changed:
+            _alter(self.conn, changed, self.batch_id, self.agency_id, self.source_id)
         self.written += len(fresh)
+        self.altered += len(changed)
 
     def finish(self) -> None:
         """Build what was deferred and refresh the planner's view of a large load."""
@@ -305,13 +334,11 @@ def _json(value: list[str] | dict[str, str]) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write(
-    conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
+def _record_rows(
+    records: Sequence[RecordDraft], ids: Sequence[int], batch_id: int, agency_id: int,
     source_id: int,
-) -> None:  # fmt: skip
-    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
-    ids = allocate_ids(conn, t.records, len(records))
-    record_rows = [
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    return [
         (record_id, batch_id, agency_id, source_id, r.key, r.location[:255], r.grading_scheme,
          r.source_evaluation, r.information_assessment, r.handling_code,
          _json(r.handling_conditions), r.marking, r.original_marking, r.retention_group,
@@ -319,6 +346,15 @@ def _write(
          _json(r.raw), _json(r.warnings), _json(r.flags))
         for record_id, r in zip(ids, records, strict=True)
     ]  # fmt: skip
+
+
+def _write(
+    conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
+    source_id: int,
+) -> None:  # fmt: skip
+    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
+    ids = allocate_ids(conn, t.records, len(records))
+    record_rows = _record_rows(records, ids, batch_id, agency_id, source_id)
     mentions: list[tuple[Any, ...]] = []
     statements: list[tuple[Any, ...]] = []
     for record_id, record in zip(ids, records, strict=True):
@@ -327,6 +363,61 @@ def _write(
             head = (record_id, m.id, m.schema)
             statements.extend([head + s for s in m.statements])
     bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
+    bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
+    bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+
+
+def _latest_versions(
+    conn: Connection, source_id: int, keys: Sequence[str]
+) -> dict[str, tuple[int, dict[str, str]]]:
+    """The latest version of each of `keys` the source holds, with its raw row."""
+    r = t.records.c
+    query = sa.select(r.record_key, r.version, r.raw).where(
+        r.source_id == source_id, r.record_key.in_(keys)
+    )
+    latest: dict[str, tuple[int, dict[str, str]]] = {}
+    for key, version, raw in conn.execute(query):
+        if key not in latest or version > latest[key][0]:
+            latest[key] = (int(version), raw)
+    return latest
+
+
+def _alter(
+    conn: Connection, changed: Sequence[tuple[RecordDraft, int]], batch_id: int, agency_id: int,
+    source_id: int,
+) -> None:  # fmt: skip
+    """Write the next version of each changed row's record, the mentions it makes that did not
+    exist, and the statements its mentions did not already hold (same property and value)."""
+    records = [record for record, _ in changed]
+    ids = allocate_ids(conn, t.records, len(records))
+    rows = [
+        (*row, version)
+        for row, (_, version) in zip(
+            _record_rows(records, ids, batch_id, agency_id, source_id), changed, strict=True
+        )
+    ]
+    mention_ids = [m.id for record in records for m in record.mentions]
+    s = t.statements.c
+    existing: set[str] = set()
+    stated: set[tuple[str, str, str]] = set()
+    for start in range(0, len(mention_ids), 5_000):
+        part = mention_ids[start : start + 5_000]
+        existing.update(
+            conn.execute(sa.select(t.mentions.c.id).where(t.mentions.c.id.in_(part))).scalars()
+        )
+        query = sa.select(s.mention_id, s.prop, s.value).where(s.mention_id.in_(part))
+        stated.update((m, p, v) for m, p, v in conn.execute(query))
+    mentions: list[tuple[Any, ...]] = []
+    statements: list[tuple[Any, ...]] = []
+    for record_id, record in zip(ids, records, strict=True):
+        for m in record.mentions:
+            if m.id not in existing:
+                mentions.append((m.id, record_id, m.schema, m.slot, m.role, m.caption[:2000]))
+            head = (record_id, m.id, m.schema)
+            statements.extend(
+                [head + st for st in m.statements if (m.id, st.prop, st.value) not in stated]
+            )
+    bulk_insert(conn, t.records, (*RECORD_COLUMNS, "version"), rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
 
@@ -443,7 +534,9 @@ def _load(
     result.rows_rejected = len(rejected)
     result.counts = dict(sorted(sink.counts.items()))
     result.records_written = sink.written
+    result.records_altered = sink.altered
     result.already_held = sink.held
+    result.rows_erased = sink.erased
     if rejected and on_error == "reject" and not dry_run:
         result.status = "rejected"
         raise _Undo
@@ -456,7 +549,8 @@ def _load(
         sa.update(t.batches)
         .where(t.batches.c.id == batch_id)
         .values(status="loaded", rows_read=result.rows_read,
-                records_written=result.records_written, rows_rejected=result.rows_rejected,
+                records_written=result.records_written, records_altered=result.records_altered,
+                rows_rejected=result.rows_rejected,
                 counts=result.counts, rejects_path=result.rejects_path,
                 finished_at=datetime.now(UTC))
     )  # fmt: skip
@@ -490,7 +584,8 @@ def list_batches(store: Store) -> list[dict[str, Any]]:
         sa.select(
             t.batches.c.id, t.agencies.c.code.label("agency"), t.sources.c.name.label("source"),
             t.batches.c.file_name, t.batches.c.status, t.batches.c.rows_read,
-            t.batches.c.records_written, t.batches.c.rows_rejected, t.batches.c.mapping_version,
+            t.batches.c.records_written, t.batches.c.records_altered, t.batches.c.rows_rejected,
+            t.batches.c.mapping_version,
             t.batches.c.started_at, t.batches.c.content_hash,
         )
         .join(t.agencies, t.agencies.c.id == t.batches.c.agency_id)
@@ -511,6 +606,12 @@ def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
         raise IngestError(f"no batch {batch_id}")
     if status != "loaded":
         raise IngestError(f"batch {batch_id} is {status}, not loaded: nothing to roll back")
+    later = _altered_later(conn, batch_id)
+    if later:
+        raise IngestError(
+            f"batch {batch_id} holds records that later batches altered: roll back "
+            f"{', '.join(map(str, later))} first"
+        )
     record_ids = sa.select(t.records.c.id).where(t.records.c.batch_id == batch_id)
     removed: dict[str, int] = {}
     mention_ids = sa.select(t.mentions.c.id).where(t.mentions.c.record_id.in_(record_ids))
@@ -547,3 +648,26 @@ def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
         sa.update(t.batches).where(t.batches.c.id == batch_id).values(status="rolled_back")
     )
     return removed
+
+
+def _altered_later(conn: Connection, batch_id: int) -> list[int]:
+    """The batches holding a later version of a record of `batch_id`, newest first.
+
+    A later version states only what changed and shares its mentions with the earlier one,
+    so the earlier batch cannot go while it stands.
+    """
+    mine, later = t.records.alias("mine"), t.records.alias("later")
+    query = (
+        sa.select(later.c.batch_id)
+        .join(
+            mine,
+            sa.and_(
+                mine.c.source_id == later.c.source_id,
+                mine.c.record_key == later.c.record_key,
+                mine.c.version < later.c.version,
+            ),
+        )
+        .where(mine.c.batch_id == batch_id)
+        .distinct()
+    )
+    return sorted({int(b) for b in conn.execute(query).scalars()}, reverse=True)

@@ -41,14 +41,19 @@ class OnErrorChoice(StrEnum):
 
 def collector(actor: Actor) -> Callable[[Connection, int, BatchResult], None]:
     """The audit hook of a load: one `collection` event per batch, naming the batch (every
-    record names its batch, so the event covers each record the batch wrote)."""
+    record names its batch, so the event covers each record the batch wrote), and beside it an
+    `alteration` event when the batch loaded changed rows as new versions of their records."""
 
     def record(conn: Connection, batch_id: int, result: BatchResult) -> None:
+        about = {"batch": batch_id, "file": Path(result.file).name, "mapping": result.mapping}
         audit(
             conn, actor, "collection", "ingest.batch",
-            detail={"batch": batch_id, "file": Path(result.file).name, "mapping": result.mapping,
-                    "records": result.records_written, "rejected": result.rows_rejected},
+            detail={**about, "records": result.records_written, "rejected": result.rows_rejected,
+                    "erased": result.rows_erased},
         )  # fmt: skip
+        if result.records_altered:
+            audit(conn, actor, "alteration", "ingest.batch",
+                  detail={**about, "altered": result.records_altered})  # fmt: skip
 
     return record
 
@@ -150,6 +155,7 @@ def _print_results(results: list[BatchResult]) -> None:
         "batch",
         "rows",
         "records",
+        "altered",
         "held",
         "rejected",
         "warnings",
@@ -161,8 +167,8 @@ def _print_results(results: list[BatchResult]) -> None:
                   "rejected": "[red]REFUSED", "dry_run": "[yellow]dry run"}[r.status]  # fmt: skip
         table.add_row(
             _short(r.file), r.mapping, status, str(r.batch_id or ""), f"{r.rows_read:,}",
-            f"{r.records_written:,}", f"{r.already_held:,}", f"{r.rows_rejected:,}",
-            f"{r.warnings:,}",
+            f"{r.records_written:,}", f"{r.records_altered:,}", f"{r.already_held:,}",
+            f"{r.rows_rejected:,}", f"{r.warnings:,}",
         )  # fmt: skip
     console.print(table)
     for r in results:
@@ -179,6 +185,9 @@ def _print_results(results: list[BatchResult]) -> None:
                               "good ones with --on-error skip.")  # fmt: skip
         if r.rejects_path:
             console.print(f"Rejected rows and their reasons: {r.rejects_path}")
+        if r.rows_erased:
+            console.print(f"{Path(r.file).name}: {r.rows_erased:,} rows not loaded: their "
+                          "records were erased at retention review.")  # fmt: skip
         if r.status == "dry_run":
             counts = ", ".join(f"{k} {v:,}" for k, v in r.counts.items())
             console.print(
@@ -211,6 +220,7 @@ def batches_list(
         "status",
         "rows",
         "records",
+        "altered",
         "rejected",
         "loaded at",
     ):
@@ -218,7 +228,8 @@ def batches_list(
     for row in rows:
         table.add_row(
             str(row["id"]), row["agency"], row["source"], row["file_name"], row["status"],
-            f"{row['rows_read']:,}", f"{row['records_written']:,}", f"{row['rows_rejected']:,}",
+            f"{row['rows_read']:,}", f"{row['records_written']:,}",
+            f"{row['records_altered']:,}", f"{row['rows_rejected']:,}",
             str(row["started_at"])[:19],
         )  # fmt: skip
     console.print(table)

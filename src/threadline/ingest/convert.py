@@ -95,10 +95,10 @@ class StatementDraft(NamedTuple):
 
 
 @lru_cache(maxsize=4096)
-def flags_json(flags: tuple[str, ...]) -> str:
+def _flags_json(flags: tuple[str, ...]) -> str:
     """Flags as the JSON list a statement stores (few distinct sets: cached).
 
-    >>> flags_json(("partial",)), flags_json(())
+    >>> _flags_json(("partial",)), _flags_json(())
     ('["partial"]', '[]')
     """
     return json.dumps(list(flags), ensure_ascii=False, separators=(",", ":")) if flags else "[]"
@@ -595,7 +595,7 @@ class Converter:
             unparsed = StatementDraft(prop, original.strip(), original, flags='["unparsed"]')
             return (unparsed,), problems
         problems = (f"{column}: {cleaned.problem}",) if cleaned.problem else ()
-        out = [StatementDraft(prop, cleaned.value, original, flags=flags_json(cleaned.flags))]
+        out = [StatementDraft(prop, cleaned.value, original, flags=_flags_json(cleaned.flags))]
         if spec.split and spec.type == "name":
             from threadline.values.name import parse_name
 
@@ -625,7 +625,7 @@ class Converter:
                     origin="extracted",
                     span_start=found.start,
                     span_end=found.end,
-                    flags=flags_json(("unverified", *found.flags)),
+                    flags=_flags_json(("unverified", *found.flags)),
                 )
             )
         return MentionDraft(

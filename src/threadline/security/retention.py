@@ -126,29 +126,66 @@ def retain_record(
 
 
 def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) -> Erasure:
-    """Delete a record and everything derived from it; audit it by id and reason only."""
+    """Delete a record, every version of it, and everything derived from them; audit it by
+    id and reason only.
+
+    A later export that changed a row loaded it as the next version of its record (an
+    alteration), sharing the earlier version's mentions: erasing one version erases the row.
+    """
     text = _reason(reason)
     record = _reviewable(conn, actor, record_id, "erasure")
+    r = t.records.c
+    versions = list(
+        conn.execute(
+            sa.select(r.id)
+            .where(r.source_id == record.source_id, r.record_key == record.record_key)
+            .order_by(r.version.desc())
+        ).scalars()
+    )
+    counts: Counter[str] = Counter()
+    touched: set[str] = set()
+    for version_id in versions:
+        counts.update(_erase_one(conn, int(version_id), touched))
+    runs = _stale_analyses(conn, record_id, versions)
+    tombstone(conn, int(record.source_id), str(record.record_key))
+    removed, stale = _restate_entities(conn, touched)
+    erasure = Erasure(
+        record_id,
+        counts["mentions"],
+        counts["statements"],
+        counts["links"],
+        counts["indicators"],
+        counts["judgements"],
+        removed,
+        stale,
+        runs,
+    )
+    detail = {k: v for k, v in asdict(erasure).items() if k != "record_id"}
+    audit(conn, actor, "erasure", "retention.delete", records=versions, purpose=text, detail=detail)
+    return erasure
+
+
+def _erase_one(conn: Connection, record_id: int, touched: set[str]) -> Counter[str]:
+    """Delete one record and what is derived from it; add the entities it touched."""
     m, s = t.mentions.c, t.statements.c
     mentions = conn.execute(sa.select(m.id, m.entity_id).where(m.record_id == record_id)).all()
     mention_ids = [str(r.id) for r in mentions]
-    touched = {str(r.entity_id) for r in mentions if r.entity_id is not None}
-
-    statements = conn.execute(
+    touched.update(str(r.entity_id) for r in mentions if r.entity_id is not None)
+    counts: Counter[str] = Counter(mentions=len(mention_ids))
+    counts["statements"] = conn.execute(
         sa.delete(t.statements).where(
             sa.or_(s.record_id == record_id, s.mention_id.in_(mention_ids))
         )
     ).rowcount
     j = t.judgements.c
-    judgements = conn.execute(
+    counts["judgements"] = conn.execute(
         sa.delete(t.judgements).where(
             sa.or_(j.left_id.in_(mention_ids), j.right_id.in_(mention_ids))
         )
     ).rowcount
-
-    links, link_entities = _erase_link_evidence(conn, record_id)
+    counts["links"], link_entities = _erase_link_evidence(conn, record_id)
     touched |= link_entities
-    indicators, indicator_entities = _erase_indicators(conn, record_id)
+    counts["indicators"], indicator_entities = _erase_indicators(conn, record_id)
     touched |= indicator_entities
     pairs = t.resolution_pairs.c
     conn.execute(
@@ -156,31 +193,11 @@ def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) ->
             sa.or_(pairs.left_id.in_(mention_ids), pairs.right_id.in_(mention_ids))
         )
     )
-    runs = _stale_analyses(conn, record_id)
-
     conn.execute(sa.delete(t.mentions).where(m.record_id == record_id))
     conn.execute(sa.delete(t.case_records).where(t.case_records.c.record_id == record_id))
     conn.execute(sa.delete(t.retention_reviews).where(t.retention_reviews.c.record_id == record_id))
     conn.execute(sa.delete(t.records).where(t.records.c.id == record_id))
-    tombstone(conn, int(record.source_id), str(record.record_key))
-    removed, stale = _restate_entities(conn, touched)
-
-    erasure = Erasure(
-        record_id,
-        len(mention_ids),
-        statements,
-        links,
-        indicators,
-        judgements,
-        removed,
-        stale,
-        runs,
-    )
-    counts = {k: v for k, v in asdict(erasure).items() if k != "record_id"}
-    audit(
-        conn, actor, "erasure", "retention.delete", records=[record_id], purpose=text, detail=counts
-    )
-    return erasure
+    return counts
 
 
 def _erase_link_evidence(conn: Connection, record_id: int) -> tuple[int, set[str]]:
@@ -238,8 +255,9 @@ def _erase_indicators(conn: Connection, record_id: int) -> tuple[int, set[str]]:
     return len(doomed), {str(r.entity_id) for r in doomed}
 
 
-def _stale_analyses(conn: Connection, record_id: int) -> int:
-    """Mark every analysis run stale, and drop the ranked entries that cite the record.
+def _stale_analyses(conn: Connection, record_id: int, versions: list[int]) -> int:
+    """Mark every analysis run stale, and drop the ranked entries that cite the record (any
+    of its `versions`).
 
     A run's communities and scores were computed with the record in the graph, so none of
     them can be trusted to be what the remaining data says: each run is marked stale with
@@ -248,9 +266,12 @@ def _stale_analyses(conn: Connection, record_id: int) -> int:
     """
     p = t.priorities.c
     candidates = conn.execute(
-        sa.select(p.id, p.evidence).where(sa.cast(p.evidence, sa.Text).contains(str(record_id)))
+        sa.select(p.id, p.evidence).where(
+            sa.or_(*(sa.cast(p.evidence, sa.Text).contains(str(v)) for v in versions))
+        )
     ).all()
-    doomed = [int(r.id) for r in candidates if record_id in evidence_records(r.evidence)]
+    erased = set(versions)
+    doomed = [int(r.id) for r in candidates if erased & set(evidence_records(r.evidence))]
     if doomed:
         conn.execute(sa.delete(t.priorities).where(p.id.in_(doomed)))
     runs = t.analysis_runs.c

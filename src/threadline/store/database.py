@@ -159,23 +159,12 @@ class DeferredIndexes:
 
     def restore(self) -> None:
         """Build every dropped index and add every dropped constraint again."""
-        postgres = self.conn.dialect.name == "postgresql"
-        if postgres:
+        if self.conn.dialect.name == "postgresql":
             # Memory for the sorts and the checking joins of this transaction only.
             self.conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
             self.conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-        else:
-            # Sort in two threads, spilling to temporary files: with the connection's
-            # temp_store=MEMORY the sort of a big index would be held whole in memory.
-            self.conn.exec_driver_sql("PRAGMA threads = 2")
-            self.conn.exec_driver_sql("PRAGMA temp_store = FILE")
-        try:
-            for statement in self._restore:
-                self.conn.exec_driver_sql(statement)
-        finally:
-            if not postgres:
-                self.conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
-                self.conn.exec_driver_sql("PRAGMA threads = 0")
+        for statement in self._restore:
+            self.conn.exec_driver_sql(statement)
         self._restore = []
 
 

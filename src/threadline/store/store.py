@@ -94,26 +94,49 @@ class Store:
         return config
 
     def migrate(self, revision: str = "head") -> str | None:
-        """Bring the schema up (or down) to `revision`; return the revision now in place."""
+        """Bring the schema up (or down) to `revision`; return the revision now in place.
+
+        On SQLite, foreign keys are not enforced while migrations run and are checked before
+        they commit: SQLite changes a table's constraints by building a new table and
+        dropping the old one, and an enforced drop would delete every row that refers to it.
+        """
         try:
-            with self.engine.begin() as conn:
-                config = self._alembic(conn)
-                current = MigrationContext.configure(conn).get_current_revision()
-                script = ScriptDirectory.from_config(config)
-                target = script.get_revision(revision) if revision not in ("head", "base") else None
-                if revision == "base" or (
-                    target is not None
-                    and current is not None
-                    and _is_ancestor(script, target.revision, current)
-                ):
-                    command.downgrade(config, revision)
-                else:
-                    command.upgrade(config, revision)
-                return MigrationContext.configure(conn).get_current_revision()
+            with self.engine.connect() as conn:
+                embedded = conn.dialect.name == "sqlite"
+                if embedded:
+                    conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                    conn.commit()
+                try:
+                    with conn.begin():
+                        reached = self._migrate(conn, revision)
+                        if embedded and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                            raise StoreError(
+                                f"migrating {self.location} to {revision} would break foreign "
+                                "keys: nothing was changed"
+                            )
+                        return reached
+                finally:
+                    if embedded:
+                        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
         except OperationalError as exc:
             raise StoreError(
                 f"cannot reach the store at {self.location}: {_first_line(exc)}"
             ) from exc
+
+    def _migrate(self, conn: Connection, revision: str) -> str | None:
+        config = self._alembic(conn)
+        current = MigrationContext.configure(conn).get_current_revision()
+        script = ScriptDirectory.from_config(config)
+        target = script.get_revision(revision) if revision not in ("head", "base") else None
+        if revision == "base" or (
+            target is not None
+            and current is not None
+            and _is_ancestor(script, target.revision, current)
+        ):
+            command.downgrade(config, revision)
+        else:
+            command.upgrade(config, revision)
+        return MigrationContext.configure(conn).get_current_revision()
 
     def revision(self) -> str | None:
         """The schema revision in place, or None for an empty database."""

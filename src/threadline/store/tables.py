@@ -120,6 +120,7 @@ batches = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, server_default="loaded"),
     sa.Column("rows_read", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("records_written", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("records_altered", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("rows_rejected", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("counts", sa.JSON(), nullable=False),
     sa.Column("rejects_path", sa.Text()),
@@ -150,10 +151,13 @@ records = sa.Table(
     sa.Column("warnings", sa.JSON(), nullable=False),
     sa.Column("flags", sa.JSON(), nullable=False),
     _now(),
-    sa.UniqueConstraint("source_id", "record_key"),
+    sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
+    sa.UniqueConstraint("source_id", "record_key", "version"),
     sa.CheckConstraint("marking IN ('OFFICIAL', 'OFFICIAL-SENSITIVE')", name="marking"),
     sa.CheckConstraint("grading_scheme IN ('3x5x2', '5x5x5')", name="grading_scheme"),
 )
+"""Each row of a source, as loaded: a later export that changes a row adds the next `version`
+of its record (an alteration), and the earlier versions stay as they were."""
 
 mentions = sa.Table(
     "mentions",
