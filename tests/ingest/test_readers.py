@@ -100,6 +100,52 @@ def test_json_nested_paths(tmp_path: Path) -> None:
     assert got[1].location == "item 2"
 
 
+def test_json_lists_stream_one_item_at_a_time(tmp_path: Path) -> None:
+    """A list is read item by item: the items before a fault in the document have been read
+    (and the fault is named after them), which a whole-document read could not do."""
+    path = tmp_path / "big.json"
+    people = ", ".join(json.dumps({"id": f"P{n}", "score": n / 2}) for n in range(20_000))
+    path.write_text(f'{{"meta": {{"n": 3}}, "people": [{people}, ]}}')
+    read = read_rows(path, "json", {"records": "people"})
+    assert next(read).values == {"id": "P0", "score": "0.0"}
+    assert next(read).values == {"id": "P1", "score": "0.5"}
+    seen = 2
+    with pytest.raises(ReadError, match=r"not valid JSON after item (\d+)") as fault:
+        for seen, _ in enumerate(read, start=3):  # noqa: B007  (the count is the point)
+            pass
+    assert seen == 20_000 and "after item 20000 " in str(fault.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "expected"),
+    [
+        ('[{"id": "A"}, {"id": "B"}]', {}, ["A", "B"]),
+        ("[]", {}, []),
+        ('{"id": "A"}', {}, ["A"]),  # one object is one record
+        ('{"data": {"rows": [{"id": "A"}]}}', {"records": "data.rows"}, ["A"]),
+        ('{"data": {"rows": {"id": "A"}}}', {"records": "data.rows"}, ["A"]),
+    ],
+)
+def test_json_shapes(
+    tmp_path: Path, text: str, options: dict[str, object], expected: list[str]
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    assert [r.values["id"] for r in rows(path, "json", **options)] == expected
+
+
+def test_json_faults_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{"data": [{"id": "A"}]}')
+    with pytest.raises(ReadError, match="no 'rows' in the JSON document"):
+        rows(path, "json", records="rows")
+    path.write_text('[\n{"id": "A",\n"name" "Lan"}]')
+    with pytest.raises(ReadError, match="line 3: not valid JSON"):
+        rows(path, "json")
+    path.write_bytes('[{"id": "A", "name": "Zoë Brontë \u2013 café"}]'.encode("cp1252"))
+    assert rows(path, "json")[0].values["name"] == "Zoë Brontë \u2013 café"
+
+
 def test_json_lines_report_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text('{"id": 1}\n{"id": \n[1, 2]\n')

@@ -15,7 +15,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+import ijson  # type: ignore[import-untyped]  # ijson ships no type information
 
 from threadline.errors import ThreadlineError
 
@@ -291,8 +293,55 @@ def flatten(value: Any, prefix: str = "", out: dict[str, str] | None = None) -> 
     return out
 
 
+class _Utf8Stream:
+    """A text file read back as UTF-8 bytes (what ijson parses), with a look at its start."""
+
+    def __init__(self, fh: TextIO) -> None:
+        self._fh = fh
+        self._head = fh.read(1 << 16)
+
+    def first(self) -> str:
+        """The first character that is not white space ("" for an empty file)."""
+        return self._head.lstrip()[:1]
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing first, to learn bytes from text
+            return b""
+        if self._head:
+            text, self._head = self._head, ""
+            return text.encode("utf-8")
+        return self._fh.read(size).encode("utf-8")
+
+
 def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+    """The records of a JSON document, streamed: a top-level list, or the list at the dotted
+    path `records`, is read one item at a time, so a large export needs little memory. Any
+    other shape (one object, a path to an object) is read whole."""
     encoding = detect_encoding(path, str(options.get("encoding", "auto")))
+    records = str(options.get("records") or "")
+    yielded = 0
+    with path.open("r", encoding=encoding) as fh:
+        stream = _Utf8Stream(fh)
+        first = stream.first()
+        if (first == "[" and not records) or (first == "{" and records):
+            prefix = f"{records}.item" if records else "item"
+            try:
+                for yielded, item in enumerate(ijson.items(stream, prefix, use_float=True), 1):
+                    yield yielded, item
+            except ijson.JSONError as exc:
+                if yielded:  # before the first item, the whole read names the line
+                    raise ReadError(
+                        f"{path.name}: not valid JSON after item {yielded} ({_first_line(exc)})"
+                    ) from None
+    if not yielded:
+        yield from _json_whole(path, encoding, records)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _json_whole(path: Path, encoding: str, records: str) -> Iterator[tuple[int, Any]]:
     if path.stat().st_size > 2_000_000_000:
         raise ReadError(f"{path.name}: JSON over 2 GB: send it as JSON Lines")
     try:
@@ -301,9 +350,8 @@ def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]
         raise ReadError(f"{path.name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise ReadError(f"{path.name}: JSON nested too deeply") from None
-    records = options.get("records")
     if records:
-        for part in str(records).split("."):
+        for part in records.split("."):
             if not isinstance(data, dict) or part not in data:
                 raise ReadError(f"{path.name}: no {records!r} in the JSON document")
             data = data[part]
