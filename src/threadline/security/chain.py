@@ -21,9 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.security.locking import GENESIS, advance_head, bulk_append, lock_chain
+from threadline.security.locking import GENESIS, advance_head, lock_chain
 from threadline.store import tables as t
-from threadline.store.database import insert_ignore
+from threadline.store.database import bulk_insert, insert_ignore
 
 __all__ = [
     "GENESIS",
@@ -328,7 +328,7 @@ def _store_sealed(conn: Connection, entries: list[_Entry]) -> None:
             ],
         )
     held = [_row(e) for e in entries if e.event_id is None]
-    bulk_append(conn, events, EVENT_COLUMNS, held)
+    bulk_insert(conn, events, EVENT_COLUMNS, held)
 
 
 EVENT_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash", "seq")
@@ -392,7 +392,7 @@ def index_subjects(conn: Connection) -> int:
             if action not in UNINDEXED_ACTIONS
             for row in _subjects(int(seq), records, entities)
         ]
-        bulk_append(conn, t.audit_subjects, ("event_seq", "record_id", "entity_id"), subjects)
+        bulk_insert(conn, t.audit_subjects, ("event_seq", "record_id", "entity_id"), subjects)
         indexed, last = indexed + len(rows), int(rows[-1].seq)
     if indexed:
         conn.execute(sa.update(mark).where(mark.c.id == 1).values(indexed_seq=last))

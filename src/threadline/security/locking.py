@@ -16,18 +16,13 @@ The head is a single row (``audit_chain``), and sealing starts with an ``UPDATE`
 So the same statement serialises both, and no dialect test is needed. Sealing happens only
 at commit, so the lock is held for milliseconds: reads and ingest never wait on it, only
 other transactions sealing audit events at the same instant.
-
-The one difference this module does key on the dialect is how a burst of sealed events is
-written fast (`bulk_append`): PostgreSQL's COPY, or the driver's executemany elsewhere.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -35,7 +30,7 @@ from sqlalchemy.engine import Connection
 from threadline.store import tables as t
 from threadline.store.database import insert_ignore
 
-__all__ = ["GENESIS", "advance_head", "bulk_append", "lock_chain", "utc_stamp", "utc_stamp_ns"]
+__all__ = ["GENESIS", "advance_head", "lock_chain", "utc_stamp", "utc_stamp_ns"]
 
 GENESIS = "0" * 64
 """The previous hash of the first event in a chain."""
@@ -105,39 +100,3 @@ def advance_head(conn: Connection, seq: int, head_hash: str) -> None:
         .where(t.audit_chain.c.id == 1)
         .values(head_seq=seq, head_hash=head_hash)
     )
-
-
-Rows = Sequence[Sequence[Any]]
-
-
-def _copy(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    finally:
-        cursor.close()
-
-
-def _executemany(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
-    marks = ", ".join("?" for _ in columns)
-    names = ", ".join(columns)
-    # Table and column names come from our own table definitions, never from input.
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
-
-
-_BULK: dict[str, Callable[[Connection, sa.Table, Sequence[str], Rows], None]] = {
-    "postgresql": _copy,
-}
-"""How each database takes many rows at once; any other uses `_executemany` (qmark style)."""
-
-
-def bulk_append(conn: Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
-    """Insert `rows` (values already in database form: JSON as text) in one round trip.
-
-    Skips SQLAlchemy's per-row parameter processing, which would otherwise cost more than the
-    reads a burst of consultation events records.
-    """
-    if rows:
-        _BULK.get(conn.dialect.name, _executemany)(conn, table, columns, rows)
