@@ -94,10 +94,7 @@ def resolve_by_truth(store: Store, scenario: Path) -> dict[str, str]:
             target = entity_of.get(stated[spec.target_prop][0][0])
             if source is None or target is None or source == target:
                 continue
-            start = None
-            if stated.get("startDate"):
-                value, original = stated["startDate"][0]
-                start = original if "T" in original else value
+            start = stated["startDate"][0][0] if stated.get("startDate") else None
             links.append(
                 {"id": f"L:{m.id}", "schema": spec.schema, "type": kind, "source_id": source,
                  "target_id": target, "start_date": start, "marking": "OFFICIAL",

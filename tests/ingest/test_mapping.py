@@ -53,6 +53,13 @@ BROKEN = [
      "unknown value type 'fone'"),
     ("key: urn", "kee: urn", "unknown key 'kee' in the mapping (did you mean 'key'?)"),
     ("      full: {column: address}", "      full: [address]", "must be a constant"),
+    ("      birthDate: {column: dob}", "      birthDate: {column: dob, keep_time: maybe}",
+     "'keep_time' must be true or false"),
+    ("      phone: {column: phone}", "      phone: {column: phone, keep_time: true}",
+     "'keep_time' applies to dates only"),
+    ("  - {type: lives_at, from: subject, to: home}",
+     "  - {type: lives_at, from: subject, to: home, start: {column: recorded, type: text}}",
+     "a link's start is a date"),
 ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ dates = DateType()
 UK = Hints()
 US = Hints(date_order="mdy")
 YMD = Hints(date_order="ymd")
+TIMED = Hints(keep_time=True)
 
 # raw, hints, expected value, expected flags, words expected in the problem (None: no problem)
 CLEAN_CASES = [
@@ -75,7 +76,24 @@ CLEAN_CASES = [
         ("format_mismatch", "ambiguous_day_month"),
         "does not match the stated format",
     ),
-]
+    # a mapping's keep_time keeps the time of day of full dates (an ANPR read's time)
+    ("2026-06-30T02:27:11", TIMED, "2026-06-30T02:27:11", (), None),
+    ("30/06/2026 02:27", TIMED, "2026-06-30T02:27", (), None),
+    ("05/09/2000 14:30", TIMED, "2000-09-05T14:30", ("ambiguous_day_month",), None),
+    ("5 June 2026 at 2:30 pm", TIMED, "2026-06-05T14:30", (), None),
+    ("2026-06-30 12:05:09.250 am", TIMED, "2026-06-30T00:05:09", (), None),
+    ("2026-06-30T01:27:11Z", TIMED, "2026-06-30T02:27:11", ("time_zone_converted",), None),
+    ("2026-01-30T01:27:11+00:00", TIMED, "2026-01-30T01:27:11", (), None),
+    ("2026-06-30T02:27:11+02:00", TIMED, "2026-06-30T01:27:11", ("time_zone_converted",), None),
+    ("30.06.2026 23:59", Hints(date_format="%d.%m.%Y %H:%M", keep_time=True),
+     "2026-06-30T23:59", (), None),
+    ("30.06.2026 23:59", Hints(date_format="%d.%m.%Y %H:%M"), "2026-06-30", (), None),
+    # ... but midnight is what exports write for no time, and a partial date has none
+    ("2026-06-30T00:00:00", TIMED, "2026-06-30", ("time_removed",), None),
+    ("06/2026 02:27", TIMED, "2026-06", ("time_removed", "partial"), None),
+    ("2026-06-30T25:10", TIMED, "2026-06-30", ("time_removed",), "25:10 is not a time of day"),
+    ("2026-06-30", TIMED, "2026-06-30", (), None),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "hints", "value", "flags", "problem"), CLEAN_CASES)
@@ -106,6 +124,9 @@ def test_clean(
         ("1990-09-05", "1990-03-27", 0.3, "same year"),
         ("1990-09-05", "1975-01-27", 0.0, "different dates"),
         ("1990", "1975-01-27", 0.0, "different dates"),
+        ("2026-06-30T02:27:11", "2026-06-30", 1.0, "same date"),
+        ("2026-06-30T02:27:11", "2026-06-30T14:00", 0.9, "same date, different times"),
+        ("2026-05-06T02:27:11", "2026-06-05T02:27:11", 0.85, "day and month swapped"),
     ],
 )
 def test_compare_detail(left: str, right: str, score: float, detail: str) -> None:
@@ -115,7 +136,12 @@ def test_compare_detail(left: str, right: str, score: float, detail: str) -> Non
 
 @pytest.mark.parametrize(
     ("value", "caption"),
-    [("1990-09-05", "5 September 1990"), ("1990-09", "September 1990"), ("1990", "1990")],
+    [
+        ("1990-09-05", "5 September 1990"),
+        ("1990-09", "September 1990"),
+        ("1990", "1990"),
+        ("2026-06-30T02:27:11", "30 June 2026 02:27:11"),
+    ],
 )
 def test_caption(value: str, caption: str) -> None:
     assert dates.caption(value) == caption
@@ -150,7 +176,9 @@ def test_fast_path_gives_the_general_answer(raw: str, hints: Hints) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(raw=st.text(alphabet="0123456789/.- :Tc", max_size=16), hints=st.sampled_from([UK, US]))
+@given(
+    raw=st.text(alphabet="0123456789/.- :Tc", max_size=16), hints=st.sampled_from([UK, US, TIMED])
+)
 def test_fast_path_on_digit_soup(raw: str, hints: Hints) -> None:
     assert dates.clean(raw, hints) == dates._clean_slow(raw, hints)
 

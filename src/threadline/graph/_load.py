@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from followthemoney import model
 from sqlalchemy.engine import Connection
 
 from threadline.graph.evidence import weighting_code
@@ -84,7 +85,9 @@ class Loaded:
     links: list[tuple[str, str, str | None, str, str, str | None, str | None, int]] = field(
         default_factory=list
     )
-    """(link id, schema, type, source id, target id, start, end, evidence record id)."""
+    """(link id, schema, type, source id, target id, start, end, evidence record id): one row
+    per date the evidence record states for the link (each ANPR read's time), else one with the
+    link's own first and last dates."""
 
 
 def _scope(conn: Connection, permitted: Permitted, filters: GraphFilter) -> AnySelect | None:
@@ -197,6 +200,7 @@ def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded
                 )
             )
 
+    own = _record_dates(conn, within, records.keys())
     lk, ev = t.links, t.link_evidence
     query = (
         sa.select(
@@ -213,17 +217,66 @@ def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded
         .order_by(lk.c.id, ev.c.record_id)
     )
     for row in _rows(conn, within(query, ev.c.record_id)):
-        if int(row.record_id) in records:
-            out.links.append(
-                (
-                    str(row.id),
-                    str(row.schema),
-                    row.type,
-                    str(row.source_id),
-                    str(row.target_id),
-                    row.start_date,
-                    row.end_date,
-                    int(row.record_id),
-                )
-            )
+        record_id = int(row.record_id)
+        if record_id not in records:
+            continue
+        link = (str(row.id), str(row.schema), row.type, str(row.source_id), str(row.target_id))
+        stated = own.get((record_id, *link[1:]))
+        if stated:
+            out.links.extend((*link, day, None, record_id) for day in sorted(stated))
+        else:
+            out.links.append((*link, row.start_date, row.end_date, record_id))
+    return out
+
+
+LinkKey = tuple[int, str, str | None, str, str]
+"""(record id, schema, type, source entity id, target entity id)."""
+
+
+def _record_dates(
+    conn: Connection,
+    within: Callable[[AnySelect, sa.ColumnElement[Any]], AnySelect],
+    records: AbstractSet[int],
+) -> dict[LinkKey, set[str]]:
+    """The start dates each record states for its links, as resolution joined their ends.
+
+    A link's stored dates are the first and last of all its evidence: a vehicle read by one
+    camera on ten nights is one link. The graph places each read at its own time instead.
+    """
+    lm, st, end = t.mentions, t.statements, t.mentions.alias("link_end")
+    edges = [s.name for s in model.schemata.values() if s.edge]
+    dated = sa.select(st.c.mention_id).where(st.c.prop == "startDate")
+    query = (
+        sa.select(lm.c.id, lm.c.record_id, lm.c.schema, lm.c.slot, st.c.prop, st.c.value,
+                  end.c.entity_id)
+        .join(st, st.c.mention_id == lm.c.id)
+        .outerjoin(end, end.c.id == st.c.value)
+        .where(lm.c.schema.in_(edges), lm.c.id.in_(dated))
+        .order_by(lm.c.id)
+    )  # fmt: skip
+    out: dict[LinkKey, set[str]] = {}
+
+    def keep(record_id: int, schema_name: str, slot: str, props: dict[str, list[Any]]) -> None:
+        schema = model.get(schema_name)
+        if schema is None or record_id not in records:
+            return
+        sources = props.get(str(schema.edge_source), [])
+        targets = props.get(str(schema.edge_target), [])
+        if not sources or not targets or sources[0][1] is None or targets[0][1] is None:
+            return
+        parts = slot.split("-")
+        kind = parts[1] if len(parts) == 3 else None
+        key = (record_id, schema_name, kind, str(sources[0][1]), str(targets[0][1]))
+        out.setdefault(key, set()).update(v for v, _ in props.get("startDate", []) if v)
+
+    current: tuple[str, int, str, str] | None = None
+    props: dict[str, list[Any]] = {}
+    for row in _rows(conn, within(query, lm.c.record_id)):
+        if current is None or row.id != current[0]:
+            if current is not None:
+                keep(*current[1:], props)
+            current, props = (str(row.id), int(row.record_id), str(row.schema), str(row.slot)), {}
+        props.setdefault(row.prop, []).append((row.value, row.entity_id))
+    if current is not None:
+        keep(*current[1:], props)
     return out

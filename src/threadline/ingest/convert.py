@@ -303,8 +303,8 @@ class Converter:
         return "", spec.columns[0] if spec.columns else None
 
     def _hints(self, spec: ValueSpec) -> Hints:
-        if spec.format:
-            return Hints(self.hints.country, self.hints.date_order, spec.format)
+        if spec.format or spec.keep_time:
+            return Hints(self.hints.country, self.hints.date_order, spec.format, spec.keep_time)
         return self.hints
 
     # -- the record ------------------------------------------------------------------------------
@@ -384,8 +384,8 @@ class Converter:
         if known is None:
             assert self.mapping.record.reported_on is not None
             cleaned = _clean("date", text, self._hints(self.mapping.record.reported_on))
-            if cleaned.value and len(cleaned.value) == 10:
-                known = (date.fromisoformat(cleaned.value), None)
+            if cleaned.value and len(cleaned.value) >= 10:  # a kept time is more than a day
+                known = (date.fromisoformat(cleaned.value[:10]), None)
             else:
                 problem = cleaned.problem or "partial"
                 known = (None, f"{column}: {text!r} is not a full date ({problem})")

@@ -118,6 +118,9 @@ class ValueSpec:
     """Value type that cleans it; None for plain text."""
     format: str | None = None
     """strptime format for dates, when a source states one."""
+    keep_time: bool = False
+    """For dates: keep the time of day the source gives (an ANPR read's time), which dates
+    otherwise drop."""
     split: bool = False
     """For person names: also state the given, middle and family names parsed from it."""
     line: int = 0
@@ -336,7 +339,9 @@ class _Builder:
                 parent, key, f"{key!r} must be a constant or a mapping like {{column: X}}"
             )
         self.known_keys(
-            raw, {"column", "columns", "value", "join", "sep", "type", "format", "split"}, key
+            raw,
+            {"column", "columns", "value", "join", "sep", "type", "format", "split", "keep_time"},
+            key,
         )
         columns: tuple[str, ...] = ()
         if "column" in raw:
@@ -360,12 +365,18 @@ class _Builder:
         fmt = raw.get("format")
         if fmt is not None:
             _check_date_format(str(fmt), self.fail(raw, "format", f"bad date format {fmt!r}"))
+        keep_time = raw.get("keep_time", False)
+        if not isinstance(keep_time, bool):
+            raise self.fail(raw, "keep_time", "'keep_time' must be true or false")
+        if keep_time and vtype != "date":
+            raise self.fail(raw, "keep_time", "'keep_time' applies to dates only")
         return ValueSpec(
             columns=columns,
             constant=constant,
             join=str(raw.get("sep", " ")) if "join" in raw else None,
             type=vtype,
             format=str(fmt) if fmt is not None else None,
+            keep_time=keep_time,
             split=bool(raw.get("split", False)),
             line=raw.line,
             wildcard=any(c.endswith(".*") for c in columns),
@@ -542,17 +553,17 @@ class _Builder:
                 raise self.fail(
                     item, "type", f"{kind} cannot join {ends[0].schema} to {ends[1].schema}"
                 )
+            start = self.value(item, "start", default_type="date") if "start" in item else None
+            if start is not None and start.type != "date":
+                raise self.fail(
+                    item, "start", "a link's start is a date (keep_time: true keeps its time)"
+                )
             out.append(
                 LinkSpec(
-                    type=kind,
-                    source=ends[0].slot,
-                    target=ends[1].slot,
-                    start=self.value(item, "start", default_type="date")
-                    if "start" in item
-                    else None,
+                    type=kind, source=ends[0].slot, target=ends[1].slot, start=start,
                     line=item.line,
                 )
-            )
+            )  # fmt: skip
         return tuple(out)
 
 

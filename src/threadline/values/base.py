@@ -29,6 +29,11 @@ class Hints:
     date_format: str | None = None
     """An explicit ``strptime`` format stated by a mapping; it beats every guess."""
 
+    keep_time: bool = False
+    """Keep a date's time of day ("2026-06-30T02:27:11"), for the times of events such as an
+    ANPR read. Off by default: a date of birth or of a report is a day, and the times exports
+    attach to such dates (often midnight) are dropped."""
+
 
 DEFAULT_HINTS = Hints()
 

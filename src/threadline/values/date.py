@@ -1,5 +1,10 @@
 """Dates: UK day-first reading, partial dates kept partial, impossible dates refused in words.
 
+A time of day is dropped (flag ``time_removed``) unless the mapping asks to keep it
+(:attr:`~threadline.values.base.Hints.keep_time`, for event times such as an ANPR read): then a
+full date with a time that is not exactly midnight cleans to FollowTheMoney's
+``YYYY-MM-DDTHH:MM[:SS]``, in UK local time.
+
 All-numeric dates with a four-digit year ("05/09/2000", "2000-09-05"), most of what agencies
 send, take a fast path (:meth:`DateType._clean_fast`) that reads them in one regex; the general
 path, :meth:`DateType._clean_slow`, is the reference the tests hold it to.
@@ -10,8 +15,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from followthemoney import registry as ftm
 
@@ -35,10 +41,14 @@ _APPROX = re.compile(
     r"^(?:c\.?|ca\.?|circa|approx\.?|approximately|about|around|abt\.?)\s*(?=\d|[a-z])", re.I
 )
 _TIME = re.compile(
-    r"^(.*?\d)(?:T|\s+|,\s*)(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-    r"\s*(?:Z|[+-]\d{2}:?\d{2}|[ap]\.?m\.?)?$",
+    r"^(.*?\d)(?:T|\s+|,\s*)(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|[ap]\.?m\.?)?$",
     re.I,
 )
+"""A date followed by a time of day: (date text, hour, minute, second, zone or am/pm)."""
+LOCAL_TIME = ZoneInfo("Europe/London")
+"""The wall clock kept times are read on: a time stated with a zone ("Z", "+02:00") is moved
+to it, so that "at night" means night where our sources are."""
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/. ](\d{4})$")
@@ -58,6 +68,34 @@ class _Reading:
     day: int | None = None
     flags: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    time: tuple[int, int, int | None] | None = None
+    """(hour, minute, second or None when not stated): kept only when the hints ask."""
+    offset: timedelta | None = None
+    """The time's offset from UTC, when the source stated a zone."""
+
+
+def _time_of_day(timed: re.Match[str]) -> tuple[tuple[int, int, int | None], timedelta | None]:
+    """(hour, minute, second) and UTC offset of a :data:`_TIME` match; ValueError when the
+    time cannot be one ("25:10", "13:00 pm")."""
+    hour, minute = int(timed.group(2)), int(timed.group(3))
+    second = int(timed.group(4)) if timed.group(4) else None
+    zone = (timed.group(5) or "").lower().replace(".", "")
+    offset = None
+    if zone in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{hour} {zone}")
+        hour = hour % 12 + (12 if zone == "pm" else 0)
+    elif zone == "z":
+        offset = timedelta(0)
+    elif zone:
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        offset = -offset if zone[0] == "-" else offset
+    if hour > 23 or minute > 59 or (second or 0) > 59:
+        raise ValueError(timed.group(0))
+    if offset is not None and abs(offset) > timedelta(hours=14):
+        raise ValueError(timed.group(0))  # no zone is further from UTC
+    return (hour, minute, second), offset
 
 
 def _pivot(two_digits: int, flags: list[str]) -> int:
@@ -93,6 +131,10 @@ class DateType(ValueType):
     'day 31 does not exist in February 1990'
     >>> dates.caption("1990-09")
     'September 1990'
+    >>> dates.clean("30/06/2026 02:27:11", Hints(keep_time=True)).value
+    '2026-06-30T02:27:11'
+    >>> dates.caption("2026-06-30T02:27")
+    '30 June 2026 02:27'
     """
 
     name = "date"
@@ -170,16 +212,29 @@ class DateType(ValueType):
         if hints.date_format is not None:
             stated = self._stated(text, hints.date_format)
             if stated is not None:
+                if not hints.keep_time:
+                    stated.time = stated.offset = None
                 return self._finish(raw, stated, flags, notes)
             flags.append("format_mismatch")
             notes.append(f"does not match the stated format {hints.date_format!r}; guessed")
         timed = _TIME.match(text)
+        time: tuple[int, int, int | None] | None = None
+        offset = None
         if timed is not None:
             text = timed.group(1)
-            flags.append("time_removed")
+            if not hints.keep_time:
+                flags.append("time_removed")
+            else:
+                try:
+                    time, offset = _time_of_day(timed)
+                except ValueError:
+                    flags.append("time_removed")
+                    notes.append(f"{timed.group(2)}:{timed.group(3)} is not a time of day")
         reading = self._read(text, hints)
         if isinstance(reading, str):
             return Cleaned(raw, None, "; ".join([*notes, reading]), tuple(flags))
+        if time is not None:
+            reading.time, reading.offset = time, offset
         return self._finish(raw, reading, flags, notes)
 
     def _stated(self, text: str, fmt: str) -> _Reading | None:
@@ -188,7 +243,11 @@ class DateType(ValueType):
         except ValueError:
             return None
         if "%d" in fmt or "%j" in fmt:
-            return _Reading(parsed.year, parsed.month, parsed.day)
+            out = _Reading(parsed.year, parsed.month, parsed.day)
+            if any(code in fmt for code in ("%H", "%I", "%M")):
+                out.time = (parsed.hour, parsed.minute, parsed.second if "%S" in fmt else None)
+                out.offset = parsed.utcoffset()
+            return out
         if any(code in fmt for code in ("%m", "%b", "%B")):
             return _Reading(parsed.year, parsed.month)
         return _Reading(parsed.year)
@@ -262,6 +321,12 @@ class DateType(ValueType):
         problem = self._impossible(r)
         if problem is not None:
             return Cleaned(raw, None, "; ".join([*notes, problem]), tuple(dict.fromkeys(flags)))
+        if r.time is not None and (r.day is None or (r.time[:2] == (0, 0) and not r.time[2])):
+            # A partial date has no time to hang on; midnight is what exports write for none.
+            flags.append("time_removed")
+            r.time = None
+        if r.time is not None and r.month is not None and r.day is not None:
+            return self._timed(raw, r, flags, notes)
         value = f"{r.year:04d}"
         if r.month is not None:
             value += f"-{r.month:02d}"
@@ -272,6 +337,20 @@ class DateType(ValueType):
         elif r.day == 1 and r.month == 1:
             # 1 January is what immigration systems record when only the year is known.
             flags.append("first_of_january")
+        problem = "; ".join(notes) or None
+        return Cleaned(raw, value, problem, tuple(dict.fromkeys(flags)))
+
+    def _timed(self, raw: str, r: _Reading, flags: list[str], notes: list[str]) -> Cleaned:
+        """A full date with its time of day, moved to UK local time when a zone was stated."""
+        assert r.time is not None and r.month is not None and r.day is not None
+        hour, minute, second = r.time
+        when = datetime(r.year, r.month, r.day, hour, minute, second or 0)
+        if r.offset is not None:
+            local = when.replace(tzinfo=timezone(r.offset)).astimezone(LOCAL_TIME)
+            if local.utcoffset() != r.offset:
+                flags.append("time_zone_converted")
+            when = local.replace(tzinfo=None)
+        value = when.strftime("%Y-%m-%dT%H:%M" if second is None else "%Y-%m-%dT%H:%M:%S")
         problem = "; ".join(notes) or None
         return Cleaned(raw, value, problem, tuple(dict.fromkeys(flags)))
 
@@ -290,9 +369,11 @@ class DateType(ValueType):
         return compare_detail(left, right)
 
     def caption(self, value: str) -> str:
-        parts = [int(p) for p in value.split("-")]
+        day, _, time = value.partition("T")
+        parts = [int(p) for p in day.split("-")]
         if len(parts) == 3:
-            return f"{parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
+            text = f"{parts[2]} {calendar.month_name[parts[1]]} {parts[0]}"
+            return f"{text} {time}" if time else text
         if len(parts) == 2:
             return f"{calendar.month_name[parts[1]]} {parts[0]}"
         return value
@@ -309,6 +390,12 @@ def compare_detail(left: str, right: str) -> tuple[float, str]:
     (0.7, 'one digit differs')
     """
     if left == right:
+        return 1.0, "same date"
+    left, left_time = left.partition("T")[::2]
+    right, right_time = right.partition("T")[::2]
+    if left == right:
+        if left_time and right_time:
+            return 0.9, "same date, different times"
         return 1.0, "same date"
     a, b = left.split("-"), right.split("-")
     if len(a) != len(b):
