@@ -12,7 +12,7 @@ def _zipf(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     return rng.choice(n, size, p=weights / weights.sum())
 
 
-def _lift(pairs: np.ndarray) -> np.ndarray:
+def _lift(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pairs = np.unique(pairs, axis=0)
     return pairs, culture_lift(pairs[:, 0], pairs[:, 1], pairs[:, 0], pairs[:, 1])
 

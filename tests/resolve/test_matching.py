@@ -119,7 +119,8 @@ def cases(resolve_with: Callable[..., Any]) -> dict[str, str]:
         ]
     )
     resolver.close()
-    return result.clusters
+    clusters: dict[str, str] = dict(result.clusters)
+    return clusters
 
 
 @pytest.mark.parametrize(("i", "case"), list(enumerate(c[0] for c in MUST_MATCH)))

@@ -70,11 +70,43 @@ def test_dates(raw: str, iso: str | None) -> None:
         ("07911 123456", "+447911123456"),
         ("+44 (0)7911 123456", "+447911123456"),
         ("0044 7911 123456", "+447911123456"),
+        ("+4407911123456", "+447911123456"),
+        ("447911123456", "+447911123456"),
+        ("7911 123456", "+447911123456"),
         ("+33 6 12 34 56 78", "+33612345678"),
     ],
 )
 def test_phones(raw: str, e164: str) -> None:
     assert _one(phone=raw)["phone"] == e164
+
+
+def test_adverts_joined_through_phones_and_photos_are_one_advertiser() -> None:
+    adverts = [
+        ("a", "Chloe", "07700 900101", "p1"),
+        ("b", "Chloe", "07700 900202", "p2"),
+        ("c", "Nadia", "+44 7700 900101", "p3"),
+        ("d", "Nadia", "07700900202", "P3"),
+        ("e", "Chloe", "07700 900303", "p4"),
+        ("f", "Chloe", "07700 900303", None),
+    ]
+    columns = ("record_id", "full_name", "phone", "photo")
+    records = pa.table({c: [a[i] for a in adverts] for i, c in enumerate(columns)})
+    group = {r["record_id"]: r["photo_group"] for r in prepare(records).to_pylist()}
+    assert group["a"] == group["b"] == group["c"] == group["d"] == "p1"
+    assert group["e"] == "p4"
+    assert group["f"] is None  # no photo: not an advert of anyone's
+
+
+def test_a_line_several_people_give_is_shared() -> None:
+    names = ("Ion", "Elena", "Radu", "Maria")
+    rows = [person(f"s{i}", given_name=n, phone="07700 900999") for i, n in enumerate(names)]
+    rows += [person("own", given_name="Ion", phone="07700 900111")]
+    rows += [person("two", given_name="Ana", phone="07700 900222")]
+    rows += [person("two-b", given_name="Anca", phone="07700 900222")]
+    shared = {r["record_id"]: r["phone_shared"] for r in prepare(table(rows)).to_pylist()}
+    assert all(shared[f"s{i}"] for i in range(len(names)))
+    assert not shared["own"]
+    assert not shared["two"]  # two given names: her own and a working name, say
 
 
 def test_postcode_email_nationality_identifiers() -> None:

@@ -77,6 +77,7 @@ PREPARED_COLUMNS = (
     "dob_m",
     "dob_d",
     "phone",
+    "phone_shared",
     "email",
     "email_mailbox",
     "postcode",
@@ -90,6 +91,7 @@ PREPARED_COLUMNS = (
     "document_number",
     "bank_account",
     "photo",
+    "photo_group",
     "ctx_postcodes",
     "ctx_districts",
     "ctx_areas",
@@ -225,11 +227,42 @@ def prepare_in(con: Any, records: Records, name: str) -> None:
     con.unregister("_tl_input")
     _name_lookups(con)
     _value_lookups(con)
+    _photo_groups(con)
     con.execute(f"CREATE OR REPLACE TABLE {name} AS {_final_sql()}")
     for table in ("_tl_given", "_tl_surname", "_tl_full", "_tl_dob", "_tl_phone", "_tl_email"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    for table in ("_tl_postcode", "_tl_country", "_tl_base"):
+    for table in ("_tl_postcode", "_tl_country", "_tl_photo_group", "_tl_base"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _photo_groups(con: Any) -> None:
+    """``_tl_photo_group``: each photo's advertiser, the photos and phones that adverts show
+    together, joined through each other (one advertiser's adverts show his lines and his
+    women's photos). Named by its first photo, so that a re-run names it alike."""
+    pairs = con.sql(
+        f"SELECT DISTINCT {_PHOTO.format(column='b.photo')} AS photo, "  # noqa: S608 - SQL of our own constants
+        "coalesce(b.phone_fast, p.v) AS phone FROM _tl_base b "
+        "LEFT JOIN _tl_phone p ON p.k = b.phone WHERE b.photo IS NOT NULL"
+    ).fetchall()
+    parent: dict[str, str] = {}
+
+    def find(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for photo, phone in pairs:
+        if photo is None:
+            continue
+        find(f"i:{photo}")
+        if phone is not None:
+            a, b = sorted((find(f"i:{photo}"), find(f"p:{phone}")))
+            parent[b] = a  # the smaller name leads, "i:" photos before "p:" phones
+    photos = sorted({photo for photo, _ in pairs if photo is not None})
+    groups = [find(f"i:{photo}")[2:] for photo in photos]
+    _register(con, "_tl_photo_group", {"k": photos, "v": groups}, _VALUE_SCHEMA)
 
 
 def _distinct(con: Any, sql: str) -> list[str]:
@@ -368,12 +401,20 @@ _DOB_FAST = (
     "'%Y-%m-%d') END"
 )
 _PHONE_DIGITS = "regexp_replace(phone, '[^0-9+]', '', 'g')"
+_PHOTO = "nullif(lower(regexp_replace({column}, '[^A-Za-z0-9]', '', 'g')), '')"
 _PHONE_FAST = (
     "CASE WHEN regexp_full_match(phone_digits, '0[1-37][0-9]{8,9}') "
     "THEN '+44' || substr(phone_digits, 2) "
     "WHEN regexp_full_match(phone_digits, '\\+44[1-37][0-9]{8,9}') THEN phone_digits "
     "WHEN regexp_full_match(phone_digits, '0044[1-37][0-9]{8,9}') "
-    "THEN '+' || substr(phone_digits, 3) END"
+    "THEN '+' || substr(phone_digits, 3) "
+    # UK numbers written with the trunk zero after the country code (+44 (0)7700 900123),
+    # with the country code but no plus, or a mobile without its leading zero: one number,
+    # so one key for blocking and for its frequency.
+    "WHEN regexp_full_match(phone_digits, '(\\+|00)440[1-37][0-9]{8,9}') "
+    "THEN '+44' || regexp_extract(phone_digits, '440([0-9]+)$', 1) "
+    "WHEN regexp_full_match(phone_digits, '44[1-37][0-9]{8,9}') THEN '+' || phone_digits "
+    "WHEN regexp_full_match(phone_digits, '7[0-9]{9}') THEN '+44' || phone_digits END"
 )
 _PC_COMPACT = "upper(regexp_replace(postcode, '[^A-Za-z0-9]', '', 'g'))"
 # Legacy exports write the postcode at the end of the address line ("1 HIGH ST, SPALDING
@@ -438,6 +479,13 @@ def _final_sql() -> str:
         LEFT JOIN _tl_email e ON e.k = b.email
         LEFT JOIN _tl_postcode pc ON pc.k = b.postcode
         LEFT JOIN _tl_country c ON c.k = b.nationality
+    ),
+    lines AS (
+        -- A number the records of three or more different given names give is a line people
+        -- share (a controller's work phone, a house phone): which of several such lines a
+        -- record shows says nothing of who the person is.
+        SELECT phone_n, count(DISTINCT given) >= 3 AS shared
+        FROM n WHERE phone_n IS NOT NULL AND given IS NOT NULL GROUP BY phone_n
     )
     SELECT
         uid,
@@ -452,6 +500,7 @@ def _final_sql() -> str:
         TRY_CAST(substr(dob, 6, 2) AS INTEGER) AS dob_m,
         TRY_CAST(substr(dob, 9, 2) AS INTEGER) AS dob_d,
         phone_n AS phone,
+        coalesce(lines.shared, FALSE) AS phone_shared,
         email_n AS email,
         CASE WHEN split_part(email_n, '@', 2) IN ('gmail.com', 'googlemail.com')
              THEN replace(split_part(split_part(email_n, '@', 1), '+', 1), '.', '')
@@ -473,7 +522,8 @@ def _final_sql() -> str:
         nullif(upper(regexp_replace(document_number, '[^A-Za-z0-9]', '', 'g')), '')
             AS document_number,
         nullif(upper(regexp_replace(bank_account, '[^A-Za-z0-9]', '', 'g')), '') AS bank_account,
-        nullif(lower(regexp_replace(photo, '[^A-Za-z0-9]', '', 'g')), '') AS photo,
+        {_PHOTO.format(column="n.photo")} AS photo,
+        pg.v AS photo_group,
         CASE WHEN len(ctx_list) > 0 THEN ctx_list END AS ctx_postcodes,
         CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
             list_transform(ctx_list, lambda x: split_part(x, ' ', 1)))) END AS ctx_districts,
@@ -482,5 +532,7 @@ def _final_sql() -> str:
         nullif(list_sort(list_distinct(list_filter(list_transform(
             string_split(record_organisations, ';'), lambda x: trim(x)), lambda x: x <> ''))),
             []) AS ctx_orgs
-    FROM n
+    FROM n LEFT JOIN lines USING (phone_n)
+    LEFT JOIN _tl_photo_group pg ON pg.k = {_PHOTO.format(column="n.photo")}
+    ORDER BY uid
     """  # noqa: S608 - SQL of our own constants
