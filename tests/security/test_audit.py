@@ -252,8 +252,8 @@ def test_long_bursts_and_rolled_back_savepoints_keep_the_chain_whole(
         audit(conn, actor, "alteration", "undone early")
         early.rollback()
         view = View(conn, actor)
-        for n in range(10):
-            view.record(n)
+        for n in range(10):  # reads of different kinds: one event each
+            view.consulted("record.get", records=[n], detail={"n": n})
         savepoint = conn.begin_nested()
         audit(conn, actor, "alteration", "undone")
         savepoint.rollback()
@@ -261,6 +261,38 @@ def test_long_bursts_and_rolled_back_savepoints_keep_the_chain_whole(
     rows = events(store)
     assert [r.operation for r in rows] == ["record.get"] * 10 + ["kept"]
     assert [r.seq for r in rows] == list(range(1, 12))
+    with store.connect() as conn:
+        assert verify_chain(conn).intact
+
+
+def test_reads_of_one_kind_in_one_second_are_one_event(store: Store, world: Any) -> None:
+    """A burst of reads is a few events: each names every record and entity its reads touched
+    and counts them; a savepoint, a commit or another kind of read starts a new one."""
+    actor = world.user("ana", "met", "analyst")
+    world.commit()
+    with store.engine.connect() as conn:  # one connection, two transactions
+        view = View(conn, actor, purpose="triage")
+        for n in range(300):
+            view.consulted("record.get", records=[n % 7])
+            view.consulted("values", entities=[f"e-{n % 3}"])
+        view.consulted("values", entities=["e-x"], outcome="denied")
+        savepoint = conn.begin_nested()
+        view.consulted("record.get", records=[99])
+        savepoint.rollback()
+        conn.commit()
+        view.record(8)  # no such record: denied
+        conn.commit()
+    rows = events(store)
+    gathered = {(r.operation, r.outcome): r for r in rows[:-1]}
+    assert sum(r.detail.get("reads", 1) for r in rows) == 602, "every read counted once"
+    if len(rows) == 4:  # the burst stayed within one second
+        assert gathered[("record.get", "allowed")].records == list(range(7))
+        assert gathered[("record.get", "allowed")].detail == {"reads": 300}
+        assert gathered[("values", "allowed")].entities == ["e-0", "e-1", "e-2"]
+        assert gathered[("values", "denied")].entities == ["e-x"]
+    assert 99 not in {r for row in rows for r in row.records}, "rolled back with its savepoint"
+    assert (rows[-1].records, rows[-1].outcome) == ([8], "denied"), "a new transaction, a new event"
+    assert all(r.purpose == "triage" for r in rows)
     with store.connect() as conn:
         assert verify_chain(conn).intact
 

@@ -186,6 +186,9 @@ class _Pending:
     held: int = 0
     savepoints: list[int] = field(default_factory=list)
     """How many entries there were when each open savepoint began (savepoints nest)."""
+    generation: int = 0
+    """Moves on whenever held entries may no longer be added to: a savepoint begins or ends,
+    held events are written, the transaction commits or rolls back (see `generation`)."""
 
 
 _PENDING: weakref.WeakKeyDictionary[Connection, _Pending] = weakref.WeakKeyDictionary()
@@ -216,12 +219,14 @@ def _open_savepoints(conn: Connection) -> int:
 
 def _savepoint(conn: Connection, _name: str | None) -> None:
     state = _PENDING[conn]
+    state.generation += 1
     state.savepoints.append(len(state.entries))
 
 
 def _rollback_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
     """Events since the savepoint go with it, as their rows (if written) already have."""
     state = _PENDING[conn]
+    state.generation += 1
     if state.savepoints:
         del state.entries[state.savepoints.pop() :]
         state.held = sum(1 for e in state.entries if e.event_id is None)
@@ -229,6 +234,7 @@ def _rollback_savepoint(conn: Connection, _name: str | None, _context: object) -
 
 def _release_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
     state = _PENDING[conn]
+    state.generation += 1
     if state.savepoints:
         state.savepoints.pop()
 
@@ -268,11 +274,19 @@ def holder(conn: Connection, maker: Maker) -> Callable[[tuple[Any, ...]], None]:
     return hold
 
 
+def generation(conn: Connection) -> int:
+    """Where `conn`'s held events stand: while it is unchanged, an entry handed to a `holder`
+    has not been built yet, so what it will record may still grow (a View gathers the reads
+    of one second into one event this way)."""
+    return _pending(conn).generation
+
+
 def _placeholder(event: Mapping[str, Any]) -> dict[str, Any]:
     return {**event, "prev_hash": "", "hash": f"unsealed-{uuid.uuid4().hex}", "seq": None}
 
 
 def _write_held(conn: Connection, state: _Pending) -> None:
+    state.generation += 1
     held = [entry for entry in state.entries if entry.event_id is None]
     if not held:
         return
@@ -286,6 +300,7 @@ def _write_held(conn: Connection, state: _Pending) -> None:
 def _discard(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is not None:
+        state.generation += 1
         state.entries.clear()
         state.held = 0
         state.savepoints.clear()
@@ -296,6 +311,7 @@ def _seal(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is None or not state.entries:
         return
+    state.generation += 1
     entries, state.entries, state.held = state.entries, [], 0
     state.savepoints.clear()
     for entry in entries:

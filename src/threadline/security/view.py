@@ -4,8 +4,12 @@ Search, graph queries, reports and exports read through a View (or compose their
 with `View.clause` and report what they read with `View.consulted`), so that nothing the
 actor may not see is ever in an answer, not even as a count, a caption or a marking.
 
-Every read is logged as a consultation: one event per read, held in memory and written in one
-batch, sealed into the audit chain, when the caller's transaction commits. A read that finds
+Every read is logged as a consultation. The reads of one kind (operation, outcome and detail)
+made in the same second are one event, naming every record and entity they read, when the
+first was made and, for more than one, how many there were (``detail.reads``): a burst of
+10,000 entity reads costs a few events, not 10,000, and the log stays readable. Events are
+held in memory and written in one batch, sealed into the audit chain, when the caller's
+transaction commits. A read that finds
 nothing the actor may see is logged as denied, whether or not the thing exists, and returns
 None or an empty list, exactly as for something that does not exist. Reads never raise for a
 denial: raising would roll back the transaction and the denial's audit event with it.
@@ -13,6 +17,7 @@ denial: raising would roll back the transaction and the denial's audit event wit
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,6 +87,28 @@ def evidence_records(evidence: object) -> set[int]:
     return found
 
 
+class _Reads:
+    """Reads of one kind (operation, outcome, detail) in one second: one consultation event,
+    naming every record and entity read (entities in the order first read) and how many
+    reads there were."""
+
+    __slots__ = ("at_ns", "count", "detail", "entities", "operation", "outcome", "records")
+
+    def __init__(
+        self, operation: str, outcome: str, detail: Mapping[str, object] | None, at_ns: int
+    ) -> None:
+        self.operation, self.outcome, self.at_ns = operation, outcome, at_ns
+        self.detail = None if detail is None else dict(detail)
+        self.records: set[int] = set()
+        self.entities: dict[str, None] = {}
+        self.count = 0
+
+    def add(self, records: Iterable[int], entities: Sequence[str]) -> None:
+        self.records.update(records)
+        self.entities.update(dict.fromkeys(entities))
+        self.count += 1
+
+
 class View:
     """What one actor may read, and nothing else; every read is audited as a consultation."""
 
@@ -105,6 +132,9 @@ class View:
         self._template = make_event(self.actor, "consultation", "view", purpose=purpose)
         self._prepared: dict[str, sa.Select[Any]] = {}
         self._hold = chain.holder(conn, self._event)
+        self._gathering: dict[tuple[str, str, str | None, int], _Reads] = {}
+        """The reads of the current second, by kind, each to be one event."""
+        self._generation = chain.generation(conn)
 
     def _run(self, name: str, build: Callable[[], sa.Select[Any]], key: object) -> list[Any]:
         """Run the View's query `name` for `key`, building it once per View: a burst of reads
@@ -128,19 +158,32 @@ class View:
         """Log one consultation; written with the transaction (see the module docstring)."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown audit outcome {outcome!r}")
-        frozen = None if detail is None else dict(detail)
-        self._hold((operation, outcome, tuple(records), tuple(entities), frozen, time.time_ns()))
+        at_ns = time.time_ns()
+        frozen = None if detail is None else json.dumps(dict(detail), sort_keys=True, default=str)
+        key = (operation, outcome, frozen, at_ns // 1_000_000_000)
+        now = chain.generation(self.conn)
+        if now != self._generation:  # the reads gathered so far are sealed or gone
+            self._gathering.clear()
+            self._generation = now
+        reads = self._gathering.get(key)
+        if reads is None:
+            reads = self._gathering[key] = _Reads(operation, outcome, detail, at_ns)
+            self._hold((reads,))
+        reads.add(records, entities)
 
     def _event(self, args: tuple[Any, ...]) -> dict[str, Any]:
-        operation, outcome, records, entities, detail, at_ns = args
+        reads: _Reads = args[0]
+        detail = reads.detail
+        if reads.count > 1:
+            detail = {**(detail or {}), "reads": reads.count}
         return restamp(
             self._template,
-            operation,
-            records=records,
-            entities=entities,
-            outcome=outcome,
+            reads.operation,
+            records=reads.records,
+            entities=list(reads.entities),
+            outcome=reads.outcome,
             detail=detail,
-            at_ns=at_ns,
+            at_ns=reads.at_ns,
         )
 
     def _answer(self, operation: str, records: Iterable[int], entities: Sequence[str]) -> None:
