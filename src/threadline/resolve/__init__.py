@@ -28,7 +28,13 @@ from threadline.resolve.company import (
     company_number,
     parse_company,
 )
-from threadline.resolve.engine import Judgement, PersonResolver, ResolutionResult
+from threadline.resolve.engine import (
+    Earlier,
+    Judgement,
+    PersonResolver,
+    ResolutionResult,
+    Scoring,
+)
 from threadline.resolve.evaluate import (
     Scores,
     evaluate_clusters,
@@ -48,12 +54,14 @@ __all__ = [
     "CompanyName",
     "CompanyRecord",
     "Contribution",
+    "Earlier",
     "Judgement",
     "PairExplanation",
     "PersonResolver",
     "ResolutionResult",
     "ResolverSettings",
     "Scores",
+    "Scoring",
     "company_number",
     "compare_addresses",
     "evaluate_clusters",

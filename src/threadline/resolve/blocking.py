@@ -11,8 +11,11 @@ paired by the tighter rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
 
 __all__ = ["BLOCKING_RULES", "BlockingPlan", "BlockingRule", "plan_blocking"]
 
@@ -115,6 +118,29 @@ class BlockingPlan:
         """The rules as Splink blocking-rule SQL."""
         return [f"l.{rule.column} = r.{rule.column}" for rule in self.rules]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-able data (rules by name)."""
+        return {
+            "rules": [rule.name for rule in self.rules],
+            "estimated_pairs": self.estimated_pairs,
+            "budget": self.budget,
+            "caps": [[name, cap] for name, cap in self.caps],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BlockingPlan:
+        """The plan :meth:`to_dict` wrote."""
+        by_name = {rule.name: rule for rule in BLOCKING_RULES}
+        unknown = [name for name in data["rules"] if name not in by_name]
+        if unknown:
+            raise ValueError(f"unknown blocking rules: {', '.join(unknown)}")
+        return cls(
+            tuple(by_name[name] for name in data["rules"]),
+            int(data["estimated_pairs"]),
+            int(data["budget"]),
+            tuple((str(name), int(cap)) for name, cap in data["caps"]),
+        )
+
 
 def _block_sizes(con: Any, table: str, rule: BlockingRule) -> list[tuple[int, int]]:
     """(block size, number of keys with that size) for a rule, smallest blocks first."""
@@ -162,30 +188,53 @@ def plan_blocking(
     return BlockingPlan(tuple(chosen), total, budget, tuple(sorted(caps.items())))
 
 
-def add_keys(con: Any, source: str, target: str, plan: BlockingPlan) -> None:
+def add_keys(
+    con: Any,
+    source: str,
+    target: str,
+    plan: BlockingPlan,
+    excluded: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, list[str]]:
     """Create ``target`` as ``source`` plus the key column of each rule in ``plan``, with the
-    keys of blocks above the rule's cap set to NULL."""
+    keys of blocks above the rule's cap set to NULL, and those of ``excluded`` (rule name ->
+    keys an earlier run left out: a block once too big stays out, so that a later batch
+    never brings back pairs nobody scored). Returns the keys left out, by rule."""
     caps = dict(plan.caps)
+    earlier = {name: list(keys) for name, keys in (excluded or {}).items() if keys}
     keys = []
+    big_tables = []
     for rule in plan.rules:
         key = rule.key_sql()
+        if rule.name not in caps and rule.name not in earlier:
+            keys.append(f"{key} AS {rule.column}")
+            continue
+        big = f"_tl_big_{rule.name}"
+        big_tables.append(big)
+        parts = []
         if rule.name in caps:
-            big = f"_tl_big_{rule.name}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {big} AS SELECT {key} AS k "  # noqa: S608 - our SQL
-                f"FROM {source} WHERE {key} IS NOT NULL "
+            parts.append(
+                f"SELECT {key} AS k FROM {source} WHERE {key} IS NOT NULL "  # noqa: S608 - our SQL
                 f"GROUP BY 1 HAVING count(*) > {int(caps[rule.name])}"
             )
-            keys.append(
-                f"CASE WHEN {key} IN (SELECT k FROM {big}) THEN NULL ELSE {key} END "  # noqa: S608 - SQL of our own constants; values are bound
-                f"AS {rule.column}"
-            )
-        else:
-            keys.append(f"{key} AS {rule.column}")
+        if rule.name in earlier:
+            con.register(f"{big}_v", pa.table({"k": pa.array(earlier[rule.name], pa.string())}))
+            parts.append(f"SELECT k FROM {big}_v")  # noqa: S608 - our SQL
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {big} AS {' UNION '.join(parts)}")
+        if rule.name in earlier:
+            con.unregister(f"{big}_v")
+        keys.append(
+            f"CASE WHEN {key} IN (SELECT k FROM {big}) THEN NULL ELSE {key} END "  # noqa: S608 - SQL of our own constants; values are bound
+            f"AS {rule.column}"
+        )
     columns = "".join(f", {k}" for k in keys)
     con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT *{columns} FROM {source}")  # noqa: S608 - our SQL
-    for name in caps:
-        con.execute(f"DROP TABLE IF EXISTS _tl_big_{name}")
+    out: dict[str, list[str]] = {}
+    for big in big_tables:
+        found = sorted(str(k) for (k,) in con.sql(f"SELECT k FROM {big}").fetchall())  # noqa: S608 - our SQL
+        if found:
+            out[big.removeprefix("_tl_big_")] = found
+        con.execute(f"DROP TABLE IF EXISTS {big}")
+    return out
 
 
 def blocked_pairs(con: Any, table: str, plan: BlockingPlan, target: str) -> int:

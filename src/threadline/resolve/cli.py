@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
@@ -41,17 +42,39 @@ def resolve(
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Train the person model afresh and score every pair (by default a run after "
+            "an earlier one scores only the people mentioned since, with the earlier model).",
+        ),
+    ] = False,
+    model_of: Annotated[
+        int | None,
+        typer.Option(
+            "--model-of",
+            metavar="RUN",
+            help="Score every pair with the model, term frequencies and blocking of an "
+            "earlier run (reproduces that run on the same data).",
+        ),
+    ] = None,
 ) -> None:
     """Resolve every mention into entities (people, businesses, premises, identifiers)."""
     if ctx.invoked_subcommand is not None:
         return
     from threadline.resolve.store import resolve_store
 
+    if full and model_of is not None:
+        raise ThreadlineError("--full trains a new model; --model-of reuses one: choose one")
     with Store(db) as store:
         actor = acting_analyst(store, user, "resolve")
         status = console.status("Resolving: scoring people, matching businesses and premises...")
         with status, store.connect() as conn:
-            summary = resolve_store(conn, user_id=actor.user_id)
+            try:
+                summary = resolve_store(conn, user_id=actor.user_id, full=full, model_of=model_of)
+            except ValueError as error:
+                raise ThreadlineError(str(error)) from error
             audit(
                 conn,
                 actor,
@@ -62,10 +85,18 @@ def resolve(
                     "entities": sum(summary.entities.values()),
                     "links": summary.links,
                     "judgements": summary.judgements,
+                    "mode": summary.mode,
                 },
             )
     if as_json:
-        typer.echo(json.dumps({**summary.__dict__, "conflicts": summary.conflicts}, default=str))
+        typer.echo(json.dumps(asdict(summary), default=str))
+        return
+    if summary.mode == "unchanged":
+        console.print(
+            f"Nothing is new since resolution run {summary.run_id} (no batch loaded, altered, "
+            "rolled back or erased; no judgement given or withdrawn): nothing to resolve. "
+            "`--full` retrains the person model anyway."
+        )
         return
     table = Table(title=f"Resolution run {summary.run_id}")
     table.add_column("entities of kind")
@@ -73,6 +104,7 @@ def resolve(
     for schema, count in sorted(summary.entities.items(), key=lambda kv: -kv[1]):
         table.add_row(schema, f"{count:,}")
     console.print(table)
+    console.print(_people_line(summary.mode, summary.fresh))
     console.print(
         f"{summary.mentions:,} mentions became {sum(summary.entities.values()):,} entities and "
         f"{summary.links:,} links in {summary.seconds:.1f} s; {summary.kept_ids:,} entities kept "
@@ -87,6 +119,19 @@ def resolve(
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _people_line(mode: str, fresh: int) -> str:
+    if mode == "kept":
+        return "No person mention is new or changed since the last run: people kept as they were."
+    if mode == "incremental":
+        return (
+            f"People: {fresh:,} person mentions new or changed since the last run, scored "
+            "with its model (`--full` to retrain)."
+        )
+    if mode == "rescored":
+        return f"People: all {fresh:,} person mentions scored with the earlier run's model."
+    return f"People: a new model trained and all {fresh:,} person mentions scored."
 
 
 def _anchor(conn: Connection, view: View, ident: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterOutcome", "PairScorer", "cluster_graph"]
+__all__ = ["ClusterOutcome", "PairScorer", "cluster_graph", "judgement_conflicts", "reached"]
 
 IntArray = npt.NDArray[np.int64]
 _NONE: frozenset[int] = frozenset()
@@ -413,3 +413,33 @@ def _open_pieces(
             )
         )
     return pieces
+
+
+def reached(n: int, left: IntArray, right: IntArray, seeds: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of ``n`` nodes are connected to any of ``seeds`` through the edges
+    ``(left[i], right[i])``.
+
+    >>> import numpy as np
+    >>> reached(5, np.array([0, 2]), np.array([1, 3]), np.array([3])).tolist()
+    [False, False, True, True, False]
+    """
+    labels = _components(n, left, right)
+    hit = np.zeros(int(labels.max()) + 1 if n else 0, dtype=bool)
+    hit[labels[seeds]] = True
+    result: npt.NDArray[np.bool_] = hit[labels]
+    return result
+
+
+def judgement_conflicts(
+    n: int,
+    forced: Iterable[tuple[int, int]],
+    cannot: Iterable[tuple[int, int]],
+    strong: tuple[IntArray, IntArray] | None = None,
+) -> tuple[tuple[int, int], ...]:
+    """The "different" judgements that :func:`cluster_graph` reports as overridden."""
+    empty = np.zeros(0, dtype=np.int64)
+    _, conflicts = _groups(
+        n, [(int(a), int(b)) for a, b in forced], strong or (empty, empty),
+        [(int(a), int(b)) for a, b in cannot],
+    )  # fmt: skip
+    return tuple(conflicts)

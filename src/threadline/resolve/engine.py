@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,18 +20,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from threadline.resolve.blocking import BlockingPlan, add_keys, plan_blocking
-from threadline.resolve.cluster import cluster_graph
+from threadline.resolve.blocking import BlockingPlan, add_keys, blocked_pairs, plan_blocking
+from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
 from threadline.resolve.comparisons import PERSON_FIELDS
 from threadline.resolve.explain import PairExplanation, build_explanation
 from threadline.resolve.model import SplinkModel, fields_for
 from threadline.resolve.normalise import Records, connect, prepare_in
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
 
-__all__ = ["Judgement", "PersonResolver", "ResolutionResult"]
+__all__ = ["Earlier", "Judgement", "PersonResolver", "ResolutionResult", "Scoring"]
 
 Verdict = Literal["same", "different", "unsure"]
 MODEL_FORMAT = "threadline.person-resolver/1"
+SCORING_FORMAT = "threadline.person-scoring/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,75 @@ class Judgement:
 
 
 JudgementLike = Judgement | tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """What a run scored with besides the model: its blocking and its term frequencies.
+    Given to a later run (:meth:`PersonResolver.from_model_json`), they make it score every
+    pair exactly as this run did, however much data has arrived since."""
+
+    plan: BlockingPlan
+    """The blocking rules and their block-size caps."""
+    excluded: dict[str, list[str]]
+    """Block keys left out as too big, by rule. They stay out in later runs, so that records
+    leaving never bring back pairs that nobody scored."""
+    term_frequencies: dict[str, pa.Table]
+    """Per column, how common each value is (``value``, ``tf_value``): a name shared by
+    many is weaker evidence. Values missing from a table get no adjustment."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON-able data."""
+        return {
+            "format": SCORING_FORMAT,
+            "blocking": {**self.plan.to_dict(), "excluded": self.excluded},
+            "term_frequencies": {
+                column: {
+                    "values": table.column(0).to_pylist(),
+                    "tf": table.column(1).to_pylist(),
+                }
+                for column, table in sorted(self.term_frequencies.items())
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scoring:
+        """The scoring :meth:`to_dict` wrote."""
+        if data.get("format") != SCORING_FORMAT:
+            raise ValueError("not a Threadline person-scoring document")
+        blocking = data["blocking"]
+        tables = {
+            column: pa.table(
+                {
+                    column: pa.array(found["values"], pa.string()),
+                    f"tf_{column}": pa.array(found["tf"], pa.float64()),
+                }
+            )
+            for column, found in data["term_frequencies"].items()
+        }
+        excluded = {str(k): [str(v) for v in keys] for k, keys in blocking["excluded"].items()}
+        return cls(BlockingPlan.from_dict(blocking), excluded, tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """What an earlier run of the same model and scoring left, for
+    :meth:`PersonResolver.update`."""
+
+    clusters: Mapping[str, str]
+    """Record id -> cluster label, for every record of the earlier run."""
+    pairs: pa.Table
+    """Its scored pairs (``left_id``, ``right_id``, ``match_weight``, ``match_probability``),
+    at least all those at or above the match threshold."""
+    judgements: Collection[JudgementLike] = ()
+    """The judgements it applied."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Its digest of each record's prepared values (:meth:`PersonResolver.digests`): a
+    record whose values differ now, as written or as the whole data prepares them (a phone
+    line now shared by several people), is scored again like a new one."""
+    removed: int = 0
+    """How many of its records are gone since without ``clusters`` naming them (records
+    that ``clusters`` names and ``records`` lacks count as removed too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +135,11 @@ class ResolutionResult:
     """"Different" judgements that "same" judgements overrode, for an analyst to settle."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage (prepare, train, predict, cluster)."""
+    scoring: Scoring | None = None
+    """The blocking and term frequencies the run scored with (to give a later run)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """What :meth:`PersonResolver.update` did: ``fresh`` records, ``scored`` and ``kept``
+    pairs, ``reclustered`` records."""
 
 
 def _judgement(item: JudgementLike) -> Judgement:
@@ -79,7 +154,9 @@ def _judgement(item: JudgementLike) -> Judgement:
 class _Run:
     """Records of one run, prepared in their own DuckDB database."""
 
-    def __init__(self, records: Records, settings: ResolverSettings) -> None:
+    def __init__(
+        self, records: Records, settings: ResolverSettings, scoring: Scoring | None = None
+    ) -> None:
         self.tmp = tempfile.mkdtemp(prefix="threadline-resolve-")
         self.con = connect(settings.threads, settings.memory_limit)
         # Close the database and remove its spill directory when the run is dropped, even if
@@ -87,12 +164,18 @@ class _Run:
         self._finalizer = weakref.finalize(self, _release, self.con, self.tmp)
         self.con.execute("SET temp_directory = ?", [self.tmp])
         prepare_in(self.con, records, "tl_prepared")
-        size = self.con.sql("SELECT count(*) FROM tl_prepared").fetchall()[0][0]
-        budget = max(settings.min_pair_budget, int(settings.max_pairs_per_record * size))
-        self.plan: BlockingPlan = plan_blocking(
-            self.con, "tl_prepared", budget, settings.max_block_size
-        )
-        add_keys(self.con, "tl_prepared", "tl_records", self.plan)
+        if scoring is None:
+            size = self.con.sql("SELECT count(*) FROM tl_prepared").fetchall()[0][0]
+            budget = max(settings.min_pair_budget, int(settings.max_pairs_per_record * size))
+            self.plan: BlockingPlan = plan_blocking(
+                self.con, "tl_prepared", budget, settings.max_block_size
+            )
+        else:
+            self.plan = scoring.plan
+        self.excluded = add_keys(
+            self.con, "tl_prepared", "tl_records", self.plan,
+            scoring.excluded if scoring is not None else None,
+        )  # fmt: skip
         self.con.execute("DROP TABLE tl_prepared")
         ids = self.con.sql("SELECT uid, record_id FROM tl_records ORDER BY uid").to_arrow_table()
         self.record_ids: pa.ChunkedArray = ids.column("record_id")
@@ -101,6 +184,7 @@ class _Run:
             raise ValueError("record_id values must be unique")
         self.fields = fields_for(self.con, "tl_records")
         self.model: SplinkModel | None = None
+        self._digests: pa.ChunkedArray | None = None
         self.scored: tuple[pa.Table, np.ndarray, np.ndarray] | None = None
 
     def uids(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -123,6 +207,25 @@ class _Run:
         if not lefts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(lefts), np.concatenate(rights)
+
+    def digests(self) -> pa.ChunkedArray:
+        """Per record (in row order), an MD5 digest of its prepared values: what it was
+        given and what the whole data made of it (shared phone lines, photo groups)."""
+        if self._digests is None:
+            columns = [
+                name
+                for name, *_ in self.con.sql("DESCRIBE tl_records").fetchall()
+                if name != "uid" and not str(name).startswith("bk_")
+            ]
+            values = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in columns)
+            self._digests = (
+                self.con.sql(
+                    f"SELECT md5(concat_ws(chr(31), {values})) AS d FROM tl_records ORDER BY uid"  # noqa: S608 - SQL of our own column names
+                )
+                .to_arrow_table()
+                .column("d")
+            )
+        return self._digests
 
     def record_pairs(self) -> list[tuple[int, int]]:
         """Pairs (as row numbers) of person records from one source record."""
@@ -160,8 +263,10 @@ class PersonResolver:
     def __init__(self, settings: ResolverSettings | None = None) -> None:
         self.settings = settings or ResolverSettings()
         self._model_settings: dict[str, Any] | None = None
+        self._scoring: Scoring | None = None
         self._run: _Run | None = None
         self._timings: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
 
     # -- the steps -----------------------------------------------------------------------
 
@@ -169,12 +274,13 @@ class PersonResolver:
         if self._run is not None:
             self._run.close()
         started = time.perf_counter()
-        self._run = _Run(records, self.settings)
+        self._run = _Run(records, self.settings, self._scoring)
         self._timings = {"prepare": time.perf_counter() - started}
         return self._run
 
     def fit(self, records: Records) -> PersonResolver:
         """Prepare ``records`` and train the model on them (no labels needed)."""
+        self._scoring = None
         run = self._open(records)
         started = time.perf_counter()
         run.model = SplinkModel.untrained(run.con, "tl_records", run.fields, run.plan)
@@ -190,15 +296,26 @@ class PersonResolver:
         run = self._run if records is None else self._open(records)
         if run is None:
             raise RuntimeError("no records: pass records to predict()")
+        model = self._model(run)
+        started = time.perf_counter()
+        pairs = self._pairs(run, model.predict(run.plan, self.settings.pair_floor))
+        self._timings["predict"] = time.perf_counter() - started
+        return pairs
+
+    def _model(self, run: _Run) -> SplinkModel:
         if run.model is None:
-            settings = dict(self._model_settings)
+            settings = dict(self._model_settings or {})
             settings["blocking_rules_to_generate_predictions"] = run.plan.splink_rules()
             # A loaded model compares the fields it was trained on, whatever this data holds.
             names = {c["output_column_name"] for c in settings["comparisons"]}
             run.fields = tuple(f for f in PERSON_FIELDS if f.name in names)
             run.model = SplinkModel(run.con, "tl_records", settings, run.fields)
-        started = time.perf_counter()
-        scored = run.model.predict(run.plan, self.settings.pair_floor)
+            if self._scoring is not None:
+                run.model.frozen_tf = self._scoring.term_frequencies
+        return run.model
+
+    @staticmethod
+    def _pairs(run: _Run, scored: pa.Table) -> pa.Table:
         left = pc.subtract(scored.column("uid_l"), 1)
         right = pc.subtract(scored.column("uid_r"), 1)
         pairs = pa.table(
@@ -211,7 +328,6 @@ class PersonResolver:
         )
         # cluster() on this very table can skip mapping record ids back to row numbers.
         run.scored = (pairs, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64))
-        self._timings["predict"] = time.perf_counter() - started
         return pairs
 
     def cluster(self, pairs: pa.Table, judgements: Iterable[JudgementLike] = ()) -> dict[str, str]:
@@ -219,8 +335,14 @@ class PersonResolver:
         return self._cluster(pairs, judgements)[0]
 
     def _cluster(
-        self, pairs: pa.Table, judgements: Iterable[JudgementLike]
+        self,
+        pairs: pa.Table,
+        judgements: Iterable[JudgementLike],
+        earlier: Mapping[str, str] | None = None,
+        seeds: np.ndarray | None = None,
     ) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+        """Cluster the current run. With ``earlier`` clusters, only the records connected to
+        ``seeds`` (row numbers) are clustered again; the others keep their earlier cluster."""
         run = self._run
         if run is None:
             raise RuntimeError("no records: call fit() or predict() first")
@@ -232,36 +354,76 @@ class PersonResolver:
             right = run.uids(pairs.column("right_id"))
         prob = np.asarray(pairs.column("match_probability"), dtype=np.float64)
         ok = (left >= 0) & (right >= 0)
+        left, right, prob = left[ok], right[ok], prob[ok]
         same, different = self._judged(run, judgements)
         if self.settings.record_apart:
             different = different + run.record_pairs()
+        strong = run.strong_pairs(self.settings.deterministic)
+        threshold = self.settings.match_threshold
+        if earlier is None or seeds is None:
+            nodes = np.arange(run.size, dtype=np.int64)
+        else:
+            # Clusters are decided component by component (groups joined by pairs at or
+            # above the threshold), so those no seed reaches come out as they did before.
+            strong_pair = prob >= threshold
+            edges_a = np.concatenate(
+                [left[strong_pair], strong[0], np.array([a for a, _ in same], dtype=np.int64)]
+            )
+            edges_b = np.concatenate(
+                [right[strong_pair], strong[1], np.array([b for _, b in same], dtype=np.int64)]
+            )
+            nodes = np.flatnonzero(reached(run.size, edges_a, edges_b, seeds)).astype(np.int64)
+        self._counts["reclustered"] = len(nodes)
+        position = np.full(run.size, -1, dtype=np.int64)
+        position[nodes] = np.arange(len(nodes))
+
+        def inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.asarray((position[a] >= 0) & (position[b] >= 0))
+
+        def sub(items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            return [(int(position[a]), int(position[b])) for a, b in items
+                    if position[a] >= 0 and position[b] >= 0]  # fmt: skip
+
         model = run.model
 
-        def scorer(nodes: np.ndarray, groups: np.ndarray) -> Any:
+        def scorer(found: np.ndarray, groups: np.ndarray) -> Any:
             if model is None:
                 empty = np.zeros(0, dtype=np.int64)
                 return empty, empty, np.zeros(0)
-            table = model.score_within(nodes + 1, groups)
+            table = model.score_within(nodes[found] + 1, groups)
             return (
-                np.asarray(table.column("uid_l"), dtype=np.int64) - 1,
-                np.asarray(table.column("uid_r"), dtype=np.int64) - 1,
+                position[np.asarray(table.column("uid_l"), dtype=np.int64) - 1],
+                position[np.asarray(table.column("uid_r"), dtype=np.int64) - 1],
                 np.asarray(table.column("match_probability"), dtype=np.float64),
             )
 
+        keep = inside(left, right)
+        strong_keep = inside(strong[0], strong[1])
         outcome = cluster_graph(
-            run.size,
-            left[ok],
-            right[ok],
-            prob[ok],
-            threshold=self.settings.match_threshold,
-            forced=same,
-            cannot=different,
-            strong=run.strong_pairs(self.settings.deterministic),
+            len(nodes),
+            position[left[keep]],
+            position[right[keep]],
+            prob[keep],
+            threshold=threshold,
+            forced=sub(same),
+            cannot=sub(different),
+            strong=(position[strong[0][strong_keep]], position[strong[1][strong_keep]]),
             scorer=scorer,
             max_component=self.settings.max_component,
             veto=self.settings.veto,
         )
-        labelled = pa.table({"record_id": run.record_ids, "label": outcome.labels})
+        labels = np.full(run.size, -1, dtype=np.int64)
+        labels[nodes] = outcome.labels
+        ids = run.record_ids
+        conflicts = outcome.conflicts
+        if len(nodes) < run.size and earlier is not None:
+            # The others keep their earlier clusters, under labels of their own.
+            rest = np.flatnonzero(labels < 0)
+            before = pa.array([earlier[i] for i in pc.take(ids, rest).to_pylist()], pa.string())
+            offset = int(outcome.labels.max()) + 1 if len(nodes) else 0
+            labels[rest] = offset + np.asarray(pc.dictionary_encode(before).indices, dtype=np.int64)
+            conflicts = judgement_conflicts(run.size, same, different, strong)
+        labelled = pa.table({"record_id": ids, "label": labels})
         heads = labelled.group_by("label").aggregate([("record_id", "min")])
         joined = labelled.join(heads, "label")
         clusters = dict(
@@ -271,10 +433,9 @@ class PersonResolver:
                 strict=True,
             )
         )
-        ids = run.record_ids
-        conflicts = tuple((ids[a].as_py(), ids[b].as_py()) for a, b in outcome.conflicts)
+        found = tuple((ids[a].as_py(), ids[b].as_py()) for a, b in conflicts)
         self._timings["cluster"] = time.perf_counter() - started
-        return clusters, conflicts
+        return clusters, found
 
     @staticmethod
     def _judged(
@@ -299,12 +460,22 @@ class PersonResolver:
     ) -> ResolutionResult:
         """Prepare, train (unless a model is loaded), score and cluster ``records``."""
         started = time.perf_counter()
+        self._counts = {}
         if self._model_settings is None:
             self.fit(records)
             pairs = self.predict()
         else:
             pairs = self.predict(records)
         clusters, conflicts = self._cluster(pairs, judgements)
+        return self._result(clusters, pairs, conflicts, started)
+
+    def _result(
+        self,
+        clusters: dict[str, str],
+        pairs: pa.Table,
+        conflicts: tuple[tuple[str, str], ...],
+        started: float,
+    ) -> ResolutionResult:
         return ResolutionResult(
             clusters,
             pairs,
@@ -312,7 +483,116 @@ class PersonResolver:
             time.perf_counter() - started,
             conflicts,
             dict(self._timings),
+            self.scoring(),
+            dict(self._counts),
         )
+
+    def update(
+        self,
+        records: Records,
+        earlier: Earlier,
+        judgements: Iterable[JudgementLike] = (),
+    ) -> ResolutionResult:
+        """Resolve ``records`` after an earlier run of this model and scoring: score only the
+        pairs with a record that is new (or changed) since, take the earlier scores for the
+        rest, and cluster again only the records that new pairs, lost pairs, changed
+        judgements or removed records can reach. The result is what :meth:`resolve` with the
+        same model and scoring gives on the same records, at a fraction of the cost.
+        """
+        if self._model_settings is None or self._scoring is None:
+            raise RuntimeError("update() needs a model loaded with the scoring of its run")
+        started = time.perf_counter()
+        self._counts = {}
+        run = self._open(records)
+        model = self._model(run)
+        tick = time.perf_counter()
+        ids = run.record_ids
+        known = pa.array(list(earlier.clusters), pa.string())
+        fresh = ~np.asarray(pc.is_in(ids, value_set=known))
+        changed = 0
+        if earlier.digests:
+            was = pa.array([earlier.digests.get(i) for i in ids.to_pylist()], pa.string())
+            differ = np.asarray(pc.fill_null(pc.not_equal(was, run.digests()), False))
+            changed = int((differ & ~fresh).sum())
+            fresh |= differ
+        removed = earlier.removed + len(known) - int(np.asarray(pc.is_in(known, ids)).sum())
+        # Candidate pairs as the whole run would block them: those with a fresh record are
+        # scored, the others were scored before.
+        con = run.con
+        con.execute("CREATE OR REPLACE TEMP TABLE tl_fresh AS SELECT uid FROM tl_records LIMIT 0")
+        con.register("tl_fresh_v", pa.table({"uid": np.flatnonzero(fresh) + 1}))
+        con.execute("INSERT INTO tl_fresh SELECT uid FROM tl_fresh_v")
+        con.unregister("tl_fresh_v")
+        blocked_pairs(con, "tl_records", run.plan, "tl_update_pairs")
+        old_only = (
+            "join_key_l NOT IN (SELECT uid FROM tl_fresh) "
+            "AND join_key_r NOT IN (SELECT uid FROM tl_fresh)"
+        )
+        old = con.sql(
+            "SELECT join_key_l - 1 AS a, join_key_r - 1 AS b "  # noqa: S608 - SQL of our own constants
+            f"FROM tl_update_pairs WHERE {old_only}"
+        ).fetchnumpy()
+        con.execute(f"DELETE FROM tl_update_pairs WHERE {old_only}")  # noqa: S608 - SQL of our own constants
+        con.execute("DROP TABLE tl_fresh")
+        count = int(con.sql("SELECT count(*) FROM tl_update_pairs").fetchall()[0][0])
+        self._counts.update(fresh=int(fresh.sum()), changed=changed, scored=count)
+        floor = self.settings.pair_floor
+        scored = self._pairs(run, model.predict_blocked("tl_update_pairs", floor))
+        # The earlier scores of pairs the run still blocks; a lost pair (a block grown past
+        # its cap) changes the clusters around it.
+        pairs = earlier.pairs
+        a = run.uids(pairs.column("left_id"))
+        b = run.uids(pairs.column("right_id"))
+        valid = (a >= 0) & (b >= 0)
+        valid[valid] &= ~fresh[a[valid]] & ~fresh[b[valid]]
+        size = max(run.size, 1)
+        code = np.minimum(a, b) * size + np.maximum(a, b)
+        still = np.isin(code, np.asarray(old["a"], dtype=np.int64) * size + old["b"])
+        lost = valid & ~still
+        lost &= np.asarray(pairs.column("match_probability"), dtype=np.float64) >= (
+            self.settings.match_threshold
+        )
+        kept = pairs.filter(pa.array(valid & still)).select(list(scored.column_names))
+        self._counts["kept"] = kept.num_rows
+        merged = pa.concat_tables([kept.cast(scored.schema), scored])
+        self._timings["predict"] = time.perf_counter() - tick
+        # What changed since: fresh records, lost pairs, judgements given or withdrawn.
+        now_judged = [_judgement(j) for j in judgements]
+        judged_then, judged_now = (
+            {(min(j.left_id, j.right_id), max(j.left_id, j.right_id), j.verdict) for j in items}
+            for items in (map(_judgement, earlier.judgements), now_judged)
+        )
+        touched = [x for j in judged_then ^ judged_now if j[2] != "unsure" for x in j[:2]]
+        seeds = np.concatenate(
+            [
+                np.flatnonzero(fresh),
+                a[lost],
+                b[lost],
+                run.uids(pa.array(touched, pa.string())),
+            ]
+        ).astype(np.int64)
+        seeds = seeds[seeds >= 0]
+        if removed or changed:
+            # A record that left (or changed) may have held apart, or together, records it
+            # no longer reaches: cluster everything again (with the earlier scores).
+            seeds = np.arange(run.size, dtype=np.int64)
+        clusters, conflicts = self._cluster(merged, now_judged, earlier.clusters, seeds)
+        return self._result(clusters, merged, conflicts, started)
+
+    def digests(self) -> dict[str, str]:
+        """A digest of each record's prepared values in the current run, for a later
+        :meth:`update` to tell which records changed (see :attr:`Earlier.digests`)."""
+        run = self._run
+        if run is None:
+            raise RuntimeError("no records: call resolve() or predict() first")
+        return dict(zip(run.record_ids.to_pylist(), run.digests().to_pylist(), strict=True))
+
+    def scoring(self) -> Scoring:
+        """The blocking and term frequencies of the current run."""
+        run = self._run
+        if run is None or run.model is None:
+            raise RuntimeError("no scored records: call resolve() or predict() first")
+        return Scoring(run.plan, run.excluded, run.model.term_frequency_tables())
 
     # -- explanations --------------------------------------------------------------------
 
@@ -353,13 +633,15 @@ class PersonResolver:
         return cls.from_model_json(Path(path).read_text(encoding="utf-8"))
 
     @classmethod
-    def from_model_json(cls, text: str) -> PersonResolver:
-        """A resolver with the model of :meth:`model_json` (it will not retrain)."""
+    def from_model_json(cls, text: str, scoring: Scoring | None = None) -> PersonResolver:
+        """A resolver with the model of :meth:`model_json` (it will not retrain); with the
+        ``scoring`` of a run, it blocks and weighs names exactly as that run did."""
         document = json.loads(text)
         if document.get("format") != MODEL_FORMAT:
             raise ValueError("not a Threadline person-resolver model")
         resolver = cls(ResolverSettings.from_dict(document["settings"]))
         resolver._model_settings = document["splink"]
+        resolver._scoring = scoring
         return resolver
 
     def close(self) -> None:

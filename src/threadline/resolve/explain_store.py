@@ -1,8 +1,8 @@
 """Explaining a stored entity: which pairs of its mentions joined it, and why, field by field.
 
-The person model of the run that built the entity is reloaded from the run's record and the
-person table is scored again with it, so the words match the scores that joined them (as long
-as no batch has been loaded or erased since the run).
+The person model of the run that built the entity is reloaded from the run's record, with the
+term frequencies and blocking it scored with, and the person table is scored again with it, so
+the words match the scores that joined them.
 """
 
 from __future__ import annotations
@@ -69,13 +69,15 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
             )
         return {"rule": None, "pairs": [], "notes": notes}
     from threadline.resolve.engine import PersonResolver
-    from threadline.resolve.store import person_table
+    from threadline.resolve.store import load_scoring, person_table
 
-    resolver = PersonResolver.from_model_json(run.model)
+    # With the run's blocking and term frequencies (how common each name was) when it kept
+    # them, the scores are the run's own even after later batches.
+    resolver = PersonResolver.from_model_json(run.model, load_scoring(conn, run))
     out = []
     try:
-        # Score the whole person table, as the run did: term-frequency adjustments (how
-        # common a name is) depend on every record, so a subset would give other weights.
+        # Score the whole person table, as the run did: without the run's own term
+        # frequencies they are counted again over every record.
         resolver.predict(person_table(conn))
         for left, right, probability in pairs:
             try:

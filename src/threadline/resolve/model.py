@@ -97,6 +97,9 @@ class SplinkModel:
         self.linker = self._linker(settings)
         self._explainer: Linker | None = None
         self._name_pairs: Any = None
+        self.frozen_tf: dict[str, pa.Table] | None = None
+        """Term-frequency tables to score with instead of counting them in this data (an
+        earlier run's, so that a later batch is scored exactly as that run scored)."""
         self.blocked = 0
         """Candidate pairs scored by the last :meth:`predict`."""
 
@@ -276,7 +279,14 @@ class SplinkModel:
         """Term-frequency tables for ``linker``: counted from the data, except the name pair
         (given name and surname together), whose frequency allows for naming cultures."""
         for column in self._tf_columns():
-            if column == NAME_PAIR:
+            if self.frozen_tf is not None:
+                name = f"tl_tf_{next(_names)}"
+                self.con.register(f"{name}_v", self.frozen_tf[column])
+                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v")  # noqa: S608 - SQL of our own constants
+                self.con.unregister(f"{name}_v")
+                frozen = self.db_api.register(name, table_name=f"{name}_sdf")
+                linker.table_management.register_term_frequency_lookup(frozen, column)
+            elif column == NAME_PAIR:
                 if self._name_pairs is None:
                     name = f"tl_tf_{next(_names)}"
                     self.con.register(f"{name}_v", self._name_pair_frequencies())
@@ -311,12 +321,35 @@ class SplinkModel:
         tf = np.asarray(table.column("tf"), dtype=np.float64) * np.maximum(lift, 1.0)
         return pa.table({NAME_PAIR: table.column(NAME_PAIR), f"tf_{NAME_PAIR}": tf})
 
+    def term_frequency_tables(self) -> dict[str, pa.Table]:
+        """The term-frequency tables this model scores with, by column: ``(value, tf_value)``,
+        counted in this data unless :attr:`frozen_tf` is set."""
+        if self.frozen_tf is not None:
+            return dict(self.frozen_tf)
+        out = {}
+        for column in self._tf_columns():
+            if column == NAME_PAIR:
+                if self._name_pairs is None:  # counted once, then kept
+                    self._term_frequencies(self.linker)
+                found = self._name_pairs
+            else:  # Splink keeps the table it counted for scoring
+                found = self.linker.table_management.compute_tf_table(column)
+            out[column] = self.con.sql(
+                f"SELECT {column}, tf_{column} FROM {found.physical_name} ORDER BY {column}"  # noqa: S608 - SQL of our own constants
+            ).to_arrow_table()
+        return out
+
     def predict(self, plan: BlockingPlan, floor: float) -> pa.Table:
         """Score the candidate pairs of ``plan``; keep those with match probability at or
         above ``floor``."""
-        self._term_frequencies(self.linker)
         name = f"tl_blocked_{next(_names)}"
         self.blocked = blocked_pairs(self.con, self.table, plan, name)
+        return self.predict_blocked(name, floor)
+
+    def predict_blocked(self, name: str, floor: float) -> pa.Table:
+        """Score the pairs of table ``name`` (as :func:`blocked_pairs` writes them; dropped
+        afterwards); keep those with match probability at or above ``floor``."""
+        self._term_frequencies(self.linker)
         sdf = self.db_api.register(name, table_name=f"{name}_sdf")
         self.linker.table_management.register_blocked_pairs_for_predict(sdf)
         result = self.linker.inference.predict(

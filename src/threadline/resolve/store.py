@@ -4,13 +4,22 @@ People are scored by the Splink person model (`PersonResolver`); businesses by c
 and name (`CompanyMatcher`); premises by address and postcode, or UPRN; vehicles, bank accounts
 and identity documents by their canonical identifiers. Analyst judgements on person mentions
 always beat the model. Entity ids are stable: a new cluster keeps the id of the old entity it
-shares most mentions with. Each run is kept with its trained model, so it can be explained.
+shares most mentions with. Each run is kept with its trained model and what else it scored
+with (term frequencies, blocking), so it can be explained and reproduced.
+
+People are resolved incrementally: a run after an earlier one reuses that run's model and
+scoring, scores only the person mentions that are new or changed since (against all the
+others), takes the earlier scores for the rest, and clusters again only what those touch. The
+result is the one scoring everything with the same model gives. A run trains afresh when asked
+(``full=True``), when there is no earlier model, or when the people have more than doubled
+since the model was trained.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
@@ -24,10 +33,17 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
+from threadline import __version__
 from threadline.model.protection import Protection, combine, stored_protection
 from threadline.resolve.address import resolve_addresses
 from threadline.resolve.company import CompanyMatcher, CompanyRecord
-from threadline.resolve.engine import Judgement, PersonResolver, ResolutionResult
+from threadline.resolve.engine import (
+    Earlier,
+    Judgement,
+    PersonResolver,
+    ResolutionResult,
+    Scoring,
+)
 from threadline.store import tables as t
 from threadline.store.database import bulk_insert
 from threadline.store.frames import business_frame, person_frame, premises_frame
@@ -42,7 +58,12 @@ __all__ = [
 
 KEEP_PAIRS_FROM = 0.2
 """Pairs scored at least this likely are kept with the run: the joined ones explain entities,
-the uncertain ones make the review queue."""
+the uncertain ones make the review queue, and a later run reuses them (it needs every pair
+at or above the match threshold)."""
+
+RETRAIN_GROWTH = 2.0
+"""A run trains the person model afresh when the person mentions have grown by this factor
+since the model was trained: a model learnt on a few sources fits many sources less well."""
 
 PREFIX = {
     "Person": "per",
@@ -69,6 +90,14 @@ class ResolveSummary:
     """What a run did."""
 
     run_id: int
+    mode: str = "trained"
+    """How the people were resolved: ``trained`` (a new model, everything scored),
+    ``incremental`` (the earlier model; only new and changed mentions scored), ``kept`` (no
+    person mention new or changed: the earlier people kept, the rest resolved again),
+    ``rescored`` (everything scored with the model of an earlier run) or ``unchanged``
+    (nothing new in the store since run ``run_id``: nothing done, no run made)."""
+    fresh: int = 0
+    """Person mentions new or changed since the earlier run (all of them when trained)."""
     mentions: int = 0
     entities: dict[str, int] = field(default_factory=dict)
     links: int = 0
@@ -105,19 +134,125 @@ def person_table(conn: Connection) -> pa.Table:
     return person_frame(conn, organisations=_businesses(conn, {}))
 
 
+@dataclass(slots=True)
+class _People:
+    """The person clusters of a run and how they were made."""
+
+    clusters: dict[str, str]
+    result: ResolutionResult | None = None
+    mode: str = "trained"
+    model_run_id: int | None = None
+    scoring: Scoring | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+    trained_people: int = 0
+    people: int = 0
+
+    def fresh_count(self) -> int:
+        """Person mentions scored again by an incremental run."""
+        return self.result.counts.get("fresh", 0) if self.result is not None else 0
+
+
+def _earlier_run(conn: Connection, before: int, run_id: int | None = None) -> Any:
+    """The latest run before run ``before`` (or run ``run_id``), or None."""
+    runs = t.resolution_runs
+    query = sa.select(runs).where(runs.c.id < before).order_by(runs.c.id.desc()).limit(1)
+    if run_id is not None:
+        query = sa.select(runs).where(runs.c.id == run_id)
+    return conn.execute(query).first()
+
+
+def load_scoring(conn: Connection, run: Any) -> Scoring | None:
+    """The blocking and term frequencies ``run`` scored with (None for a run made before
+    they were kept)."""
+    if not run.state or run.model_run_id is None:
+        return None
+    frequencies = conn.execute(
+        sa.select(t.resolution_runs.c.term_frequencies).where(
+            t.resolution_runs.c.id == run.model_run_id
+        )
+    ).scalar()
+    if not frequencies or "blocking" not in run.state:
+        return None
+    return Scoring.from_dict(
+        {"format": frequencies["format"], "blocking": run.state["blocking"],
+         "term_frequencies": frequencies["term_frequencies"]}
+    )  # fmt: skip
+
+
+def _earlier_pairs(conn: Connection, run_id: int) -> pa.Table:
+    p = t.resolution_pairs.c
+    rows = conn.execute(
+        sa.select(p.left_id, p.right_id, p.weight, p.probability).where(p.run_id == run_id)
+    ).all()
+    return pa.table(
+        {
+            "left_id": pa.array([r[0] for r in rows], pa.string()),
+            "right_id": pa.array([r[1] for r in rows], pa.string()),
+            "match_weight": pa.array([r[2] for r in rows], pa.float64()),
+            "match_probability": pa.array([r[3] for r in rows], pa.float64()),
+        }
+    )
+
+
 def _people(
-    conn: Connection, judgements: list[Judgement]
-) -> tuple[dict[str, str], ResolutionResult | None]:
+    conn: Connection,
+    run_id: int,
+    judgements: list[Judgement],
+    *,
+    full: bool,
+    model_of: int | None,
+) -> _People:
     frame = person_table(conn)
     ids = frame.column("record_id").to_pylist()
     if len(ids) < 3:
-        return {i: i for i in ids}, None
-    resolver = PersonResolver()
+        return _People({i: i for i in ids}, trained_people=len(ids), people=len(ids))
+    base = _earlier_run(conn, run_id, model_of)
+    if model_of is not None and base is None:
+        raise ValueError(f"no resolution run {model_of}")
+    scoring = load_scoring(conn, base) if base is not None and base.model else None
+    state = (base.state or {}) if base is not None else {}
+    trained = int(state.get("trained_people", 0))
+    # Another version of Threadline may prepare the same records differently.
+    other_version = state.get("version") != __version__
+    if model_of is not None:
+        if scoring is None:
+            raise ValueError(f"run {model_of} kept no model and scoring to score with")
+        resolver = PersonResolver.from_model_json(base.model, scoring)
+        mode, model_run = "rescored", base.model_run_id
+    elif full or scoring is None or other_version or len(ids) > RETRAIN_GROWTH * trained:
+        resolver = PersonResolver()
+        mode, model_run, trained = "trained", None, len(ids)
+    else:
+        resolver = PersonResolver.from_model_json(base.model, scoring)
+        mode, model_run = "incremental", base.model_run_id
     try:
-        result = resolver.resolve(frame, judgements)
+        if mode == "incremental":
+            result = resolver.update(frame, _earlier(conn, base, state), judgements)
+            if not result.counts.get("fresh") and not result.counts.get("reclustered"):
+                mode = "kept"
+        else:
+            result = resolver.resolve(frame, judgements)
+        digests = resolver.digests()
     finally:
         resolver.close()
-    return dict(result.clusters), result
+    return _People(dict(result.clusters), result, mode, model_run, result.scoring, digests,
+                   trained, len(ids))  # fmt: skip
+
+
+def _earlier(conn: Connection, base: Any, state: Mapping[str, Any]) -> Earlier:
+    """What the earlier run ``base`` left for an incremental run."""
+    m = t.mentions.c
+    before = conn.execute(
+        sa.select(m.id, m.entity_id, m.resolved_digest).where(
+            m.schema == "Person", m.resolved_digest.is_not(None)
+        )
+    ).all()
+    clusters = {mention: entity for mention, entity, _ in before if entity is not None}
+    digests = {mention: digest for mention, entity, digest in before if entity is not None}
+    # Mentions gone since, and any that lost their entity (its row deleted), left the graph.
+    removed = max(int(state.get("people", 0)) - len(clusters), 0)
+    judged = [Judgement(a, b, v) for a, b, v in state.get("judgements", [])]
+    return Earlier(clusters, _earlier_pairs(conn, base.id), judged, digests, removed)
 
 
 def _businesses(conn: Connection, people: Mapping[str, str]) -> dict[str, str]:
@@ -331,9 +466,30 @@ def _links(conn: Connection, entity_of: Mapping[str, str]) -> list[dict[str, Any
     return list(grouped.values())
 
 
-def resolve_store(conn: Connection, *, user_id: int | None = None) -> ResolveSummary:
-    """Resolve every mention in the store (within the caller's transaction)."""
+def resolve_store(
+    conn: Connection,
+    *,
+    user_id: int | None = None,
+    full: bool = False,
+    model_of: int | None = None,
+) -> ResolveSummary:
+    """Resolve every mention in the store (within the caller's transaction).
+
+    People are resolved incrementally after an earlier run (see the module's docstring);
+    ``full`` trains a new model and scores everything; ``model_of`` scores everything with the
+    model and scoring of that earlier run (to reproduce it, or to check an incremental run).
+    """
     started = datetime.now(UTC)
+    seen = _fingerprint(conn)
+    if not full and model_of is None:
+        latest = conn.execute(
+            sa.select(t.resolution_runs.c.id, t.resolution_runs.c.state, t.resolution_runs.c.counts)
+            .order_by(t.resolution_runs.c.id.desc())
+            .limit(1)
+        ).first()
+        state = (latest.state or {}) if latest is not None else {}
+        if state.get("fingerprint") == seen and state.get("version") == __version__:
+            return _unchanged(latest, started)
     run_id = int(
         conn.execute(
             sa.insert(t.resolution_runs)
@@ -344,12 +500,26 @@ def resolve_store(conn: Connection, *, user_id: int | None = None) -> ResolveSum
     summary = ResolveSummary(run_id)
     judgements = active_judgements(conn)
     summary.judgements = len(judgements)
-    people, result = _people(conn, judgements)
+    clock = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[stage] = round(now - clock, 3)
+        clock = now
+
+    found = _people(conn, run_id, judgements, full=full, model_of=model_of)
+    lap("people")
+    people, result = found.clusters, found.result
+    summary.mode = found.mode
+    summary.fresh = found.people if found.mode in ("trained", "rescored") else found.fresh_count()
     assignment: dict[str, str] = dict(people)
     assignment.update(_businesses(conn, people))
     assignment.update(_premises(conn))
     assignment.update(_identifiers(conn))
     assignment.update(_singletons(conn, assignment))
+    lap("by_rule")
 
     schemata = dict(conn.execute(sa.select(t.mentions.c.id, t.mentions.c.schema)).all())
     previous: dict[str, str] = dict(
@@ -381,19 +551,24 @@ def resolve_store(conn: Connection, *, user_id: int | None = None) -> ResolveSum
         entity_rows.append({"id": ids[head], "schema": schema, "caption": caption[:2000]})
         summary.entities[schema] = summary.entities.get(schema, 0) + 1
 
-    # Rewrite entities, assignments and links: links and their evidence are derived wholly.
+    # Rewrite entities and assignments where they changed; links and their evidence are
+    # derived wholly.
     conn.execute(sa.delete(t.link_evidence))
     conn.execute(sa.delete(t.links))
-    conn.execute(sa.update(t.mentions).values(entity_id=None))
     keep = {row["id"] for row in entity_rows}
     stale = [e for e in old_ids if e not in keep]
     for start in range(0, len(stale), 500):
         conn.execute(sa.delete(t.entities).where(t.entities.c.id.in_(stale[start : start + 500])))
-    existing = set(conn.execute(sa.select(t.entities.c.id)).scalars())
+    e = t.entities.c
+    existing = {
+        row.id: (row.schema, row.caption, bool(row.stale))
+        for row in conn.execute(sa.select(e.id, e.schema, e.caption, e.stale))
+    }
     fresh = [row for row in entity_rows if row["id"] not in existing]
     if fresh:
         conn.execute(sa.insert(t.entities), [{**r, "updated_at": now} for r in fresh])
-    changed = [row for row in entity_rows if row["id"] in existing]
+    changed = [row for row in entity_rows if row["id"] in existing
+               and existing[row["id"]] != (row["schema"], row["caption"], False)]  # fmt: skip
     if changed:
         conn.execute(
             sa.update(t.entities)
@@ -402,30 +577,96 @@ def resolve_store(conn: Connection, *, user_id: int | None = None) -> ResolveSum
                     updated_at=now, stale=False),
             [{"eid": r["id"], "eschema": r["schema"], "ecaption": r["caption"]} for r in changed],
         )  # fmt: skip
-    conn.execute(
-        sa.update(t.mentions)
-        .where(t.mentions.c.id == sa.bindparam("mid"))
-        .values(entity_id=sa.bindparam("eid")),
-        [{"mid": m, "eid": e} for m, e in entity_of.items()],
+    m = t.mentions.c
+    digest_of = dict(
+        conn.execute(sa.select(m.id, m.resolved_digest).where(m.resolved_digest.is_not(None))).all()
     )
+    moved = [
+        {"mid": mention, "eid": entity_of.get(mention), "digest": found.digests.get(mention)}
+        for mention in sorted(set(entity_of) | set(previous) | set(digest_of))
+        if (previous.get(mention), digest_of.get(mention))
+        != (entity_of.get(mention), found.digests.get(mention))
+    ]
+    if moved:
+        conn.execute(
+            sa.update(t.mentions)
+            .where(m.id == sa.bindparam("mid"))
+            .values(entity_id=sa.bindparam("eid"), resolved_digest=sa.bindparam("digest")),
+            moved,
+        )
+    lap("entities")
     summary.links = _write_links(conn, _links(conn, entity_of))
+    lap("links")
     if result is not None:
         _keep_pairs(conn, run_id, result, people)
         summary.conflicts = list(result.conflicts)
         summary.timings = dict(result.timings)
+    lap("pairs")
+    summary.timings.update({f"store_{k}": v for k, v in stages.items()})
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
+    scoring = found.scoring.to_dict() if found.scoring is not None else None
+    trained = found.mode == "trained" and scoring is not None
+    state = {
+        "version": __version__,
+        "fingerprint": seen,
+        "people": found.people,
+        "trained_people": found.trained_people,
+        "judgements": sorted([j.left_id, j.right_id, j.verdict] for j in judgements),
+        "conflicts": [list(c) for c in summary.conflicts],
+    }
+    if scoring is not None:
+        state["blocking"] = scoring["blocking"]
     conn.execute(
         sa.update(t.resolution_runs)
         .where(t.resolution_runs.c.id == run_id)
         .values(
             finished_at=datetime.now(UTC),
             model=result.model_json if result is not None else "",
+            model_run_id=run_id if trained else found.model_run_id,
+            term_frequencies=(
+                {"format": scoring["format"], "term_frequencies": scoring["term_frequencies"]}
+                if trained and scoring is not None else None
+            ),
+            state=state,
             counts={"mentions": summary.mentions, "entities": summary.entities,
                     "links": summary.links, "judgements": summary.judgements,
                     "kept_ids": summary.kept_ids, "new_ids": summary.new_ids,
-                    "removed_ids": summary.removed_ids},
+                    "removed_ids": summary.removed_ids, "mode": summary.mode,
+                    "fresh": summary.fresh},
         )
     )  # fmt: skip
+    return summary
+
+
+def _fingerprint(conn: Connection) -> list[int]:
+    """Counts and id sums that change whenever a batch is loaded, altered, rolled back or
+    erased, or a judgement is given or withdrawn: equal, nothing is new since a run."""
+    out: list[int] = []
+    for table in (t.records, t.statements, t.judgements):
+        out.extend(
+            int(v or 0)
+            for v in conn.execute(
+                sa.select(sa.func.count(), sa.func.sum(table.c.id), sa.func.max(table.c.id))
+            ).one()
+        )
+    mentions = conn.execute(sa.select(sa.func.count()).select_from(t.mentions)).scalar_one()
+    withdrawn = conn.execute(
+        sa.select(sa.func.count()).where(t.judgements.c.deleted_at.is_not(None))
+    ).scalar_one()
+    return [*out, int(mentions), int(withdrawn)]
+
+
+def _unchanged(latest: Any, started: datetime) -> ResolveSummary:
+    """The summary of a run that finds nothing new since run ``latest``: it makes no run."""
+    counts = latest.counts or {}
+    summary = ResolveSummary(int(latest.id), mode="unchanged")
+    summary.mentions = int(counts.get("mentions", 0))
+    summary.entities = dict(counts.get("entities", {}))
+    summary.links = int(counts.get("links", 0))
+    summary.judgements = int(counts.get("judgements", 0))
+    summary.kept_ids = sum(summary.entities.values())
+    summary.conflicts = [(a, b) for a, b in (latest.state or {}).get("conflicts", [])]
+    summary.seconds = (datetime.now(UTC) - started).total_seconds()
     return summary
 
 
@@ -470,6 +711,9 @@ def _keep_pairs(
     pairs = result.pairs
     if pairs.num_rows == 0:
         return
+    # A later run reuses these pairs: it needs every one at or above the match threshold.
+    settings = json.loads(result.model_json)["settings"]
+    keep_from = min(KEEP_PAIRS_FROM, float(settings.get("match_threshold", KEEP_PAIRS_FROM)))
     rows = []
     seen: set[tuple[str, str]] = set()
     for left, right, weight, probability in zip(
@@ -477,7 +721,7 @@ def _keep_pairs(
         pairs.column("match_weight").to_pylist(), pairs.column("match_probability").to_pylist(),
         strict=True,
     ):  # fmt: skip
-        if probability is None or probability < KEEP_PAIRS_FROM:
+        if probability is None or probability < keep_from:
             continue
         key = (min(left, right), max(left, right))
         if key in seen:

@@ -169,6 +169,9 @@ mentions = sa.Table(
     sa.Column("role", sa.String(32)),
     sa.Column("caption", sa.Text(), nullable=False, server_default=""),
     sa.Column("entity_id", KEY, sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True),
+    # What the person model saw of this mention in the latest resolution run (a digest of its
+    # values): a later run scores again only the mentions that are new or changed.
+    sa.Column("resolved_digest", sa.String(40)),
     sa.Index(None, "record_id"),
 )
 
@@ -472,9 +475,16 @@ resolution_runs = sa.Table(
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("model", sa.Text(), nullable=False, server_default=""),
     sa.Column("counts", sa.JSON(), nullable=False),
+    # The run that trained the model this run scored with (itself, when it trained one).
+    sa.Column("model_run_id", ID),
+    # The term-frequency tables the model scored with (on the run that trained it).
+    sa.Column("term_frequencies", sa.JSON()),
+    # Blocking (rules, caps, blocks left out), the judgements applied, mentions scored.
+    sa.Column("state", sa.JSON()),
 )
 """Each resolution run, with the trained person model (Splink settings and parameters as JSON)
-so that a result can be reproduced and explained later."""
+and what else it scored with, so that a result can be reproduced and explained later, and a
+later run can score only what is new in exactly the same way."""
 
 resolution_pairs = sa.Table(
     "resolution_pairs",
