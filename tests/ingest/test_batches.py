@@ -370,3 +370,28 @@ def test_an_erased_row_is_never_loaded_again(store: Store, intel: Path, load: Lo
     with store.connect() as conn:
         keys = conn.execute(sa.select(t.records.c.record_key)).scalars().all()
     assert sorted(keys) == ["IR0002", "IR0003", "IR0004"]
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(
+    store: Store, intel: Path, load: Load, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk that fails to write stops the load and rolls the whole batch back; the same
+    file then loads normally."""
+    import threadline.ingest.batches as batches
+
+    real = batches._write
+    calls: list[int] = []
+
+    def failing(conn: object, records: list[object], *args: object) -> None:
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        real(conn, records, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batches, "CHUNK", 1)
+    monkeypatch.setattr(batches, "_write", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load(intel)
+    assert count(store, t.batches) == count(store, t.records) == count(store, t.statements) == 0
+    monkeypatch.setattr(batches, "_write", real)
+    assert load(intel).records_written == 3
