@@ -58,7 +58,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-262144")  # 256 MB keeps index pages of big loads in memory
-    cursor.execute("PRAGMA temp_store=MEMORY")
+    # Sorts too big for the cache (building the indexes of a large load) spill to temporary
+    # files: measured on 1,000,000 rows, 157 s and 981 MB peak, against 170 s and 1.6 GB in memory.
+    cursor.execute("PRAGMA temp_store=FILE")
     cursor.close()
 
 
