@@ -42,3 +42,24 @@ def test_person_and_business_tables(store: Store, small_scenario: Path) -> None:
     assert payroll and all(r["tax_number"] and r["staff"] for r in payroll)
     licensed = [r for m, r in businesses.items() if "lcc_business_licensing" in m]
     assert licensed and all(r["officers"] for r in licensed if r["name"])
+
+
+def test_usable_values_come_before_unparsed_ones(store: Store, tmp_path: Path) -> None:
+    """A value kept raw because it could not be read goes after the readable ones, whatever
+    order the statements were written in (here an export corrected a date of birth)."""
+    from threadline.ingest.batches import Agency, load_file
+    from threadline.ingest.mapping import load_mapping
+    from threadline.store.frames import _statements
+
+    fixtures = Path(__file__).parents[1] / "ingest" / "fixtures"
+    mapping = load_mapping(fixtures / "intel.yaml")
+    path = tmp_path / "intel.csv"
+    text = (fixtures / "intel.csv").read_text()
+    path.write_text(text.replace("03/04/1998", "early nineties"))
+    assert load_file(store, path, mapping, Agency("testforce")).status == "loaded"
+    path.write_text(text)
+    assert load_file(store, path, mapping, Agency("testforce")).records_altered == 1
+    subject = "testforce/test_intel:IR0001:subject"
+    with store.connect() as conn:
+        values = _statements(conn, ["Person"], ["birthDate"], {subject})
+    assert values[subject]["birthDate"] == ["1998-04-03", "early nineties"]
