@@ -395,3 +395,33 @@ def test_a_failure_while_writing_leaves_nothing_behind(
     assert count(store, t.batches) == count(store, t.records) == count(store, t.statements) == 0
     monkeypatch.setattr(batches, "_write", real)
     assert load(intel).records_written == 3
+
+
+def test_a_changed_mapping_reads_a_loaded_file_again(
+    store: Store, intel: Path, tmp_path: Path
+) -> None:
+    """A file loaded before is read again when its mapping has changed since: rows from which
+    the new mapping reads nothing new are held; the others are altered with what is new."""
+    yaml = (FIXTURES / "intel.yaml").read_text()
+    first = load_file(store, intel, load_mapping(FIXTURES / "intel.yaml"), Agency("testforce"),
+                      today=TODAY)  # fmt: skip
+    assert first.records_written == 3
+    same = tmp_path / "intel.yaml"
+    same.write_text(yaml.replace("description:", "# a comment\ndescription:", 1))
+    again = load_file(store, intel, load_mapping(same), Agency("testforce"), today=TODAY)
+    assert (again.status, again.records_written, again.records_altered) == ("loaded", 0, 0)
+    assert again.already_held == 3, "the new mapping reads the same: nothing is written"
+    assert load_file(store, intel, load_mapping(same), Agency("testforce"),
+                     today=TODAY).status == "already_loaded"  # fmt: skip
+    # Now the mapping also reads the narrative column as a note on the subject.
+    assert "      phone: {column: phone}" in yaml
+    richer = tmp_path / "richer.yaml"
+    richer.write_text(yaml.replace(
+        "      phone: {column: phone}",
+        "      phone: {column: phone}\n      notes: {column: postcode}", 1,
+    ))  # fmt: skip
+    read = load_file(store, intel, load_mapping(richer), Agency("testforce"), today=TODAY)
+    assert (read.records_written, read.records_altered, read.already_held) == (0, 2, 1), (
+        "IR0003 has no postcode: nothing new to read from it"
+    )
+    assert stated(store, SUBJECT, "notes") == [("NS1 4AB", 2)]

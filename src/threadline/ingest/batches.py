@@ -205,9 +205,12 @@ class _Sink:
 
     def __init__(
         self, conn: Connection | None, batch_id: int, agency_id: int, source_id: int,
-        expected_rows: int,
+        expected_rows: int, mapping_version: str,
     ) -> None:  # fmt: skip
         self.conn = conn
+        self.mapping_version = mapping_version
+        """The mapping (version and digest) this load reads with: a row held under another
+        is converted again and compared, as a changed mapping may read it differently."""
         self.batch_id = batch_id
         self.agency_id = agency_id
         self.source_id = source_id
@@ -265,22 +268,23 @@ class _Sink:
             else set()
         )
         fresh: list[RecordDraft] = []
-        changed: list[tuple[RecordDraft, int]] = []
+        changed: list[tuple[RecordDraft, int, bool]] = []
         for record in records:
             found = held.get(record.key)
             if found is None:
                 if record.key not in erased:
                     fresh.append(record)
-            elif found[1] != record.raw:
-                changed.append((record, found[0] + 1))
-        self.erased += len(erased)
-        self.held += len(records) - len(fresh) - len(changed) - len(erased)
+            elif found[1] != record.raw or found[2] != self.mapping_version:
+                changed.append((record, found[0] + 1, found[1] != record.raw))
+        altered = 0
         if fresh:
             _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
         if changed:
-            _alter(self.conn, changed, self.batch_id, self.agency_id, self.source_id)
+            altered = _alter(self.conn, changed, self.batch_id, self.agency_id, self.source_id)
+        self.erased += len(erased)
+        self.held += len(records) - len(fresh) - altered - len(erased)
         self.written += len(fresh)
-        self.altered += len(changed)
+        self.altered += altered
 
     def finish(self) -> None:
         """Build what was deferred and refresh the planner's view of a large load."""
@@ -367,36 +371,40 @@ def _write(
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
 
 
+def _mapping_version(mapping: Mapping) -> str:
+    return f"{mapping.version}+{mapping.digest[:12]}"
+
+
 def _latest_versions(
     conn: Connection, source_id: int, keys: Sequence[str]
-) -> dict[str, tuple[int, dict[str, str]]]:
-    """The latest version of each of `keys` the source holds, with its raw row."""
+) -> dict[str, tuple[int, dict[str, str], str]]:
+    """The latest version of each of `keys` the source holds: its number, its raw row and
+    the mapping (version and digest) that read it."""
     r = t.records.c
-    query = sa.select(r.record_key, r.version, r.raw).where(
-        r.source_id == source_id, r.record_key.in_(keys)
+    query = (
+        sa.select(r.record_key, r.version, r.raw, t.batches.c.mapping_version)
+        .join(t.batches, t.batches.c.id == r.batch_id)
+        .where(r.source_id == source_id, r.record_key.in_(keys))
     )
-    latest: dict[str, tuple[int, dict[str, str]]] = {}
-    for key, version, raw in conn.execute(query):
+    latest: dict[str, tuple[int, dict[str, str], str]] = {}
+    for key, version, raw, mapping_version in conn.execute(query):
         if key not in latest or version > latest[key][0]:
-            latest[key] = (int(version), raw)
+            latest[key] = (int(version), raw, str(mapping_version))
     return latest
 
 
 def _alter(
-    conn: Connection, changed: Sequence[tuple[RecordDraft, int]], batch_id: int, agency_id: int,
-    source_id: int,
-) -> None:  # fmt: skip
+    conn: Connection, changed: Sequence[tuple[RecordDraft, int, bool]], batch_id: int,
+    agency_id: int, source_id: int,
+) -> int:  # fmt: skip
     """Write the next version of each changed row's record, the mentions it makes that did not
-    exist, and the statements its mentions did not already hold (same property and value)."""
-    records = [record for record, _ in changed]
-    ids = allocate_ids(conn, t.records, len(records))
-    rows = [
-        (*row, version)
-        for row, (_, version) in zip(
-            _record_rows(records, ids, batch_id, agency_id, source_id), changed, strict=True
-        )
-    ]
-    mention_ids = [m.id for record in records for m in record.mentions]
+    exist, and the statements its mentions did not already hold (same property and value).
+
+    Each of `changed` is (record, its next version, whether its row changed). A row that did
+    not change but was read by another mapping is altered only if the mapping reads something
+    new from it. Returns how many records were altered.
+    """
+    mention_ids = [m.id for record, _, _ in changed for m in record.mentions]
     s = t.statements.c
     existing: set[str] = set()
     stated: set[tuple[str, str, str]] = set()
@@ -407,26 +415,46 @@ def _alter(
         )
         query = sa.select(s.mention_id, s.prop, s.value).where(s.mention_id.in_(part))
         stated.update((m, p, v) for m, p, v in conn.execute(query))
+    altered: list[tuple[RecordDraft, int, list[Any], list[Any]]] = []
+    for record, version, row_changed in changed:
+        new_mentions = [m for m in record.mentions if m.id not in existing]
+        new_statements = [
+            (m, st) for m in record.mentions for st in m.statements
+            if (m.id, st.prop, st.value) not in stated
+        ]  # fmt: skip
+        if row_changed or new_mentions or new_statements:
+            altered.append((record, version, new_mentions, new_statements))
+    if not altered:
+        return 0
+    records = [record for record, _, _, _ in altered]
+    ids = allocate_ids(conn, t.records, len(records))
+    rows = [
+        (*row, version)
+        for row, (_, version, _, _) in zip(
+            _record_rows(records, ids, batch_id, agency_id, source_id), altered, strict=True
+        )
+    ]
     mentions: list[tuple[Any, ...]] = []
     statements: list[tuple[Any, ...]] = []
-    for record_id, record in zip(ids, records, strict=True):
-        for m in record.mentions:
-            if m.id not in existing:
-                mentions.append((m.id, record_id, m.schema, m.slot, m.role, m.caption[:2000]))
-            head = (record_id, m.id, m.schema)
-            statements.extend(
-                [head + st for st in m.statements if (m.id, st.prop, st.value) not in stated]
-            )
+    for record_id, (_, _, new_mentions, new_statements) in zip(ids, altered, strict=True):
+        mentions.extend(
+            (m.id, record_id, m.schema, m.slot, m.role, m.caption[:2000]) for m in new_mentions
+        )
+        statements.extend((record_id, m.id, m.schema, *st) for m, st in new_statements)
     bulk_insert(conn, t.records, (*RECORD_COLUMNS, "version"), rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+    return len(altered)
 
 
 def _already_loaded(conn: Connection, digest: str, mapping: Mapping) -> int | None:
+    """The batch that loaded this file with this mapping as it stands; a file loaded with an
+    earlier version of the mapping is read again (see `_Sink.mapping_version`)."""
     found = conn.execute(
         sa.select(t.batches.c.id).where(
             t.batches.c.content_hash == digest,
             t.batches.c.mapping_name == mapping.name,
+            t.batches.c.mapping_version == _mapping_version(mapping),
             t.batches.c.status == "loaded",
         )
     ).scalar()
@@ -498,13 +526,14 @@ def _load(
                 sa.insert(t.batches)
                 .values(source_id=source_id, agency_id=agency_id, user_id=user_id,
                         file_name=path.name, content_hash=digest, mapping_name=mapping.name,
-                        mapping_version=f"{mapping.version}+{mapping.digest[:12]}",
+                        mapping_version=_mapping_version(mapping),
                         status="loading", counts={}, started_at=datetime.now(UTC))
                 .returning(t.batches.c.id)
             ).scalar_one()
         )  # fmt: skip
     rows = lines if mapping.format in TEXT_FORMATS else 0
-    sink = _Sink(None if dry_run else conn, batch_id, agency_id, source_id, rows)
+    sink = _Sink(None if dry_run else conn, batch_id, agency_id, source_id, rows,
+                 _mapping_version(mapping))  # fmt: skip
     rejected: list[tuple[RowError, dict[str, str]]] = []
     seen: dict[str, int] = {}
     try:
