@@ -15,7 +15,14 @@ from threadline.resolve import PersonResolver, ResolutionResult
 
 from .conftest import COLUMNS, _population
 
-CONTEXT = ("record", "record_postcodes", "record_organisations", "bank_account", "photo")
+CONTEXT = (
+    "record",
+    "record_postcodes",
+    "record_organisations",
+    "bank_account",
+    "photo",
+    "born_about",
+)
 
 
 def row(record_id: str, **values: str | None) -> dict[str, str | None]:
@@ -146,8 +153,36 @@ ONE_ADVERTISER = (
 )
 
 
+# Adverts of one working name whose stated ages imply years of birth 14 years apart (a woman
+# of 20 and one of 34), and two a year apart.
+STATED_AGES = (
+    {"full_name": "Kira", "phone": "07700 900811", "photo": "d1d1d1d1", "born_about": "2005"},
+    {"full_name": "Kira", "phone": "07700 900822", "photo": "d2d2d2d2", "born_about": "1991"},
+    {"full_name": "Kira", "phone": "07700 900833", "photo": "d3d3d3d3", "born_about": "2004"},
+)
+
+
+def _other_adverts() -> list[dict[str, Any]]:
+    """Adverts of other women, each with her own line and photo and a stated age: what the
+    stated ages of different women look like."""
+    rng = random.Random(7)
+    names = ("Amber", "Ruby", "Nina", "Lola", "Mia", "Angel", "Sofia", "Jade")
+    return [
+        row(
+            f"ad{i}",
+            full_name=rng.choice(names),
+            phone=f"07700 91{i:04d}",
+            photo=f"{rng.getrandbits(64):016x}",
+            born_about=str(rng.randrange(1980, 2007)),
+        )
+        for i in range(80)
+    ]
+
+
 def _case_rows() -> list[dict[str, Any]]:
     rows = [row("x0a", **ONE_ADVERTISER[0]), row("x0b", **ONE_ADVERTISER[1])]
+    rows += _other_adverts()
+    rows += [row(f"k{i}", **values) for i, values in enumerate(STATED_AGES)]
     for i, (_, a, b) in enumerate(MUST_MATCH):
         rows += [row(f"m{i}a", **a), row(f"m{i}b", **b)]
     for i, (_, a, b) in enumerate(MUST_NOT_MATCH):
@@ -192,6 +227,12 @@ def test_context_is_explained_in_words(resolved: Any) -> None:
     apart = resolver.explain_pair("n3a", "n3b").contribution("photo")
     assert apart.level == "different photos of different advertisers"
     assert apart.weight < 0
+    ages = resolver.explain_pair("k0", "k1").contribution("stated_age")
+    assert ages.level == "stated ages far apart"
+    assert ages.weight < 0
+    ages = resolver.explain_pair("k0", "k2").contribution("stated_age")
+    assert ages.level.startswith("stated ages agree")
+    assert ages.weight > 0
     business = resolver.explain_pair("m4a", "m4b").contribution("record_organisations")
     assert business.level == "a business in common"
 

@@ -37,6 +37,9 @@ def test_person_and_business_tables(store: Store, small_scenario: Path) -> None:
     # Adverts: the photo shows the woman; the nationality an advert claims is not hers.
     workers = rows(":worker")
     assert workers and all(r["photo"] and r["nationality"] is None for r in workers)
+    # The age an advert states gives the year of birth it implies at the advert's date.
+    assert all(r["born_about"] and 1940 < int(str(r["born_about"])) < 2015 for r in workers)
+    assert all(r["born_about"] is None for r in rows(":patient"))
 
     payroll = [r for m, r in businesses.items() if m.startswith("hmrc/")]
     assert payroll and all(r["tax_number"] and r["staff"] for r in payroll)

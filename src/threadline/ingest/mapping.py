@@ -60,9 +60,12 @@ VALUE_TYPES_BY_PROPERTY = {
 
 EXTENSION_PROPERTIES: dict[str, dict[str, str | None]] = {
     "Address": {"uprn": None},
+    "Person": {"statedAge": None},
 }
 """Threadline's own properties where FollowTheMoney has none: the UK Unique Property Reference
-Number identifies premises exactly. Value: the value type that cleans it (None: plain text)."""
+Number identifies premises exactly; the age a record states of a person (an advert's "Ruby,
+23") tells two people of one name apart. Value: the value type that cleans it (None: plain
+text)."""
 
 PLAIN_TEXT = "text"
 """Value type name meaning "keep the text as written" (e.g. an ANPR read time)."""

@@ -44,6 +44,7 @@ INPUT_COLUMNS = (
     "photo",
     "record_postcodes",
     "record_organisations",
+    "born_about",
 )
 """Columns read from the input; all but ``record_id`` are optional, others are ignored.
 ``record`` names the source record (a row of a file) a person record comes from: two people
@@ -52,7 +53,9 @@ named in one record are two people (a patient and whoever came with them).
 ``photo`` an identifier of a photo that shows the person (an advert's image hash);
 ``record_postcodes`` lists the postcodes of every place the person's record names (``;``
 between them): where the person was met when the record gives no address of their own;
-``record_organisations`` the businesses the record names (``;`` between them)."""
+``record_organisations`` the businesses the record names (``;`` between them);
+``born_about`` the year of birth an age the record states implies (an advert's "Ruby, 23"),
+where the record gives no date of birth."""
 
 PREPARED_COLUMNS = (
     "uid",
@@ -92,6 +95,7 @@ PREPARED_COLUMNS = (
     "bank_account",
     "photo",
     "photo_group",
+    "born_about",
     "ctx_postcodes",
     "ctx_districts",
     "ctx_areas",
@@ -524,6 +528,7 @@ def _final_sql() -> str:
         nullif(upper(regexp_replace(bank_account, '[^A-Za-z0-9]', '', 'g')), '') AS bank_account,
         {_PHOTO.format(column="n.photo")} AS photo,
         pg.v AS photo_group,
+        TRY_CAST(born_about AS INTEGER) AS born_about,
         CASE WHEN len(ctx_list) > 0 THEN ctx_list END AS ctx_postcodes,
         CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
             list_transform(ctx_list, lambda x: split_part(x, ' ', 1)))) END AS ctx_districts,

@@ -23,7 +23,7 @@ __all__ = ["PERSON_COLUMNS", "business_frame", "person_frame", "premises_frame"]
 PERSON_COLUMNS = (
     "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
     "email", "address", "postcode", "nationality", "national_id", "document_number",
-    "bank_account", "photo", "record_postcodes", "record_organisations",
+    "bank_account", "photo", "record_postcodes", "record_organisations", "born_about",
 )  # fmt: skip
 """The person table every resolver reads (`threadline evaluate er` reads the same columns).
 ``record`` is the stored record the mention comes from: the people one record names are
@@ -34,7 +34,8 @@ with), separated by ``;``: where a record gives no address of the person's own, 
 where the person was met. ``bank_account`` is an account the person holds; ``photo`` the hash
 of a photo that shows them (an advert's). ``record_organisations`` names the businesses the
 record names (the employer of a payroll row, the company of a directorship), as the resolved
-business ids the caller passes in."""
+business ids the caller passes in. ``born_about`` is the year of birth an age the record states
+implies at the record's date (an advert's "Ruby, 23" collected in 2025: 2002)."""
 
 _PERSON_PROPS = {
     "firstName": "given_name",
@@ -159,6 +160,25 @@ def _mentions(conn: Connection, schemata: Iterable[str]) -> list[tuple[str, str]
     return [(str(m), str(r)) for m, r in conn.execute(query)]
 
 
+def _years(conn: Connection, record_ids: Iterable[str]) -> dict[str, int]:
+    """Record id -> the year of the record's date (when it was reported or collected)."""
+    wanted = sorted({int(r) for r in record_ids})
+    if not wanted:
+        return {}
+    query = sa.select(t.records.c.id, t.records.c.reported_on).where(
+        t.records.c.id.in_(wanted), t.records.c.reported_on.is_not(None)
+    )
+    return {str(record_id): day.year for record_id, day in conn.execute(query)}
+
+
+def _born_about(age: str, year: int | None) -> str | None:
+    """The year of birth an age stated in a record of ``year`` implies."""
+    age = age.strip()
+    if year is None or not age.isdigit() or not 14 <= int(age) <= 99:
+        return None
+    return str(year - int(age))
+
+
 def _source_of(mention_id: str) -> str:
     """The agency/mapping prefix of a mention id: where the mention came from."""
     return mention_id.split(":", 1)[0]
@@ -171,7 +191,9 @@ def person_frame(
 ) -> pa.Table:
     """One row per Person mention with the columns of PERSON_COLUMNS; ``organisations`` maps
     business mentions to resolved businesses (without it, ``record_organisations`` is empty)."""
-    values = _statements(conn, ("Person",), [*_PERSON_PROPS, "middleName"], mention_ids)
+    values = _statements(
+        conn, ("Person",), [*_PERSON_PROPS, "middleName", "statedAge"], mention_ids
+    )
     homes = _linked(conn, _LIVES)
     address = _statements(conn, ("Address",), ("full", "postalCode"), None)
     documents = _linked(conn, ("holds_document",))
@@ -187,8 +209,11 @@ def person_frame(
     accounts = _statements(conn, ("BankAccount",), ("accountNumber",), None)
     shown = _linked(conn, ("shown_in",))
     photos = _statements(conn, ("Image",), ("contentHash",), None)
+    mentions = _mentions(conn, ("Person",))
+    # An age the record states (an advert's): its year of birth at the record's date.
+    years = _years(conn, (r for m, r in mentions if values.get(m, {}).get("statedAge")))
     rows: dict[str, list[str | None]] = {c: [] for c in PERSON_COLUMNS}
-    for mention_id, record in _mentions(conn, ("Person",)):
+    for mention_id, record in mentions:
         if mention_ids is not None and mention_id not in mention_ids:
             continue
         props = values.get(mention_id, {})
@@ -218,6 +243,8 @@ def person_frame(
         rows["bank_account"][-1] = _first(held, "accountNumber")
         photo = next((photos[p] for p in shown.get(mention_id, []) if p in photos), {})
         rows["photo"][-1] = _first(photo, "contentHash")
+        if props.get("statedAge"):
+            rows["born_about"][-1] = _born_about(props["statedAge"][0], years.get(record))
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in rows.items()})
 
 
