@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ThreadlineError", "ValidationError"]
+__all__ = ["ThreadlineError", "ValidationError", "first_line"]
 
 
 class ThreadlineError(Exception):
@@ -11,3 +11,14 @@ class ThreadlineError(Exception):
 
 class ValidationError(ThreadlineError, ValueError):
     """A value breaks a rule of the intelligence model (grade, marking, handling, role...)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (of the driver's error, for a database
+    error that wraps one), or its type's name when it has none.
+
+    >>> first_line(ValueError("bad value\\nat line 3")), first_line(KeyError())
+    ('bad value', 'KeyError')
+    """
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -13,12 +13,10 @@ everything derived only from it.
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,6 +26,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from threadline.bulk import paused_gc
 from threadline.errors import ThreadlineError
 from threadline.ingest.convert import Converter, RecordDraft, RowError
 from threadline.ingest.mapping import Mapping, MappingError
@@ -296,23 +295,6 @@ class _Sink:
             refresh_statistics(self.conn, RECORD_TABLES)
 
 
-@contextmanager
-def _paused_collector() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file loads.
-
-    A load keeps caches of cleaned values and a chunk of records in memory, and each
-    collection would walk all of them again: a sixth of the time of a large load went there.
-    The loader makes no reference cycles; its objects are freed by reference counting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 RECORD_COLUMNS = (
     "id", "batch_id", "agency_id", "source_id", "record_key", "location", "grading_scheme",
     "source_evaluation", "information_assessment", "handling_code", "handling_conditions",
@@ -481,7 +463,7 @@ def load_file(
     result = BatchResult(file=str(path), mapping=mapping.name, status="dry_run")
     converter = Converter(mapping, agency.code, today=today)
     try:
-        with store.connect() as conn, _paused_collector():
+        with store.connect() as conn, paused_gc():
             _load(
                 conn,
                 path,

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import ijson  # type: ignore[import-untyped]  # ijson ships no type information
 
-from threadline.errors import ThreadlineError
+from threadline.errors import ThreadlineError, first_line
 
 __all__ = [
     "MAX_CELL",
@@ -331,14 +331,10 @@ def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]
             except ijson.JSONError as exc:
                 if yielded:  # before the first item, the whole read names the line
                     raise ReadError(
-                        f"{path.name}: not valid JSON after item {yielded} ({_first_line(exc)})"
+                        f"{path.name}: not valid JSON after item {yielded} ({first_line(exc)})"
                     ) from None
     if not yielded:
         yield from _json_whole(path, encoding, records)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _json_whole(path: Path, encoding: str, records: str) -> Iterator[tuple[int, Any]]:

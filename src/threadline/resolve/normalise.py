@@ -8,14 +8,13 @@ tables joined in SQL.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 import duckdb
 import pyarrow as pa
 
+from threadline.bulk import paused_gc
 from threadline.resolve import _names
 from threadline.values import CountryType, DateType, EmailType, PhoneType, PostcodeType
 from threadline.values._text import load_table
@@ -273,25 +272,11 @@ def _distinct(con: Any, sql: str) -> list[str]:
     return [row[0] for row in con.sql(sql).fetchall()]
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects: these loops make
-    no reference cycles, and in a process that already holds millions of objects each
-    collection would walk all of them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _rows(
     values: Iterable[str], schema: pa.Schema, row: Callable[[str], dict[str, Any]]
 ) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {name: [] for name in schema.names}
-    with _bulk():
+    with paused_gc():
         for value in values:
             found = row(value)
             out["k"].append(value)
@@ -353,7 +338,7 @@ def _name_lookups(con: Any) -> None:
 
 def _value_table(con: Any, name: str, sql: str, clean: Callable[[str], str | None]) -> None:
     keys = _distinct(con, sql)
-    with _bulk():
+    with paused_gc():
         values = [clean(k) for k in keys]
     _register(con, name, {"k": keys, "v": values}, _VALUE_SCHEMA)
 

@@ -12,8 +12,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
+from threadline.errors import first_line
 from threadline.store import tables as t
 from threadline.store.database import StoreError, create_engine, resolve_url
 
@@ -81,9 +82,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise StoreError(
-                f"cannot use the store at {self.location}: {_first_line(exc)}"
-            ) from exc
+            raise StoreError(f"cannot use the store at {self.location}: {first_line(exc)}") from exc
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -120,7 +119,7 @@ class Store:
                         conn.exec_driver_sql("PRAGMA foreign_keys = ON")
         except OperationalError as exc:
             raise StoreError(
-                f"cannot reach the store at {self.location}: {_first_line(exc)}"
+                f"cannot reach the store at {self.location}: {first_line(exc)}"
             ) from exc
 
     def _migrate(self, conn: Connection, revision: str) -> str | None:
@@ -183,8 +182,3 @@ def _is_ancestor(script: ScriptDirectory, older: str, newer: str) -> bool:
     return any(rev.revision == older for rev in script.iterate_revisions(newer, "base")) and (
         older != newer
     )
-
-
-def _first_line(exc: SQLAlchemyError) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
