@@ -199,6 +199,12 @@ def _validated_rows(mapping: Mapping, rows: Iterator[Row]) -> Iterator[Row]:
         yield row
 
 
+def _source_holds(conn: Connection, table: sa.Table, source_id: int) -> bool:
+    """Whether `table` has any row of the source."""
+    query = sa.select(table.c.source_id).where(table.c.source_id == source_id).limit(1)
+    return conn.execute(query).first() is not None
+
+
 class _Sink:
     """Where converted records go: counted only (dry run) or written in chunks."""
 
@@ -219,21 +225,11 @@ class _Sink:
         self.altered = 0
         self.held = 0
         self.erased = 0
-        self.source_had_records = conn is not None and (
-            conn.execute(
-                sa.select(t.records.c.id).where(t.records.c.source_id == source_id).limit(1)
-            ).first()
-            is not None
-        )
+        self.source_had_records = conn is not None and _source_holds(conn, t.records, source_id)
         """Only a source loaded before can hold a row's key already: for a new source the
         look-up is skipped (duplicates within the file are caught as they are read)."""
-        self.source_had_erasures = conn is not None and (
-            conn.execute(
-                sa.select(t.erased_records.c.source_id)
-                .where(t.erased_records.c.source_id == source_id)
-                .limit(1)
-            ).first()
-            is not None
+        self.source_had_erasures = conn is not None and _source_holds(
+            conn, t.erased_records, source_id
         )
         """A row whose record was erased (retention) is never loaded again from a later
         export: its key is looked up among the source's tombstones."""
@@ -273,8 +269,10 @@ class _Sink:
             if found is None:
                 if record.key not in erased:
                     fresh.append(record)
-            elif found[1] != record.raw or found[2] != self.mapping_version:
-                changed.append((record, found[0] + 1, found[1] != record.raw))
+            else:
+                row_changed = found[1] != record.raw
+                if row_changed or found[2] != self.mapping_version:
+                    changed.append((record, found[0] + 1, row_changed))
         altered = 0
         if fresh:
             _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
