@@ -343,26 +343,36 @@ PHOTO = Field(
     ),
 )
 
-_AGE_GAP = "abs(born_about_l - born_about_r)"
+_BORN_L = "coalesce(born_about_l, dob_y_l)"
+_BORN_R = "coalesce(born_about_r, dob_y_r)"
+_AGE_GAP = f"abs({_BORN_L} - {_BORN_R})"
 
-# An advert states the woman's age ("Ruby, 23"), give or take a year or two. Two women of one
-# advertiser advertised under one working name are told apart by it: a 23-year-old and a
-# 35-year-old are not one woman. Compared as the birth years the ages imply at each record's
-# date. Not learnt, like the photo: no training session sees adverts.
+# An advert states the woman's age ("Ruby, 23"), give or take a year or two (advertised ages
+# run young). Two women of one advertiser advertised under one working name are told apart by
+# it: a 23-year-old and a 35-year-old are not one woman; and a woman advertising on her own
+# phone is the woman of that phone whose date of birth fits. Compared as years of birth: the
+# one the stated age implies at the record's date, or the year of a date of birth. Two dates of
+# birth are the date-of-birth comparison's, not this one's. Not learnt, like the photo: no
+# training session sees adverts.
 STATED_AGE = Field(
     "stated_age",
     "stated age",
-    ("born_about",),
+    ("born_about", "dob_y"),
     (
-        _null("born_about"),
+        Level(
+            f"(born_about_l IS NULL AND born_about_r IS NULL) OR {_BORN_L} IS NULL "
+            f"OR {_BORN_R} IS NULL",
+            "missing on one side",
+            null=True,
+        ),
         Level(
             f"{_AGE_GAP} <= 2",
-            "stated ages agree (birth years at most two apart)",
+            "stated age agrees (years of birth at most two apart)",
             m=0.85,
             fixed=True,
         ),
-        Level(f"{_AGE_GAP} <= 4", "stated ages a few years apart", m=0.12, fixed=True),
-        Level("ELSE", "stated ages far apart", m=0.03, fixed=True),
+        Level(f"{_AGE_GAP} <= 4", "stated age a few years out", m=0.12, fixed=True),
+        Level("ELSE", "stated age far out", m=0.03, fixed=True),
     ),
 )
 
