@@ -27,6 +27,11 @@ class Pool:
     """Whether the canonical order is FAMILY MIDDLE GIVEN (Vietnamese, Chinese)."""
     nationalities: tuple[tuple[str, float], ...] = (("GB", 1.0),)
     nicknames: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    given_skew: float = 0.7
+    family_skew: float = 1.0
+    """How much likelier earlier names are: the ``n``-th name is drawn in proportion to
+    ``1 / n ** skew`` (0 draws them evenly). A culture with a few very common family names
+    (Vietnamese: Nguyễn) has a high skew; British family names are many and spread out."""
 
 
 def _pool(data: dict[str, Any]) -> Pool:
@@ -38,6 +43,8 @@ def _pool(data: dict[str, Any]) -> Pool:
         family_first=bool(data.get("family_first", False)),
         nationalities=tuple((str(c), float(w)) for c, w in data["nationalities"].items()),
         nicknames={str(k): tuple(map(str, vs)) for k, vs in data.get("nicknames", {}).items()},
+        given_skew=float(data.get("given_skew", 0.7)),
+        family_skew=float(data.get("family_skew", 1.0)),
     )
 
 

@@ -120,8 +120,10 @@ def make_name(rng: random.Random, culture: str, gender: str) -> Name:
     """Draw a name of ``culture`` for gender ``M`` or ``F`` (common names drawn more often)."""
     pool = POOLS[culture]
     male = gender == "M"
-    given = _pick(rng, pool.male if male else pool.female, 0.7)
-    index = rng.choices(range(len(pool.family)), _cum_weights(len(pool.family), 1.0))[0]
+    given = _pick(rng, pool.male if male else pool.female, pool.given_skew)
+    index = rng.choices(
+        range(len(pool.family)), cum_weights=_cum_weights(len(pool.family), pool.family_skew)
+    )[0]
     family = pool.family[index] if male or not pool.female_family else pool.female_family[index]
     middles = pool.male_middle if male else pool.female_middle
     middle = ""

@@ -145,7 +145,8 @@ def mangle_phone(rng: random.Random, number: str) -> str:
     """A partial or mistyped number as heard or noted in a hurry."""
     if rng.random() < 0.5:
         return number[: rng.randint(7, 10)]
-    i = rng.randrange(5, len(number) - 1)
+    # Digits swapped after the sixth only: 07700 9xx xxx stays in Ofcom's drama range.
+    i = rng.randrange(6, len(number) - 1)
     return number[:i] + number[i + 1] + number[i] + number[i + 2 :]
 
 

@@ -161,8 +161,10 @@ class PoliceIntelWriter(Writer):
             for _ in range(max(2, round(len(net.members) * rng.uniform(0.5, 0.9)))):
                 self.network_report(rng, net)
             if net.kind == "county_lines":
+                # Exploited children go missing again and again: repeat episodes are what
+                # safeguarding partners look for.
                 for child in [v for v in net.role("victim") if v.age(net.first) < 18]:
-                    for _ in range(rng.randint(1, 2)):
+                    for _ in range(rng.randint(2, 4)):
                         self.missing_report(rng, net, child)
         adults = [p for p in world.background() if p.age() >= 14]
         for _ in range(round(len(adults) * 0.5)):
