@@ -480,6 +480,21 @@ NATIONALITY = Field(
     ),
 )
 
+# A father and daughter of one surname at one house, "Michael" and "Mia", spell alike; their
+# records say which is a man. Not learnt, like nationality: it goes with the given name, so
+# training would take agreement for strong evidence. Different genders on two records of one
+# person are a recording error, rare.
+GENDER = Field(
+    "gender",
+    "gender",
+    ("gender",),
+    (
+        _null("gender"),
+        Level("gender_l = gender_r", "same", m=0.99, fixed=True),
+        Level("ELSE", "different", m=0.01, fixed=True),
+    ),
+)
+
 PERSON_FIELDS = (
     GIVEN,
     SURNAME,
@@ -496,6 +511,7 @@ PERSON_FIELDS = (
     PLACES,
     ORGANISATIONS,
     NATIONALITY,
+    GENDER,
 )
 """Every comparison of the person model, in the order explanations list them."""
 

@@ -44,6 +44,7 @@ INPUT_COLUMNS = (
     "record_postcodes",
     "record_organisations",
     "born_about",
+    "gender",
 )
 """Columns read from the input; all but ``record_id`` are optional, others are ignored.
 ``record`` names the source record (a row of a file) a person record comes from: two people
@@ -54,7 +55,7 @@ named in one record are two people (a patient and whoever came with them).
 between them): where the person was met when the record gives no address of their own;
 ``record_organisations`` the businesses the record names (``;`` between them);
 ``born_about`` the year of birth an age the record states implies (an advert's "Ruby, 23"),
-where the record gives no date of birth."""
+where the record gives no date of birth; ``gender`` as recorded (``male``, ``F``...)."""
 
 PREPARED_COLUMNS = (
     "uid",
@@ -95,6 +96,7 @@ PREPARED_COLUMNS = (
     "photo",
     "photo_group",
     "born_about",
+    "gender",
     "ctx_postcodes",
     "ctx_districts",
     "ctx_areas",
@@ -514,6 +516,8 @@ def _final_sql() -> str:
         {_PHOTO.format(column="n.photo")} AS photo,
         pg.v AS photo_group,
         TRY_CAST(born_about AS INTEGER) AS born_about,
+        CASE WHEN lower(gender) IN ('m', 'male', 'man') THEN 'm'
+             WHEN lower(gender) IN ('f', 'female', 'woman') THEN 'f' END AS gender,
         CASE WHEN len(ctx_list) > 0 THEN ctx_list END AS ctx_postcodes,
         CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
             list_transform(ctx_list, lambda x: split_part(x, ' ', 1)))) END AS ctx_districts,

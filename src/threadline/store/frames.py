@@ -23,7 +23,7 @@ __all__ = ["PERSON_COLUMNS", "business_frame", "person_frame", "premises_frame"]
 PERSON_COLUMNS = (
     "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
     "email", "address", "postcode", "nationality", "national_id", "document_number",
-    "bank_account", "photo", "record_postcodes", "record_organisations", "born_about",
+    "bank_account", "photo", "record_postcodes", "record_organisations", "born_about", "gender",
 )  # fmt: skip
 """The person table every resolver reads (`threadline evaluate er` reads the same columns).
 ``record`` is the stored record the mention comes from: the people one record names are
@@ -35,7 +35,8 @@ where the person was met. ``bank_account`` is an account the person holds; ``pho
 of a photo that shows them (an advert's). ``record_organisations`` names the businesses the
 record names (the employer of a payroll row, the company of a directorship), as the resolved
 business ids the caller passes in. ``born_about`` is the year of birth an age the record states
-implies at the record's date (an advert's "Ruby, 23" collected in 2025: 2002)."""
+implies at the record's date (an advert's "Ruby, 23" collected in 2025: 2002). ``gender`` is
+FtM's (``male``, ``female``)."""
 
 _PERSON_PROPS = {
     "firstName": "given_name",
@@ -47,6 +48,7 @@ _PERSON_PROPS = {
     "nationality": "nationality",
     "socialSecurityNumber": "national_id",
     "passportNumber": "document_number",
+    "gender": "gender",
 }
 
 _LIVES = ("lives_at", "located_at")
