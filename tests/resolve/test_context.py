@@ -23,6 +23,7 @@ CONTEXT = (
     "photo",
     "born_about",
     "gender",
+    "aliases",
 )
 
 
@@ -110,6 +111,19 @@ MUST_MATCH = [
         },
     ),
 ]
+
+# A woman's advert (her working name, her phone, her stated age) and her own record, which
+# gives the working name as an alias.
+WORKING_NAME = (
+    {"full_name": "Amberly", "phone": "07700 900911", "photo": "e1e1e1e1", "born_about": "2003"},
+    {
+        "given_name": "Elena",
+        "surname": "Dumitrescu",
+        "aliases": "Amberly; Roxanne",
+        "phone": "07700 900911",
+        "date_of_birth": "2004-03-22",
+    },
+)
 
 # (case, record a, record b): each pair must stay two people.
 MUST_NOT_MATCH = [
@@ -207,6 +221,7 @@ def _case_rows() -> list[dict[str, Any]]:
     rows += _other_adverts()
     rows += [row(f"k{i}", **values) for i, values in enumerate(STATED_AGES)]
     rows += [row(f"g{i}", **values) for i, values in enumerate(FATHER_AND_DAUGHTER)]
+    rows += [row(f"w{i}", **values) for i, values in enumerate(WORKING_NAME)]
     for i, (_, a, b) in enumerate(MUST_MATCH):
         rows += [row(f"m{i}a", **a), row(f"m{i}b", **b)]
     for i, (_, a, b) in enumerate(MUST_NOT_MATCH):
@@ -257,6 +272,9 @@ def test_context_is_explained_in_words(resolved: Any) -> None:
     ages = resolver.explain_pair("k0", "k2").contribution("stated_age")
     assert ages.level.startswith("stated age agrees")
     assert ages.weight > 0
+    known = resolver.explain_pair("w0", "w1").contribution("given_name")
+    assert known.level.startswith("a name the other record gives as an alias")
+    assert resolved[1].clusters["w0"] == resolved[1].clusters["w1"]
     apart = resolver.explain_pair("g0", "g1").contribution("gender")
     assert apart.level == "different"
     assert apart.weight < 0

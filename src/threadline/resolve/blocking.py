@@ -59,6 +59,12 @@ BLOCKING_RULES = (
     BlockingRule("phone", ("phone",), "same phone number"),
     BlockingRule("bank_account", ("bank_account",), "same bank account held"),
     BlockingRule("photo", ("photo",), "same photo"),
+    BlockingRule(
+        "known_as",
+        ("known_as",),
+        "same name known by: an alias one record gives, or the one name of a record without a "
+        "surname (a working name)",
+    ),
     BlockingRule("postcode_surname", ("postcode", "surname_sx"), "same postcode, similar surname"),
     BlockingRule("postcode_given", ("postcode", "given_sx"), "same postcode, similar given name"),
     BlockingRule(

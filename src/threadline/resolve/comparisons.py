@@ -102,7 +102,7 @@ def _two_edits(column: str) -> str:
 GIVEN = Field(
     "given_name",
     "given name",
-    ("given", "given_variant", "given_nick", "given_alt", "surname", "middle"),
+    ("given", "given_variant", "given_nick", "given_alt", "surname", "middle", "aliases"),
     (
         _null("given"),
         Level("given_l = given_r", "exact match", tf="given", m=0.8),
@@ -115,6 +115,12 @@ GIVEN = Field(
             "given_nick_l = given_nick_r OR list_contains(given_alt_l, given_variant_r) "
             "OR list_contains(given_alt_r, given_variant_l)",
             "nickname of the same name",
+            m=0.02,
+        ),
+        Level(
+            "list_contains(aliases_l, given_r) OR list_contains(aliases_r, given_l) "
+            "OR list_has_any(aliases_l, aliases_r)",
+            "a name the other record gives as an alias (a name the person is known by)",
             m=0.02,
         ),
         Level(

@@ -45,6 +45,7 @@ INPUT_COLUMNS = (
     "record_organisations",
     "born_about",
     "gender",
+    "aliases",
 )
 """Columns read from the input; all but ``record_id`` are optional, others are ignored.
 ``record`` names the source record (a row of a file) a person record comes from: two people
@@ -55,7 +56,9 @@ named in one record are two people (a patient and whoever came with them).
 between them): where the person was met when the record gives no address of their own;
 ``record_organisations`` the businesses the record names (``;`` between them);
 ``born_about`` the year of birth an age the record states implies (an advert's "Ruby, 23"),
-where the record gives no date of birth; ``gender`` as recorded (``male``, ``F``...)."""
+where the record gives no date of birth; ``gender`` as recorded (``male``, ``F``...);
+``aliases`` the other names the person is known by, ``;`` between them (a victim's working
+names, an offender's street name)."""
 
 PREPARED_COLUMNS = (
     "uid",
@@ -97,6 +100,8 @@ PREPARED_COLUMNS = (
     "photo_group",
     "born_about",
     "gender",
+    "aliases",
+    "known_as",
     "ctx_postcodes",
     "ctx_districts",
     "ctx_areas",
@@ -459,7 +464,10 @@ def _final_sql() -> str:
             coalesce(b.postcode_fast, pc.v) AS postcode_n,
             c.v AS nationality_n,
             {_CTX_POSTCODES} AS ctx_list,
-            list_transform({address_words}, lambda x: coalesce(sfx[x], x)) AS address_tokens
+            list_transform({address_words}, lambda x: coalesce(sfx[x], x)) AS address_tokens,
+            nullif(list_sort(list_distinct(list_filter(list_transform(string_split(b.aliases, ';'),
+                lambda x: trim(regexp_replace(lower(strip_accents(x)), '[^a-z]+', ' ', 'g'))),
+                lambda x: x <> ''))), []) AS alias_list
         FROM _tl_base b
         CROSS JOIN (SELECT {suffixes} AS sfx) m
         LEFT JOIN _tl_given g ON g.k = b.given_name
@@ -518,6 +526,11 @@ def _final_sql() -> str:
         TRY_CAST(born_about AS INTEGER) AS born_about,
         CASE WHEN lower(gender) IN ('m', 'male', 'man') THEN 'm'
              WHEN lower(gender) IN ('f', 'female', 'woman') THEN 'f' END AS gender,
+        alias_list AS aliases,
+        -- The name a record knows the person by when it is not their whole name: an alias
+        -- it gives, or the one name of a record that gives no surname (an advert's working
+        -- name). Blocking pairs records on it, so a woman's adverts meet her own records.
+        coalesce(alias_list[1], CASE WHEN surname_n IS NULL THEN given END) AS known_as,
         CASE WHEN len(ctx_list) > 0 THEN ctx_list END AS ctx_postcodes,
         CASE WHEN len(ctx_list) > 0 THEN list_sort(list_distinct(
             list_transform(ctx_list, lambda x: split_part(x, ' ', 1)))) END AS ctx_districts,

@@ -24,6 +24,7 @@ PERSON_COLUMNS = (
     "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
     "email", "address", "postcode", "nationality", "national_id", "document_number",
     "bank_account", "photo", "record_postcodes", "record_organisations", "born_about", "gender",
+    "aliases",
 )  # fmt: skip
 """The person table every resolver reads (`threadline evaluate er` reads the same columns).
 ``record`` is the stored record the mention comes from: the people one record names are
@@ -36,7 +37,8 @@ of a photo that shows them (an advert's). ``record_organisations`` names the bus
 record names (the employer of a payroll row, the company of a directorship), as the resolved
 business ids the caller passes in. ``born_about`` is the year of birth an age the record states
 implies at the record's date (an advert's "Ruby, 23" collected in 2025: 2002). ``gender`` is
-FtM's (``male``, ``female``)."""
+FtM's (``male``, ``female``). ``aliases`` are the other names the record says the person is
+known by (an NRM referral's "other names", a working name), separated by ``;``."""
 
 _PERSON_PROPS = {
     "firstName": "given_name",
@@ -194,7 +196,7 @@ def person_frame(
     """One row per Person mention with the columns of PERSON_COLUMNS; ``organisations`` maps
     business mentions to resolved businesses (without it, ``record_organisations`` is empty)."""
     values = _statements(
-        conn, ("Person",), [*_PERSON_PROPS, "middleName", "statedAge"], mention_ids
+        conn, ("Person",), [*_PERSON_PROPS, "middleName", "statedAge", "alias"], mention_ids
     )
     homes = _linked(conn, _LIVES)
     address = _statements(conn, ("Address",), ("full", "postalCode"), None)
@@ -245,6 +247,7 @@ def person_frame(
         rows["bank_account"][-1] = _first(held, "accountNumber")
         photo = next((photos[p] for p in shown.get(mention_id, []) if p in photos), {})
         rows["photo"][-1] = _first(photo, "contentHash")
+        rows["aliases"][-1] = "; ".join(props.get("alias", [])) or None
         if props.get("statedAge"):
             rows["born_about"][-1] = _born_about(props["statedAge"][0], years.get(record))
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in rows.items()})
