@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from threadline.ingest.convert import Converter, RecordDraft
 from threadline.ingest.mapping import MappingError, load_mapping
+from threadline.ingest.readers import Row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -60,6 +62,19 @@ BROKEN = [
     ("  - {type: lives_at, from: subject, to: home}",
      "  - {type: lives_at, from: subject, to: home, start: {column: recorded, type: text}}",
      "a link's start is a date"),
+    ("      phone: {column: phone}", '      phone: {column: phone, split_on: ""}',
+     "'phone': 'split_on' must be the text between values"),
+    ("      phone: {column: phone}", "      phone: {column: phone, split_on: [';']}",
+     "'phone': 'split_on' must be the text between values"),
+    ('      name: {join: [forenames, surname], sep: " "}',
+     '      name: {join: [forenames, surname], sep: " ", split_on: ";"}',
+     "'name': 'split_on' splits the cells of 'column' or 'columns', not a 'join'"),
+    ("  marking: {column: marking}", '  marking: {column: marking, split_on: ";"}',
+     "'marking': 'split_on' applies to an entity's properties only"),
+    ("      phone: {column: phone}", '      phone: {column: phone, splits_on: ";"}',
+     "unknown key 'splits_on' in phone (did you mean 'split_on'?)"),
+    ("      phone: {column: phone}", "      phone: {column: phone, optional: yes please}",
+     "'optional' must be true or false"),
 ]  # fmt: skip
 
 
@@ -83,3 +98,78 @@ def test_not_yaml(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="cannot read the mapping"):
         load_mapping(tmp_path / "absent.yaml")
+
+
+PHONE = "      phone: {column: phone}"
+NAME = '      name: {join: [forenames, surname], sep: " "}'
+
+
+def converted(
+    tmp_path: Path, spec: str, *, instead_of: str | None = None, **cells: str
+) -> dict[str, list[tuple[str, str]]]:
+    """The subject's (value, original) statements by property, when the fixture mapping also
+    reads the property `spec` (a YAML line; `instead_of` another) from a row of `cells`."""
+    path, _ = broken(tmp_path, instead_of or PHONE, spec if instead_of else f"{PHONE}\n{spec}")
+    row = {"urn": "IR0001", "source_eval": "2", "intel_assess": "B", "handling": "P",
+           "marking": "OFFICIAL", "role": "victim", "surname": "NGUYEN", **cells}  # fmt: skip
+    record = Converter(load_mapping(path), "testforce").convert(Row(2, row))
+    assert isinstance(record, RecordDraft), record
+    subject = next(m for m in record.mentions if m.slot == "subject")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for statement in subject.statements:
+        out.setdefault(statement.prop, []).append((statement.value, statement.original))
+    return out
+
+
+def test_split_on_makes_one_value_of_each_part(tmp_path: Path) -> None:
+    stated = converted(
+        tmp_path, '      alias: {column: aliases, split_on: ";"}', aliases=" Amber;Ruby ; ;"
+    )
+    assert stated["alias"] == [("Amber", "Amber"), ("Ruby", "Ruby")]
+
+
+def test_split_on_cleans_each_part_as_its_own_value(tmp_path: Path) -> None:
+    stated = converted(
+        tmp_path,
+        '      phone: {columns: [phone, phones], split_on: " / "}',
+        instead_of=PHONE,
+        phone="07700 900123",
+        phones="07700 900456 / +44 7700 900789",
+    )
+    assert stated["phone"] == [
+        ("+447700900123", "07700 900123"),  # a cell without the separator is one value
+        ("+447700900456", "07700 900456"),
+        ("+447700900789", "+44 7700 900789"),
+    ]
+
+
+def test_split_on_and_split_parse_each_name(tmp_path: Path) -> None:
+    stated = converted(
+        tmp_path,
+        '      name: {column: names, split_on: ";", split: true}',
+        instead_of=NAME,
+        names="Lan Tran; NGUYEN Thi Mai",
+    )
+    assert stated["name"] == [("Lan Tran", "Lan Tran"), ("Nguyen Thi Mai", "NGUYEN Thi Mai")]
+    assert stated["firstName"] == [("Lan", "Lan Tran"), ("Mai", "NGUYEN Thi Mai")]
+    assert stated["middleName"] == [("Thi", "NGUYEN Thi Mai")]
+    assert stated["lastName"] == [
+        ("NGUYEN", "NGUYEN"),  # the surname column
+        ("Tran", "Lan Tran"),
+        ("Nguyen", "NGUYEN Thi Mai"),
+    ]
+
+
+def test_a_cell_of_separators_states_nothing(tmp_path: Path) -> None:
+    stated = converted(tmp_path, '      alias: {column: aliases, split_on: ";"}', aliases=" ; ")
+    assert "alias" not in stated
+
+
+def test_an_optional_column_may_be_missing_from_the_file(tmp_path: Path) -> None:
+    spec = '      alias: {column: aliases, split_on: ";", optional: true}'
+    path, _ = broken(tmp_path, PHONE, f"{PHONE}\n{spec}")
+    mapping = load_mapping(path)
+    assert "aliases" not in {column for column, _ in mapping.columns()}
+    assert "phone" in {column for column, _ in mapping.columns()}
+    assert "alias" not in converted(tmp_path, spec)  # the row has no 'aliases' cell
+    assert converted(tmp_path, spec, aliases="Amber")["alias"] == [("Amber", "Amber")]

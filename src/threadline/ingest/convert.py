@@ -579,6 +579,21 @@ class Converter:
 
     def _statements(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
         """The statements one cell makes (the cleaned value first, then any derived from it)
+        and the warnings it raises; a cell of several values (`split_on`) makes those of each
+        non-empty part in turn, the part (stripped) being its original."""
+        if spec.split_on is None:
+            return self._value(prop, spec, text, column)
+        made: list[StatementDraft] = []
+        problems: list[str] = []
+        for part in text.split(spec.split_on):
+            if part and not part.isspace():
+                statements, warnings = self._value(prop, spec, part.strip(), column)
+                made.extend(statements)
+                problems.extend(warnings)
+        return tuple(made), tuple(problems)
+
+    def _value(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
+        """The statements one value makes (the cleaned value first, then any derived from it)
         and the warnings it raises."""
         original = text
         if spec.type is None:

@@ -126,6 +126,12 @@ class ValueSpec:
     otherwise drop."""
     split: bool = False
     """For person names: also state the given, middle and family names parsed from it."""
+    split_on: str | None = None
+    """Separator within a cell that holds several values (aliases "Amber; Ruby"): each
+    non-empty part is a value of its own, with its own original."""
+    optional: bool = False
+    """The columns may be missing from a file (an older export, before the source added
+    them): the value is then absent, not an error."""
     line: int = 0
     wildcard: bool = False
     """A column ends in ``.*``: every numbered element of a JSON list."""
@@ -206,8 +212,11 @@ class Mapping:
         return str(self.options.get("date_order", "dmy"))
 
     def columns(self) -> Iterator[tuple[str, int]]:
-        """Every column the mapping reads, with the line that names it."""
+        """Every column the mapping reads, with the line that names it (not the optional
+        ones: a file may lack them)."""
         for spec in self._value_specs():
+            if spec.optional:
+                continue
             for column in spec.columns:
                 yield column, spec.line
         for entity in self.entities:
@@ -332,7 +341,10 @@ class _Builder:
         *,
         ftm_type: str | None = None,
         default_type: str | None = None,
+        several: bool = False,
     ) -> ValueSpec:
+        """The value spec at `parent[key]`; `several`: the value may hold several values (an
+        entity's property), so `split_on` applies."""
         raw = parent[key]
         line = parent.key_lines.get(key, parent.line)
         if isinstance(raw, str | int | float) and not isinstance(raw, bool):
@@ -343,9 +355,10 @@ class _Builder:
             )
         self.known_keys(
             raw,
-            {"column", "columns", "value", "join", "sep", "type", "format", "split", "keep_time"},
+            {"column", "columns", "value", "join", "sep", "type", "format", "split", "keep_time",
+             "split_on", "optional"},
             key,
-        )
+        )  # fmt: skip
         columns: tuple[str, ...] = ()
         if "column" in raw:
             columns = (str(raw["column"]),)
@@ -373,6 +386,20 @@ class _Builder:
             raise self.fail(raw, "keep_time", "'keep_time' must be true or false")
         if keep_time and vtype != "date":
             raise self.fail(raw, "keep_time", "'keep_time' applies to dates only")
+        optional = raw.get("optional", False)
+        if not isinstance(optional, bool):
+            raise self.fail(raw, "optional", "'optional' must be true or false")
+        split_on = raw.get("split_on")
+        if "split_on" in raw:
+            problem = None
+            if not isinstance(split_on, str) or not split_on:
+                problem = "'split_on' must be the text between values, such as \";\""
+            elif not several:
+                problem = "'split_on' applies to an entity's properties only"
+            elif "join" in raw or not columns:
+                problem = "'split_on' splits the cells of 'column' or 'columns', not a 'join'"
+            if problem:
+                raise self.fail(raw, "split_on", f"{key!r}: {problem}")
         return ValueSpec(
             columns=columns,
             constant=constant,
@@ -381,6 +408,8 @@ class _Builder:
             format=str(fmt) if fmt is not None else None,
             keep_time=keep_time,
             split=bool(raw.get("split", False)),
+            split_on=split_on,
+            optional=optional,
             line=raw.line,
             wildcard=any(c.endswith(".*") for c in columns),
         )
@@ -486,7 +515,7 @@ class _Builder:
                 extension = EXTENSION_PROPERTIES.get(schema_name, {})
                 if prop_name in extension:
                     properties[prop_name] = self.value(
-                        props, prop_name, default_type=extension[prop_name]
+                        props, prop_name, default_type=extension[prop_name], several=True
                     )
                     continue
                 prop = schema.get(prop_name)
@@ -505,7 +534,9 @@ class _Builder:
                 ) or VALUE_TYPES_BY_FTM_TYPE.get(prop.type.name)
                 if default == "name" and not schema.is_a("Person"):
                     default = None  # business, premises and event names are not personal names
-                properties[prop_name] = self.value(props, prop_name, default_type=default)
+                properties[prop_name] = self.value(
+                    props, prop_name, default_type=default, several=True
+                )
             role = None
             if "role" in spec:
                 role = self.value(spec, "role")
