@@ -44,13 +44,13 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
         fresh = rank_premises(conn, top=10)
         firms = rank_businesses(conn, top=5)
         membership = communities_of(conn)
-    # Every indicator fires but one: no suspect here shares a phone or a home with three
-    # people named as victims in records about exploitation (NHS patients recorded as
-    # potential victims of self-neglect no longer make up the number).
+    # Every indicator fires; victims_share_contact on the labour provider network's recruiter,
+    # whose phone three of its victims give (NHS patients recorded as potential victims of
+    # self-neglect do not make up the number).
     assert {f.indicator for f in result.findings} == {
         "crowded_address", "victims_at_address", "phone_hub", "wage_account", "night_vehicle",
         "business_workers", "cash_sector_housed", "multiple_identities", "missing_county_lines",
-        "recruiter",
+        "recruiter", "victims_share_contact",
     }  # fmt: skip
     assert stored == sum(len(f.entity_ids) for f in result.findings) and metrics > 1000
     assert [p.entity_id for p in fresh] == [p.entity_id for p in result.premises[:10]]

@@ -9,7 +9,7 @@ from pathlib import Path
 from threadline.scenario._rng import between, chance, weighted
 from threadline.scenario.countries import COUNTRIES
 from threadline.scenario.names import Style, render
-from threadline.scenario.sinks import CsvSink
+from threadline.scenario.sinks import Cell, CsvSink
 from threadline.scenario.truth import Truth
 from threadline.scenario.variation import DobRates, format_partial, format_phone, vary_dob
 from threadline.scenario.world import AS_OF, Network, Person, World
@@ -23,6 +23,7 @@ COLUMNS = (
     "first_responder_org",
     "fr_location",
     "pv_name",
+    "pv_other_names",
     "pv_dob",
     "pv_under_age",
     "age_at_exploitation",
@@ -37,6 +38,9 @@ COLUMNS = (
     "rg_decision",
     "marking",
 )
+OTHER_NAMES = 0.6
+"""How often a referral lists the names a victim with aliases is known by (her working names):
+the form asks, but the victim or the first responder does not always say."""
 NAME_STYLE = Style(keep_diacritics=0.6, typo=0.02, respell=0.08, drop_middle=0.2, western_order=0.5)
 DOB = DobRates(missing=0.1, year_only=0.08, swapped=0.04, first_of_january=0.06)
 TYPES = {
@@ -216,37 +220,42 @@ class NrmWriter(Writer):
         if 17 <= age <= 19 and chance(rng, 0.3):
             under = "Not sure"
         country = COUNTRIES.get(person.nationality)
-        self.sink.write(
-            {
-                "referral_id": key,
-                "referral_date": day.isoformat(),
-                "first_responder_org": responder,
-                "fr_location": "England",
-                "pv_name": render(rng, person.name, NAME_STYLE).full,
-                "pv_dob": format_partial(vary_dob(rng, person.dob, DOB), "dmy"),
-                "pv_under_age": under,
-                "age_at_exploitation": (
-                    "Not specified or unknown"
-                    if exploited is None
-                    else "Child"
-                    if person.age(exploited) < 18
-                    else "Adult"
-                ),
-                "pv_gender": {"M": "Male", "F": "Female"}[person.gender],
-                "pv_nationality": country.name if country else "",
-                "pv_phone": format_phone(rng, person.phone)
-                if person.phone and chance(rng, 0.6)
-                else "",
-                "exploitation_type": etype,
-                "county_lines": "Yes" if county_lines else "No",
-                "where_exploitation_happened": where,
-                "exploitation_town": town,
-                "exploiter_description": description,
-                "rg_decision": weighted(
-                    rng, (("Positive", 0.55), ("Negative", 0.2), ("Pending", 0.25))
-                ),
-                "marking": "OFFICIAL-SENSITIVE",
-            }
-        )
+        row: dict[str, Cell] = {
+            "referral_id": key,
+            "referral_date": day.isoformat(),
+            "first_responder_org": responder,
+            "fr_location": "England",
+            "pv_name": render(rng, person.name, NAME_STYLE).full,
+            "pv_dob": format_partial(vary_dob(rng, person.dob, DOB), "dmy"),
+            "pv_under_age": under,
+            "age_at_exploitation": (
+                "Not specified or unknown"
+                if exploited is None
+                else "Child"
+                if person.age(exploited) < 18
+                else "Adult"
+            ),
+            "pv_gender": {"M": "Male", "F": "Female"}[person.gender],
+            "pv_nationality": country.name if country else "",
+            "pv_phone": format_phone(rng, person.phone)
+            if person.phone and chance(rng, 0.6)
+            else "",
+            "exploitation_type": etype,
+            "county_lines": "Yes" if county_lines else "No",
+            "where_exploitation_happened": where,
+            "exploitation_town": town,
+            "exploiter_description": description,
+            "rg_decision": weighted(
+                rng, (("Positive", 0.55), ("Negative", 0.2), ("Pending", 0.25))
+            ),
+            "marking": "OFFICIAL-SENSITIVE",
+        }
+        # Drawn last, and only for people with aliases, so that the random stream moves as
+        # little as it can.
+        other_names = ""
+        if person.aliases and chance(rng, OTHER_NAMES):
+            other_names = "; ".join(person.aliases)
+        row["pv_other_names"] = other_names
+        self.sink.write(row)
         self.truth.mention(FILE, key, "pv", person)
         self.truth.text_mentions(FILE, key, text.refs)

@@ -41,6 +41,7 @@ COLUMNS = (
     "subject_role",
     "subject_surname",
     "subject_forenames",
+    "subject_aliases",
     "subject_dob",
     "subject_gender",
     "subject_nationality",
@@ -56,6 +57,9 @@ COLUMNS = (
 NAME_STYLE = Style(
     keep_diacritics=0.3, typo=0.03, respell=0.1, nickname=0.04, drop_middle=0.3, wrong_fields=0.2
 )
+ALIASES = 0.4
+"""How often a subject with aliases (a street name, a working name) has them recorded: then one
+of them or all, as officers note what they hear."""
 ADDRESS_STYLE = AddressStyle(abbreviate=0.4, upper=0.2, postcode_nospace=0.1)
 DOB = DobRates(missing=0.12, year_only=0.04, swapped=0.03)
 THREATS = {
@@ -232,7 +236,7 @@ class PoliceIntelWriter(Writer):
         if person.nationality in NATIONALITY_VARIANTS and chance(rng, 0.8):
             nationality = NATIONALITY_VARIANTS[person.nationality][0 if chance(rng, 0.8) else -1]
         vehicle = person.vehicle
-        return {
+        row: dict[str, Cell] = {
             "subject_role": role,
             "subject_surname": surname,
             "subject_forenames": name.forenames,
@@ -245,6 +249,15 @@ class PoliceIntelWriter(Writer):
             "subject_postcode": postcode,
             "vehicle_vrm": format_vrm(rng, vehicle.vrm) if vehicle and chance(rng, 0.5) else "",
         }
+        # Drawn last, and only for people with aliases, so that the random stream moves as
+        # little as it can.
+        aliases: list[str] = []
+        if person.aliases and chance(rng, ALIASES):
+            aliases = person.aliases
+            if len(aliases) > 1 and chance(rng, 0.5):
+                aliases = [rng.choice(aliases)]
+        row["subject_aliases"] = "; ".join(aliases)
+        return row
 
     def network_report(self, rng: random.Random, net: Network) -> None:
         """A report about a network: offenders as suspects or associates, victims as victims."""
