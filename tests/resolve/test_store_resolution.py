@@ -48,6 +48,20 @@ def test_resolution_judgements_and_explanations(
     run(store)
     assert entity_of(store) == first
 
+    # A woman's adverts joined to her own records through her working name, and said so.
+    with store.connect() as conn:
+        state = conn.execute(
+            sa.select(t.resolution_runs.c.state).order_by(t.resolution_runs.c.id.desc())
+        ).scalars().first()
+    joins = state["working_names"]
+    assert joins, "the small scenario has a victim whose records name her working name"
+    woman = first[joins[0]["record"]]
+    assert {first[advert] for advert in joins[0]["adverts"]} == {woman}
+    cli = CliRunner()
+    told = cli.invoke(app, ["resolve", "explain", woman, "--db", store_url])
+    assert told.exit_code == 0, told.output
+    assert f"under the working name {joins[0]['name']!r} joined" in " ".join(told.output.split())
+
     # The largest person entity: split two of its mentions apart by judgement.
     people: dict[str, list[str]] = {}
     for mention, entity in first.items():
@@ -55,7 +69,6 @@ def test_resolution_judgements_and_explanations(
             people.setdefault(entity, []).append(mention)
     biggest = max(people, key=lambda e: (len(people[e]), e))
     a, b = sorted(people[biggest])[:2]
-    cli = CliRunner()
     result = cli.invoke(
         app, ["resolve", "judge", a, b, "different", "--reason", "test", "--db", store_url]
     )

@@ -111,6 +111,12 @@ def resolve(
         f"their id, {summary.new_ids:,} are new, {summary.removed_ids:,} were merged away. "
         f"{summary.judgements:,} analyst judgements applied."
     )
+    if summary.working_name_joins:
+        console.print(
+            f"{summary.working_name_joins:,} clusters of adverts joined to a woman's own records "
+            "through her working name and her advertiser's line (`threadline resolve explain` "
+            "says which)."
+        )
     for left, right in summary.conflicts:
         console.print(
             f"[yellow]conflict[/]: 'different' on {left} / {right} was overridden by "

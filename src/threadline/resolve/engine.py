@@ -27,6 +27,7 @@ from threadline.resolve.explain import PairExplanation, build_explanation
 from threadline.resolve.model import SplinkModel, fields_for
 from threadline.resolve.normalise import Records, connect, prepare_in
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
+from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
 __all__ = ["Earlier", "Judgement", "PersonResolver", "ResolutionResult", "Scoring"]
 
@@ -116,6 +117,9 @@ class Earlier:
     removed: int = 0
     """How many of its records are gone since without ``clusters`` naming them (records
     that ``clusters`` names and ``records`` lacks count as removed too)."""
+    joins: Collection[WorkingNameJoin] = ()
+    """Its joins of adverts to a woman's records (:mod:`.working_names`): undone before
+    clustering again, and made again afterwards if they still hold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,9 @@ class ResolutionResult:
     counts: dict[str, int] = field(default_factory=dict)
     """What :meth:`PersonResolver.update` did: ``fresh`` records, ``scored`` and ``kept``
     pairs, ``reclustered`` records."""
+    joins: tuple[WorkingNameJoin, ...] = ()
+    """Clusters of adverts joined to a woman's own records through her working name and her
+    advertiser's line (:mod:`.working_names`)."""
 
 
 def _judgement(item: JudgementLike) -> Judgement:
@@ -461,13 +468,48 @@ class PersonResolver:
         """Prepare, train (unless a model is loaded), score and cluster ``records``."""
         started = time.perf_counter()
         self._counts = {}
+        judgements = list(judgements)
         if self._model_settings is None:
             self.fit(records)
             pairs = self.predict()
         else:
             pairs = self.predict(records)
         clusters, conflicts = self._cluster(pairs, judgements)
-        return self._result(clusters, pairs, conflicts, started)
+        return self._result(clusters, pairs, conflicts, started, judgements)
+
+    def _working_names(
+        self, clusters: dict[str, str], judgements: Iterable[JudgementLike]
+    ) -> tuple[dict[str, str], tuple[WorkingNameJoin, ...]]:
+        """Join clusters of adverts to the woman's records (:mod:`.working_names`)."""
+        run = self._run
+        if run is None:
+            raise RuntimeError("no records: call fit() or predict() first")
+        con = run.con
+        con.register(
+            "tl_labels_v",
+            pa.table({"record_id": list(clusters), "label": list(clusters.values())}),
+        )
+        rows = (
+            con.sql(
+                """WITH lab AS (SELECT * FROM tl_labels_v),
+                wanted AS (
+                    SELECT DISTINCT lab.label FROM tl_records r JOIN lab USING (record_id)
+                    WHERE r.aliases IS NOT NULL OR (r.surname IS NULL AND r.dob_y IS NULL
+                        AND r.born_about IS NOT NULL))
+                SELECT r.record_id, r.given, r.surname, r.dob_y, r.born_about, r.phone,
+                    r.aliases, r.photo_group
+                FROM tl_records r JOIN lab USING (record_id)
+                WHERE lab.label IN (SELECT label FROM wanted) OR r.photo_group IS NOT NULL
+                ORDER BY r.uid"""
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+        con.unregister("tl_labels_v")
+        different = [
+            (j.left_id, j.right_id) for j in map(_judgement, judgements) if j.verdict == "different"
+        ]
+        return join_working_names(rows, clusters, different)
 
     def _result(
         self,
@@ -475,7 +517,12 @@ class PersonResolver:
         pairs: pa.Table,
         conflicts: tuple[tuple[str, str], ...],
         started: float,
+        judgements: Iterable[JudgementLike] = (),
     ) -> ResolutionResult:
+        tick = time.perf_counter()
+        clusters, joins = self._working_names(clusters, judgements)
+        self._counts["working_name_joins"] = len(joins)
+        self._timings["cluster"] = self._timings.get("cluster", 0.0) + time.perf_counter() - tick
         return ResolutionResult(
             clusters,
             pairs,
@@ -485,6 +532,7 @@ class PersonResolver:
             dict(self._timings),
             self.scoring(),
             dict(self._counts),
+            joins,
         )
 
     def update(
@@ -576,8 +624,14 @@ class PersonResolver:
             # A record that left (or changed) may have held apart, or together, records it
             # no longer reaches: cluster everything again (with the earlier scores).
             seeds = np.arange(run.size, dtype=np.int64)
-        clusters, conflicts = self._cluster(merged, now_judged, earlier.clusters, seeds)
-        return self._result(clusters, merged, conflicts, started)
+        # The earlier joins of adverts to a woman's records are undone: the clusters are made
+        # as a run from scratch makes them, and the joins made again after.
+        before = dict(earlier.clusters)
+        for join in earlier.joins:
+            for record in join.adverts:
+                before[record] = f"\0adverts:{min(join.adverts)}"
+        clusters, conflicts = self._cluster(merged, now_judged, before, seeds)
+        return self._result(clusters, merged, conflicts, started, now_judged)
 
     def digests(self) -> dict[str, str]:
         """A digest of each record's prepared values in the current run, for a later

@@ -53,6 +53,7 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     ).all()
     for left, right, verdict in judged:
         notes.append(f"analyst judgement: {left} and {right} are {verdict}")
+    notes.extend(_working_names(run, set(mention_ids)))
     p = t.resolution_pairs.c
     pairs = conn.execute(
         sa.select(p.left_id, p.right_id, p.probability)
@@ -95,3 +96,12 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     finally:
         resolver.close()
     return {"rule": None, "pairs": out, "notes": notes}
+
+
+def _working_names(run: Any, mentions: set[str]) -> list[str]:
+    """The run's joins of adverts to a woman's records among these mentions, in words."""
+    from threadline.resolve.working_names import WorkingNameJoin
+
+    state = run.state or {}
+    joins = [WorkingNameJoin.from_dict(j) for j in state.get("working_names", [])]
+    return [j.words() for j in joins if j.record in mentions and set(j.adverts) <= mentions]

@@ -44,6 +44,7 @@ from threadline.resolve.engine import (
     ResolutionResult,
     Scoring,
 )
+from threadline.resolve.working_names import WorkingNameJoin
 from threadline.store import tables as t
 from threadline.store.database import bulk_insert
 from threadline.store.frames import business_frame, person_frame, premises_frame
@@ -106,6 +107,8 @@ class ResolveSummary:
     removed_ids: int = 0
     judgements: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)
+    working_name_joins: int = 0
+    """Clusters of adverts joined to a woman's own records through her working name."""
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -252,7 +255,8 @@ def _earlier(conn: Connection, base: Any, state: Mapping[str, Any]) -> Earlier:
     # Mentions gone since, and any that lost their entity (its row deleted), left the graph.
     removed = max(int(state.get("people", 0)) - len(clusters), 0)
     judged = [Judgement(a, b, v) for a, b, v in state.get("judgements", [])]
-    return Earlier(clusters, _earlier_pairs(conn, base.id), judged, digests, removed)
+    joins = [WorkingNameJoin.from_dict(j) for j in state.get("working_names", [])]
+    return Earlier(clusters, _earlier_pairs(conn, base.id), judged, digests, removed, joins)
 
 
 def _businesses(conn: Connection, people: Mapping[str, str]) -> dict[str, str]:
@@ -600,6 +604,7 @@ def resolve_store(
     if result is not None:
         _keep_pairs(conn, run_id, result, people)
         summary.conflicts = list(result.conflicts)
+        summary.working_name_joins = len(result.joins)
         summary.timings = dict(result.timings)
     lap("pairs")
     summary.timings.update({f"store_{k}": v for k, v in stages.items()})
@@ -613,6 +618,7 @@ def resolve_store(
         "trained_people": found.trained_people,
         "judgements": sorted([j.left_id, j.right_id, j.verdict] for j in judgements),
         "conflicts": [list(c) for c in summary.conflicts],
+        "working_names": [j.to_dict() for j in result.joins] if result is not None else [],
     }
     if scoring is not None:
         state["blocking"] = scoring["blocking"]
