@@ -54,6 +54,13 @@ def test_a_line_of_the_advertiser_counts_though_her_adverts_do_not_show_it() -> 
     assert clusters["ad9"] == "ad9"  # stated age far from her date of birth
 
 
+def test_a_woman_advertising_under_her_own_first_name() -> None:
+    hers = [record("pol", given="amber", surname="jones", phone="+447700900111")]
+    clusters, joins = join_working_names([*ADVERTS, *hers], {"ad1": "ad1", "ad2": "ad1",
+                                                            "pol": "pol"})  # fmt: skip
+    assert clusters["pol"] == clusters["ad2"] == "ad1" and joins[0].record == "pol"
+
+
 def test_no_line_in_common_no_join() -> None:
     hers = [record("pol", aliases=["amber"]), record("nhs", phone="+447700900333")]
     clusters, joins = join_working_names([*ADVERTS, *hers], CLUSTERS)

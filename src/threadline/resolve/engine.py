@@ -492,10 +492,12 @@ class PersonResolver:
         rows = (
             con.sql(
                 """WITH lab AS (SELECT * FROM tl_labels_v),
+                lines AS (SELECT DISTINCT phone FROM tl_records
+                    WHERE photo_group IS NOT NULL AND phone IS NOT NULL),
                 wanted AS (
                     SELECT DISTINCT lab.label FROM tl_records r JOIN lab USING (record_id)
-                    WHERE r.aliases IS NOT NULL OR (r.surname IS NULL AND r.dob_y IS NULL
-                        AND r.born_about IS NOT NULL))
+                    WHERE r.phone IN (SELECT phone FROM lines) OR (r.surname IS NULL
+                        AND r.dob_y IS NULL AND r.born_about IS NOT NULL))
                 SELECT r.record_id, r.given, r.surname, r.dob_y, r.born_about, r.phone,
                     r.aliases, r.photo_group
                 FROM tl_records r JOIN lab USING (record_id)

@@ -9,7 +9,8 @@ would look for across the two clusters as wholes:
 * a cluster of adverts that all give one working name, no surname and no date of birth, and
   state her age (*adverts*);
 * a cluster of her records, one of which says she is known by that name (an alias: an NRM
-  referral's other names, a police "also known as");
+  referral's other names, a police "also known as") or gives it as her given name (a woman
+  advertising under her own first name);
 * a phone line in common: her records give one of the lines her advertiser uses (the lines of
   the adverts that share photos with hers);
 * her age: the ages the adverts state do not contradict a date of birth in her records (at most
@@ -53,8 +54,8 @@ class WorkingNameJoin:
         """The join as an explanation says it."""
         return (
             f"{len(self.adverts)} advert(s) under the working name {self.name!r} joined: "
-            f"{self.record} gives it as an alias, and her records give {self.line}, a line "
-            "of the adverts' advertiser; the ages the adverts state fit"
+            f"{self.record} gives it as her alias or given name, and her records give "
+            f"{self.line}, a line of the adverts' advertiser; the ages the adverts state fit"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,7 +104,7 @@ def join_working_names(
     by_alias: dict[str, list[str]] = defaultdict(list)
     for label, group in sorted(groups.items()):
         if any(r.get("surname") for r in group.rows):
-            for alias in sorted({a for r in group.rows for a in (r.get("aliases") or [])}):
+            for alias in sorted({n for r in group.rows for n in _known_as(r)}):
                 by_alias[alias].append(label)
     apart = {frozenset(pair) for pair in different}
     out = dict(clusters)
@@ -153,8 +154,17 @@ def _evidence(group: _Cluster, name: str, lines: set[str], age: float) -> tuple[
     if not shared:
         return None
     record = min(m for m, r in zip(group.members, group.rows, strict=True)
-                 if name in (r.get("aliases") or []))  # fmt: skip
+                 if name in _known_as(r))  # fmt: skip
     return record, shared[0]
+
+
+def _known_as(row: Mapping[str, Any]) -> list[str]:
+    """The names a record of a woman's own says she goes by: her aliases, and her given name
+    where the record gives her whole name."""
+    names = list(row.get("aliases") or [])
+    if row.get("surname") and row.get("given"):
+        names.append(str(row["given"]))
+    return names
 
 
 def _judged_apart(a: _Cluster, b: _Cluster, apart: set[frozenset[str]]) -> bool:
