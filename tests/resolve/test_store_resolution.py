@@ -50,9 +50,13 @@ def test_resolution_judgements_and_explanations(
 
     # A woman's adverts joined to her own records through her working name, and said so.
     with store.connect() as conn:
-        state = conn.execute(
-            sa.select(t.resolution_runs.c.state).order_by(t.resolution_runs.c.id.desc())
-        ).scalars().first()
+        state = (
+            conn.execute(
+                sa.select(t.resolution_runs.c.state).order_by(t.resolution_runs.c.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     joins = state["working_names"]
     assert joins, "the small scenario has a victim whose records name her working name"
     woman = first[joins[0]["record"]]
