@@ -83,8 +83,9 @@ def join_working_names(
     """Join clusters of adverts to the cluster of the woman's own records (see the module).
 
     ``rows`` are prepared records (``record_id``, ``given``, ``surname``, ``dob_y``,
-    ``born_about``, ``phone``, ``aliases``, ``photo_group``): at least those of every cluster
-    that holds an advert or an alias, and every advert of a photo group. ``clusters`` maps
+    ``born_about``, ``phone``, ``aliases``, ``photo_group``): at least every advert (every
+    record of a photo group) and every record of each cluster that holds adverts or gives one
+    of their lines (others cannot qualify). ``clusters`` maps
     record ids to cluster ids (the smallest record id of each); ``different`` are judged
     pairs of record ids. Returns the clusters after the joins (a joined cluster is named by
     its smallest record id) and the joins, in a fixed order.
@@ -146,7 +147,7 @@ def _working_name(group: _Cluster) -> str | None:
 
 
 def _evidence(group: _Cluster, name: str, lines: set[str], age: float) -> tuple[str, str] | None:
-    """(the record giving the alias, a shared line) if the woman's records qualify."""
+    """(the record that gives the name, a shared line) if the woman's records qualify."""
     years = [int(r["dob_y"]) for r in group.rows if r.get("dob_y")]
     if years and not any(abs(age - y) <= AGE_GAP for y in years):
         return None
