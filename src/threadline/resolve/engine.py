@@ -7,248 +7,36 @@ evaluate er`` (records read from a CSV), so both run exactly the same code.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
-import weakref
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from threadline.resolve.blocking import BlockingPlan, add_keys, blocked_pairs, plan_blocking
+from threadline.resolve.blocking import blocked_pairs
 from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
 from threadline.resolve.comparisons import PERSON_FIELDS
 from threadline.resolve.explain import PairExplanation, build_explanation
-from threadline.resolve.model import SplinkModel, fields_for
-from threadline.resolve.normalise import Records, connect, prepare_in
-from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
+from threadline.resolve.model import SplinkModel
+from threadline.resolve.normalise import Records
+from threadline.resolve.results import (
+    Earlier,
+    Judgement,
+    JudgementLike,
+    ResolutionResult,
+    Scoring,
+    to_judgement,
+)
+from threadline.resolve.run import PreparedRun
+from threadline.resolve.settings import ResolverSettings
 from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
 __all__ = ["Earlier", "Judgement", "PersonResolver", "ResolutionResult", "Scoring"]
 
-Verdict = Literal["same", "different", "unsure"]
 MODEL_FORMAT = "threadline.person-resolver/1"
-SCORING_FORMAT = "threadline.person-scoring/1"
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """An analyst's decision on a pair of records. It always beats the model."""
-
-    left_id: str
-    right_id: str
-    verdict: Verdict
-    """"same" forces a merge; "different" forbids one, even through other records; "unsure"
-    leaves the pair to the model."""
-
-
-JudgementLike = Judgement | tuple[str, str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Scoring:
-    """What a run scored with besides the model: its blocking and its term frequencies.
-    Given to a later run (:meth:`PersonResolver.from_model_json`), they make it score every
-    pair exactly as this run did, however much data has arrived since."""
-
-    plan: BlockingPlan
-    """The blocking rules and their block-size caps."""
-    excluded: dict[str, list[str]]
-    """Block keys left out as too big, by rule. They stay out in later runs, so that records
-    leaving never bring back pairs that nobody scored."""
-    term_frequencies: dict[str, pa.Table]
-    """Per column, how common each value is (``value``, ``tf_value``): a name shared by
-    many is weaker evidence. Values missing from a table get no adjustment."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """As JSON-able data."""
-        return {
-            "format": SCORING_FORMAT,
-            "blocking": {**self.plan.to_dict(), "excluded": self.excluded},
-            "term_frequencies": {
-                column: {
-                    "values": table.column(0).to_pylist(),
-                    "tf": table.column(1).to_pylist(),
-                }
-                for column, table in sorted(self.term_frequencies.items())
-            },
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Scoring:
-        """The scoring :meth:`to_dict` wrote."""
-        if data.get("format") != SCORING_FORMAT:
-            raise ValueError("not a Threadline person-scoring document")
-        blocking = data["blocking"]
-        tables = {
-            column: pa.table(
-                {
-                    column: pa.array(found["values"], pa.string()),
-                    f"tf_{column}": pa.array(found["tf"], pa.float64()),
-                }
-            )
-            for column, found in data["term_frequencies"].items()
-        }
-        excluded = {str(k): [str(v) for v in keys] for k, keys in blocking["excluded"].items()}
-        return cls(BlockingPlan.from_dict(blocking), excluded, tables)
-
-
-@dataclass(frozen=True, slots=True)
-class Earlier:
-    """What an earlier run of the same model and scoring left, for
-    :meth:`PersonResolver.update`."""
-
-    clusters: Mapping[str, str]
-    """Record id -> cluster label, for every record of the earlier run."""
-    pairs: pa.Table
-    """Its scored pairs (``left_id``, ``right_id``, ``match_weight``, ``match_probability``),
-    at least all those at or above the match threshold."""
-    judgements: Collection[JudgementLike] = ()
-    """The judgements it applied."""
-    digests: Mapping[str, str] = field(default_factory=dict)
-    """Its digest of each record's prepared values (:meth:`PersonResolver.digests`): a
-    record whose values differ now, as written or as the whole data prepares them (a phone
-    line now shared by several people), is scored again like a new one."""
-    removed: int = 0
-    """How many of its records are gone since without ``clusters`` naming them (records
-    that ``clusters`` names and ``records`` lacks count as removed too)."""
-    joins: Collection[WorkingNameJoin] = ()
-    """Its joins of adverts to a woman's records (:mod:`.working_names`): undone before
-    clustering again, and made again afterwards if they still hold."""
-
-
-@dataclass(frozen=True, slots=True)
-class ResolutionResult:
-    """What a resolution run produced."""
-
-    clusters: dict[str, str]
-    """Record id -> cluster id (the smallest record id in the cluster)."""
-    pairs: pa.Table
-    """Scored candidate pairs: ``left_id``, ``right_id``, ``match_weight``,
-    ``match_probability`` (pairs below the settings' ``pair_floor`` are left out)."""
-    model_json: str
-    """The trained model and settings, as :meth:`PersonResolver.save_model` writes them."""
-    seconds: float
-    """Wall-clock time of the run."""
-    conflicts: tuple[tuple[str, str], ...] = ()
-    """"Different" judgements that "same" judgements overrode, for an analyst to settle."""
-    timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage (prepare, train, predict, cluster)."""
-    scoring: Scoring | None = None
-    """The blocking and term frequencies the run scored with (to give a later run)."""
-    counts: dict[str, int] = field(default_factory=dict)
-    """What :meth:`PersonResolver.update` did: ``fresh`` records, ``scored`` and ``kept``
-    pairs, ``reclustered`` records."""
-    joins: tuple[WorkingNameJoin, ...] = ()
-    """Clusters of adverts joined to a woman's own records through her working name and her
-    advertiser's line (:mod:`.working_names`)."""
-
-
-def _judgement(item: JudgementLike) -> Judgement:
-    if isinstance(item, Judgement):
-        return item
-    left, right, verdict = item
-    if verdict not in ("same", "different", "unsure"):
-        raise ValueError(f"unknown verdict {verdict!r}")
-    return Judgement(str(left), str(right), verdict)  # type: ignore[arg-type]
-
-
-class _Run:
-    """Records of one run, prepared in their own DuckDB database."""
-
-    def __init__(
-        self, records: Records, settings: ResolverSettings, scoring: Scoring | None = None
-    ) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="threadline-resolve-")
-        self.con = connect(settings.threads, settings.memory_limit)
-        # Close the database and remove its spill directory when the run is dropped, even if
-        # nobody calls close().
-        self._finalizer = weakref.finalize(self, _release, self.con, self.tmp)
-        self.con.execute("SET temp_directory = ?", [self.tmp])
-        prepare_in(self.con, records, "tl_prepared")
-        if scoring is None:
-            size = self.con.sql("SELECT count(*) FROM tl_prepared").fetchall()[0][0]
-            budget = max(settings.min_pair_budget, int(settings.max_pairs_per_record * size))
-            self.plan: BlockingPlan = plan_blocking(
-                self.con, "tl_prepared", budget, settings.max_block_size
-            )
-        else:
-            self.plan = scoring.plan
-        self.excluded = add_keys(
-            self.con, "tl_prepared", "tl_records", self.plan,
-            scoring.excluded if scoring is not None else None,
-        )  # fmt: skip
-        self.con.execute("DROP TABLE tl_prepared")
-        ids = self.con.sql("SELECT uid, record_id FROM tl_records ORDER BY uid").to_arrow_table()
-        self.record_ids: pa.ChunkedArray = ids.column("record_id")
-        self.size = ids.num_rows
-        if pc.count_distinct(self.record_ids).as_py() != self.size:
-            raise ValueError("record_id values must be unique")
-        self.fields = fields_for(self.con, "tl_records")
-        self.model: SplinkModel | None = None
-        self._digests: pa.ChunkedArray | None = None
-        self.scored: tuple[pa.Table, np.ndarray, np.ndarray] | None = None
-
-    def uids(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Row numbers (uid - 1) of record ids; -1 for ids not in this run."""
-        found = pc.index_in(ids, value_set=self.record_ids)
-        return np.asarray(found.fill_null(-1), dtype=np.int64)
-
-    def strong_pairs(self, identifiers: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (as row numbers) sharing a deterministic identifier: each to its key's first."""
-        lefts, rights = [], []
-        for name in identifiers:
-            key = IDENTIFIER_KEYS[name]
-            edges = self.con.sql(
-                f"SELECT uid - 1 AS a, min(uid) OVER (PARTITION BY {key}) - 1 AS b "  # noqa: S608 - SQL of our own constants; values are bound
-                f"FROM tl_records WHERE {key} IS NOT NULL"
-            ).fetchnumpy()
-            keep = edges["a"] != edges["b"]
-            lefts.append(np.asarray(edges["a"][keep], dtype=np.int64))
-            rights.append(np.asarray(edges["b"][keep], dtype=np.int64))
-        if not lefts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(lefts), np.concatenate(rights)
-
-    def digests(self) -> pa.ChunkedArray:
-        """Per record (in row order), an MD5 digest of its prepared values: what it was
-        given and what the whole data made of it (shared phone lines, photo groups)."""
-        if self._digests is None:
-            columns = [
-                name
-                for name, *_ in self.con.sql("DESCRIBE tl_records").fetchall()
-                if name != "uid" and not str(name).startswith("bk_")
-            ]
-            values = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in columns)
-            self._digests = (
-                self.con.sql(
-                    f"SELECT md5(concat_ws(chr(31), {values})) AS d FROM tl_records ORDER BY uid"  # noqa: S608 - SQL of our own column names
-                )
-                .to_arrow_table()
-                .column("d")
-            )
-        return self._digests
-
-    def record_pairs(self) -> list[tuple[int, int]]:
-        """Pairs (as row numbers) of person records from one source record."""
-        found = self.con.sql(
-            "SELECT a.uid - 1, b.uid - 1 FROM tl_records a JOIN tl_records b "
-            "ON a.record = b.record AND a.uid < b.uid"
-        ).fetchall()
-        return [(int(a), int(b)) for a, b in found]
-
-    def close(self) -> None:
-        self._finalizer()
-
-
-def _release(con: Any, path: str) -> None:
-    con.close()
-    shutil.rmtree(path, ignore_errors=True)
 
 
 class PersonResolver:
@@ -271,17 +59,17 @@ class PersonResolver:
         self.settings = settings or ResolverSettings()
         self._model_settings: dict[str, Any] | None = None
         self._scoring: Scoring | None = None
-        self._run: _Run | None = None
+        self._run: PreparedRun | None = None
         self._timings: dict[str, float] = {}
         self._counts: dict[str, int] = {}
 
     # -- the steps -----------------------------------------------------------------------
 
-    def _open(self, records: Records) -> _Run:
+    def _open(self, records: Records) -> PreparedRun:
         if self._run is not None:
             self._run.close()
         started = time.perf_counter()
-        self._run = _Run(records, self.settings, self._scoring)
+        self._run = PreparedRun(records, self.settings, self._scoring)
         self._timings = {"prepare": time.perf_counter() - started}
         return self._run
 
@@ -309,7 +97,7 @@ class PersonResolver:
         self._timings["predict"] = time.perf_counter() - started
         return pairs
 
-    def _model(self, run: _Run) -> SplinkModel:
+    def _model(self, run: PreparedRun) -> SplinkModel:
         if run.model is None:
             settings = dict(self._model_settings or {})
             settings["blocking_rules_to_generate_predictions"] = run.plan.splink_rules()
@@ -322,7 +110,7 @@ class PersonResolver:
         return run.model
 
     @staticmethod
-    def _pairs(run: _Run, scored: pa.Table) -> pa.Table:
+    def _pairs(run: PreparedRun, scored: pa.Table) -> pa.Table:
         left = pc.subtract(scored.column("uid_l"), 1)
         right = pc.subtract(scored.column("uid_r"), 1)
         pairs = pa.table(
@@ -446,9 +234,9 @@ class PersonResolver:
 
     @staticmethod
     def _judged(
-        run: _Run, judgements: Iterable[JudgementLike]
+        run: PreparedRun, judgements: Iterable[JudgementLike]
     ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        items = [_judgement(j) for j in judgements]
+        items = [to_judgement(j) for j in judgements]
         items = [j for j in items if j.verdict != "unsure"]
         if not items:
             return [], []
@@ -509,7 +297,9 @@ class PersonResolver:
         )
         con.unregister("tl_labels_v")
         different = [
-            (j.left_id, j.right_id) for j in map(_judgement, judgements) if j.verdict == "different"
+            (j.left_id, j.right_id)
+            for j in map(to_judgement, judgements)
+            if j.verdict == "different"
         ]
         return join_working_names(rows, clusters, different)
 
@@ -607,10 +397,10 @@ class PersonResolver:
         merged = pa.concat_tables([kept.cast(scored.schema), scored])
         self._timings["predict"] = time.perf_counter() - tick
         # What changed since: fresh records, lost pairs, judgements given or withdrawn.
-        now_judged = [_judgement(j) for j in judgements]
+        now_judged = [to_judgement(j) for j in judgements]
         judged_then, judged_now = (
             {(min(j.left_id, j.right_id), max(j.left_id, j.right_id), j.verdict) for j in items}
-            for items in (map(_judgement, earlier.judgements), now_judged)
+            for items in (map(to_judgement, earlier.judgements), now_judged)
         )
         touched = [x for j in judged_then ^ judged_now if j[2] != "unsure" for x in j[:2]]
         seeds = np.concatenate(
