@@ -273,24 +273,26 @@ class PersonResolver:
         if run is None:
             raise RuntimeError("no records: call fit() or predict() first")
         con = run.con
+        adverts = "surname IS NULL AND dob_y IS NULL AND born_about IS NOT NULL"
+        if not con.sql(f"SELECT 1 FROM tl_records WHERE {adverts} LIMIT 1").fetchall():  # noqa: S608 - SQL of our own constants
+            return clusters, ()  # no adverts, nothing to join
         con.register(
             "tl_labels_v",
             pa.table({"record_id": list(clusters), "label": list(clusters.values())}),
         )
         rows = (
             con.sql(
-                """WITH lab AS (SELECT * FROM tl_labels_v),
+                f"""WITH lab AS (SELECT * FROM tl_labels_v),
                 lines AS (SELECT DISTINCT phone FROM tl_records
                     WHERE photo_group IS NOT NULL AND phone IS NOT NULL),
                 wanted AS (
-                    SELECT DISTINCT lab.label FROM tl_records r JOIN lab USING (record_id)
-                    WHERE r.phone IN (SELECT phone FROM lines) OR (r.surname IS NULL
-                        AND r.dob_y IS NULL AND r.born_about IS NOT NULL))
+                    SELECT DISTINCT label FROM tl_records JOIN lab USING (record_id)
+                    WHERE phone IN (SELECT phone FROM lines) OR ({adverts}))
                 SELECT r.record_id, r.given, r.surname, r.dob_y, r.born_about, r.phone,
                     r.aliases, r.photo_group
                 FROM tl_records r JOIN lab USING (record_id)
                 WHERE lab.label IN (SELECT label FROM wanted) OR r.photo_group IS NOT NULL
-                ORDER BY r.uid"""
+                ORDER BY r.uid"""  # noqa: S608 - SQL of our own constants
             )
             .to_arrow_table()
             .to_pylist()
@@ -418,10 +420,12 @@ class PersonResolver:
             seeds = np.arange(run.size, dtype=np.int64)
         # The earlier joins of adverts to a woman's records are undone: the clusters are made
         # as a run from scratch makes them, and the joins made again after.
-        before = dict(earlier.clusters)
-        for join in earlier.joins:
-            for record in join.adverts:
-                before[record] = f"\0adverts:{min(join.adverts)}"
+        before: Mapping[str, str] = earlier.clusters
+        if earlier.joins:
+            before = dict(earlier.clusters)
+            for join in earlier.joins:
+                for record in join.adverts:
+                    before[record] = f"\0adverts:{min(join.adverts)}"
         clusters, conflicts = self._cluster(merged, now_judged, before, seeds)
         return self._result(clusters, merged, conflicts, started, now_judged)
 

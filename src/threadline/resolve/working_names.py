@@ -108,6 +108,7 @@ def join_working_names(
             for alias in sorted({n for r in group.rows for n in _known_as(r)}):
                 by_alias[alias].append(label)
     apart = {frozenset(pair) for pair in different}
+    members = {label: list(group.members) for label, group in groups.items()}
     out = dict(clusters)
     joins: list[WorkingNameJoin] = []
     for label, group in sorted(groups.items()):
@@ -129,9 +130,12 @@ def join_working_names(
             continue
         record, line = found[0]
         joins.append(WorkingNameJoin(tuple(group.members), record, name, line))
+        # Her cluster (with any adverts joined to it before) and these adverts become one.
         target = out[record]
         head = min(target, label)
-        for member in [*group.members, *(m for m, c in out.items() if c == target)]:
+        joined = members.pop(target) + members.pop(label)
+        members[head] = joined
+        for member in joined:
             out[member] = head
     return out, tuple(joins)
 
