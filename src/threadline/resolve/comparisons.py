@@ -473,33 +473,31 @@ ORGANISATIONS = Field(
     ),
 )
 
-NATIONALITY = Field(
-    "nationality",
-    "nationality",
-    ("nationality",),
-    (
-        _null("nationality"),
-        # Not learnt: nationality goes with the name (same-name strangers share it), so
-        # training would mistake it for strong evidence; and agencies record it loosely.
-        Level("nationality_l = nationality_r", "same", m=0.95, fixed=True),
-        Level("ELSE", "different", m=0.05, fixed=True),
-    ),
-)
+
+def _same_or_not(column: str, same: float) -> Field:
+    """A field (named as its column) compared only as same or different, with m fixed, not
+    learnt: ``same`` for agreement, the rest for disagreement."""
+    return Field(
+        column,
+        column,
+        (column,),
+        (
+            _null(column),
+            Level(f"{column}_l = {column}_r", "same", m=same, fixed=True),
+            Level("ELSE", "different", m=round(1 - same, 6), fixed=True),
+        ),
+    )
+
+
+# Not learnt: nationality goes with the name (same-name strangers share it), so training
+# would mistake it for strong evidence; and agencies record it loosely.
+NATIONALITY = _same_or_not("nationality", 0.95)
 
 # A father and daughter of one surname at one house, "Michael" and "Mia", spell alike; their
 # records say which is a man. Not learnt, like nationality: it goes with the given name, so
 # training would take agreement for strong evidence. Different genders on two records of one
 # person are a recording error, rare.
-GENDER = Field(
-    "gender",
-    "gender",
-    ("gender",),
-    (
-        _null("gender"),
-        Level("gender_l = gender_r", "same", m=0.99, fixed=True),
-        Level("ELSE", "different", m=0.01, fixed=True),
-    ),
-)
+GENDER = _same_or_not("gender", 0.99)
 
 PERSON_FIELDS = (
     GIVEN,
