@@ -74,10 +74,22 @@ def test_dates(raw: str, iso: str | None) -> None:
         ("447911123456", "+447911123456"),
         ("7911 123456", "+447911123456"),
         ("+33 6 12 34 56 78", "+33612345678"),
+        ("0770O 9OO 123", "+447700900123"),  # a letter O for a zero, as adverts write it
     ],
 )
 def test_phones(raw: str, e164: str) -> None:
     assert _one(phone=raw)["phone"] == e164
+
+
+def test_the_numbers_a_record_gives_are_normalised_as_phones() -> None:
+    records = pa.table(
+        {
+            "record_id": ["a", "b", "c"],
+            "record_phones": ["07700 900123; +44 (0)7700 900 456;07700 900123", None, " ; "],
+        }
+    )
+    found = {r["record_id"]: r["ctx_phones"] for r in prepare(records).to_pylist()}
+    assert found == {"a": ["+447700900123", "+447700900456"], "b": None, "c": None}
 
 
 def test_adverts_joined_through_phones_and_photos_are_one_advertiser() -> None:

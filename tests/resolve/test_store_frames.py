@@ -31,6 +31,10 @@ def test_person_and_business_tables(store: Store, small_scenario: Path) -> None:
         if patient["postcode"]:
             assert patient["postcode"] in str(companion["record_postcodes"])
         assert companion["record"] == patient["record"]
+    # A log's numbers include those its narrative mentions (the line a controller uses).
+    logs = [r for r in rows(":subject") if "police_intel_log" in str(r["source"])]
+    assert any(r["record_phones"] and r["phone"] is None for r in logs)
+    assert all(r["phone"] in str(r["record_phones"]) for r in logs if r["phone"])
     # Payroll: the account a holder holds, and the employer each row names.
     assert all(r["bank_account"] for r in rows(":account_holder"))
     assert all(r["record_organisations"] for r in rows(":employee"))

@@ -61,6 +61,15 @@ def test_a_woman_advertising_under_her_own_first_name() -> None:
     assert clusters["pol"] == clusters["ad2"] == "ad1" and joins[0].record == "pol"
 
 
+def test_a_line_her_record_names_as_someone_else_s_counts() -> None:
+    """An intelligence log on her says the man who controls her uses the advertiser's line:
+    the number is not hers, but her record gives it."""
+    hers = [record("pol", aliases=["amber"], ctx_phones=["+447700900111", "+447700900555"])]
+    clusters, joins = join_working_names([*ADVERTS, *hers], {"ad1": "ad1", "ad2": "ad1",
+                                                            "pol": "pol"})  # fmt: skip
+    assert clusters["pol"] == "ad1" and joins[0].line == "+447700900111"
+
+
 def test_no_line_in_common_no_join() -> None:
     hers = [record("pol", aliases=["amber"]), record("nhs", phone="+447700900333")]
     clusters, joins = join_working_names([*ADVERTS, *hers], CLUSTERS)
@@ -94,7 +103,7 @@ def test_a_cluster_with_a_surname_is_not_adverts() -> None:
 
 
 # The engine: the same case among a background population, from scratch and incrementally.
-EXTRA = ("aliases", "born_about", "photo")
+EXTRA = ("aliases", "born_about", "photo", "record_phones")
 
 
 def rows_table(rows: Rows) -> pa.Table:
@@ -142,6 +151,19 @@ def test_the_engine_joins_them_and_an_update_makes_the_same_join(
     with PersonResolver.from_model_json(first.model_json, first.scoring) as resolver:
         judged = resolver.update(rows_table(later), earlier, apart)
     assert judged.clusters["adv-1"] != judged.clusters["her-1"] and not judged.joins
+
+
+def test_the_engine_reads_the_numbers_her_records_give(
+    population: tuple[Rows, dict[str, str]],
+) -> None:
+    """Her NHS record gives no number of hers, but names the line of whoever brought her."""
+    case = [dict(r) for r in CASE]
+    case[-1].pop("phone")
+    case[-1]["record_phones"] = "07700 900999; 07700 900422"
+    with PersonResolver() as resolver:
+        found = resolver.resolve(rows_table([*population[0][:1500], *case]))
+    assert len({found.clusters[r["record_id"]] for r in case}) == 1
+    assert [(j.record, j.line) for j in found.joins] == [("her-1", "+447700900422")]
 
 
 def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:

@@ -287,9 +287,10 @@ class PersonResolver:
                     WHERE photo_group IS NOT NULL AND phone IS NOT NULL),
                 wanted AS (
                     SELECT DISTINCT label FROM tl_records JOIN lab USING (record_id)
-                    WHERE phone IN (SELECT phone FROM lines) OR ({adverts}))
+                    WHERE phone IN (SELECT phone FROM lines) OR ({adverts})
+                        OR list_has_any(ctx_phones, (SELECT list(phone) FROM lines)))
                 SELECT r.record_id, r.given, r.surname, r.dob_y, r.born_about, r.phone,
-                    r.aliases, r.photo_group
+                    r.aliases, r.photo_group, r.ctx_phones
                 FROM tl_records r JOIN lab USING (record_id)
                 WHERE lab.label IN (SELECT label FROM wanted) OR r.photo_group IS NOT NULL
                 ORDER BY r.uid"""  # noqa: S608 - SQL of our own constants

@@ -46,6 +46,7 @@ INPUT_COLUMNS = (
     "born_about",
     "gender",
     "aliases",
+    "record_phones",
 )
 """Columns read from the input; all but ``record_id`` are optional, others are ignored.
 ``record`` names the source record (a row of a file) a person record comes from: two people
@@ -58,7 +59,9 @@ between them): where the person was met when the record gives no address of thei
 ``born_about`` the year of birth an age the record states implies (an advert's "Ruby, 23"),
 where the record gives no date of birth; ``gender`` as recorded (``male``, ``F``...);
 ``aliases`` the other names the person is known by, ``;`` between them (a victim's working
-names, an offender's street name)."""
+names, an offender's street name); ``record_phones`` every phone number the person's record
+gives, ``;`` between them (the person's own, and others': the line an intelligence log says
+her controller uses)."""
 
 PREPARED_COLUMNS = (
     "uid",
@@ -106,6 +109,7 @@ PREPARED_COLUMNS = (
     "ctx_districts",
     "ctx_areas",
     "ctx_orgs",
+    "ctx_phones",
 )
 """Columns of :func:`prepare`'s output, in order."""
 
@@ -235,13 +239,29 @@ def prepare_in(con: Any, records: Records, name: str) -> None:
                           FROM _tl_input)))"""  # noqa: S608 - SQL of our own constants
     )
     con.unregister("_tl_input")
+    # The numbers a record gives, one row each, normalised as the phone column is.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _tl_ctx_raw AS
+        SELECT uid, phone, {_PHONE_FAST} AS phone_fast
+        FROM (SELECT uid, phone, {_PHONE_DIGITS} AS phone_digits
+              FROM (SELECT uid, trim(unnest(string_split(record_phones, ';'))) AS phone
+                    FROM _tl_base WHERE record_phones IS NOT NULL)
+              WHERE phone <> '')"""  # noqa: S608 - SQL of our own constants
+    )
     _name_lookups(con)
     _value_lookups(con)
     _photo_groups(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _tl_ctx_phone AS "
+        "SELECT uid, list_sort(list_distinct(list(coalesce(r.phone_fast, p.v)) "
+        "FILTER (WHERE coalesce(r.phone_fast, p.v) IS NOT NULL))) AS ctx_phones "
+        "FROM _tl_ctx_raw r LEFT JOIN _tl_phone p ON p.k = r.phone GROUP BY uid"
+    )
     con.execute(f"CREATE OR REPLACE TABLE {name} AS {_final_sql()}")
     for table in ("_tl_given", "_tl_surname", "_tl_full", "_tl_dob", "_tl_phone", "_tl_email"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    for table in ("_tl_postcode", "_tl_country", "_tl_photo_group", "_tl_base"):
+    for table in ("_tl_postcode", "_tl_country", "_tl_photo_group", "_tl_base", "_tl_ctx_raw",
+                  "_tl_ctx_phone"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -363,7 +383,8 @@ def _value_lookups(con: Any) -> None:
     _value_table(
         con,
         "_tl_phone",
-        "SELECT DISTINCT phone FROM _tl_base WHERE phone IS NOT NULL AND phone_fast IS NULL",
+        "SELECT DISTINCT phone FROM _tl_base WHERE phone IS NOT NULL AND phone_fast IS NULL "
+        "UNION SELECT DISTINCT phone FROM _tl_ctx_raw WHERE phone_fast IS NULL",
         lambda v: phones.clean(v).value,
     )
     _value_table(
@@ -396,7 +417,9 @@ _DOB_FAST = (
     "THEN strftime(try_strptime(regexp_replace(date_of_birth, '[.-]', '/', 'g'), '%d/%m/%Y'), "
     "'%Y-%m-%d') END"
 )
-_PHONE_DIGITS = "regexp_replace(phone, '[^0-9+]', '', 'g')"
+# A letter O written for a zero ("07700 9OO123", as adverts write numbers to dodge filters) is
+# read as the zero it stands for.
+_PHONE_DIGITS = "regexp_replace(translate(phone, 'Oo', '00'), '[^0-9+]', '', 'g')"
 _PHOTO = "nullif(lower(regexp_replace({column}, '[^A-Za-z0-9]', '', 'g')), '')"
 _PHONE_FAST = (
     "CASE WHEN regexp_full_match(phone_digits, '0[1-37][0-9]{8,9}') "
@@ -538,8 +561,11 @@ def _final_sql() -> str:
             list_transform(ctx_list, lambda x: regexp_extract(x, '^[A-Z]+')))) END AS ctx_areas,
         nullif(list_sort(list_distinct(list_filter(list_transform(
             string_split(record_organisations, ';'), lambda x: trim(x)), lambda x: x <> ''))),
-            []) AS ctx_orgs
+            []) AS ctx_orgs,
+        -- Every number the record gives (hers and others'), for the working-name joins.
+        nullif(cp.ctx_phones, []) AS ctx_phones
     FROM n LEFT JOIN lines USING (phone_n)
+    LEFT JOIN _tl_ctx_phone cp USING (uid)
     LEFT JOIN _tl_photo_group pg ON pg.k = {_PHOTO.format(column="n.photo")}
     ORDER BY uid
     """  # noqa: S608 - SQL of our own constants

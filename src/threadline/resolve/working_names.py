@@ -12,7 +12,8 @@ would look for across the two clusters as wholes:
   referral's other names, a police "also known as") or gives it as her given name (a woman
   advertising under her own first name);
 * a phone line in common: her records give one of the lines her advertiser uses (the lines of
-  the adverts that share photos with hers);
+  the adverts that share photos with hers), as her own number or anywhere else in the record
+  (an intelligence log on her that says the man who controls her uses that number);
 * her age: the ages the adverts state do not contradict a date of birth in her records (at most
   five years out).
 
@@ -48,7 +49,8 @@ class WorkingNameJoin:
     name: str
     """The working name (as prepared: lower case, plain letters)."""
     line: str
-    """A line both give: one of her advertiser's lines that her records give."""
+    """A line both give: one of her advertiser's lines that her records give (as her number
+    or elsewhere in the record)."""
 
     def words(self) -> str:
         """The join as an explanation says it."""
@@ -83,7 +85,8 @@ def join_working_names(
     """Join clusters of adverts to the cluster of the woman's own records (see the module).
 
     ``rows`` are prepared records (``record_id``, ``given``, ``surname``, ``dob_y``,
-    ``born_about``, ``phone``, ``aliases``, ``photo_group``): at least every advert (every
+    ``born_about``, ``phone``, ``aliases``, ``photo_group``, and optionally ``ctx_phones``, the
+    other numbers the record gives): at least every advert (every
     record of a photo group) and every record of each cluster that holds adverts or gives one
     of their lines (others cannot qualify). ``clusters`` maps
     record ids to cluster ids (the smallest record id of each); ``different`` are judged
@@ -155,12 +158,20 @@ def _evidence(group: _Cluster, name: str, lines: set[str], age: float) -> tuple[
     years = [int(r["dob_y"]) for r in group.rows if r.get("dob_y")]
     if years and not any(abs(age - y) <= AGE_GAP for y in years):
         return None
-    shared = sorted(lines & {str(r["phone"]) for r in group.rows if r.get("phone")})
+    shared = sorted(lines & {number for r in group.rows for number in _numbers(r)})
     if not shared:
         return None
     record = min(m for m, r in zip(group.members, group.rows, strict=True)
                  if name in _known_as(r))  # fmt: skip
     return record, shared[0]
+
+
+def _numbers(row: Mapping[str, Any]) -> set[str]:
+    """The numbers a record gives: the person's own and any other (``ctx_phones``)."""
+    found = {str(n) for n in row.get("ctx_phones") or ()}
+    if row.get("phone"):
+        found.add(str(row["phone"]))
+    return found
 
 
 def _known_as(row: Mapping[str, Any]) -> list[str]:

@@ -24,7 +24,7 @@ PERSON_COLUMNS = (
     "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
     "email", "address", "postcode", "nationality", "national_id", "document_number",
     "bank_account", "photo", "record_postcodes", "record_organisations", "born_about", "gender",
-    "aliases",
+    "aliases", "record_phones",
 )  # fmt: skip
 """The person table every resolver reads (`threadline evaluate er` reads the same columns).
 ``record`` is the stored record the mention comes from: the people one record names are
@@ -38,7 +38,10 @@ record names (the employer of a payroll row, the company of a directorship), as 
 business ids the caller passes in. ``born_about`` is the year of birth an age the record states
 implies at the record's date (an advert's "Ruby, 23" collected in 2025: 2002). ``gender`` is
 FtM's (``male``, ``female``). ``aliases`` are the other names the record says the person is
-known by (an NRM referral's "other names", a working name), separated by ``;``."""
+known by (an NRM referral's "other names", a working name), separated by ``;``.
+``record_phones`` holds every phone number the person's record gives, separated by ``;``: their
+own, those of the other people and businesses it names, and those its text mentions (the line
+an intelligence log says a controller uses)."""
 
 _PERSON_PROPS = {
     "firstName": "given_name",
@@ -155,6 +158,22 @@ def _record_postcodes(
     return out
 
 
+def _record_phones(conn: Connection) -> dict[str, list[str]]:
+    """Record id -> every phone number the record gives, as written, in statement order: its
+    mentions' phones and the numbers extracted from its text."""
+    query = (
+        sa.select(t.mentions.c.record_id, t.statements.c.value)
+        .join(t.statements, t.statements.c.mention_id == t.mentions.c.id)
+        .where(t.statements.c.prop.in_(("phone", "phoneMentioned")))
+        .order_by(t.statements.c.id)
+    )
+    out: dict[str, list[str]] = defaultdict(list)
+    for record_id, value in conn.execute(query):
+        if value not in out[str(record_id)]:
+            out[str(record_id)].append(value)
+    return out
+
+
 def _mentions(conn: Connection, schemata: Iterable[str]) -> list[tuple[str, str]]:
     query = (
         sa.select(t.mentions.c.id, t.mentions.c.record_id)
@@ -203,6 +222,7 @@ def person_frame(
     documents = _linked(conn, ("holds_document",))
     docs = _statements(conn, ("Identification", "Passport"), ("number",), None)
     places = _record_postcodes(conn, address)
+    numbers = _record_phones(conn)
     employers: dict[str, set[str]] = defaultdict(set)
     if organisations:
         for business, business_record in _mentions(conn, ("Company",)):
@@ -248,6 +268,7 @@ def person_frame(
         photo = next((photos[p] for p in shown.get(mention_id, []) if p in photos), {})
         rows["photo"][-1] = _first(photo, "contentHash")
         rows["aliases"][-1] = "; ".join(props.get("alias", [])) or None
+        rows["record_phones"][-1] = "; ".join(numbers.get(record, [])) or None
         if props.get("statedAge"):
             rows["born_about"][-1] = _born_about(props["statedAge"][0], years.get(record))
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in rows.items()})
