@@ -24,6 +24,7 @@ CONTEXT = (
     "born_about",
     "gender",
     "aliases",
+    "record_phones",
 )
 
 
@@ -42,6 +43,7 @@ def _background() -> list[dict[str, Any]]:
     businesses it names: the person's own postcode, or where they were met (mostly in their
     own town)."""
     rng = random.Random(5)
+    lines = random.Random(6)  # its own stream: the other columns stay as they were
     rows, truth = _population()
     towns = ("B", "M", "LS", "S", "HU")
     home = {p: rng.choice(towns) for p in sorted(set(truth.values()))}
@@ -60,6 +62,8 @@ def _background() -> list[dict[str, Any]]:
             extra["record_organisations"] = f"biz-{rng.randrange(400)}"
         if rng.random() < 0.6:
             extra["gender"] = sex[truth[r["record_id"]]]
+        if lines.random() < 0.15:  # a number the record gives besides the person's own
+            extra["record_phones"] = f"07700 90{lines.randrange(2000, 9999)}"
         out.append({**r, **extra})
     return out
 
@@ -109,6 +113,13 @@ MUST_MATCH = [
             "record_organisations": "biz-acme",
             "record_postcodes": "B12 9YY",
         },
+    ),
+    (
+        "a common name in two towns, both records naming the line of the man who controls her",
+        {"given_name": "Claire", "surname": "Hughes", "record_postcodes": "B9 4AB",
+         "record_phones": "07700 900555"},
+        {"given_name": "Claire", "surname": "Hughes", "record_postcodes": "M1 1AB",
+         "record_phones": "07700 900777; +44 7700 900555"},
     ),
 ]
 
@@ -280,6 +291,9 @@ def test_context_is_explained_in_words(resolved: Any) -> None:
     assert apart.weight < 0
     business = resolver.explain_pair("m4a", "m4b").contribution("record_organisations")
     assert business.level == "a business in common"
+    line = resolver.explain_pair("m5a", "m5b").contribution("record_phones")
+    assert line.level == "a number in common"
+    assert line.weight > 0
 
 
 def test_names_in_either_order_are_compared(resolved: Any) -> None:

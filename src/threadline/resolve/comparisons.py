@@ -473,6 +473,20 @@ ORGANISATIONS = Field(
     ),
 )
 
+# The numbers a record gives besides the person's own: the line of the controller an
+# intelligence log says runs her, the phone of whoever came with a patient. Two records of one
+# name that both name one such line are far likelier one person than two namesakes.
+RECORD_PHONES = Field(
+    "record_phones",
+    "other numbers in the same record",
+    ("ctx_phones",),
+    (
+        _null("ctx_phones"),
+        Level("list_has_any(ctx_phones_l, ctx_phones_r)", "a number in common", m=0.5),
+        Level("ELSE", "different numbers", m=0.5),
+    ),
+)
+
 
 def _same_or_not(column: str, same: float) -> Field:
     """A field (named as its column) compared only as same or different, with m fixed, not
@@ -514,6 +528,7 @@ PERSON_FIELDS = (
     ADDRESS,
     PLACES,
     ORGANISATIONS,
+    RECORD_PHONES,
     NATIONALITY,
     GENDER,
 )

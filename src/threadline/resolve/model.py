@@ -44,7 +44,10 @@ _MIN_PRIOR, _MAX_PRIOR = 1e-12, 0.5
 """Bounds on the probability that two random records match."""
 
 SHARED_FIELDS = frozenset(
-    {"phone", "bank_account", "photo", "address", "record_places", "record_organisations"}
+    {
+        "phone", "bank_account", "photo", "address", "record_places", "record_organisations",
+        "record_phones",
+    }
 )
 """Comparisons of things people share: their agreement is capped (see :func:`_finalise`)."""
 

@@ -563,7 +563,8 @@ def _final_sql() -> str:
             string_split(record_organisations, ';'), lambda x: trim(x)), lambda x: x <> ''))),
             []) AS ctx_orgs,
         -- Every number the record gives (hers and others'), for the working-name joins.
-        nullif(cp.ctx_phones, []) AS ctx_phones
+        nullif(list_filter(cp.ctx_phones, lambda x: x IS DISTINCT FROM phone_n), [])
+            AS ctx_phones
     FROM n LEFT JOIN lines USING (phone_n)
     LEFT JOIN _tl_ctx_phone cp USING (uid)
     LEFT JOIN _tl_photo_group pg ON pg.k = {_PHOTO.format(column="n.photo")}
