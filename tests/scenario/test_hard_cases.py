@@ -145,3 +145,14 @@ def test_postcodes_with_and_without_spaces(small: Scenario) -> None:
         row["Postcode"] for row in small.records("nhs/safeguarding.csv").values() if row["Postcode"]
     ]
     assert any(" " in p for p in postcodes) and any(" " not in p for p in postcodes)
+
+
+def test_one_advertiser_gives_each_woman_her_own_working_name(small: Scenario) -> None:
+    """Clients ask for a woman by her working name, so a controller does not advertise two
+    women under one (women of different networks may share one)."""
+    network = {row["true_id"]: row["network_id"] for row in small.truth("network_members")}
+    women: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record, person in _mentions(small, "adverts/adverts.csv", "worker"):
+        if person["true_id"] in network:
+            women[(network[person["true_id"]], record["working_name"])].add(person["true_id"])
+    assert women and all(len(ids) == 1 for ids in women.values())

@@ -329,11 +329,16 @@ def _brothel(nb: NetworkBuilder) -> None:
     victim_culture = {"albanian": "albanian", "chinese": "chinese", "nigerian": "nigerian"}.get(
         culture, "romanian"
     )
+    # The controller's adverts are his menu: clients ask for a woman by her working name, so
+    # no two of the women he advertises at once share one (other networks reuse them).
+    names = rng.sample(WORKING_NAMES, len(WORKING_NAMES))
     for _ in range(rng.randint(3, 7)):
         v = nb.victim(
             victim_culture if chance(rng, 0.7) else "romanian", "F", (17, 32), rng.choice(flats)
         )
-        v.aliases.extend(rng.sample(WORKING_NAMES, rng.randint(1, 2)))
+        taken = rng.randint(1, 2)
+        v.aliases.extend(names[:taken])
+        del names[:taken]
     holders = [*controllers, *net.role("money_handler")]
     for _ in range(rng.randint(2, 4)):
         holder = rng.choice(holders)
