@@ -116,10 +116,18 @@ MUST_MATCH = [
     ),
     (
         "a common name in two towns, both records naming the line of the man who controls her",
-        {"given_name": "Claire", "surname": "Hughes", "record_postcodes": "B9 4AB",
-         "record_phones": "07700 900555"},
-        {"given_name": "Claire", "surname": "Hughes", "record_postcodes": "M1 1AB",
-         "record_phones": "07700 900777; +44 7700 900555"},
+        {
+            "given_name": "Claire",
+            "surname": "Hughes",
+            "record_postcodes": "B9 4AB",
+            "record_phones": "07700 900555",
+        },
+        {
+            "given_name": "Claire",
+            "surname": "Hughes",
+            "record_postcodes": "M1 1AB",
+            "record_phones": "07700 900777; +44 7700 900555",
+        },
     ),
 ]
 

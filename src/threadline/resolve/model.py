@@ -43,12 +43,8 @@ _PRIOR_U = 1e-5
 _MIN_PRIOR, _MAX_PRIOR = 1e-12, 0.5
 """Bounds on the probability that two random records match."""
 
-SHARED_FIELDS = frozenset(
-    {
-        "phone", "bank_account", "photo", "address", "record_places", "record_organisations",
-        "record_phones",
-    }
-)
+_SHARED = "phone bank_account photo address record_places record_organisations record_phones"
+SHARED_FIELDS = frozenset(_SHARED.split())
 """Comparisons of things people share: their agreement is capped (see :func:`_finalise`)."""
 
 _MOVES = frozenset({"phone", "address"})
