@@ -50,6 +50,17 @@ WORKING_NAMES = (
 )  # fmt: skip
 
 
+def _free(name: str, taken: set[str]) -> str:
+    """``name``, or the next working name after it that no other woman of the network has
+    (drawing no random numbers, so the rest of the scenario stays as it was)."""
+    at = WORKING_NAMES.index(name)
+    while WORKING_NAMES[at % len(WORKING_NAMES)] in taken:
+        at += 1
+    found = WORKING_NAMES[at % len(WORKING_NAMES)]
+    taken.add(found)
+    return found
+
+
 class NetworkBuilder:
     """Builds one network of a given kind into the shard."""
 
@@ -331,14 +342,14 @@ def _brothel(nb: NetworkBuilder) -> None:
     )
     # The controller's adverts are his menu: clients ask for a woman by her working name, so
     # no two of the women he advertises at once share one (other networks reuse them).
-    names = rng.sample(WORKING_NAMES, len(WORKING_NAMES))
+    taken: set[str] = set()
     for _ in range(rng.randint(3, 7)):
         v = nb.victim(
             victim_culture if chance(rng, 0.7) else "romanian", "F", (17, 32), rng.choice(flats)
         )
-        taken = rng.randint(1, 2)
-        v.aliases.extend(names[:taken])
-        del names[:taken]
+        v.aliases.extend(
+            _free(name, taken) for name in rng.sample(WORKING_NAMES, rng.randint(1, 2))
+        )
     holders = [*controllers, *net.role("money_handler")]
     for _ in range(rng.randint(2, 4)):
         holder = rng.choice(holders)
