@@ -1,5 +1,5 @@
 """Threadline: join up modern-slavery intelligence held by police and partner agencies."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]
