@@ -562,7 +562,7 @@ def _final_sql() -> str:
         nullif(list_sort(list_distinct(list_filter(list_transform(
             string_split(record_organisations, ';'), lambda x: trim(x)), lambda x: x <> ''))),
             []) AS ctx_orgs,
-        -- Every number the record gives (hers and others'), for the working-name joins.
+        -- The numbers the record gives besides the person's own (another's, or its text's).
         nullif(list_filter(cp.ctx_phones, lambda x: x IS DISTINCT FROM phone_n), [])
             AS ctx_phones
     FROM n LEFT JOIN lines USING (phone_n)
