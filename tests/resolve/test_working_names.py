@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve import Earlier, Judgement, PersonResolver
-from threadline.resolve.working_names import join_working_names
+from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
 from .conftest import COLUMNS
 
@@ -41,7 +41,9 @@ def test_adverts_join_her_records_through_name_and_line() -> None:
     assert [(j.adverts, j.record, j.name, j.line) for j in joins] == [
         (("ad1", "ad2"), "pol", "amber", "+447700900222")
     ]
+    assert (joins[0].gives, joins[0].own) == ("nhs", True)
     assert "working name 'amber'" in joins[0].words()
+    assert "nhs gives +447700900222 as her number" in joins[0].words()
 
 
 def test_a_line_of_the_advertiser_counts_though_her_adverts_do_not_show_it() -> None:
@@ -68,6 +70,12 @@ def test_a_line_her_record_names_as_someone_else_s_counts() -> None:
     clusters, joins = join_working_names([*ADVERTS, *hers], {"ad1": "ad1", "ad2": "ad1",
                                                             "pol": "pol"})  # fmt: skip
     assert clusters["pol"] == "ad1" and joins[0].line == "+447700900111"
+    assert (joins[0].gives, joins[0].own) == ("pol", False)
+    assert "pol gives +447700900111 as a number it names" in joins[0].words()
+    # A run keeps the join; one kept before the record giving the line was kept still reads.
+    assert WorkingNameJoin.from_dict(joins[0].to_dict()) == joins[0]
+    older = {k: v for k, v in joins[0].to_dict().items() if k not in ("gives", "own")}
+    assert "her records give +447700900111" in WorkingNameJoin.from_dict(older).words()
 
 
 def test_no_line_in_common_no_join() -> None:

@@ -51,24 +51,39 @@ class WorkingNameJoin:
     line: str
     """A line both give: one of her advertiser's lines that her records give (as her number
     or elsewhere in the record)."""
+    gives: str = ""
+    """The record of hers that gives the line (empty in runs made before it was kept)."""
+    own: bool = True
+    """Whether that record gives the line as her own number (else as a number it names:
+    another person's, or one its text mentions)."""
 
     def words(self) -> str:
         """The join as an explanation says it."""
+        if not self.gives:
+            where = f"her records give {self.line}"
+        elif self.own:
+            where = f"{self.gives} gives {self.line} as her number"
+        else:
+            where = (
+                f"{self.gives} gives {self.line} as a number it names (another person's, or "
+                "one in its text)"
+            )
         return (
             f"{len(self.adverts)} advert(s) under the working name {self.name!r} joined: "
-            f"{self.record} gives it as her alias or given name, and her records give "
-            f"{self.line}, a line of the adverts' advertiser; the ages the adverts state fit"
+            f"{self.record} gives it as her alias or given name, and {where}, a line of the "
+            "adverts' advertiser; the ages the adverts state fit"
         )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, as a run keeps it."""
         return {"adverts": list(self.adverts), "record": self.record, "name": self.name,
-                "line": self.line}  # fmt: skip
+                "line": self.line, "gives": self.gives, "own": self.own}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WorkingNameJoin:
         """The inverse of :meth:`to_dict`."""
-        return cls(tuple(data["adverts"]), data["record"], data["name"], data["line"])
+        return cls(tuple(data["adverts"]), data["record"], data["name"], data["line"],
+                   data.get("gives", ""), bool(data.get("own", True)))  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -131,8 +146,8 @@ def join_working_names(
         ]
         if len(found) != 1:
             continue
-        record, line = found[0]
-        joins.append(WorkingNameJoin(tuple(group.members), record, name, line))
+        record, line, gives, own = found[0]
+        joins.append(WorkingNameJoin(tuple(group.members), record, name, line, gives, own))
         # Her cluster (with any adverts joined to it before) and these adverts become one.
         target = out[record]
         head = min(target, label)
@@ -153,17 +168,21 @@ def _working_name(group: _Cluster) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _evidence(group: _Cluster, name: str, lines: set[str], age: float) -> tuple[str, str] | None:
-    """(the record that gives the name, a shared line) if the woman's records qualify."""
+def _evidence(
+    group: _Cluster, name: str, lines: set[str], age: float
+) -> tuple[str, str, str, bool] | None:
+    """(the record that gives the name, a shared line, the record that gives the line, whether
+    as her own number) if the woman's records qualify."""
     years = [int(r["dob_y"]) for r in group.rows if r.get("dob_y")]
     if years and not any(abs(age - y) <= AGE_GAP for y in years):
         return None
     shared = sorted(lines & {number for r in group.rows for number in _numbers(r)})
     if not shared:
         return None
-    record = min(m for m, r in zip(group.members, group.rows, strict=True)
-                 if name in _known_as(r))  # fmt: skip
-    return record, shared[0]
+    pairs = list(zip(group.members, group.rows, strict=True))
+    record = min(m for m, r in pairs if name in _known_as(r))
+    gives, row = min(((m, r) for m, r in pairs if shared[0] in _numbers(r)), key=lambda p: p[0])
+    return record, shared[0], gives, row.get("phone") == shared[0]
 
 
 def _numbers(row: Mapping[str, Any]) -> set[str]:
