@@ -3,6 +3,7 @@ explanations through the command line, all on both databases."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -104,3 +105,16 @@ def test_resolution_judgements_and_explanations(
 
     review = cli.invoke(app, ["resolve", "review", "--db", store_url, "--json"])
     assert review.exit_code == 0, review.output
+    items = json.loads(review.output)
+    assert any(i["kind"] == "pair" and i["probability"] is not None for i in items)
+    # The working-name joins are there for an analyst to confirm or undo, with the reason.
+    made = [i for i in items if i["kind"] == "working_name_join"]
+    assert made and made[0]["why"].startswith(f"{len(made[0]['adverts'])} advert(s)")
+    confirmed = cli.invoke(
+        app, ["resolve", "judge", made[0]["left"], made[0]["right"], "same", "--db", store_url]
+    )
+    assert confirmed.exit_code == 0, confirmed.output
+    again = json.loads(cli.invoke(app, ["resolve", "review", "--db", store_url, "--json"]).output)
+    assert made[0]["left"] not in {i["left"] for i in again if i["kind"] == "working_name_join"}
+    shown = cli.invoke(app, ["resolve", "review", "--db", store_url])
+    assert "through her working name" in " ".join(shown.output.split())

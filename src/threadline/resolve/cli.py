@@ -364,13 +364,14 @@ def review(
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The most uncertain pairs of the latest run that no analyst has judged yet."""
+    """The most uncertain pairs of the latest run that no analyst has judged yet, and the
+    adverts the run joined to a woman's records through her working name."""
     with Store(db) as store:
         actor = resolve_actor(store, user)
         with store.connect() as conn:
             run = _latest_run(conn)
             judged = {
-                (a, b)
+                frozenset((a, b))
                 for a, b in conn.execute(
                     sa.select(t.judgements.c.left_id, t.judgements.c.right_id).where(
                         t.judgements.c.deleted_at.is_(None)
@@ -385,35 +386,21 @@ def review(
                 .limit(top * 5)
             ).all()
             view = View(conn, actor, purpose="review resolution")
-            out = []
+            out: list[dict[str, Any]] = []
             for left, right, probability, joined in candidates:
-                if (left, right) in judged:
+                if frozenset((left, right)) in judged:
                     continue
-                shown = []
-                for mention in (left, right):
-                    record = conn.execute(
-                        sa.select(t.mentions.c.record_id, t.mentions.c.caption).where(
-                            t.mentions.c.id == mention
-                        )
-                    ).first()
-                    if record is None or view.record(int(record.record_id)) is None:
-                        break
-                    shown.append(record.caption)
-                if len(shown) == 2:
+                shown = _captions(conn, view, (left, right))
+                if shown is not None:
                     out.append(
-                        {
-                            "left": left,
-                            "right": right,
-                            "left_caption": shown[0],
-                            "right_caption": shown[1],
-                            "probability": probability,
-                            "joined": joined,
-                        }
-                    )
+                        {"kind": "pair", "left": left, "right": right, "left_caption": shown[0],
+                         "right_caption": shown[1], "probability": probability, "joined": joined}
+                    )  # fmt: skip
                 if len(out) >= top:
                     break
+            joins = _unjudged_joins(conn, view, run, judged, top)
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(json.dumps(out + joins, indent=2))
         return
     table = Table(title=f"Pairs to review (run {run.id}): judge with `threadline resolve judge`")
     for column in ("left", "right", "probability", "joined now"):
@@ -426,6 +413,61 @@ def review(
             "yes" if item["joined"] else "no",
         )
     console.print(table)
+    if joins:
+        table = Table(
+            title="Adverts joined to a woman's records through her working name: `judge "
+            "RECORD ADVERT same` confirms a join, `different` undoes it"
+        )
+        for column in ("her record", "an advert", "why"):
+            table.add_column(column)
+        for item in joins:
+            table.add_row(
+                f"{item['left_caption']}\n[dim]{item['left']}",
+                f"{item['right_caption']}\n[dim]{item['right']}",
+                str(item["why"]),
+            )
+        console.print(table)
+
+
+def _captions(conn: Connection, view: View, mentions: tuple[str, ...]) -> list[str] | None:
+    """The mentions' captions, or None if the viewer may not see one of their records."""
+    shown = []
+    for mention in mentions:
+        record = conn.execute(
+            sa.select(t.mentions.c.record_id, t.mentions.c.caption).where(
+                t.mentions.c.id == mention
+            )
+        ).first()
+        if record is None or view.record(int(record.record_id)) is None:
+            return None
+        shown.append(str(record.caption))
+    return shown
+
+
+def _unjudged_joins(
+    conn: Connection, view: View, run: Any, judged: set[frozenset[str]], top: int
+) -> list[dict[str, Any]]:
+    """The run's working-name joins that no analyst has judged (her record against any of
+    the adverts), as review items."""
+    from threadline.resolve.working_names import WorkingNameJoin
+
+    out: list[dict[str, Any]] = []
+    for data in (run.state or {}).get("working_names", []):
+        join = WorkingNameJoin.from_dict(data)
+        if any(frozenset((join.record, advert)) in judged for advert in join.adverts):
+            continue
+        # The words quote the record that gives the line: the viewer must see it too.
+        seen = (join.record, join.adverts[0], *((join.gives,) if join.gives else ()))
+        shown = _captions(conn, view, seen)
+        if shown is not None:
+            out.append(
+                {"kind": "working_name_join", "left": join.record, "right": join.adverts[0],
+                 "left_caption": shown[0], "right_caption": shown[1], "probability": None,
+                 "joined": True, "adverts": list(join.adverts), "why": join.words()}
+            )  # fmt: skip
+        if len(out) >= top:
+            break
+    return out
 
 
 @resolve_app.command("explode")

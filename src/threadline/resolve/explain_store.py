@@ -104,4 +104,12 @@ def _working_names(run: Any, mentions: set[str]) -> list[str]:
 
     state = run.state or {}
     joins = [WorkingNameJoin.from_dict(j) for j in state.get("working_names", [])]
-    return [j.words() for j in joins if j.record in mentions and set(j.adverts) <= mentions]
+    # Only joins whose every record the viewer may see: the words quote the record that gives
+    # the line, and the line.
+    return [
+        j.words()
+        for j in joins
+        if j.record in mentions
+        and set(j.adverts) <= mentions
+        and (not j.gives or j.gives in mentions)
+    ]
