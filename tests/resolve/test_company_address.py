@@ -130,3 +130,23 @@ def test_resolve_addresses_by_building() -> None:
     rows = [("1", "Flat 2, 10 High St", "SW1A 1AA"), ("2", "10A High Street", "SW1A 1AA")]
     assert resolve_addresses(rows, level="building") == {"1": "1", "2": "1"}
     assert resolve_addresses(rows) == {"1": "1", "2": "2"}
+
+
+def test_a_typing_slip_within_one_postcode_is_one_premises() -> None:
+    rows = [
+        ("1", "15 Orchardcroft Terrace, Spalding", "PE12 9GX"),
+        ("2", "15 Orchadrcroft Terr", "PE12 9GX"),
+        ("3", "Flat 1, 15 Orchardcoft Terrace", "PE12 9GX"),  # another premises: a flat
+        ("4", "1/15 Orchardcroft Terrace", "PE12 9GX"),
+        ("5", "17 Orchadrcroft Terrace", "PE12 9GX"),  # another number
+        ("6", "15 Orchadrcroft Terrace", "PE12 9GY"),  # another postcode
+        ("7", "15 High Road", "PE12 9GX"),  # another street
+        ("8", "Unit 1, Acorn Bus Pk", "LN5 7NW"),
+        ("9", "Unit 1, Acorn Business Park, Lincoln", "LN5 7NW"),
+        ("10", "Unit 2, Acorn Business Park", "LN5 7NW"),
+    ]
+    groups = resolve_addresses(rows)
+    assert groups["1"] == groups["2"] == "1"
+    assert groups["3"] == groups["4"] != groups["1"]
+    assert len({groups[k] for k in ("1", "5", "6", "7")}) == 4
+    assert groups["8"] == groups["9"] != groups["10"]

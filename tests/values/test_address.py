@@ -46,6 +46,8 @@ PARTS_CASES = [
         "Acacia Avenue",
     ),
     ("flat 2 10 high rd london", "Flat 2 10 High Rd London", None, "2", "10", "High Road"),
+    # Police and council records write flat 2 of number 14 as "2/14".
+    ("2/14 Mill Ln, Leeds", "2/14 Mill Ln, Leeds", None, "2", "14", "Mill Lane"),
     (
         "Rose Cottage, St John's Rd, Bath",
         "Rose Cottage, St John's Rd, Bath",
@@ -84,6 +86,10 @@ KEY_CASES = [
     ("22 Acacia Ave.", "22 acacia avenue", "22 acacia avenue"),
     ("Rose Cottage, St John's Rd, Bath", "rose cottage saint johns road bath", None),
     ("Unit 5, Trade Park, Leeds LS1 1AA", "trade park leeds", "trade park leeds flat 5"),
+    ("2/14 Mill Ln", "14 mill lane", "14 mill lane flat 2"),
+    ("Unit 1, Acorn Bus Pk", "acorn business park", "acorn business park flat 1"),
+    ("Unit 2, Acorn Trad Est", "acorn trading estate", "acorn trading estate flat 2"),
+    ("12 Bus Station Rd", "12 bus station road", "12 bus station road"),
 ]
 
 

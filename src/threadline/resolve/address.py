@@ -98,19 +98,63 @@ def resolve_addresses(
     """Group ``(record_id, address, postcode)`` records by premises (or ``level="building"``);
     returns record id -> group id (the smallest record id of the group).
 
+    Keys that differ only by a typing error join when the postcode, the house number and the
+    flat agree ("15 Orchardcroft Terrace" / "15 Orchadrcroft Terr"), and so do addresses
+    without a number when one's words hold the other's ("Unit 1, Acorn Business Park" /
+    "Unit 1, Acorn Business Park, Lincoln"): within one postcode, a near miss is a slip of
+    the keyboard, not another building.
+
     >>> resolve_addresses([("1", "Flat 2, 10 High St", "SW1A 1AA"),
     ...                    ("2", "flat 2 10 high street", "sw1a1aa"),
-    ...                    ("3", "10A High Street", "SW1A 1AA")])
-    {'1': '1', '2': '1', '3': '3'}
+    ...                    ("3", "10A High Street", "SW1A 1AA"),
+    ...                    ("4", "2/10 Hihg Street", "SW1A 1AA")])
+    {'1': '1', '2': '1', '3': '3', '4': '1'}
     """
     if level not in ("premises", "building"):
         raise ValueError("level is 'premises' or 'building'")
-    heads: dict[str, str] = {}
     keys: dict[str, str] = {}
+    near: dict[tuple[str, str | None, str | None], set[str]] = {}
     for record_id, address, postcode in records:
         found = premises_key(address, postcode)
         key = found.premises if level == "premises" else found.building
         keys[record_id] = key
-        if key not in heads or record_id < heads[key]:
-            heads[key] = record_id
-    return {record_id: heads[key] for record_id, key in keys.items()}
+        if found.postcode:
+            number = parse_address(address).number
+            flat = found.flat if level == "premises" else None
+            near.setdefault((found.postcode, number, flat), set()).add(key)
+    parent = {key: key for key in keys.values()}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for (_, number, _), group in near.items():
+        ordered = sorted(group)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if _slip(a, b, numbered=number is not None):
+                    ra, rb = find(a), find(b)
+                    parent[max(ra, rb)] = min(ra, rb)
+    heads: dict[str, str] = {}
+    for record_id, key in keys.items():
+        root = find(key)
+        if root not in heads or record_id < heads[root]:
+            heads[root] = record_id
+    return {record_id: heads[find(key)] for record_id, key in keys.items()}
+
+
+_SLIP = 85
+"""Least similarity (0-100) of two building keys with one postcode, number and flat that
+makes them one: "orchardcroft terrace" / "orchadrcroft terrace" score 95, "high street" /
+"high road" 70."""
+
+
+def _slip(a: str, b: str, *, numbered: bool) -> bool:
+    """Whether two keys of one postcode, house number and flat differ only by a slip: their
+    street names (the building part without its number) are that alike."""
+    left, right = a.split("|")[1], b.split("|")[1]
+    if numbered:
+        return fuzz.ratio(left.split(" ", 1)[-1], right.split(" ", 1)[-1]) >= _SLIP
+    return fuzz.token_set_ratio(left, right) == 100

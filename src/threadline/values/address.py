@@ -26,6 +26,10 @@ _NO_FIXED_ABODE = re.compile(
 
 _SEPARATORS = re.compile(r"\s*(?:[,;\n\r]\s*)+")
 _NUMBER = re.compile(r"^(\d+)\s?([A-Za-z])?(?:\s*-\s*(\d+[A-Za-z]?))?\b,?\s*")
+_FLAT_SLASH = re.compile(r"^(\d+[A-Za-z]?)\s*/\s*(?=\d)")
+"""The flat before a slash and the house number ("2/14 Mill Lane": flat 2 of number 14), as
+English police and council records write it. (Scottish tenement addresses put the floor
+there, "3/1" for the third floor's flat 1; that is not read.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ class _Tables:
     suffixes: dict[str, str]
     street_words: frozenset[str]
     unit: re.Pattern[str]
+    before_word: dict[str, dict[str, str]]
 
 
 @cache
@@ -43,7 +48,11 @@ def _tables() -> _Tables:
         rf"\b(?:{units})\.?\s*(?:no\.?\s*)?(\d+[A-Za-z]?|[A-Za-z](?![A-Za-z]))\b,?\s*", re.I
     )
     suffixes = {str(k): str(v) for k, v in data["street_suffixes"].items()}
-    return _Tables(suffixes, frozenset(data["street_words"]) | set(suffixes.values()), unit)
+    before = {
+        str(k): {str(w): str(v) for w, v in m.items()} for k, m in data["before_word"].items()
+    }
+    streets = frozenset(data["street_words"]) | set(suffixes.values())
+    return _Tables(suffixes, streets, unit, before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +117,10 @@ def _norm(text: str) -> list[str]:
             out.append("saint")  # "St John's Road": "St" before a name is a saint
         else:
             out.append(suffixes.get(word, word) if i > 0 else word)
+    before = _tables().before_word
+    for i, word in enumerate(out[:-1]):
+        if word in before:
+            out[i] = before[word].get(out[i + 1], word)
     return out
 
 
@@ -144,6 +157,9 @@ def parse_address(raw: str, hints: Hints = DEFAULT_HINTS) -> AddressParts:
         rest = rest[: unit.start()] + rest[unit.end() :]
     number = street = None
     for segment in _SEPARATORS.split(rest.strip(" ,")):
+        if (slash := _FLAT_SLASH.match(segment)) is not None:
+            flat = flat or slash.group(1).upper()
+            segment = segment[slash.end() :]
         found = _NUMBER.match(segment)
         if found is None or not segment[found.end() :].strip():
             continue
