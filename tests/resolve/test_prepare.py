@@ -81,6 +81,19 @@ def test_phones(raw: str, e164: str) -> None:
     assert _one(phone=raw)["phone"] == e164
 
 
+def test_house_number_and_street_of_a_flat() -> None:
+    records = pa.table(
+        {
+            "record_id": ["a", "b", "c"],
+            "address": ["2/14 Mill Lane", "Flat 2, 14 Mill Ln", "14A Mill Lane"],
+        }
+    )
+    rows = {r["record_id"]: r for r in prepare(records).to_pylist()}
+    assert rows["a"]["address"] == rows["b"]["address"] == "flat 2 14 mill lane"
+    assert [rows[k]["house_number"] for k in "abc"] == ["14", "14", "14a"]
+    assert {rows[k]["street"] for k in "abc"} == {"mill"}
+
+
 def test_the_numbers_a_record_gives_are_normalised_as_phones() -> None:
     records = pa.table(
         {

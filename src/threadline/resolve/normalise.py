@@ -448,6 +448,8 @@ _ADDRESS_WITHOUT_PC = (
     f"CASE WHEN postcode IS NULL AND regexp_matches(address, '{_PC_AT_END}') "
     f"THEN nullif(regexp_replace(address, '{_PC_AT_END}', ''), '') ELSE address END"
 )
+_UNIT_WORDS = "('flat', 'apartment', 'apt', 'unit', 'room', 'studio', 'suite', 'floor')"
+"""Words before a flat's number in a prepared address (SQL list)."""
 # The postcodes of a record's places: canonical UK postcodes, with district and area lists.
 _CTX_COMPACT = (
     "list_transform(string_split(record_postcodes, ';'), "
@@ -462,8 +464,10 @@ _CTX_POSTCODES = (
 
 def _final_sql() -> str:
     suffixes = _street_suffix_map()
+    # "2/14 Mill Lane" is flat 2 of number 14, written as "Flat 2, 14 Mill Lane" elsewhere.
+    flat_slash = r"regexp_replace(b.address, '^\s*([0-9]+[A-Za-z]?)\s*/\s*([0-9])', 'flat \1 \2')"
     address_words = (
-        "list_filter(string_split(trim(regexp_replace(lower(strip_accents(b.address)), "
+        f"list_filter(string_split(trim(regexp_replace(lower(strip_accents({flat_slash})), "
         "'[^a-z0-9]+', ' ', 'g')), ' '), lambda x: x <> '')"
     )
     return f"""
@@ -535,10 +539,11 @@ def _final_sql() -> str:
             AS pc_district,
         CASE WHEN len(address_tokens) > 0 THEN array_to_string(address_tokens, ' ') END
             AS address,
-        list_filter(address_tokens, lambda x: regexp_full_match(x, '[0-9]+[a-z]?'))[1]
-            AS house_number,
-        list_filter(address_tokens, lambda x: regexp_full_match(x, '[a-z]{(3,)}')
-            AND x NOT IN ('flat', 'apartment', 'unit', 'room', 'the'))[1] AS street,
+        -- The first number that is not a flat's ("flat 2 14 mill lane": 14).
+        list_filter(address_tokens, lambda x, i: regexp_full_match(x, '[0-9]+[a-z]?')
+            AND (i = 1 OR address_tokens[i - 1] NOT IN {_UNIT_WORDS}))[1] AS house_number,
+        list_filter(address_tokens, lambda x: regexp_full_match(x, '[a-z]{{3,}}')
+            AND x NOT IN {_UNIT_WORDS} AND x <> 'the')[1] AS street,
         nationality_n AS nationality,
         nullif(upper(regexp_replace(national_id, '[^A-Za-z0-9]', '', 'g')), '') AS national_id,
         nullif(upper(regexp_replace(document_number, '[^A-Za-z0-9]', '', 'g')), '')
