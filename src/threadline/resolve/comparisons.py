@@ -459,32 +459,42 @@ PLACES = Field(
     ),
 )
 
+
+def _in_common(name: str, label: str, column: str, agree: str, differ: str) -> Field:
+    """A field of things a record names around the person (a list column): one in common, or
+    none."""
+    return Field(
+        name,
+        label,
+        (column,),
+        (
+            _null(column),
+            Level(f"list_has_any({column}_l, {column}_r)", agree, m=0.5),
+            Level("ELSE", differ, m=0.5),
+        ),
+    )
+
+
 # The businesses a record names: the employer of a payroll row, the company of a directorship,
 # the business a licence is for. A director and a licence holder of one company with the same
 # name are one person far more often than two namesakes are.
-ORGANISATIONS = Field(
+ORGANISATIONS = _in_common(
     "record_organisations",
     "businesses in the same record",
-    ("ctx_orgs",),
-    (
-        _null("ctx_orgs"),
-        Level("list_has_any(ctx_orgs_l, ctx_orgs_r)", "a business in common", m=0.5),
-        Level("ELSE", "different businesses", m=0.5),
-    ),
+    "ctx_orgs",
+    "a business in common",
+    "different businesses",
 )
 
 # The numbers a record gives besides the person's own: the line of the controller an
 # intelligence log says runs her, the phone of whoever came with a patient. Two records of one
 # name that both name one such line are far likelier one person than two namesakes.
-RECORD_PHONES = Field(
+RECORD_PHONES = _in_common(
     "record_phones",
     "other numbers in the same record",
-    ("ctx_phones",),
-    (
-        _null("ctx_phones"),
-        Level("list_has_any(ctx_phones_l, ctx_phones_r)", "a number in common", m=0.5),
-        Level("ELSE", "different numbers", m=0.5),
-    ),
+    "ctx_phones",
+    "a number in common",
+    "different numbers",
 )
 
 
