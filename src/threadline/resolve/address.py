@@ -32,6 +32,8 @@ class AddressKey:
     high street". Without a postcode the street alone would join every town's High Street."""
     flat: str | None
     """Flat, unit or letter ("2" from "Flat 2", "A" from "10A")."""
+    number: str | None = None
+    """House number or range ("10", "10-12"), if the address gives one."""
 
     @property
     def premises(self) -> str:
@@ -52,7 +54,7 @@ def premises_key(address: str, postcode: str | None = None) -> AddressKey:
     parts = parse_address(address)
     code = _POSTCODES.clean(postcode).value if postcode else None
     code = code or parts.postcode
-    return AddressKey(code, f"{code or ''}|{address_key(address)}", parts.flat)
+    return AddressKey(code, f"{code or ''}|{address_key(address)}", parts.flat, parts.number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +121,8 @@ def resolve_addresses(
         key = found.premises if level == "premises" else found.building
         keys[record_id] = key
         if found.postcode:
-            number = parse_address(address).number
             flat = found.flat if level == "premises" else None
-            near.setdefault((found.postcode, number, flat), set()).add(key)
+            near.setdefault((found.postcode, found.number, flat), set()).add(key)
     parent = {key: key for key in keys.values()}
 
     def find(key: str) -> str:
