@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
+from threadline.cli.graph import analyse_app, graph_app
 from threadline.errors import ThreadlineError
-from threadline.graph.cli import analyse_app, graph_app
 from threadline.graph.model import NodeNotFound
 from threadline.store import tables as t
 

@@ -235,7 +235,7 @@ def test_a_changed_row_loads_as_an_alteration(store: Store, intel: Path, load: L
 
 
 def test_an_alteration_is_audited_beside_the_collection(store: Store, intel: Path) -> None:
-    from threadline.ingest.cli import collector
+    from threadline.ingest.deliveries import collector
     from threadline.security import bootstrap, resolve_actor
 
     bootstrap(store)

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
 from threadline.store import Store
 from threadline.store import tables as t
 

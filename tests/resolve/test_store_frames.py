@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
+from threadline.resolve.frames import business_frame
 from threadline.resolve.store import person_table
 from threadline.store import Store
-from threadline.store.frames import business_frame
 
 
 def test_person_and_business_tables(store: Store, small_scenario: Path) -> None:
@@ -56,7 +56,7 @@ def test_usable_values_come_before_unparsed_ones(store: Store, tmp_path: Path) -
     order the statements were written in (here an export corrected a date of birth)."""
     from threadline.ingest.batches import Agency, load_file
     from threadline.ingest.mapping import load_mapping
-    from threadline.store.frames import _statements
+    from threadline.resolve.frames import _statements
 
     fixtures = Path(__file__).parents[1] / "ingest" / "fixtures"
     mapping = load_mapping(fixtures / "intel.yaml")

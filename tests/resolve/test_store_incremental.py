@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
 from threadline.resolve.store import ResolveSummary, resolve_store
 from threadline.security import bootstrap
 from threadline.store import Store

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.demo import record_agreements
-from threadline.ingest.cli import ingest_folder
+from threadline.cli.demo import record_agreements
+from threadline.ingest.deliveries import ingest_folder
 from threadline.resolve.store import resolve_store
 from threadline.security import bootstrap
 from threadline.store import Store

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import yaml
 
 from threadline.graph import build_graph
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
 from threadline.resolve.store import resolve_store
 from threadline.risk import analyse
 from threadline.store import Store

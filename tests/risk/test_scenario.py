@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
 from threadline.risk import analyse, communities_of, latest_run, rank_businesses, rank_premises
 from threadline.store import Store
 from threadline.store import tables as t

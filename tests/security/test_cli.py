@@ -11,16 +11,14 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
+from threadline.cli.audit import audit_app
+from threadline.cli.cases import cases_app
+from threadline.cli.retention import retention_app
+from threadline.cli.sharing import sharing_app
+from threadline.cli.subject_access import subject_access
+from threadline.cli.users import users_app
 from threadline.errors import ThreadlineError
 from threadline.security import bootstrap
-from threadline.security.cli import (
-    audit_app,
-    cases_app,
-    retention_app,
-    sharing_app,
-    subject_access,
-    users_app,
-)
 from threadline.store import Store
 from threadline.store import tables as t
 

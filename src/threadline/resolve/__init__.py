@@ -13,6 +13,13 @@ er`` (records from a CSV file). See ``docs/resolution.md``.
 {'a': 'a', 'b': 'a'}
 """
 
+from threadline.resolve.accuracy import (
+    Scores,
+    evaluate_clusters,
+    evaluate_er_csv,
+    evaluate_names,
+    name_score,
+)
 from threadline.resolve.address import (
     AddressKey,
     AddressMatch,
@@ -34,13 +41,6 @@ from threadline.resolve.engine import (
     PersonResolver,
     ResolutionResult,
     Scoring,
-)
-from threadline.resolve.evaluate import (
-    Scores,
-    evaluate_clusters,
-    evaluate_er_csv,
-    evaluate_names,
-    name_score,
 )
 from threadline.resolve.explain import Contribution, PairExplanation
 from threadline.resolve.normalise import prepare

@@ -44,10 +44,10 @@ from threadline.resolve.engine import (
     ResolutionResult,
     Scoring,
 )
+from threadline.resolve.frames import business_frame, person_frame, premises_frame
 from threadline.resolve.working_names import WorkingNameJoin
 from threadline.store import tables as t
 from threadline.store.database import bulk_insert
-from threadline.store.frames import business_frame, person_frame, premises_frame
 
 __all__ = [
     "KEEP_PAIRS_FROM",

@@ -12,22 +12,20 @@ from rich.console import Console
 from rich.table import Table
 
 from threadline import __version__
+from threadline.cli.audit import audit_app
+from threadline.cli.cases import cases_app
+from threadline.cli.evaluate import evaluate_app
+from threadline.cli.graph import analyse_app, graph_app
+from threadline.cli.ingest import batches_app, ingest
+from threadline.cli.options import DbOption
+from threadline.cli.resolve import resolve_app
+from threadline.cli.retention import retention_app
+from threadline.cli.sharing import sharing_app
+from threadline.cli.subject_access import subject_access
+from threadline.cli.users import users_app
 from threadline.errors import ThreadlineError
-from threadline.evaluate import evaluate_app
-from threadline.graph.cli import analyse_app, graph_app
-from threadline.ingest.cli import batches_app, ingest
 from threadline.progress import progress_bar
-from threadline.resolve.cli import resolve_app
 from threadline.security import bootstrap
-from threadline.security.cli import (
-    DbOption,
-    audit_app,
-    cases_app,
-    retention_app,
-    sharing_app,
-    subject_access,
-    users_app,
-)
 from threadline.store import Store
 
 __all__ = ["app", "main"]
@@ -150,7 +148,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the scenario.")] = 1,
 ) -> None:
     """Run every stage on the small synthetic scenario and say what it found."""
-    from threadline.demo import run_demo
+    from threadline.cli.demo import run_demo
 
     run_demo(app, console, out, db, seed)
 

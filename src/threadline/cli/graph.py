@@ -28,6 +28,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from threadline.cli.options import (
+    AgencyOption,
+    DbOption,
+    EntityArg,
+    FromOption,
+    GradeOption,
+    JsonOption,
+    ToOption,
+    TypeOption,
+    UserOption,
+    WeightsOption,
+)
 from threadline.errors import ThreadlineError
 from threadline.graph import _render as show
 from threadline.graph._access import Session, session
@@ -54,44 +66,6 @@ graph_app = typer.Typer(
     no_args_is_help=True,
     help="Explore the graph: paths, ego networks, communities, timelines and changes.",
 )
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: $THREADLINE_DATABASE_URL or sqlite:///threadline.db).",
-        show_default=False,
-    ),
-]
-UserOption = Annotated[
-    str | None,
-    typer.Option(
-        "--user", help="Act as this user (default: $THREADLINE_USER or the local account)."
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-WeightsOption = Annotated[
-    Path | None,
-    typer.Option("--weights", help="A weights YAML file laid over the shipped weights."),
-]
-FromOption = Annotated[
-    str | None, typer.Option("--from", help="Only links and records from this date (YYYY-MM-DD).")
-]
-ToOption = Annotated[
-    str | None, typer.Option("--to", help="Only links and records up to this date (YYYY-MM-DD).")
-]
-TypeOption = Annotated[
-    list[str] | None, typer.Option("--type", help="Only links of this type (repeatable).")
-]
-GradeOption = Annotated[
-    str | None, typer.Option("--min-grade", help="Only evidence graded at least this (e.g. 2B).")
-]
-AgencyOption = Annotated[
-    list[str] | None, typer.Option("--agency", help="Only evidence from this agency (repeatable).")
-]
-EntityArg = Annotated[
-    str, typer.Argument(help="An entity id, a value (phone:+44...) or a caption.")
-]
 
 
 def _day(text: str | None, option: str) -> date | None:

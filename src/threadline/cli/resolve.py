@@ -15,11 +15,11 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.errors import ThreadlineError
 from threadline.progress import report_console
 from threadline.security import Actor, View, audit, resolve_actor
 from threadline.security.authorise import acting_analyst
-from threadline.security.cli import DbOption, UserOption
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -30,7 +30,6 @@ resolve_app = typer.Typer(
     help="Who is who: resolve mentions into entities; explain, judge, review and explode.",
     invoke_without_command=True,
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 VERDICTS = ("same", "different", "unsure")
 MAX_EXPLODE = 60
 """Mentions an explode may separate at once (it records a judgement per pair)."""

@@ -1,4 +1,6 @@
-"""What the security commands share: options, the sub-apps, acting as a user, output."""
+"""What every command group shares: the options, acting as a user, dates and JSON output.
+
+Each option is defined here once and imported by the groups that take it."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,17 +19,20 @@ from threadline.store import Store
 
 __all__ = [
     "PASSWORD_ENV",
+    "AgencyOption",
     "DbOption",
+    "EntityArg",
+    "FromOption",
+    "GradeOption",
     "JsonOption",
+    "ToOption",
+    "TypeOption",
     "UserOption",
+    "WeightsOption",
     "acting",
-    "audit_app",
-    "cases_app",
+    "group",
     "parse_date",
     "print_json",
-    "retention_app",
-    "sharing_app",
-    "users_app",
 ]
 
 PASSWORD_ENV = "THREADLINE_PASSWORD"  # noqa: S105 - a variable's name, not a password
@@ -48,18 +54,34 @@ UserOption = Annotated[
         show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+WeightsOption = Annotated[
+    Path | None,
+    typer.Option("--weights", help="A weights YAML file laid over the shipped weights."),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Only links and records from this date (YYYY-MM-DD).")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Only links and records up to this date (YYYY-MM-DD).")
+]
+TypeOption = Annotated[
+    list[str] | None, typer.Option("--type", help="Only links of this type (repeatable).")
+]
+GradeOption = Annotated[
+    str | None, typer.Option("--min-grade", help="Only evidence graded at least this (e.g. 2B).")
+]
+AgencyOption = Annotated[
+    list[str] | None, typer.Option("--agency", help="Only evidence from this agency (repeatable).")
+]
+EntityArg = Annotated[
+    str, typer.Argument(help="An entity id, a value (phone:+44...) or a caption.")
+]
 
 
-def _app(name: str, text: str) -> typer.Typer:
+def group(name: str, text: str) -> typer.Typer:
+    """A command group: ``threadline NAME ...`` with its help."""
     return typer.Typer(name=name, help=text, no_args_is_help=True, add_completion=False)
-
-
-users_app = _app("users", "Users, their agency, roles and OFFICIAL-SENSITIVE clearance.")
-cases_app = _app("cases", "Cases (operations): members and the records attached to them.")
-sharing_app = _app("sharing", "Information sharing agreements between agencies.")
-audit_app = _app("audit", "The tamper-evident audit log (DPA 2018 s62).")
-retention_app = _app("retention", "MoPI review queue and retention decisions.")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from threadline.cli.options import JsonOption
 from threadline.errors import ThreadlineError
 
 __all__ = ["evaluate_app"]
@@ -19,8 +20,6 @@ evaluate_app = typer.Typer(
     help="Measure accuracy: resolution on labelled CSVs, names on labelled pairs, the scenario.",
     no_args_is_help=True,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
 
 
 def _readable(path: Path) -> None:
@@ -91,7 +90,7 @@ def evaluate_scenario_command(
 ) -> None:
     """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
     truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
-    from threadline.scenario_eval import evaluate_scenario
+    from threadline.scenario.scoring import evaluate_scenario
 
     if not folder.is_dir():
         raise ThreadlineError(f"{folder}: no such folder")

@@ -1,0 +1,83 @@
+"""Commands for information sharing agreements between agencies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from threadline.cli.options import (
+    DbOption,
+    JsonOption,
+    UserOption,
+    acting,
+    group,
+    parse_date,
+    print_json,
+)
+from threadline.security import sharing as sharing_ops
+from threadline.security.audit import quote, transaction
+
+__all__ = ["sharing_app"]
+
+sharing_app = group("sharing", "Information sharing agreements between agencies.")
+
+
+@sharing_app.command("add")
+def sharing_add(
+    from_agency: Annotated[str, typer.Argument(help="Agency whose records are shared.")],
+    to_agency: Annotated[str, typer.Argument(help="Agency whose users may see them.")],
+    scope: Annotated[str, typer.Option("--scope", help="'all' or one source's name.")] = "all",
+    conditioned: Annotated[
+        bool, typer.Option("--conditioned", help="Let handling-code C material flow too.")
+    ] = False,
+    valid_from: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")
+    ] = None,
+    valid_to: Annotated[str | None, typer.Option("--until", help="Last day (YYYY-MM-DD).")] = None,
+    reference: Annotated[str, typer.Option("--reference", help="The ISA's reference.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a sharing agreement (administrators of the sharing agency)."""
+    start, end = parse_date(valid_from, "--from"), parse_date(valid_to, "--until")
+    with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        made = sharing_ops.add_agreement(
+            conn, actor, from_agency, to_agency, scope=scope, conditions_allowed=conditioned,
+            valid_from=start, valid_to=end, reference=reference,
+        )  # fmt: skip
+    typer.echo(f"Agreement {made.id}: {made.from_agency} -> {made.to_agency} ({quote(made.scope)})")
+
+
+@sharing_app.command("list")
+def sharing_list(db: DbOption = None, user: UserOption = None, as_json: JsonOption = False) -> None:
+    """Agreements your agency gives or receives."""
+    with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        found = sharing_ops.list_agreements(conn, actor)
+    if as_json:
+        print_json([asdict(a) for a in found])
+        return
+    for a in found:
+        until = a.valid_to.isoformat() if a.valid_to else "open"
+        kind = "P and C" if a.conditions_allowed else "P only"
+        typer.echo(
+            f"{a.id}  {a.from_agency} -> {a.to_agency}  {quote(a.scope)}  {kind}  "
+            f"{a.valid_from.isoformat()}..{until}  {quote(a.reference)}"
+        )
+
+
+@sharing_app.command("end")
+def sharing_end(
+    agreement: Annotated[int, typer.Argument(help="Agreement id.")],
+    last_day: Annotated[
+        str | None, typer.Option("--last-day", help="Last day in force (default: yesterday).")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """End a sharing agreement."""
+    end = parse_date(last_day, "--last-day")
+    with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        sharing_ops.end_agreement(conn, actor, agreement, last_day=end)
+    typer.echo(f"Agreement {agreement} ended")
