@@ -27,7 +27,8 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 
-from threadline.security import Actor, View, audit
+from threadline.read import View
+from threadline.security import Actor, audit
 from threadline.store import Store
 from threadline.store import tables as t
 

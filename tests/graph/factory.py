@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.model.links import link_types
+from threadline.read import View
+from threadline.security import Actor
 from threadline.store import tables as t
 
 DAY = date(2026, 1, 15)
@@ -54,6 +56,39 @@ class Case:
         self.sources: dict[tuple[str, str], tuple[int, int]] = {}
         self.count = 0
 
+    def view(self, agency: str = "unit", *, shared: bool = True) -> View:
+        """The View of an OFFICIAL-SENSITIVE cleared analyst of `agency`, with which every other
+        agency in the store shares everything it may share (conditioned material included);
+        with ``shared=False``, an analyst who sees their own agency's records only."""
+        home = self.agency(agency)
+        username = f"analyst-{agency}"
+        user_id = self.conn.execute(
+            sa.select(t.users.c.id).where(t.users.c.username == username)
+        ).scalar()
+        if user_id is None:
+            user_id = self.conn.execute(
+                sa.insert(t.users)
+                .values(username=username, agency_id=home, roles=["analyst"], os_cleared=True)
+                .returning(t.users.c.id)
+            ).scalar_one()
+        agreed = set(
+            self.conn.execute(
+                sa.select(t.sharing_agreements.c.from_agency_id).where(
+                    t.sharing_agreements.c.to_agency_id == home
+                )
+            ).scalars()
+        )
+        every = set(self.conn.execute(sa.select(t.agencies.c.id)).scalars())
+        for giver in (every - agreed - {home}) if shared else ():
+            self.conn.execute(
+                sa.insert(t.sharing_agreements).values(
+                    from_agency_id=giver, to_agency_id=home, scope="all",
+                    conditions_allowed=True, valid_from=date(2000, 1, 1), created_by=user_id,
+                )
+            )  # fmt: skip
+        actor = Actor(user_id, username, home, agency, frozenset({"analyst"}), True)
+        return View(self.conn, actor)
+
     def commit(self) -> None:
         """Make what was built visible to other connections (the command line)."""
         self.conn.commit()
@@ -62,6 +97,10 @@ class Case:
     def agency(self, code: str) -> int:
         """The id of agency `code`, created on first use."""
         if code not in self.agencies:
+            known = self.conn.execute(sa.select(t.agencies.c.id).where(t.agencies.c.code == code))
+            if (found := known.scalar()) is not None:
+                self.agencies[code] = found
+                return found
             self.agencies[code] = self.conn.execute(
                 sa.insert(t.agencies)
                 .values(code=code, name=code.upper())

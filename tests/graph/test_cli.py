@@ -11,7 +11,8 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from threadline.cli.graph import analyse_app, graph_app
+from threadline.cli.analyse import analyse_app
+from threadline.cli.graph import graph_app
 from threadline.errors import ThreadlineError
 from threadline.graph.model import NodeNotFound
 from threadline.store import tables as t
@@ -55,12 +56,15 @@ def test_path_shows_each_hop_with_its_evidence(world: dict[str, str]) -> None:
     db = world["db"]
     result = run("graph", "path", "Worker 0", "Sparkle", "--db", db, "--user", "ana", "--json")
     assert result.exit_code == 0, result.output
-    (path,) = json.loads(result.output)
+    shown = json.loads(result.output)
+    assert shown["protection"] == {"marking": "OFFICIAL", "handling": "P", "conditions": []}
+    (path,) = shown["paths"]
     assert path["nodes"] == [world["w0"], world["wash"]]
     assert path["steps"][0]["sentence"] == "Worker 0 works for Sparkle Hand Car Wash Ltd"
     assert path["steps"][0]["agencies"] == ["police"]
     table = run("graph", "path", world["w0"], world["boss"], "--db", db, "--user", "ana")
     assert table.exit_code == 0 and "Path 1: 2 hops" in table.output
+    assert "Holds: OFFICIAL, handling P" in table.output
 
 
 def test_a_user_never_sees_what_another_agency_keeps_to_itself(
@@ -88,18 +92,18 @@ def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
     db = world["db"]
     result = run("graph", "communities", "--min-size", "2", "--db", db, "--user", "ana", "--json")
     assert result.exit_code == 0, result.output
-    profiles = json.loads(result.output)
+    profiles = json.loads(result.output)["networks"]
     assert profiles[0]["premises"] == [world["mill"]]
     assert len(profiles[0]["victims"]) == 6
     assert [world["boss"]] in [p["suspects"] for p in profiles]
     assert "Network 0" in run("graph", "communities", "--db", db, "--user", "ana").output
     timeline = run("graph", "timeline", world["boss"], "--db", db, "--user", "ana", "--json")
-    assert json.loads(timeline.output)[0]["when"] == "2025-03-01"
+    assert json.loads(timeline.output)["events"][0]["when"] == "2025-03-01"
     network = profiles[0]["community"]
     whole = run("graph", "timeline", "--network", str(network), "--db", db, "--user", "ana",
                 "--json")  # fmt: skip
     assert whole.exit_code == 0, whole.output
-    named = {n for event in json.loads(whole.output) for n in event["nodes"]}
+    named = {n for event in json.loads(whole.output)["events"] for n in event["nodes"]}
     assert world["mill"] in named and len(named) > 2
     missing = run("graph", "timeline", "--network", "999", "--db", db, "--user", "ana")
     assert isinstance(missing.exception, ThreadlineError)
@@ -131,7 +135,7 @@ def test_analyse_stores_a_run_and_ranks_premises_and_businesses(
     ).one()
     assert stored.scope == "ana" and stored.weights_digest == summary["weights_digest"]
     premises = run("analyse", "premises", "--top", "3", "--db", db, "--user", "ana", "--json")
-    ranked = json.loads(premises.output)
+    ranked = json.loads(premises.output)["premises"]
     assert ranked[0]["entity_id"] == world["mill"] and ranked[0]["caption"] == "4 Mill Street"
     assert any("Many unrelated adults" in r for r in ranked[0]["reasons"])
     businesses = run("analyse", "businesses", "--db", db, "--user", "ana")
@@ -148,7 +152,7 @@ def test_analyse_with_a_weights_file_records_its_digest(
     result = run("analyse", "premises", "--weights", str(weights), "--db", world["db"],
                  "--user", "ana", "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
-    first = json.loads(result.output)[0]
+    first = json.loads(result.output)["premises"][0]
     assert any("[2.5 x" in r for r in first["reasons"])
 
 

@@ -31,7 +31,7 @@ def _network(case: Case) -> dict[str, str]:
 
 def test_timeline_lists_records_and_dated_links_oldest_first(case: Case) -> None:
     ids = _network(case)
-    g = build_graph(case.conn)
+    g = build_graph(case.view())
     events = timeline(g, ids["lan"])
     assert [e.when for e in events] == sorted(e.when for e in events)
     assert events[0].when == "2024-11-05"
@@ -46,7 +46,7 @@ def test_timeline_lists_records_and_dated_links_oldest_first(case: Case) -> None
 
 def test_changes_since_a_date(case: Case) -> None:
     ids = _network(case)
-    changes = changes_since(build_graph(case.conn), date(2025, 3, 1))
+    changes = changes_since(build_graph(case.view()), date(2025, 3, 1))
     assert ids["hung"] in changes.new_nodes
     assert ids["lan"] in changes.updated_nodes
     assert ids["minh"] not in changes.new_nodes + changes.updated_nodes
@@ -60,7 +60,7 @@ def test_changes_since_a_date(case: Case) -> None:
 
 def test_a_network_profile_says_who_is_who_and_who_knows_what(case: Case) -> None:
     ids = _network(case)
-    g = build_graph(case.conn)
+    g = build_graph(case.view())
     profile = network_profiles(g, [0] * g.vcount(), min_size=3)[0]
     assert profile.victims == tuple(sorted([ids["lan"], ids["minh"]]))
     assert profile.suspects == (ids["hung"],)
@@ -76,7 +76,7 @@ def test_a_network_profile_says_who_is_who_and_who_knows_what(case: Case) -> Non
 def test_profiles_of_communities_skip_small_ones(case: Case) -> None:
     _network(case)
     case.e("Person", "Lone Person")
-    g = build_graph(case.conn)
+    g = build_graph(case.view())
     membership = communities(g, seed=1)
     profiles = network_profiles(g, membership, min_size=3)
     assert profiles and all(p.size >= 3 for p in profiles)

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.cli.demo import record_agreements
 from threadline.ingest.deliveries import ingest_folder
 from threadline.resolve.store import resolve_store
+from threadline.scenario.agreements import record_agreements
 from threadline.security import bootstrap
 from threadline.store import Store
 from threadline.store import tables as t

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from threadline.graph import build_graph
+from threadline.read.text import text_search
 from threadline.risk import Context, load_weights, registered_indicators
-from threadline.risk.analysis import text_search
 from threadline.risk.plugins import evaluate
 
 Case = Any
@@ -331,8 +331,8 @@ CASES = [
 
 
 def run(case: Case, name: str) -> dict[str, Any]:
-    g = build_graph(case.conn)
-    context = Context(g, load_weights(), AS_OF, text_search(case.conn, g["records"]))
+    g = build_graph(case.view())
+    context = Context(g, load_weights(), AS_OF, text_search(case.view(), g["records"]))
     chosen = [i for i in registered_indicators() if i.name == name]
     out: dict[str, Any] = {}
     for finding in evaluate(context, chosen):

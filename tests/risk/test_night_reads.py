@@ -22,6 +22,8 @@ from threadline.risk import analyse
 from threadline.store import Store
 from threadline.store import tables as t
 
+from .conftest import Case
+
 AS_OF = date(2026, 10, 31)
 CAMERAS = (
     ("NSP1601", "A4540 j/w Foxglovehurst Street, Spalding", "52.78132", "-0.17627"),
@@ -96,8 +98,9 @@ def test_night_reads_from_an_anpr_export(
             .where(t.links.c.type == "seen_at", t.links.c.start_date.like("____-__-__T%"))
             .order_by(t.links.c.start_date)
         ).all()
-        graph = build_graph(conn)
-        result = analyse(conn, as_of=AS_OF, scope="test")
+        view = Case(conn).view()
+        graph = build_graph(view)
+        result = analyse(view, as_of=AS_OF)
 
     # Each camera's link runs from its first read to its last, to the second; the police
     # sightings keep their time too.

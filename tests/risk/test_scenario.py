@@ -11,11 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from threadline.ingest.deliveries import ingest_folder
-from threadline.risk import analyse, communities_of, latest_run, rank_businesses, rank_premises
+from threadline.read.analysis import latest_run
+from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.store import Store
 from threadline.store import tables as t
 
-from .conftest import load_helper
+from .conftest import Case, load_helper
 
 AS_OF = date(2026, 10, 31)
 
@@ -35,15 +36,16 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
     load_helper("truth").resolve_by_truth(store, small_scenario)
     premises, businesses = _truth(small_scenario, "premises"), _truth(small_scenario, "businesses")
     with store.connect() as conn:
-        result = analyse(conn, as_of=AS_OF, scope="test")
+        view = Case(conn).view()
+        result = analyse(view, as_of=AS_OF)
         stored = conn.execute(sa.select(sa.func.count()).select_from(t.indicators)).scalar_one()
         metrics = conn.execute(
             sa.select(sa.func.count()).select_from(t.entity_metrics)
         ).scalar_one()
-        assert latest_run(conn, scope="test") is not None
-        fresh = rank_premises(conn, top=10)
-        firms = rank_businesses(conn, top=5)
-        membership = communities_of(conn)
+        assert latest_run(view) is not None
+        fresh = rank_premises(view, top=10)
+        firms = rank_businesses(view, top=5)
+        membership = communities_of(view)
     # Every indicator fires; victims_share_contact on the labour provider network's recruiter,
     # whose phone three of its victims give (NHS patients recorded as potential victims of
     # self-neglect do not make up the number).
@@ -68,4 +70,4 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
     # An erasure makes the run stale: it is no longer the latest to show.
     with store.connect() as conn:
         conn.execute(sa.update(t.analysis_runs).values(stale_at=sa.func.now()))
-        assert latest_run(conn, scope="test") is None
+        assert latest_run(Case(conn).view()) is None

@@ -149,5 +149,5 @@ def test_every_indicator_and_public_function_is_documented() -> None:
 
 
 def test_an_empty_graph_has_no_findings(case: object) -> None:
-    g = build_graph(case.conn)  # type: ignore[attr-defined]
+    g = build_graph(case.view())  # type: ignore[attr-defined]
     assert evaluate(Context(g, load_weights(), date(2026, 1, 1))) == []

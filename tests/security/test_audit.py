@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadline.errors import ValidationError
+from threadline.read import View
 from threadline.security import (
     AccessDenied,
-    View,
     audit,
     chain,
     find_events,

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from threadline.errors import ThreadlineError, ValidationError
-from threadline.security import AccessDenied, View, transaction
+from threadline.read import View
+from threadline.security import AccessDenied, transaction
 from threadline.security.cases import (
     add_case,
     add_member,

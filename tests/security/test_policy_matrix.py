@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from threadline.security import AccessDenied, View, visible_record_ids, visible_records_clause
+from threadline.read import View
+from threadline.security import AccessDenied, visible_record_ids, visible_records_clause
 from threadline.store import Store
 from threadline.store import tables as t
 

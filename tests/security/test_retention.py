@@ -12,16 +12,16 @@ import sqlalchemy as sa
 
 from threadline.errors import ValidationError
 from threadline.model.retention import RetentionGroup, review_date
+from threadline.read import View
 from threadline.security import (
     AccessDenied,
-    View,
     erase_record,
     erasures,
     retain_record,
-    subject_access,
     transaction,
     verify_chain,
 )
+from threadline.security.subject_access import subject_access
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.erased import erased_keys
@@ -170,7 +170,7 @@ def test_subject_access_exports_what_is_held_about_an_entity(store: Store, world
 def test_long_id_lists_are_read_in_chunks(
     store: Store, world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import threadline.security.view as view_module
+    import threadline.read.view as view_module
 
     sup = world.user("sup", "met", "supervisor")
     ids = [world.record(f"r{n}", "met", review=date(2020, 1, 1 + n)) for n in range(5)]

@@ -15,10 +15,11 @@ from threadline.cli.options import (
     group,
     print_json,
 )
+from threadline.read.audit_log import redacted
+from threadline.read.view import View
 from threadline.security.audit import audit, find_events, transaction
 from threadline.security.chain import verify_chain
 from threadline.security.errors import AccessDenied
-from threadline.security.view import View
 
 __all__ = ["audit_app"]
 
@@ -82,7 +83,8 @@ def audit_show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show audit events: supervisors and administrators see all, others their own."""
+    """Show audit events: supervisors and administrators see their agency's users' events,
+    others their own; records and entities you may not see are left out of each event."""
     with acting(db, as_user) as (store, actor), transaction(store, actor) as conn:
         privileged = actor.has("supervisor", "administrator")
         if not privileged:
@@ -97,11 +99,15 @@ def audit_show(
                     operation="audit.show",
                 )
             user_filter = actor.username
-        events = find_events(
-            conn, username=user_filter, entity=entity, record=record, since=since, limit=limit
-        )
-        View(conn, actor).consulted(
+        view = View(conn, actor)
+        events = redacted(
+            view,
+            find_events(conn, username=user_filter, agency=actor.agency, entity=entity,
+                        record=record, since=since, limit=limit),
+        )  # fmt: skip
+        view.consulted(
             "audit.show",
+            records={r for event in events for r in event.records},
             entities=[entity] if entity else [],
             detail={"user": user_filter, "record": record, "since": since, "count": len(events)},
         )

@@ -14,20 +14,17 @@ user may see, and is audited. Entities are named by id or by a caption only one 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import igraph as ig
-import sqlalchemy as sa
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from threadline.cli import render as show
 from threadline.cli.options import (
     AgencyOption,
     DbOption,
@@ -38,30 +35,21 @@ from threadline.cli.options import (
     ToOption,
     TypeOption,
     UserOption,
-    WeightsOption,
 )
 from threadline.errors import ThreadlineError
-from threadline.graph import _render as show
-from threadline.graph._access import Session, session
 from threadline.graph.build import build_graph
 from threadline.graph.communities import communities
+from threadline.graph.evidence import protection_of_records
 from threadline.graph.model import GraphFilter, find_node
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import changes_since, timeline
-from threadline.risk.analysis import AnalysisResult, analyse, latest_run, stored_priorities
-from threadline.risk.prioritise import Kind, Priority
-from threadline.risk.weights import load_weights
-from threadline.store import tables as t
+from threadline.read import View, reading
 
-__all__ = ["analyse_app", "graph_app"]
+__all__ = ["graph_app"]
 
 console = Console()
 
-analyse_app = typer.Typer(
-    invoke_without_command=True,
-    help="Analyse the graph and rank premises and businesses for multi-agency visits.",
-)
 graph_app = typer.Typer(
     no_args_is_help=True,
     help="Explore the graph: paths, ego networks, communities, timelines and changes.",
@@ -98,9 +86,9 @@ def _filters(
 @contextmanager
 def _graph(
     db: str | None, user: str | None, filters: GraphFilter, operation: str
-) -> Iterator[tuple[Session, ig.Graph]]:
-    with session(db, user, operation) as s:
-        yield s, build_graph(s.conn, permitted_records=s.permitted(), filters=filters)
+) -> Iterator[tuple[View, ig.Graph]]:
+    with reading(db, user, operation) as view:
+        yield view, build_graph(view, filters=filters)
 
 
 # -- graph ------------------------------------------------------------------------------------
@@ -126,7 +114,7 @@ def path_command(
 ) -> None:
     """How two entities are connected, hop by hop, with the evidence for each hop."""
     chosen = _filters(since, until, types, grade, agencies)
-    with _graph(db, user, chosen, "graph.path") as (s, g):
+    with _graph(db, user, chosen, "graph.path") as (view, g):
         a, b = find_node(g, source), find_node(g, target)
         if every:
             paths = all_paths(g, a, b, max_hops=max_hops, limit=limit)
@@ -136,13 +124,16 @@ def path_command(
         steps = [path_steps(g, p) for p in paths]
         used = {r for hops in steps for step in hops for r in step.records}
         names = {n for p in paths for n in p}
-        s.consulted("graph.path", records=used, entities=_entities(g, names),
+        view.consulted("graph.path", records=used, entities=_entities(g, names),
                     detail={"paths": len(paths), "max_hops": max_hops})  # fmt: skip
+    held = protection_of_records(g, used)
     if as_json:
-        show.print_json(
-            [{"nodes": p, "steps": show.as_dicts(h)} for p, h in zip(paths, steps, strict=True)]
-        )
+        listed = [
+            {"nodes": p, "steps": show.as_dicts(h)} for p, h in zip(paths, steps, strict=True)
+        ]
+        show.print_json({"protection": held.as_dict(), "paths": listed})
         return
+    show.print_protection(console, held)
     show.print_paths(console, g, steps)
 
 
@@ -161,12 +152,13 @@ def ego_command(
 ) -> None:
     """Everything within a few hops of an entity, and the links among them."""
     chosen = _filters(since, until, types, grade, agencies)
-    with _graph(db, user, chosen, "graph.ego") as (s, g):
+    with _graph(db, user, chosen, "graph.ego") as (view, g):
         centre = g.vs[find_node(g, entity)]["name"]
         ego = ego_network(g, centre, hops=hops)
         used = {r for v in ego.vs for r in v["records"]} | {r for e in ego.es for r in e["records"]}
-        s.consulted("graph.ego", records=used, entities=_entities(ego, ego.vs["name"]),
+        view.consulted("graph.ego", records=used, entities=_entities(ego, ego.vs["name"]),
                     detail={"hops": hops, "nodes": ego.vcount()})  # fmt: skip
+        held = protection_of_records(g, used)
     if as_json:
         nodes = [
             {
@@ -197,8 +189,12 @@ def ego_command(
             }
             for e in ego.es
         ]
-        show.print_json({"centre": centre, "hops": hops, "nodes": nodes, "edges": edges})
+        show.print_json(
+            {"protection": held.as_dict(), "centre": centre, "hops": hops, "nodes": nodes,
+             "edges": edges}
+        )  # fmt: skip
         return
+    show.print_protection(console, held)
     show.print_ego(console, ego, centre, hops)
 
 
@@ -218,7 +214,7 @@ def communities_command(
 ) -> None:
     """Network profiles: each community's people by role, places, things, dates, agencies."""
     chosen = _filters(since, until, types, grade, agencies)
-    with _graph(db, user, chosen, "graph.communities") as (s, g):
+    with _graph(db, user, chosen, "graph.communities") as (view, g):
         profiles = network_profiles(
             g, communities(g, seed=seed, resolution=None), min_size=min_size
         )[:top]
@@ -232,15 +228,21 @@ def communities_command(
                 *p.other_people,
                 *p.premises,
                 *p.businesses,
+                *p.phones,
+                *p.emails,
+                *p.vehicles,
+                *p.accounts,
             )
         }
         index = {n: i for i, n in enumerate(g.vs["name"])}
         used = {r for n in names for r in g.vs[index[n]]["records"]}
-        s.consulted("graph.communities", records=used, entities=_entities(g, names),
+        view.consulted("graph.communities", records=used, entities=_entities(g, names),
                     detail={"communities": len(profiles)})  # fmt: skip
+    held = protection_of_records(g, used)
     if as_json:
-        show.print_json(show.as_dicts(profiles))
+        show.print_json({"protection": held.as_dict(), "networks": show.as_dicts(profiles)})
         return
+    show.print_protection(console, held)
     show.print_profiles(console, g, profiles)
 
 
@@ -271,7 +273,7 @@ def timeline_command(
     if (entity is None) == (network is None):
         raise typer.BadParameter("give an entity or --network N, not both", param_hint="ENTITY")
     chosen = _filters(since, until, types, grade, agencies)
-    with _graph(db, user, chosen, "graph.timeline") as (s, g):
+    with _graph(db, user, chosen, "graph.timeline") as (view, g):
         if network is None:
             members = [find_node(g, str(entity))]
             title = f"Timeline of {g.vs[members[0]]['caption']}"
@@ -282,13 +284,15 @@ def timeline_command(
         events = timeline(g, members) if members else []
         used = {r for e in events for r in e.records}
         names = [g.vs[i]["name"] for i in members]
-        s.consulted("graph.timeline", records=used, entities=_entities(g, names),
+        view.consulted("graph.timeline", records=used, entities=_entities(g, names),
                     detail={"events": len(events), "network": network})  # fmt: skip
     if network is not None and not members:
         raise ThreadlineError(f"no network {network}: see threadline graph communities")
+    held = protection_of_records(g, used)
     if as_json:
-        show.print_json(show.as_dicts(events))
+        show.print_json({"protection": held.as_dict(), "events": show.as_dicts(events)})
         return
+    show.print_protection(console, held)
     show.print_timeline(console, title, events)
 
 
@@ -305,171 +309,21 @@ def changes_command(
     day = _day(since, "--since")
     if day is None:
         raise typer.BadParameter("give a date (YYYY-MM-DD)", param_hint="--since")
-    with _graph(db, user, GraphFilter(), "graph.changes") as (s, g):
+    with _graph(db, user, GraphFilter(), "graph.changes") as (view, g):
         changes = changes_since(g, day)
-        s.consulted(
+        view.consulted(
             "graph.changes",
             records=changes.records,
             entities=_entities(g, [*changes.new_nodes, *changes.updated_nodes]),
         )
+    held = protection_of_records(g, changes.records)
     if as_json:
-        show.print_json(asdict(changes))
+        show.print_json({"protection": held.as_dict(), **asdict(changes)})
         return
+    show.print_protection(console, held)
     show.print_changes(console, g, changes)
 
 
 def _entities(g: ig.Graph, names: Iterable[str]) -> list[str]:
     index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}
     return sorted({e for n in names for e in g.vs[index[n]]["entity_ids"]})
-
-
-# -- analyse ----------------------------------------------------------------------------------
-
-
-def _run(s: Session, weights: Path | None, seed: int) -> AnalysisResult:
-    result = analyse(
-        s.conn,
-        weights=load_weights(weights),
-        permitted_records=s.permitted(),
-        scope=s.actor.username,
-        seed=seed,
-    )
-    s.consulted(
-        "analyse.run",
-        action="combination",
-        records=result.graph["records"],
-        detail={"run": result.run_id, "weights_digest": result.weights.digest},
-    )
-    return result
-
-
-@analyse_app.callback()
-def analyse_command(
-    ctx: typer.Context,
-    weights: WeightsOption = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for Leiden and sampling.")] = 0,
-    top: Annotated[
-        int, typer.Option("--top", help="How many premises and businesses to show.")
-    ] = 5,
-    db: DbOption = None,
-    user: UserOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Compute communities, centralities, indicators and rankings, and store them as a run."""
-    if ctx.invoked_subcommand is not None:
-        return
-    with session(db, user, "analyse.run") as s:
-        result = _run(s, weights, seed)
-    found = Counter(f.indicator for f in result.findings)
-    summary = {
-        "run": result.run_id,
-        "weights_digest": result.weights.digest,
-        "weights": list(result.weights.sources),
-        "nodes": result.graph.vcount(),
-        "edges": result.graph.ecount(),
-        "records": len(result.graph["records"]),
-        "communities": len(set(result.measures.community)),
-        "findings": dict(sorted(found.items())),
-        "seconds": round(result.seconds, 2),
-    }
-    if as_json:
-        show.print_json(
-            {
-                **summary,
-                "premises": show.as_dicts(result.premises[:top]),
-                "businesses": show.as_dicts(result.businesses[:top]),
-            }
-        )
-        return
-    table = Table(title=f"Analysis run {result.run_id}")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    for name in ("nodes", "edges", "records", "communities", "seconds"):
-        table.add_row(name, str(summary[name]))
-    for name, count in sorted(found.items()):
-        table.add_row(f"indicator {name}", str(count))
-    table.add_row("weights digest", result.weights.digest[:16])
-    console.print(table)
-    show.print_priorities(console, "Premises for multi-agency visits", result.premises[:top])
-    show.print_priorities(console, "Businesses for multi-agency visits", result.businesses[:top])
-
-
-def _ranking(
-    kind: Kind, top: int, weights: Path | None, db: str | None, user: str | None
-) -> list[Priority]:
-    with session(db, user, f"analyse.{kind}") as s:
-        run = None if weights is not None else latest_run(s.conn, scope=s.actor.username)
-        run_id = run.id if run is not None else str(_run(s, weights, 0).run_id)
-        stored = stored_priorities(s.conn, run_id, kind)
-        visible = s.visible({r for p in stored for r in p.evidence})
-        shown = [p for p in stored if set(p.evidence) <= visible][:top]
-        captions = _visible_captions(s, [p.entity_id for p in shown])
-        ranked = [
-            Priority(
-                i + 1,
-                p.entity_id,
-                p.node,
-                captions.get(p.entity_id, p.entity_id),
-                p.kind,
-                p.score,
-                p.reasons,
-                p.indicators,
-                p.agencies,
-                p.evidence,
-                p.grade,
-            )
-            for i, p in enumerate(shown)
-        ]
-        s.consulted(
-            f"analyse.{kind}",
-            records={r for p in ranked for r in p.evidence},
-            entities=[p.entity_id for p in ranked],
-            detail={"run": run_id},
-        )
-    return ranked
-
-
-def _visible_captions(s: Session, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's most used caption in records the user may see."""
-    m = t.mentions.c
-    rows = s.conn.execute(
-        sa.select(m.entity_id, m.caption, m.record_id).where(m.entity_id.in_(entity_ids))
-    ).all()
-    visible = s.visible(int(r.record_id) for r in rows)
-    counts: dict[str, Counter[str]] = {}
-    for row in rows:
-        if int(row.record_id) in visible and row.caption:
-            counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
-    return {e: c.most_common(1)[0][0] for e, c in counts.items()}
-
-
-@analyse_app.command("premises")
-def premises_command(
-    top: Annotated[int, typer.Option("--top", help="How many to show.")] = 10,
-    weights: WeightsOption = None,
-    db: DbOption = None,
-    user: UserOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Premises ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked = _ranking("premises", top, weights, db, user)
-    if as_json:
-        show.print_json(show.as_dicts(ranked))
-        return
-    show.print_priorities(console, "Premises for multi-agency visits", ranked)
-
-
-@analyse_app.command("businesses")
-def businesses_command(
-    top: Annotated[int, typer.Option("--top", help="How many to show.")] = 10,
-    weights: WeightsOption = None,
-    db: DbOption = None,
-    user: UserOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Businesses ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked = _ranking("business", top, weights, db, user)
-    if as_json:
-        show.print_json(show.as_dicts(ranked))
-        return
-    show.print_priorities(console, "Businesses for multi-agency visits", ranked)

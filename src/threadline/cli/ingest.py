@@ -15,14 +15,15 @@ from threadline.errors import ThreadlineError
 from threadline.ingest.batches import (
     Agency,
     BatchResult,
-    list_batches,
     load_file,
     rollback_batch,
 )
 from threadline.ingest.deliveries import collector, ingest_folder
 from threadline.ingest.sources import find_mapping
 from threadline.progress import progress_bar, report_console
-from threadline.security import audit, resolve_actor
+from threadline.read.holdings import batches as batches_of
+from threadline.read.session import reading
+from threadline.security import audit
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
 
@@ -105,7 +106,7 @@ def _print_results(results: list[BatchResult]) -> None:
         "status",
         "batch",
         "rows",
-        "records",
+        "records you see",
         "altered",
         "held",
         "rejected",
@@ -155,10 +156,11 @@ def batches_list(
     user: UserOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Every batch, newest first: file, agency, source, status and counts."""
-    with Store(db) as store:
-        resolve_actor(store, user)
-        rows = list_batches(store)
+    """The loads you may know of, newest first: file, agency, source, status and counts (row
+    counts of your own agency's loads to its analysts and supervisors; of others', only the
+    records you may see)."""
+    with reading(db, user, "batches.list") as view:
+        rows = batches_of(view)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -170,7 +172,7 @@ def batches_list(
         "file",
         "status",
         "rows",
-        "records",
+        "records you see",
         "altered",
         "rejected",
         "loaded at",
@@ -179,11 +181,15 @@ def batches_list(
     for row in rows:
         table.add_row(
             str(row["id"]), row["agency"], row["source"], row["file_name"], row["status"],
-            f"{row['rows_read']:,}", f"{row['records_written']:,}",
-            f"{row['records_altered']:,}", f"{row['rows_rejected']:,}",
+            _count(row["rows_read"]), f"{row['records_visible']:,}",
+            _count(row["records_altered"]), _count(row["rows_rejected"]),
             str(row["started_at"])[:19],
         )  # fmt: skip
     console.print(table)
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
 
 
 @batches_app.command("rollback")

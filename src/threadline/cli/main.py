@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from threadline import __version__
+from threadline.cli.analyse import analyse_app
 from threadline.cli.audit import audit_app
 from threadline.cli.cases import cases_app
 from threadline.cli.evaluate import evaluate_app
-from threadline.cli.graph import analyse_app, graph_app
+from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
-from threadline.cli.options import DbOption
+from threadline.cli.options import DbOption, UserOption
 from threadline.cli.resolve import resolve_app
 from threadline.cli.retention import retention_app
 from threadline.cli.sharing import sharing_app
@@ -25,6 +26,8 @@ from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
 from threadline.errors import ThreadlineError
 from threadline.progress import progress_bar
+from threadline.read.holdings import counts
+from threadline.read.session import reading
 from threadline.security import bootstrap
 from threadline.store import Store
 
@@ -83,18 +86,20 @@ def init(db: DbOption = None) -> None:
 @app.command()
 def status(
     db: DbOption = None,
+    user: UserOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
-    """Count what the store holds: agencies, batches, records, statements, entities and more."""
-    with Store(db) as store:
-        counts = store.counts()
+    """Count what you may see: agencies, batches, records, statements, entities and more (an
+    administrator counts the whole store, and the output says so)."""
+    with reading(db, user, "status") as view:
+        held = counts(view)
     if as_json:
-        typer.echo(json.dumps(counts, indent=2))
+        typer.echo(json.dumps({"scope": held.scope, **held.counts}, indent=2))
         return
-    table = Table(title="Threadline store", show_header=True)
+    table = Table(title=f"Threadline store: {held.scope}", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
-    for name, value in counts.items():
+    for name, value in held.counts.items():
         table.add_row(name, f"{value:,}")
     console.print(table)
 

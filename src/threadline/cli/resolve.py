@@ -5,23 +5,31 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 import typer
 from rich.table import Table
-from sqlalchemy.engine import Connection
 
 from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.errors import ThreadlineError
 from threadline.progress import report_console
-from threadline.security import Actor, View, audit, resolve_actor
+from threadline.read import View
+from threadline.read.holdings import judgements as judgements_of
+from threadline.read.holdings import visible_mentions
+from threadline.read.resolution import (
+    captions,
+    judged_pairs,
+    latest_run,
+    mention_visible,
+    uncertain_pairs,
+)
+from threadline.read.session import reading
+from threadline.resolve.judgements import active_pair, record_judgement, withdraw_judgement
+from threadline.security import AccessDenied, audit, resolve_actor, transaction
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
-from threadline.store import tables as t
 
 __all__ = ["resolve_app"]
 
@@ -30,7 +38,6 @@ resolve_app = typer.Typer(
     help="Who is who: resolve mentions into entities; explain, judge, review and explode.",
     invoke_without_command=True,
 )
-VERDICTS = ("same", "different", "unsure")
 MAX_EXPLODE = 60
 """Mentions an explode may separate at once (it records a judgement per pair)."""
 
@@ -139,42 +146,21 @@ def _people_line(mode: str, fresh: int) -> str:
     return f"People: a new model trained and all {fresh:,} person mentions scored."
 
 
-def _anchor(conn: Connection, view: View, ident: str) -> str:
+def _anchor(view: View, ident: str) -> str:
     """A mention id for `ident`: a mention id as given, or the first visible mention of an
-    entity. Anything the actor may not see is "not found", like anything that does not exist."""
+    entity. Anything the actor may not see is "not found", like anything that does not exist
+    (and the refusal is audited)."""
     mentions = view.mentions(ident)
     if mentions:
         return mentions[0].id
-    record = conn.execute(
-        sa.select(t.mentions.c.record_id).where(t.mentions.c.id == ident)
-    ).scalar()
-    if record is not None and view.record(int(record)) is not None:
+    if mention_visible(view, ident):
         return ident
-    raise ThreadlineError(f"not found: {ident!r} (an entity id or a mention id you may see)")
-
-
-def _judge(conn: Connection, actor: Actor, left: str, right: str, verdict: str, reason: str) -> int:
-    if verdict not in VERDICTS:
-        raise ThreadlineError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    if left == right:
-        raise ThreadlineError("a judgement needs two different mentions")
-    a, b = sorted((left, right))
-    judgement_id = int(
-        conn.execute(
-            sa.insert(t.judgements)
-            .values(left_id=a, right_id=b, verdict=verdict, reason=reason, user_id=actor.user_id)
-            .returning(t.judgements.c.id)
-        ).scalar_one()
+    raise AccessDenied(
+        f"not found: {ident!r} (an entity id or a mention id you may see)",
+        action="combination",
+        operation="resolve.judge",
+        entities=[ident],
     )
-    audit(
-        conn,
-        actor,
-        "combination",
-        f"resolve.judge.{verdict}",
-        purpose=reason,
-        detail={"judgement": judgement_id, "left": a, "right": b},
-    )
-    return judgement_id
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -214,14 +200,14 @@ def judge(
         else:
             raise ThreadlineError("give LEFT RIGHT VERDICT, or --file CSV")
         made = []
-        with store.connect() as conn:
+        with transaction(store, actor) as conn:
             view = View(conn, actor, purpose="judgement")
             for number, row in enumerate(rows, start=2):
                 try:
-                    a = _anchor(conn, view, row["left"].strip())
-                    b = _anchor(conn, view, row["right"].strip())
+                    a = _anchor(view, row["left"].strip())
+                    b = _anchor(view, row["right"].strip())
                     made.append(
-                        _judge(
+                        record_judgement(
                             conn,
                             actor,
                             a,
@@ -230,6 +216,10 @@ def judge(
                             (row.get("reason") or reason).strip(),
                         )
                     )
+                except AccessDenied as exc:
+                    where = f"{file}:{number}: " if file else ""
+                    exc.args = (f"{where}{exc} (no judgement was recorded)",)
+                    raise
                 except ThreadlineError as exc:
                     where = f"{file}:{number}: " if file else ""
                     raise ThreadlineError(f"{where}{exc} (no judgement was recorded)") from None
@@ -249,22 +239,17 @@ def undo(
     """Withdraw a judgement (it is kept, marked withdrawn, never erased)."""
     with Store(db) as store:
         actor = acting_analyst(store, user, "resolve.undo")
-        with store.connect() as conn:
-            done = conn.execute(
-                sa.update(t.judgements)
-                .where(t.judgements.c.id == judgement, t.judgements.c.deleted_at.is_(None))
-                .values(deleted_at=datetime.now(UTC), deleted_by=actor.user_id)
-            ).rowcount
-            if not done:
-                raise ThreadlineError(f"no active judgement {judgement}")
-            audit(
-                conn,
-                actor,
-                "combination",
-                "resolve.undo",
-                purpose=reason,
-                detail={"judgement": judgement},
-            )
+        with transaction(store, actor) as conn:
+            view = View(conn, actor, purpose="judgement withdrawn")
+            pair = active_pair(conn, judgement)
+            if pair is None or len(visible_mentions(view, pair)) < 2:
+                # The same answer whether it does not exist or the user may not see a side.
+                raise AccessDenied(
+                    f"no active judgement {judgement} that you may see",
+                    action="combination",
+                    operation="resolve.undo",
+                )
+            withdraw_judgement(conn, actor, judgement, reason)
     console.print(f"Judgement {judgement} withdrawn. Run `threadline resolve` to apply.")
 
 
@@ -275,18 +260,9 @@ def judgements(
     show_all: Annotated[bool, typer.Option("--all", help="Include withdrawn ones.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List analysts' judgements, newest first."""
-    with Store(db) as store:
-        resolve_actor(store, user)
-        query = (
-            sa.select(t.judgements, t.users.c.username)
-            .join(t.users, t.users.c.id == t.judgements.c.user_id)
-            .order_by(t.judgements.c.id.desc())
-        )
-        if not show_all:
-            query = query.where(t.judgements.c.deleted_at.is_(None))
-        with store.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+    """List the judgements on pairs of mentions you may both see, newest first."""
+    with reading(db, user, "resolve.judgements") as view:
+        rows = judgements_of(view, withdrawn=show_all)
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))
         return
@@ -307,10 +283,8 @@ def judgements(
     console.print(table)
 
 
-def _latest_run(conn: Connection) -> Any:
-    run = conn.execute(
-        sa.select(t.resolution_runs).order_by(t.resolution_runs.c.id.desc()).limit(1)
-    ).first()
+def _latest_run(view: View) -> Any:
+    run = latest_run(view)
     if run is None:
         raise ThreadlineError("no resolution run yet: run `threadline resolve`")
     return run
@@ -328,12 +302,13 @@ def explain(
 
     with Store(db) as store:
         actor = resolve_actor(store, user)
-        with store.connect() as conn:
+        with transaction(store, actor) as conn:
             view = View(conn, actor, purpose="explain resolution")
             mentions = view.mentions(entity)
             if not mentions:
-                raise ThreadlineError(f"not found: {entity!r}")
-            run = _latest_run(conn)
+                raise AccessDenied(f"not found: {entity!r}", action="consultation",
+                                   operation="resolve.explain", entities=[entity])  # fmt: skip
+            run = _latest_run(view)
             report = explain_entity(conn, run, [m.id for m in mentions])
     captions = {m.id: m.caption for m in mentions}
     if as_json:
@@ -368,28 +343,14 @@ def review(
     with Store(db) as store:
         actor = resolve_actor(store, user)
         with store.connect() as conn:
-            run = _latest_run(conn)
-            judged = {
-                frozenset((a, b))
-                for a, b in conn.execute(
-                    sa.select(t.judgements.c.left_id, t.judgements.c.right_id).where(
-                        t.judgements.c.deleted_at.is_(None)
-                    )
-                )
-            }
-            p = t.resolution_pairs.c
-            candidates = conn.execute(
-                sa.select(p.left_id, p.right_id, p.probability, p.joined)
-                .where(p.run_id == run.id)
-                .order_by(sa.func.abs(p.probability - 0.5), p.left_id)
-                .limit(top * 5)
-            ).all()
             view = View(conn, actor, purpose="review resolution")
+            run = _latest_run(view)
+            judged = judged_pairs(view)
             out: list[dict[str, Any]] = []
-            for left, right, probability, joined in candidates:
+            for left, right, probability, joined in uncertain_pairs(view, run.id, top * 5):
                 if frozenset((left, right)) in judged:
                     continue
-                shown = _captions(conn, view, (left, right))
+                shown = captions(view, (left, right))
                 if shown is not None:
                     out.append(
                         {"kind": "pair", "left": left, "right": right, "left_caption": shown[0],
@@ -397,7 +358,7 @@ def review(
                     )  # fmt: skip
                 if len(out) >= top:
                     break
-            joins = _unjudged_joins(conn, view, run, judged, top)
+            joins = _unjudged_joins(view, run, judged, top)
     if as_json:
         typer.echo(json.dumps(out + joins, indent=2))
         return
@@ -428,23 +389,8 @@ def review(
         console.print(table)
 
 
-def _captions(conn: Connection, view: View, mentions: tuple[str, ...]) -> list[str] | None:
-    """The mentions' captions, or None if the viewer may not see one of their records."""
-    shown = []
-    for mention in mentions:
-        record = conn.execute(
-            sa.select(t.mentions.c.record_id, t.mentions.c.caption).where(
-                t.mentions.c.id == mention
-            )
-        ).first()
-        if record is None or view.record(int(record.record_id)) is None:
-            return None
-        shown.append(str(record.caption))
-    return shown
-
-
 def _unjudged_joins(
-    conn: Connection, view: View, run: Any, judged: set[frozenset[str]], top: int
+    view: View, run: Any, judged: set[frozenset[str]], top: int
 ) -> list[dict[str, Any]]:
     """The run's working-name joins that no analyst has judged (her record against any of
     the adverts), as review items."""
@@ -457,7 +403,7 @@ def _unjudged_joins(
             continue
         # The words quote the record that gives the line: the viewer must see it too.
         seen = (join.record, join.adverts[0], *((join.gives,) if join.gives else ()))
-        shown = _captions(conn, view, seen)
+        shown = captions(view, seen)
         if shown is not None:
             out.append(
                 {"kind": "working_name_join", "left": join.record, "right": join.adverts[0],
@@ -479,18 +425,20 @@ def explode(
     """Split an entity: every pair of its mentions is judged different (undo them to rejoin)."""
     with Store(db) as store:
         actor = acting_analyst(store, user, "resolve.explode")
-        with store.connect() as conn:
+        with transaction(store, actor) as conn:
             view = View(conn, actor, purpose="explode entity")
             mentions = [m.id for m in view.mentions(entity)]
             if len(mentions) < 2:
-                raise ThreadlineError(f"{entity!r}: fewer than two mentions you may see")
+                raise AccessDenied(f"{entity!r}: fewer than two mentions you may see",
+                                   action="combination", operation="resolve.explode",
+                                   entities=[entity])  # fmt: skip
             if len(mentions) > MAX_EXPLODE:
                 raise ThreadlineError(
                     f"{entity!r} has {len(mentions)} mentions; explode splits at most "
                     f"{MAX_EXPLODE}: judge the wrong pairs instead"
                 )
             made = [
-                _judge(conn, actor, a, b, "different", reason or f"explode {entity}")
+                record_judgement(conn, actor, a, b, "different", reason or f"explode {entity}")
                 for a, b in combinations(mentions, 2)
             ]
     console.print(

@@ -18,9 +18,9 @@ from threadline.cli.options import (
     print_json,
 )
 from threadline.errors import ThreadlineError
+from threadline.read.view import View
 from threadline.security.audit import quote, transaction
 from threadline.security.retention import erase_record, erasures, retain_record
-from threadline.security.view import View
 
 __all__ = ["retention_app"]
 

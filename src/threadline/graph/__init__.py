@@ -3,14 +3,13 @@
 Build a graph of what one user may see with `build_graph`, then call the analytics
 functions, each taking the graph first::
 
-    g = build_graph(conn, permitted_records=lambda c: select(records.c.id).where(view.clause))
+    g = build_graph(view)          # a threadline.read.View: what one actor may see
     membership = communities(g, seed=1)
     profiles = network_profiles(g, membership)
 
 See docs/analysis.md for the graph model and every function.
 """
 
-from threadline.graph._load import Permitted
 from threadline.graph.build import build_graph, graph_from_edges
 from threadline.graph.centrality import betweenness, degree, eigenvector
 from threadline.graph.communities import auto_resolution, brokers, communities
@@ -30,7 +29,6 @@ __all__ = [
     "Measures",
     "NetworkProfile",
     "NodeNotFound",
-    "Permitted",
     "RecordInfo",
     "Step",
     "all_paths",

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import igraph as ig
-from sqlalchemy.engine import Connection
 
-from threadline.graph._load import KEY_PROPS, VALUE_PROPS, Loaded, Permitted, load
 from threadline.graph.evidence import GradeWeights, corroborated
 from threadline.graph.model import CO_MENTION, ENTITY, VALUE, GraphFilter, RecordInfo
 from threadline.model.marking import Marking
 from threadline.model.protection import combine, protection_of
 from threadline.model.roles import ExploitationType, parse_exploitation
+from threadline.read.graph_rows import KEY_PROPS, VALUE_PROPS, Loaded, load
+from threadline.read.view import View
 from threadline.values import get_type
 
 __all__ = ["CO_MENTION_SCHEMATA", "MAX_CO_MENTIONS", "build_graph", "graph_from_edges"]
@@ -59,20 +59,14 @@ class _Edge:
     link_ids: set[str] = field(default_factory=set)
 
 
-def build_graph(
-    conn: Connection,
-    *,
-    permitted_records: Permitted = None,
-    filters: GraphFilter | None = None,
-) -> ig.Graph:
-    """Build the graph of everything the requesting user may see, as `filters` narrow it.
+def build_graph(view: View, *, filters: GraphFilter | None = None) -> ig.Graph:
+    """Build the graph of everything `view`'s actor may see, as `filters` narrow it.
 
-    `permitted_records` is a callable returning ``SELECT records.id ...`` (for example
-    ``lambda conn: select(records.c.id).where(view.clause)``), a set of record ids, or None
-    for all records.
+    Every node, edge, caption and fact rests on records the View admits; the reads are the
+    View's, so the caller logs what it shows with ``view.consulted``.
     """
     chosen = filters or GraphFilter()
-    return assemble(load(conn, permitted_records, chosen), chosen, permitted_records is None)
+    return assemble(load(view, chosen), chosen)
 
 
 def _value_node(kind: str, value: str) -> str | None:
@@ -82,7 +76,7 @@ def _value_node(kind: str, value: str) -> str | None:
         return None
 
 
-def assemble(data: Loaded, filters: GraphFilter, unrestricted: bool = True) -> ig.Graph:
+def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
     """Turn loaded rows into the graph (see the module docstring)."""
     records = data.records
     by_entity: dict[str, list[tuple[int, str, str | None, str]]] = defaultdict(list)
@@ -110,7 +104,7 @@ def assemble(data: Loaded, filters: GraphFilter, unrestricted: bool = True) -> i
 
     nodes: dict[str, dict[str, Any]] = {}
     for entity_id, mentions in by_entity.items():
-        schema, stored_caption = data.entities.get(entity_id, (mentions[0][1], ""))
+        schema = data.entities.get(entity_id, (mentions[0][1], ""))[0]
         name = key_of.get(entity_id, entity_id)
         row = nodes.setdefault(name, _new_node(name, ENTITY, schema))
         row["entity_ids"].add(entity_id)
@@ -122,8 +116,6 @@ def assemble(data: Loaded, filters: GraphFilter, unrestricted: bool = True) -> i
                 row["_roles"][role] += 1
                 row["_role_records"][role].add(record_id)
         row["_captions"].update(m[3] for m in mentions if m[3])
-        if unrestricted and stored_caption:
-            row["_stored"] = stored_caption
 
     edges: dict[tuple[str, str, str], _Edge] = {}
 
@@ -231,13 +223,10 @@ def _new_node(
         "_roles": Counter(),
         "_role_records": defaultdict(set),
         "_captions": Counter([caption] if caption else []),
-        "_stored": "",
     }
 
 
 def _caption(node: Mapping[str, Any]) -> str:
-    if node["_stored"]:
-        return str(node["_stored"])
     captions: Counter[str] = node["_captions"]
     if captions:
         return min(captions.items(), key=lambda kv: (-kv[1], kv[0]))[0]

@@ -32,8 +32,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import igraph as ig
+
 from threadline.errors import ValidationError
 from threadline.model.grading import SCHEME_3X5X2
+from threadline.model.marking import Marking
+from threadline.model.protection import Protection, combine, protection_of
 
 __all__ = [
     "DEFAULT_INFORMATION_WEIGHTS",
@@ -44,6 +48,7 @@ __all__ = [
     "corroborated",
     "meets",
     "parse_minimum",
+    "protection_of_records",
     "weighting_code",
 ]
 
@@ -163,3 +168,12 @@ class GradeWeights:
         if len(text) > limit:
             text = parts if len(parts) <= limit else parts[: limit - 3] + "..."
         return text
+
+
+def protection_of_records(g: ig.Graph, records: Iterable[int]) -> Protection:
+    """The combined marking and handling of the graph's evidence records `records` (what an
+    output that shows them holds)."""
+    info = g["records"]
+    return combine(
+        protection_of(info[r].grade, Marking(info[r].marking)) for r in records if r in info
+    )

@@ -26,6 +26,23 @@ class Protection:
     conditions: tuple[str, ...] = ()
     """Sorted, de-duplicated handling conditions; legacy codes appear as a condition."""
 
+    def words(self) -> str:
+        """One line to head an output: marking, handling and every condition.
+
+        >>> Protection(Marking.OFFICIAL_SENSITIVE, "C", ("no dissemination",)).words()
+        'OFFICIAL-SENSITIVE, handling C: no dissemination'
+        """
+        text = f"{self.marking.value}, handling {self.handling}"
+        return f"{text}: {'; '.join(self.conditions)}" if self.conditions else text
+
+    def as_dict(self) -> dict[str, object]:
+        """For JSON: ``{"marking": ..., "handling": ..., "conditions": [...]}``."""
+        return {
+            "marking": self.marking.value,
+            "handling": self.handling,
+            "conditions": list(self.conditions),
+        }
+
 
 def protection_of(grade: Grade, marking: Marking) -> Protection:
     """The protection of a single graded record.

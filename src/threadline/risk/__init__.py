@@ -7,13 +7,10 @@ plugins (`hookimpl`, `DEFAULT_PLUGINS`); see docs/analysis.md.
 
 from threadline.risk.analysis import (
     AnalysisResult,
-    RunInfo,
     analyse,
     communities_of,
-    latest_run,
     rank_businesses,
     rank_premises,
-    stored_priorities,
 )
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.plugins import DEFAULT_PLUGINS, TRACE_ENV, evaluate, registered_indicators
@@ -29,17 +26,14 @@ __all__ = [
     "Finding",
     "Indicator",
     "Priority",
-    "RunInfo",
     "Weights",
     "analyse",
     "communities_of",
     "evaluate",
     "hookimpl",
-    "latest_run",
     "load_weights",
     "prioritise",
     "rank_businesses",
     "rank_premises",
     "registered_indicators",
-    "stored_priorities",
 ]

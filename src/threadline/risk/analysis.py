@@ -4,13 +4,15 @@
 measures of every entity (``entity_metrics``), every finding (``indicators``, evidence as a
 list of record ids) and both rankings (``priorities``). ``rank_premises``,
 ``rank_businesses`` and ``communities_of`` compute the same things afresh without storing.
+Each takes the View of the user it runs for: it sees only what they may see. Stored runs are
+read back through `threadline.read.analysis`.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,27 +22,24 @@ import igraph as ig
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.graph._load import Permitted
 from threadline.graph.build import build_graph
 from threadline.graph.measures import Measures, measure
 from threadline.graph.model import ENTITY, GraphFilter
+from threadline.read.text import text_search
+from threadline.read.view import View
 from threadline.risk.plugins import evaluate
 from threadline.risk.prioritise import Kind, Priority, prioritise
-from threadline.risk.types import Context, Finding, TextSearch
+from threadline.risk.types import Context, Finding
 from threadline.risk.weights import Weights, load_weights
 from threadline.store import tables as t
 
 __all__ = [
     "AnalysisResult",
-    "RunInfo",
     "analyse",
     "communities_of",
     "findings",
-    "latest_run",
     "rank_businesses",
     "rank_premises",
-    "stored_priorities",
-    "text_search",
 ]
 
 WeightsLike = Weights | str | Path | None
@@ -61,65 +60,38 @@ class AnalysisResult:
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
-class RunInfo:
-    """A stored run."""
-
-    id: str
-    started_at: datetime
-    finished_at: datetime | None
-    scope: str
-    weights_digest: str
-    params: Mapping[str, Any]
-    counts: Mapping[str, Any]
-
-
 def _weights(weights: WeightsLike) -> Weights:
     return weights if isinstance(weights, Weights) else load_weights(weights)
 
 
-def text_search(conn: Connection, within: Collection[int]) -> TextSearch:
-    """A search of records' raw text (case-insensitive), limited to the ids in `within`."""
-    allowed = set(within)
-
-    def search(words: Sequence[str]) -> set[int]:
-        raw = sa.func.lower(sa.cast(t.records.c.raw, sa.Text))
-        condition = sa.or_(*(raw.contains(w.lower(), autoescape=True) for w in words))
-        found = conn.execute(sa.select(t.records.c.id).where(condition)).scalars()
-        return {int(i) for i in found} & allowed
-
-    return search
-
-
 def findings(
-    conn: Connection, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
+    view: View, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
 ) -> list[Finding]:
-    """Evaluate every indicator over a graph built from `conn`."""
-    context = Context(g, _weights(weights), as_of or date.today(), text_search(conn, g["records"]))
+    """Evaluate every indicator over a graph built from `view`."""
+    context = Context(g, _weights(weights), as_of or date.today(), text_search(view, g["records"]))
     return evaluate(context)
 
 
 def analyse(
-    conn: Connection,
+    view: View,
     *,
     weights: WeightsLike = None,
-    permitted_records: Permitted = None,
     filters: GraphFilter | None = None,
     seed: int = 0,
     as_of: date | None = None,
-    scope: str = "",
     store: bool = True,
 ) -> AnalysisResult:
-    """Run the whole analysis over what `permitted_records` allows; store it unless told not.
+    """Run the whole analysis over what `view`'s actor may see; store it unless told not.
 
-    `scope` says whose view the run covers (a username), for the run's record.
+    The stored run's scope is the actor's username: it covers what they may see.
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
     chosen = _weights(weights)
-    g = build_graph(conn, permitted_records=permitted_records, filters=filters)
+    conn = view.conn
+    g = build_graph(view, filters=filters)
     measures = measure(g, seed=seed)
-    found = findings(conn, g, chosen, as_of=as_of)
+    found = findings(view, g, chosen, as_of=as_of)
     premises = prioritise(g, found, chosen, "premises")
     businesses = prioritise(g, found, chosen, "business")
     run_id: str | None = None
@@ -139,7 +111,19 @@ def analyse(
             "businesses": len(businesses),
         }
         ranked = [*premises, *businesses]
-        _store(conn, run_id, started, scope, chosen, params, counts, g, measures, found, ranked)
+        _store(
+            conn,
+            run_id,
+            started,
+            view.actor.username,
+            chosen,
+            params,
+            counts,
+            g,
+            measures,
+            found,
+            ranked,
+        )
     return AnalysisResult(
         run_id, g, measures, found, premises, businesses, chosen, time.perf_counter() - clock
     )
@@ -221,40 +205,29 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
         conn.execute(sa.insert(table), rows[start : start + 2000])
 
 
-def _rank(
-    conn: Connection, kind: Kind, top: int | None, weights: WeightsLike, permitted: Permitted
-) -> list[Priority]:
+def _rank(view: View, kind: Kind, top: int | None, weights: WeightsLike) -> list[Priority]:
     chosen = _weights(weights)
-    g = build_graph(conn, permitted_records=permitted)
-    return prioritise(g, findings(conn, g, chosen), chosen, kind, top=top)
+    g = build_graph(view)
+    return prioritise(g, findings(view, g, chosen), chosen, kind, top=top)
 
 
 def rank_premises(
-    conn: Connection,
-    top: int | None = 20,
-    *,
-    weights: WeightsLike = None,
-    permitted_records: Permitted = None,
+    view: View, top: int | None = 20, *, weights: WeightsLike = None
 ) -> list[Priority]:
     """Premises ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(conn, "premises", top, weights, permitted_records)
+    return _rank(view, "premises", top, weights)
 
 
 def rank_businesses(
-    conn: Connection,
-    top: int | None = 20,
-    *,
-    weights: WeightsLike = None,
-    permitted_records: Permitted = None,
+    view: View, top: int | None = 20, *, weights: WeightsLike = None
 ) -> list[Priority]:
     """Businesses ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(conn, "business", top, weights, permitted_records)
+    return _rank(view, "business", top, weights)
 
 
 def communities_of(
-    conn: Connection,
+    view: View,
     *,
-    permitted_records: Permitted = None,
     seed: int = 0,
     resolution: float | None = None,
 ) -> dict[str, int]:
@@ -262,65 +235,10 @@ def communities_of(
     or one chosen from the graph's size."""
     from threadline.graph.communities import communities
 
-    g = build_graph(conn, permitted_records=permitted_records)
+    g = build_graph(view)
     membership = communities(g, seed=seed, resolution=resolution)
     return {
         entity_id: membership[i]
         for i, ids in enumerate(g.vs["entity_ids"] if g.vcount() else [])
         for entity_id in ids
     }
-
-
-def latest_run(conn: Connection, *, scope: str | None = None) -> RunInfo | None:
-    """The most recent finished run (over `scope`'s view, if given) that is not stale (an
-    erasure since made it stale: see `threadline.security.retention`), or None."""
-    r = t.analysis_runs.c
-    query = sa.select(t.analysis_runs).where(r.finished_at.is_not(None), r.stale_at.is_(None))
-    if scope is not None:
-        query = query.where(r.scope == scope)
-    row = conn.execute(query.order_by(r.started_at.desc(), r.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return RunInfo(row.id, row.started_at, row.finished_at, row.scope, row.weights_digest,
-                   dict(row.params), dict(row.counts))  # fmt: skip
-
-
-def stored_priorities(
-    conn: Connection,
-    run_id: str,
-    kind: Kind,
-    *,
-    top: int | None = None,
-    visible: set[int] | None = None,
-) -> list[Priority]:
-    """A stored ranking; with `visible`, only entries whose every evidence record is in it."""
-    p, e = t.priorities.c, t.entities
-    rows = conn.execute(
-        sa.select(t.priorities, e.c.caption)
-        .join(e, e.c.id == p.entity_id)
-        .where(p.run_id == run_id, p.kind == kind)
-        .order_by(p.rank)
-    ).all()
-    out: list[Priority] = []
-    for row in rows:
-        evidence = tuple(int(r) for r in row.evidence)
-        if visible is not None and not set(evidence) <= visible:
-            continue
-        out.append(
-            Priority(
-                rank=int(row.rank),
-                entity_id=str(row.entity_id),
-                node=str(row.entity_id),
-                caption=str(row.caption),
-                kind=kind,
-                score=float(row.score),
-                reasons=tuple(row.reasons),
-                indicators=tuple(row.indicators),
-                agencies=tuple(row.agencies),
-                evidence=evidence,
-                grade=str(row.grade),
-            )
-        )
-        if top is not None and len(out) >= top:
-            break
-    return out

@@ -19,14 +19,12 @@ from math import comb
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 import yaml
-from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
-from threadline.store import tables as t
 
 if TYPE_CHECKING:
+    from threadline.read import View
     from threadline.risk.weights import Weights
     from threadline.store import Store
 
@@ -134,7 +132,7 @@ def load_scenario(store: Store, folder: Path) -> int:
 
 
 def score_store(
-    conn: Connection,
+    view: View,
     truth: ScenarioTruth,
     *,
     top: int = 20,
@@ -142,25 +140,22 @@ def score_store(
     resolution: float | None = None,
     seed: int = 0,
 ) -> dict[str, float | int]:
-    """Score a resolved store against the truth: cluster F1, ranking precision at 10 and 20,
-    community ARI and coverage. The graph is built once for the rankings and communities."""
+    """Score what `view` shows of a resolved store against the truth: cluster F1, ranking
+    precision at 10 and 20, community ARI and coverage. The graph is built once for the
+    rankings and communities."""
     from threadline.graph.build import build_graph
     from threadline.graph.communities import communities
+    from threadline.read.resolution import entity_of_mentions
     from threadline.resolve import evaluate_clusters
     from threadline.risk.analysis import findings
     from threadline.risk.prioritise import prioritise
     from threadline.risk.weights import load_weights
 
-    entity_of: dict[str, str] = dict(
-        conn.execute(
-            sa.select(t.mentions.c.id, t.mentions.c.entity_id).where(
-                t.mentions.c.entity_id.is_not(None)
-            )
-        ).all()
-    )
+    entity_of = entity_of_mentions(view)
     chosen = weights or load_weights()
-    g = build_graph(conn)
-    found = findings(conn, g, chosen)
+    g = build_graph(view)
+    view.consulted("evaluate.scenario", records=g["records"], action="combination")
+    found = findings(view, g, chosen)
     premises = [p.entity_id for p in prioritise(g, found, chosen, "premises", top=top)]
     businesses = [p.entity_id for p in prioritise(g, found, chosen, "business", top=top)]
     membership = communities(g, seed=seed, resolution=resolution)
@@ -209,7 +204,11 @@ def score_store(
 
 
 def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
-    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score it."""
+    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score it as the
+    store's local analyst sees it once every partner shares with them (as in the demo)."""
+    from threadline.read import View
+    from threadline.scenario.agreements import record_agreements
+    from threadline.security import bootstrap, resolve_actor
     from threadline.store import Store
 
     truth = ScenarioTruth.load(folder)
@@ -218,9 +217,11 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
         store = Store(f"sqlite:///{Path(tmp) / 'evaluate.db'}", create=True)
         try:
             store.migrate()
+            bootstrap(store)
             records = load_scenario(store, folder)
+            record_agreements(store, folder)
             with store.connect() as conn:
-                figures = score_store(conn, truth, top=top)
+                figures = score_store(View(conn, resolve_actor(store)), truth, top=top)
         finally:
             store.close()
     return {

@@ -2,11 +2,11 @@
 
 - `resolve_actor` and `Actor`: the user a command or request acts as; `bootstrap` creates the
   local analyst account of an embedded store.
-- `visible_records_clause`, `visible_record_ids` and `View`: the access policy, enforced where
-  data is read. Every read of records, mentions, statements, entities, links and indicators
-  goes through a View.
+- `visible_records_clause` and `visible_record_ids`: the access policy as SQL, which the one
+  read path (`threadline.read.View`) applies to every read.
 - `audit` and `transaction`: the DPA 2018 s62 log, hash-chained (`verify_chain`).
-- `retain_record`, `erase_record` and `subject_access`: MoPI review and DPA rights.
+- `retain_record` and `erase_record`: MoPI review and erasure (subject access, a read, is in
+  `threadline.security.subject_access`).
 """
 
 from threadline.security.actors import Actor, UserRole, bootstrap, resolve_actor
@@ -15,15 +15,12 @@ from threadline.security.chain import verify_chain
 from threadline.security.errors import AccessDenied, NotFound
 from threadline.security.policy import visible_record_ids, visible_records_clause
 from threadline.security.retention import erase_record, erasures, retain_record
-from threadline.security.subject_access import subject_access
-from threadline.security.view import View
 
 __all__ = [
     "AccessDenied",
     "Actor",
     "NotFound",
     "UserRole",
-    "View",
     "audit",
     "bootstrap",
     "erase_record",
@@ -31,7 +28,6 @@ __all__ = [
     "find_events",
     "resolve_actor",
     "retain_record",
-    "subject_access",
     "transaction",
     "verify_chain",
     "visible_record_ids",

@@ -332,12 +332,15 @@ def find_events(
     conn: Connection,
     *,
     username: str | None = None,
+    agency: str | None = None,
     entity: str | None = None,
     record: int | None = None,
     since: str | date | datetime | None = None,
     limit: int = 1000,
 ) -> list[AuditEvent]:
     """The latest `limit` events matching every filter given, oldest first.
+
+    `agency` keeps the events of that agency's users (a supervisor oversees their own staff).
 
     `entity` finds events that named the entity, and events that named a record which now
     mentions it: "who looked at this person". `record` finds events that named the record,
@@ -348,6 +351,8 @@ def find_events(
     query = sa.select(events)
     if username is not None:
         query = query.where(events.c.username == username)
+    if agency is not None:
+        query = query.where(events.c.agency == agency)
     if since is not None:
         query = query.where(events.c.occurred_at >= _since(since))
     subjects, m = t.audit_subjects.c, t.mentions.c

@@ -29,9 +29,9 @@ from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
 from threadline.security.policy import visible_record_ids
-from threadline.security.view import evidence_records
 from threadline.store import tables as t
 from threadline.store.erased import tombstone
+from threadline.store.evidence import evidence_records
 
 __all__ = [
     "Disclosed",
@@ -330,7 +330,8 @@ def erasures(conn: Connection, actor: Actor, *, since: str = "") -> list[Erased]
     """Records erased (since `since`, an ISO date or time), oldest first, each with the
     earlier disclosures that included it, so that their recipients can be told to delete
     their copies. Read from the audit log, which names records by id only; supervisors and
-    administrators only, and the reading is itself audited.
+    administrators only, of the erasures their own agency's users made (the disclosures of
+    those records by anyone), and the reading is itself audited.
     """
     if not actor.has(UserRole.SUPERVISOR, UserRole.ADMINISTRATOR):
         raise AccessDenied(
@@ -342,7 +343,7 @@ def erasures(conn: Connection, actor: Actor, *, since: str = "") -> list[Erased]
     ordered = sa.select(t.audit_events).where(ev.seq.is_not(None)).order_by(ev.seq)
     erased = conn.execute(
         ordered.where(ev.action == "erasure", ev.operation == "retention.delete").where(
-            ev.occurred_at >= since
+            ev.occurred_at >= since, ev.agency == actor.agency
         )
     ).all()
     wanted = {int(r) for row in erased for r in row.records}

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.model.protection import combine
+from threadline.read.rows import Record
+from threadline.read.view import View
 from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
 from threadline.security.locking import utc_stamp
-from threadline.security.rows import Record
-from threadline.security.view import View
 from threadline.store import tables as t
 
 __all__ = ["DEFAULT_PURPOSE", "DEFAULT_RECIPIENTS", "FORMAT", "subject_access"]

@@ -1,9 +1,9 @@
 """Reading what a graph is built from: records, entity mentions, statements and links.
 
-Only records that are permitted and pass the filter's agency and grade tests are evidence;
-every other row is read only if one of those records backs it. A permission given as a
-callable is pushed into the SQL (``record_id IN (SELECT ...)``) so that what the user may not
-see is never read at all; a set of ids is applied as rows arrive.
+Only records the View lets its actor see, and that pass the filter's agency and grade tests,
+are evidence; every other row is read only if one of those records backs it. The View's policy
+is pushed into the SQL (``record_id IN (SELECT ... WHERE <policy>)``), so that what the actor
+may not see is never read at all.
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from sqlalchemy.engine import Connection
 from threadline.graph.evidence import weighting_code
 from threadline.graph.model import GraphFilter, RecordInfo
 from threadline.model.grading import stored_grade
+from threadline.read.view import View
 from threadline.store import tables as t
 
-__all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "Permitted", "load"]
+__all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "load"]
 
 AnySelect = sa.Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
-
-Permitted = Callable[[Connection], AnySelect] | AbstractSet[int] | None
-"""Which records the requesting user may see: a callable returning ``SELECT records.id ...``
-(e.g. ``lambda conn: select(records.c.id).where(view.clause)``), a set of ids, or None for
-all records."""
 
 VALUE_PROPS: dict[str, tuple[str, str]] = {
     "phone": ("phone", "has_phone"),
@@ -90,19 +86,16 @@ class Loaded:
     link's own first and last dates."""
 
 
-def _scope(conn: Connection, permitted: Permitted, filters: GraphFilter) -> AnySelect | None:
-    """``SELECT records.id`` of admissible records, or None when every record is."""
+def _scope(view: View, filters: GraphFilter) -> AnySelect:
+    """``SELECT records.id`` of admissible records: visible to the actor, of the filter's
+    agencies."""
     r = t.records
-    conditions: list[sa.ColumnElement[bool]] = []
-    if callable(permitted):
-        conditions.append(r.c.id.in_(permitted(conn).correlate(None)))
+    conditions: list[sa.ColumnElement[bool]] = [view.clause]
     if filters.agencies is not None:
         codes = sorted(filters.agencies)
         conditions.append(
             r.c.agency_id.in_(sa.select(t.agencies.c.id).where(t.agencies.c.code.in_(codes)))
         )
-    if not conditions:
-        return None
     return sa.select(r.c.id).where(*conditions).correlate(None)
 
 
@@ -111,14 +104,14 @@ def _rows(conn: Connection, query: AnySelect) -> Iterator[sa.Row[Any]]:
     yield from conn.execute(query.execution_options(yield_per=CHUNK))
 
 
-def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded:
+def load(view: View, filters: GraphFilter) -> Loaded:
     """Read every row the graph needs (see the module docstring for what is admitted)."""
     out = Loaded()
-    scope = _scope(conn, permitted, filters)
-    allowed = None if permitted is None or callable(permitted) else permitted
+    conn = view.conn
+    scope = _scope(view, filters)
 
     def within(query: AnySelect, column: sa.ColumnElement[Any]) -> AnySelect:
-        return query if scope is None else query.where(column.in_(scope))
+        return query.where(column.in_(scope))
 
     r, a, s = t.records, t.agencies, t.sources
     query: AnySelect = (
@@ -139,8 +132,6 @@ def load(conn: Connection, permitted: Permitted, filters: GraphFilter) -> Loaded
         .order_by(r.c.id)
     )
     for row in _rows(conn, within(query, r.c.id)):
-        if allowed is not None and int(row.id) not in allowed:
-            continue
         grade = stored_grade(
             row.grading_scheme,
             row.source_evaluation,

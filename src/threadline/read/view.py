@@ -32,14 +32,15 @@ from threadline.errors import ValidationError
 from threadline.model.grading import stored_grade
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection, combine, stored_protection
+from threadline.read.rows import Entity, Indicator, Link, Mention, Record, Statement
 from threadline.security import chain
 from threadline.security.actors import Actor, refresh_actor
 from threadline.security.audit import OUTCOMES, make_event, purpose_required, restamp
 from threadline.security.policy import CHUNK, visible_records_clause
-from threadline.security.rows import Entity, Indicator, Link, Mention, Record, Statement
 from threadline.store import tables as t
+from threadline.store.evidence import evidence_records
 
-__all__ = ["View", "evidence_records"]
+__all__ = ["AUDIT_RECORD_LIMIT", "View"]
 
 _GRADE_COLUMNS = tuple(
     t.records.c[name].label(f"g_{name}")
@@ -70,33 +71,32 @@ def _protection(row: Any) -> Protection:
     )
 
 
-def evidence_records(evidence: object) -> set[int]:
-    """Record ids named by an indicator's evidence: ids, or objects with ``record_id``.
+AUDIT_RECORD_LIMIT = 10_000
+"""Most record (or entity) ids named in one audit event; a bigger read (a whole-store analysis)
+is logged with its count instead."""
 
-    >>> sorted(evidence_records([3, {"record_id": 5}, {"record": "7"}, "x"]))
-    [3, 5, 7]
-    """
-    found: set[int] = set()
-    items = evidence if isinstance(evidence, list) else [evidence]
-    for item in items:
-        value = item.get("record_id", item.get("record")) if isinstance(item, dict) else item
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            found.add(int(value))
-    return found
+ACTIONS = ("consultation", "combination", "disclosure")
+"""What a read can be under DPA 2018 s62: looking, joining records up, or handing them over."""
 
 
 class _Reads:
-    """Reads of one kind (operation, outcome, detail) in one second: one consultation event,
-    naming every record and entity read (entities in the order first read) and how many
-    reads there were."""
+    """Reads of one kind (action, operation, outcome, detail) in one second: one event, naming
+    every record and entity read (entities in the order first read) and how many reads there
+    were."""
 
-    __slots__ = ("at_ns", "count", "detail", "entities", "operation", "outcome", "records")
+    __slots__ = (
+        "action", "at_ns", "count", "detail", "entities", "operation", "outcome", "records",
+    )  # fmt: skip
 
     def __init__(
-        self, operation: str, outcome: str, detail: Mapping[str, object] | None, at_ns: int
+        self,
+        action: str,
+        operation: str,
+        outcome: str,
+        detail: Mapping[str, object] | None,
+        at_ns: int,
     ) -> None:
+        self.action = action
         self.operation, self.outcome, self.at_ns = operation, outcome, at_ns
         self.detail = None if detail is None else dict(detail)
         self.records: set[int] = set()
@@ -132,7 +132,7 @@ class View:
         self._template = make_event(self.actor, "consultation", "view", purpose=purpose)
         self._prepared: dict[str, sa.Select[Any]] = {}
         self._hold = chain.holder(conn, self._event)
-        self._gathering: dict[tuple[str, str, str | None, int], _Reads] = {}
+        self._gathering: dict[tuple[str, str, str, str | None, int], _Reads] = {}
         """The reads of the current second, by kind, each to be one event."""
         self._generation = chain.generation(conn)
 
@@ -154,35 +154,48 @@ class View:
         entities: Sequence[str] = (),
         outcome: str = "allowed",
         detail: Mapping[str, object] | None = None,
+        action: str = "consultation",
     ) -> None:
-        """Log one consultation; written with the transaction (see the module docstring)."""
+        """Log one read (a consultation, or a combination of records such as an analysis, or
+        a disclosure); written with the transaction (see the module docstring)."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown audit outcome {outcome!r}")
+        if action not in ACTIONS:
+            raise ValueError(f"a read is not a {action!r}")
         at_ns = time.time_ns()
         frozen = None if detail is None else json.dumps(dict(detail), sort_keys=True, default=str)
-        key = (operation, outcome, frozen, at_ns // 1_000_000_000)
+        key = (action, operation, outcome, frozen, at_ns // 1_000_000_000)
         now = chain.generation(self.conn)
         if now != self._generation:  # the reads gathered so far are sealed or gone
             self._gathering.clear()
             self._generation = now
         reads = self._gathering.get(key)
         if reads is None:
-            reads = self._gathering[key] = _Reads(operation, outcome, detail, at_ns)
+            reads = self._gathering[key] = _Reads(action, operation, outcome, detail, at_ns)
             self._hold((reads,))
         reads.add(records, entities)
 
     def _event(self, args: tuple[Any, ...]) -> dict[str, Any]:
         reads: _Reads = args[0]
-        detail = reads.detail
+        detail = dict(reads.detail or {})
         if reads.count > 1:
-            detail = {**(detail or {}), "reads": reads.count}
+            detail["reads"] = reads.count
+        records: Iterable[int] = reads.records
+        entities = list(reads.entities)
+        if len(reads.records) > AUDIT_RECORD_LIMIT:
+            detail["records"], records = len(reads.records), ()
+        if len(entities) > AUDIT_RECORD_LIMIT:
+            detail["entities"], entities = len(entities), []
+        template = self._template
+        if reads.action != template["action"]:
+            template = {**template, "action": reads.action}
         return restamp(
-            self._template,
+            template,
             reads.operation,
-            records=reads.records,
-            entities=list(reads.entities),
+            records=records,
+            entities=entities,
             outcome=reads.outcome,
-            detail=detail,
+            detail=detail or None,
             at_ns=reads.at_ns,
         )
 
@@ -192,7 +205,9 @@ class View:
             operation, records=ids, entities=entities, outcome="allowed" if ids else "denied"
         )
 
-    def _visible(self, ids: Iterable[int]) -> set[int]:
+    def visible(self, ids: Iterable[int]) -> set[int]:
+        """Which of `ids` the actor may see (absent ids are simply not returned); not logged:
+        the caller logs what it then shows."""
         wanted = sorted({int(i) for i in ids})
         seen: set[int] = set()
         for start in range(0, len(wanted), CHUNK):
@@ -201,6 +216,18 @@ class View:
             )
             seen.update(int(i) for i in self.conn.execute(query).scalars())
         return seen
+
+    def protection(self, ids: Iterable[int]) -> Protection:
+        """The combined marking and handling of the records `ids` that the actor may see: what
+        an output showing them holds. Not logged: the caller logs what it shows."""
+        wanted = sorted({int(i) for i in ids})
+        found: list[Protection] = []
+        for start in range(0, len(wanted), CHUNK):
+            query = sa.select(*_GRADE_COLUMNS).where(
+                t.records.c.id.in_(wanted[start : start + CHUNK]), self.clause
+            )
+            found.extend(_protection(row) for row in self.conn.execute(query))
+        return combine(found)
 
     # -- records ------------------------------------------------------------------------------
 
@@ -434,7 +461,7 @@ class View:
             entity_id,
         )
         named = {int(r.id): evidence_records(r.evidence) for r in rows}
-        visible = self._visible(set().union(*named.values()))
+        visible = self.visible(set().union(*named.values()))
         out = [
             Indicator(
                 id=int(r.id),

@@ -20,6 +20,7 @@ from rich.text import Text
 from threadline.graph.paths import Step
 from threadline.graph.profiles import CATEGORIES, NetworkProfile
 from threadline.graph.timeline import Changes, Event
+from threadline.model.protection import Protection
 from threadline.risk.prioritise import Priority
 
 __all__ = [
@@ -36,6 +37,11 @@ __all__ = [
 def _t(value: object) -> Text:
     """Store text as a Rich Text: never parsed as markup."""
     return Text(str(value))
+
+
+def print_protection(console: Console, protection: Protection) -> None:
+    """The marking and handling of what follows, as its first line."""
+    console.print(Text(f"Holds: {protection.words()}", style="bold"))
 
 
 def print_json(data: Any) -> None:

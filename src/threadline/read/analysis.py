@@ -1,0 +1,99 @@
+"""Reading stored analysis for a user: their runs, and rankings scoped to what they may see.
+
+A stored ranking was computed over one user's view. Read back by anyone, an entry appears only
+when the reader may see every record of its evidence; the entries shown are ranked 1, 2, ...
+among themselves (a gap would tell that something outranks them), and each is captioned from
+the mentions the reader may see, never from the entity's stored caption.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from threadline.read.view import View
+from threadline.risk.prioritise import Kind, Priority
+from threadline.store import tables as t
+
+__all__ = ["RunInfo", "latest_run", "stored_priorities"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """A stored run."""
+
+    id: str
+    started_at: datetime
+    finished_at: datetime | None
+    scope: str
+    weights_digest: str
+    params: Mapping[str, Any]
+    counts: Mapping[str, Any]
+
+
+def latest_run(view: View) -> RunInfo | None:
+    """The reader's most recent finished run that is not stale (an erasure since made it
+    stale: see `threadline.security.retention`), or None. Runs over other users' views are
+    theirs: their counts describe what those users may see."""
+    r = t.analysis_runs.c
+    query = sa.select(t.analysis_runs).where(
+        r.finished_at.is_not(None), r.stale_at.is_(None), r.scope == view.actor.username
+    )
+    row = view.conn.execute(query.order_by(r.started_at.desc(), r.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return RunInfo(row.id, row.started_at, row.finished_at, row.scope, row.weights_digest,
+                   dict(row.params), dict(row.counts))  # fmt: skip
+
+
+def stored_priorities(
+    view: View, run_id: str, kind: Kind, *, top: int | None = None
+) -> list[Priority]:
+    """A stored ranking as the reader may see it (see the module docstring)."""
+    p = t.priorities.c
+    rows = view.conn.execute(
+        sa.select(t.priorities).where(p.run_id == run_id, p.kind == kind).order_by(p.rank)
+    ).all()
+    evidence = {int(row.id): tuple(int(r) for r in row.evidence) for row in rows}
+    visible = view.visible(set().union(*evidence.values()) if evidence else set())
+    kept = [row for row in rows if evidence[int(row.id)] and set(evidence[int(row.id)]) <= visible]
+    if top is not None:
+        kept = kept[:top]
+    captions = _captions(view, [str(row.entity_id) for row in kept])
+    return [
+        Priority(
+            rank=rank,
+            entity_id=str(row.entity_id),
+            node=str(row.entity_id),
+            caption=captions.get(str(row.entity_id), str(row.entity_id)),
+            kind=kind,
+            score=float(row.score),
+            reasons=tuple(row.reasons),
+            indicators=tuple(row.indicators),
+            agencies=tuple(row.agencies),
+            evidence=evidence[int(row.id)],
+            grade=str(row.grade),
+        )
+        for rank, row in enumerate(kept, start=1)
+    ]
+
+
+def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
+    """Each entity's commonest caption among the mentions the reader may see."""
+    m = t.mentions
+    counts: dict[str, Counter[str]] = {}
+    for start in range(0, len(entity_ids), 2000):
+        chunk = entity_ids[start : start + 2000]
+        query = (
+            sa.select(m.c.entity_id, m.c.caption)
+            .join(t.records, t.records.c.id == m.c.record_id)
+            .where(m.c.entity_id.in_(chunk), m.c.caption.is_not(None), view.clause)
+        )
+        for row in view.conn.execute(query):
+            counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
+    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}

@@ -1,0 +1,47 @@
+"""Reading the audit log for a user: each event without the records and entities they may not
+see.
+
+The log names records and entities by id. A supervisor reading their staff's events sees the
+ids of records the staff could see; those the supervisor may not see (another agency's
+restricted material, OFFICIAL-SENSITIVE without clearance) are left out of what is shown,
+without a mark (a count of what was left out would itself say something). The event's detail
+is shown as written: it holds operation parameters, never intelligence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from threadline.read.view import View
+from threadline.security.audit import AuditEvent
+from threadline.store import tables as t
+
+__all__ = ["redacted"]
+
+
+def redacted(view: View, events: Sequence[AuditEvent]) -> list[AuditEvent]:
+    """`events` with only the records and entities the viewer may see."""
+    records = view.visible({r for e in events for r in e.records})
+    named = sorted({e for event in events for e in event.entities})
+    m = t.mentions.c
+    entities: set[str] = set()
+    for start in range(0, len(named), 2000):
+        query = (
+            sa.select(sa.distinct(m.entity_id))
+            .join(t.records, t.records.c.id == m.record_id)
+            .where(m.entity_id.in_(named[start : start + 2000]), view.clause)
+        )
+        entities.update(str(e) for e in view.conn.execute(query).scalars())
+    out = []
+    for event in events:
+        kept_records = [r for r in event.records if r in records]
+        kept_entities = [e for e in event.entities if e in entities]
+        hidden = len(event.records) - len(kept_records) + len(event.entities) - len(kept_entities)
+        detail = {**event.detail, "withheld": hidden} if hidden else event.detail
+        out.append(
+            dataclasses.replace(event, records=kept_records, entities=kept_entities, detail=detail)
+        )
+    return out

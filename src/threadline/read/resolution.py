@@ -1,0 +1,86 @@
+"""Reading resolution's results for a user: runs, candidate pairs, mentions and their entities.
+
+The pairs and joins a run scored name mentions of every agency; a command shows one only
+when the user may see the records of every mention it names (`captions` answers None
+otherwise), and says nothing about the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from threadline.read.view import View
+from threadline.store import tables as t
+
+__all__ = [
+    "captions",
+    "entity_of_mentions",
+    "judged_pairs",
+    "latest_run",
+    "mention_visible",
+    "uncertain_pairs",
+]
+
+
+def latest_run(view: View) -> Any | None:
+    """The latest resolution run's row (its model, scoring and state), or None."""
+    r = t.resolution_runs
+    return view.conn.execute(sa.select(r).order_by(r.c.id.desc()).limit(1)).first()
+
+
+def judged_pairs(view: View) -> set[frozenset[str]]:
+    """Every pair of mentions under an active judgement, to leave out of a review (never shown:
+    a judgement about records the user may not see only hides a pair they cannot see either)."""
+    j = t.judgements.c
+    rows = view.conn.execute(sa.select(j.left_id, j.right_id).where(j.deleted_at.is_(None)))
+    return {frozenset((a, b)) for a, b in rows}
+
+
+def uncertain_pairs(view: View, run_id: int, limit: int) -> list[Any]:
+    """The run's pairs nearest an even chance, most uncertain first (to be checked against
+    what the user may see before any is shown)."""
+    p = t.resolution_pairs.c
+    return list(
+        view.conn.execute(
+            sa.select(p.left_id, p.right_id, p.probability, p.joined)
+            .where(p.run_id == run_id)
+            .order_by(sa.func.abs(p.probability - 0.5), p.left_id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def captions(view: View, mentions: Sequence[str]) -> list[str] | None:
+    """The mentions' captions, or None if the user may not see one of their records (each
+    record read is logged by the View)."""
+    shown = []
+    m = t.mentions.c
+    for mention in mentions:
+        row = view.conn.execute(sa.select(m.record_id, m.caption).where(m.id == mention)).first()
+        if row is None or view.record(int(row.record_id)) is None:
+            return None
+        shown.append(str(row.caption))
+    return shown
+
+
+def mention_visible(view: View, mention_id: str) -> bool:
+    """Whether `mention_id` is a mention in a record the user may see (the read is logged)."""
+    record = view.conn.execute(
+        sa.select(t.mentions.c.record_id).where(t.mentions.c.id == mention_id)
+    ).scalar()
+    return record is not None and view.record(int(record)) is not None
+
+
+def entity_of_mentions(view: View) -> dict[str, str]:
+    """Mention id -> entity id, for every resolved mention in a record the user may see."""
+    m = t.mentions.c
+    rows = view.conn.execute(
+        sa.select(m.id, m.entity_id, m.record_id)
+        .join(t.records, t.records.c.id == m.record_id)
+        .where(m.entity_id.is_not(None), view.clause)
+    ).all()
+    view.consulted("resolution.entities", records={int(r.record_id) for r in rows})
+    return {str(r.id): str(r.entity_id) for r in rows}

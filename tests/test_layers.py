@@ -1,0 +1,103 @@
+"""The import rule: only the read path, storage and the writers touch intelligence tables.
+
+Every read of intelligence for a user goes through `threadline.read` (scoped to the acting
+user and audited). A module outside the allowed list below that names one of the tables that
+hold intelligence (records and everything derived from them, and the audit log) fails this
+test: give it a View instead, or, if it writes, add it here with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).parent.parent / "src" / "threadline"
+
+INTELLIGENCE = frozenset(
+    {
+        "records", "statements", "mentions", "entities", "links", "link_evidence",
+        "judgements", "batches", "indicators", "entity_metrics", "priorities",
+        "analysis_runs", "audit_events", "case_records", "resolution_runs",
+        "resolution_pairs", "erasures",
+    }
+)  # fmt: skip
+"""Tables whose rows are intelligence, derived from it, or say who saw it."""
+
+ALLOWED = {
+    "threadline.store": "storage: tables, migrations, the database layer, the store's totals",
+    "threadline.read": "the one read path: every query scoped to the acting user and audited",
+    "threadline.ingest.batches": "ingest writes: batches, records, statements, rollback",
+    "threadline.resolve.store": "resolution writes: entities, links, runs and their pairs",
+    "threadline.resolve.frames": "resolution's input: every mention of the store, unscoped by "
+    "design (resolution is not a read for a user; its output is read through a View)",
+    "threadline.resolve.explain_store": "resolution's stored state for explanations, read "
+    "only through the command that checks the View first",
+    "threadline.risk.analysis": "analysis writes: runs, metrics, indicators, rankings",
+    "threadline.security.audit": "the audit log's writer and verifier",
+    "threadline.security.chain": "the audit chain's writer",
+    "threadline.security.locking": "the audit chain's lock, taken before each append",
+    "threadline.resolve.judgements": "resolution writes: analysts' judgements, recorded and "
+    "withdrawn once the command has checked the View",
+    "threadline.security.retention": "retention decisions and erasure (deletes)",
+    "threadline.security.cases": "case writes: attaching records to a case",
+    "threadline.security.policy": "the access rule itself, as SQL",
+}
+"""Module (or package) -> why it may touch intelligence tables directly."""
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _touched(tree: ast.AST) -> set[str]:
+    """Intelligence tables a module names: ``t.records`` through an imported tables module,
+    or ``from threadline.store.tables import records``."""
+    aliases: set[str] = set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "threadline.store":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "tables"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "threadline.store.tables":
+            found |= {a.name for a in node.names} & INTELLIGENCE
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name.endswith("store.tables")}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr in INTELLIGENCE
+        ):
+            found.add(node.attr)
+    return found
+
+
+def _allowed(module: str) -> bool:
+    return any(module == name or module.startswith(f"{name}.") for name in ALLOWED)
+
+
+def test_only_the_read_path_storage_and_writers_touch_intelligence_tables() -> None:
+    offenders = {}
+    for path in sorted(SRC.rglob("*.py")):
+        module = _module(path)
+        touched = _touched(ast.parse(path.read_text(encoding="utf-8")))
+        if touched and not _allowed(module):
+            offenders[module] = sorted(touched)
+    assert offenders == {}, (
+        "these modules touch intelligence tables directly; read through threadline.read "
+        f"(a View) instead: {offenders}"
+    )
+
+
+def test_the_rule_sees_both_ways_of_naming_a_table() -> None:
+    code = "from threadline.store import tables as t\nx = t.records.c.id\n"
+    assert _touched(ast.parse(code)) == {"records"}
+    assert _touched(ast.parse("from threadline.store.tables import mentions")) == {"mentions"}
+    assert _touched(ast.parse("from threadline.store import tables as t\nt.users")) == set()
+
+
+def test_every_allowed_module_exists() -> None:
+    for name in ALLOWED:
+        as_path = SRC.parent / Path(*name.split("."))
+        assert as_path.with_suffix(".py").is_file() or as_path.is_dir(), name
