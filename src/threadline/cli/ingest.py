@@ -106,7 +106,7 @@ def _print_results(results: list[BatchResult]) -> None:
         "status",
         "batch",
         "rows",
-        "records you see",
+        "records",
         "altered",
         "held",
         "rejected",

@@ -96,7 +96,7 @@ def status(
     if as_json:
         typer.echo(json.dumps({"scope": held.scope, **held.counts}, indent=2))
         return
-    table = Table(title=f"Threadline store: {held.scope}", show_header=True)
+    table = Table(title="Threadline store", caption=f"Counted over {held.scope}.")
     table.add_column("what")
     table.add_column("count", justify="right")
     for name, value in held.counts.items():
