@@ -108,7 +108,7 @@ class World:
             batch_id = self.conn.execute(
                 sa.insert(t.batches)
                 .values(
-                    source_id=source_id, agency_id=agency_id, file_name=f"{source}.csv",
+                    source_id=source_id, agency_id=agency_id, file_name=f"{agency}-{source}.csv",
                     content_hash=f"hash-{agency}-{source}", mapping_name=source,
                     mapping_version="1", counts={}, started_at=datetime.now(UTC),
                 )
