@@ -1,4 +1,4 @@
-# One command per task; CI calls these unchanged (.ci/run -> make test).
+# One command per task; CI calls these unchanged (.ci/run -> make check, make test).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
