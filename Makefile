@@ -1,4 +1,4 @@
-# One command per task; CI calls these unchanged (.ci/run -> make test).
+# One command per task; CI calls these unchanged (.ci/run -> make check, make test).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +33,7 @@ check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layers.py tests/test_dependencies.py
 
 lint: check
 

@@ -4,18 +4,27 @@ Fixture strategy: use the smallest fixture that shows the behaviour, and build s
 inline in the test. Storage tests take `store`, which runs once per database named in
 $THREADLINE_TEST_DATABASES (default: sqlite and postgresql) on a freshly migrated, empty schema.
 PostgreSQL tests use a database of their own, created for the session and dropped after it.
+
+A test whose dependency is missing (a module, an executable, a server) goes through `missing`
+or `require_module`: under CI ($CI=true) it fails, elsewhere it is skipped with the reason. CI
+never passes by skipping. Hypothesis never fails a test for being slow (the `threadline`
+profile): no test depends on how fast the machine is.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import psycopg
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from threadline.store import Store
 from threadline.store.tables import TABLES
@@ -26,6 +35,29 @@ BACKENDS = tuple(
     if b.strip()
 )
 PG_ADMIN = os.environ.get("THREADLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Built on the profile Hypothesis chose (its "ci" profile under CI): no deadline and no
+# too-slow health check, so a loaded machine cannot fail a test.
+settings.register_profile(
+    "threadline", settings.default, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("threadline")
+
+
+def missing(reason: str) -> NoReturn:
+    """Give up on a test whose dependency is missing: fail under CI, else skip with `reason`."""
+    if IN_CI:
+        pytest.fail(f"{reason} (a missing dependency fails the test under CI)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_module(name: str) -> ModuleType:
+    """The module `name`, for a test that needs it; see :func:`missing` when it is absent."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        missing(f"needs {name}: {exc}")
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +72,11 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of this test session's own."""
     name = f"threadline_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        missing(f"needs a PostgreSQL server at {PG_ADMIN}: {exc}")
+    with admin as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN.rsplit("/", 1)[0]
     yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)

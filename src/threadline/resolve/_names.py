@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import icu
+from rigour.text.phonetics import soundex as _rigour_soundex
 
 from threadline.values import parse_name
 from threadline.values._text import load_table
@@ -114,26 +115,17 @@ def alternatives(token: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-_SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
-
-
-@lru_cache(maxsize=200_000)
 def soundex(name: str) -> str:
-    """American Soundex of an ASCII name, used as a blocking key.
+    """American Soundex of an ASCII name, used as a blocking key (rigour's implementation).
+
+    Vowels separate letters of the same code and h and w do not; the first letter's code counts.
 
     >>> soundex("robert"), soundex("rupert"), soundex("nguyen"), soundex("")
-    ('r163', 'r163', 'n250', '')
+    ('R163', 'R163', 'N250', '')
+    >>> [soundex(n) for n in ("jackson", "tymczak", "pfister", "ashcraft", "honeyman")]
+    ['J250', 'T522', 'P236', 'A261', 'H555']
     """
-    if not name:
-        return ""
-    codes = name[1:].translate(_SOUNDEX)
-    out = [name[0]]
-    last = name[0].translate(_SOUNDEX) or ""
-    for code in codes:
-        if code != last:
-            out.append(code)
-        last = code
-    return (out[0] + "".join(out[1:]) + "000")[:4]
+    return _rigour_soundex(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from math import comb
+from math import isnan
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import igraph as ig
 import yaml
 
 from threadline.errors import ThreadlineError
@@ -50,15 +51,16 @@ def adjusted_rand_index(truth: Mapping[str, str], predicted: Mapping[str, object
     items = [i for i in truth if i in predicted]
     if len(items) < 2:
         return 0.0
-    pairs = Counter((truth[i], predicted[i]) for i in items)
-    sum_cells = sum(comb(n, 2) for n in pairs.values())
-    sum_truth = sum(comb(n, 2) for n in Counter(truth[i] for i in items).values())
-    sum_pred = sum(comb(n, 2) for n in Counter(predicted[i] for i in items).values())
-    expected = sum_truth * sum_pred / comb(len(items), 2)
-    maximum = (sum_truth + sum_pred) / 2
-    if maximum == expected:
-        return 1.0
-    return (sum_cells - expected) / (maximum - expected)
+    a, b = _codes(truth[i] for i in items), _codes(predicted[i] for i in items)
+    score = float(ig.compare_communities(a, b, method="adjusted_rand"))
+    # igraph gives NaN when both put every item in one group, or each alone: they agree.
+    return 1.0 if isnan(score) else score
+
+
+def _codes(labels: Iterable[object]) -> list[int]:
+    """Each label as a small integer, numbered in order of first appearance."""
+    seen: dict[object, int] = {}
+    return [seen.setdefault(label, len(seen)) for label in labels]
 
 
 def precision_at(ranked: Iterable[str], relevant: set[str], k: int) -> float:

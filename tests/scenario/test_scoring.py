@@ -1,0 +1,58 @@
+"""The scenario scores: the adjusted Rand index igraph computes is the textbook one."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from math import comb
+
+import pytest
+
+from threadline.scenario.scoring import adjusted_rand_index
+
+
+def _by_hand(truth: list[int], predicted: list[int]) -> float:
+    """Hubert and Arabie's adjusted Rand index from the contingency table, as first written."""
+    cells = sum(comb(n, 2) for n in Counter(zip(truth, predicted, strict=True)).values())
+    rows = sum(comb(n, 2) for n in Counter(truth).values())
+    columns = sum(comb(n, 2) for n in Counter(predicted).values())
+    expected = rows * columns / comb(len(truth), 2)
+    maximum = (rows + columns) / 2
+    return 1.0 if maximum == expected else (cells - expected) / (maximum - expected)
+
+
+def _labelled(labels: Sequence[object]) -> dict[str, str]:
+    """Items item0, item1... labelled in turn."""
+    return {f"item{n}": str(label) for n, label in enumerate(labels)}
+
+
+def test_a_small_example_scores_as_published() -> None:
+    # Two networks of three, found as three pairs: 0.2424... (the scikit-learn user guide's
+    # worked example of the adjusted Rand index).
+    truth = _labelled(["a", "a", "a", "b", "b", "b"])
+    found = _labelled([1, 1, 2, 2, 3, 3])
+    assert adjusted_rand_index(truth, found) == pytest.approx(8 / 33)
+    assert _by_hand([0, 0, 0, 1, 1, 1], [1, 1, 2, 2, 3, 3]) == pytest.approx(8 / 33)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_igraph_gives_the_hand_computed_figure(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randint(2, 40)
+    truth = [rng.randrange(rng.randint(1, 6)) for _ in range(size)]
+    predicted = [rng.randrange(rng.randint(1, 6)) for _ in range(size)]
+    score = adjusted_rand_index(_labelled(truth), _labelled(predicted))
+    assert score == pytest.approx(_by_hand(truth, predicted))
+
+
+def test_labelings_that_agree_trivially_score_one() -> None:
+    # igraph leaves the index undefined (NaN) when both put everything together, or each alone.
+    together, alone = _labelled(["x"] * 4), _labelled(list(range(4)))
+    assert adjusted_rand_index(together, together) == 1.0
+    assert adjusted_rand_index(alone, alone) == 1.0
+    assert adjusted_rand_index(together, alone) == 0.0
+
+
+def test_only_items_both_label_count() -> None:
+    assert adjusted_rand_index({"a": "x"}, {"a": 1, "b": 2}) == 0.0
