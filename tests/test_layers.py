@@ -101,3 +101,67 @@ def test_every_allowed_module_exists() -> None:
     for name in ALLOWED:
         as_path = SRC.parent / Path(*name.split("."))
         assert as_path.with_suffix(".py").is_file() or as_path.is_dir(), name
+
+
+def _imports(tree: ast.Module, modules: set[str]) -> set[str]:
+    """The threadline modules a module imports, at any depth but outside TYPE_CHECKING:
+    ``from threadline.security import chain`` imports the module ``threadline.security.chain``,
+    ``from threadline.security import audit_log`` (a function) the package."""
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.ImportFrom) and (sub.module or "").startswith("threadline"):
+                for alias in sub.names:
+                    full = f"{sub.module}.{alias.name}"
+                    found.add(full if full in modules else str(sub.module))
+            elif isinstance(sub, ast.Import):
+                found |= {a.name for a in sub.names if a.name.startswith("threadline")}
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """No module imports one that imports it back, even from inside a function: a cycle
+    dodged by a local import is still a knot in the design."""
+    modules = {_module(p): p for p in SRC.rglob("*.py") if "migrations" not in p.parts}
+    edges = {
+        name: _imports(ast.parse(path.read_text(encoding="utf-8")), set(modules))
+        & set(modules) - {name}
+        for name, path in modules.items()
+    }
+    cycles = []
+    for start in sorted(edges):
+        seen, todo = {start}, list(edges[start])
+        while todo:
+            here = todo.pop()
+            if here == start:
+                cycles.append(start)
+                break
+            if here not in seen:
+                seen.add(here)
+                todo.extend(edges[here])
+    assert cycles == [], f"modules in an import cycle: {cycles}"
+
+
+def test_every_package_exports_exactly_its_public_names() -> None:
+    """Each package's ``__all__`` names what it exposes: every name in it exists, and every
+    public name the package defines or re-exports (other than its submodules) is in it."""
+    import importlib
+    import types
+
+    for init in sorted(SRC.rglob("__init__.py")):
+        name = _module(init)
+        if "migrations" in name:
+            continue
+        package = importlib.import_module(name)
+        exported = getattr(package, "__all__", None)
+        assert exported is not None, f"{name} has no __all__"
+        missing = [n for n in exported if not hasattr(package, n)]
+        assert missing == [], f"{name}.__all__ names what it lacks: {missing}"
+        public = {
+            n for n, value in vars(package).items()
+            if not n.startswith("_") and not isinstance(value, types.ModuleType)
+            and n not in {"annotations"}
+        }  # fmt: skip
+        assert public <= set(exported), f"{name} exposes beyond __all__: {public - set(exported)}"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from threadline.graph import GraphFilter, build_graph, find_node
-from threadline.graph.model import NodeNotFound
+from threadline.graph.vocabulary import NodeNotFound
 from threadline.values import get_type
 
 Case = Any

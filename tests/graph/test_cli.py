@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from threadline.cli.analyse import analyse_app
 from threadline.cli.graph import graph_app
 from threadline.errors import ThreadlineError
-from threadline.graph.model import NodeNotFound
+from threadline.graph.vocabulary import NodeNotFound
 from threadline.store import tables as t
 
 Case = Any

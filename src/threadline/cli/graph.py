@@ -40,10 +40,10 @@ from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
 from threadline.graph.communities import communities
 from threadline.graph.evidence import protection_of_records
-from threadline.graph.model import GraphFilter, find_node
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import changes_since, timeline
+from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 
 __all__ = ["graph_app"]

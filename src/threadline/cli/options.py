@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from threadline.errors import ThreadlineError
-from threadline.security.actors import Actor, resolve_actor
+from threadline.security.actors import Actor
+from threadline.security.identity import resolve_actor
 from threadline.store import Store
 
 __all__ = [

@@ -16,10 +16,10 @@ from threadline.graph.communities import auto_resolution, brokers, communities
 from threadline.graph.components import component_membership, component_of, connected_components
 from threadline.graph.evidence import GradeWeights, corroborated, weighting_code
 from threadline.graph.measures import Measures, measure
-from threadline.graph.model import GraphFilter, NodeNotFound, RecordInfo, find_node
 from threadline.graph.paths import Step, all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import NetworkProfile, network_profiles
 from threadline.graph.timeline import Changes, Event, changes_since, timeline
+from threadline.graph.vocabulary import GraphFilter, NodeNotFound, RecordInfo, find_node
 
 __all__ = [
     "Changes",

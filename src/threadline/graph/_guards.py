@@ -51,7 +51,7 @@ def graph_function(
 
 def node_index(g: ig.Graph, ref: NodeRef) -> int:
     """The index of a node given by index or by reference (see `find_node`)."""
-    from threadline.graph.model import NodeNotFound, find_node
+    from threadline.graph.vocabulary import NodeNotFound, find_node
 
     if isinstance(ref, int) and not isinstance(ref, bool):
         if not 0 <= ref < g.vcount():

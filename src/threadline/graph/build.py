@@ -1,6 +1,6 @@
 """Building the graph from the store: entity nodes, value nodes, and evidence-backed edges.
 
-See ``threadline.graph.model`` for the attributes every node and edge carries, and
+See ``threadline.graph.vocabulary`` for the attributes every node and edge carries, and
 docs/analysis.md for the rules. Nothing backed only by records the requesting user may not
 see (or that the filter leaves out) is in the graph: not a node, an edge, a caption or a fact.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import igraph as ig
 
 from threadline.graph.evidence import GradeWeights, corroborated
-from threadline.graph.model import CO_MENTION, ENTITY, VALUE, GraphFilter, RecordInfo
+from threadline.graph.vocabulary import CO_MENTION, ENTITY, VALUE, GraphFilter, RecordInfo
 from threadline.model.marking import Marking
 from threadline.model.protection import combine, protection_of
 from threadline.model.roles import ExploitationType, parse_exploitation

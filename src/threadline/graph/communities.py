@@ -32,7 +32,7 @@ import igraph as ig
 import leidenalg
 
 from threadline.graph._guards import graph_function
-from threadline.graph.model import CO_MENTION
+from threadline.graph.vocabulary import CO_MENTION
 
 __all__ = [
     "AUTO_RESOLUTION_EDGES",

@@ -14,7 +14,7 @@ import igraph as ig
 
 from threadline.graph._guards import NodeRef, graph_function, node_index
 from threadline.graph.evidence import GradeWeights
-from threadline.graph.model import CO_MENTION, VALUE_EDGE_TYPES
+from threadline.graph.vocabulary import CO_MENTION, VALUE_EDGE_TYPES
 from threadline.model.links import link_types
 
 __all__ = ["Step", "all_paths", "edge_label", "ego_network", "path_steps", "shortest_path"]

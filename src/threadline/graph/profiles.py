@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import igraph as ig
 
 from threadline.graph._guards import graph_function
-from threadline.graph.model import VALUE, node_evidence
+from threadline.graph.vocabulary import VALUE, node_evidence
 from threadline.model.roles import Role
 
 __all__ = ["CATEGORIES", "NetworkProfile", "category", "network_profiles"]

@@ -10,8 +10,8 @@ from datetime import date
 import igraph as ig
 
 from threadline.graph._guards import NodeRef, graph_function, node_index
-from threadline.graph.model import RecordInfo, node_evidence
 from threadline.graph.paths import edge_label
+from threadline.graph.vocabulary import RecordInfo, node_evidence
 
 __all__ = ["Changes", "Event", "changes_since", "timeline"]
 

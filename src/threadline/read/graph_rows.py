@@ -18,7 +18,7 @@ from followthemoney import model
 from sqlalchemy.engine import Connection
 
 from threadline.graph.evidence import weighting_code
-from threadline.graph.model import GraphFilter, RecordInfo
+from threadline.graph.vocabulary import GraphFilter, RecordInfo
 from threadline.model.grading import stored_grade
 from threadline.read.view import View
 from threadline.store import tables as t

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from threadline.graph.model import NodeNotFound
+from threadline.graph.vocabulary import NodeNotFound
 from threadline.read.view import View
-from threadline.security.actors import resolve_actor
 from threadline.security.audit import audit, transaction
+from threadline.security.identity import resolve_actor
 from threadline.store import Store
 
 __all__ = ["reading"]

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.build import build_graph
 from threadline.graph.measures import Measures, measure
-from threadline.graph.model import ENTITY, GraphFilter
+from threadline.graph.vocabulary import ENTITY, GraphFilter
 from threadline.read.text import text_search
 from threadline.read.view import View
 from threadline.risk.plugins import evaluate

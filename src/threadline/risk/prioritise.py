@@ -23,8 +23,8 @@ from typing import Literal
 
 import igraph as ig
 
-from threadline.graph.model import ENTITY
 from threadline.graph.paths import edge_label
+from threadline.graph.vocabulary import ENTITY
 from threadline.risk.plugins import registered_indicators
 from threadline.risk.types import Finding
 from threadline.risk.weights import Weights

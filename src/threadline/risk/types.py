@@ -11,13 +11,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import igraph as ig
 
 from threadline.graph.evidence import corroborated
-from threadline.graph.model import RecordInfo
-from threadline.risk.weights import Weights
+from threadline.graph.vocabulary import RecordInfo
+
+if TYPE_CHECKING:  # the weights read the indicators' defaults; an indicator only reads them
+    from threadline.risk.weights import Weights
 
 __all__ = ["Context", "Finding", "Indicator", "TextSearch"]
 

@@ -20,6 +20,7 @@ import yaml
 
 from threadline.errors import ValidationError
 from threadline.graph.evidence import GradeWeights
+from threadline.risk.plugins import registered_indicators
 
 __all__ = ["SHIPPED", "Exploitation", "Sector", "Weights", "load_weights"]
 
@@ -184,8 +185,6 @@ def load_weights(path: str | Path | None = None) -> Weights:
     >>> w.weight("crowded_address"), w.params("crowded_address")["threshold"], len(w.digest)
     (1.0, 5, 64)
     """
-    from threadline.risk.plugins import registered_indicators
-
     known = {ind.name: ind.defaults for ind in registered_indicators()}
     defaults: dict[str, Any] = {"indicators": {n: dict(d) for n, d in sorted(known.items())}}
     base = _shipped()

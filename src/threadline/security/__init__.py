@@ -9,10 +9,11 @@
   `threadline.security.subject_access`).
 """
 
-from threadline.security.actors import Actor, UserRole, bootstrap, resolve_actor
+from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit, find_events, transaction
 from threadline.security.chain import verify_chain
 from threadline.security.errors import AccessDenied, NotFound
+from threadline.security.identity import bootstrap, resolve_actor
 from threadline.security.policy import visible_record_ids, visible_records_clause
 from threadline.security.retention import erase_record, erasures, retain_record
 

@@ -1,8 +1,9 @@
-"""Who is acting: users, their agency and roles, and the local account of a single analyst."""
+"""Users as actors: their agency, roles and clearance, as the store holds them now.
+
+Which user a command acts as is decided in `threadline.security.identity`."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,9 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.errors import ThreadlineError, ValidationError
+from threadline.errors import ValidationError
 from threadline.security.errors import AccessDenied
-from threadline.store import Store
 from threadline.store import tables as t
 
 __all__ = [
@@ -24,11 +24,11 @@ __all__ = [
     "USER_ENV",
     "Actor",
     "UserRole",
-    "bootstrap",
+    "actor_from_row",
     "load_actor",
     "parse_roles",
     "refresh_actor",
-    "resolve_actor",
+    "user_query",
 ]
 
 USER_ENV = "THREADLINE_USER"
@@ -107,7 +107,7 @@ or administrator
     return frozenset(out)
 
 
-def _user_query() -> sa.Select[Any]:
+def user_query() -> sa.Select[Any]:
     return sa.select(
         t.users.c.id,
         t.users.c.username,
@@ -119,7 +119,7 @@ def _user_query() -> sa.Select[Any]:
     ).join(t.agencies, t.agencies.c.id == t.users.c.agency_id)
 
 
-def _actor(row: sa.Row[Any]) -> Actor:
+def actor_from_row(row: sa.Row[Any]) -> Actor:
     return Actor(
         user_id=int(row.id),
         username=str(row.username),
@@ -132,10 +132,10 @@ def _actor(row: sa.Row[Any]) -> Actor:
 
 def load_actor(conn: Connection, username: str) -> Actor | None:
     """The active user called `username`, or None if there is none or they are disabled."""
-    row = conn.execute(_user_query().where(t.users.c.username == username)).first()
+    row = conn.execute(user_query().where(t.users.c.username == username)).first()
     if row is None or row.disabled:
         return None
-    return _actor(row)
+    return actor_from_row(row)
 
 
 def refresh_actor(conn: Connection, actor: Actor) -> Actor:
@@ -143,87 +143,9 @@ def refresh_actor(conn: Connection, actor: Actor) -> Actor:
 
     Raises AccessDenied when the user has been disabled or removed since they were resolved.
     """
-    row = conn.execute(_user_query().where(t.users.c.id == actor.user_id)).first()
+    row = conn.execute(user_query().where(t.users.c.id == actor.user_id)).first()
     if row is None or row.disabled:
         raise AccessDenied(
             f"user {actor.username!r} is disabled", action="consultation", operation="view"
         )
-    return _actor(row)
-
-
-def resolve_actor(store: Store, username: str | None = None) -> Actor:
-    """The user a command acts as: `username`, else $THREADLINE_USER, else the local account.
-
-    Unknown and disabled users are refused with a clear ThreadlineError, and the refusal is
-    written to the audit log. Call this before opening a write transaction of your own.
-    """
-    from threadline.security.audit import log_refusal
-
-    store.require_current()
-    named = username or os.environ.get(USER_ENV) or ""
-    name = named or LOCAL_USER
-    with store.connect() as conn:
-        row = conn.execute(_user_query().where(t.users.c.username == name)).first()
-    if row is not None and not row.disabled:
-        return _actor(row)
-    with store.connect() as conn:
-        log_refusal(
-            conn,
-            user_id=None if row is None else int(row.id),
-            username=name,
-            agency="" if row is None else str(row.agency),
-            operation="login",
-            reason="disabled" if row is not None else "unknown user",
-        )
-    if row is not None:
-        raise ThreadlineError(f"user {name!r} is disabled: an administrator can enable them")
-    if named:
-        raise ThreadlineError(f"unknown user {name!r}: see `threadline users list`")
-    raise ThreadlineError(
-        f"no user given and the local {LOCAL_USER!r} account does not exist: pass --user or "
-        f"set {USER_ENV}"
-    )
-
-
-def bootstrap(store: Store) -> None:
-    """Create the local agency and analyst account if the store has no users yet.
-
-    Idempotent: a store that has any user is left as it is. The account has no password (it
-    is used from the command line only), the analyst role and OFFICIAL-SENSITIVE clearance.
-    """
-    from threadline.security.audit import audit
-
-    with store.connect() as conn:
-        if conn.execute(sa.select(sa.func.count()).select_from(t.users)).scalar_one():
-            return
-        agency_id = conn.execute(
-            sa.select(t.agencies.c.id).where(t.agencies.c.code == LOCAL_AGENCY)
-        ).scalar()
-        if agency_id is None:
-            agency_id = conn.execute(
-                sa.insert(t.agencies)
-                .values(code=LOCAL_AGENCY, name="Local analyst", kind="other")
-                .returning(t.agencies.c.id)
-            ).scalar_one()
-        roles = [UserRole.ANALYST.value]
-        user_id = conn.execute(
-            sa.insert(t.users)
-            .values(
-                username=LOCAL_USER,
-                display_name="Local analyst",
-                agency_id=agency_id,
-                roles=roles,
-                os_cleared=True,
-            )
-            .returning(t.users.c.id)
-        ).scalar_one()
-        actor = Actor(
-            int(user_id), LOCAL_USER, int(agency_id), LOCAL_AGENCY, frozenset(roles), True
-        )
-        audit(
-            conn,
-            actor,
-            "administration",
-            "users.bootstrap",
-            detail={"username": LOCAL_USER, "roles": roles, "os_cleared": True},
-        )
+    return actor_from_row(row)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from threadline.errors import ThreadlineError
-from threadline.security.actors import Actor, UserRole, resolve_actor
+from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import log_refusal
+from threadline.security.identity import resolve_actor
 from threadline.store import Store
 
 __all__ = ["WRITE_ROLES", "acting_analyst"]

@@ -1,1 +1,3 @@
 """Threadline's own risk indicators, one plugin module each (listed in DEFAULT_PLUGINS)."""
+
+__all__: list[str] = []

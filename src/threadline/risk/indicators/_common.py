@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from threadline.graph.model import ENTITY
+from threadline.graph.vocabulary import ENTITY
 from threadline.model.roles import Role
 from threadline.risk.types import Context, Finding, ramp
 

@@ -29,4 +29,19 @@ WRITERS: tuple[type[Writer], ...] = (
     AdvertsWriter,
 )
 
-__all__ = ["WRITERS", "SourceInfo", "Writer"]
+__all__ = [
+    "WRITERS",
+    "AdvertsWriter",
+    "AnprWriter",
+    "CompaniesWriter",
+    "CouncilWriter",
+    "HmrcWriter",
+    "HotlineWriter",
+    "ImmigrationWriter",
+    "NhsWriter",
+    "NrmWriter",
+    "PoliceIntelWriter",
+    "PoliceLegacyWriter",
+    "SourceInfo",
+    "Writer",
+]

@@ -200,7 +200,7 @@ def find_node(g: ig.Graph, ref: str) -> int:
     >>> find_node(g, "nobody")
     Traceback (most recent call last):
     ...
-    threadline.graph.model.NodeNotFound: no entity or value matches 'nobody'
+    threadline.graph.vocabulary.NodeNotFound: no entity or value matches 'nobody'
     """
     text = ref.strip()
     if not g.vcount():
