@@ -96,12 +96,13 @@ def status(
     if as_json:
         typer.echo(json.dumps({"scope": held.scope, **held.counts}, indent=2))
         return
-    table = Table(title="Threadline store", caption=f"Counted over {held.scope}.")
+    table = Table(title="Threadline store")
     table.add_column("what")
     table.add_column("count", justify="right")
     for name, value in held.counts.items():
         table.add_row(name, f"{value:,}")
     console.print(table)
+    console.print(f"Counted over {held.scope}.")
 
 
 @app.command()
