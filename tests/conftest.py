@@ -37,6 +37,10 @@ BACKENDS = tuple(
 PG_ADMIN = os.environ.get("THREADLINE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+TEST_PASSWORD = "correct horse battery staple"
+"""Every user a test creates has this password, and tests act with it ($THREADLINE_PASSWORD,
+set for every test); helpers that insert users directly hash it with `hashed_password`."""
+
 # Built on the profile Hypothesis chose (its "ci" profile under CI): no deadline and no
 # too-slow health check, so a loaded machine cannot fail a test.
 settings.register_profile(
@@ -62,10 +66,12 @@ def require_module(name: str) -> ModuleType:
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts without Threadline settings from the developer's shell."""
+    """Each test starts without Threadline settings from the developer's shell, acting with
+    the test users' password."""
     for name in list(os.environ):
         if name.startswith("THREADLINE_") and name != "THREADLINE_TEST_DATABASES":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("THREADLINE_PASSWORD", TEST_PASSWORD)
 
 
 @pytest.fixture(scope="session")

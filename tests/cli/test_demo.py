@@ -16,7 +16,7 @@ def test_the_demo_stops_at_a_step_that_fails(tmp_path: Path) -> None:
     app = typer.Typer()
 
     @app.command()
-    def init() -> None:
+    def init(os_cleared: bool = typer.Option(False, "--os-cleared")) -> None:
         ran.append("init")
         raise typer.Exit(3)
 

@@ -13,6 +13,8 @@ legacy ``B24`` (5x5x5). Rows are inserted directly, so tests do not depend on re
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -23,9 +25,20 @@ from sqlalchemy.engine import Connection
 from threadline.model.links import link_types
 from threadline.read import View
 from threadline.security import Actor
+from threadline.security.users import hash_password
 from threadline.store import tables as t
 
 DAY = date(2026, 1, 15)
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    return hash_password(password)
+
+
+def hashed_password() -> str:
+    """The argon2 hash of the test users' password ($THREADLINE_PASSWORD), made once."""
+    return _hashed(os.environ["THREADLINE_PASSWORD"])
 
 
 def _grade(code: str) -> dict[str, object]:
@@ -68,7 +81,13 @@ class Case:
         if user_id is None:
             user_id = self.conn.execute(
                 sa.insert(t.users)
-                .values(username=username, agency_id=home, roles=["analyst"], os_cleared=True)
+                .values(
+                    username=username,
+                    agency_id=home,
+                    roles=["analyst"],
+                    os_cleared=True,
+                    password_hash=hashed_password(),
+                )
                 .returning(t.users.c.id)
             ).scalar_one()
         agreed = set(
@@ -269,7 +288,7 @@ class Case:
         self.conn.execute(
             sa.insert(t.users).values(
                 username=username, agency_id=self.agency(agency), roles=["analyst"],
-                os_cleared=cleared,
+                os_cleared=cleared, password_hash=hashed_password(),
             )
         )  # fmt: skip
         return username

@@ -243,7 +243,7 @@ def test_an_alteration_is_audited_beside_the_collection(store: Store, intel: Pat
     mapping = load_mapping(FIXTURES / "intel.yaml")
 
     def load(path: Path) -> BatchResult:
-        return load_file(store, path, mapping, Agency("testforce"), today=TODAY,
+        return load_file(store, path, mapping, Agency("local"), today=TODAY,
                          user_id=actor.user_id, audit=collector(actor))  # fmt: skip
 
     load(intel)

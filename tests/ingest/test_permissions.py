@@ -8,19 +8,23 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.security import bootstrap, resolve_actor
+from threadline.security import bootstrap
+from threadline.security.identity import first_administrator
 from threadline.security.users import add_user
 from threadline.store import Store
 from threadline.store import tables as t
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct horse battery staple"
 
 
 def test_viewer_may_not_ingest(store: Store, store_url: str) -> None:
     bootstrap(store)
+    root = first_administrator(store, "root", PASSWORD, agency="local")
     with store.connect() as conn:
-        add_user(conn, resolve_actor(store), "vera", "local", ["viewer"])
-    args = ["ingest", str(FIXTURES / "intel.csv"), "--mapping", str(FIXTURES / "intel.yaml")]
+        add_user(conn, root, "vera", "local", ["viewer"], password=PASSWORD)
+    args = ["ingest", str(FIXTURES / "intel.csv"), "--mapping", str(FIXTURES / "intel.yaml"),
+            "--agency", "local"]  # fmt: skip
     refused = CliRunner().invoke(app, [*args, "--db", store_url, "--user", "vera"])
     assert refused.exit_code != 0
     assert "permission denied: ingest needs the analyst or supervisor role" in str(

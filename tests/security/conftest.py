@@ -8,6 +8,8 @@ table) for what a denied or erased record said.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.security import Actor
+from threadline.security.users import hash_password
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -38,6 +41,16 @@ HANDLING = {
     "L5": ("5x5x5", "B", "2", "5", []),
 }
 """Handling cases by name: 3x5x2 P and C (C kept home by its conditions), legacy 1-5."""
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    return hash_password(password)
+
+
+def hashed_password() -> str:
+    """The argon2 hash of the test users' password ($THREADLINE_PASSWORD), made once."""
+    return _hashed(os.environ["THREADLINE_PASSWORD"])
 
 
 class World:
@@ -89,7 +102,7 @@ class World:
             sa.insert(t.users)
             .values(
                 username=username, agency_id=agency_id, roles=sorted(roles), os_cleared=os,
-                disabled=disabled,
+                disabled=disabled, password_hash=hashed_password(),
             )
             .returning(t.users.c.id)
         ).scalar_one()  # fmt: skip

@@ -19,8 +19,11 @@ from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
 from threadline.errors import ThreadlineError
 from threadline.security import bootstrap
+from threadline.security.identity import first_administrator
 from threadline.store import Store
 from threadline.store import tables as t
+
+PASSWORD = "correct horse battery staple"
 
 app = typer.Typer()
 app.add_typer(users_app, name="users")
@@ -64,15 +67,17 @@ def test_a_single_analyst_needs_no_set_up(cli: Cli, world: Any) -> None:
 
 
 def test_users_commands(cli: Cli, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    added = cli(
+    refused = cli(
         "users", "add", "root", "--agency", "met", "--agency-name", "Metropolitan Police",
-        "--role", "administrator", "--password", env={"THREADLINE_PASSWORD": "a long passphrase"},
+        "--role", "administrator", "--password", ok=False, input=f"{PASSWORD}\n{PASSWORD}\n",
     )  # fmt: skip
-    assert "root  met  administrator  password" in added.output
-    cli(
+    assert "permission denied" in str(refused.exception)  # nobody administers by default
+    first_administrator(store, "root", PASSWORD, agency="met", agency_name="Metropolitan Police")
+    added = cli(
         "users", "add", "ana", "--role", "analyst", "--password", user="root",
-        input="another passphrase\nanother passphrase\n",
+        input=f"{PASSWORD}\n{PASSWORD}\n",
     )  # fmt: skip
+    assert "ana  met  analyst  password" in added.output
     listed = json.loads(cli("users", "list", "--json", user="root").output)
     assert [(u["username"], u["has_password"]) for u in listed] == [
         ("analyst", False), ("ana", True), ("root", True),

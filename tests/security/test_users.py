@@ -10,9 +10,12 @@ import sqlalchemy as sa
 import threadline.security as security
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.security import AccessDenied, bootstrap, resolve_actor, transaction
+from threadline.security.identity import first_administrator
 from threadline.security.users import add_user, check_password, grant, revoke, set_disabled
 from threadline.store import Store
 from threadline.store import tables as t
+
+TEST_PASSWORD = "correct horse battery staple"
 
 
 def test_public_names_are_exactly_all() -> None:
@@ -22,7 +25,7 @@ def test_public_names_are_exactly_all() -> None:
 
 
 def test_bootstrap_creates_the_local_analyst_once(store: Store) -> None:
-    bootstrap(store)
+    bootstrap(store, os_cleared=True)
     bootstrap(store)
     actor = resolve_actor(store)
     assert (actor.username, actor.agency, actor.roles, actor.os_cleared) == (
@@ -64,18 +67,21 @@ def test_resolve_actor_by_name_environment_and_refusals(
         assert list(denied) == ["gone", "nobody\nforged"]
 
 
-def test_first_user_administers_then_only_administrators_do(store: Store) -> None:
+def test_nobody_administers_until_the_first_administrator_is_made(store: Store) -> None:
     bootstrap(store)
     local = resolve_actor(store)
-    with transaction(store, local) as conn:  # a new store: no administrator yet
-        add_user(conn, local, "root", "met", ["administrator"], agency_name="Metropolitan")
-    with pytest.raises(AccessDenied), transaction(store, local) as conn:
-        add_user(conn, local, "eve", "met", ["analyst"])
+    with pytest.raises(AccessDenied), transaction(store, local) as conn:  # no fallback
+        add_user(conn, local, "rogue", "local", ["administrator"])
+    first_administrator(store, "root", TEST_PASSWORD, agency="met", agency_name="Metropolitan")
+    with pytest.raises(ThreadlineError, match="administrator already"):
+        first_administrator(store, "second", TEST_PASSWORD, agency="met")
     root = resolve_actor(store, "root")
+    assert root.roles == frozenset({"administrator", "partnership"})
     with transaction(store, root) as conn:
         add_user(conn, root, "ana", "met", ["analyst"], os_cleared=True)
-        # onboarding an agency with no administrator of its own
-        add_user(conn, root, "cadmin", "council", ["administrator"], agency_name="Council")
+        # the partnership onboards an agency with no administrator of its own
+        add_user(conn, root, "cadmin", "council", ["administrator"], agency_name="Council",
+                 password=TEST_PASSWORD)  # fmt: skip
         with pytest.raises(ThreadlineError, match="already exists"):
             add_user(conn, root, "ana", "met", ["viewer"])
         with pytest.raises(ValidationError, match="unknown role"):
@@ -84,13 +90,18 @@ def test_first_user_administers_then_only_administrators_do(store: Store) -> Non
             add_user(conn, root, "bad name\n", "met", ["viewer"])
     with pytest.raises(AccessDenied), transaction(store, root) as conn:
         add_user(conn, root, "mole", "council", ["analyst"])  # council has its own now
+    cadmin = resolve_actor(store, "cadmin")
+    with pytest.raises(AccessDenied), transaction(store, cadmin) as conn:
+        add_user(conn, cadmin, "spy", "met", ["supervisor"])  # another agency's users
     with store.connect() as conn:
         denied = conn.execute(
             sa.select(t.audit_events.c.username, t.audit_events.c.operation).where(
                 t.audit_events.c.outcome == "denied"
             )
         ).all()
-    assert sorted(tuple(d) for d in denied) == [("analyst", "users.add"), ("root", "users.add")]
+    assert sorted(tuple(d) for d in denied) == [
+        ("analyst", "users.add"), ("cadmin", "users.add"), ("root", "users.add"),
+    ]  # fmt: skip
 
 
 def test_grant_revoke_disable_and_the_last_administrator(store: Store, world: Any) -> None:

@@ -25,6 +25,8 @@ from threadline.read.analysis import latest_run, stored_priorities
 from threadline.risk.analysis import AnalysisResult, analyse
 from threadline.risk.prioritise import Kind, Priority
 from threadline.risk.weights import load_weights
+from threadline.security import AccessDenied
+from threadline.security.authorise import WRITE_ROLES
 
 __all__ = ["analyse_app"]
 
@@ -36,8 +38,8 @@ analyse_app = typer.Typer(
 )
 
 
-def _run(view: View, weights: Path | None, seed: int) -> AnalysisResult:
-    result = analyse(view, weights=load_weights(weights), seed=seed)
+def _run(view: View, weights: Path | None, seed: int, *, store: bool = True) -> AnalysisResult:
+    result = analyse(view, weights=load_weights(weights), seed=seed, store=store)
     view.consulted(
         "analyse.run",
         action="combination",
@@ -63,6 +65,13 @@ def analyse_command(
     if ctx.invoked_subcommand is not None:
         return
     with reading(db, user, "analyse.run") as view:
+        if not view.actor.has(*WRITE_ROLES):
+            raise AccessDenied(
+                "permission denied: an analysis is stored as a run, which needs the analyst or "
+                "supervisor role (`analyse premises` and `analyse businesses` show a ranking)",
+                action="combination",
+                operation="analyse.run",
+            )
         result = _run(view, weights, seed)
     found = Counter(f.indicator for f in result.findings)
     summary = {
@@ -107,8 +116,13 @@ def _ranking(
 ) -> tuple[list[Priority], Protection]:
     with reading(db, user, f"analyse.{kind}") as view:
         run = None if weights is not None else latest_run(view)
-        run_id = run.id if run is not None else str(_run(view, weights, 0).run_id)
-        ranked = stored_priorities(view, run_id, kind, top=top)
+        if run is not None:
+            run_id: str | None = run.id
+            ranked = stored_priorities(view, run.id, kind, top=top)
+        else:  # computed afresh: stored for those who may write, shown only to a viewer
+            fresh = _run(view, weights, 0, store=view.actor.has(*WRITE_ROLES))
+            run_id = fresh.run_id
+            ranked = (fresh.premises if kind == "premises" else fresh.businesses)[:top]
         view.consulted(
             f"analyse.{kind}",
             records={r for p in ranked for r in p.evidence},

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from threadline.scenario.agreements import record_agreements
+from threadline.scenario.agreements import DEMO_ADMIN, record_agreements
 from threadline.store import Store
 
 __all__ = ["run_demo"]
@@ -34,19 +34,26 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
         if isinstance(code, int) and code:
             raise typer.Exit(code)
 
-    step("1. Create the embedded store", ["init"])
+    step("1. Create the embedded store (its owner cleared for OFFICIAL-SENSITIVE)",
+         ["init", "--os-cleared"])  # fmt: skip
     step("2. Generate the synthetic multi-agency scenario",
          ["generate", "--scenario", "small", "--seed", str(seed), "--out", str(out)],
          store=False)  # fmt: skip
-    step("3. Ingest every partner file through its source mapping", ["ingest", str(out)])
-    console.rule("[bold]4. Record the information-sharing agreements (administrator, once)")
+    console.rule("[bold]3. Set up the partnership: agencies, sharing and delivery rights (once)")
     with Store(db) as store:
-        agreed = record_agreements(store, out)
+        partnership = record_agreements(store, out)
+    if partnership.password:
+        console.print(
+            f"Administrator [bold]{DEMO_ADMIN}[/] created; password [bold]{partnership.password}"
+            "[/] (shown once: set THREADLINE_PASSWORD to act as them)."
+        )
     console.print(
-        f"Agreements recorded from {', '.join(agreed)} to the local analyst's agency."
-        if agreed
+        f"Agreements recorded from {', '.join(partnership.agreed)} to the local analyst's "
+        "agency, each letting it see and load the partner's files."
+        if partnership.agreed
         else "Every partner already shares with the local analyst's agency."
     )
+    step("4. Ingest every partner file through its source mapping", ["ingest", str(out)])
     step("5. Resolve who is who across agencies", ["resolve"])
     step("6. Analyse the network and rank premises and businesses", ["analyse", "--top", "10"])
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])

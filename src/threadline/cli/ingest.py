@@ -23,7 +23,7 @@ from threadline.ingest.sources import find_mapping
 from threadline.progress import progress_bar, report_console
 from threadline.read.holdings import batches as batches_of
 from threadline.read.session import reading
-from threadline.security import audit
+from threadline.security import audit, transaction
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
 
@@ -201,11 +201,12 @@ def batches_rollback(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Remove a batch and everything derived only from it (audited as an erasure)."""
+    """Remove a batch and everything derived from it (audited as an erasure): analysts and
+    supervisors of the agency that owns it, or of the one that loaded it for them."""
     with Store(db) as store:
         actor = acting_analyst(store, user, "batches.rollback")
-        with store.connect() as conn:
-            removed = rollback_batch(conn, batch)
+        with transaction(store, actor) as conn:
+            removed = rollback_batch(conn, batch, by_agency=actor.agency_id)
             audit(conn, actor, "erasure", "batches.rollback", purpose=reason,
                   detail={"batch": batch, **removed})  # fmt: skip
     summary = ", ".join(f"{v:,} {k}" for k, v in removed.items() if v)

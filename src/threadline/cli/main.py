@@ -12,13 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from threadline import __version__
+from threadline.cli.agencies import agencies_app
 from threadline.cli.analyse import analyse_app
 from threadline.cli.audit import audit_app
 from threadline.cli.cases import cases_app
 from threadline.cli.evaluate import evaluate_app
 from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
-from threadline.cli.options import DbOption, UserOption
+from threadline.cli.options import DbOption, UserOption, new_password
 from threadline.cli.resolve import resolve_app
 from threadline.cli.retention import retention_app
 from threadline.cli.sharing import sharing_app
@@ -28,7 +29,8 @@ from threadline.errors import ThreadlineError
 from threadline.progress import progress_bar
 from threadline.read.holdings import counts
 from threadline.read.session import reading
-from threadline.security import bootstrap
+from threadline.security.actors import LOCAL_AGENCY
+from threadline.security.identity import bootstrap, first_administrator, has_administrator
 from threadline.store import Store
 
 __all__ = ["app", "main"]
@@ -68,13 +70,51 @@ def _root(
 
 
 @app.command()
-def init(db: DbOption = None) -> None:
-    """Create a store, or migrate an existing one to this version's schema."""
+def init(
+    db: DbOption = None,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            "--admin",
+            help="Create the store's first administrator with this name.",
+            show_default=False,
+        ),
+    ] = None,
+    agency: Annotated[
+        str, typer.Option("--agency", help="The first administrator's agency code.")
+    ] = LOCAL_AGENCY,
+    agency_name: Annotated[
+        str, typer.Option("--agency-name", help="Its name, when the agency is new.")
+    ] = "",
+    os_cleared: Annotated[
+        bool,
+        typer.Option(
+            "--os-cleared",
+            help="The embedded store's own analyst account is cleared "
+            "for OFFICIAL-SENSITIVE (its owner vouches for it).",
+        ),
+    ] = False,
+) -> None:
+    """Create a store, or migrate an existing one to this version's schema.
+
+    An embedded (SQLite) store gets its owner's local analyst account. A shared store
+    (PostgreSQL) needs a first administrator: --admin NAME, whose password is asked for (or
+    read from $THREADLINE_NEW_PASSWORD).
+    """
     with Store(db, create=True) as store:
         before = store.revision()
         after = store.migrate()
         if store.embedded:
-            bootstrap(store)
+            bootstrap(store, os_cleared=os_cleared)
+        if admin is not None:
+            first_administrator(store, admin, new_password(admin), agency=agency,
+                                agency_name=agency_name)  # fmt: skip
+            console.print(f"First administrator {admin!r} created in agency {agency!r}.")
+        elif not store.embedded and not has_administrator(store):
+            raise ThreadlineError(
+                "a shared store needs a first administrator: threadline init --admin NAME "
+                "[--agency CODE --agency-name NAME]"
+            )
     if before == after:
         console.print(f"Store {store.location} is up to date (schema {after}).")
     else:
@@ -134,6 +174,7 @@ def generate(
 app.command()(ingest)
 app.add_typer(batches_app, name="batches")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
 app.add_typer(cases_app, name="cases")
 app.add_typer(sharing_app, name="sharing")

@@ -5,6 +5,7 @@ Each option is defined here once and imported by the groups that take it."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -19,7 +20,7 @@ from threadline.security.identity import resolve_actor
 from threadline.store import Store
 
 __all__ = [
-    "PASSWORD_ENV",
+    "NEW_PASSWORD_ENV",
     "AgencyOption",
     "DbOption",
     "EntityArg",
@@ -32,12 +33,22 @@ __all__ = [
     "WeightsOption",
     "acting",
     "group",
+    "new_password",
     "parse_date",
     "print_json",
 ]
 
-PASSWORD_ENV = "THREADLINE_PASSWORD"  # noqa: S105 - a variable's name, not a password
-"""A new user's password for scripts; otherwise ``--password`` prompts without echo."""
+NEW_PASSWORD_ENV = "THREADLINE_NEW_PASSWORD"  # noqa: S105 - a variable's name, not a password
+"""A new account's password for scripts; otherwise it is asked for twice, without echo. (The
+acting user's own password is $THREADLINE_PASSWORD.)"""
+
+
+def new_password(what: str) -> str:
+    """A new account's password: $THREADLINE_NEW_PASSWORD, or asked for twice."""
+    return os.environ.get(NEW_PASSWORD_ENV) or str(
+        typer.prompt(f"Password for {what}", hide_input=True, confirmation_prompt=True)
+    )
+
 
 DbOption = Annotated[
     str | None,

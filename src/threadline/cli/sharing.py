@@ -37,15 +37,20 @@ def sharing_add(
     ] = None,
     valid_to: Annotated[str | None, typer.Option("--until", help="Last day (YYYY-MM-DD).")] = None,
     reference: Annotated[str, typer.Option("--reference", help="The ISA's reference.")] = "",
+    delivery: Annotated[
+        bool,
+        typer.Option("--delivery", help="TO's analysts may also load FROM's files for it."),
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Record a sharing agreement (administrators of the sharing agency)."""
+    """Record a sharing agreement (administrators of the sharing agency, or a partnership
+    administrator for an agency with no administrator of its own)."""
     start, end = parse_date(valid_from, "--from"), parse_date(valid_to, "--until")
     with acting(db, user) as (store, actor), transaction(store, actor) as conn:
         made = sharing_ops.add_agreement(
             conn, actor, from_agency, to_agency, scope=scope, conditions_allowed=conditioned,
-            valid_from=start, valid_to=end, reference=reference,
+            valid_from=start, valid_to=end, reference=reference, delivery=delivery,
         )  # fmt: skip
     typer.echo(f"Agreement {made.id}: {made.from_agency} -> {made.to_agency} ({quote(made.scope)})")
 
@@ -61,6 +66,7 @@ def sharing_list(db: DbOption = None, user: UserOption = None, as_json: JsonOpti
     for a in found:
         until = a.valid_to.isoformat() if a.valid_to else "open"
         kind = "P and C" if a.conditions_allowed else "P only"
+        kind += ", delivery" if a.delivery else ""
         typer.echo(
             f"{a.id}  {a.from_agency} -> {a.to_agency}  {quote(a.scope)}  {kind}  "
             f"{a.valid_from.isoformat()}..{until}  {quote(a.reference)}"

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from typing import Annotated
 
 import typer
 
 from threadline.cli.options import (
-    PASSWORD_ENV,
+    NEW_PASSWORD_ENV,
     DbOption,
     JsonOption,
     UserOption,
     acting,
     group,
+    new_password,
     print_json,
 )
 from threadline.security import users as user_ops
@@ -49,17 +49,14 @@ def users_add(
     display_name: Annotated[str, typer.Option("--display-name", help="Full name.")] = "",
     password: Annotated[
         bool,
-        typer.Option("--password", help=f"Set a password (prompted, or ${PASSWORD_ENV})."),
+        typer.Option("--password", help=f"Set a password (prompted, or ${NEW_PASSWORD_ENV})."),
     ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Add a user. Without --password the account is for the command line only."""
-    secret = None
-    if password:
-        secret = os.environ.get(PASSWORD_ENV) or typer.prompt(
-            "Password", hide_input=True, confirmation_prompt=True
-        )
+    """Add a user. An account acts only with its password: give --password (asked for, or
+    $THREADLINE_NEW_PASSWORD), or set one later."""
+    secret = new_password(username) if password else None
     with acting(db, user) as (store, actor), transaction(store, actor) as conn:
         info = user_ops.add_user(
             conn,

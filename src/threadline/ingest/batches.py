@@ -31,6 +31,8 @@ from threadline.errors import ThreadlineError
 from threadline.ingest.convert import Converter, RecordDraft, RowError
 from threadline.ingest.mapping import Mapping, MappingError
 from threadline.ingest.readers import ReadError, Row, read_rows
+from threadline.security.audit import log_refusal
+from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.database import (
@@ -40,6 +42,7 @@ from threadline.store.database import (
     defer_indexes,
     refresh_statistics,
 )
+from threadline.store.derived import forget_derived
 from threadline.store.erased import erased_keys
 
 __all__ = [
@@ -153,6 +156,53 @@ def ensure_agency(conn: Connection, agency: Agency) -> int:
             .returning(t.agencies.c.id)
         ).scalar_one()
     )
+
+
+def may_load(conn: Connection, user_id: int, code: str) -> tuple[int, int]:
+    """(agency id, loader's agency id) when user `user_id` may load `code`'s records: their
+    own agency's, or a partner's that has given their agency a delivery right in an agreement
+    in force. Ingest never creates an agency for a user: a partnership administrator does.
+    Raises AccessDenied otherwise."""
+    own = conn.execute(sa.select(t.users.c.agency_id).where(t.users.c.id == user_id)).scalar()
+    target = conn.execute(sa.select(t.agencies.c.id).where(t.agencies.c.code == code)).scalar()
+    if own is None or target is None:
+        raise AccessDenied(
+            f"unknown agency {code!r}: a partnership administrator adds it "
+            "(threadline agencies add CODE --name NAME)",
+            action="collection",
+            operation="ingest",
+        )
+    if int(target) == int(own):
+        return int(target), int(own)
+    today = date.today()
+    sh = t.sharing_agreements.c
+    delivered = conn.execute(
+        sa.select(sh.id).where(
+            sh.from_agency_id == target, sh.to_agency_id == own, sh.delivery == sa.true(),
+            sh.valid_from <= today, sa.or_(sh.valid_to.is_(None), sh.valid_to >= today),
+        )
+    ).first()  # fmt: skip
+    if delivered is None:
+        raise AccessDenied(
+            f"permission denied: {code!r} records are loaded by {code!r} itself, or by an "
+            f"agency it has given a delivery right (threadline sharing add {code} YOURS "
+            "--delivery)",
+            action="collection",
+            operation="ingest",
+        )
+    return int(target), int(own)
+
+
+def refused(conn: Connection, user_id: int | None, denied: AccessDenied) -> None:
+    """Audit a refused load, in a transaction of its own (the load's rolled back)."""
+    row = conn.execute(
+        sa.select(t.users.c.username, t.agencies.c.code)
+        .join(t.agencies, t.agencies.c.id == t.users.c.agency_id)
+        .where(t.users.c.id == user_id)
+    ).first()
+    log_refusal(conn, user_id=user_id, username="" if row is None else str(row.username),
+                agency="" if row is None else str(row.code), operation=denied.operation,
+                reason=str(denied))  # fmt: skip
 
 
 def ensure_source(conn: Connection, agency_id: int, mapping: Mapping) -> int:
@@ -478,6 +528,10 @@ def load_file(
             )
     except _Undo:
         pass
+    except AccessDenied as denied:
+        with store.connect() as conn:
+            refused(conn, user_id, denied)
+        raise
     return result
 
 
@@ -497,7 +551,11 @@ def _load(
         result.status = "already_loaded"
         result.batch_id = held_by
         return
-    agency_id = ensure_agency(conn, agency)
+    loader: int | None = None
+    if user_id is None:  # a load by the system itself (tests, the scenario's evaluation)
+        agency_id = ensure_agency(conn, agency)
+    else:
+        agency_id, loader = may_load(conn, user_id, agency.code)
     source_id = ensure_source(conn, agency_id, mapping)
     batch_id = 0
     if not dry_run:
@@ -505,6 +563,7 @@ def _load(
             conn.execute(
                 sa.insert(t.batches)
                 .values(source_id=source_id, agency_id=agency_id, user_id=user_id,
+                        loaded_by_agency_id=loader,
                         file_name=path.name, content_hash=digest, mapping_name=mapping.name,
                         mapping_version=_mapping_version(mapping),
                         status="loading", counts={}, started_at=datetime.now(UTC))
@@ -605,14 +664,34 @@ def list_batches(store: Store) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
-    """Remove a batch's records and everything derived only from them; keep the batch row
-    (status ``rolled_back``) so the history of loads stays whole. Returns what was removed."""
-    status = conn.execute(
-        sa.select(t.batches.c.status).where(t.batches.c.id == batch_id)
-    ).scalar_one_or_none()
-    if status is None:
+def rollback_batch(
+    conn: Connection, batch_id: int, *, by_agency: int | None = None
+) -> dict[str, int]:
+    """Remove a batch's records and everything derived from them; keep the batch row (status
+    ``rolled_back``) so the history of loads stays whole. Returns what was removed.
+
+    With `by_agency` (the acting user's agency), only the agency that owns the records, or
+    the one that loaded them under a delivery right, may roll the batch back (AccessDenied,
+    with the same words as for a batch that does not exist). What was derived from the
+    records goes too (`threadline.store.derived`): judgements and resolution pairs of their
+    mentions, indicators and ranked entries citing them; analysis runs are marked stale.
+    """
+    row = conn.execute(
+        sa.select(t.batches.c.status, t.batches.c.agency_id, t.batches.c.loaded_by_agency_id).where(
+            t.batches.c.id == batch_id
+        )
+    ).first()
+    if by_agency is not None and (
+        row is None or by_agency not in (row.agency_id, row.loaded_by_agency_id)
+    ):
+        raise AccessDenied(
+            f"no batch {batch_id} that your agency may roll back",
+            action="erasure",
+            operation="batches.rollback",
+        )
+    if row is None:
         raise IngestError(f"no batch {batch_id}")
+    status = row.status
     if status != "loaded":
         raise IngestError(f"batch {batch_id} is {status}, not loaded: nothing to roll back")
     later = _altered_later(conn, batch_id)
@@ -631,6 +710,9 @@ def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
             )
         ).scalars()
     )
+    doomed = [int(i) for i in conn.execute(record_ids).scalars()]
+    mentioned = [str(i) for i in conn.execute(mention_ids).scalars()]
+    removed.update(forget_derived(conn, doomed, mentioned, f"batch {batch_id} was rolled back"))
     removed["statements"] = conn.execute(
         sa.delete(t.statements).where(t.statements.c.record_id.in_(record_ids))
     ).rowcount
@@ -652,6 +734,9 @@ def rollback_batch(conn: Connection, batch_id: int) -> dict[str, int]:
         orphan = [e for e in touched if e is not None]
         removed["entities"] = conn.execute(
             sa.delete(t.entities).where(t.entities.c.id.in_(orphan), t.entities.c.id.not_in(still))
+        ).rowcount
+        removed["entities_stale"] = conn.execute(
+            sa.update(t.entities).where(t.entities.c.id.in_(orphan)).values(stale=True)
         ).rowcount
     conn.execute(
         sa.update(t.batches).where(t.batches.c.id == batch_id).values(status="rolled_back")

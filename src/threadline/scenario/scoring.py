@@ -210,7 +210,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
     store's local analyst sees it once every partner shares with them (as in the demo)."""
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
-    from threadline.security import bootstrap, resolve_actor
+    from threadline.security.identity import bootstrap, resolve_actor
     from threadline.store import Store
 
     truth = ScenarioTruth.load(folder)
@@ -219,9 +219,9 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
         store = Store(f"sqlite:///{Path(tmp) / 'evaluate.db'}", create=True)
         try:
             store.migrate()
-            bootstrap(store)
-            records = load_scenario(store, folder)
+            bootstrap(store, os_cleared=True)
             record_agreements(store, folder)
+            records = load_scenario(store, folder)
             with store.connect() as conn:
                 figures = score_store(View(conn, resolve_actor(store)), truth, top=top)
         finally:

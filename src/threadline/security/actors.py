@@ -51,6 +51,9 @@ class UserRole(StrEnum):
     ANALYST = "analyst"
     SUPERVISOR = "supervisor"
     ADMINISTRATOR = "administrator"
+    PARTNERSHIP = "partnership"
+    """Administers the partnership: agencies, agreements between agencies, and the users of
+    an agency with no administrator of its own. Held by named people; every use audited."""
 
 
 READ_ROLES = frozenset({UserRole.VIEWER, UserRole.ANALYST, UserRole.SUPERVISOR})

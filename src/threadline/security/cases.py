@@ -20,7 +20,6 @@ from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
 from threadline.security.policy import visible_record_ids
-from threadline.security.users import may_administer
 from threadline.store import tables as t
 
 __all__ = [
@@ -64,7 +63,7 @@ def _case(conn: Connection, actor: Actor, name: str, operation: str) -> Any:
     row = conn.execute(sa.select(t.cases).where(t.cases.c.name == name)).first()
     if row is None or not (
         _member_role(conn, int(row.id), actor.user_id) is not None
-        or (actor.has(UserRole.ADMINISTRATOR) and may_administer(conn, actor, int(row.agency_id)))
+        or (actor.has(UserRole.ADMINISTRATOR) and actor.agency_id == int(row.agency_id))
     ):
         # The same words whether it is missing or closed to this actor: names can be sensitive.
         raise AccessDenied(f"case {name!r} not found", action="consultation", operation=operation)
@@ -80,7 +79,7 @@ def _member_role(conn: Connection, case_id: int, user_id: int) -> str | None:
 
 
 def _may_manage(conn: Connection, actor: Actor, case: Any) -> bool:
-    if actor.has(UserRole.ADMINISTRATOR) and may_administer(conn, actor, int(case.agency_id)):
+    if actor.has(UserRole.ADMINISTRATOR) and actor.agency_id == int(case.agency_id):
         return True
     return actor.has(SUPERVISOR) and _member_role(conn, int(case.id), actor.user_id) is not None
 

@@ -1,46 +1,127 @@
-"""Who is acting: the user a command acts as, and the embedded store's local account.
+"""Who is acting: the user a command acts as, proved by a credential, and the store's first
+accounts.
 
-`resolve_actor` turns a username (or $THREADLINE_USER, or the local account) into an Actor,
-and writes every refusal to the audit log; `bootstrap` creates the local analyst account of an
-embedded store so that a single analyst needs no set-up.
+Every account acts only with its credential (an argon2 password, given in
+$THREADLINE_PASSWORD or typed when asked in a terminal), except the embedded store's owner:
+the local analyst account of a single analyst's own SQLite file, which has no password. A
+refusal (no credential, a wrong one, an unknown or disabled user) is written to the audit log,
+and the message is the same whether or not the user exists.
+
+`bootstrap` creates the owner account of an embedded store (cleared for OFFICIAL-SENSITIVE
+only when the owner says so); `first_administrator` creates a store's first administrator,
+who also administers the partnership. Nobody administers a store by default.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
+import sys
+from typing import Any
 
 import sqlalchemy as sa
 
-from threadline.errors import ThreadlineError
+from threadline.errors import ThreadlineError, ValidationError
 from threadline.security.actors import (
     LOCAL_AGENCY,
     LOCAL_USER,
     USER_ENV,
+    USERNAME,
     Actor,
     UserRole,
     actor_from_row,
     user_query,
 )
 from threadline.security.audit import audit, log_refusal
+from threadline.security.users import hash_password, password_matches
 from threadline.store import Store
 from threadline.store import tables as t
 
-__all__ = ["bootstrap", "resolve_actor"]
+__all__ = [
+    "PASSWORD_ENV",
+    "bootstrap",
+    "first_administrator",
+    "has_administrator",
+    "is_owner",
+    "resolve_actor",
+]
+
+PASSWORD_ENV = "THREADLINE_PASSWORD"  # noqa: S105 - a variable's name, not a password
+"""The acting user's password, for scripts; in a terminal it is asked for instead."""
 
 
-def resolve_actor(store: Store, username: str | None = None) -> Actor:
-    """The user a command acts as: `username`, else $THREADLINE_USER, else the local account.
+def is_owner(store: Store, row: Any) -> bool:
+    """Whether `row` (a user) is the embedded store's owner: the local analyst account of a
+    SQLite store, with no password."""
+    return bool(
+        store.embedded
+        and row.username == LOCAL_USER
+        and row.agency == LOCAL_AGENCY
+        and not row.password_hash
+    )
 
-    Unknown and disabled users are refused with a clear ThreadlineError, and the refusal is
-    written to the audit log. Call this before opening a write transaction of your own.
+
+def _secret(password: str | None) -> str | None:
+    if password:
+        return password
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ") or None
+    return None
+
+
+def resolve_actor(
+    store: Store, username: str | None = None, *, password: str | None = None
+) -> Actor:
+    """The user a command acts as (`username`, else $THREADLINE_USER, else the local account),
+    once their credential is checked (see the module docstring).
+
+    Raises ThreadlineError with one line fit to print; the refusal is audited first. Call
+    this before opening a write transaction of your own.
     """
     store.require_current()
     named = username or os.environ.get(USER_ENV) or ""
     name = named or LOCAL_USER
     with store.connect() as conn:
-        row = conn.execute(user_query().where(t.users.c.username == name)).first()
-    if row is not None and not row.disabled:
-        return actor_from_row(row)
+        row = conn.execute(
+            user_query().add_columns(t.users.c.password_hash).where(t.users.c.username == name)
+        ).first()
+    if row is not None and is_owner(store, row):
+        if not row.disabled:
+            return actor_from_row(row)
+        return _refuse(store, name, row, "disabled", f"user {name!r} is disabled")
+    if row is None and not named:
+        return _refuse(
+            store, name, row, "unknown user",
+            f"no user given and this store has no local {LOCAL_USER!r} account: pass --user "
+            f"or set {USER_ENV}",
+        )  # fmt: skip
+    secret = _secret(password)
+    if secret is None:
+        return _refuse(
+            store, name, row, "no credential",
+            f"{name!r} must prove who they are: set {PASSWORD_ENV}, or run in a terminal to be "
+            "asked for the password",
+        )  # fmt: skip
+    with store.connect() as conn:
+        proved = password_matches(conn, name, secret)
+    if not proved or row is None:
+        return _refuse(
+            store, name, row, "wrong credential", f"unknown user or wrong password for {name!r}"
+        )
+    if row.disabled:
+        return _refuse(
+            store,
+            name,
+            row,
+            "disabled",
+            f"user {name!r} is disabled: an administrator can enable them",
+        )
+    return actor_from_row(row)
+
+
+def _refuse(store: Store, name: str, row: Any, reason: str, message: str) -> Actor:
     with store.connect() as conn:
         log_refusal(
             conn,
@@ -48,23 +129,68 @@ def resolve_actor(store: Store, username: str | None = None) -> Actor:
             username=name,
             agency="" if row is None else str(row.agency),
             operation="login",
-            reason="disabled" if row is not None else "unknown user",
+            reason=reason,
         )
-    if row is not None:
-        raise ThreadlineError(f"user {name!r} is disabled: an administrator can enable them")
-    if named:
-        raise ThreadlineError(f"unknown user {name!r}: see `threadline users list`")
-    raise ThreadlineError(
-        f"no user given and the local {LOCAL_USER!r} account does not exist: pass --user or "
-        f"set {USER_ENV}"
-    )
+    raise ThreadlineError(message)
 
 
-def bootstrap(store: Store) -> None:
-    """Create the local agency and analyst account if the store has no users yet.
+def has_administrator(store: Store) -> bool:
+    """Whether the store has an active administrator."""
+    with store.connect() as conn:
+        rows = conn.execute(sa.select(t.users.c.roles).where(t.users.c.disabled == sa.false()))
+        return any(UserRole.ADMINISTRATOR.value in (roles or []) for roles in rows.scalars())
 
-    Idempotent: a store that has any user is left as it is. The account has no password (it
-    is used from the command line only), the analyst role and OFFICIAL-SENSITIVE clearance.
+
+def first_administrator(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    agency: str = LOCAL_AGENCY,
+    agency_name: str = "",
+) -> Actor:
+    """Create the store's first administrator (who also administers the partnership), in
+    `agency` (created if new). Refused once the store has an active administrator: from then
+    on administrators make administrators."""
+    if has_administrator(store):
+        raise ThreadlineError(
+            "this store has an administrator already: they add others (threadline users add)"
+        )
+    with store.connect() as conn:
+        agency_id = conn.execute(
+            sa.select(t.agencies.c.id).where(t.agencies.c.code == agency)
+        ).scalar()
+        if agency_id is None:
+            agency_id = conn.execute(
+                sa.insert(t.agencies)
+                .values(code=agency, name=agency_name or agency)
+                .returning(t.agencies.c.id)
+            ).scalar_one()
+        if not USERNAME.match(username):
+            raise ValidationError(f"username {username!r}: use letters, digits, '.', '_', '@', '-'")
+        if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
+            raise ThreadlineError(f"user {username!r} already exists")
+        roles = [UserRole.ADMINISTRATOR.value, UserRole.PARTNERSHIP.value]
+        conn.execute(
+            sa.insert(t.users).values(
+                username=username, display_name="First administrator", agency_id=agency_id,
+                roles=roles, os_cleared=False, password_hash=hash_password(password),
+            )
+        )  # fmt: skip
+        row = conn.execute(user_query().where(t.users.c.username == username)).one()
+        founder = actor_from_row(row)
+        audit(conn, founder, "administration", "users.first_administrator",
+              detail={"username": username, "agency": agency, "roles": roles})  # fmt: skip
+        return founder
+
+
+def bootstrap(store: Store, *, os_cleared: bool = False) -> None:
+    """Create the embedded store's owner: the local agency and analyst account, if the store
+    has no users yet.
+
+    Idempotent: a store that has any user is left as it is. The account has no password (only
+    the owner of the file uses it), the analyst role, and OFFICIAL-SENSITIVE clearance only
+    with `os_cleared` (the owner says so at ``threadline init --os-cleared``).
     """
     with store.connect() as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(t.users)).scalar_one():
@@ -86,17 +212,17 @@ def bootstrap(store: Store) -> None:
                 display_name="Local analyst",
                 agency_id=agency_id,
                 roles=roles,
-                os_cleared=True,
+                os_cleared=os_cleared,
             )
             .returning(t.users.c.id)
         ).scalar_one()
         actor = Actor(
-            int(user_id), LOCAL_USER, int(agency_id), LOCAL_AGENCY, frozenset(roles), True
+            int(user_id), LOCAL_USER, int(agency_id), LOCAL_AGENCY, frozenset(roles), os_cleared
         )
         audit(
             conn,
             actor,
             "administration",
             "users.bootstrap",
-            detail={"username": LOCAL_USER, "roles": roles, "os_cleared": True},
+            detail={"username": LOCAL_USER, "roles": roles, "os_cleared": os_cleared},
         )

@@ -38,6 +38,8 @@ class Agreement:
     valid_from: date
     valid_to: date | None
     reference: str
+    delivery: bool = False
+    """Whether the receiving agency may also load the giving agency's deliveries for it."""
 
     def in_force(self, on: date) -> bool:
         """Whether the agreement lets records flow on `on`."""
@@ -52,7 +54,7 @@ def _agency_id(conn: Connection, code: str) -> int:
 
 
 def _require(conn: Connection, actor: Actor, agency_id: int, operation: str) -> None:
-    if not (actor.has(UserRole.ADMINISTRATOR) and may_administer(conn, actor, agency_id)):
+    if not may_administer(conn, actor, agency_id):
         raise AccessDenied(
             "permission denied: only administrators of the sharing agency may do this",
             action="administration",
@@ -71,8 +73,13 @@ def add_agreement(
     valid_from: date | None = None,
     valid_to: date | None = None,
     reference: str = "",
+    delivery: bool = False,
 ) -> Agreement:
-    """Record an agreement letting `to_agency` see `from_agency`'s records within `scope`."""
+    """Record an agreement letting `to_agency` see `from_agency`'s records within `scope`; with
+    `delivery`, `to_agency`'s analysts may also load `from_agency`'s files on its behalf.
+
+    The giving agency's administrators record it, or a partnership administrator for an agency
+    with no administrator of its own (the event then says so)."""
     source, target = _agency_id(conn, from_agency), _agency_id(conn, to_agency)
     if source == target:
         raise ValidationError("an agency does not need an agreement with itself")
@@ -93,13 +100,14 @@ def add_agreement(
             valid_from=start,
             valid_to=valid_to,
             reference=reference,
+            delivery=delivery,
             created_by=actor.user_id,
         )
         .returning(t.sharing_agreements.c.id)
     ).scalar_one()
     agreement = Agreement(
         int(agreement_id), from_agency, to_agency, scope, conditions_allowed, start, valid_to,
-        reference,
+        reference, delivery,
     )  # fmt: skip
     audit(
         conn,
@@ -114,13 +122,16 @@ def add_agreement(
             "conditions_allowed": conditions_allowed,
             "valid_from": start.isoformat(),
             "valid_to": None if valid_to is None else valid_to.isoformat(),
+            "delivery": delivery,
+            "as": "administrator" if actor.agency_id == source else "partnership",
         },
     )
     return agreement
 
 
 def list_agreements(conn: Connection, actor: Actor) -> list[Agreement]:
-    """Agreements the actor's agency gives or receives (every agreement for administrators)."""
+    """Agreements the actor's agency gives or receives (every agreement for partnership
+    administrators)."""
     sh = t.sharing_agreements.c
     giver, taker = t.agencies.alias("giver"), t.agencies.alias("taker")
     query = (
@@ -129,7 +140,7 @@ def list_agreements(conn: Connection, actor: Actor) -> list[Agreement]:
         .join(taker, taker.c.id == sh.to_agency_id)
         .order_by(sh.id)
     )
-    if not actor.has(UserRole.ADMINISTRATOR):
+    if not actor.has(UserRole.PARTNERSHIP):
         query = query.where(
             sa.or_(sh.from_agency_id == actor.agency_id, sh.to_agency_id == actor.agency_id)
         )
@@ -143,6 +154,7 @@ def list_agreements(conn: Connection, actor: Actor) -> list[Agreement]:
             valid_from=r.valid_from,
             valid_to=r.valid_to,
             reference=r.reference,
+            delivery=bool(r.delivery),
         )
         for r in conn.execute(query)
     ]

@@ -1,9 +1,10 @@
 """User administration: accounts, roles, clearance, passwords (argon2).
 
-Administrators manage the users of their own agency, and may onboard an agency that has no
-administrator yet. Until the store has any active administrator (a new store), any active user
-may administer, so that the first administrator can be created from the command line; every
-change is audited under the acting user either way.
+Administrators manage the users of their own agency and nothing else. The partnership role
+creates agencies and administers the users of an agency that has no administrator of its
+own (onboarding it). Nobody administers by default: a store's first administrator is made by
+`threadline init --admin NAME` (`threadline.security.identity.first_administrator`). Every
+change is audited under the acting user.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from threadline.store import tables as t
 __all__ = [
     "MIN_PASSWORD",
     "UserInfo",
+    "add_agency",
     "add_user",
     "check_password",
     "grant",
     "hash_password",
+    "list_agencies",
     "list_users",
     "may_administer",
+    "password_matches",
     "revoke",
     "set_disabled",
 ]
@@ -72,6 +76,12 @@ def hash_password(password: str) -> str:
 
 def check_password(conn: Connection, username: str, password: str) -> Actor | None:
     """The active user if `password` is theirs, else None (same answer for every failure)."""
+    return load_actor(conn, username) if password_matches(conn, username, password) else None
+
+
+def password_matches(conn: Connection, username: str, password: str) -> bool:
+    """Whether `password` is the user's (disabled or not); False for a user without one or
+    unknown, after the same work, so that timing does not tell who exists."""
     row = conn.execute(
         sa.select(t.users.c.password_hash, t.users.c.id).where(t.users.c.username == username)
     ).first()
@@ -80,16 +90,16 @@ def check_password(conn: Connection, username: str, password: str) -> Actor | No
         # A missing user costs a verification too, so timing does not reveal who exists.
         _HASHER.verify(stored or _decoy(), password)
     except (VerificationError, InvalidHashError):
-        return None
+        return False
     if row is None or stored is None:
-        return None
+        return False
     if _HASHER.check_needs_rehash(stored):
         conn.execute(
             sa.update(t.users)
             .where(t.users.c.id == row.id)
             .values(password_hash=_HASHER.hash(password))
         )
-    return load_actor(conn, username)
+    return True
 
 
 @cache
@@ -105,13 +115,12 @@ def _admin_agencies(conn: Connection) -> set[int]:
 
 
 def may_administer(conn: Connection, actor: Actor, agency_id: int) -> bool:
-    """Whether `actor` may manage users (and cases, agreements) of the agency `agency_id`."""
-    admins = _admin_agencies(conn)
-    if not admins:
+    """Whether `actor` may manage the users and agreements of the agency `agency_id` (-1: a
+    new agency): its own administrators, or a partnership administrator when it has no
+    active administrator of its own."""
+    if actor.has(ADMIN) and actor.agency_id == agency_id:
         return True
-    if not actor.has(ADMIN):
-        return False
-    return actor.agency_id == agency_id or agency_id not in admins
+    return actor.has(UserRole.PARTNERSHIP) and agency_id not in _admin_agencies(conn)
 
 
 def _require(conn: Connection, actor: Actor, agency_id: int, operation: str) -> None:
@@ -146,7 +155,9 @@ def _info(row: Any) -> UserInfo:
     )
 
 
-def _agency(conn: Connection, actor: Actor, code: str, create_as: str | None) -> int:
+def _agency(
+    conn: Connection, actor: Actor, code: str, create_as: str | None, *, kind: str = "other"
+) -> int:
     found = conn.execute(sa.select(t.agencies.c.id).where(t.agencies.c.code == code)).scalar()
     if found is not None:
         return int(found)
@@ -159,15 +170,37 @@ def _agency(conn: Connection, actor: Actor, code: str, create_as: str | None) ->
         raise ValidationError(f"agency code {code!r}: use lower-case letters, digits, - and _")
     if not may_administer(conn, actor, -1):
         raise AccessDenied(
-            "permission denied: only an administrator may create an agency",
+            "permission denied: only a partnership administrator may create an agency",
             action="administration",
             operation="agencies.add",
         )
     agency_id = conn.execute(
-        sa.insert(t.agencies).values(code=code, name=create_as or code).returning(t.agencies.c.id)
+        sa.insert(t.agencies)
+        .values(code=code, name=create_as or code, kind=kind[:32])
+        .returning(t.agencies.c.id)
     ).scalar_one()
-    audit(conn, actor, "administration", "agencies.add", detail={"agency": code})
+    audit(conn, actor, "administration", "agencies.add", detail={"agency": code, "kind": kind})
     return int(agency_id)
+
+
+def add_agency(conn: Connection, actor: Actor, code: str, name: str, kind: str = "other") -> int:
+    """Create an agency (partnership administrators only); its id."""
+    if conn.execute(sa.select(t.agencies.c.id).where(t.agencies.c.code == code)).first():
+        raise ThreadlineError(f"agency {code!r} already exists")
+    if not name.strip():
+        raise ValidationError("an agency needs a name")
+    return _agency(conn, actor, code, name.strip(), kind=kind)
+
+
+def list_agencies(conn: Connection, actor: Actor) -> list[tuple[str, str, str]]:
+    """Every agency (code, name, kind): the partnership's members are no secret to its users."""
+    rows = conn.execute(
+        sa.select(t.agencies.c.code, t.agencies.c.name, t.agencies.c.kind).order_by(
+            t.agencies.c.code
+        )
+    ).all()
+    audit(conn, actor, "administration", "agencies.list", detail={"count": len(rows)})
+    return [(str(r.code), str(r.name), str(r.kind)) for r in rows]
 
 
 def add_user(

@@ -113,6 +113,7 @@ batches = sa.Table(
     sa.Column("source_id", ID, sa.ForeignKey("sources.id"), nullable=False),
     sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
     sa.Column("user_id", ID, sa.ForeignKey("users.id")),
+    sa.Column("loaded_by_agency_id", ID, sa.ForeignKey("agencies.id")),
     sa.Column("file_name", sa.Text(), nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False, index=True),
     sa.Column("mapping_name", sa.String(128), nullable=False),
@@ -321,6 +322,7 @@ sharing_agreements = sa.Table(
     sa.Column("to_agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
     sa.Column("scope", sa.String(128), nullable=False, server_default="all"),
     sa.Column("conditions_allowed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("delivery", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("valid_from", sa.Date(), nullable=False),
     sa.Column("valid_to", sa.Date()),
     sa.Column("reference", sa.String(255), nullable=False, server_default=""),
@@ -329,7 +331,9 @@ sharing_agreements = sa.Table(
     sa.Index(None, "to_agency_id", "from_agency_id"),
     sa.CheckConstraint("from_agency_id <> to_agency_id", name="distinct_agencies"),
 )
-"""An information sharing agreement: records of one agency that another may see, and when."""
+"""An information sharing agreement: records of one agency that another may see, and when;
+with ``delivery``, the receiving agency may also load the giving agency's deliveries (its
+files) on its behalf."""
 
 case_records = sa.Table(
     "case_records",
