@@ -21,6 +21,7 @@ import ijson  # type: ignore[import-untyped]  # ijson ships no type information
 
 from threadline.errors import ThreadlineError, first_line
 from threadline.ingest import _workbook
+from threadline.ingest._jsonstream import MAX_NESTING, NestedTooDeep, RecordTooLarge, Utf8Stream
 from threadline.untrusted import UnsafePath, inside, unstorable
 
 __all__ = [
@@ -54,7 +55,8 @@ whole of a JSON document read as one record), checked while it is read: a larger
 refused before it is built. Eight of the longest cells, written with JSON escapes."""
 
 MAX_DEPTH = 32
-"""Deepest nesting of a JSON record's objects and lists; deeper is a row error."""
+"""Deepest nesting of a JSON record's objects and lists; deeper is a row error (a streamed
+document nested past :data:`threadline.ingest._jsonstream.MAX_NESTING` is refused at once)."""
 
 MAX_TEXT_FILE = 10 * MAX_CELL
 """Largest file of a text source (bytes), checked before it is read."""
@@ -420,38 +422,6 @@ def flatten(
     return out
 
 
-class _ItemTooLarge(Exception):
-    """More than :data:`MAX_JSON_ITEM` bytes were read without a record being completed."""
-
-
-class _Utf8Stream:
-    """A text file read back as UTF-8 bytes (what ijson parses), with a look at its start."""
-
-    def __init__(self, fh: TextIO) -> None:
-        self._fh = fh
-        self._head = fh.read(1 << 16)
-        self.spent = 0
-        """Bytes given since the last record was completed (the caller sets it back to 0):
-        past :data:`MAX_JSON_ITEM` the read stops the parse, before the record is built."""
-
-    def first(self) -> str:
-        """The first character that is not white space ("" for an empty file)."""
-        return self._head.lstrip()[:1]
-
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson asks for nothing first, to learn bytes from text
-            return b""
-        if self.spent > MAX_JSON_ITEM:
-            raise _ItemTooLarge
-        if self._head:
-            text, self._head = self._head, ""
-        else:
-            text = self._fh.read(size if size > 0 else 1 << 16)
-        data = text.encode("utf-8")
-        self.spent += len(data)
-        return data
-
-
 def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]]:
     """The records of a JSON document, streamed: a top-level list, or the list at the dotted
     path `records`, is read one item at a time, so a large export needs little memory (an item
@@ -461,7 +431,7 @@ def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]
     records = str(options.get("records") or "")
     yielded = 0
     with path.open("r", encoding=encoding) as fh:
-        stream = _Utf8Stream(fh)
+        stream = Utf8Stream(fh, MAX_JSON_ITEM)
         first = stream.first()
         if (first == "[" and not records) or (first == "{" and records):
             prefix = f"{records}.item" if records else "item"
@@ -475,10 +445,15 @@ def _json_items(path: Path, options: dict[str, Any]) -> Iterator[tuple[int, Any]
                     raise ReadError(
                         f"{path.name}: not valid JSON after item {yielded} ({first_line(exc)})"
                     ) from None
-            except _ItemTooLarge:
+            except RecordTooLarge:
                 raise ReadError(
                     f"{path.name}: item {yielded + 1} is over {MAX_JSON_ITEM:,} bytes, the most "
                     "one record may take"
+                ) from None
+            except NestedTooDeep:
+                raise ReadError(
+                    f"{path.name}: item {yielded + 1} is nested more than {MAX_NESTING} levels "
+                    "deep: refused before it was read"
                 ) from None
     if not yielded:
         yield from _json_whole(path, encoding, records)
