@@ -57,7 +57,10 @@ def unstorable(text: str) -> str | None:
     >>> unstorable("\\udc80")
     'it holds a lone surrogate (U+DC80), not a character'
     """
-    found = _UNSTORABLE.search(text)
+    if text.isascii():  # known without a scan: most rows
+        found = None if "\x00" not in text else _UNSTORABLE.search(text)
+    else:
+        found = _UNSTORABLE.search(text)
     if found is None:
         return None
     code = ord(found.group())

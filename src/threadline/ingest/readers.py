@@ -154,12 +154,14 @@ class _Lines:
         if self._again:
             number, line = self._again.pop()
         else:
-            line, whole = _next_line(self._fh)
+            line = self._fh.readline(MAX_ROW)
+            if len(line) >= MAX_ROW and not line.endswith(("\n", "\r")):
+                line = _skip_line(self._fh, line)
             if not line:
                 raise StopIteration
             self._read += 1
             number = self._read
-            if not whole:
+            if line is _SKIPPED:
                 self.taken.append((number, ""))
                 raise _Overlong
         self._held += len(line)
@@ -179,15 +181,23 @@ class _Lines:
         return len(again)
 
 
-def _next_line(fh: TextIO) -> tuple[str, bool]:
-    """The next line ("" at the end) and whether it is whole: a line over :data:`MAX_ROW`
-    characters is read to its end in pieces, and only its first piece kept."""
-    line = fh.readline(MAX_ROW)
-    if len(line) < MAX_ROW or line.endswith(("\n", "\r")):
-        return line, True
+_SKIPPED = "\x00 a line over MAX_ROW characters, read past"
+
+
+def _skip_line(fh: TextIO, line: str) -> str:
+    """Read past the rest of a line of which `line` is the first :data:`MAX_ROW` characters,
+    in pieces of that size; :data:`_SKIPPED` stands for it."""
     while (rest := fh.readline(MAX_ROW)) and not rest.endswith(("\n", "\r")):
         pass
-    return line[:1], False
+    return _SKIPPED
+
+
+def _next_line(fh: TextIO) -> tuple[str, bool]:
+    """The next line ("" at the end) and whether it is whole (see :func:`_skip_line`)."""
+    line = fh.readline(MAX_ROW)
+    if len(line) >= MAX_ROW and not line.endswith(("\n", "\r")):
+        return _skip_line(fh, line)[:1], False
+    return line, True
 
 
 def read_csv(path: Path, options: dict[str, Any]) -> Iterator[Row]:
@@ -265,7 +275,9 @@ def _csv_reason(exc: csv.Error) -> str:
     return f"malformed CSV: {text}"
 
 
-def _row_from_cells(header: list[str], cells: list[str], number: int, where: str) -> Row:
+def _row_from_cells(
+    header: list[str], cells: list[str], number: int, where: str, *, names: bool = False
+) -> Row:
     if len(cells) != len(header):
         return Row(
             number,
@@ -277,13 +289,14 @@ def _row_from_cells(header: list[str], cells: list[str], number: int, where: str
     for column, value in values.items():
         if len(value) > MAX_CELL:
             return Row(number, {}, where, error=f"cell over {MAX_CELL:,} characters", column=column)
-    return _storable(Row(number, values, where))
+    return _storable(Row(number, values, where), names=names)
 
 
-def _storable(row: Row) -> Row:
-    """`row`, or a row error naming the first cell (or column name) that cannot be stored."""
+def _storable(row: Row, *, names: bool = False) -> Row:
+    """`row`, or a row error naming the first cell that cannot be stored (with `names`, the
+    column names are checked too: a header is checked once, JSON keys on every record)."""
     if unstorable("".join(row.values.values())) is None and (
-        unstorable("".join(row.values)) is None
+        not names or unstorable("".join(row.values)) is None
     ):
         return row
     for column, value in row.values.items():
@@ -385,7 +398,7 @@ def _best_header(rows: list[list[str]]) -> int:
 
 def _sheet_row(sheet: str, header: list[str], cells: list[str], number: int) -> Row:
     cells = cells[: len(header)] + [""] * max(0, len(header) - len(cells))
-    row = _row_from_cells(header, cells, number, f"sheet {sheet!r} row {number}")
+    row = _row_from_cells(header, cells, number, f"sheet {sheet!r} row {number}", names=True)
     row.values["_sheet"] = sheet
     return row
 
@@ -526,7 +539,7 @@ def read_json(path: Path, options: dict[str, Any], *, lines: bool) -> Iterator[R
             except _TooDeep as exc:
                 yield Row(number, {}, where, error=str(exc))
                 continue
-            yield _storable(Row(number, values, where, extra={"json": item}))
+            yield _storable(Row(number, values, where, extra={"json": item}), names=True)
 
 
 # -- free text -----------------------------------------------------------------------------------
