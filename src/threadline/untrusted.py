@@ -17,6 +17,7 @@ __all__ = [
     "UnsafePath",
     "inside",
     "printable",
+    "relative_parts",
     "unstorable",
     "valid_agency_code",
 ]
@@ -82,24 +83,34 @@ class UnsafePath(ValueError):
     """A path from a file (a pattern, a mapping) that would leave its folder or is a link."""
 
 
-def inside(folder: Path, relative: str) -> Path:
-    """`relative` (a path or glob pattern as written in a file) under `folder`, refused when it
-    is absolute, climbs out with ``..`` or passes through a symbolic link.
+def relative_parts(relative: str) -> tuple[str, ...]:
+    """The parts of a path written in a file, refused when it is empty, absolute or climbs
+    out with ``..``.
 
-    >>> inside(Path("/data/delivery"), "nhs/*.txt")
-    PosixPath('/data/delivery/nhs/*.txt')
-    >>> inside(Path("/data/delivery"), "../../etc/passw*")
+    >>> relative_parts("nhs/*.txt")
+    ('nhs', '*.txt')
+    >>> relative_parts("../../etc/passw*")
     Traceback (most recent call last):
     ...
     threadline.untrusted.UnsafePath: '../../etc/passw*' leaves the folder it must stay in
     """
     written = PurePosixPath(relative.replace("\\", "/"))
-    if not relative.strip() or written.is_absolute() or ".." in written.parts:
+    drive = written.parts[:1] and written.parts[0].endswith(":")  # C:/...
+    if not relative.strip() or written.is_absolute() or ".." in written.parts or drive:
         raise UnsafePath(f"{relative!r} leaves the folder it must stay in")
-    if written.parts[:1] and written.parts[0].endswith(":"):  # a Windows drive, C:/...
-        raise UnsafePath(f"{relative!r} leaves the folder it must stay in")
+    return written.parts
+
+
+def inside(folder: Path, relative: str) -> Path:
+    """`relative` (a path or glob pattern as written in a file) under `folder`, refused when it
+    is absolute, climbs out with ``..`` (:func:`relative_parts`) or passes through a symbolic
+    link.
+
+    >>> inside(Path("/data/delivery"), "nhs/*.txt")
+    PosixPath('/data/delivery/nhs/*.txt')
+    """
     path = folder
-    for part in written.parts:
+    for part in relative_parts(relative):
         path = path / part
         if path.is_symlink():
             raise UnsafePath(f"{relative!r} passes through a symbolic link")

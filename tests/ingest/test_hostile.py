@@ -612,10 +612,14 @@ def delivery(tmp_path: Path, pattern: str) -> Path:
 def test_a_text_pattern_cannot_leave_the_delivery(
     store: Store, tmp_path: Path, pattern: str
 ) -> None:
+    # It loaded /etc/passwd as two records. The mapping is refused, naming its line...
     folder = delivery(tmp_path, pattern)
-    with pytest.raises(IngestError, match="leaves the folder it must stay in"):
+    with pytest.raises(MappingError, match=r"calls\.yaml:\d+: pattern .* leaves the folder"):
         ingest_folder(store, folder, on_error="skip")
     assert records(store) == 0
+    # ... and the reader refuses it too, whatever made the options.
+    with pytest.raises(ReadError, match="leaves the folder it must stay in"):
+        list(read_rows(folder / "hotline", "text", {"pattern": pattern}))
 
 
 def test_a_text_file_reached_through_a_link_is_not_read(store: Store, tmp_path: Path) -> None:
@@ -674,5 +678,9 @@ def test_an_agency_code_with_a_trailing_newline_is_refused(
 ) -> None:
     with pytest.raises(IngestError, match=r"agency code 'testforce\\n'"):
         load_file(store, FIXTURES / "intel.csv", mapping, Agency("testforce\n"))
+    path = tmp_path / "intel.yaml"
+    path.write_text((FIXTURES / "intel.yaml").read_text().replace("testforce", '"testforce\\n"'))
+    with pytest.raises(MappingError, match=r"intel\.yaml:4: agency code 'testforce\\n'"):
+        load_mapping(path)
     with store.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.agencies)).scalar() == 0

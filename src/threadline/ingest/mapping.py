@@ -21,6 +21,7 @@ from threadline import safe_yaml
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.model import parse_marking, parse_retention_group, parse_role
 from threadline.model.links import link_types
+from threadline.untrusted import UnsafePath, relative_parts, valid_agency_code
 
 __all__ = [
     "FORMATS",
@@ -311,6 +312,16 @@ class _Builder:
             raise self.fail(d, "options", "'options' must be a mapping")
         if options.get("date_order", "dmy") not in ("dmy", "mdy", "ymd"):
             raise self.fail(options, "date_order", "date_order must be dmy, mdy or ymd")
+        if "pattern" in options:
+            try:
+                relative_parts(str(options["pattern"]))
+            except UnsafePath as exc:
+                raise self.fail(options, "pattern", f"pattern {exc}") from None
+        agency = str(d.get("agency", ""))
+        if agency and not valid_agency_code(agency):
+            raise self.fail(
+                d, "agency", f"agency code {agency!r}: use lower-case letters, digits, - and _"
+            )
         key = d.get("key")
         keys = (key,) if isinstance(key, str) else tuple(key or ())
         if fmt not in ("ftm", "text") and not keys:
@@ -320,7 +331,7 @@ class _Builder:
             path=self.path,
             name=str(self.require(d, "mapping")),
             version=str(d.get("version", "1")),
-            agency=str(d.get("agency", "")),
+            agency=agency,
             system=str(d.get("system", "")),
             format=fmt,
             options=dict(options),
