@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from threadline.untrusted import printable
+
 __all__ = ["ThreadlineError", "ValidationError", "first_line"]
 
 
 class ThreadlineError(Exception):
-    """Base for errors whose message is meant for the analyst, not a traceback."""
+    """Base for errors whose message is meant for the analyst, not a traceback.
+
+    The message is made printable: a value it quotes from a file cannot carry control
+    characters (a terminal escape sequence, a newline that forges another line) to the screen.
+
+    >>> print(ThreadlineError("no column 'urn\\x1b[2J'"))
+    no column 'urn\\x1b[2J'
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(printable(a) if isinstance(a, str) else a for a in args))
 
 
 class ValidationError(ThreadlineError, ValueError):

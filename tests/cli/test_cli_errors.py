@@ -44,6 +44,16 @@ def test_user_errors_are_one_clear_line(args: list[str], words: str) -> None:
     assert words in result.stderr + result.stdout
 
 
+def test_an_error_quoting_escapes_and_markup_prints_them_as_text() -> None:
+    # A value quoted in an error (here a store path) once drove the terminal, and rich read
+    # "[/x]" in it as markup: a MarkupError traceback instead of the error.
+    result = run("status", "--db", "sqlite:////no/such/dir-\x1b[2J\x9b31m[/x]/x.db")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr
+    assert "dir-\\x1b[2J\\x9b31m[/x]" in result.stderr
+
+
 def test_init_then_status_json(store_url: str, tmp_path: Path) -> None:
     result = run("init", "--db", store_url)
     assert result.returncode == 0, result.stderr

@@ -60,6 +60,8 @@ def test_an_analysts_file_is_laid_over_the_shipped_weights(tmp_path: Path) -> No
         ("colours: {}\n", "unknown section 'colours'"),
         ("- a list\n", "a weights file is a mapping"),
         ("indicators: [\n", "not valid YAML"),
+        # An alias bomb is refused at its first alias, before anything is expanded.
+        ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nindicators: {phone_hub: *b}\n", ":2: .*aliases"),
     ],
 )
 def test_a_wrong_weights_file_is_refused_with_a_reason(

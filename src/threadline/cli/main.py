@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from threadline import __version__
@@ -32,6 +33,7 @@ from threadline.read.session import reading
 from threadline.security.actors import LOCAL_AGENCY
 from threadline.security.identity import bootstrap, first_administrator, has_administrator
 from threadline.store import Store
+from threadline.untrusted import printable
 
 __all__ = ["app", "main"]
 
@@ -204,9 +206,10 @@ def main() -> None:
     """Entry point: run the app, turning errors a user can cause into one clear line."""
     try:
         app()
-    except ThreadlineError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except ThreadlineError as exc:  # the message may quote a file: no markup is read from it
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]error:[/] {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        shown = printable(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        err.print(f"[bold red]error:[/] {escape(shown)}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None

@@ -44,6 +44,7 @@ from threadline.store.database import (
 )
 from threadline.store.derived import forget_derived
 from threadline.store.erased import erased_keys
+from threadline.untrusted import valid_agency_code
 
 __all__ = [
     "Agency",
@@ -128,7 +129,11 @@ def _scan(path: Path) -> tuple[str, int]:
     """:func:`content_hash` and the number of lines (an upper bound on a text file's rows)."""
     digest = hashlib.sha256()
     lines = 0
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+        if path.is_dir()
+        else [path]
+    )  # a link is never read (see readers.read_text), so never hashed either
     for file in files:
         if path.is_dir():
             digest.update(str(file.relative_to(path)).encode() + b"\0")
@@ -507,6 +512,10 @@ def load_file(
     """Load one file through one mapping as one batch (see the module docstring)."""
     if not path.exists():
         raise IngestError(f"{path}: no such file")
+    if not valid_agency_code(agency.code):
+        raise IngestError(
+            f"agency code {agency.code!r}: use lower-case letters, digits, - and _ (at most 64)"
+        )
     digest, lines = _scan(path)
     result = BatchResult(file=str(path), mapping=mapping.name, status="dry_run")
     converter = Converter(mapping, agency.code, today=today)

@@ -29,6 +29,7 @@ from threadline.model import (
     review_date,
 )
 from threadline.model.links import link_types
+from threadline.untrusted import printable
 from threadline.values import Cleaned, Hints, get_type
 
 __all__ = [
@@ -70,10 +71,20 @@ class RowError:
     reason: str
     location: str = ""
 
+    def __post_init__(self) -> None:
+        # The reason and column quote the file: echoed, they must not drive a terminal.
+        object.__setattr__(self, "reason", printable(self.reason))
+        if self.column is not None:
+            object.__setattr__(self, "column", printable(self.column))
+
     def describe(self, file: str) -> str:
-        """file:row:column: reason, the form an analyst can find in the file."""
+        """file:row:column: reason, the form an analyst can find in the file.
+
+        >>> RowError(3, "name\\x1b[31m", "bad").describe("intel.csv")
+        'intel.csv:3:name\\\\x1b[31m: bad'
+        """
         column = f":{self.column}" if self.column else ""
-        return f"{file}:{self.line}{column}: {self.reason}"
+        return f"{printable(file)}:{self.line}{column}: {self.reason}"
 
 
 class StatementDraft(NamedTuple):
@@ -370,7 +381,7 @@ class Converter:
             review_date=_review_date(group, reported_on or self.today),
             reported_on=reported_on,
             raw={k: v for k, v in values.items() if not k.startswith("_")},
-            warnings=warnings,
+            warnings=[printable(w) for w in warnings] if warnings else warnings,
             flags=flags,
             mentions=mentions,
         )

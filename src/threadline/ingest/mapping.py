@@ -17,9 +17,11 @@ from typing import Any
 import yaml
 from followthemoney import model
 
+from threadline import safe_yaml
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.model import parse_marking, parse_retention_group, parse_role
 from threadline.model.links import link_types
+from threadline.untrusted import UnsafePath, relative_parts, valid_agency_code
 
 __all__ = [
     "FORMATS",
@@ -89,8 +91,8 @@ class _Node(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(safe_yaml.SafeLoader):
+    """The bounded safe loader (no aliases), keeping the line of each key."""
 
 
 def _construct(loader: _Loader, node: yaml.MappingNode) -> _Node:
@@ -254,17 +256,14 @@ class Mapping:
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; raise MappingError naming the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data, text = safe_yaml.read(path, _Loader)
     except OSError as exc:
         raise MappingError(path, None, f"cannot read the mapping: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise MappingError(path, None, "the mapping is not UTF-8 text") from None
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise MappingError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        line, reason = safe_yaml.problem(exc)
+        raise MappingError(path, line, f"not valid YAML: {reason}") from None
     if not isinstance(data, _Node):
         raise MappingError(path, 1, "a mapping must be a YAML mapping (key: value lines)")
     return _Builder(path, data, hashlib.sha256(text.encode()).hexdigest()).build()
@@ -313,6 +312,16 @@ class _Builder:
             raise self.fail(d, "options", "'options' must be a mapping")
         if options.get("date_order", "dmy") not in ("dmy", "mdy", "ymd"):
             raise self.fail(options, "date_order", "date_order must be dmy, mdy or ymd")
+        if "pattern" in options:
+            try:
+                relative_parts(str(options["pattern"]))
+            except UnsafePath as exc:
+                raise self.fail(options, "pattern", f"pattern {exc}") from None
+        agency = str(d.get("agency", ""))
+        if agency and not valid_agency_code(agency):
+            raise self.fail(
+                d, "agency", f"agency code {agency!r}: use lower-case letters, digits, - and _"
+            )
         key = d.get("key")
         keys = (key,) if isinstance(key, str) else tuple(key or ())
         if fmt not in ("ftm", "text") and not keys:
@@ -322,7 +331,7 @@ class _Builder:
             path=self.path,
             name=str(self.require(d, "mapping")),
             version=str(d.get("version", "1")),
-            agency=str(d.get("agency", "")),
+            agency=agency,
             system=str(d.get("system", "")),
             format=fmt,
             options=dict(options),

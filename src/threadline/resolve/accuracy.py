@@ -60,6 +60,18 @@ def evaluate_clusters(pred: Mapping[str, str], truth: Mapping[str, str]) -> Scor
     return Scores(precision, recall, f1, tp, pp, tt)
 
 
+def _read_csv(path: str | Path) -> pa.Table:
+    """Every column of a CSV file as text. Columns are chosen from the result by name, never
+    written into the SQL: a column name given on the command line is data, not SQL."""
+    con = duckdb.connect()
+    try:
+        return con.sql(
+            "SELECT * FROM read_csv(?, all_varchar = true, header = true)", params=[str(path)]
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
 def evaluate_er_csv(
     path: str | Path, truth_column: str, settings: ResolverSettings | None = None
 ) -> dict[str, float | int]:
@@ -70,13 +82,7 @@ def evaluate_er_csv(
     true person of each record. Returns what ``threadline evaluate er FILE --truth COL --json``
     prints: ``precision``, ``recall``, ``f1``, ``records`` and ``seconds``.
     """
-    con = duckdb.connect()
-    try:
-        table = con.sql(
-            "SELECT * FROM read_csv(?, all_varchar = true, header = true)", params=[str(path)]
-        ).to_arrow_table()
-    finally:
-        con.close()
+    table = _read_csv(path)
     if truth_column not in table.column_names:
         raise ValueError(f"{path} has no column {truth_column!r}")
     if "record_id" not in table.column_names:
@@ -131,15 +137,11 @@ def evaluate_names(path: str | Path, left: str, right: str, truth: str) -> dict[
     truth column of true/false, 1/0 or yes/no). The threshold that maximises F1 is chosen and
     reported: ``precision``, ``recall``, ``f1``, ``threshold``, ``pairs``.
     """
-    con = duckdb.connect()
-    try:
-        rows = con.sql(
-            f'SELECT "{left}", "{right}", "{truth}" FROM '  # noqa: S608 - SQL of our own constants; values are bound
-            "read_csv(?, all_varchar = true, header = true)",
-            params=[str(path)],
-        ).fetchall()
-    finally:
-        con.close()
+    table = _read_csv(path)
+    for column in (left, right, truth):
+        if column not in table.column_names:
+            raise ValueError(f"{path} has no column {column!r}")
+    rows = zip(*(table.column(c).to_pylist() for c in (left, right, truth)), strict=True)
     scored: list[tuple[float, bool]] = []
     for a, b, label in rows:
         word = (label or "").strip().lower()

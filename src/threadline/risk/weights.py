@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from threadline import safe_yaml
 from threadline.errors import ValidationError
 from threadline.graph.evidence import GradeWeights
 from threadline.risk.plugins import registered_indicators
@@ -138,11 +139,15 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any], where: str) -> dict
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data, _ = safe_yaml.read(path)
     except OSError as exc:
         raise ValidationError(f"cannot read weights file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path}: not UTF-8 text") from exc
     except yaml.YAMLError as exc:
-        raise ValidationError(f"{path}: not valid YAML: {exc}") from exc
+        line, reason = safe_yaml.problem(exc)
+        where = f"{path}:{line}" if line else str(path)
+        raise ValidationError(f"{where}: not valid YAML: {reason}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

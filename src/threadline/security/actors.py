@@ -40,8 +40,10 @@ LOCAL_AGENCY = "local"
 LOCAL_USER = "analyst"
 """The account `bootstrap` creates so that a single analyst needs no set-up."""
 
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
-"""Usernames are plain tokens: no spaces or control characters can reach a log line."""
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""Usernames are plain lower-case tokens, matched whole (``fullmatch``: ``$`` would let a
+trailing newline through): no spaces, control characters or look-alike capitals can reach a
+log line."""
 
 
 class UserRole(StrEnum):

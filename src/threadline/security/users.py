@@ -9,7 +9,6 @@ change is audited under the acting user.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from threadline.security.actors import USERNAME, Actor, UserRole, load_actor, pa
 from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied, NotFound
 from threadline.store import tables as t
+from threadline.untrusted import valid_agency_code
 
 __all__ = [
     "MIN_PASSWORD",
@@ -46,7 +46,6 @@ __all__ = [
 MIN_PASSWORD = 8
 """OWASP ASVS 6.2.1: at least 8 characters (15 recommended); no composition rules."""
 
-AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 _HASHER = PasswordHasher()
 """argon2id with the library's defaults (RFC 9106 low-memory profile)."""
@@ -166,7 +165,7 @@ def _agency(
         raise ThreadlineError(
             f"unknown agency {code!r} (known: {known}); give its name to create it"
         )
-    if not AGENCY_CODE.match(code):
+    if not valid_agency_code(code):
         raise ValidationError(f"agency code {code!r}: use lower-case letters, digits, - and _")
     if not may_administer(conn, actor, -1):
         raise AccessDenied(
@@ -216,9 +215,9 @@ def add_user(
     agency_name: str | None = None,
 ) -> UserInfo:
     """Create a user in `agency` (created too if `agency_name` is given and it is new)."""
-    if not USERNAME.match(username):
+    if USERNAME.fullmatch(username) is None:
         raise ValidationError(
-            f"username {username!r}: use letters, digits, '.', '_', '@' and '-' (max 128)"
+            f"username {username!r}: use lower-case letters, digits, '.', '_' and '-' (max 64)"
         )
     chosen = parse_roles(roles)
     if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
