@@ -29,7 +29,7 @@ from threadline import safe_yaml
 from threadline.errors import ThreadlineError
 from threadline.ingest import _jsonstream, _workbook, readers
 from threadline.ingest.batches import Agency, IngestError, OnError, load_file
-from threadline.ingest.cli import ingest_folder
+from threadline.ingest.deliveries import ingest_folder
 from threadline.ingest.mapping import Mapping, MappingError, load_mapping
 from threadline.ingest.readers import MAX_CELL, ReadError, read_rows
 from threadline.ingest.sources import PACKAGED_MAPPINGS, find_mapping, read_sources

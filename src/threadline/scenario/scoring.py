@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import igraph as ig
-import yaml
 
+from threadline import safe_yaml
 from threadline.errors import ThreadlineError
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 def _true_mentions(folder: Path) -> dict[str, tuple[str, str]]:
     """Mention id -> (kind, true id), through sources.yaml's agency and mapping per file."""
-    sources = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    sources = safe_yaml.read(folder / "sources.yaml")[0]["sources"]
     out: dict[str, tuple[str, str]] = {}
     for row in _csv(folder / "truth" / "mentions.csv"):
         for entry in sources:

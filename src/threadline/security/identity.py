@@ -166,7 +166,7 @@ def first_administrator(
                 .values(code=agency, name=agency_name or agency)
                 .returning(t.agencies.c.id)
             ).scalar_one()
-        if not USERNAME.match(username):
+        if USERNAME.fullmatch(username) is None:
             raise ValidationError(f"username {username!r}: use letters, digits, '.', '_', '@', '-'")
         if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
             raise ThreadlineError(f"user {username!r} already exists")
