@@ -209,5 +209,6 @@ def batches_rollback(
             removed = rollback_batch(conn, batch, by_agency=actor.agency_id)
             audit(conn, actor, "erasure", "batches.rollback", purpose=reason,
                   detail={"batch": batch, **removed})  # fmt: skip
+        store.flush_erased()
     summary = ", ".join(f"{v:,} {k}" for k, v in removed.items() if v)
     console.print(f"Batch {batch} rolled back: removed {summary or 'nothing'}.")

@@ -92,6 +92,8 @@ def retention_review(
                 f"{gone.entities_stale} entit(ies) marked stale, {gone.entities_removed} removed"
                 f"; {gone.analyses_stale} analysis run(s) marked stale (run threadline analyse)"
             )
+    if delete:
+        store.flush_erased()
     typer.echo(message)
 
 

@@ -16,6 +16,8 @@ from threadline.cli.options import (
     parse_date,
     print_json,
 )
+from threadline.read.deconfliction import notices
+from threadline.read.session import reading
 from threadline.security import sharing as sharing_ops
 from threadline.security.audit import quote, transaction
 
@@ -41,6 +43,17 @@ def sharing_add(
         bool,
         typer.Option("--delivery", help="TO's analysts may also load FROM's files for it."),
     ] = False,
+    deconfliction: Annotated[
+        bool,
+        typer.Option(
+            "--deconfliction",
+            help="Tell TO's users when FROM holds material on a "
+            "subject they may not see (with --contact).",
+        ),
+    ] = False,
+    contact: Annotated[
+        str, typer.Option("--contact", help="Whom to contact for deconfliction.")
+    ] = "",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -51,6 +64,7 @@ def sharing_add(
         made = sharing_ops.add_agreement(
             conn, actor, from_agency, to_agency, scope=scope, conditions_allowed=conditioned,
             valid_from=start, valid_to=end, reference=reference, delivery=delivery,
+            deconfliction=deconfliction, contact=contact,
         )  # fmt: skip
     typer.echo(f"Agreement {made.id}: {made.from_agency} -> {made.to_agency} ({quote(made.scope)})")
 
@@ -67,6 +81,7 @@ def sharing_list(db: DbOption = None, user: UserOption = None, as_json: JsonOpti
         until = a.valid_to.isoformat() if a.valid_to else "open"
         kind = "P and C" if a.conditions_allowed else "P only"
         kind += ", delivery" if a.delivery else ""
+        kind += ", deconfliction" if a.deconfliction else ""
         typer.echo(
             f"{a.id}  {a.from_agency} -> {a.to_agency}  {quote(a.scope)}  {kind}  "
             f"{a.valid_from.isoformat()}..{until}  {quote(a.reference)}"
@@ -87,3 +102,23 @@ def sharing_end(
     with acting(db, user) as (store, actor), transaction(store, actor) as conn:
         sharing_ops.end_agreement(conn, actor, agreement, last_day=end)
     typer.echo(f"Agreement {agreement} ended")
+
+
+@sharing_app.command("deconflict")
+def sharing_deconflict(
+    entity: Annotated[str, typer.Argument(help="An entity id you may see.")],
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which agencies hold material about a subject that you may not see, and whom to contact
+    (where their agreements allow telling you; nothing about the material itself)."""
+    with reading(db, user, "deconfliction") as view:
+        found = notices(view, entity)
+    if as_json:
+        print_json([asdict(n) for n in found])
+        return
+    for n in found:
+        typer.echo(f"{n.agency} holds material about this subject: contact {quote(n.contact)}")
+    if not found:
+        typer.echo("No deconfliction notice.")

@@ -43,7 +43,7 @@ from threadline.store.database import (
     refresh_statistics,
 )
 from threadline.store.derived import forget_derived
-from threadline.store.erased import erased_keys
+from threadline.store.erased import agency_had_erasures, erased_keys
 from threadline.untrusted import valid_agency_code
 
 __all__ = [
@@ -283,11 +283,9 @@ class _Sink:
         self.source_had_records = conn is not None and _source_holds(conn, t.records, source_id)
         """Only a source loaded before can hold a row's key already: for a new source the
         look-up is skipped (duplicates within the file are caught as they are read)."""
-        self.source_had_erasures = conn is not None and _source_holds(
-            conn, t.erased_records, source_id
-        )
+        self.source_had_erasures = conn is not None and agency_had_erasures(conn, source_id)
         """A row whose record was erased (retention) is never loaded again from a later
-        export: its key is looked up among the source's tombstones."""
+        export: its key is looked up among the agency's tombstones."""
         self.deferred: DeferredIndexes | None = None
         if conn is not None and not self.source_had_records and expected_rows >= BULK_ROWS:
             stored = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
@@ -721,6 +719,8 @@ def rollback_batch(
     )
     doomed = [int(i) for i in conn.execute(record_ids).scalars()]
     mentioned = [str(i) for i in conn.execute(mention_ids).scalars()]
+    # A load undone is not an erasure: the term frequencies the model scored with stay (they
+    # are population figures, not the batch's rows), so the next run scores as before.
     removed.update(forget_derived(conn, doomed, mentioned, f"batch {batch_id} was rolled back"))
     removed["statements"] = conn.execute(
         sa.delete(t.statements).where(t.statements.c.record_id.in_(record_ids))

@@ -30,6 +30,7 @@ from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
 from threadline.security.policy import visible_record_ids
 from threadline.store import tables as t
+from threadline.store.derived import forget_derived
 from threadline.store.erased import tombstone
 from threadline.store.evidence import evidence_records
 
@@ -142,11 +143,21 @@ def erase_record(conn: Connection, actor: Actor, record_id: int, reason: str) ->
             .order_by(r.version.desc())
         ).scalars()
     )
+    m, st = t.mentions.c, t.statements.c
+    mentioned = [str(i) for i in conn.execute(sa.select(m.id).where(m.record_id.in_(versions)))
+                 .scalars()]  # fmt: skip
+    said = conn.execute(
+        sa.select(st.value, st.original_value).where(
+            sa.or_(st.record_id.in_(versions), st.mention_id.in_(mentioned))
+        )
+    ).all()
+    values = {str(v) for row in said for v in row if v}
     counts: Counter[str] = Counter()
     touched: set[str] = set()
     for version_id in versions:
         counts.update(_erase_one(conn, int(version_id), touched))
     runs = _stale_analyses(conn, record_id, versions)
+    forget_derived(conn, versions, mentioned, f"record {record_id} was erased", values)
     tombstone(conn, int(record.source_id), str(record.record_key))
     removed, stale = _restate_entities(conn, touched)
     erasure = Erasure(

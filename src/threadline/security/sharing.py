@@ -40,6 +40,11 @@ class Agreement:
     reference: str
     delivery: bool = False
     """Whether the receiving agency may also load the giving agency's deliveries for it."""
+    deconfliction: bool = False
+    """Whether a receiving user who may not see a record about a subject is told that the
+    giving agency holds material, and whom to contact (nothing else)."""
+    contact: str = ""
+    """Whom to contact for deconfliction (a desk or role, not a person's private details)."""
 
     def in_force(self, on: date) -> bool:
         """Whether the agreement lets records flow on `on`."""
@@ -74,6 +79,8 @@ def add_agreement(
     valid_to: date | None = None,
     reference: str = "",
     delivery: bool = False,
+    deconfliction: bool = False,
+    contact: str = "",
 ) -> Agreement:
     """Record an agreement letting `to_agency` see `from_agency`'s records within `scope`; with
     `delivery`, `to_agency`'s analysts may also load `from_agency`'s files on its behalf.
@@ -87,6 +94,11 @@ def add_agreement(
     if valid_to is not None and valid_to < start:
         raise ValidationError("an agreement cannot end before it starts")
     scope = scope.strip() or "all"
+    contact = contact.strip()
+    if deconfliction and not contact:
+        raise ValidationError("a deconfliction notice needs --contact: whom to call")
+    if len(contact) > 255:
+        raise ValidationError("the contact is at most 255 characters")
     if len(scope) > 128:
         raise ValidationError("scope is 'all' or a source name (at most 128 characters)")
     _require(conn, actor, source, "sharing.add")
@@ -101,13 +113,15 @@ def add_agreement(
             valid_to=valid_to,
             reference=reference,
             delivery=delivery,
+            deconfliction=deconfliction,
+            contact=contact,
             created_by=actor.user_id,
         )
         .returning(t.sharing_agreements.c.id)
     ).scalar_one()
     agreement = Agreement(
         int(agreement_id), from_agency, to_agency, scope, conditions_allowed, start, valid_to,
-        reference, delivery,
+        reference, delivery, deconfliction, contact,
     )  # fmt: skip
     audit(
         conn,
@@ -123,6 +137,7 @@ def add_agreement(
             "valid_from": start.isoformat(),
             "valid_to": None if valid_to is None else valid_to.isoformat(),
             "delivery": delivery,
+            "deconfliction": deconfliction,
             "as": "administrator" if actor.agency_id == source else "partnership",
         },
     )
@@ -155,6 +170,8 @@ def list_agreements(conn: Connection, actor: Actor) -> list[Agreement]:
             valid_to=r.valid_to,
             reference=r.reference,
             delivery=bool(r.delivery),
+            deconfliction=bool(r.deconfliction),
+            contact=str(r.contact),
         )
         for r in conn.execute(query)
     ]

@@ -1,9 +1,13 @@
 """Forgetting what was derived from records that are going (a rolled-back load, an erasure).
 
 Judgements and resolution pairs about their mentions go, and so do indicators and ranked
-entries whose evidence cites them (their reasons may quote the records' values). Every
-analysis run is marked stale with the reason: its communities and scores were computed with
-the records in the graph, so none can be trusted until the analysis is run again.
+entries whose evidence cites them (their reasons may quote the records' values). Resolution
+runs forget them too: the working-name joins that name one of their mentions, and every
+term-frequency entry whose value is one the records gave (the next run scores such a value
+with the average frequency: a small cost, and nothing of the record is kept). The measures of
+entities that no longer exist go. Every analysis run is marked stale with the reason: its
+communities and scores were computed with the records in the graph, so none can be trusted
+until the analysis is run again.
 """
 
 from __future__ import annotations
@@ -27,11 +31,26 @@ def _chunks(items: list[str]) -> list[list[str]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+def loose(value: str) -> str:
+    """A value with case, accents' spacing and punctuation set aside, to recognise it in
+    whatever form resolution prepared it.
+
+    >>> loose("+44 7700-900123"), loose("NGUYEN Thi"), loose("B")
+    ('447700900123', 'nguyenthi', '')
+    """
+    text = "".join(ch for ch in value.casefold() if ch.isalnum())
+    return text if len(text) > 1 else ""
+
+
 def forget_derived(
-    conn: Connection, records: Collection[int], mentions: Collection[str], reason: str
+    conn: Connection,
+    records: Collection[int],
+    mentions: Collection[str],
+    reason: str,
+    values: Collection[str] = (),
 ) -> Counter[str]:
-    """Delete what cites `records` or their `mentions` (see the module docstring); how many
-    of each kind went, and how many runs were marked stale."""
+    """Delete what cites `records`, their `mentions` or the `values` they state (see the
+    module docstring); how many of each kind went, and how many runs were marked stale."""
     gone: Counter[str] = Counter()
     wanted = sorted(set(mentions))
     j, pairs = t.judgements.c, t.resolution_pairs.c
@@ -51,6 +70,11 @@ def forget_derived(
         for start in range(0, len(doomed), CHUNK):
             conn.execute(sa.delete(table).where(table.c.id.in_(doomed[start : start + CHUNK])))
         gone[name] = len(doomed)
+    gone.update(_forget_in_resolution_runs(conn, set(mentions), {loose(v) for v in values} - {""}))
+    still = sa.select(t.entities.c.id)
+    gone["entity_metrics"] = conn.execute(
+        sa.delete(t.entity_metrics).where(t.entity_metrics.c.entity_id.not_in(still))
+    ).rowcount
     runs = t.analysis_runs.c
     gone["analyses_stale"] = conn.execute(
         sa.update(t.analysis_runs)
@@ -58,3 +82,45 @@ def forget_derived(
         .values(stale_at=datetime.now(UTC), stale_reason=reason[:255])
     ).rowcount
     return gone
+
+
+def _forget_in_resolution_runs(
+    conn: Connection, mentions: set[str], values: set[str]
+) -> Counter[str]:
+    """Drop working-name joins naming `mentions`, and term-frequency entries of `values`, from
+    every resolution run's stored state."""
+    gone: Counter[str] = Counter()
+    r = t.resolution_runs.c
+    for run in conn.execute(sa.select(r.id, r.state, r.term_frequencies)).all():
+        state, tables = dict(run.state or {}), dict(run.term_frequencies or {})
+        joins = list(state.get("working_names") or [])
+        kept = [j for j in joins if not mentions & _named(j)]
+        changed = len(kept) != len(joins)
+        gone["working_name_joins"] += len(joins) - len(kept)
+        frequencies = dict(tables.get("term_frequencies") or {})
+        for column, table in frequencies.items():
+            pairs = list(zip(table.get("values", []), table.get("tf", []), strict=False))
+            left = [(v, f) for v, f in pairs if loose(str(v)) not in values]
+            if len(left) != len(pairs):
+                frequencies[column] = {**table, "values": [v for v, _ in left],
+                                       "tf": [f for _, f in left]}  # fmt: skip
+                gone["term_frequencies"] += len(pairs) - len(left)
+                changed = True
+        if changed:
+            state["working_names"] = kept
+            tables["term_frequencies"] = frequencies
+            conn.execute(
+                sa.update(t.resolution_runs)
+                .where(r.id == run.id)
+                .values(state=state or None, term_frequencies=tables or None)
+            )
+    return gone
+
+
+def _named(join: object) -> set[str]:
+    """Every mention id a stored working-name join names."""
+    if not isinstance(join, dict):
+        return set()
+    named = {str(join.get("record", "")), str(join.get("gives", ""))}
+    named.update(str(a) for a in join.get("adverts", []) or [])
+    return named - {""}

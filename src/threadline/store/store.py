@@ -164,6 +164,15 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def flush_erased(self) -> None:
+        """After an erasure or rollback commits, leave no copy of the removed rows in the
+        file: on SQLite the write-ahead log is checkpointed into the database (whose deleted
+        pages are zeroed, `secure_delete`) and truncated. PostgreSQL's autovacuum reclaims
+        dead rows, which no query returns."""
+        if self.embedded:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def counts(self) -> dict[str, int]:
         """How many of each kind of thing the store holds (active judgements only)."""
         self.require_current()

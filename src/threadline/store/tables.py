@@ -323,6 +323,8 @@ sharing_agreements = sa.Table(
     sa.Column("scope", sa.String(128), nullable=False, server_default="all"),
     sa.Column("conditions_allowed", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("delivery", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("deconfliction", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("contact", sa.String(255), nullable=False, server_default=""),
     sa.Column("valid_from", sa.Date(), nullable=False),
     sa.Column("valid_to", sa.Date()),
     sa.Column("reference", sa.String(255), nullable=False, server_default=""),
@@ -333,7 +335,8 @@ sharing_agreements = sa.Table(
 )
 """An information sharing agreement: records of one agency that another may see, and when;
 with ``delivery``, the receiving agency may also load the giving agency's deliveries (its
-files) on its behalf."""
+files) on its behalf; with ``deconfliction``, a receiving user who may not see the giving
+agency's records about a subject is told that it holds some, and whom to ``contact``."""
 
 case_records = sa.Table(
     "case_records",
