@@ -26,7 +26,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
+from threadline.security.actors import LOCAL_USER, Actor
+from threadline.security.identity import bootstrap, first_administrator, resolve_actor
+from threadline.security.users import hash_password
 from threadline.store import Store
+from threadline.store import tables as t
 from threadline.store.tables import TABLES
 
 BACKENDS = tuple(
@@ -124,6 +128,28 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     _empty(store)
     yield store
     _empty(store)
+
+
+@pytest.fixture
+def local(store: Store) -> Actor:
+    """The local analyst account, acting: the embedded store's owner (cleared for
+    OFFICIAL-SENSITIVE, as `threadline init --os-cleared` makes it). A server has no owner,
+    so there the same account gets the test users' password to act with."""
+    bootstrap(store, os_cleared=True)
+    if not store.embedded:
+        with store.connect() as conn:
+            conn.execute(
+                sa.update(t.users)
+                .where(t.users.c.username == LOCAL_USER)
+                .values(password_hash=hash_password(TEST_PASSWORD))
+            )
+    return resolve_actor(store)
+
+
+@pytest.fixture
+def admin(store: Store, local: Actor) -> Actor:
+    """The store's first administrator, ``root`` of the local agency (also partnership)."""
+    return first_administrator(store, "root", TEST_PASSWORD, agency="local")
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from threadline.ingest.batches import (
     rollback_batch,
 )
 from threadline.ingest.mapping import MappingError, load_mapping
-from threadline.security import erase_record, transaction
-from threadline.security.actors import Actor
+from threadline.security import Actor, erase_record, transaction
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -236,12 +235,12 @@ def test_a_changed_row_loads_as_an_alteration(store: Store, intel: Path, load: L
     assert (again.records_written, again.records_altered, again.already_held) == (0, 1, 2)
 
 
-def test_an_alteration_is_audited_beside_the_collection(store: Store, intel: Path) -> None:
+def test_an_alteration_is_audited_beside_the_collection(
+    store: Store, intel: Path, local: Actor
+) -> None:
     from threadline.ingest.deliveries import collector
-    from threadline.security import bootstrap, resolve_actor
 
-    bootstrap(store)
-    actor = resolve_actor(store)
+    actor = local
     mapping = load_mapping(FIXTURES / "intel.yaml")
 
     def load(path: Path) -> BatchResult:

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.security import bootstrap
-from threadline.security.identity import first_administrator
+from threadline.security import Actor
 from threadline.security.users import add_user
 from threadline.store import Store
 from threadline.store import tables as t
@@ -18,9 +17,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "correct horse battery staple"
 
 
-def test_viewer_may_not_ingest(store: Store, store_url: str) -> None:
-    bootstrap(store)
-    root = first_administrator(store, "root", PASSWORD, agency="local")
+def test_viewer_may_not_ingest(store: Store, store_url: str, admin: Actor) -> None:
+    root = admin
     with store.connect() as conn:
         add_user(conn, root, "vera", "local", ["viewer"], password=PASSWORD)
     args = ["ingest", str(FIXTURES / "intel.csv"), "--mapping", str(FIXTURES / "intel.yaml"),

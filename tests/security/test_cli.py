@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
+from threadline.cli.agencies import agencies_app
 from threadline.cli.audit import audit_app
 from threadline.cli.cases import cases_app
 from threadline.cli.retention import retention_app
@@ -18,7 +19,7 @@ from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
 from threadline.errors import ThreadlineError
-from threadline.security import bootstrap
+from threadline.security import Actor
 from threadline.security.identity import first_administrator
 from threadline.store import Store
 from threadline.store import tables as t
@@ -52,8 +53,7 @@ class Cli:
 
 
 @pytest.fixture
-def cli(store: Store, store_url: str) -> Cli:
-    bootstrap(store)
+def cli(store: Store, store_url: str, local: Actor) -> Cli:
     return Cli(store_url)
 
 
@@ -80,7 +80,7 @@ def test_users_commands(cli: Cli, store: Store, monkeypatch: pytest.MonkeyPatch)
     assert "ana  met  analyst  password" in added.output
     listed = json.loads(cli("users", "list", "--json", user="root").output)
     assert [(u["username"], u["has_password"]) for u in listed] == [
-        ("analyst", False), ("ana", True), ("root", True),
+        ("analyst", not store.embedded), ("ana", True), ("root", True),
     ]  # fmt: skip
     assert (
         "analyst,supervisor  os-cleared"
@@ -192,6 +192,7 @@ def test_every_command_is_in_the_docs() -> None:
     """docs/security.md's command reference names every security command."""
     docs = (Path(__file__).parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
     groups = {"users": users_app, "cases": cases_app, "sharing": sharing_app}
+    groups |= {"agencies": agencies_app}
     groups |= {"audit": audit_app, "retention": retention_app}
     for group, sub in groups.items():
         for command in sub.registered_commands:

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from threadline.errors import ValidationError
-from threadline.security import bootstrap, resolve_actor, transaction
+from threadline.security import Actor, transaction
 from threadline.security.users import add_user
 from threadline.store import Store
 from threadline.store import tables as t
@@ -28,30 +28,28 @@ REFUSED_NAMES = [
 
 
 @pytest.mark.parametrize("name", REFUSED_NAMES)
-def test_a_username_that_is_not_a_plain_token_is_refused(store: Store, name: str) -> None:
-    bootstrap(store)
-    local = resolve_actor(store)
-    with pytest.raises(ValidationError, match="username"), transaction(store, local) as conn:
-        add_user(conn, local, name, "local", ["viewer"])
+def test_a_username_that_is_not_a_plain_token_is_refused(
+    store: Store, admin: Actor, name: str
+) -> None:
+    with pytest.raises(ValidationError, match="username"), transaction(store, admin) as conn:
+        add_user(conn, admin, name, "local", ["viewer"])
     with store.connect() as conn:
         names = set(conn.execute(sa.select(t.users.c.username)).scalars())
-    assert names == {"analyst"}
+    assert names == {"analyst", "root"}
 
 
 @pytest.mark.parametrize("name", ["ana", "ana.smith", "a-1_b", "7", "a" * 64])
-def test_plain_usernames_are_accepted(store: Store, name: str) -> None:
-    bootstrap(store)
-    local = resolve_actor(store)
-    with transaction(store, local) as conn:
-        assert add_user(conn, local, name, "local", ["viewer"]).username == name
+def test_plain_usernames_are_accepted(store: Store, admin: Actor, name: str) -> None:
+    with transaction(store, admin) as conn:
+        assert add_user(conn, admin, name, "local", ["viewer"]).username == name
 
 
 @pytest.mark.parametrize("code", ["met\n", "Met", "met police", "-met", "m" * 65, ""])
-def test_a_new_agency_code_that_is_not_a_plain_token_is_refused(store: Store, code: str) -> None:
-    bootstrap(store)
-    local = resolve_actor(store)
-    with pytest.raises(ValidationError, match="agency code"), transaction(store, local) as conn:
-        add_user(conn, local, "root", code, ["administrator"], agency_name="Metropolitan")
+def test_a_new_agency_code_that_is_not_a_plain_token_is_refused(
+    store: Store, admin: Actor, code: str
+) -> None:
+    with pytest.raises(ValidationError, match="agency code"), transaction(store, admin) as conn:
+        add_user(conn, admin, "boss", code, ["administrator"], agency_name="Metropolitan")
     assert not valid_agency_code(code)
     with store.connect() as conn:
         assert set(conn.execute(sa.select(t.agencies.c.code)).scalars()) == {"local"}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 import threadline.security as security
 from threadline.errors import ThreadlineError, ValidationError
-from threadline.security import AccessDenied, bootstrap, resolve_actor, transaction
+from threadline.security import AccessDenied, Actor, bootstrap, resolve_actor, transaction
 from threadline.security.identity import first_administrator
 from threadline.security.users import add_user, check_password, grant, revoke, set_disabled
 from threadline.store import Store
@@ -24,11 +24,9 @@ def test_public_names_are_exactly_all() -> None:
     assert public - modules == set(security.__all__)
 
 
-def test_bootstrap_creates_the_local_analyst_once(store: Store) -> None:
-    bootstrap(store, os_cleared=True)
+def test_bootstrap_creates_the_local_analyst_once(store: Store, local: Actor) -> None:
     bootstrap(store)
-    actor = resolve_actor(store)
-    assert (actor.username, actor.agency, actor.roles, actor.os_cleared) == (
+    assert (local.username, local.agency, local.roles, local.os_cleared) == (
         "analyst", "local", frozenset({"analyst"}), True,
     )  # fmt: skip
     with store.connect() as conn:
@@ -67,9 +65,9 @@ def test_resolve_actor_by_name_environment_and_refusals(
         assert list(denied) == ["gone", "nobody\nforged"]
 
 
-def test_nobody_administers_until_the_first_administrator_is_made(store: Store) -> None:
-    bootstrap(store)
-    local = resolve_actor(store)
+def test_nobody_administers_until_the_first_administrator_is_made(
+    store: Store, local: Actor
+) -> None:
     with pytest.raises(AccessDenied), transaction(store, local) as conn:  # no fallback
         add_user(conn, local, "rogue", "local", ["administrator"])
     first_administrator(store, "root", TEST_PASSWORD, agency="met", agency_name="Metropolitan")
