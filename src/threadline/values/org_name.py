@@ -72,9 +72,10 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _whole_form(text: str, written: str) -> tuple[str, str] | None:
+def _whole_form(text: str, written: str, shouting: bool = False) -> tuple[str, str] | None:
     """(form, kind) when ``text`` is exactly one legal form; ``written`` is as the source
-    wrote it (an ambiguous form must be in capitals or have full stops)."""
+    wrote it: an ambiguous form must have full stops, or capitals that say something (not in
+    a name written all in capitals: ``shouting``)."""
     clean = text.strip(" ,;:()«»\"'")
     if not clean.strip("."):
         return None
@@ -82,9 +83,15 @@ def _whole_form(text: str, written: str) -> tuple[str, str] | None:
         return None  # "Sea Breeze II": a number, not a form
     if clean.replace(".", "") in _table()["ambiguous_forms"]:
         bare = written.strip(" ,;:()«»\"'")
-        if not ("." in bare or bare.isupper() or any(c.isupper() for c in bare[1:])):
+        capitals = (bare.isupper() and not shouting) or (
+            not bare.isupper() and any(c.isupper() for c in bare[1:])
+        )
+        if not ("." in bare or capitals):
             return None
-    for candidate in dict.fromkeys((clean, _ascii(clean))):
+    plain = _ascii(clean)
+    # "L.T.D.", "Sp z o o": the form with its full stops, or its spaces, left out.
+    candidates = (clean, plain, plain.replace(".", ""), re.sub(r"[.\s]", "", plain))
+    for candidate in dict.fromkeys(c for c in candidates if c):
         found = extract_org_types(candidate)
         if len(found) == 1 and found[0][0].strip(" .,") == candidate.strip(" .,"):
             kind = extract_org_types(candidate, generic=True)
@@ -95,18 +102,19 @@ def _whole_form(text: str, written: str) -> tuple[str, str] | None:
 def _strip_forms(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The name without the legal forms at its start and end, and the forms."""
     written = text.split()
+    shouting = text.isupper()
     forms: list[tuple[str, str]] = []
     changed = True
     while changed and len(written) > 0:
         changed = False
         low = [w.casefold() for w in written]
         for k in range(min(6, len(low) - 1), 0, -1):
-            hit = _whole_form(" ".join(low[-k:]), " ".join(written[-k:]))
+            hit = _whole_form(" ".join(low[-k:]), " ".join(written[-k:]), shouting)
             if hit:
                 forms.append(hit)
                 written, changed = written[:-k], True
                 break
-            hit = _whole_form(" ".join(low[:k]), " ".join(written[:k]))
+            hit = _whole_form(" ".join(low[:k]), " ".join(written[:k]), shouting)
             if hit:
                 forms.append(hit)
                 written, changed = written[k:], True
@@ -152,6 +160,9 @@ def _words(text: str) -> list[Word]:
         number = _number(piece)
         if number:
             out.append(Word((number,), "Number"))
+            continue
+        if piece.isascii() and not piece.isalpha():  # "A1 Hand Car Wash", "M25 Motors"
+            out.append(Word((piece,), "Latin"))
             continue
         for word in latin_words(piece):
             text_ = table["abbreviations"].get(word.text, word.text)
@@ -283,7 +294,7 @@ def _align(a: tuple[Word, ...], b: tuple[Word, ...]) -> list[_Pair]:
             multi = len(ra) > 1 or len(rb) > 1
             if score >= 0.9 and not (multi and score < 0.96):
                 found.append(_Pair(score, "written as one word" if multi else reason, ra, rb))
-    found.sort(key=lambda p: (-p.score, -(len(p.left) + len(p.right))))
+    found.sort(key=lambda p: (-p.score, len(p.left) + len(p.right)))
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[_Pair] = []
@@ -302,7 +313,7 @@ def compare_org_names(
     """Similarity of two organisation names from 0 to 1, with the reason in words.
 
     >>> compare_org_names("Müller Aktiengesellschaft", "Mueller AG")
-    (1.0, 'same name (legal form aside)')
+    (1.0, 'same name (legal form ignored)')
     >>> compare_org_names("Bank of Austria Corporation", "Bank of Australia Corporation")
     (0.27, 'different names')
     >>> compare_org_names("Acme Ltd", "Acme Holdings Ltd")
@@ -335,4 +346,4 @@ def compare_org_names(
     if a.kinds and b.kinds and not set(a.kinds) & set(b.kinds):
         score *= 0.85
         reasons.append(f"different legal forms ({a.forms[0]} / {b.forms[0]})")
-    return round(score, 2), ", ".join(reasons) or "same name (legal form aside)"
+    return round(score, 2), ", ".join(reasons) or "same name (legal form ignored)"
