@@ -125,7 +125,7 @@ def _glued(word: Word) -> _Unit:
     return _Unit(word)
 
 
-def _kind(word: Word, first: bool) -> str:
+def _kind(word: Word, first: bool, last: bool) -> str:
     tables = _tables()
     text = word.text
     if word.script in ABJADS and text in ("bd", "abd"):
@@ -136,7 +136,9 @@ def _kind(word: Word, first: bool) -> str:
         return "abu"
     if text in tables.faith or (word.script in ABJADS and word.article and text == "dyn"):
         return "din"
-    if not first and (text in tables.particles or text in tables.particles_after_a_name):
+    # A particle stands between names: "Zhang Bin" and "Al Smith" hold none.
+    particle = text in tables.particles or text in tables.particles_after_a_name
+    if particle and not first and not last:
         return "particle"
     if word.hyphen and text in tables.particles:  # "al-Rashid", "as-Sayyid"
         return "particle"
@@ -151,8 +153,8 @@ def _units(name: str) -> tuple[_Unit, ...]:
         words = words[1:]
     units: list[_Unit] = []
     pending = ""  # "abd" or "abu", waiting for its name
-    for word in words:
-        kind = _kind(word, first=not units and not pending)
+    for i, word in enumerate(words):
+        kind = _kind(word, first=not units and not pending, last=i == len(words) - 1)
         if kind == "particle":
             units.append(_Unit(word, particle=True))
         elif kind in ("abd", "abu"):
