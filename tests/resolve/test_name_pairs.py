@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from threadline.cli import app
+from threadline.errors import ThreadlineError
 from threadline.resolve import evaluate_names
 from threadline.values._scripts import latin_words
+from threadline.values.name import PERSON_THRESHOLD
 
 PAIRS = Path(__file__).parent / "fixtures" / "name_pairs.csv"
 FIELDS = ["left", "right", "match", "schema"]
@@ -62,3 +67,20 @@ def test_f1_at_the_fixed_thresholds(tmp_path: Path, which: str) -> None:
     assert result["f1"] >= 0.85
     for schema in ("Person", "Company"):
         assert result["by_schema"][schema]["f1"] >= 0.85, schema
+
+
+def test_the_command_reports_by_schema(tmp_path: Path) -> None:
+    path = _half(tmp_path, "dev")
+    args = ["evaluate", "names", str(path), "--left", "left", "--right", "right"]
+    args += ["--truth", "match", "--schema", "schema"]
+    shown = CliRunner().invoke(app, [*args, "--json"])
+    assert shown.exit_code == 0, shown.output
+    figures = json.loads(shown.output)
+    assert figures["by_schema"]["Person"]["threshold"] == PERSON_THRESHOLD
+    assert {"precision", "recall", "f1", "best_f1", "best_threshold"} <= set(figures)
+    table = CliRunner().invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "by_schema Company f1" in table.output
+    wrong = CliRunner().invoke(app, [*args[:-1], "left"])  # names are not schemas
+    assert isinstance(wrong.exception, ThreadlineError)  # main() prints it as one line
+    assert "is not one of" in str(wrong.exception)
