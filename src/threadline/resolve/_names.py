@@ -267,7 +267,7 @@ def _dense(raw: str) -> NameForm | None:
     ('mao', 'zedong')
     """
     words = raw.split()
-    if not all(text_scripts(w) and text_scripts(w) <= _DENSE for w in words):
+    if raw.isascii() or not all(text_scripts(w) and text_scripts(w) <= _DENSE for w in words):
         return None
     if len(words) > 1:
         return NameForm(given_form(" ".join(words[1:])), surname_form(words[0]))
