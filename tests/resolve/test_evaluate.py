@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from threadline.resolve import evaluate_clusters, evaluate_er_csv, evaluate_names
+from threadline.resolve import CompanyMatcher, evaluate_clusters, evaluate_er_csv, evaluate_names
+from threadline.values.name import PERSON_THRESHOLD
 
 from .conftest import write_csv
 
@@ -56,7 +57,7 @@ def test_evaluate_er_csv_keys(tmp_path: Path) -> None:
         evaluate_er_csv(path, "truth")
 
 
-def test_evaluate_names_picks_the_best_threshold(tmp_path: Path) -> None:
+def test_evaluate_names_judges_at_the_fixed_threshold(tmp_path: Path) -> None:
     rows = [
         ("Nguyen Thi Lan", "LAN NGUYEN", "true"),
         ("Nguyễn Thị Lan", "Nguyen Thi Lan", "yes"),
@@ -66,6 +67,7 @@ def test_evaluate_names_picks_the_best_threshold(tmp_path: Path) -> None:
         ("Lan Nguyen", "Minh Tran", "false"),
         ("John Smith", "Jane Smythe", "no"),
         ("Ana Popa", "Ion Radu", "0"),
+        ("Maria", "Maria Elena Gonzalez Rodriguez", "false"),
     ]
     path = write_csv(
         tmp_path / "names.csv",
@@ -73,10 +75,54 @@ def test_evaluate_names_picks_the_best_threshold(tmp_path: Path) -> None:
         ["a", "b", "same"],
     )
     result = evaluate_names(path, "a", "b", "same")
-    assert set(result) == {"precision", "recall", "f1", "threshold", "pairs"}
-    assert result["pairs"] == 8
+    assert set(result) == {
+        "precision",
+        "recall",
+        "f1",
+        "threshold",
+        "best_f1",
+        "best_threshold",
+        "pairs",
+        "by_schema",
+    }
+    assert result["pairs"] == 9
+    assert result["threshold"] == PERSON_THRESHOLD  # without --schema, every pair is a Person
     assert result["f1"] == 1.0
-    assert 0 < result["threshold"] <= 1
+    assert result["best_f1"] >= result["f1"]
+    assert set(result["by_schema"]) == {"Person"}
+
+
+def test_evaluate_names_routes_each_schema_to_its_comparator(tmp_path: Path) -> None:
+    rows = [
+        ("Acme Incorporated", "Acme Inc.", "true", "Company"),
+        ("Bank of Austria Corporation", "Bank of Australia Corporation", "false", "Company"),
+        ("Unit Twenty-one Ltd", "Unit 21 Ltd", "true", "Organization"),
+        ("MV Ocean Star", "Ocean Star", "true", "Vessel"),
+        ("Ivan Petrov", "Иван Петров", "true", "LegalEntity"),
+        ("Abdul Karim Mansour", "Abdul Rahim Mansour", "false", ""),
+    ]
+    path = write_csv(
+        tmp_path / "names.csv",
+        [{"a": a, "b": b, "same": t, "kind": k} for a, b, t, k in rows],
+        ["a", "b", "same", "kind"],
+    )
+    result = evaluate_names(path, "a", "b", "same", schema="kind")
+    by_schema = result["by_schema"]
+    assert set(by_schema) == {"Company", "Organization", "Vessel", "LegalEntity", "Person"}
+    assert by_schema["Company"]["threshold"] == CompanyMatcher().threshold
+    assert by_schema["Person"]["threshold"] == PERSON_THRESHOLD
+    assert "threshold" not in result  # two comparators, two thresholds
+    assert result["f1"] == 1.0
+    with pytest.raises(ValueError, match="no column"):
+        evaluate_names(path, "a", "b", "same", schema="type")
+
+
+def test_evaluate_names_refuses_an_unknown_schema(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "n.csv", [{"a": "x", "b": "y", "t": "1", "s": "Ship"}], ["a", "b", "t", "s"]
+    )
+    with pytest.raises(ValueError, match="Ship"):
+        evaluate_names(path, "a", "b", "t", schema="s")
 
 
 def test_evaluate_names_refuses_unclear_truth(tmp_path: Path) -> None:

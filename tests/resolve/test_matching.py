@@ -43,6 +43,16 @@ MUST_MATCH = [
         {"given_name": "Andrei", "surname": "Petrov", "date_of_birth": "1985-01-15"},
     ),
     (
+        "Chinese characters and pinyin",
+        {"full_name": "毛泽东", "date_of_birth": "1973-12-26"},
+        {"given_name": "Zedong", "surname": "Mao", "date_of_birth": "1973-12-26"},
+    ),
+    (
+        "Cyrillic as English-language records spell it (Щ as shch)",
+        {"full_name": "Виктор Щукин", "date_of_birth": "1981-03-09"},
+        {"full_name": "Viktor Shchukin", "date_of_birth": "1981-03-09"},
+    ),
+    (
         "double-barrelled surname shortened",
         {"given_name": "Harriet", "surname": "Carrington-Blackwood", "date_of_birth": "1972-05-05"},
         {"given_name": "Harriet", "surname": "Blackwood", "date_of_birth": "1972-05-05"},

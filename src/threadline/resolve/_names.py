@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import icu
 from rigour.text.phonetics import soundex as _rigour_soundex
+from rigour.text.scripts import text_scripts
 
 from threadline.values import parse_name
+from threadline.values._scripts import latin_words, romanisation
 from threadline.values._text import load_table
 
 __all__ = ["GivenForm", "NameForm", "SurnameForm", "ascii_token", "given_form", "soundex"]
@@ -50,24 +51,23 @@ def _tables() -> _Tables:
     )
 
 
-@cache
-def _icu() -> Any:
-    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
-
-
 @lru_cache(maxsize=200_000)
 def ascii_token(token: str) -> str:
-    """Lower-case ASCII letters of one name token, transliterated from any script.
+    """Lower-case ASCII letters of one name token, transliterated from any script as the name
+    comparator reads it (:func:`threadline.values._scripts.latin_words`: Cyrillic as rigour
+    spells it, Щукин ``shchukin`` rather than ICU's ``sukin``; Han and Hangul by syllable).
 
     >>> ascii_token("Nguyễn"), ascii_token("O'Brien"), ascii_token("Łukasz"), ascii_token("Иван")
     ('nguyen', 'obrien', 'lukasz', 'ivan')
+    >>> ascii_token("Щукин"), ascii_token("泽东")
+    ('shchukin', 'zedong')
     """
     text = token.lower()
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
         if not text.isascii():
-            text = str(_icu().transliterate(text)).lower()
+            text = "".join(word.text for word in latin_words(token))
     return _NOT_LETTER.sub("", text)
 
 
@@ -225,6 +225,9 @@ def full_name_form(raw: str | None) -> NameForm:
     """
     if raw is None or not raw.strip():
         return NameForm(_EMPTY_GIVEN, _EMPTY_SURNAME)
+    dense = _dense(raw)
+    if dense is not None:
+        return dense
     if "," in raw or _caps_marker(raw):
         return _parsed(raw)
     # The common case, without the full parser: the same family-name-first rule as
@@ -245,6 +248,31 @@ def full_name_form(raw: str | None) -> NameForm:
 
 
 _SPLIT_WORDS = re.compile(r"\s+")
+
+
+def _dense(raw: str) -> NameForm | None:
+    """A name in Han characters or Hangul: family name first, written without a space
+    (毛泽东: Mao, Zedong; 김정은: Gim, Jeongeun) or with one after it (毛 泽东).
+
+    >>> form = full_name_form("毛泽东")
+    >>> form.surname.surname, form.given.given
+    ('mao', 'zedong')
+    """
+    words = raw.split()
+    if raw.isascii() or not all(text_scripts(w) and text_scripts(w) <= _DENSE for w in words):
+        return None
+    if len(words) > 1:
+        return NameForm(given_form(" ".join(words[1:])), surname_form(words[0]))
+    syllables = [w.text for w in latin_words(words[0])]
+    if len(syllables) < 2:
+        return None
+    double = romanisation()
+    doubles = {*double["chinese_double_family"], *double["korean_double_family"]}
+    cut = 2 if len(syllables) > 2 and "".join(syllables[:2]) in doubles else 1
+    return NameForm(given_form("".join(syllables[cut:])), surname_form("".join(syllables[:cut])))
+
+
+_DENSE = frozenset({"Han", "Hangul"})
 
 
 def _caps_marker(raw: str) -> bool:

@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz import fuzz
 
 from threadline.resolve.engine import PersonResolver
+from threadline.resolve.name_matching import compare_names
 from threadline.resolve.settings import ResolverSettings
 from threadline.values.name import compare_detail
 
@@ -114,58 +114,95 @@ def evaluate_er_csv(
 
 
 def name_score(left: str, right: str) -> float:
-    """Similarity from 0 to 1 of two person names as the resolver sees them: order, script,
-    spelling variants, nicknames, missing middle names and typos (see
-    :func:`threadline.values.name.compare_detail`).
+    """Similarity from 0 to 1 of two person names (:func:`threadline.values.name.compare_detail`:
+    script, order, spelling variants, nicknames, romanisations, missing names and typos).
 
     >>> name_score("Nguyen Thi Lan", "LAN NGUYEN") > 0.8 > name_score("Lan Nguyen", "Minh Tran")
     True
     """
-    if not left.strip() or not right.strip():
-        return 0.0
-    score, _ = compare_detail(left, right)
-    # Fall back on plain token-set similarity for names the parser cannot split cleanly.
-    return max(score, 0.9 * fuzz.token_set_ratio(left.lower(), right.lower()) / 100 - 0.1)
+    return compare_detail(left, right)[0]
 
 
 _TRUE = {"true", "1", "yes", "y", "t", "same", "match"}
 _FALSE = {"false", "0", "no", "n", "f", "different", "nonmatch", "non-match"}
 
 
-def evaluate_names(path: str | Path, left: str, right: str, truth: str) -> dict[str, float | int]:
-    """The name comparator alone on labelled name pairs (a CSV with two name columns and a
-    truth column of true/false, 1/0 or yes/no). The threshold that maximises F1 is chosen and
-    reported: ``precision``, ``recall``, ``f1``, ``threshold``, ``pairs``.
+def evaluate_names(
+    path: str | Path, left: str, right: str, truth: str, schema: str | None = None
+) -> dict[str, Any]:
+    """Name comparators alone on labelled name pairs: a CSV with two name columns, a truth
+    column of true/false, 1/0 or yes/no, and optionally a ``schema`` column naming what each
+    pair names (Person, Company, Organization, LegalEntity, Vessel; Person without it). Each
+    pair goes to the comparator resolution uses for its kind of thing and is judged at that
+    comparator's fixed threshold (:func:`threadline.resolve.name_matching.compare_names`).
+
+    Returns ``precision``, ``recall``, ``f1`` at the fixed thresholds (``threshold`` too
+    when one applies to every pair), ``best_f1`` and ``best_threshold`` (one threshold over
+    all the scores, chosen on the file: for reference only), ``pairs``, and the same per
+    schema under ``by_schema``.
     """
     table = _read_csv(path)
-    for column in (left, right, truth):
+    wanted = (left, right, truth, *((schema,) if schema else ()))
+    for column in wanted:
         if column not in table.column_names:
             raise ValueError(f"{path} has no column {column!r}")
-    rows = zip(*(table.column(c).to_pylist() for c in (left, right, truth)), strict=True)
-    scored: list[tuple[float, bool]] = []
-    for a, b, label in rows:
+    rows = list(zip(*(table.column(c).to_pylist() for c in (left, right, truth)), strict=True))
+    kinds = (
+        [(str(k or "")).strip() or "Person" for k in table.column(schema).to_pylist()]
+        if schema
+        else ["Person"] * len(rows)
+    )
+    scored: list[_Scored] = []
+    for (a, b, label), kind in zip(rows, kinds, strict=True):
         word = (label or "").strip().lower()
         if word not in _TRUE | _FALSE:
             raise ValueError(f"truth value {label!r} is not true/false, 1/0 or yes/no")
-        scored.append((name_score(a or "", b or ""), word in _TRUE))
-    positives = sum(1 for _, t in scored if t)
-    best = (0.0, 0.0, 0.0, 1.0)  # f1, precision, recall, threshold
-    scored.sort(key=lambda x: -x[0])
-    tp = fp = 0
-    for i, (score, is_true) in enumerate(scored):
-        tp += is_true
-        fp += not is_true
-        if i + 1 < len(scored) and scored[i + 1][0] == score:
-            continue  # a threshold takes every pair with the same score
-        precision = tp / (tp + fp)
-        recall = tp / positives if positives else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best[0]:
-            best = (f1, precision, recall, score)
-    return {
-        "precision": best[1],
-        "recall": best[2],
-        "f1": best[0],
-        "threshold": best[3],
-        "pairs": len(scored),
+        found = compare_names(a or "", b or "", kind)
+        scored.append(_Scored(kind, found.score, found.threshold, word in _TRUE))
+    figures: dict[str, Any] = _figures(scored)
+    figures["by_schema"] = {
+        kind: _figures([s for s in scored if s.schema == kind])
+        for kind in sorted({s.schema for s in scored})
     }
+    return figures
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    schema: str
+    score: float
+    threshold: float
+    truth: bool
+
+
+def _f1(tp: int, fp: int, positives: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _figures(scored: list[_Scored]) -> dict[str, float | int]:
+    """Precision, recall and F1 at each comparator's own threshold, and the best F1 any one
+    threshold would give."""
+    positives = sum(s.truth for s in scored)
+    tp = sum(s.truth and s.score >= s.threshold for s in scored)
+    fp = sum(not s.truth and s.score >= s.threshold for s in scored)
+    precision, recall, f1 = _f1(tp, fp, positives)
+    out: dict[str, float | int] = {"precision": precision, "recall": recall, "f1": f1}
+    thresholds = {s.threshold for s in scored}
+    if len(thresholds) == 1:
+        out["threshold"] = thresholds.pop()
+    best = (0.0, 1.0)  # f1, threshold
+    ranked = sorted(scored, key=lambda s: -s.score)
+    tp = fp = 0
+    for i, item in enumerate(ranked):
+        tp += item.truth
+        fp += not item.truth
+        if i + 1 < len(ranked) and ranked[i + 1].score == item.score:
+            continue  # a threshold takes every pair with the same score
+        best_f1 = _f1(tp, fp, positives)[2]
+        if best_f1 > best[0]:
+            best = (best_f1, item.score)
+    out |= {"best_f1": best[0], "best_threshold": best[1], "pairs": len(scored)}
+    return out

@@ -1,25 +1,33 @@
 """Businesses: one company under its legal name, its trading names and its company number.
 
-Rule-based with rapidfuzz rather than a trained model: business records are few, and the
-rules an analyst would apply are clear. A Companies House number is a strong identifier both
-ways (the same number is the same company; different numbers are different companies, however
-alike the names). Legal forms (Ltd, Limited, LLP, PLC) are set aside for comparison but noted.
-A match on a trading name alone ("Lucky Nails") needs the same postcode: chains and
-look-alike shop names are common in the sectors where exploitation is found.
+Rule-based rather than a trained model: business records are few, and the rules an analyst
+would apply are clear. A Companies House number is a strong identifier both ways (the same
+number is the same company; different numbers are different companies, however alike the
+names). Names are compared by the organisation comparator
+(:func:`threadline.values.org_name.compare_org_names`: legal forms in any language set aside
+but compared, numbers written as words, a different distinctive word counting against), which
+``threadline evaluate names`` measures. A match on a trading name alone ("Lucky Nails") needs
+the same postcode: chains and look-alike shop names are common in the sectors where
+exploitation is found.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from threadline.resolve.cluster import cluster_graph
+from threadline.values.org_name import (
+    ORGANISATION_THRESHOLD,
+    TRADING_AS,
+    OrgName,
+    compare_org_names,
+    parse_org_name,
+)
 
 __all__ = [
     "CompanyMatch",
@@ -30,37 +38,7 @@ __all__ = [
     "parse_company",
 ]
 
-_TRADING = re.compile(
-    r"\s+(?:t/a|t\.a\.|ta|trading\s+as|trading\s+under|d/b/a|dba|also\s+known\s+as|aka)\s+",
-    re.IGNORECASE,
-)
-_FORMS = {
-    "limited": "ltd",
-    "ltd": "ltd",
-    "llp": "llp",
-    "plc": "plc",
-    "lp": "lp",
-    "cic": "cic",
-    "cio": "cio",
-    "llc": "llc",
-    "inc": "inc",
-    "incorporated": "inc",
-    "gmbh": "gmbh",
-    "srl": "srl",
-    "sro": "sro",
-    "spzoo": "sp z o o",
-}
-_FORM_TAIL = re.compile(
-    r"(?:\b(?:limited|ltd|llp|plc|lp|cic|cio|llc|inc|incorporated|gmbh|srl|sro)\b|"
-    r"\bsp\s*z\s*o\s*o\b)\s*$"
-)
-_NOISE = {"the", "company", "co", "uk", "and"}
 _NUMBER = re.compile(r"^([A-Z]{0,2})(\d{1,8})$")
-
-
-def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +52,8 @@ class CompanyName:
     """"ltd", "llp", "plc"...: set aside for matching, but two different forms are noted."""
     trading_as: tuple[str, ...]
     """Trading names written after "t/a" or "trading as", normalised like ``name``."""
-
-
-def _normalise(text: str) -> tuple[str, str | None]:
-    low = _ascii(text).lower().replace("&", " and ").replace("+", " and ")
-    low = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", low)  # "l.t.d" -> "ltd"
-    low = re.sub(r"[^a-z0-9 ]+", " ", low)
-    low = " ".join(low.split())
-    form = None
-    found = _FORM_TAIL.search(low)
-    if found is not None:
-        form = _FORMS.get(found.group(0).replace(" ", ""), found.group(0))
-        low = low[: found.start()].strip()
-    words = [w for w in low.split() if w not in _NOISE]
-    return " ".join(words) or low, form
+    parsed: OrgName | None = None
+    """The legal name as the organisation comparator takes it apart."""
 
 
 def parse_company(raw: str) -> CompanyName:
@@ -99,10 +65,15 @@ def parse_company(raw: str) -> CompanyName:
     >>> parse_company("The Car Wash Co. LTD").name
     'car wash'
     """
-    parts = _TRADING.split(raw.strip())
-    name, form = _normalise(parts[0])
-    trading = tuple(t for t in (_normalise(p)[0] for p in parts[1:]) if t)
-    return CompanyName(raw, name, form, trading)
+    parts = TRADING_AS.split(raw.strip())
+    legal = parse_org_name(parts[0])
+    trading = tuple(t for t in (_key(parse_org_name(p)) for p in parts[1:]) if t)
+    return CompanyName(raw, _key(legal), legal.forms[0] if legal.forms else None, trading, legal)
+
+
+def _key(name: OrgName) -> str:
+    """A name's words joined: equal keys are the same name (blocking and rival names)."""
+    return " ".join(word.text for word in name.words)
 
 
 def company_number(raw: str | None) -> str | None:
@@ -201,7 +172,7 @@ class CompanyMatcher:
     False
     """
 
-    def __init__(self, threshold: float = 0.9) -> None:
+    def __init__(self, threshold: float = ORGANISATION_THRESHOLD) -> None:
         self.threshold = threshold
         """Score at or above which two records are the same business."""
 
@@ -226,18 +197,13 @@ class CompanyMatcher:
                 return CompanyMatch(0.0, False, (f"different {label}s ({shown})",))
         same_place = bool(a.postcodes & b.postcodes)
         score, reasons = -1.0, ["different names"]
-        best: tuple[CompanyName, CompanyName] | None = None
         for x in a.names.values():
             for y in b.names.values():
                 found, why = self._names(x, y, same_place)
                 if found > score:
-                    score, reasons, best = found, why, (x, y)
-        if best is None:
+                    score, reasons = found, why
+        if score < 0:
             return CompanyMatch(0.0, False, ("no name to compare",))
-        x, y = best
-        if x.legal_form and y.legal_form and x.legal_form != y.legal_form:
-            score -= 0.15
-            reasons.append(f"different legal forms ({x.legal_form} / {y.legal_form})")
         if a.postcodes and b.postcodes:
             if same_place:
                 score += 0.05
@@ -268,17 +234,12 @@ class CompanyMatcher:
 
     @staticmethod
     def _names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
-        if a.name == b.name:
-            return 1.0, ["same name (legal form ignored)"]
-        names_a, names_b = {a.name, *a.trading_as}, {b.name, *b.trading_as}
-        if names_a & names_b:
+        score, reason = compare_org_names(a.parsed or a.original, b.parsed or b.original)
+        if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
             if same_place:
                 return 0.95, ["trading name of the other, at the same postcode"]
             return 0.7, ["shares a trading name, but not shown at the same place"]
-        ratio = fuzz.token_sort_ratio(a.name, b.name) / 100
-        if ratio >= 0.85:
-            return ratio, [f"similar names ({ratio:.0%})"]
-        return ratio / 2, ["different names"]
+        return score, [reason]
 
     def resolve(self, records: Sequence[CompanyRecord]) -> dict[str, str]:
         """Cluster business records; returns record id -> cluster id (smallest record id).

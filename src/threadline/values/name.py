@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
+from threadline.values._name_compare import PERSON_THRESHOLD, compare_person_names
 from threadline.values._text import ascii_text, load_table, squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
-__all__ = ["NameParts", "NameType", "compare_detail", "name_key", "parse_name"]
+__all__ = [
+    "PERSON_THRESHOLD",
+    "NameParts",
+    "NameType",
+    "compare_detail",
+    "name_key",
+    "parse_name",
+]
 
 _NOT_NAME = re.compile("[^\\w\\s'\u2019\\-,.]|_")
 _APOSTROPHE = re.compile(r"^([OoDd])'(\w)")
@@ -241,7 +247,7 @@ class NameType(ValueType):
     >>> names.clean("  SMITH,  john ").value
     'John Smith'
     >>> names.compare_detail("Nguyen Van Minh", "Minh Van Nguyen")
-    (0.97, 'same name, different order')
+    (0.98, 'same name, different order')
     """
 
     name = "name"
@@ -309,96 +315,22 @@ class NameType(ValueType):
         return compare_detail(left, right)
 
 
-def _token_match(x: str, y: str) -> tuple[float, str | None]:
-    """How well two ASCII lower-case name tokens match, with the reason."""
-    tables = _tables()
-    if x == y:
-        return 1.0, None
-    if tables.variant.get(x, x) == tables.variant.get(y, y):
-        return 0.93, "spelling variant"
-    nx = tables.nicknames.get(x, frozenset()) | {x}
-    ny = tables.nicknames.get(y, frozenset()) | {y}
-    if nx & ny:
-        return 0.88, "nickname"
-    if min(len(x), len(y)) == 1 and x[0] == y[0]:
-        return 0.75, "initial only"
-    ratio = fuzz.ratio(x, y) / 100
-    if min(len(x), len(y)) >= 4 and ratio >= 0.8:
-        return 0.9 * ratio, "similar spelling"
-    return 0.0, None
-
-
 def compare_detail(left: str, right: str) -> tuple[float, str]:
-    """Similarity of two names from 0 to 1, with the reason in words.
+    """Similarity of two person names from 0 to 1, with the reason in words: any script,
+    order, spelling variants, nicknames, romanisations, Arabic compounds, missing names and
+    typing slips (:mod:`threadline.values._name_compare`). At or above
+    :data:`PERSON_THRESHOLD` the two are one name.
 
     >>> compare_detail("Bill Smith", "William Smith")
-    (0.88, 'nickname')
+    (0.92, 'nickname')
     >>> compare_detail("Nguyễn Văn Minh", "Nguyen Van Minh")
-    (0.97, 'transliteration')
+    (1.0, 'same name')
     >>> compare_detail("John Paul Smith", "John Smith")
-    (0.85, 'middle name missing')
+    (0.9, 'a name missing')
     """
-    a, b = parse_name(left), parse_name(right)
-    if a.cleaned == b.cleaned:
-        return 1.0, "same name"
-    ta, tb = _words(a.ascii), _words(b.ascii)
-    if not ta or not tb:
-        return 0.0, "no name to compare"
-    pairs = sorted(
-        ((*_token_match(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)),
-        key=lambda p: -p[0],
-    )
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    matched: list[tuple[int, int]] = []
-    score = 1.0
-    reasons: list[str] = []
-    for value, reason, i, j in pairs:
-        if value <= 0 or i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        matched.append((i, j))
-        score *= value
-        if reason is not None and reason not in reasons:
-            reasons.append(reason)
-    if a.cleaned.casefold() != a.ascii.casefold() or b.cleaned.casefold() != b.ascii.casefold():
-        reasons.append("transliteration")
-        score *= 0.97
-    extra_a, extra_b = len(ta) - len(matched), len(tb) - len(matched)
-    if (extra_a and extra_b) or not matched:
-        score *= 0.4 * len(matched) / max(len(ta), len(tb))
-        reasons = ["one name in common, others differ" if matched else "different names"]
-    elif extra_a or extra_b:
-        if len(matched) >= 2:
-            score *= 0.85
-            inner = _inner(matched, left_longer=extra_a > 0)
-            reasons.append("middle name missing" if inner else "a name missing")
-        else:
-            score *= 0.5
-            reasons.append("only one name in common")
-    j_order = [j for _, j in sorted(matched)]
-    if j_order != sorted(j_order):
-        score *= 0.97
-        reasons.append("different order")
-    if reasons == ["different order"]:
-        reasons = ["same name, different order"]
-    # Whole-string similarity catches typos across token boundaries ("Mohammedali Khan");
-    # below 80% it says little, so it only counts from there up.
-    ratio = max(
-        fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)), fuzz.ratio("".join(ta), "".join(tb))
-    )
-    if ratio >= 80 and 0.8 * ratio / 100 > score:
-        return round(0.8 * ratio / 100, 2), "similar spelling"
-    return round(score, 2), ", ".join(reasons) or "same name, written differently"
+    return compare_person_names(left, right)
 
 
 def _words(ascii_form: str) -> list[str]:
     """Lower-case words of an ASCII name in written order; hyphenated names split."""
     return [t for t in _WORD_BREAK.split(ascii_form.lower().replace("'", "")) if t]
-
-
-def _inner(matched: list[tuple[int, int]], *, left_longer: bool) -> bool:
-    """True when the unmatched tokens of the longer name all sit between matched ones."""
-    positions = sorted(i if left_longer else j for i, j in matched)
-    return positions[-1] - positions[0] + 1 > len(positions)
