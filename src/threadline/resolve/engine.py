@@ -20,7 +20,6 @@ from threadline.resolve.blocking import blocked_pairs
 from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
 from threadline.resolve.comparisons import PERSON_FIELDS
 from threadline.resolve.explain import PairExplanation, build_explanation
-from threadline.resolve.model import SplinkModel
 from threadline.resolve.normalise import Records
 from threadline.resolve.results import (
     Earlier,
@@ -32,6 +31,7 @@ from threadline.resolve.results import (
 )
 from threadline.resolve.run import PreparedRun
 from threadline.resolve.settings import ResolverSettings
+from threadline.resolve.splink_model import SplinkModel
 from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
 __all__ = ["Earlier", "Judgement", "PersonResolver", "ResolutionResult", "Scoring"]
