@@ -27,7 +27,14 @@ ALLOWED = {
     "threadline.store": "storage: tables, migrations, the database layer, the store's totals",
     "threadline.read": "the one read path: every query scoped to the acting user and audited",
     "threadline.ingest.batches": "ingest writes: batches, records, statements, rollback",
-    "threadline.resolve.store": "resolution writes: entities, links, runs and their pairs",
+    "threadline.resolve.persist": "resolution writes: runs, entities, each mention's entity, "
+    "the pairs a run keeps",
+    "threadline.resolve.links": "resolution writes: links and their evidence, derived from "
+    "link mentions with the protection of their records",
+    "threadline.resolve.groups": "resolution's input: mentions grouped by rule (identifiers, "
+    "the rest alone), unscoped by design like frames",
+    "threadline.resolve.incremental": "resolution's own state: earlier runs, their pairs, each "
+    "mention's earlier entity and digest, the store's fingerprint",
     "threadline.resolve.frames": "resolution's input: every mention of the store, unscoped by "
     "design (resolution is not a read for a user; its output is read through a View)",
     "threadline.resolve.explain_store": "resolution's stored state for explanations, read "
@@ -37,7 +44,7 @@ ALLOWED = {
     "threadline.security.chain": "the audit chain's writer",
     "threadline.security.locking": "the audit chain's lock, taken before each append",
     "threadline.resolve.judgements": "resolution writes: analysts' judgements, recorded and "
-    "withdrawn once the command has checked the View",
+    "withdrawn once the command has checked the View; the active ones, which every run applies",
     "threadline.security.retention": "retention decisions and erasure (deletes)",
     "threadline.security.cases": "case writes: attaching records to a case",
     "threadline.security.policy": "the access rule itself, as SQL",

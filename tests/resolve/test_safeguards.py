@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from threadline.resolve.comparisons import NAME_PAIR
-from threadline.resolve.model import _finalise
+from threadline.resolve.splink_model import _finalise
 
 
 def _level(sql: str, m: float, u: float, **extra: Any) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from threadline.ingest.deliveries import ingest_folder
+from threadline.resolve import person_table
 from threadline.resolve.frames import business_frame
-from threadline.resolve.store import person_table
 from threadline.store import Store
 
 

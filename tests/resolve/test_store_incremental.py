@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 from threadline.ingest.deliveries import ingest_folder
-from threadline.resolve.store import ResolveSummary, resolve_store
+from threadline.resolve import ResolveSummary, resolve_store
 from threadline.security import bootstrap
 from threadline.store import Store
 from threadline.store import tables as t

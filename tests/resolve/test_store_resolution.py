@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 from threadline.ingest.deliveries import ingest_folder
-from threadline.resolve.store import resolve_store
+from threadline.resolve import resolve_store
 from threadline.scenario.agreements import record_agreements
 from threadline.security import bootstrap
 from threadline.store import Store

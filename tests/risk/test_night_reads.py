@@ -17,7 +17,7 @@ import yaml
 
 from threadline.graph import build_graph
 from threadline.ingest.deliveries import ingest_folder
-from threadline.resolve.store import resolve_store
+from threadline.resolve import resolve_store
 from threadline.risk import analyse
 from threadline.store import Store
 from threadline.store import tables as t

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 from threadline.read import View
-from threadline.resolve.store import resolve_store
+from threadline.resolve import resolve_store
 from threadline.risk import analyse
 from threadline.security import bootstrap
 from threadline.security.identity import first_administrator, resolve_actor

@@ -69,7 +69,7 @@ def resolve(
     """Resolve every mention into entities (people, businesses, premises, identifiers)."""
     if ctx.invoked_subcommand is not None:
         return
-    from threadline.resolve.store import resolve_store
+    from threadline.resolve import resolve_store
 
     if full and model_of is not None:
         raise ThreadlineError("--full trains a new model; --model-of reuses one: choose one")

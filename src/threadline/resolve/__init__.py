@@ -43,8 +43,12 @@ from threadline.resolve.engine import (
     Scoring,
 )
 from threadline.resolve.explain import Contribution, PairExplanation
+from threadline.resolve.groups import person_table
+from threadline.resolve.incremental import load_scoring
+from threadline.resolve.judgements import active_judgements
 from threadline.resolve.normalise import prepare
 from threadline.resolve.settings import ResolverSettings
+from threadline.resolve.workflow import ResolveSummary, resolve_store
 
 __all__ = [
     "AddressKey",
@@ -59,17 +63,22 @@ __all__ = [
     "PairExplanation",
     "PersonResolver",
     "ResolutionResult",
+    "ResolveSummary",
     "ResolverSettings",
     "Scores",
     "Scoring",
+    "active_judgements",
     "company_number",
     "compare_addresses",
     "evaluate_clusters",
     "evaluate_er_csv",
     "evaluate_names",
+    "load_scoring",
     "name_score",
     "parse_company",
+    "person_table",
     "premises_key",
     "prepare",
     "resolve_addresses",
+    "resolve_store",
 ]

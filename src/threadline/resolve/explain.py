@@ -12,11 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
 
 from threadline.resolve.comparisons import Field, Level
 
-__all__ = ["Contribution", "PairExplanation", "build_explanation"]
+if TYPE_CHECKING:
+    from threadline.resolve.run import PreparedRun
+
+__all__ = ["Contribution", "PairExplanation", "build_explanation", "explain_pair"]
 
 _NAME_FIELDS = {"given_name": "given", "surname": "surname"}
 _TF_NOUN = {"given_name": "name", "surname": "name", "phone": "number", "postcode": "postcode"}
@@ -155,3 +160,30 @@ def build_explanation(
         math.log2(prior / (1 - prior)),
         tuple(items),
     )
+
+
+def explain_pair(run: PreparedRun | None, left_id: str, right_id: str) -> PairExplanation:
+    """Why the model scores two records of ``run`` (the current run) as it does, field by
+    field."""
+    if run is None or run.model is None:
+        raise RuntimeError("no scored records: call resolve() or predict() first")
+    found = run.uids(pa.array([left_id, right_id], pa.string())).tolist()
+    if min(found) < 0:
+        missing = [i for i, f in zip((left_id, right_id), found, strict=True) if f < 0]
+        raise KeyError(f"record not in this run: {', '.join(missing)}")
+    row = run.model.explain(found[0] + 1, found[1] + 1, ["given_raw", "surname_raw"])
+    if row["uid_l"] != found[0] + 1:
+        row = _swap_sides(row)
+    return build_explanation(left_id, right_id, row, run.fields, run.model.prior)
+
+
+def _swap_sides(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.endswith("_l"):
+            out[key[:-2] + "_r"] = value
+        elif key.endswith("_r"):
+            out[key[:-2] + "_l"] = value
+        else:
+            out[key] = value
+    return out

@@ -70,7 +70,8 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
             )
         return {"rule": None, "pairs": [], "notes": notes}
     from threadline.resolve.engine import PersonResolver
-    from threadline.resolve.store import load_scoring, person_table
+    from threadline.resolve.groups import person_table
+    from threadline.resolve.incremental import load_scoring
 
     # With the run's blocking and term frequencies (how common each name was) when it kept
     # them, the scores are the run's own even after later batches.

@@ -1,8 +1,9 @@
-"""Writing analysts' judgements: recorded and withdrawn, never overwritten, always audited.
+"""Analysts' judgements: recorded and withdrawn, never overwritten, always audited.
 
 A judgement is a decision on a pair of mentions (same, different or unsure) that beats the
-model in every later run. The commands check first, through the user's View, that the user
-may see both mentions; these functions write and audit.
+model in every later run (:func:`active_judgements` are those a run applies). The commands
+check first, through the user's View, that the user may see both mentions; these functions
+write and audit.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError
+from threadline.resolve.results import Judgement
 from threadline.security.actors import Actor
 from threadline.security.audit import audit
 from threadline.store import tables as t
 
-__all__ = ["VERDICTS", "active_pair", "record_judgement", "withdraw_judgement"]
+__all__ = [
+    "VERDICTS",
+    "active_judgements",
+    "active_pair",
+    "record_judgement",
+    "withdraw_judgement",
+]
 
 VERDICTS = ("same", "different", "unsure")
 """What an analyst may say of two mentions."""
@@ -62,3 +70,17 @@ def withdraw_judgement(conn: Connection, actor: Actor, judgement_id: int, reason
     )
     audit(conn, actor, "combination", "resolve.undo", purpose=reason,
           detail={"judgement": judgement_id})  # fmt: skip
+
+
+def active_judgements(conn: Connection) -> list[Judgement]:
+    """Every judgement not withdrawn, oldest first (a later one on the same pair wins)."""
+    query = (
+        sa.select(t.judgements.c.left_id, t.judgements.c.right_id, t.judgements.c.verdict)
+        .where(t.judgements.c.deleted_at.is_(None))
+        .order_by(t.judgements.c.id)
+    )
+    latest: dict[tuple[str, str], Judgement] = {}
+    for left, right, verdict in conn.execute(query):
+        pair = (min(left, right), max(left, right))
+        latest[pair] = Judgement(pair[0], pair[1], verdict)
+    return list(latest.values())

@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.blocking import BlockingPlan, add_keys, plan_blocking
-from threadline.resolve.model import SplinkModel, fields_for
 from threadline.resolve.normalise import Records, connect, prepare_in
 from threadline.resolve.results import Scoring
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
+from threadline.resolve.splink_model import SplinkModel, fields_for
 
 __all__ = ["PreparedRun"]
 

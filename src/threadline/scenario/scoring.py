@@ -122,7 +122,7 @@ class ScenarioTruth:
 def load_scenario(store: Store, folder: Path) -> int:
     """Ingest the scenario in FOLDER into `store` and resolve it; the records written."""
     from threadline.ingest.deliveries import ingest_folder
-    from threadline.resolve.store import resolve_store
+    from threadline.resolve import resolve_store
 
     results = ingest_folder(store, folder)
     refused = [r.file for r in results if r.status == "rejected"]
