@@ -63,10 +63,12 @@ def _released_with_conditions(agency: str) -> ColumnElement[bool]:
         sa.and_(
             r.grading_scheme == "3x5x2",
             r.handling_code == "C",
-            sa.exists().where(
+            sa.exists()
+            .where(
                 h.record_id == r.id,
                 sa.or_(h.release == "conditioned", sa.and_(h.release == "named", named)),
-            ),
+            )
+            .correlate(t.records),  # not a query's own record_handling: this record's row
         ),
     )
 
