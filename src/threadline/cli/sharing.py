@@ -26,7 +26,7 @@ from threadline.read.conditions import unrecognised_conditions
 from threadline.security import sharing as sharing_ops
 from threadline.security.audit import quote, transaction
 from threadline.security.conditions import reapply
-from threadline.security.handling import RuleUse
+from threadline.security.handling import RulesError, RuleUse
 
 __all__ = ["sharing_app"]
 
@@ -137,7 +137,7 @@ def _named_rules(folder: Path | None, mapping: str) -> dict[str, RuleUse] | None
     when there is no such mapping."""
     try:
         return find_mapping(mapping, folder).handling_rules
-    except MappingError:
-        raise
+    except (MappingError, RulesError):
+        raise  # a mapping or rules file that is wrong is reported, not taken for absent
     except ThreadlineError:
         return None
