@@ -25,10 +25,15 @@ from sqlalchemy.engine import Connection
 from threadline.model.links import link_types
 from threadline.read import View
 from threadline.security import Actor
+from threadline.security.conditions import apply_rules
+from threadline.security.handling import RuleUse, normalise
 from threadline.security.users import hash_password
 from threadline.store import tables as t
 
 DAY = date(2026, 1, 15)
+CONDITION_RULES = {normalise("Partner safeguarding use only"): RuleUse("conditions-of-use")}
+"""What the handling condition of a C grade allows (as a mapping's ``handling_rules:`` says):
+shared as conditioned material."""
 
 
 @functools.cache
@@ -161,7 +166,7 @@ class Case:
         """A record of `agency` with `grade`, reported `on`; `text` goes in its raw row."""
         source_id, batch_id = self._source(agency, source)
         self.count += 1
-        return int(
+        record_id = int(
             self.conn.execute(
                 sa.insert(t.records)
                 .values(
@@ -173,6 +178,8 @@ class Case:
                 .returning(t.records.c.id)
             ).scalar_one()
         )  # fmt: skip
+        apply_rules(self.conn, t.records.c.id == record_id, CONDITION_RULES)
+        return record_id
 
     def _slug(self, caption: str) -> str:
         base = re.sub(r"[^a-z0-9]+", "-", caption.lower()).strip("-") or "e"

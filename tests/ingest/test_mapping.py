@@ -9,6 +9,7 @@ import pytest
 from threadline.ingest.convert import Converter, RecordDraft
 from threadline.ingest.mapping import MappingError, load_mapping
 from threadline.ingest.readers import Row
+from threadline.security.handling import RuleUse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -173,3 +174,87 @@ def test_an_optional_column_may_be_missing_from_the_file(tmp_path: Path) -> None
     assert "phone" in {column for column, _ in mapping.columns()}
     assert "alias" not in converted(tmp_path, spec)  # the row has no 'aliases' cell
     assert converted(tmp_path, spec, aliases="Amber")["alias"] == [("Amber", "Amber")]
+
+
+def with_rules(tmp_path: Path, block: str, text: str | None = None) -> tuple[Path, int]:
+    """The fixture mapping with a ``handling_rules:`` block after it, and the line of
+    ``handling_rules:``."""
+    base = text or (FIXTURES / "intel.yaml").read_text()
+    path = tmp_path / "rules.yaml"
+    path.write_text(base + "handling_rules:\n" + block)
+    return path, base.count("\n") + 1
+
+
+def test_a_mapping_names_the_rule_for_a_condition(tmp_path: Path) -> None:
+    path, _ = with_rules(
+        tmp_path,
+        '  "Not to be disseminated outside Test Force without  DI authority.":\n'
+        "    {rule: originating-agency-unless-authority, authority: DI}\n"
+        '  "Share with partners ie and lcc only": {rule: named-agencies, agencies: [ie, lcc]}\n'
+        '  "Partner safeguarding use only": conditions-of-use\n',
+    )
+    rules = load_mapping(path).handling_rules
+    assert rules == {
+        "not to be disseminated outside test force without di authority": RuleUse(
+            "originating-agency-unless-authority", authority=("DI",)
+        ),
+        "share with partners ie and lcc only": RuleUse("named-agencies", frozenset({"ie", "lcc"})),
+        "partner safeguarding use only": RuleUse("conditions-of-use"),
+    }
+
+
+BROKEN_RULES = [
+    # the block, the line the error names (0: 'handling_rules:', 1: the next), its words
+    ('  "Tell DS Jones": conditions-of-uses\n', 1,
+     "unknown handling rule 'conditions-of-uses' (did you mean 'conditions-of-use'?)"),
+    ('  "Tell DS Jones": {rule: named-agencies}\n', 1,
+     "rule 'named-agencies' needs the agencies that may receive it"),
+    ('  "Tell DS Jones": {rule: conditions-of-use, agencies: [ie]}\n', 1,
+     "rule 'conditions-of-use' does not take agencies"),
+    ('  "Tell DS Jones": {rule: conditions-of-use, authority: DI}\n', 1,
+     "keeps nobody out, so no authority releases it"),
+    ('  "Tell DS Jones":\n    rule: named-agencies\n    agencies: ie\n', 3,
+     "'agencies' must be a list of agency codes"),
+    ('  "Tell DS Jones": {rule: named-agencies, agency: [ie]}\n', 1,
+     "unknown key 'agency' in a handling rule (did you mean 'agencies'?)"),
+    ('  "A1; A2": conditions-of-use\n', 1, "a condition is split at ';': name each part"),
+    ('  "Tell DS Jones": conditions-of-use\n  "tell DS  jones.": conditions-of-use\n', 2,
+     "named twice"),
+    ("  - conditions-of-use\n", 0, "'handling_rules' must map condition texts to rule names"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("block", "offset", "words"), BROKEN_RULES)
+def test_broken_handling_rules_name_file_and_line(
+    tmp_path: Path, block: str, offset: int, words: str
+) -> None:
+    path, first = with_rules(tmp_path, block)
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:{first + offset}: "), message
+    assert words in message
+
+
+def test_handling_rules_need_3x5x2_conditions(tmp_path: Path) -> None:
+    text = (FIXTURES / "intel.yaml").read_text()
+    text = text.replace("    scheme: 3x5x2\n", "    scheme: 5x5x5\n").replace(
+        "    conditions: {column: conditions}\n", ""
+    )
+    path, first = with_rules(tmp_path, '  "Tell DS Jones": conditions-of-use\n', text)
+    with pytest.raises(MappingError, match=f"{first}: 'handling_rules' reads 3x5x2"):
+        load_mapping(path)
+
+
+def test_the_police_mapping_keeps_the_northshire_condition_home() -> None:
+    """The shipped police log names the force's own condition: originating agency only,
+    unless a DI authorises release (issue 15)."""
+    from threadline.ingest.sources import find_mapping
+    from threadline.model import Recipients
+    from threadline.security.handling import active_rules
+
+    condition = "Not to be disseminated outside Northshire Police without DI authority"
+    reading = active_rules().read([condition], find_mapping("police_intel_log").handling_rules)
+    assert reading.restriction.recipients is Recipients.ORIGINATOR
+    assert reading.restriction.authority == ("DI",)
+    assert reading.unrecognised == ()

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.security import Actor
+from threadline.security.conditions import apply_rules
+from threadline.security.handling import RuleUse, normalise
 from threadline.security.users import hash_password
 from threadline.store import Store
 from threadline.store import tables as t
@@ -34,13 +36,23 @@ HANDLING = {
     "P": ("3x5x2", "1", "A", "P", []),
     "C": ("3x5x2", "2", "B", "C", ["Partner safeguarding use only"]),
     "C-local": ("3x5x2", "2", "B", "C", ["Not to be disseminated outside the originating agency"]),
+    "C-named": ("3x5x2", "2", "B", "C", ["Share with agency B only", "A2: covert action only"]),
+    "C-unmapped": ("3x5x2", "2", "B", "C", ["Tell DS Jones before sharing"]),
     "L1": ("5x5x5", "B", "2", "1", []),
     "L2": ("5x5x5", "B", "2", "2", []),
     "L3": ("5x5x5", "B", "2", "3", []),
     "L4": ("5x5x5", "B", "2", "4", []),
     "L5": ("5x5x5", "B", "2", "5", []),
 }
-"""Handling cases by name: 3x5x2 P and C (C kept home by its conditions), legacy 1-5."""
+"""Handling cases by name: 3x5x2 P and C (C kept home by a phrase rule, C for agency ``b``
+alone as its mapping says, C kept home because no rule recognises it), legacy 1-5."""
+
+NAMED_RULES = {
+    normalise("Partner safeguarding use only"): RuleUse("conditions-of-use"),
+    normalise("Share with agency B only"): RuleUse("named-agencies", frozenset({"b"})),
+}
+"""The rules the World's "mapping" names for its conditions (as a mapping's
+``handling_rules:`` block would)."""
 
 
 @functools.cache
@@ -160,6 +172,7 @@ class World:
             .returning(t.records.c.id)
         ).scalar_one()  # fmt: skip
         self.records[key] = record_id
+        apply_rules(self.conn, t.records.c.id == record_id, NAMED_RULES)
         self.entity(f"e-{key}")
         self.mention(f"m-{key}", record_id, f"e-{key}", said)
         if hub is not None:

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 AGENCIES = ("a", "b", "c")
-HANDLINGS = ("P", "C", "C-local", "L1", "L2", "L3", "L4", "L5")
+HANDLINGS = ("P", "C", "C-local", "C-named", "C-unmapped", "L1", "L2", "L3", "L4", "L5")
+NAMED = {"C-named": frozenset({"b"})}
+"""Handling read by a rule its mapping names: the agencies it may reach (tests/security/
+conftest.py, `NAMED_RULES`)."""
 ROLES = ("viewer", "analyst", "supervisor", "administrator")
 
 
@@ -83,7 +86,9 @@ def may_see(
     if rec.sensitive and not cleared:
         return False
     reads = bool(roles & {"viewer", "analyst", "supervisor"})
-    stays = rec.handling in {"L4", "L5", "C-local"}
+    stays = rec.handling in {"L4", "L5", "C-local", "C-unmapped"} or (
+        rec.handling in NAMED and agency not in NAMED[rec.handling]
+    )
     unconditioned = rec.handling in {"P", "L1"}
     if reads and rec.agency == agency:
         return True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,10 +18,16 @@ from threadline.cli.options import (
     parse_date,
     print_json,
 )
+from threadline.errors import ThreadlineError
+from threadline.ingest.mapping import MappingError
+from threadline.ingest.sources import find_mapping
+from threadline.read import reading
+from threadline.read.conditions import unrecognised_conditions
 from threadline.read.deconfliction import notices
-from threadline.read.session import reading
 from threadline.security import sharing as sharing_ops
 from threadline.security.audit import quote, transaction
+from threadline.security.conditions import reapply
+from threadline.security.handling import RulesError, RuleUse
 
 __all__ = ["sharing_app"]
 
@@ -122,3 +130,54 @@ def sharing_deconflict(
         typer.echo(f"{n.agency} holds material about this subject: contact {quote(n.contact)}")
     if not found:
         typer.echo("No deconfliction notice.")
+
+
+@sharing_app.command("conditions")
+def sharing_conditions(
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Read your agency's records' conditions again first."),
+    ] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--folder", help="A delivery folder whose mappings/ to use with --apply."),
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Handling conditions no rule recognises (kept in your agency until mapped)."""
+    done = None
+    if apply:
+        with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+            done = reapply(conn, actor, partial(_named_rules, folder))
+    with reading(db, user, "sharing.conditions") as view:
+        review = unrecognised_conditions(view)
+    if as_json:
+        print_json({**asdict(review), "applied": None if done is None else asdict(done)})
+        return
+    if done is not None:
+        for source, n in done.changed.items():
+            typer.echo(f"{quote(source)}: {n} records read anew")
+        for source in done.unmapped:
+            typer.echo(f"{quote(source)}: mapping not found; read with the rules alone")
+    scope = "all its records" if review.whole_agency else "the records you may see"
+    typer.echo(f"Conditions no rule recognises in {quote(review.agency)} ({scope}):")
+    for item in review.unrecognised:
+        typer.echo(f"{item.records:>7}  {quote(item.condition)}")
+    if not review.unrecognised:
+        typer.echo("      none")
+    if review.unread:
+        typer.echo(f"{review.unread} records not yet read by the rules stay in the agency: "
+                   "run `threadline sharing conditions --apply`")  # fmt: skip
+
+
+def _named_rules(folder: Path | None, mapping: str) -> dict[str, RuleUse] | None:
+    """The rules mapping `mapping` names (from FOLDER/mappings/ or Threadline's own), or None
+    when there is no such mapping."""
+    try:
+        return find_mapping(mapping, folder).handling_rules
+    except (MappingError, RulesError):
+        raise  # a mapping or rules file that is wrong is reported, not taken for absent
+    except ThreadlineError:
+        return None

@@ -32,6 +32,7 @@ from threadline.ingest.convert import Converter, RecordDraft, RowError
 from threadline.ingest.mapping import Mapping, MappingError
 from threadline.ingest.readers import ReadError, Row, read_rows
 from threadline.security.audit import log_refusal
+from threadline.security.conditions import apply_rules
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.store import tables as t
@@ -618,6 +619,7 @@ def _load(
     if dry_run:
         raise _Undo
     sink.finish()
+    apply_rules(conn, t.records.c.source_id == source_id, mapping.handling_rules)
     if rejected:
         result.rejects_path = str(_write_rejects(path, batch_id, rejected))
     conn.execute(

@@ -21,7 +21,10 @@ from threadline import safe_yaml
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.model import parse_marking, parse_retention_group, parse_role
 from threadline.model.links import link_types
+from threadline.security.handling import RuleUse, active_rules, normalise
 from threadline.untrusted import UnsafePath, relative_parts, valid_agency_code
+from threadline.yamlfile import Loader as _Loader
+from threadline.yamlfile import Node as _Node
 
 __all__ = [
     "FORMATS",
@@ -82,32 +85,6 @@ class MappingError(ThreadlineError):
         self.path = str(path)
         self.line = line
         self.reason = message
-
-
-class _Node(dict[str, Any]):
-    """A YAML mapping that remembers the line of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(safe_yaml.SafeLoader):
-    """The bounded safe loader (no aliases), keeping the line of each key."""
-
-
-def _construct(loader: _Loader, node: yaml.MappingNode) -> _Node:
-    loader.flatten_mapping(node)
-    out = _Node()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[str(key)] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +184,9 @@ class Mapping:
     description: str = ""
     digest: str = field(default="")
     """sha256 of the mapping file: a batch records exactly which mapping read it."""
+    handling_rules: dict[str, RuleUse] = field(default_factory=dict)
+    """The handling rule for each condition text the source writes, by its normalised text
+    (`threadline.security.handling.normalise`): see docs/mappings.md, "Handling conditions"."""
 
     @property
     def date_order(self) -> str:
@@ -301,7 +281,7 @@ class _Builder:
         self.known_keys(
             d,
             {"mapping", "version", "description", "agency", "system", "format", "options",
-             "key", "record", "entities", "links"},
+             "key", "record", "entities", "links", "handling_rules"},
             "the mapping",
         )  # fmt: skip
         fmt = str(self.require(d, "format"))
@@ -327,6 +307,7 @@ class _Builder:
         if fmt not in ("ftm", "text") and not keys:
             raise self.fail(d, None, "missing 'key': the column(s) that identify a row")
         entities = self.entities(d.get("entities") or _Node(), fmt)
+        record = self.record(self.require(d, "record", dict))
         return Mapping(
             path=self.path,
             name=str(self.require(d, "mapping")),
@@ -336,12 +317,60 @@ class _Builder:
             format=fmt,
             options=dict(options),
             key=tuple(str(k) for k in keys),
-            record=self.record(self.require(d, "record", dict)),
+            record=record,
             entities=entities,
             links=self.links(d.get("links") or [], d, entities),
             description=str(d.get("description", "")),
             digest=self.digest,
+            handling_rules=self.handling_rules(d, record),
         )
+
+    def handling_rules(self, parent: _Node, record: RecordSpec) -> dict[str, RuleUse]:
+        """The ``handling_rules:`` block: condition text -> rule name, or -> {rule: NAME,
+        agencies: [CODE...], authority: TEXT}."""
+        node = parent.get("handling_rules")
+        if node is None:
+            return {}
+        if not isinstance(node, _Node):
+            raise self.fail(parent, "handling_rules", "'handling_rules' must map condition "
+                            "texts to rule names")  # fmt: skip
+        if record.grading.scheme != "3x5x2":
+            raise self.fail(parent, "handling_rules", "'handling_rules' reads 3x5x2 handling "
+                            "conditions; a 5x5x5 grade has none")  # fmt: skip
+        rules = active_rules()
+        out: dict[str, RuleUse] = {}
+        for text, spec in node.items():
+            if ";" in text or not text.strip():
+                raise self.fail(node, text, "a condition is split at ';': name each part")
+            if isinstance(spec, str):
+                spec = _Node({"rule": spec})
+                spec.line, spec.key_lines = node.key_lines[text], {}
+            if not isinstance(spec, _Node):
+                raise self.fail(node, text, "give a rule name or {rule: NAME, agencies: [...], "
+                                "authority: TEXT}")  # fmt: skip
+            self.known_keys(spec, {"rule", "agencies", "authority"}, "a handling rule")
+            name = str(self.require(spec, "rule"))
+            if name not in rules.rules:
+                hint = get_close_matches(name, sorted(rules.rules), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise self.fail(spec, "rule", f"unknown handling rule {name!r}{extra}")
+            agencies = spec.get("agencies", [])
+            if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
+                raise self.fail(spec, "agencies", "'agencies' must be a list of agency codes")
+            authority = spec.get("authority")
+            if authority is not None and not (isinstance(authority, str) and authority.strip()):
+                raise self.fail(spec, "authority", "'authority' must be a text, such as DI")
+            use = RuleUse(name, frozenset(a.strip() for a in agencies if a.strip()),
+                          (authority.strip(),) if authority else ())  # fmt: skip
+            try:
+                rules.restriction(use)
+            except ValueError as exc:
+                raise self.fail(spec, None, str(exc)) from None
+            key = normalise(text)
+            if key in out:
+                raise self.fail(node, text, f"the condition {text!r} is named twice")
+            out[key] = use
+        return out
 
     def value(
         self,

@@ -10,6 +10,7 @@ from threadline.model.grading import (
     grade_3x5x2,
     grade_5x5x5,
 )
+from threadline.model.handling import Recipients, Restriction
 from threadline.model.marking import Marking, parse_marking
 from threadline.model.protection import Protection, combine, protection_of
 from threadline.model.retention import RetentionGroup, parse_retention_group, review_date
@@ -30,6 +31,8 @@ __all__ = [
     "IntelligenceAssessment",
     "Marking",
     "Protection",
+    "Recipients",
+    "Restriction",
     "RetentionGroup",
     "Role",
     "SourceEvaluation",

@@ -4,6 +4,9 @@
   local analyst account of an embedded store.
 - `visible_records_clause` and `visible_record_ids`: the access policy as SQL, which the one
   read path (`threadline.read.View`) applies to every read.
+- `threadline.security.handling`: the handling rules, which read free-text handling conditions
+  as restrictions (`handling_rules.yaml`); `threadline.security.conditions` stores what each
+  record's conditions allow, for the policy to test.
 - `audit` and `transaction`: the DPA 2018 s62 log, hash-chained (`verify_chain`).
 - `retain_record` and `erase_record`: MoPI review and erasure (subject access, a read, is in
   `threadline.security.subject_access`).

@@ -6,14 +6,19 @@ user's clearance) and one of these holds:
 1. **own agency**: the record's agency is the user's, and the user holds a reading role;
 2. **sharing agreement**: an agreement in force today lets the record's agency share with the
    user's, its scope covers the record's source, the user holds a reading role, and the record
-   may leave its agency: handling P (or legacy 1), or C (or legacy 2-3) under an agreement
-   that allows conditioned material;
+   may leave its agency for the user's: handling P (or legacy 1); or, under an agreement that
+   allows conditioned material, legacy 2-3, or C whose conditions the handling rules read as
+   shareable with conditions or with the user's agency by name;
 3. **case**: the record is attached to an open case the user is a member of (any role), and
-   the record may leave its agency or the user is in that agency.
+   the record may leave its agency for the user's, or the user is in that agency.
 
-Legacy 5x5x5 handling 4 and 5, and C material whose conditions keep it in the originating
-agency, never leave it. Administration is not need-to-know: the administrator role reads
-nothing by itself. Disabled users see nothing, checked against the store at query time.
+What C conditions allow is read at ingest by the handling rules (`threadline.security.handling`)
+and stored in ``record_handling`` (with ``record_recipients`` for named agencies), so the test
+here is a look-up by key, not text matching. A C record the rules have not read, or whose
+conditions keep it home (originating agency only, sanitise first, or a condition no rule
+recognises), never leaves its agency; nor do legacy 5x5x5 handling 4 and 5. Administration is
+not need-to-know: the administrator role reads nothing by itself. Disabled users see nothing,
+checked against the store at query time.
 """
 
 from __future__ import annotations
@@ -30,22 +35,17 @@ from threadline.security.actors import Actor
 from threadline.store import tables as t
 
 __all__ = [
-    "LOCAL_ONLY_PHRASES",
-    "stays_in_agency",
+    "may_leave",
     "visible_record_ids",
     "visible_records_clause",
 ]
-
-LOCAL_ONLY_PHRASES = ("originating agency", "no further dissemination", "refer to the originator")
-"""Handling conditions that keep C material in its agency whatever an agreement says. They are
-matched case-insensitively anywhere in a condition, so a stricter wording errs towards
-keeping the record home."""
 
 CHUNK = 5000
 """Ids per query in `visible_record_ids` (SQLite allows 32,766 parameters)."""
 
 
 def _permitted_handling() -> ColumnElement[bool]:
+    """Handling that lets a record go wherever an agreement reaches: P, or legacy 1."""
     r = t.records.c
     return sa.or_(
         sa.and_(r.grading_scheme == "3x5x2", r.handling_code == "P"),
@@ -53,17 +53,31 @@ def _permitted_handling() -> ColumnElement[bool]:
     )
 
 
-def stays_in_agency() -> ColumnElement[bool]:
-    """Records that never leave their originating agency (legacy 4-5, local-only conditions)."""
-    r = t.records.c
-    conditions = sa.func.lower(sa.cast(r.handling_conditions, sa.Text))
+def _released_with_conditions(agency: str) -> ColumnElement[bool]:
+    """Conditioned material that may go to `agency` (a code): legacy 2-3, or C whose stored
+    restriction releases it to any conditioned recipient or to `agency` by name."""
+    r, h, to = t.records.c, t.record_handling.c, t.record_recipients.c
+    named = sa.exists().where(to.record_id == h.record_id, to.agency == agency)
     return sa.or_(
-        sa.and_(r.grading_scheme == "5x5x5", r.handling_code.in_(("4", "5"))),
+        sa.and_(r.grading_scheme == "5x5x5", r.handling_code.in_(("2", "3"))),
         sa.and_(
+            r.grading_scheme == "3x5x2",
             r.handling_code == "C",
-            sa.or_(*(conditions.contains(phrase) for phrase in LOCAL_ONLY_PHRASES)),
+            sa.exists()
+            .where(
+                h.record_id == r.id,
+                sa.or_(h.release == "conditioned", sa.and_(h.release == "named", named)),
+            )
+            .correlate(t.records),  # not a query's own record_handling: this record's row
         ),
     )
+
+
+def may_leave(agency: str) -> ColumnElement[bool]:
+    """Records whose handling lets them reach users of `agency` (a code) outside their own:
+    P and legacy 1, or conditioned material released to it. Everything else (legacy 4-5, C
+    kept home or not yet read by the rules) stays in its agency."""
+    return sa.or_(_permitted_handling(), _released_with_conditions(agency))
 
 
 def visible_records_clause(actor: Actor, *, today: date | None = None) -> ColumnElement[bool]:
@@ -76,7 +90,7 @@ def visible_records_clause(actor: Actor, *, today: date | None = None) -> Column
     day = today or date.today()
     r = t.records.c
     paths: list[ColumnElement[bool]] = []
-    leaves = sa.not_(stays_in_agency())
+    leaves = may_leave(actor.agency)
     if actor.reads:
         paths.append(r.agency_id == actor.agency_id)
         sh = t.sharing_agreements.c

@@ -5,8 +5,8 @@ The flow is: agencies own sources; each load of a source is a batch; a batch wri
 statements about mentions (FtM-style: mention, schema, property, value, original value); mentions
 resolve to entities; entities are joined by links backed by evidence records. Judgements,
 indicators, cases, users and the audit log sit beside them; the security tables (sharing
-agreements, case records, retention reviews and the audit chain's head and subject index) say
-who may see what and account for every use.
+agreements, case records, what each record's handling conditions allow, retention reviews and
+the audit chain's head and subject index) say who may see what and account for every use.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ __all__ = [
     "mentions",
     "metadata",
     "priorities",
+    "record_handling",
+    "record_recipients",
     "records",
     "resolution_pairs",
     "resolution_runs",
@@ -349,6 +351,32 @@ case_records = sa.Table(
 )
 """Records attached to a case: visible to the case's members under the handling rules."""
 
+record_handling = sa.Table(
+    "record_handling",
+    metadata,
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("release", sa.String(16), nullable=False),
+    sa.Column("authority", sa.JSON(), nullable=False),
+    sa.Column("no_onward", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("sanitise", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("rules", sa.JSON(), nullable=False),
+    sa.Column("unrecognised", sa.JSON(), nullable=False),
+    sa.CheckConstraint("release IN ('conditioned', 'named', 'originator')", name="release"),
+)
+"""What a 3x5x2 C record's handling conditions allow, as the handling rules read them
+(`threadline.security.handling`): who may receive it (`release`), whose authority would
+release it further, no onward sharing, sanitise first; the rules that read it and the
+conditions none recognised. Written at ingest and by `sharing conditions --apply`. A C record
+without a row has not been read yet and stays in its agency."""
+
+record_recipients = sa.Table(
+    "record_recipients",
+    metadata,
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency", sa.String(64), primary_key=True),
+)
+"""The agencies (by code) that may receive a record whose release is ``named``."""
+
 retention_reviews = sa.Table(
     "retention_reviews",
     metadata,
@@ -526,6 +554,8 @@ TABLES = (
     audit_events,
     sharing_agreements,
     case_records,
+    record_handling,
+    record_recipients,
     retention_reviews,
     audit_chain,
     audit_subjects,
