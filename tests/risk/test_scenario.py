@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from threadline.ingest.deliveries import ingest_folder
-from threadline.read.analysis import latest_run
+from threadline.read.rankings import latest_run
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.store import Store
 from threadline.store import tables as t

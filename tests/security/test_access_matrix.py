@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from threadline.cli import app
 from threadline.graph import build_graph
 from threadline.read import View
-from threadline.read.analysis import latest_run, stored_priorities
 from threadline.read.holdings import batches, counts, judgements
+from threadline.read.rankings import latest_run, stored_priorities
 from threadline.read.resolution import entity_of_mentions
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor

@@ -21,7 +21,7 @@ from threadline.cli.options import DbOption, JsonOption, UserOption, WeightsOpti
 from threadline.graph.evidence import protection_of_records
 from threadline.model.protection import Protection
 from threadline.read import View, reading
-from threadline.read.analysis import latest_run, stored_priorities
+from threadline.read.rankings import latest_run, stored_priorities
 from threadline.risk.analysis import AnalysisResult, analyse
 from threadline.risk.prioritise import Kind, Priority
 from threadline.risk.weights import load_weights

@@ -109,7 +109,7 @@ def evaluate_scenario_command(
 ) -> None:
     """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
     truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
-    from threadline.scenario.scoring import evaluate_scenario
+    from threadline.scenario.accuracy import evaluate_scenario
 
     if not folder.is_dir():
         raise ThreadlineError(f"{folder}: no such folder")

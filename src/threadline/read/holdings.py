@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from threadline.read.view import View
 from threadline.security.actors import UserRole
 from threadline.store import tables as t
-from threadline.store.evidence import evidence_records
+from threadline.store.evidence_ids import evidence_records
 
 __all__ = ["LOADING_ROLES", "Holdings", "batches", "counts", "judgements", "visible_mentions"]
 

@@ -38,7 +38,7 @@ from threadline.security.actors import Actor, refresh_actor
 from threadline.security.audit import OUTCOMES, make_event, purpose_required, restamp
 from threadline.security.policy import CHUNK, visible_records_clause
 from threadline.store import tables as t
-from threadline.store.evidence import evidence_records
+from threadline.store.evidence_ids import evidence_records
 
 __all__ = ["AUDIT_RECORD_LIMIT", "View"]
 

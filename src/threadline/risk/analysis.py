@@ -5,7 +5,7 @@ measures of every entity (``entity_metrics``), every finding (``indicators``, ev
 list of record ids) and both rankings (``priorities``). ``rank_premises``,
 ``rank_businesses`` and ``communities_of`` compute the same things afresh without storing.
 Each takes the View of the user it runs for: it sees only what they may see. Stored runs are
-read back through `threadline.read.analysis`.
+read back through `threadline.read.rankings`.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from threadline.security.policy import visible_record_ids
 from threadline.store import tables as t
 from threadline.store.derived import forget_derived
 from threadline.store.erased import tombstone
-from threadline.store.evidence import evidence_records
+from threadline.store.evidence_ids import evidence_records
 
 __all__ = [
     "Disclosed",

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
-from threadline.store.evidence import evidence_records
+from threadline.store.evidence_ids import evidence_records
 
 __all__ = ["forget_derived"]
 

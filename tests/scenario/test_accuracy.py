@@ -9,7 +9,7 @@ from math import comb
 
 import pytest
 
-from threadline.scenario.scoring import adjusted_rand_index
+from threadline.scenario.accuracy import adjusted_rand_index
 
 
 def _by_hand(truth: list[int], predicted: list[int]) -> float:
