@@ -5,7 +5,10 @@ while the caller's transaction runs, and sealed when that transaction commits: i
 given its place in the chain (``seq``), the hash of the event before it (``prev_hash``) and
 its own ``hash = sha256(canonical JSON of its fields and prev_hash)``. Sealing at commit keeps
 the chain's lock short (see `threadline.security.locking`) and puts events in commit order.
-Events of a transaction that rolls back vanish with it.
+Events of a transaction that rolls back vanish with it, except refusals (events whose
+outcome is ``denied``): they are kept aside for `threadline.security.audit.transaction` to
+write again once the rollback is done (`refusals`), because a refusal happened whether or not
+the command then failed.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ __all__ = [
     "canonical",
     "event_hash",
     "index_subjects",
+    "refusals",
     "verify_chain",
 ]
 
@@ -189,6 +193,9 @@ class _Pending:
     generation: int = 0
     """Moves on whenever held entries may no longer be added to: a savepoint begins or ends,
     held events are written, the transaction commits or rolls back (see `generation`)."""
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    """Refusals of a transaction that rolled back, until `refusals` takes them or the
+    connection begins another transaction."""
 
 
 _PENDING: weakref.WeakKeyDictionary[Connection, _Pending] = weakref.WeakKeyDictionary()
@@ -200,6 +207,7 @@ def _pending(conn: Connection) -> _Pending:
     if state is None:
         state = _Pending(savepoints=[0] * _open_savepoints(conn))
         _PENDING[conn] = state
+        sa.event.listen(conn, "begin", _begin)
         sa.event.listen(conn, "commit", _seal)
         sa.event.listen(conn, "rollback", _discard)
         sa.event.listen(conn, "savepoint", _savepoint)
@@ -224,12 +232,30 @@ def _savepoint(conn: Connection, _name: str | None) -> None:
 
 
 def _rollback_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
-    """Events since the savepoint go with it, as their rows (if written) already have."""
+    """Events since the savepoint go with it, as their rows (if written) already have, but
+    for refusals: they stay, to be written again when the transaction commits."""
     state = _PENDING[conn]
     state.generation += 1
     if state.savepoints:
-        del state.entries[state.savepoints.pop() :]
+        start = state.savepoints.pop()
+        dropped = state.entries[start:]
+        state.entries[start:] = [_Entry(event) for event in _refused(dropped)]
         state.held = sum(1 for e in state.entries if e.event_id is None)
+
+
+def _refused(entries: list[_Entry]) -> list[dict[str, Any]]:
+    """The refusals among `entries`, as events to write again (their rows, if any, are gone)."""
+    return [dict(event) for event in (e.build() for e in entries) if event["outcome"] == "denied"]
+
+
+def refusals(conn: Connection) -> list[dict[str, Any]]:
+    """Take the refusals of `conn`'s transaction that just rolled back, to write them again
+    in a transaction of their own (`threadline.security.audit.transaction` does)."""
+    state = _PENDING.get(conn)
+    if state is None:
+        return []
+    taken, state.refused = state.refused, []
+    return taken
 
 
 def _release_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
@@ -297,10 +323,17 @@ def _write_held(conn: Connection, state: _Pending) -> None:
     state.held = 0
 
 
+def _begin(conn: Connection) -> None:
+    state = _PENDING.get(conn)
+    if state is not None:
+        state.refused.clear()
+
+
 def _discard(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is not None:
         state.generation += 1
+        state.refused = _refused(state.entries)
         state.entries.clear()
         state.held = 0
         state.savepoints.clear()
