@@ -9,6 +9,9 @@ Events of a transaction that rolls back vanish with it, except refusals (events 
 outcome is ``denied``): they are kept aside for `threadline.security.audit.transaction` to
 write again once the rollback is done (`refusals`), because a refusal happened whether or not
 the command then failed.
+
+When ``THREADLINE_AUDIT_ANCHOR`` names a checkpoint file, sealing also commits and then writes
+a signed checkpoint of the new head there (`threadline.security.checkpoint`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.security.locking import GENESIS, advance_head, lock_chain
+from threadline.security import checkpoint
+from threadline.security.locking import GENESIS, advance_head, lock_chain, utc_stamp
 from threadline.store import tables as t
 from threadline.store.database import bulk_insert, insert_ignore
 
@@ -344,6 +348,7 @@ def _seal(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is None or not state.entries:
         return
+    anchoring = checkpoint.configured()  # a key that cannot be used stops the commit
     state.generation += 1
     entries, state.entries, state.held = state.entries, [], 0
     state.savepoints.clear()
@@ -352,6 +357,23 @@ def _seal(conn: Connection) -> None:
     seq, head = _chain(entries, *lock_chain(conn))
     _store_sealed(conn, entries)
     advance_head(conn, seq, head)
+    if anchoring is not None:
+        _commit_now(conn)
+        anchoring.write(seq, head, utc_stamp())
+
+
+def _commit_now(conn: Connection) -> None:
+    """Commit the transaction being sealed, so that its checkpoint names a committed head.
+
+    This runs in SQLAlchemy's ``commit`` event, which comes before the database's COMMIT and
+    has no counterpart after it; the COMMIT that follows finds nothing left to do. A checkpoint
+    written before the COMMIT would name a head that never existed if the COMMIT then failed,
+    and every verification after would report the log rewritten.
+    """
+    try:
+        conn.connection.commit()
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise sa.exc.OperationalError("COMMIT", None, exc) from exc
 
 
 def _store_sealed(conn: Connection, entries: list[_Entry]) -> None:
@@ -468,6 +490,8 @@ class ChainReport:
     events: int
     head_hash: str
     problems: tuple[ChainProblem, ...]
+    head_seq: int = 0
+    """The last event's place in the chain (0 for an empty log)."""
 
     @property
     def intact(self) -> bool:
@@ -479,14 +503,20 @@ def verify_chain(conn: Connection) -> ChainReport:
     """Walk the chain in order and say where an event was altered, deleted or reordered.
 
     A deleted last event cannot be told from a log that ended there, except by the chain's
-    head row (checked here) or a head hash kept elsewhere (printed by ``audit verify``).
+    head row (checked here) or a checkpoint kept outside the database
+    (`threadline.security.anchor`). The head row is read before the walk, so events that
+    other transactions seal meanwhile are walked but never taken for a cut.
     """
     events = t.audit_events
+    head = conn.execute(
+        sa.select(t.audit_chain.c.head_seq, t.audit_chain.c.head_hash)
+        .where(t.audit_chain.c.id == 1)
+    ).first()  # fmt: skip
     problems: list[ChainProblem] = []
     columns = [events.c.id, events.c.seq, events.c.prev_hash, events.c.hash]
     columns += [events.c[name] for name in HASHED_FIELDS]
     query = sa.select(*columns).where(events.c.seq.is_not(None)).order_by(events.c.seq)
-    prev_hash, prev_id, count = GENESIS, None, 0
+    prev_hash, prev_id, seq, count, at_head = GENESIS, None, 0, 0, None
     for row in conn.execute(query.execution_options(yield_per=2000)):
         count += 1
         event = dict(row._mapping)
@@ -496,14 +526,14 @@ def verify_chain(conn: Connection) -> ChainReport:
             )
         if row.prev_hash != prev_hash:
             problems.append(_break(conn, row.id, row.prev_hash, prev_id))
-        prev_hash, prev_id = row.hash, row.id
+        prev_hash, prev_id, seq = row.hash, row.id, int(row.seq)
+        if head is not None and seq == head.head_seq:
+            at_head = row.hash
     for event_id in conn.execute(sa.select(events.c.id).where(events.c.seq.is_(None))).scalars():
         problems.append(
             ChainProblem(event_id, "unsealed", f"event {event_id} was committed outside the chain")
         )
-    head = conn.execute(sa.select(t.audit_chain.c.head_hash).where(t.audit_chain.c.id == 1))
-    head_hash = head.scalar()
-    if head_hash is not None and head_hash != prev_hash:
+    if head is not None and head.head_seq > 0 and at_head != head.head_hash:
         problems.append(
             ChainProblem(
                 None,
@@ -512,7 +542,7 @@ def verify_chain(conn: Connection) -> ChainReport:
                 "events at the end were deleted",
             )
         )
-    return ChainReport(count, prev_hash, tuple(problems))
+    return ChainReport(count, prev_hash, tuple(problems), seq)
 
 
 def _break(conn: Connection, event_id: int, prev_hash: str, prev_id: int | None) -> ChainProblem:
