@@ -73,6 +73,13 @@ def analyse_command(
                 operation="analyse.run",
             )
         result = _run(view, weights, seed)
+        shown = [*result.premises[:top], *result.businesses[:top]]
+        view.consulted(
+            "analyse.run.shown",
+            records={r for p in shown for r in p.evidence},
+            entities=[p.entity_id for p in shown],
+            detail={"run": result.run_id},
+        )
     found = Counter(f.indicator for f in result.findings)
     summary = {
         "run": result.run_id,
@@ -85,7 +92,6 @@ def analyse_command(
         "findings": dict(sorted(found.items())),
         "seconds": round(result.seconds, 2),
     }
-    shown = [*result.premises[:top], *result.businesses[:top]]
     held = protection_of_records(result.graph, {r for p in shown for r in p.evidence})
     if as_json:
         show.print_json(

@@ -74,6 +74,11 @@ from structured fields, ``mentions_*`` from free text (unverified)."""
 class NodeNotFound(ThreadlineError):
     """No node, or more than one, matches what the analyst typed."""
 
+    def __init__(self, message: str, ref: str = "") -> None:
+        super().__init__(message)
+        self.ref = ref
+        """What the analyst typed: an id, a value or a caption (so never logged as such)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RecordInfo:
@@ -204,7 +209,7 @@ def find_node(g: ig.Graph, ref: str) -> int:
     """
     text = ref.strip()
     if not g.vcount():
-        raise NodeNotFound(f"no entity or value matches {ref!r}")
+        raise NodeNotFound(f"no entity or value matches {ref!r}", text)
     names: list[str] = g.vs["name"]
     if text in names:
         return names.index(text)
@@ -218,10 +223,10 @@ def find_node(g: ig.Graph, ref: str) -> int:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NodeNotFound(f"no entity or value matches {ref!r}")
+        raise NodeNotFound(f"no entity or value matches {ref!r}", text)
     shown = ", ".join(f"{names[i]} ({g.vs[i]['caption']})" for i in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise NodeNotFound(f"{ref!r} matches {len(found)} nodes: {shown}{more}; give an id")
+    raise NodeNotFound(f"{ref!r} matches {len(found)} nodes: {shown}{more}; give an id", text)
 
 
 def attr(g: ig.Graph, index: int, name: str) -> Any:

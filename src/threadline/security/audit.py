@@ -213,27 +213,38 @@ def log_refusal(
 
 @contextmanager
 def transaction(store: Store, actor: Actor) -> Iterator[Connection]:
-    """A transaction acting as `actor` in which a refusal is still audited.
+    """A transaction acting as `actor` in which every refusal is still audited.
 
-    An AccessDenied raised inside rolls the transaction back; the refusal is then written in
-    a transaction of its own and the error re-raised.
+    Any error raised inside rolls the transaction back, and its events with it. The refusals
+    among them (reads a View logged as denied) and, for an AccessDenied, the refusal itself
+    are then written in a transaction of their own, and the error re-raised: a refusal
+    happened whether or not the command went on to fail.
     """
+    conn: Connection | None = None
     try:
         with store.connect() as conn:
             yield conn
-    except AccessDenied as denied:
-        with store.connect() as conn:
-            audit(
-                conn,
-                actor,
-                denied.action,
-                denied.operation,
-                records=denied.records,
-                entities=denied.entities,
-                outcome="denied",
-                detail={"reason": str(denied)},
-            )
+    except Exception as error:
+        refused = chain.refusals(conn) if conn is not None else []
+        if isinstance(error, AccessDenied):
+            refused.append(_refusal(actor, error))
+        if refused:
+            with store.connect() as again:
+                for event in refused:
+                    chain.append(again, event)
         raise
+
+
+def _refusal(actor: Actor, denied: AccessDenied) -> dict[str, Any]:
+    return make_event(
+        actor,
+        denied.action,
+        denied.operation,
+        records=denied.records,
+        entities=denied.entities,
+        outcome="denied",
+        detail={"reason": str(denied)},
+    )
 
 
 # -- reading the log --------------------------------------------------------------------------

@@ -5,7 +5,13 @@ while the caller's transaction runs, and sealed when that transaction commits: i
 given its place in the chain (``seq``), the hash of the event before it (``prev_hash``) and
 its own ``hash = sha256(canonical JSON of its fields and prev_hash)``. Sealing at commit keeps
 the chain's lock short (see `threadline.security.locking`) and puts events in commit order.
-Events of a transaction that rolls back vanish with it.
+Events of a transaction that rolls back vanish with it, except refusals (events whose
+outcome is ``denied``): they are kept aside for `threadline.security.audit.transaction` to
+write again once the rollback is done (`refusals`), because a refusal happened whether or not
+the command then failed.
+
+When ``THREADLINE_AUDIT_ANCHOR`` names a checkpoint file, sealing also commits and then writes
+a signed checkpoint of the new head there (`threadline.security.checkpoint`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.security.locking import GENESIS, advance_head, lock_chain
+from threadline.security import checkpoint
+from threadline.security.locking import GENESIS, advance_head, lock_chain, utc_stamp
 from threadline.store import tables as t
 from threadline.store.database import bulk_insert, insert_ignore
 
@@ -35,6 +42,7 @@ __all__ = [
     "canonical",
     "event_hash",
     "index_subjects",
+    "refusals",
     "verify_chain",
 ]
 
@@ -189,6 +197,9 @@ class _Pending:
     generation: int = 0
     """Moves on whenever held entries may no longer be added to: a savepoint begins or ends,
     held events are written, the transaction commits or rolls back (see `generation`)."""
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    """Refusals of a transaction that rolled back, until `refusals` takes them or the
+    connection begins another transaction."""
 
 
 _PENDING: weakref.WeakKeyDictionary[Connection, _Pending] = weakref.WeakKeyDictionary()
@@ -200,6 +211,7 @@ def _pending(conn: Connection) -> _Pending:
     if state is None:
         state = _Pending(savepoints=[0] * _open_savepoints(conn))
         _PENDING[conn] = state
+        sa.event.listen(conn, "begin", _begin)
         sa.event.listen(conn, "commit", _seal)
         sa.event.listen(conn, "rollback", _discard)
         sa.event.listen(conn, "savepoint", _savepoint)
@@ -224,12 +236,30 @@ def _savepoint(conn: Connection, _name: str | None) -> None:
 
 
 def _rollback_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
-    """Events since the savepoint go with it, as their rows (if written) already have."""
+    """Events since the savepoint go with it, as their rows (if written) already have, but
+    for refusals: they stay, to be written again when the transaction commits."""
     state = _PENDING[conn]
     state.generation += 1
     if state.savepoints:
-        del state.entries[state.savepoints.pop() :]
+        start = state.savepoints.pop()
+        dropped = state.entries[start:]
+        state.entries[start:] = [_Entry(event) for event in _refused(dropped)]
         state.held = sum(1 for e in state.entries if e.event_id is None)
+
+
+def _refused(entries: list[_Entry]) -> list[dict[str, Any]]:
+    """The refusals among `entries`, as events to write again (their rows, if any, are gone)."""
+    return [dict(event) for event in (e.build() for e in entries) if event["outcome"] == "denied"]
+
+
+def refusals(conn: Connection) -> list[dict[str, Any]]:
+    """Take the refusals of `conn`'s transaction that just rolled back, to write them again
+    in a transaction of their own (`threadline.security.audit.transaction` does)."""
+    state = _PENDING.get(conn)
+    if state is None:
+        return []
+    taken, state.refused = state.refused, []
+    return taken
 
 
 def _release_savepoint(conn: Connection, _name: str | None, _context: object) -> None:
@@ -297,10 +327,17 @@ def _write_held(conn: Connection, state: _Pending) -> None:
     state.held = 0
 
 
+def _begin(conn: Connection) -> None:
+    state = _PENDING.get(conn)
+    if state is not None:
+        state.refused.clear()
+
+
 def _discard(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is not None:
         state.generation += 1
+        state.refused = _refused(state.entries)
         state.entries.clear()
         state.held = 0
         state.savepoints.clear()
@@ -311,6 +348,7 @@ def _seal(conn: Connection) -> None:
     state = _PENDING.get(conn)
     if state is None or not state.entries:
         return
+    anchoring = checkpoint.configured()  # a key that cannot be used stops the commit
     state.generation += 1
     entries, state.entries, state.held = state.entries, [], 0
     state.savepoints.clear()
@@ -319,6 +357,23 @@ def _seal(conn: Connection) -> None:
     seq, head = _chain(entries, *lock_chain(conn))
     _store_sealed(conn, entries)
     advance_head(conn, seq, head)
+    if anchoring is not None:
+        _commit_now(conn)
+        anchoring.write(seq, head, utc_stamp())
+
+
+def _commit_now(conn: Connection) -> None:
+    """Commit the transaction being sealed, so that its checkpoint names a committed head.
+
+    This runs in SQLAlchemy's ``commit`` event, which comes before the database's COMMIT and
+    has no counterpart after it; the COMMIT that follows finds nothing left to do. A checkpoint
+    written before the COMMIT would name a head that never existed if the COMMIT then failed,
+    and every verification after would report the log rewritten.
+    """
+    try:
+        conn.connection.commit()
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise sa.exc.OperationalError("COMMIT", None, exc) from exc
 
 
 def _store_sealed(conn: Connection, entries: list[_Entry]) -> None:
@@ -435,6 +490,8 @@ class ChainReport:
     events: int
     head_hash: str
     problems: tuple[ChainProblem, ...]
+    head_seq: int = 0
+    """The last event's place in the chain (0 for an empty log)."""
 
     @property
     def intact(self) -> bool:
@@ -446,14 +503,20 @@ def verify_chain(conn: Connection) -> ChainReport:
     """Walk the chain in order and say where an event was altered, deleted or reordered.
 
     A deleted last event cannot be told from a log that ended there, except by the chain's
-    head row (checked here) or a head hash kept elsewhere (printed by ``audit verify``).
+    head row (checked here) or a checkpoint kept outside the database
+    (`threadline.security.anchor`). The head row is read before the walk, so events that
+    other transactions seal meanwhile are walked but never taken for a cut.
     """
     events = t.audit_events
+    head = conn.execute(
+        sa.select(t.audit_chain.c.head_seq, t.audit_chain.c.head_hash)
+        .where(t.audit_chain.c.id == 1)
+    ).first()  # fmt: skip
     problems: list[ChainProblem] = []
     columns = [events.c.id, events.c.seq, events.c.prev_hash, events.c.hash]
     columns += [events.c[name] for name in HASHED_FIELDS]
     query = sa.select(*columns).where(events.c.seq.is_not(None)).order_by(events.c.seq)
-    prev_hash, prev_id, count = GENESIS, None, 0
+    prev_hash, prev_id, seq, count, at_head = GENESIS, None, 0, 0, None
     for row in conn.execute(query.execution_options(yield_per=2000)):
         count += 1
         event = dict(row._mapping)
@@ -463,14 +526,14 @@ def verify_chain(conn: Connection) -> ChainReport:
             )
         if row.prev_hash != prev_hash:
             problems.append(_break(conn, row.id, row.prev_hash, prev_id))
-        prev_hash, prev_id = row.hash, row.id
+        prev_hash, prev_id, seq = row.hash, row.id, int(row.seq)
+        if head is not None and seq == head.head_seq:
+            at_head = row.hash
     for event_id in conn.execute(sa.select(events.c.id).where(events.c.seq.is_(None))).scalars():
         problems.append(
             ChainProblem(event_id, "unsealed", f"event {event_id} was committed outside the chain")
         )
-    head = conn.execute(sa.select(t.audit_chain.c.head_hash).where(t.audit_chain.c.id == 1))
-    head_hash = head.scalar()
-    if head_hash is not None and head_hash != prev_hash:
+    if head is not None and head.head_seq > 0 and at_head != head.head_hash:
         problems.append(
             ChainProblem(
                 None,
@@ -479,7 +542,7 @@ def verify_chain(conn: Connection) -> ChainReport:
                 "events at the end were deleted",
             )
         )
-    return ChainReport(count, prev_hash, tuple(problems))
+    return ChainReport(count, prev_hash, tuple(problems), seq)
 
 
 def _break(conn: Connection, event_id: int, prev_hash: str, prev_id: int | None) -> ChainProblem:
