@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 
 from threadline.security.actors import LOCAL_USER, Actor
 from threadline.security.identity import bootstrap, first_administrator, resolve_actor
-from threadline.security.users import hash_password
+from threadline.security.users import add_user, hash_password
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
@@ -148,8 +148,15 @@ def local(store: Store) -> Actor:
 
 @pytest.fixture
 def admin(store: Store, local: Actor) -> Actor:
-    """The store's first administrator, ``root`` of the local agency (also partnership)."""
-    return first_administrator(store, "root", TEST_PASSWORD, agency="local")
+    """``root``, an administrator (and partnership administrator) of the local agency: made
+    by the embedded store's owner, who administers their installation, or on a server as its
+    first administrator."""
+    if not store.embedded:
+        return first_administrator(store, "root", TEST_PASSWORD, agency="local")
+    with store.connect() as conn:
+        add_user(conn, local, "root", "local", ["administrator", "partnership"],
+                 password=TEST_PASSWORD)  # fmt: skip
+    return resolve_actor(store, "root")
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from threadline.cli import app
 from threadline.read import View
 from threadline.resolve import resolve_store
 from threadline.risk import analyse
-from threadline.security import bootstrap
-from threadline.security.identity import first_administrator, resolve_actor
+from threadline.security import Actor
+from threadline.security.identity import resolve_actor
 from threadline.security.users import add_user
 from threadline.store import Store
 from threadline.store import tables as t
@@ -62,10 +62,9 @@ def _traces(store: Store, path: Path | None) -> list[str]:
 
 
 def test_an_erased_record_leaves_no_trace_and_stays_erased(
-    store: Store, store_url: str, tmp_path: Path
+    store: Store, store_url: str, tmp_path: Path, admin: Actor
 ) -> None:
-    bootstrap(store, os_cleared=True)
-    root = first_administrator(store, "root", PASSWORD, agency="local")
+    root = admin
     with store.connect() as conn:
         add_user(conn, root, "sup", "local", ["supervisor"], os_cleared=True, password=PASSWORD)
     sup = "sup"

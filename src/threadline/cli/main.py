@@ -109,7 +109,7 @@ def init(
         if store.embedded:
             bootstrap(store, os_cleared=os_cleared)
         if admin is not None:
-            first_administrator(store, admin, new_password(admin), agency=agency,
+            first_administrator(store, admin, new_password(admin)[0], agency=agency,
                                 agency_name=agency_name)  # fmt: skip
             console.print(f"First administrator {admin!r} created in agency {agency!r}.")
         elif not store.embedded and not has_administrator(store):

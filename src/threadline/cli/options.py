@@ -16,7 +16,7 @@ import typer
 
 from threadline.errors import ThreadlineError
 from threadline.security.actors import Actor
-from threadline.security.identity import resolve_actor
+from threadline.security.identity import PASSWORD_ENV, resolve_actor
 from threadline.store import Store
 
 __all__ = [
@@ -43,11 +43,17 @@ NEW_PASSWORD_ENV = "THREADLINE_NEW_PASSWORD"  # noqa: S105 - a variable's name, 
 acting user's own password is $THREADLINE_PASSWORD.)"""
 
 
-def new_password(what: str) -> str:
-    """A new account's password: $THREADLINE_NEW_PASSWORD, or asked for twice."""
-    return os.environ.get(NEW_PASSWORD_ENV) or str(
-        typer.prompt(f"Password for {what}", hide_input=True, confirmation_prompt=True)
-    )
+def new_password(what: str) -> tuple[str, bool]:
+    """A new account's password, and whether it was borrowed from $THREADLINE_PASSWORD: it is
+    $THREADLINE_NEW_PASSWORD, else $THREADLINE_PASSWORD (for a script acting as the embedded
+    store's owner, who has none of their own), else asked for twice. A borrowed password that
+    is the acting user's own is refused by the caller: it was not meant for someone else."""
+    if os.environ.get(NEW_PASSWORD_ENV):
+        return os.environ[NEW_PASSWORD_ENV], False
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV], True
+    asked = typer.prompt(f"Password for {what}", hide_input=True, confirmation_prompt=True)
+    return str(asked), False
 
 
 DbOption = Annotated[

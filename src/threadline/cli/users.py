@@ -17,6 +17,7 @@ from threadline.cli.options import (
     new_password,
     print_json,
 )
+from threadline.errors import ValidationError
 from threadline.security import users as user_ops
 from threadline.security.audit import transaction
 
@@ -56,8 +57,12 @@ def users_add(
 ) -> None:
     """Add a user. An account acts only with its password: give --password (asked for, or
     $THREADLINE_NEW_PASSWORD), or set one later."""
-    secret = new_password(username) if password else None
+    secret, borrowed = new_password(username) if password else (None, False)
     with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        if borrowed and secret and user_ops.password_matches(conn, actor.username, secret):
+            raise ValidationError(
+                "the new account's password must not be your own: set THREADLINE_NEW_PASSWORD"
+            )
         info = user_ops.add_user(
             conn,
             actor,

@@ -65,6 +65,9 @@ def counts(view: View) -> Holdings:
             _judgements(view, withdrawn=False).subquery()
         ),
     }
+    queries["users"] = sa.select(sa.func.count()).where(
+        t.users.c.agency_id == view.actor.agency_id
+    )  # the colleagues of one's own agency, as `users list` shows them
     out = {name: int(view.conn.execute(q).scalar_one()) for name, q in queries.items()}
     out["indicators"] = _indicators(view)
     view.consulted("status.counts", detail=dict(out))

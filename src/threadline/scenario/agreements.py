@@ -2,7 +2,8 @@
 and letting it load their deliveries.
 
 The demo and `threadline evaluate scenario` set it up before the partners' files are loaded,
-as a partnership administrator would: the agencies of the delivery's sources.yaml are added,
+as a partnership administrator would (the embedded store's owner, or a first administrator
+made for it): the agencies of the delivery's sources.yaml are added,
 and each records an agreement with the local analyst's agency that lets its records flow
 (handling code C included) and gives a delivery right, so that the local analyst loads the
 files on the partners' behalf.
@@ -16,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from threadline.ingest.sources import read_sources
-from threadline.security.actors import LOCAL_AGENCY, Actor
+from threadline.security.actors import LOCAL_AGENCY, Actor, UserRole
 from threadline.security.identity import first_administrator, has_administrator, resolve_actor
 from threadline.security.sharing import add_agreement
 from threadline.security.users import add_agency
@@ -39,6 +40,9 @@ class Partnership:
 
 
 def _administrator(store: Store) -> tuple[Actor, str | None]:
+    owner = resolve_actor(store) if store.embedded else None
+    if owner is not None and owner.has(UserRole.PARTNERSHIP):
+        return owner, None  # the embedded store's owner administers their own installation
     if has_administrator(store):
         with store.connect() as conn:
             exists = conn.execute(

@@ -8,8 +8,9 @@ refusal (no credential, a wrong one, an unknown or disabled user) is written to 
 and the message is the same whether or not the user exists.
 
 `bootstrap` creates the owner account of an embedded store (cleared for OFFICIAL-SENSITIVE
-only when the owner says so); `first_administrator` creates a store's first administrator,
-who also administers the partnership. Nobody administers a store by default.
+only when the owner says so), which administers the owner's own installation;
+`first_administrator` creates a shared store's first administrator, who also administers the
+partnership. Nobody administers a shared store until then.
 """
 
 from __future__ import annotations
@@ -135,10 +136,17 @@ def _refuse(store: Store, name: str, row: Any, reason: str, message: str) -> Act
 
 
 def has_administrator(store: Store) -> bool:
-    """Whether the store has an active administrator."""
+    """Whether the store has an active administrator besides an embedded store's owner."""
     with store.connect() as conn:
-        rows = conn.execute(sa.select(t.users.c.roles).where(t.users.c.disabled == sa.false()))
-        return any(UserRole.ADMINISTRATOR.value in (roles or []) for roles in rows.scalars())
+        rows = conn.execute(
+            user_query()
+            .add_columns(t.users.c.password_hash)
+            .where(t.users.c.disabled == sa.false())
+        ).all()
+    return any(
+        UserRole.ADMINISTRATOR.value in (row.roles or []) and not is_owner(store, row)
+        for row in rows
+    )
 
 
 def first_administrator(
@@ -190,7 +198,9 @@ def bootstrap(store: Store, *, os_cleared: bool = False) -> None:
 
     Idempotent: a store that has any user is left as it is. The account has no password (only
     the owner of the file uses it), the analyst role, and OFFICIAL-SENSITIVE clearance only
-    with `os_cleared` (the owner says so at ``threadline init --os-cleared``).
+    with `os_cleared` (the owner says so at ``threadline init --os-cleared``). On an embedded
+    store it is the owner's own installation, so the account also administers it (the
+    administrator and partnership roles): whoever holds the file can change it anyway.
     """
     with store.connect() as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(t.users)).scalar_one():
@@ -205,6 +215,8 @@ def bootstrap(store: Store, *, os_cleared: bool = False) -> None:
                 .returning(t.agencies.c.id)
             ).scalar_one()
         roles = [UserRole.ANALYST.value]
+        if store.embedded:  # the owner administers their own installation (and its partners)
+            roles += [UserRole.ADMINISTRATOR.value, UserRole.PARTNERSHIP.value]
         user_id = conn.execute(
             sa.insert(t.users)
             .values(
