@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from threadline.cli import app
 from threadline.ingest.deliveries import ingest_folder
 from threadline.resolve import ResolveSummary, resolve_store
-from threadline.security import bootstrap
+from threadline.security import Actor
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -67,9 +67,8 @@ def judge(store: Store, left: str, right: str, verdict: str) -> None:
 
 
 def test_a_new_batch_is_resolved_incrementally(
-    store: Store, store_url: str, small_scenario: Path, tmp_path: Path
+    store: Store, store_url: str, small_scenario: Path, tmp_path: Path, local: Actor
 ) -> None:
-    bootstrap(store)
     first, second = split(small_scenario, tmp_path)
     ingest_folder(store, first)
     trained = resolve(store)

@@ -144,21 +144,27 @@ def test_an_agency_rolls_back_its_own_loads_and_what_derived_from_them(
             run_id="run", entity_id="e-x", kind="premises", rank=1, score=1.0, reasons=["r"],
             indicators=["shared"], agencies=["police"], evidence=ids[:1], grade="1A",
         ))  # fmt: skip
-        conn.execute(sa.insert(t.resolution_runs).values(id=1, started_at=sa.func.now(), counts={}))
+        run = conn.execute(
+            sa.insert(t.resolution_runs)
+            .values(started_at=sa.func.now(), counts={})
+            .returning(t.resolution_runs.c.id)
+        ).scalar_one()
         conn.execute(sa.insert(t.resolution_pairs).values(
-            run_id=1, left_id=mention, right_id="m-other", probability=0.9, weight=3.0,
+            run_id=run, left_id=mention, right_id="m-other", probability=0.9, weight=3.0,
             joined=True,
         ))  # fmt: skip
-    refused = cli("batches", "rollback", "1", "--reason", "oops", user="char", ok=False)
-    assert "no batch 1 that your agency may roll back" in str(refused.exception)
+    with store.connect() as conn:
+        batch = str(conn.execute(sa.select(t.batches.c.id)).scalar_one())
+    refused = cli("batches", "rollback", batch, "--reason", "oops", user="char", ok=False)
+    assert f"no batch {batch} that your agency may roll back" in str(refused.exception)
     assert _count(store, t.records) == loaded and _denied(store, "char") == ["batches.rollback"]
-    cli("batches", "rollback", "1", "--reason", "wrong file", user="pol")
+    cli("batches", "rollback", batch, "--reason", "wrong file", user="pol")
     assert _count(store, t.records) == 0
     assert _count(store, t.indicators) == _count(store, t.priorities) == 0
     assert _count(store, t.resolution_pairs) == 0
     with store.connect() as conn:
         stale = conn.execute(sa.select(t.analysis_runs.c.stale_reason)).scalar_one()
-    assert stale == "batch 1 was rolled back"
+    assert stale == f"batch {batch} was rolled back"
 
 
 # -- 3. agency authority over writes -----------------------------------------------------------
