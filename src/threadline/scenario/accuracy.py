@@ -13,7 +13,7 @@ import csv
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from math import isnan
 from pathlib import Path
@@ -27,6 +27,7 @@ from threadline.errors import ThreadlineError
 if TYPE_CHECKING:
     from threadline.read import View
     from threadline.risk.weights import Weights
+    from threadline.security.actors import Actor
     from threadline.store import Store
 
 __all__ = [
@@ -141,10 +142,13 @@ def score_store(
     weights: Weights | None = None,
     resolution: float | None = None,
     seed: int = 0,
+    resolved_by: Sequence[View] = (),
 ) -> dict[str, float | int]:
-    """Score what `view` shows of a resolved store against the truth: cluster F1, ranking
-    precision at 10 and 20, community ARI and coverage. The graph is built once for the
-    rankings and communities."""
+    """Score a resolved store against the truth: cluster F1 over the mentions `view` and the
+    `resolved_by` views show (resolution is judged over every agency's mentions when each
+    agency has a view there), and ranking precision at 10 and 20, community ARI and coverage
+    over the graph `view`'s user sees (the analysis as that analyst gets it). The graph is
+    built once for the rankings and communities."""
     from threadline.graph.build import build_graph
     from threadline.graph.communities import communities
     from threadline.read.resolution import entity_of_mentions
@@ -153,7 +157,9 @@ def score_store(
     from threadline.risk.prioritise import prioritise
     from threadline.risk.weights import load_weights
 
-    entity_of = entity_of_mentions(view)
+    entity_of: dict[str, str] = {}
+    for reader in (view, *resolved_by):
+        entity_of.update(entity_of_mentions(reader))
     chosen = weights or load_weights()
     g = build_graph(view)
     view.consulted("evaluate.scenario", records=g["records"], action="combination")
@@ -206,8 +212,10 @@ def score_store(
 
 
 def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
-    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score it as the
-    store's local analyst sees it once every partner shares with them (as in the demo)."""
+    """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score resolution
+    over every agency's mentions (each read by an analyst of that agency, so that no handling
+    condition hides a mention from the count) and the analysis as the store's local analyst
+    sees it once every partner shares with them (as in the demo)."""
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
     from threadline.security.identity import bootstrap, resolve_actor
@@ -222,8 +230,12 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
             bootstrap(store, os_cleared=True)
             record_agreements(store, folder)
             records = load_scenario(store, folder)
+            readers = _agency_readers(store)
             with store.connect() as conn:
-                figures = score_store(View(conn, resolve_actor(store)), truth, top=top)
+                figures = score_store(
+                    View(conn, resolve_actor(store)), truth, top=top,
+                    resolved_by=[View(conn, reader) for reader in readers],
+                )  # fmt: skip
         finally:
             store.close()
     return {
@@ -231,3 +243,23 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
         "records": records,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _agency_readers(store: Store) -> list[Actor]:
+    """A cleared analyst in each agency of the throwaway evaluation store, made by its owner
+    (who administers it), to read each agency's own mentions."""
+    from threadline.security.actors import load_actor
+    from threadline.security.identity import resolve_actor
+    from threadline.security.users import add_user, list_agencies
+
+    owner = resolve_actor(store)
+    readers = []
+    with store.connect() as conn:
+        for code, _name, _kind in list_agencies(conn, owner):
+            username = f"evaluator-{code}"
+            add_user(conn, owner, username, code, ["analyst"], os_cleared=True)
+            reader = load_actor(conn, username)
+            if reader is None:  # pragma: no cover - made just above, and active
+                raise ThreadlineError(f"evaluation reader {username!r} was not made")
+            readers.append(reader)
+    return readers
