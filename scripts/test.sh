@@ -11,4 +11,5 @@ case "$THREADLINE_TEST_DATABASES" in
   *postgresql*) scripts/ensure-postgres.sh ;;
 esac
 echo "Testing on: $THREADLINE_TEST_DATABASES"
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (pytest-xdist); each worker has its own PostgreSQL database.
+exec .venv/bin/python -m pytest -n auto "$@"
