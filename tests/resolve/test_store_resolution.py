@@ -108,12 +108,14 @@ def test_resolution_judgements_and_explanations(
     explained = cli.invoke(app, ["resolve", "explain", biggest, "--db", store_url])
     assert explained.exit_code == 0, explained.output
     assert "mention(s) you may see" in explained.output
+    assert "Holds: OFFICIAL" in explained.output  # the marking and handling of what it shows
     assert "match probability" in explained.output or "analyst judgement" in explained.output
 
     review = cli.invoke(app, ["resolve", "review", "--db", store_url, "--json"])
     assert review.exit_code == 0, review.output
     items = json.loads(review.output)
     assert any(i["kind"] == "pair" and i["probability"] is not None for i in items)
+    assert all(i["protection"]["marking"].startswith("OFFICIAL") for i in items)
     # The working-name joins are there for an analyst to confirm or undo, with the reason.
     made = [i for i in items if i["kind"] == "working_name_join"]
     assert made and made[0]["why"].startswith(f"{len(made[0]['adverts'])} advert(s)")

@@ -23,6 +23,7 @@ from threadline.read.resolution import (
     judged_pairs,
     latest_run,
     mention_visible,
+    protection_of_mentions,
     uncertain_pairs,
 )
 from threadline.read.session import reading
@@ -310,10 +311,13 @@ def explain(
                                    operation="resolve.explain", entities=[entity])  # fmt: skip
             run = _latest_run(view)
             report = explain_entity(conn, run, [m.id for m in mentions])
+            held = view.protection(m.record_id for m in mentions)
     captions = {m.id: m.caption for m in mentions}
     if as_json:
-        typer.echo(json.dumps({"entity": entity, "mentions": captions, **report}, default=str))
+        typer.echo(json.dumps({"entity": entity, "protection": held.as_dict(),
+                               "mentions": captions, **report}, default=str))  # fmt: skip
         return
+    console.print(f"Holds: {held.words()}", highlight=False, markup=False)
     console.print(f"[bold]{entity}[/]: {len(mentions)} mention(s) you may see")
     for m in mentions:
         console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
@@ -352,16 +356,25 @@ def review(
                     continue
                 shown = captions(view, (left, right))
                 if shown is not None:
+                    held = protection_of_mentions(view, (left, right)).as_dict()
                     out.append(
                         {"kind": "pair", "left": left, "right": right, "left_caption": shown[0],
-                         "right_caption": shown[1], "probability": probability, "joined": joined}
+                         "right_caption": shown[1], "probability": probability, "joined": joined,
+                         "protection": held}
                     )  # fmt: skip
                 if len(out) >= top:
                     break
             joins = _unjudged_joins(view, run, judged, top)
+            for join in joins:
+                join["protection"] = protection_of_mentions(
+                    view, [join["left"], *join["adverts"]]
+                ).as_dict()
+            named = [m for item in out + joins for m in (item["left"], item["right"])]
+            overall = protection_of_mentions(view, named)
     if as_json:
         typer.echo(json.dumps(out + joins, indent=2))
         return
+    console.print(f"Holds: {overall.words()}", highlight=False, markup=False)
     table = Table(title=f"Pairs to review (run {run.id}): judge with `threadline resolve judge`")
     for column in ("left", "right", "probability", "joined now"):
         table.add_column(column)

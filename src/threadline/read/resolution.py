@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.model.protection import Protection
 from threadline.read.view import View
 from threadline.store import tables as t
 
@@ -21,6 +22,7 @@ __all__ = [
     "judged_pairs",
     "latest_run",
     "mention_visible",
+    "protection_of_mentions",
     "uncertain_pairs",
 ]
 
@@ -84,3 +86,14 @@ def entity_of_mentions(view: View) -> dict[str, str]:
     ).all()
     view.consulted("resolution.entities", records={int(r.record_id) for r in rows})
     return {str(r.id): str(r.entity_id) for r in rows}
+
+
+def protection_of_mentions(view: View, mentions: Sequence[str]) -> Protection:
+    """The combined marking and handling of the records of `mentions` the user may see."""
+    m = t.mentions.c
+    wanted = sorted(set(mentions))
+    records: set[int] = set()
+    for start in range(0, len(wanted), 2000):
+        query = sa.select(m.record_id).where(m.id.in_(wanted[start : start + 2000]))
+        records.update(int(r) for r in view.conn.execute(query).scalars())
+    return view.protection(records)
