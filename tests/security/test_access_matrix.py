@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 from threadline.cli import app
 from threadline.graph import build_graph
 from threadline.read import View
+from threadline.read.conditions import unrecognised_conditions
+from threadline.read.deconfliction import notices
 from threadline.read.holdings import batches, counts, judgements
 from threadline.read.rankings import latest_run, stored_priorities
 from threadline.read.resolution import entity_of_mentions
@@ -62,6 +64,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("analyse", "businesses", "--json"),
     ("cases", "list", "--json"),
     ("sharing", "list", "--json"),
+    ("sharing", "deconflict", "e-hub", "--json"),
+    ("sharing", "conditions", "--json"),
+    ("agencies", "list", "--json"),
 )
 """Every command that reads for a user, with options that make it show the most."""
 
@@ -89,6 +94,9 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
         w.link(f"l{i}", f"e-r{i}", "e-hub", [f"r{i}"])
         w.indicator(f"e-r{i}", [f"r{i}"])
     conn = w.conn
+    # Every agreement allows deconfliction, so notices are drawn too: they name an agency and a
+    # contact, never what the agency holds.
+    conn.execute(sa.update(t.sharing_agreements).values(deconfliction=True, contact="desk"))
     other = w.users["other"].user_id
     for i in range(len(records) - 1):  # a judgement on each neighbouring pair
         conn.execute(
@@ -152,6 +160,7 @@ def _call_functions(store: Store) -> list[str]:
             entity_of_mentions(view), communities_of(view), rank_premises(view, top=None),
             rank_businesses(view, top=None), analyse(view, store=False).findings,
         ]  # fmt: skip
+        shown += [notices(view, "e-hub"), unrecognised_conditions(view)]
         run = latest_run(view)
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]
