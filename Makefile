@@ -8,11 +8,13 @@ DEMO_DB ?= sqlite:///threadline.db
 
 .PHONY: setup demo test test-sqlite test-postgres check lint typecheck bench clean lock
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	./scripts/build-web.sh
+	./scripts/browser.sh
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -22,6 +22,8 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 USED_WITHOUT_IMPORT = {
     # SQLAlchemy loads the driver named by a "postgresql+psycopg://" URL (store/database.py).
     "psycopg",
+    # FastAPI parses the workbench's form posts (sign-in, capture, upload) with it.
+    "python-multipart",
 }
 STUB_ONLY = {
     # typeshed's own module, imported only under TYPE_CHECKING (scenario/sinks.py).

@@ -23,6 +23,7 @@ from threadline.cli.ingest import batches_app, ingest
 from threadline.cli.options import DbOption, UserOption, new_password
 from threadline.cli.resolve import resolve_app
 from threadline.cli.retention import retention_app
+from threadline.cli.serve import serve, tokens_app
 from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
@@ -182,6 +183,8 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(sharing_app, name="sharing")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
+app.add_typer(tokens_app, name="tokens")
+app.command("serve")(serve)
 app.command("subject-access")(subject_access)
 app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")

@@ -19,6 +19,7 @@ __all__ = [
     "TABLES",
     "agencies",
     "analysis_runs",
+    "api_tokens",
     "audit_chain",
     "audit_events",
     "audit_index",
@@ -34,6 +35,7 @@ __all__ = [
     "judgements",
     "link_evidence",
     "links",
+    "login_failures",
     "mentions",
     "metadata",
     "priorities",
@@ -47,6 +49,7 @@ __all__ = [
     "sources",
     "statements",
     "users",
+    "web_sessions",
 ]
 
 NAMING = {
@@ -95,6 +98,47 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean(), nullable=False, server_default=sa.false()),
     _now(),
 )
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    _now(),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+)
+"""Signed-in browser sessions: the cookie holds a secret whose SHA-256 is kept here, so a copy
+of the database lets nobody in; ended at sign-out, after the idle timeout, or when the user is
+disabled."""
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_by", ID, sa.ForeignKey("users.id"), nullable=False),
+    _now(),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("user_id", "name"),
+)
+"""Bearer tokens for other systems, each acting as one user; only the SHA-256 is kept."""
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("username", sa.String(128), primary_key=True),
+    sa.Column("failures", sa.Integer(), nullable=False),
+    sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+)
+"""Recent failed sign-ins per name typed (existing or not), for the lockout."""
 
 sources = sa.Table(
     "sources",
@@ -566,5 +610,8 @@ TABLES = (
     priorities,
     resolution_runs,
     resolution_pairs,
+    web_sessions,
+    api_tokens,
+    login_failures,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

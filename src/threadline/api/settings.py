@@ -1,0 +1,37 @@
+"""The server's settings: one object, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from threadline.security.sessions import IDLE
+
+__all__ = ["Settings"]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the workbench and API run."""
+
+    database: str | None = None
+    """The store's URL (None: $THREADLINE_DATABASE_URL, else the embedded default)."""
+    idle: timedelta = IDLE
+    """A browser session unused this long must sign in again."""
+    secure_cookies: bool = False
+    """Send the session cookie only over HTTPS: set THREADLINE_SECURE_COOKIES=1 behind TLS."""
+
+    @classmethod
+    def from_env(cls, database: str | None = None) -> Settings:
+        """Settings from the environment, with `database` (if given) as the store."""
+        minutes = os.environ.get("THREADLINE_IDLE_MINUTES", "").strip()
+        return cls(
+            database=database,
+            idle=timedelta(minutes=int(minutes)) if minutes.isdigit() else IDLE,
+            secure_cookies=_flag("THREADLINE_SECURE_COOKIES"),
+        )

@@ -1,0 +1,15 @@
+"""The analyst's workbench: server-rendered pages (Jinja2 and htmx) over the same library
+functions as the command line and the API. No business logic lives in a page: each calls the
+read path or a writer and renders what it returns.
+"""
+
+import fastapi
+
+from threadline.web import entities, signin
+from threadline.web.render import STATIC, page, render_error
+
+__all__ = ["STATIC", "page", "page_router", "render_error"]
+
+page_router = fastapi.APIRouter(include_in_schema=False)
+for _module in (signin, entities):
+    page_router.include_router(_module.router)
