@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from threadline.api.deps import NotSignedIn
+from threadline.api.graphs import GraphCache
 from threadline.api.routers import API_ROUTERS
 from threadline.api.settings import Settings
 from threadline.errors import ThreadlineError, ValidationError
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.require_current()
         app.state.store = store
         app.state.settings = settings
+        app.state.graphs = GraphCache()
         try:
             yield
         finally:

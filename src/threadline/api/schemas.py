@@ -11,6 +11,8 @@ from threadline.read.profile import EntityProfile
 
 __all__ = [
     "EntityOut",
+    "FromLibrary",
+    "IndicatorOut",
     "LinkedOut",
     "ProtectionOut",
     "ProvenanceOut",
@@ -34,13 +36,13 @@ class ProtectionOut(BaseModel):
         )
 
 
-class _FromLibrary(BaseModel):
+class FromLibrary(BaseModel):
     """A model read from the library's dataclass of the same fields."""
 
     model_config = ConfigDict(from_attributes=True)
 
 
-class ProvenanceOut(_FromLibrary):
+class ProvenanceOut(FromLibrary):
     record_id: int
     record_key: str
     agency: str
@@ -49,14 +51,14 @@ class ProvenanceOut(_FromLibrary):
     grade: str
 
 
-class ValueOut(_FromLibrary):
+class ValueOut(FromLibrary):
     prop: str
     value: str
     originals: list[str]
     sources: list[ProvenanceOut]
 
 
-class LinkedOut(_FromLibrary):
+class LinkedOut(FromLibrary):
     link_id: str
     kind: str
     direction: str
@@ -68,7 +70,7 @@ class LinkedOut(_FromLibrary):
     evidence: list[int]
 
 
-class IndicatorOut(_FromLibrary):
+class IndicatorOut(FromLibrary):
     name: str
     score: float
     reason: str

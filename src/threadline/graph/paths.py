@@ -17,7 +17,15 @@ from threadline.graph.evidence import GradeWeights
 from threadline.graph.vocabulary import CO_MENTION, VALUE_EDGE_TYPES
 from threadline.model.links import link_types
 
-__all__ = ["Step", "all_paths", "edge_label", "ego_network", "path_steps", "shortest_path"]
+__all__ = [
+    "Step",
+    "all_paths",
+    "edge_label",
+    "edge_types",
+    "ego_network",
+    "path_steps",
+    "shortest_path",
+]
 
 
 @cache
@@ -28,6 +36,11 @@ def _labels() -> dict[str, str]:
         labels[kind] = f"{'has' if verb == 'has' else 'mentions'} {what}"
     labels[CO_MENTION] = "is named in a record with"
     return labels
+
+
+def edge_types() -> dict[str, str]:
+    """Every edge type a graph can hold, with its words (for filters and legends)."""
+    return dict(sorted(_labels().items()))
 
 
 def edge_label(edge_type: str) -> str:

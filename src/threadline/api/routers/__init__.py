@@ -2,8 +2,8 @@
 
 import fastapi
 
-from threadline.api.routers import entities
+from threadline.api.routers import entities, graph
 
 __all__ = ["API_ROUTERS"]
 
-API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router,)
+API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router)

@@ -1,0 +1,81 @@
+"""The workbench in Debian's chromium: what a person does, step by step, with screenshots.
+
+Each test signs in through the page as a person would. The screenshots in
+tests/web/screenshots/ are for people to look at; axe-core checks every main page for serious
+or critical accessibility problems.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .conftest import DemoStore, accessibility_problems, log_in, screenshot
+
+
+def test_sign_in_and_see_the_start_page(browser_page: Any, server: str) -> None:
+    page = browser_page
+    page.goto(f"{server}/")
+    assert "/login" in page.url
+    assert accessibility_problems(page) == []
+    screenshot(page, "01-sign-in")
+    log_in(page, server, "ana")
+    assert page.get_by_role("heading", name="Threadline").is_visible()
+    assert page.locator(".marking").first.inner_text().startswith("OFFICIAL")
+    assert accessibility_problems(page) == []
+    screenshot(page, "02-start")
+
+
+def test_a_wrong_password_is_refused_on_the_page(browser_page: Any, server: str) -> None:
+    page = browser_page
+    page.goto(f"{server}/login")
+    page.get_by_label("User name").fill("ana")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "unknown user or wrong password."
+
+
+def test_an_entity_shows_each_value_with_its_provenance(
+    browser_page: Any, server: str, demo_store: DemoStore
+) -> None:
+    page = browser_page
+    log_in(page, server, "ana")
+    entity = demo_store.entity_ids("Person", 1)[0]
+    page.goto(f"{server}/entities/{entity}")
+    rows = page.locator("table.values tbody tr")
+    assert rows.count() > 0
+    first = rows.first.inner_text()
+    assert re.search(r"\b[123][A-E][PC]\b|\b[A-E][1-5][1-5]\b", first), first  # a grade
+    banner = page.locator(".marking").first.inner_text()
+    assert banner.startswith(("OFFICIAL", "OFFICIAL-SENSITIVE"))
+    assert accessibility_problems(page) == []
+    screenshot(page, "03-entity")
+
+
+def test_the_chart_expands_an_entity_and_finds_a_path(
+    browser_page: Any, server: str, demo_store: DemoStore
+) -> None:
+    page = browser_page
+    log_in(page, server, "ana")
+    people = demo_store.entity_ids("Person", 40)
+    page.goto(f"{server}/chart?focus={people[0]}")
+    page.wait_for_function("document.querySelectorAll('#node-list li').length > 0")
+    listed = page.locator("#node-list li").count()
+    page.locator("#node-list li button").first.click()  # expand a neighbour
+    page.wait_for_function(
+        "document.getElementById('chart-status').textContent.includes('nodes and')"
+    )
+    assert page.locator("#node-list li").count() >= listed
+    assert accessibility_problems(page) == []
+    screenshot(page, "04-chart")
+    # a path between two people joined in the graph
+    target = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#node-list a'))"
+        ".map(a => decodeURIComponent(a.href.split('/').pop())).filter(id => id.startsWith('per-'))"
+    )
+    far = [t for t in target if t != people[0]][-1]
+    page.get_by_label("To entity").fill(far)
+    page.get_by_role("button", name="Find path").click()
+    page.wait_for_selector("#path-steps li")
+    assert page.locator("#path-steps li").count() >= 1
+    screenshot(page, "05-path")
