@@ -79,3 +79,25 @@ def test_the_chart_expands_an_entity_and_finds_a_path(
     page.wait_for_selector("#path-steps li")
     assert page.locator("#path-steps li").count() >= 1
     screenshot(page, "05-path")
+
+
+def test_work_through_the_review_queue_and_judge_a_pair(browser_page: Any, server: str) -> None:
+    page = browser_page
+    log_in(page, server, "ana")
+    page.goto(f"{server}/review")
+    assert accessibility_problems(page) == []
+    screenshot(page, "06-review")
+    first = page.locator("tbody tr").first
+    pair = first.locator("small").all_inner_texts()
+    first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/compare\?"))
+    page.wait_for_selector("#explanation table, #explanation p:not(.hint)", timeout=120_000)
+    assert accessibility_problems(page) == []
+    screenshot(page, "07-compare")
+    page.get_by_label("Reason (kept with the judgement)").fill("different dates of birth")
+    page.get_by_role("button", name="Different").click()
+    page.wait_for_url(re.compile(r"/review\?.*done="))
+    assert "recorded" in page.get_by_role("status").inner_text()
+    # the judged pair has left the queue
+    remaining = page.locator("tbody tr small").all_inner_texts()
+    assert [pair[0], pair[1]] not in [remaining[i : i + 2] for i in range(0, len(remaining), 2)]

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from threadline.api.deps import NotSignedIn
+from threadline.api.explainers import Explainers
 from threadline.api.graphs import GraphCache
 from threadline.api.routers import API_ROUTERS
 from threadline.api.settings import Settings
@@ -58,9 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = store
         app.state.settings = settings
         app.state.graphs = GraphCache()
+        app.state.explainers = Explainers()
         try:
             yield
         finally:
+            app.state.explainers.close()
             store.close()
 
     app = FastAPI(

@@ -22,6 +22,7 @@ __all__ = [
     "judged_pairs",
     "latest_run",
     "mention_visible",
+    "pair_score",
     "protection_of_mentions",
     "uncertain_pairs",
 ]
@@ -97,3 +98,19 @@ def protection_of_mentions(view: View, mentions: Sequence[str]) -> Protection:
         query = sa.select(m.record_id).where(m.id.in_(wanted[start : start + 2000]))
         records.update(int(r) for r in view.conn.execute(query).scalars())
     return view.protection(records)
+
+
+def pair_score(view: View, run_id: int, left: str, right: str) -> tuple[float, bool] | None:
+    """The run's match probability for two mentions and whether it joined them, or None when
+    it kept no score for them; only for mentions the user may see (else None, and the
+    refusal is logged)."""
+    if not (mention_visible(view, left) and mention_visible(view, right)):
+        return None
+    p = t.resolution_pairs.c
+    a, b = sorted((left, right))
+    row = view.conn.execute(
+        sa.select(p.probability, p.joined).where(
+            p.run_id == run_id, p.left_id == a, p.right_id == b
+        )
+    ).first()
+    return None if row is None else (float(row.probability), bool(row.joined))

@@ -7,14 +7,16 @@ the words match the scores that joined them.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from threadline.resolve.explain import PairExplanation
 from threadline.store import tables as t
 
-__all__ = ["RULES", "explain_entity"]
+__all__ = ["RULES", "PairExplainer", "explain_entity"]
 
 RULES = {
     "Company": "same company number, or the same name once legal forms (Ltd, Limited, LLP, "
@@ -114,3 +116,33 @@ def _working_names(run: Any, mentions: set[str]) -> list[str]:
         and set(j.adverts) <= mentions
         and (not j.gives or j.gives in mentions)
     ]
+
+
+class PairExplainer:
+    """A run's model with every person record scored once, so that each pair an analyst
+    compares is explained at once rather than after scoring the store again. Only ever asked
+    about mentions the analyst may see (the caller checks through the View)."""
+
+    def __init__(self, conn: Connection, run: Any) -> None:
+        from threadline.resolve.engine import PersonResolver
+        from threadline.resolve.groups import person_table
+        from threadline.resolve.incremental import load_scoring
+
+        self.run_id = int(run.id)
+        self._lock = threading.Lock()
+        self._resolver = PersonResolver.from_model_json(run.model, load_scoring(conn, run))
+        self._resolver.predict(person_table(conn))
+
+    def explain(self, left: str, right: str) -> PairExplanation | None:
+        """Why the run's model scores two person mentions as it does; None if it cannot
+        (not person mentions, or not in the run)."""
+        with self._lock:
+            try:
+                return self._resolver.explain_pair(left, right)
+            except KeyError:
+                return None
+
+    def close(self) -> None:
+        """Release the model's database."""
+        with self._lock:
+            self._resolver.close()

@@ -2,8 +2,8 @@
 
 import fastapi
 
-from threadline.api.routers import entities, graph
+from threadline.api.routers import entities, graph, review
 
 __all__ = ["API_ROUTERS"]
 
-API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router)
+API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router, review.router)
