@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-scenario
 DEMO_DB ?= sqlite:///threadline.db
 
-.PHONY: setup demo test test-sqlite test-postgres check lint typecheck bench clean lock
+.PHONY: setup demo serve test test-sqlite test-postgres check lint typecheck bench clean lock
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	THREADLINE_DATABASE_URL=$${THREADLINE_DATABASE_URL:-$(DEMO_DB)} $(BIN)/threadline demo --out $(DEMO_DIR)
+
+serve: $(STAMP)
+	THREADLINE_DATABASE_URL=$${THREADLINE_DATABASE_URL:-$(DEMO_DB)} $(BIN)/threadline serve
 
 test: $(STAMP)
 	./scripts/test.sh

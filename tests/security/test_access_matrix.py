@@ -11,14 +11,20 @@ user whose every ranking entry rests on one record. Both databases.
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
+import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
+from threadline.api import Settings, create_app
 from threadline.cli import app
 from threadline.graph import build_graph
 from threadline.read import View
@@ -29,6 +35,7 @@ from threadline.read.rankings import latest_run, stored_priorities
 from threadline.read.resolution import entity_of_mentions
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
+from threadline.security.sessions import add_token
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
@@ -148,6 +155,66 @@ def _run_commands(url: str, tmp: Path) -> list[str]:
     return out
 
 
+HTTP_READS: tuple[str, ...] = (
+    "/api/v1/entities/e-hub",
+    *(f"/api/v1/entities/e-r{i}" for i in range(8)),
+    "/api/v1/graph/neighbourhood?entity=e-hub&hops=3",
+    "/api/v1/graph/neighbourhood?entity=e-r0&hops=3&group=true",
+    "/api/v1/graph/path?source=e-r0&target=e-r1",
+    "/api/v1/review?limit=100",
+    "/",
+    "/entities/e-hub",
+    *(f"/entities/e-r{i}" for i in range(8)),
+    "/review",
+    "/compare?a=e-r0&b=e-r1",
+    "/compare/explain?a=e-r0&b=e-r1",
+)
+"""Every API endpoint and page that reads for a user (the server echoes no asked id but in
+a refusal's words, which are removed like the commands' echoes)."""
+
+
+ASKED = re.compile(r"e-(?:hub|r\d+)")
+"""The entity ids a request names."""
+
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # a thread may not take the process's signals
+        pass
+
+
+def _call_http(store: Store, url: str) -> list[str]:
+    """Every API endpoint and page, as `me` with a bearer token, over a real server."""
+    with store.connect() as conn:
+        me = load_actor(conn, "me")
+        assert me is not None
+        token = add_token(conn, me, "matrix")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = _Server(uvicorn.Config(create_app(Settings(database=url)), host="127.0.0.1",
+                                    port=port, log_level="warning"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.02)
+    out = []
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+            for path in HTTP_READS:
+                answer = client.get(path)
+                assert answer.status_code < 500, (path, answer.text[:500])
+                shown = answer.text
+                for asked in ASKED.findall(path):
+                    for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
+                        shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
+                out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    return out
+
+
 def _call_functions(store: Store) -> list[str]:
     with store.connect() as conn:
         me = load_actor(conn, "me")
@@ -203,7 +270,11 @@ def test_no_command_or_function_shows_what_the_user_may_not_see(
             f"r{i}" for i, rec in enumerate(records) if may_see(rec, i, actor, agreements, cases)
         }
         hidden = {f"r{i}" for i in range(len(records))} - seen
-        outputs = _run_commands(store_url, tmp_path) + _call_functions(store)
+        outputs = (
+            _run_commands(store_url, tmp_path)
+            + _call_functions(store)
+            + _call_http(store, store_url)
+        )
         text = "\n".join(outputs)
         for key in sorted(hidden):
             for word in _words(key, w):

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from threadline.scenario.agreements import DEMO_ADMIN, record_agreements
+from threadline.scenario.agreements import DEMO_ADMIN, demo_login, record_agreements
 from threadline.store import Store
 
 __all__ = ["run_demo"]
@@ -58,6 +58,16 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("6. Analyse the network and rank premises and businesses", ["analyse", "--top", "10"])
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
     step("8. What the store holds now", ["status"])
+    console.rule("[bold]9. The workbench")
+    with Store(db) as store:
+        username, password = demo_login(store)
+        where = "" if store.embedded else " --db URL"
+    console.print(
+        f"Start it with [bold]threadline serve{where}[/] (or [bold]make serve[/]), open "
+        "[bold]http://127.0.0.1:8000/[/] and sign in as "
+        f"[bold]{username}[/] with the password [bold]{password}[/] (new each demo run).",
+        highlight=False,
+    )
     console.rule("[bold]Next")
     console.print(
         "Try: [bold]threadline analyse premises --top 20[/], [bold]threadline graph path A B[/], "

@@ -77,6 +77,25 @@ def users_add(
     typer.echo(f"Added {_user_line(info)}")
 
 
+@users_app.command("password")
+def users_password(
+    username: Annotated[
+        str, typer.Argument(help="Whose password (yours, or a user you administer).")
+    ],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set a password (asked for twice, or $THREADLINE_NEW_PASSWORD); it ends their sessions."""
+    secret, borrowed = new_password(username)
+    with acting(db, user) as (store, actor), transaction(store, actor) as conn:
+        if borrowed and actor.username != username:
+            raise ValidationError(
+                "the new password must not be borrowed from yours: set THREADLINE_NEW_PASSWORD"
+            )
+        info = user_ops.set_password(conn, actor, username, secret)
+    typer.echo(f"Password set for {_user_line(info)}")
+
+
 @users_app.command("list")
 def users_list(db: DbOption = None, user: UserOption = None, as_json: JsonOption = False) -> None:
     """List users (of your agency; administrators see every agency's)."""

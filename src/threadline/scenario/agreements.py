@@ -20,14 +20,16 @@ from threadline.ingest.sources import read_sources
 from threadline.security.actors import LOCAL_AGENCY, Actor, UserRole
 from threadline.security.identity import first_administrator, has_administrator, resolve_actor
 from threadline.security.sharing import add_agreement
-from threadline.security.users import add_agency
+from threadline.security.users import add_agency, add_user, set_password
 from threadline.store import Store
 from threadline.store import tables as t
 
-__all__ = ["DEMO_ADMIN", "Partnership", "record_agreements"]
+__all__ = ["DEMO_ADMIN", "DEMO_ANALYST", "Partnership", "demo_login", "record_agreements"]
 
 DEMO_ADMIN = "admin"
 """The local administrator the demo creates to set up the partnership."""
+DEMO_ANALYST = "demo"
+"""The local analyst the demo signs in to the workbench as."""
 
 
 class Partnership:
@@ -82,3 +84,20 @@ def record_agreements(store: Store, folder: Path) -> Partnership:
                           reference="Synthetic scenario information sharing agreement")  # fmt: skip
             done.append(code)
     return Partnership(done, password)
+
+
+def demo_login(store: Store) -> tuple[str, str]:
+    """The workbench login of the demo: an analyst of the local agency, cleared for
+    OFFICIAL-SENSITIVE, with a new random password each time the demo runs (shown once)."""
+    admin, _password = _administrator(store)
+    password = secrets.token_urlsafe(12)
+    with store.connect() as conn:
+        exists = conn.execute(
+            sa.select(t.users.c.id).where(t.users.c.username == DEMO_ANALYST)
+        ).first()
+        if exists is None:
+            add_user(conn, admin, DEMO_ANALYST, LOCAL_AGENCY, ["analyst"], os_cleared=True,
+                     display_name="Demo analyst", password=password)  # fmt: skip
+        else:
+            set_password(conn, admin, DEMO_ANALYST, password)
+    return DEMO_ANALYST, password

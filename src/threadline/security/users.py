@@ -41,6 +41,7 @@ __all__ = [
     "password_matches",
     "revoke",
     "set_disabled",
+    "set_password",
 ]
 
 MIN_PASSWORD = 8
@@ -295,6 +296,26 @@ def _change(
     conn.execute(sa.update(t.users).where(t.users.c.id == row.id).values(**values))
     detail = {"username": username, **values}
     audit(conn, actor, "administration", operation, detail=detail)
+    return _info(_user(conn, username))
+
+
+def set_password(conn: Connection, actor: Actor, username: str, password: str) -> UserInfo:
+    """Give `username` a new password: the user themselves, or an administrator of their
+    agency. Their browser sessions end, so that an old password's sessions do not live on."""
+    row = _user(conn, username)
+    if int(row.id) != actor.user_id:
+        _require(conn, actor, int(row.agency_id), "users.password")
+    conn.execute(
+        sa.update(t.users)
+        .where(t.users.c.id == row.id)
+        .values(password_hash=hash_password(password))
+    )
+    conn.execute(
+        sa.update(t.web_sessions)
+        .where(t.web_sessions.c.user_id == row.id, t.web_sessions.c.ended_at.is_(None))
+        .values(ended_at=sa.func.now())
+    )
+    audit(conn, actor, "administration", "users.password", detail={"username": username})
     return _info(_user(conn, username))
 
 
