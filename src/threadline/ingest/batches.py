@@ -53,7 +53,9 @@ __all__ = [
     "IngestError",
     "list_batches",
     "load_file",
+    "may_load",
     "rollback_batch",
+    "write_records",
 ]
 
 CHUNK = 2_000
@@ -329,7 +331,7 @@ class _Sink:
                     changed.append((record, found[0] + 1, row_changed))
         altered = 0
         if fresh:
-            _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
+            write_records(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
         if changed:
             altered = _alter(self.conn, changed, self.batch_id, self.agency_id, self.source_id)
         self.erased += len(erased)
@@ -386,11 +388,12 @@ def _record_rows(
     ]  # fmt: skip
 
 
-def _write(
+def write_records(
     conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
     source_id: int,
-) -> None:  # fmt: skip
-    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
+) -> list[int]:  # fmt: skip
+    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL);
+    the records' ids, in order. Every load writes through it, and so does a captured report."""
     ids = allocate_ids(conn, t.records, len(records))
     record_rows = _record_rows(records, ids, batch_id, agency_id, source_id)
     mentions: list[tuple[Any, ...]] = []
@@ -403,6 +406,7 @@ def _write(
     bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+    return list(ids)
 
 
 def _mapping_version(mapping: Mapping) -> str:
