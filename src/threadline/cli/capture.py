@@ -32,7 +32,7 @@ from threadline.store import Store
 
 __all__ = ["capture_command"]
 
-console = Console()
+console = Console(soft_wrap=True)
 
 MAX_FILE = 5_000_000
 """Largest report file read (bytes): a report is a page of text, not a delivery."""
@@ -137,7 +137,7 @@ def _ask(
     """Ask for one field until it is valid; an optional field may be left empty."""
     while True:
         fallback = default if default is not None else ("" if optional else None)
-        text = str(typer.prompt(label, default=fallback, show_default=default is not None))
+        text = str(typer.prompt(label, default=fallback, show_default=bool(default)))
         if optional and not text.strip():
             data.pop(name, None)
             return
@@ -166,7 +166,7 @@ def _interactive() -> IntelligenceReport:
     _ask(data, "handling_code", "Handling code (P or C)")
     if str(data["handling_code"]).strip().upper() == "C":
         _ask(data, "handling_conditions", "Handling conditions (separate several with ;)",
-             convert=_split)  # fmt: skip
+             default="", convert=_split)  # fmt: skip
     _ask(data, "marking", "Marking (OFFICIAL or OFFICIAL-SENSITIVE)", default="OFFICIAL")
     _ask(data, "retention_group", "MoPI retention group (1, 2, 3 or other)", default="3")
     kinds = ", ".join(e.value for e in ExploitationType)
@@ -225,7 +225,7 @@ def _subject() -> dict[str, Any]:
 
 def _statement(data: dict[str, Any]) -> dict[str, Any]:
     said: dict[str, Any] = {}
-    _ask(said, "text", "  Statement")
+    _ask(said, "text", "  Statement", model=ReportStatement)
     _ask(said, "kind", "  fact or opinion", default="fact", model=ReportStatement)
     count = len(data["subjects"])
     if count:
