@@ -331,7 +331,7 @@ class _Sink:
                     changed.append((record, found[0] + 1, row_changed))
         altered = 0
         if fresh:
-            write_records(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
+            _write(self.conn, fresh, self.batch_id, self.agency_id, self.source_id)
         if changed:
             altered = _alter(self.conn, changed, self.batch_id, self.agency_id, self.source_id)
         self.erased += len(erased)
@@ -392,8 +392,16 @@ def write_records(
     conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
     source_id: int,
 ) -> list[int]:  # fmt: skip
-    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL);
-    the records' ids, in order. Every load writes through it, and so does a captured report."""
+    """Write new records of a batch as every load writes them (a captured report's too); the
+    records' ids, in order."""
+    return _write(conn, records, batch_id, agency_id, source_id)
+
+
+def _write(
+    conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
+    source_id: int,
+) -> list[int]:  # fmt: skip
+    """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
     ids = allocate_ids(conn, t.records, len(records))
     record_rows = _record_rows(records, ids, batch_id, agency_id, source_id)
     mentions: list[tuple[Any, ...]] = []

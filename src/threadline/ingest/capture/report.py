@@ -161,9 +161,10 @@ class Subject(BaseModel):
     """A person, business, premises, vehicle, phone, email or account the report is about:
     an existing entity chosen from search (``entity_id``), or a new one (``properties``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     kind: SubjectKind
+    """What the subject is; it sets the schema the subject is held as."""
     entity_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = (
         None
     )
@@ -223,11 +224,14 @@ class ReportStatement(BaseModel):
     """One thing the report says, marked fact or opinion (DPA 2018 s38(2)), about one
     subject (its index in ``subjects``) or the report as a whole."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    """What the report says."""
     kind: StatementKind
+    """``fact`` or ``opinion`` (a personal assessment)."""
     subject: Annotated[int, Field(ge=0)] | None = None
+    """The index in ``subjects`` of the subject it is about; none: the report as a whole."""
 
 
 class IdentifierDecision(BaseModel):
@@ -235,12 +239,16 @@ class IdentifierDecision(BaseModel):
     confirmed, it is held as a statement of fact; rejected, it is not held at all. Found but
     undecided, it is held as ingest holds free text: extracted, unverified."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     kind: str
+    """The kind :func:`identifiers_in` gave (phone, vrm, postcode...)."""
     start: Annotated[int, Field(ge=0)]
+    """Where it starts in the narrative, as :func:`identifiers_in` gave it."""
     end: Annotated[int, Field(ge=0)]
+    """Where it ends (just past its last character)."""
     confirmed: bool
+    """True: the author confirms it; false: the author rejects it."""
 
     @field_validator("kind")
     @classmethod
