@@ -345,6 +345,18 @@ def test_the_same_report_twice_is_held_once(store: Store, local: Actor) -> None:
     assert store.counts()["records"] == 1
 
 
+def test_the_same_report_at_once_from_two_sessions_is_written_once(
+    store: Store, local: Actor
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = IntelligenceReport.model_validate(report())
+    with ThreadPoolExecutor(2) as pool:
+        saved = list(pool.map(lambda _: capture(store, local, data), range(2)))
+    assert saved[0].record_id == saved[1].record_id
+    assert store.counts()["records"] == 1
+
+
 def test_undecided_identifiers_are_held_unverified_as_ingest_holds_them(
     store: Store, local: Actor
 ) -> None:

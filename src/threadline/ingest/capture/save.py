@@ -111,9 +111,15 @@ class CapturedRecord:
 def capture(
     store: Store, actor: Actor, report: IntelligenceReport, *, purpose: str = ""
 ) -> CapturedRecord:
-    """Save `report` as `actor`, in a transaction of its own (refusals still audited)."""
-    with transaction(store, actor) as conn:
-        return capture_with(View(conn, actor, purpose=purpose), report)
+    """Save `report` as `actor`, in a transaction of its own (refusals still audited). The
+    same report submitted twice at once (a double click) is written once: the second finds
+    the first's record when its own write collides with it."""
+    try:
+        with transaction(store, actor) as conn:
+            return capture_with(View(conn, actor, purpose=purpose), report)
+    except sa.exc.IntegrityError:
+        with transaction(store, actor) as conn:
+            return capture_with(View(conn, actor, purpose=purpose), report)
 
 
 def capture_with(view: View, report: IntelligenceReport) -> CapturedRecord:
