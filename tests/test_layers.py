@@ -27,6 +27,8 @@ ALLOWED = {
     "threadline.store": "storage: tables, migrations, the database layer, the store's totals",
     "threadline.read": "the one read path: every query scoped to the acting user and audited",
     "threadline.ingest.batches": "ingest writes: batches, records, statements, rollback",
+    "threadline.ingest.capture.save": "ingest writes: a captured report as a batch of one "
+    "record (written by the batches' writer); existing subjects are read through the View",
     "threadline.resolve.persist": "resolution writes: runs, entities, each mention's entity, "
     "the pairs a run keeps",
     "threadline.resolve.links": "resolution writes: links and their evidence, derived from "

@@ -31,6 +31,8 @@ ERRORS = [
     (["status", "--db", "postgresql://nobody@127.0.0.1:1/test"], "cannot use the store"),
     (["generate", "--scenario", "huge", "--out", "/tmp/x"], "huge"),
     (["nosuchverb"], "No such command"),
+    (["capture"], "give a report FILE.json, or --interactive"),
+    (["capture", "/no/such/report.json"], "No such file or directory"),
 ]
 
 

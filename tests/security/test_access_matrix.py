@@ -10,6 +10,7 @@ user whose every ranking entry rests on one record. Both databases.
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -75,7 +76,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("sharing", "conditions", "--json"),
     ("agencies", "list", "--json"),
 )
-"""Every command that reads for a user, with options that make it show the most."""
+"""Every command that reads for a user, with options that make it show the most (and
+`capture`, which reads the entities a report names: see `_capture`)."""
 
 
 def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[Case],
@@ -133,7 +135,22 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
     w.commit()
 
 
-def _run_commands(url: str, tmp: Path) -> list[str]:
+def _capture(url: str, tmp: Path, agency: str, entity: str) -> str:
+    """`threadline capture` of a report naming `entity` as its subject, as a user who chose
+    it from a search: refused, for one the user may not see, as for one that does not exist."""
+    report = {
+        "agency": agency, "officer": "PC 1", "source_reference": "S1",
+        "intelligence_at": "2026-01-01", "reported_at": "2026-01-02T10:00:00Z",
+        "source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "P",
+        "marking": "OFFICIAL", "subjects": [{"kind": "person", "entity_id": entity}],
+    }  # fmt: skip
+    path = tmp / "report.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    result = RUNNER.invoke(app, ["capture", str(path), "--json", "--db", url, "--user", "me"])
+    return f"capture\n{result.output}\n{result.exception or ''}".replace(entity, "<asked>")
+
+
+def _run_commands(url: str, tmp: Path, agency: str = "a", entities: int = 0) -> list[str]:
     out = []
     for args in COMMANDS:
         result = RUNNER.invoke(app, [*args, "--db", url, "--user", "me"])
@@ -152,6 +169,9 @@ def _run_commands(url: str, tmp: Path) -> list[str]:
         export.unlink()
     result = RUNNER.invoke(app, ["audit", "show", "--json", "--db", url, "--as", "me"])
     out.append(f"{result.output}\n{result.exception or ''}")
+    # last: it writes; the hub and the first records (each visible or not, as drawn) suffice
+    for entity in ["e-hub", *(f"e-r{i}" for i in range(min(entities, 3)))]:
+        out.append(_capture(url, tmp, agency, entity))
     return out
 
 
@@ -270,11 +290,8 @@ def test_no_command_or_function_shows_what_the_user_may_not_see(
             f"r{i}" for i, rec in enumerate(records) if may_see(rec, i, actor, agreements, cases)
         }
         hidden = {f"r{i}" for i in range(len(records))} - seen
-        outputs = (
-            _run_commands(store_url, tmp_path)
-            + _call_functions(store)
-            + _call_http(store, store_url)
-        )
+        outputs = _run_commands(store_url, tmp_path, actor[0], len(records))
+        outputs += _call_functions(store) + _call_http(store, store_url)
         text = "\n".join(outputs)
         for key in sorted(hidden):
             for word in _words(key, w):

@@ -16,6 +16,7 @@ from threadline import __version__
 from threadline.cli.agencies import agencies_app
 from threadline.cli.analyse import analyse_app
 from threadline.cli.audit import audit_app
+from threadline.cli.capture import capture_command
 from threadline.cli.cases import cases_app
 from threadline.cli.evaluate import evaluate_app
 from threadline.cli.graph import graph_app
@@ -175,6 +176,7 @@ def generate(
 
 
 app.command()(ingest)
+app.command("capture")(capture_command)
 app.add_typer(batches_app, name="batches")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(agencies_app, name="agencies")

@@ -53,7 +53,9 @@ __all__ = [
     "IngestError",
     "list_batches",
     "load_file",
+    "may_load",
     "rollback_batch",
+    "write_records",
 ]
 
 CHUNK = 2_000
@@ -386,10 +388,19 @@ def _record_rows(
     ]  # fmt: skip
 
 
+def write_records(
+    conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
+    source_id: int,
+) -> list[int]:  # fmt: skip
+    """Write new records of a batch as every load writes them (a captured report's too); the
+    records' ids, in order."""
+    return _write(conn, records, batch_id, agency_id, source_id)
+
+
 def _write(
     conn: Connection, records: Sequence[RecordDraft], batch_id: int, agency_id: int,
     source_id: int,
-) -> None:  # fmt: skip
+) -> list[int]:  # fmt: skip
     """Write records, their mentions and statements with bulk inserts (COPY on PostgreSQL)."""
     ids = allocate_ids(conn, t.records, len(records))
     record_rows = _record_rows(records, ids, batch_id, agency_id, source_id)
@@ -403,6 +414,7 @@ def _write(
     bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+    return list(ids)
 
 
 def _mapping_version(mapping: Mapping) -> str:
