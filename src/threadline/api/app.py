@@ -125,7 +125,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         if _wants_html(request):
             return render_error(request, 422, "; ".join(_messages(exc)))
-        return JSONResponse({"detail": exc.errors()}, status_code=422)
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")).removeprefix(
+                "Value error, "), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]  # fmt: skip
+        return JSONResponse({"detail": detail}, status_code=422)
 
     return app
 

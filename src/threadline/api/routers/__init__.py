@@ -2,8 +2,13 @@
 
 import fastapi
 
-from threadline.api.routers import entities, graph, review
+from threadline.api.routers import entities, graph, intelligence, review
 
 __all__ = ["API_ROUTERS"]
 
-API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router, review.router)
+API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
+    entities.router,
+    graph.router,
+    intelligence.router,
+    review.router,
+)
