@@ -13,7 +13,6 @@ from starlette.datastructures import FormData
 from threadline.api.deps import CurrentUser, ViewDep
 from threadline.ingest.capture import (
     CaptureError,
-    FoundIdentifier,
     IntelligenceReport,
     SubjectKind,
     capture_with,
