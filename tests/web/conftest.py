@@ -25,6 +25,7 @@ import sqlalchemy as sa
 import uvicorn
 
 from threadline.api import Settings, create_app
+from threadline.security.cases import add_case, add_member
 from threadline.security.identity import resolve_actor
 from threadline.security.users import add_user
 from threadline.store import Store
@@ -46,6 +47,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 """As docs/DESIGN say for this machine: root, offline, no window."""
+
+CASE = "Operation Harbour"
+"""A case ``ana`` is a member of."""
 
 PARTNER = "nwpolice"
 """The partner agency whose analyst ``pat`` is."""
@@ -80,11 +84,14 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
         app, ["demo", "--out", str(folder / "scenario"), "--db", url], env={"COLUMNS": "120"}
     )
     assert result.exit_code == 0, result.output
+    assert "sign in as demo with the password" in " ".join(result.output.split())
     with Store(url) as store:
         owner = resolve_actor(store)
         with store.connect() as conn:
             add_user(conn, owner, "ana", "local", ["analyst"], os_cleared=True, password=PASSWORD)
             add_user(conn, owner, "pat", PARTNER, ["analyst"], os_cleared=True, password=PASSWORD)
+            add_case(conn, owner, CASE, "the demo's labour network")
+            add_member(conn, owner, CASE, "ana")
     return DemoStore(url, folder)
 
 

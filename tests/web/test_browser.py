@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .conftest import DemoStore, accessibility_problems, log_in, screenshot
+from .conftest import CASE, DemoStore, accessibility_problems, log_in, screenshot
 
 
 def test_sign_in_and_see_the_start_page(browser_page: Any, server: str) -> None:
@@ -101,3 +101,27 @@ def test_work_through_the_review_queue_and_judge_a_pair(browser_page: Any, serve
     # the judged pair has left the queue
     remaining = page.locator("tbody tr small").all_inner_texts()
     assert [pair[0], pair[1]] not in [remaining[i : i + 2] for i in range(0, len(remaining), 2)]
+
+
+def test_save_a_chart_to_a_case_and_reopen_it(
+    browser_page: Any, server: str, demo_store: DemoStore
+) -> None:
+    page = browser_page
+    log_in(page, server, "ana")
+    focus = demo_store.entity_ids("Person", 1)[0]
+    page.goto(f"{server}/chart?focus={focus}")
+    page.wait_for_function(
+        "document.getElementById('chart-status').textContent.includes('nodes and')"
+    )
+    drawn = page.locator("#node-list li").count()
+    page.get_by_label("Case").select_option(CASE)
+    page.get_by_label("Chart name").fill("first look")
+    page.get_by_role("button", name="Save chart").click()
+    page.wait_for_function("document.getElementById('chart-status').textContent.includes('saved')")
+    page.goto(f"{server}/chart")
+    chosen = page.locator("#saved option", has_text="first look").first.get_attribute("value")
+    page.get_by_label("Saved chart").select_option(chosen)
+    page.get_by_role("button", name="Open", exact=True).click()
+    page.wait_for_function("document.getElementById('chart-status').textContent.includes('Opened')")
+    assert page.locator("#node-list li").count() == drawn
+    screenshot(page, "11-saved-chart")

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 
-from .conftest import PASSWORD, DemoStore, csrf_of, sign_in
+from .conftest import CASE, PASSWORD, DemoStore, csrf_of, sign_in
 
 
 def test_pages_and_api_refuse_anyone_not_signed_in(server: str) -> None:
@@ -96,3 +96,21 @@ def test_a_bearer_token_acts_as_its_user_until_revoked(server: str, demo_store: 
         )
         assert revoked.exit_code == 0, revoked.output
         assert client.get(f"/api/v1/entities/{entity}").status_code == 401
+
+
+def test_a_chart_saved_to_a_case_is_not_opened_by_a_non_member(
+    server: str, demo_store: DemoStore
+) -> None:
+    entity = demo_store.entity_ids("Person", 1)[0]
+    with sign_in(server, "ana") as client:
+        saved = client.post(
+            "/api/v1/charts",
+            json={"case": CASE, "name": "for the team", "nodes": [{"id": entity}]},
+            headers={"X-CSRF-Token": csrf_of(client)},
+        )
+        assert saved.status_code == 201, saved.text
+        chart = saved.json()["id"]
+        assert client.get(f"/api/v1/charts/{chart}").status_code == 200
+    with sign_in(server, "pat") as client:
+        assert client.get(f"/api/v1/charts/{chart}").status_code == 403
+        assert client.get("/api/v1/charts/999999").status_code == 403  # the same answer

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,14 +25,18 @@ from threadline.store import tables as t
 
 __all__ = [
     "CaseInfo",
+    "ChartInfo",
     "Member",
     "add_case",
     "add_member",
     "attach_records",
     "case_members",
+    "chart_layout",
     "detach_records",
     "list_cases",
+    "list_charts",
     "remove_member",
+    "save_chart",
 ]
 
 SUPERVISOR = UserRole.SUPERVISOR.value
@@ -276,3 +281,86 @@ def detach_records(conn: Connection, actor: Actor, case: str, record_ids: Iterab
     ).rowcount
     audit(conn, actor, "alteration", "cases.detach", records=ids, detail={"case": int(row.id)})
     return int(done)
+
+
+# -- link charts saved to a case ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChartInfo:
+    """A chart saved to a case (its layout apart)."""
+
+    id: int
+    case: str
+    name: str
+    saved_by: str
+    saved_at: datetime
+
+
+def _open_case(conn: Connection, actor: Actor, name: str, operation: str) -> Any:
+    """The case `name`, open, if the actor is a member of it (charts are working material of
+    the case's team, so an administrator who is not a member does not read them)."""
+    row = _case(conn, actor, name, operation)
+    if row.closed_at is not None or _member_role(conn, int(row.id), actor.user_id) is None:
+        raise AccessDenied(f"case {name!r} not found", action="consultation", operation=operation)
+    return row
+
+
+def save_chart(
+    conn: Connection, actor: Actor, case: str, name: str, layout: dict[str, Any]
+) -> ChartInfo:
+    """Save (or replace) the chart `name` of `case`; only node ids, positions and filters."""
+    name = name.strip()
+    if not name or len(name) > 255 or any(not ch.isprintable() for ch in name):
+        raise ValidationError("a chart name is 1-255 printable characters")
+    row = _open_case(conn, actor, case, "cases.chart.save")
+    now = datetime.now(UTC)
+    cc = t.case_charts.c
+    conn.execute(sa.delete(t.case_charts).where(cc.case_id == row.id, cc.name == name))
+    chart_id = int(
+        conn.execute(
+            sa.insert(t.case_charts)
+            .values(case_id=row.id, name=name, layout=layout, saved_by=actor.user_id, saved_at=now)
+            .returning(cc.id)
+        ).scalar_one()
+    )
+    nodes = len(layout.get("nodes", []))
+    audit(conn, actor, "alteration", "cases.chart.save",
+          detail={"case": int(row.id), "chart": chart_id, "nodes": nodes})  # fmt: skip
+    return ChartInfo(chart_id, str(row.name), name, actor.username, now)
+
+
+def _charts(conn: Connection) -> sa.Select[Any]:
+    cc = t.case_charts.c
+    return (
+        sa.select(cc.id, cc.name, cc.saved_at, cc.layout, t.cases.c.name.label("case"),
+                  t.users.c.username)
+        .join(t.cases, t.cases.c.id == cc.case_id)
+        .join(t.users, t.users.c.id == cc.saved_by)
+    )  # fmt: skip
+
+
+def _info(row: Any) -> ChartInfo:
+    saved = row.saved_at if row.saved_at.tzinfo else row.saved_at.replace(tzinfo=UTC)
+    return ChartInfo(int(row.id), str(row.case), str(row.name), str(row.username), saved)
+
+
+def list_charts(conn: Connection, actor: Actor, case: str) -> list[ChartInfo]:
+    """The charts saved to `case`, newest first, for a member of it."""
+    row = _open_case(conn, actor, case, "cases.chart.list")
+    rows = conn.execute(
+        _charts(conn)
+        .where(t.case_charts.c.case_id == row.id)
+        .order_by(t.case_charts.c.saved_at.desc())
+    )
+    return [_info(r) for r in rows]
+
+
+def chart_layout(conn: Connection, actor: Actor, chart_id: int) -> tuple[ChartInfo, dict[str, Any]]:
+    """A saved chart and its layout, for a member of its case (else "not found")."""
+    row = conn.execute(_charts(conn).where(t.case_charts.c.id == chart_id)).first()
+    if row is None:
+        raise AccessDenied(f"chart {chart_id} not found", action="consultation",
+                           operation="cases.chart.open")  # fmt: skip
+    _open_case(conn, actor, str(row.case), "cases.chart.open")
+    return _info(row), dict(row.layout)

@@ -25,6 +25,7 @@ __all__ = [
     "audit_index",
     "audit_subjects",
     "batches",
+    "case_charts",
     "case_members",
     "case_records",
     "cases",
@@ -323,6 +324,20 @@ cases = sa.Table(
     sa.Column("closed_at", sa.DateTime(timezone=True)),
 )
 
+case_charts = sa.Table(
+    "case_charts",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("case_id", ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("layout", sa.JSON(), nullable=False),
+    sa.Column("saved_by", ID, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("case_id", "name"),
+)
+"""Link charts saved to a case: which nodes, where, pinned or not, and the filters. Node ids
+only; reopened, a chart shows only the nodes its reader's own graph holds."""
+
 case_members = sa.Table(
     "case_members",
     metadata,
@@ -595,6 +610,7 @@ TABLES = (
     indicators,
     cases,
     case_members,
+    case_charts,
     audit_events,
     sharing_agreements,
     case_records,

@@ -2,13 +2,14 @@
 
 import fastapi
 
-from threadline.api.routers import entities, graph, intelligence, review
+from threadline.api.routers import charts, entities, graph, intelligence, review
 
 __all__ = ["API_ROUTERS"]
 
 API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     entities.router,
     graph.router,
+    charts.router,
     intelligence.router,
     review.router,
 )

@@ -15,7 +15,7 @@ from threadline.graph import GraphFilter
 from threadline.graph.charts import Chart, neighbourhood, path_chart
 from threadline.read import View
 
-__all__ = ["ChartOut", "filters_of", "router"]
+__all__ = ["ChartOut", "audited_chart", "filters_of", "router"]
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
@@ -99,7 +99,7 @@ def _cache(request: Request) -> GraphCache:
     return cache
 
 
-def _audited(view: View, chart: Chart, operation: str) -> ChartOut:
+def audited_chart(view: View, chart: Chart, operation: str) -> ChartOut:
     view.consulted(
         operation,
         records={r for e in chart.edges for r in e.records},
@@ -131,7 +131,9 @@ def get_neighbourhood(
 ) -> ChartOut:
     """An entity (or shared identifier) and what lies within `hops` hops of it."""
     g = _cache(request).graph(view, filters_of(since, until, types, grade, agencies))
-    return _audited(view, neighbourhood(g, entity, hops=hops, group=group), "graph.neighbourhood")
+    return audited_chart(
+        view, neighbourhood(g, entity, hops=hops, group=group), "graph.neighbourhood"
+    )
 
 
 @router.get("/path", response_model=ChartOut, responses={404: {"description": "no path"}})
@@ -152,4 +154,4 @@ def get_path(
     if chart is None:
         view.consulted("graph.path", outcome="denied", detail={"reason": "no path"})
         raise HTTPException(404, "no path between them in what you may see")
-    return _audited(view, chart, "graph.path")
+    return audited_chart(view, chart, "graph.path")

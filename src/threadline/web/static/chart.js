@@ -134,5 +134,33 @@
   $("pin").addEventListener("click", () => { cy.nodes(":selected").forEach((n) => { n.locked() ? n.unlock() : n.lock(); n.toggleClass("pinned"); }); });
   $("relayout").addEventListener("click", layout);
   $("filter-form").addEventListener("change", () => { if ($("focus").value.trim()) { cy.elements().remove(); expandNode($("focus").value.trim(), Number($("hops").value)); } });
-  if ($("focus").value.trim()) { expandNode($("focus").value.trim(), Number($("hops").value)); }
+  const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  $("save-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const nodes = cy.nodes().not(":parent").map((n) => ({ id: n.id(), x: n.position("x"), y: n.position("y"), pinned: n.locked() }));
+    const q = params();
+    const filters = { since: q.get("from"), until: q.get("to"), types: q.getAll("type"), grade: q.get("grade") || "", agencies: q.getAll("agency") };
+    const answer = await fetch("/api/v1/charts", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify({ case: $("case").value, name: $("chart-name").value, nodes, filters }) });
+    const body = await answer.json().catch(() => ({}));
+    status(answer.ok ? `Chart "${body.name}" saved to case ${body.case}.` : `Not saved: ${typeof body.detail === "string" ? body.detail : "check the case and the name"}`);
+  });
+  async function openSaved(id) {
+    status("Opening…");
+    try {
+      const opened = await fetchJson(`/api/v1/charts/${encodeURIComponent(id)}`);
+      cy.elements().remove();
+      add(opened.chart);
+      for (const [nodeId, placed] of Object.entries(opened.positions)) {
+        const node = cy.getElementById(nodeId);
+        node.position({ x: placed.x, y: placed.y });
+        if (placed.pinned) { node.lock(); node.addClass("pinned"); }
+      }
+      cy.fit();
+      status(`Opened "${opened.saved.name}" (${opened.chart.nodes.length} nodes` + (opened.left_out ? `; ${opened.left_out} you may not see are left out)` : ")"));
+    } catch (error) { status(`Could not open: ${error.message}`); }
+  }
+  $("open-form").addEventListener("submit", (event) => { event.preventDefault(); if ($("saved").value) { openSaved($("saved").value); } });
+  if ($("saved").value) { openSaved($("saved").value); }
+  else if ($("focus").value.trim()) { expandNode($("focus").value.trim(), Number($("hops").value)); }
 })();

@@ -1,4 +1,4 @@
-"""web sessions, API tokens and the sign-in lockout
+"""web sessions, API tokens, the sign-in lockout and charts saved to cases
 
 Revision ID: 0010
 Revises: 0009
@@ -67,8 +67,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("username", name=op.f("pk_login_failures")),
     )
 
+    op.create_table(
+        "case_charts",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("case_id", ID, nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("layout", sa.JSON(), nullable=False),
+        sa.Column("saved_by", ID, nullable=False),
+        sa.Column("saved_at", WHEN, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_charts_case_id_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["saved_by"], ["users.id"], name=op.f("fk_case_charts_saved_by_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_charts")),
+        sa.UniqueConstraint("case_id", "name", name=op.f("uq_case_charts_case_id_name")),
+    )  # fmt: skip
+
 
 def downgrade() -> None:
+    op.drop_table("case_charts")
     op.drop_table("login_failures")
     op.drop_table("api_tokens")
     op.drop_table("web_sessions")
