@@ -2,8 +2,14 @@
 
 import fastapi
 
-from threadline.api.routers import entities, graph, review
+from threadline.api.routers import entities, graph, networks, priorities, review
 
 __all__ = ["API_ROUTERS"]
 
-API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router, review.router)
+API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
+    entities.router,
+    graph.router,
+    networks.router,
+    priorities.router,
+    review.router,
+)
