@@ -3,9 +3,9 @@ of any agency, roles and clearance, in random worlds, shows nothing of a record 
 see: not a name, a value, an entity id, a caption, a batch, a judgement or a count.
 
 Worlds are drawn as in `test_policy_property.py` and judged by the same oracle (the rules
-written out plainly). Each world also holds links and indicators on every record, judgements
-between pairs of records, a batch per agency and source, and a stored analysis of the acting
-user whose every ranking entry rests on one record. Both databases.
+written out plainly). Each world also holds links, indicators and coordinates on every record,
+judgements between pairs of records, a batch per agency and source, and a stored analysis of
+the acting user whose every ranking entry rests on one record. Both databases.
 """
 
 from __future__ import annotations
