@@ -3,9 +3,9 @@ of any agency, roles and clearance, in random worlds, shows nothing of a record 
 see: not a name, a value, an entity id, a caption, a batch, a judgement or a count.
 
 Worlds are drawn as in `test_policy_property.py` and judged by the same oracle (the rules
-written out plainly). Each world also holds links and indicators on every record, judgements
-between pairs of records, a batch per agency and source, and a stored analysis of the acting
-user whose every ranking entry rests on one record. Both databases.
+written out plainly). Each world also holds links, indicators and coordinates on every record,
+judgements between pairs of records, a batch per agency and source, and a stored analysis of
+the acting user whose every ranking entry rests on one record. Both databases.
 """
 
 from __future__ import annotations
@@ -25,18 +25,21 @@ import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
-from threadline.api import Settings, create_app
+from threadline.api import Settings
+from threadline.api.priorities import networks, premises_map, ranking
 from threadline.cli import app
 from threadline.graph import build_graph
 from threadline.read import View
 from threadline.read.conditions import unrecognised_conditions
 from threadline.read.deconfliction import notices
 from threadline.read.holdings import batches, counts, judgements
+from threadline.read.places import places
 from threadline.read.rankings import latest_run, stored_priorities
 from threadline.read.resolution import entity_of_mentions
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
 from threadline.security.sessions import add_token
+from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
@@ -102,6 +105,13 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
     for i in range(len(records)):
         w.link(f"l{i}", f"e-r{i}", "e-hub", [f"r{i}"])
         w.indicator(f"e-r{i}", [f"r{i}"])
+        for prop, value in (("latitude", f"53.{i:02d}"), ("longitude", f"-1.{i:02d}")):
+            w.conn.execute(
+                sa.insert(t.statements).values(
+                    record_id=w.records[f"r{i}"], mention_id=f"m-r{i}", schema="Address",
+                    prop=prop, value=value, original_value=value, flags=[],
+                )
+            )  # fmt: skip
     conn = w.conn
     # Every agreement allows deconfliction, so notices are drawn too: they name an agency and a
     # contact, never what the agency holds.
@@ -248,6 +258,9 @@ def _call_functions(store: Store) -> list[str]:
             rank_businesses(view, top=None), analyse(view, store=False).findings,
         ]  # fmt: skip
         shown += [notices(view, "e-hub"), unrecognised_conditions(view)]
+        named = [f"e-r{i}" for i in range(8)] + ["e-hub"]  # a world holds up to 7 records
+        shown += [places(view, named), networks(view, g, min_size=1), premises_map(view, g)]
+        shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
         run = latest_run(view)
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]

@@ -24,10 +24,11 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 
-from threadline.api import Settings, create_app
+from threadline.api import Settings
 from threadline.security.cases import add_case, add_member
 from threadline.security.identity import resolve_actor
 from threadline.security.users import add_user
+from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -54,6 +55,6 @@ def test_without_a_token_every_endpoint_says_sign_in(api_schema: Any, server: st
     with httpx.Client(base_url=server) as client:
         for path, methods in api_schema.raw_schema["paths"].items():
             for method in methods:
-                url = path.replace("{entity_id}", "per-x")
-                answer = client.request(method.upper(), f"/api/v1{url}")
+                url = re.sub(r"\{[^}]+\}", "1", path)
+                answer = client.request(method.upper(), url)
                 assert answer.status_code == 401, (method, path, answer.status_code)

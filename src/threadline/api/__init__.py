@@ -1,6 +1,6 @@
-"""The HTTP API (FastAPI, under ``/api/v1``) and the server that also serves the workbench."""
+"""The HTTP API (FastAPI routers under ``/api/v1``, pydantic schemas, the request's user and
+View). `threadline.server.create_app` serves it with the workbench's pages."""
 
-from threadline.api.app import API_PREFIX, create_app
 from threadline.api.settings import Settings
 
-__all__ = ["API_PREFIX", "Settings", "create_app"]
+__all__ = ["Settings"]

@@ -29,7 +29,8 @@ def serve(
     """Serve the workbench and the API (under /api/v1) on the configured store."""
     import uvicorn  # here: the command line starts faster without the server's imports
 
-    from threadline.api import Settings, create_app
+    from threadline.api import Settings
+    from threadline.server import create_app
     from threadline.store import Store
 
     with Store(db) as store:
@@ -43,7 +44,7 @@ def serve(
 
         os.environ["THREADLINE_DATABASE_URL"] = url
         uvicorn.run(
-            "threadline.api.app:create_app", factory=True, host=host, port=port,
+            "threadline.server:create_app", factory=True, host=host, port=port,
             workers=workers, proxy_headers=False, log_level="warning",
         )  # fmt: skip
         return

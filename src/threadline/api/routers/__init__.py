@@ -2,7 +2,15 @@
 
 import fastapi
 
-from threadline.api.routers import charts, entities, graph, intelligence, review
+from threadline.api.routers import (
+    charts,
+    entities,
+    graph,
+    intelligence,
+    networks,
+    priorities,
+    review,
+)
 
 __all__ = ["API_ROUTERS"]
 
@@ -11,5 +19,7 @@ API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     graph.router,
     charts.router,
     intelligence.router,
+    networks.router,
+    priorities.router,
     review.router,
 )

@@ -1,0 +1,105 @@
+"""The Priorities pages: rankings for multi-agency visits, network profiles with who knows
+what, and a map of premises. Each reads through `threadline.api.priorities` (the View, audited)
+and states the marking of what it shows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from threadline.api.deps import ViewDep
+from threadline.api.graphs import GraphCache
+from threadline.api.priorities import MEMBER_FIELDS, networks, premises_map, ranking
+from threadline.api.runs import start_analysis
+from threadline.graph import GraphFilter
+from threadline.model.protection import combine
+from threadline.security.authorise import WRITE_ROLES
+from threadline.web.maps import label_points, project
+from threadline.web.render import page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _cache(request: Request) -> GraphCache:
+    cache: GraphCache = request.app.state.graphs
+    return cache
+
+
+@router.get("/priorities", response_class=HTMLResponse)
+def priorities_page(
+    request: Request,
+    view: ViewDep,
+    top: Annotated[int, Query(ge=1, le=200)] = 20,
+    started: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """Premises and businesses ranked by the user's latest stored analysis run."""
+    premises = ranking(view, "premises", top=top)
+    businesses = ranking(view, "business", top=top)
+    return page(
+        request,
+        "priorities.html",
+        {
+            "run": premises.run,
+            "rankings": [("Premises", premises), ("Businesses", businesses)],
+            "top": top,
+            "started": started,
+            "can_analyse": view.actor.has(*WRITE_ROLES),
+            "section": "priorities",
+            "tab": "ranking",
+        },
+        protection=combine([premises.protection, businesses.protection]),
+    )
+
+
+@router.post("/priorities/analyse")
+def analyse_form(view: ViewDep) -> Response:
+    """Start an analysis of what the user may see (see `threadline.api.runs`)."""
+    started = start_analysis(view)
+    return RedirectResponse(f"/priorities?started={started.run_id}", status_code=303)
+
+
+@router.get("/networks", response_class=HTMLResponse)
+def networks_page(
+    request: Request,
+    view: ViewDep,
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+    min_size: Annotated[int, Query(ge=2, le=1000)] = 3,
+) -> Response:
+    """Network profiles and the who-knows-what matrix over the user's graph."""
+    found = networks(view, _cache(request).graph(view, GraphFilter()), top=top, min_size=min_size)
+    return page(
+        request,
+        "networks.html",
+        {"found": found, "fields": MEMBER_FIELDS, "top": top, "section": "priorities",
+         "tab": "networks"},
+        protection=found.protection,
+    )  # fmt: skip
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, view: ViewDep) -> Response:
+    """Premises on a map where records give coordinates; the rest by postcode district."""
+    found = premises_map(view, _cache(request).graph(view, GraphFilter()))
+    plotted, width, height = project([(p.latitude, p.longitude) for p in found.points])
+    labels = label_points(plotted, [_label(p.label, p.rank) for p in found.points])
+    return page(
+        request,
+        "map.html",
+        {
+            "found": found,
+            "drawn": list(zip(found.points, plotted, labels, strict=True)),
+            "width": round(width, 1),
+            "height": round(height, 1),
+            "section": "priorities",
+            "tab": "map",
+        },
+        protection=found.protection,
+    )
+
+
+def _label(text: str, rank: int | None) -> str:
+    return f"{rank}. {text}" if rank else text
