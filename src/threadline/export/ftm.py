@@ -9,7 +9,8 @@ data-subject roles and the protection of the entity.
 
 People, organisations, addresses, vehicles, accounts, notes and events become entities of
 their schema; phones and email addresses, which FtM holds as values rather than entities,
-become the ``phone`` and ``email`` of the entities that hold them. Links become FtM edge
+become the ``phone`` and ``email`` of the entities that hold them (in the form Threadline's
+value types cleaned them to, E.164 for phones). Links become FtM edge
 entities (Employment, Directorship, Ownership, Family, Associate, else UnknownLink with the
 link's type as its role), from the entity the link starts from.
 """
@@ -83,11 +84,15 @@ class _Entity:
         self.statements: list[dict[str, Any]] = []
         self.datasets: set[str] = set()
 
-    def add(self, prop: str, value: str, evidence: Iterable[Evidence]) -> None:
+    def add(
+        self, prop: str, value: str, evidence: Iterable[Evidence], *, checked: bool = False
+    ) -> None:
+        """Add a value FtM's type cleans (or, `checked` by Threadline's own value type
+        already, as it is: FtM refuses the Ofcom drama numbers synthetic data uses)."""
         found = self.proxy.schema.get(prop)
         if found is None or not value:
             return
-        cleaned = found.type.clean(value, proxy=self.proxy)
+        cleaned = found.type.clean(value, proxy=self.proxy) or (value if checked else None)
         if cleaned is None:
             return
         self.proxy.unsafe_add(found, cleaned, cleaned=True)
@@ -121,13 +126,13 @@ def _held_values(content: Content) -> dict[str, list[tuple[str, str, tuple[Evide
     held: dict[str, list[tuple[str, str, tuple[Evidence, ...]]]] = defaultdict(list)
     if not g.ecount():
         return held
-    names, kinds = g.vs["name"], g.vs["kind"]
-    types, captions = g.vs["value_type"], g.vs["caption"]
+    names, kinds, types = g.vs["name"], g.vs["kind"], g.vs["value_type"]
     for (a, b), records in zip(g.get_edgelist(), g.es["records"], strict=True):
         for here, there in ((a, b), (b, a)):
             prop = AS_PROPERTY.get(types[there])
             if prop and kinds[here] == "entity":
-                held[names[here]].append((prop, captions[there], content.evidence_of(records)))
+                value = names[there].split(":", 1)[-1]  # the node id: phone:+447700900123
+                held[names[here]].append((prop, value, content.evidence_of(records)))
     return held
 
 
@@ -150,7 +155,7 @@ def _node(row: NodeRow, held: list[tuple[str, str, tuple[Evidence, ...]]]) -> by
         for value, record in values:
             entity.add(prop, value, [by_record[record]] if record in by_record else [])
     for prop, value, evidence in held:
-        entity.add(prop, value, evidence)
+        entity.add(prop, value, evidence, checked=True)
     return entity.line(_extra(row.id, row.evidence, row, roles=row.roles))
 
 
