@@ -50,7 +50,7 @@ def ftm_id(name: str) -> str:
     else a slug of it with a digest (so ``phone:+44...`` and ``phone-44...`` stay apart).
 
     >>> ftm_id("e-lan-nguyen"), ftm_id("vrm:AB12CDE")
-    ('e-lan-nguyen', 'vrm-AB12CDE-8d8ce1ef')
+    ('e-lan-nguyen', 'vrm-AB12CDE-2c7ed29a')
     """
     if _ID.match(name) and len(name) <= 128:
         return name
