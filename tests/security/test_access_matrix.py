@@ -10,7 +10,9 @@ user whose every ranking entry rests on one record. Both databases.
 
 from __future__ import annotations
 
+import os
 import re
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,8 +145,48 @@ def _run_commands(url: str, tmp: Path) -> list[str]:
     if export.exists():
         out.append(export.read_text(encoding="utf-8"))
         export.unlink()
+    out += _run_exports(url, tmp)
     result = RUNNER.invoke(app, ["audit", "show", "--json", "--db", url, "--as", "me"])
     out.append(f"{result.output}\n{result.exception or ''}")
+    return out
+
+
+EXPORTS: tuple[tuple[str, ...], ...] = (
+    *(("--format", fmt) for fmt in ("anx", "ftm", "graphml", "csv", "xlsx")),
+    ("--format", "graphml", "--entity", "e-hub", "--hops", "2"),
+    ("--format", "csv", "--case", "case0"),
+    ("--format", "ftm", "--network", "0", "--by-community"),
+)
+"""Every export format, and each scope: what the files hold is checked like any output."""
+
+
+def _written(path: Path) -> str:
+    """An export's text: UTF-16 for ANX, every member of a zip (CSV, XLSX), else UTF-8."""
+    data = path.read_bytes()
+    if data[:2] == b"\xff\xfe":
+        return data.decode("utf-16")
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    return data.decode("utf-8")
+
+
+def _run_exports(url: str, tmp: Path) -> list[str]:
+    out = []
+    confirm = {"THREADLINE_CONFIRM_PASSWORD": os.environ["THREADLINE_PASSWORD"]}
+    for n, args in enumerate(EXPORTS):
+        folder = tmp / f"export{n}"
+        result = RUNNER.invoke(
+            app,
+            ["export", *args, "--out", str(folder / "x"), "--recipient", "r", "--purpose", "p",
+             "--db", url, "--user", "me"],
+            env=confirm,
+        )  # fmt: skip
+        shown = f"{result.output}\n{result.exception or ''}".replace("e-hub", "<asked>")
+        for path in sorted(folder.iterdir()) if folder.exists() else []:
+            shown += "\n" + _written(path)
+            path.unlink()
+        out.append(f"export {' '.join(args)}\n{shown}")
     return out
 
 

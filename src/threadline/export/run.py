@@ -71,9 +71,13 @@ def marked_name(name: str, chosen: Exporter, protection: Protection) -> str:
     'network-3_OFFICIAL-SENSITIVE_handling-C.anx'
     >>> marked_name("net_OFFICIAL-SENSITIVE.xlsx", exporter("xlsx"), Protection())
     'net_OFFICIAL.xlsx'
+    >>> marked_name("x", exporter("anx"), Protection()), marked_name("t.zip", exporter("csv"),
+    ...     Protection())
+    ('x_OFFICIAL.anx', 't_OFFICIAL.csv.zip')
     """
     base = name
-    for ending in sorted({chosen.suffix, Path(chosen.suffix).suffix}, key=len, reverse=True):
+    endings = {chosen.suffix, "." + chosen.suffix.rsplit(".", 1)[-1]}
+    for ending in sorted(endings, key=len, reverse=True):
         if base.lower().endswith(ending.lower()):
             base = base[: -len(ending)]
             break
