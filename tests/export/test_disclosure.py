@@ -155,3 +155,17 @@ def test_ego_and_network_scopes_from_the_command_line(world: Ids, tmp_path: Path
     missing = run(world, "ana", tmp_path / "out" / "m.csv", "--format", "csv", "--network", "99",
                   "--recipient", "r", "--purpose", "p")  # fmt: skip
     assert missing.exit_code != 0 and "no network 99" in str(missing.exception)
+
+
+def test_the_embedded_stores_owner_is_not_asked_for_a_password_they_do_not_have(
+    store: Store, local: Any
+) -> None:
+    from threadline.errors import ThreadlineError
+    from threadline.security.identity import reauthenticate
+
+    if store.embedded:  # the owner's own SQLite file: holding it is their credential
+        reauthenticate(store, local, "export.anx")
+    else:  # a server has no owner: the same account confirms like anyone else
+        with pytest.raises(ThreadlineError, match="password again"):
+            reauthenticate(store, local, "export.anx")
+        reauthenticate(store, local, "export.anx", PASSWORD)

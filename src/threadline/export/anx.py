@@ -194,7 +194,11 @@ def _icon(row: NodeRow, place: tuple[int, int], community: bool) -> dict[str, An
         "x": place[0],
         "y": place[1],
         "source_ref": text("; ".join(row.agencies)) or None,
-        **({"color": SHADES[row.community % len(SHADES)]} if community and row.community else {}),
+        **(
+            {"color": SHADES[row.community % len(SHADES)]}
+            if community and row.community is not None
+            else {}
+        ),
         **_grade(row.grade),
     }
 
