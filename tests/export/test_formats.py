@@ -93,6 +93,14 @@ def test_anx_chart_is_well_formed_with_icons_cards_and_marking(world: Ids) -> No
     card = worker.find(".//CardCollection/Card")
     assert card is not None and card.get("SourceReference", "").startswith("police/intel/")
     assert card.get("DateTime", "").startswith("2026-01-15")
+    grades = {g.tag: [x.get("Text") for x in g.iter("String")]
+              for g in root if g.tag.startswith("Grade")}  # fmt: skip
+    assert grades["GradeOne"][int(card.get("GradeOneIndex", "9"))].startswith("1 ")  # 1A
+    assert grades["GradeTwo"][int(card.get("GradeTwoIndex", "9"))].startswith("A ")
+    assert grades["GradeThree"][int(card.get("GradeThreeIndex", "9"))].startswith("P ")
+    boss = items[world["boss"]]  # graded 2B, handling C
+    assert grades["GradeOne"][int(boss.get("GradeOneIndex", "9"))].startswith("2 ")
+    assert grades["GradeThree"][int(boss.get("GradeThreeIndex", "9"))].startswith("C ")
     arrows = {
         link.find("LinkStyle").get("Type"): link.find("LinkStyle").get("ArrowStyle")  # type: ignore[union-attr]
         for link in root.iter("Link")

@@ -49,12 +49,14 @@ ENTITY_TYPES: dict[str, tuple[str, str]] = {
 
 OTHER = ("Other", "Question")
 
-GRADES_ONE = ["1", "2", "3"]
-"""3x5x2 source evaluation (legacy grades are shown through their 3x5x2 reading)."""
-GRADES_TWO = ["A", "B", "C", "D", "E"]
+GRADES_ONE = ["1 Reliable", "2 Untested", "3 Not reliable"]
+"""3x5x2 source evaluation (legacy grades are shown through their 3x5x2 reading). Names
+start with the code; items are referred to by index (anxwritter reads a digit as one)."""
+GRADES_TWO = ["A Known directly", "B Known indirectly, corroborated",
+              "C Known indirectly", "D Not known", "E Suspected false"]  # fmt: skip
 """3x5x2 intelligence assessment."""
-GRADES_THREE = ["P", "C"]
-"""3x5x2 handling: P (lawful sharing permitted) or C (with conditions)."""
+GRADES_THREE = ["P Lawful sharing permitted", "C Conditions apply"]
+"""3x5x2 handling code."""
 
 SPACING = 160
 """Canvas units between neighbouring icons."""
@@ -111,10 +113,20 @@ def _day(value: date | str | None) -> tuple[str | None, str | None]:
     return parsed.date().isoformat(), parsed.time().replace(microsecond=0).isoformat()
 
 
-def _grade(code: str) -> dict[str, str]:
-    if len(code) < 2 or code[0] not in GRADES_ONE or code[1] not in GRADES_TWO:
+def _grade(code: str, handling: str = "") -> dict[str, int]:
+    """Indices into the chart's grade collections of a 3x5x2 reading (``2B``) and handling.
+
+    >>> _grade("2B", "C"), _grade("")
+    ({'grade_one': 1, 'grade_two': 1, 'grade_three': 1}, {})
+    """
+    ones, twos = [g[0] for g in GRADES_ONE], [g[0] for g in GRADES_TWO]
+    if len(code) < 2 or code[0] not in ones or code[1] not in twos:
         return {}
-    return {"grade_one": code[0], "grade_two": code[1]}
+    out = {"grade_one": ones.index(code[0]), "grade_two": twos.index(code[1])}
+    threes = [g[0] for g in GRADES_THREE]
+    if handling in threes:
+        out["grade_three"] = threes.index(handling)
+    return out
 
 
 def _cards(evidence: Iterable[Evidence]) -> list[Card]:
@@ -128,7 +140,7 @@ def _cards(evidence: Iterable[Evidence]) -> list[Card]:
                 date=day,
                 source_ref=text(f"{e.agency}/{e.source}/{e.record}"),
                 source_type=text(e.agency),
-                **_grade(e.code),
+                **_grade(e.code, e.grade[2:3] if e.grade[:1].isdigit() else ""),
             )
         )
     return cards
@@ -199,7 +211,7 @@ def _icon(row: NodeRow, place: tuple[int, int], community: bool) -> dict[str, An
             if community and row.community is not None
             else {}
         ),
-        **_grade(row.grade),
+        **_grade(row.grade, row.protection.handling),
     }
 
 
@@ -225,7 +237,7 @@ def _link(row: LinkRow) -> dict[str, Any]:
         "time": time,
         "attributes": attributes,
         "cards": _cards(row.evidence),
-        **_grade(row.grade),
+        **_grade(row.grade, row.protection.handling),
     }
 
 
