@@ -2,13 +2,13 @@
 
 The graph is synthetic but complete (every attribute `build_graph` sets): people, addresses,
 businesses, vehicles, accounts and phones, each named by one or two graded records, and
-about 1.5 links per entity with their evidence. Each format is written to a temporary file;
-the figures are wall-clock seconds and the peak of memory allocated while writing
-(tracemalloc, on a second run), not counting the graph itself, which every format shares.
+about 1.5 links per entity with their evidence. Each format is written to a temporary file
+by a process of its own; the figures are wall-clock seconds and the resident memory the write
+added above the graph every format shares (the rise of ru_maxrss).
 
 Peers: ``networkx.write_graphml`` of the same graph (converted to networkx beforehand, with
 the same attributes) for GraphML, and the standard ``csv`` module writing the same entity and
-link rows for CSV; ANX, FtM and XLSX are set beside the GraphML peer. Target (issue 18):
+link rows for CSV and XLSX; ANX and FtM are set beside the GraphML peer. Target (issue 18):
 every format finishes with memory bounded by the graph (streamed, not built whole).
 
     .venv/bin/python benchmarks/bench_export.py [--entities N]
@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -136,61 +137,67 @@ def plain_csv(content: Content, folder: Path) -> None:
             csv.writer(stream).writerows(rows)
 
 
-def measure(task: Callable[[], Any]) -> tuple[float, float]:
-    """(seconds, peak MB allocated while running) of `task`: timed alone, then traced."""
-    start = time.perf_counter()
-    task()
-    seconds = time.perf_counter() - start
-    tracemalloc.start()
-    task()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 1e6
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one(task: str, entities: int) -> None:
+    """Build the graph, then run one task and print its seconds and the peak memory it
+    added above the graph (a process of its own, so each peak is its own)."""
+    g = synthetic_graph(entities)
+    content = Content(g, Scope(), produced_by="bench", recipient="bench", purpose="bench")
+    nxg = as_networkx(g) if task == "networkx" else None
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        base = peak_mb()
+        start = time.perf_counter()
+        if task == "networkx":
+            nx.write_graphml(nxg, here / "peer.graphml")
+        elif task == "csv-module":
+            plain_csv(content, here)
+        else:
+            chosen = exporters()[task]
+            with (here / f"out{chosen.suffix}").open("wb") as stream:
+                chosen.write(content, stream, lambda label, n=1: None)
+        seconds = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in here.iterdir()) / 1e6
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb() - base, "size_mb": size}))
+
+
+TASKS = ("networkx", "csv-module", "graphml", "csv", "xlsx", "ftm", "anx")
+PEERS = {"graphml": "networkx", "csv": "csv-module", "xlsx": "csv-module", "ftm": "networkx",
+         "anx": "networkx"}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entities", type=int, default=100_000)
-    entities = parser.parse_args().entities
-    start = time.perf_counter()
-    g = synthetic_graph(entities)
-    content = Content(g, Scope(), produced_by="bench", recipient="bench", purpose="bench")
-    print(f"graph: {g.vcount():,} nodes, {g.ecount():,} links, {len(g['records']):,} records "
-          f"({time.perf_counter() - start:.1f} s to build)")  # fmt: skip
-    nxg = as_networkx(g)
-    figures: dict[str, tuple[float, float]] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        here = Path(folder)
-
-        def write(fmt: str) -> Callable[[], None]:
-            chosen = exporters()[fmt]
-
-            def run() -> None:
-                with (here / f"out{chosen.suffix}").open("wb") as stream:
-                    chosen.write(content, stream, lambda label, n=1: None)
-
-            return run
-
-        figures["peer: networkx.write_graphml"] = measure(
-            lambda: nx.write_graphml(nxg, here / "peer.graphml")
-        )
-        figures["peer: csv module"] = measure(lambda: plain_csv(content, here))
-        for fmt in ("graphml", "csv", "xlsx", "ftm", "anx"):
-            figures[fmt] = measure(write(fmt))
-            size = sum(p.stat().st_size for p in here.glob("out*")) / 1e6
-            print(f"  {fmt}: {figures[fmt][0]:.1f} s, peak {figures[fmt][1]:.0f} MB, "
-                  f"{size:.0f} MB written")  # fmt: skip
-            for p in here.glob("out*"):
-                p.unlink()
-    peer_graphml = figures["peer: networkx.write_graphml"]
-    peer_csv = figures["peer: csv module"]
-    print(f"\n{'format':<30}{'seconds':>9}{'peak MB':>9}{'time ratio':>12}{'memory ratio':>14}")
-    for name, (seconds, peak) in figures.items():
-        peer = peer_csv if name == "csv" else peer_graphml
-        ratio = "" if name.startswith("peer") else f"{seconds / peer[0]:.2f}"
-        memory = "" if name.startswith("peer") else f"{peak / peer[1]:.2f}"
-        print(f"{name:<30}{seconds:>9.1f}{peak:>9.0f}{ratio:>12}{memory:>14}")
-    print("(ratios against networkx.write_graphml, and csv against the csv module)")
+    parser.add_argument("--one", choices=TASKS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        one(args.one, args.entities)
+        return
+    g = synthetic_graph(args.entities)
+    print(f"graph: {g.vcount():,} nodes, {g.ecount():,} links, {len(g['records']):,} records")
+    del g
+    figures: dict[str, dict[str, float]] = {}
+    for task in TASKS:
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", task, "--entities", str(args.entities)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        figures[task] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"  {task}: {figures[task]['seconds']:.1f} s, +{figures[task]['peak_mb']:.0f} MB, "
+              f"{figures[task]['size_mb']:.0f} MB written", flush=True)  # fmt: skip
+    print(f"\n{'format':<12}{'seconds':>9}{'peak +MB':>10}{'peer':>12}{'time ratio':>12}"
+          f"{'memory ratio':>14}")  # fmt: skip
+    for task in TASKS[2:]:
+        mine, peer = figures[task], figures[PEERS[task]]
+        memory = mine["peak_mb"] / max(peer["peak_mb"], 1.0)
+        print(f"{task:<12}{mine['seconds']:>9.1f}{mine['peak_mb']:>10.0f}{PEERS[task]:>12}"
+              f"{mine['seconds'] / peer['seconds']:>12.2f}{memory:>14.2f}")  # fmt: skip
+    print("peak +MB: resident memory added while writing, above the graph every format shares")
 
 
 if __name__ == "__main__":
