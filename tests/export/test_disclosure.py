@@ -144,11 +144,15 @@ def test_a_case_export_holds_only_the_case_records(world: Ids, tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("confirmed")
-def test_ego_and_network_scopes_from_the_command_line(world: Ids, tmp_path: Path) -> None:
+def test_ego_and_network_scopes_from_the_command_line(
+    world: Ids, store: Store, tmp_path: Path
+) -> None:
     ego = run(world, "ana", tmp_path / "out" / "ego.csv", "--format", "csv", "--entity", "Worker 0",
               "--hops", "1", "--recipient", "r", "--purpose", "p", "--json")  # fmt: skip
     assert ego.exit_code == 0, ego.output
     assert json.loads(ego.output)["entities"] == 3
+    (event,) = disclosures(store, "ana")  # the caption typed is personal data: not logged
+    assert "Worker 0" not in json.dumps(event.detail) and world["w0"] in event.entities
     network = run(world, "ana", tmp_path / "out" / "n.csv", "--format", "csv", "--network", "0",
                   "--recipient", "r", "--purpose", "p", "--json")  # fmt: skip
     assert network.exit_code == 0, network.output

@@ -55,13 +55,19 @@ class Scope:
         if self.hops < 0:
             raise ThreadlineError("--hops must be 0 or more")
 
-    def words(self) -> str:
-        """The scope in words, for headers and the audit log."""
+    def words(self, *, named: bool = True) -> str:
+        """The scope in words, for headers; with ``named=False``, for the audit log, without
+        the entity as typed (a caption or a value is personal data: the event names the
+        entities exported by id instead).
+
+        >>> Scope(entity="Lan NGUYEN", hops=1).words(named=False)
+        '1 hops around one entity'
+        """
         parts = []
         if self.case is not None:
             parts.append(f"case {self.case}")
         if self.entity is not None:
-            parts.append(f"{self.hops} hops around {self.entity}")
+            parts.append(f"{self.hops} hops around {self.entity if named else 'one entity'}")
         if self.network is not None:
             parts.append(f"network {self.network}")
         return ", ".join(parts) or "everything the user may see"

@@ -165,7 +165,7 @@ def _disclosed(
     entities = content.entity_ids
     detail: dict[str, object] = {
         "format": chosen.name,
-        "scope": content.scope.words(),
+        "scope": content.scope.words(named=False),
         "marking": content.protection.marking.value,
         "handling": content.protection.handling,
         "nodes": content.node_count,
