@@ -177,3 +177,14 @@ def test_every_package_exports_exactly_its_public_names() -> None:
             and n not in {"annotations"}
         }  # fmt: skip
         assert public <= set(exported), f"{name} exposes beyond __all__: {public - set(exported)}"
+
+
+def test_exports_read_only_through_the_read_path() -> None:
+    """Products (exports) never open the store or write SQL: they take a View and the graph
+    built from it, so what they hold is what the acting user may see."""
+    for path in sorted((SRC / "export").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        reached = {n for n in names if n.startswith(("threadline.store", "sqlalchemy"))}
+        assert reached == set(), f"{_module(path)} reaches past the read path: {reached}"

@@ -11,10 +11,12 @@ the acting user whose every ranking entry rests on one record. Both databases.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import threading
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -177,6 +179,7 @@ def _run_commands(url: str, tmp: Path, agency: str = "a", entities: int = 0) -> 
     if export.exists():
         out.append(export.read_text(encoding="utf-8"))
         export.unlink()
+    out += _run_exports(url, tmp)
     result = RUNNER.invoke(app, ["audit", "show", "--json", "--db", url, "--as", "me"])
     out.append(f"{result.output}\n{result.exception or ''}")
     # last: it writes; the hub and the first records (each visible or not, as drawn) suffice
@@ -242,6 +245,45 @@ def _call_http(store: Store, url: str) -> list[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+    return out
+
+
+EXPORTS: tuple[tuple[str, ...], ...] = (
+    *(("--format", fmt) for fmt in ("anx", "ftm", "graphml", "csv", "xlsx")),
+    ("--format", "graphml", "--entity", "e-hub", "--hops", "2"),
+    ("--format", "csv", "--case", "case0"),
+    ("--format", "ftm", "--network", "0", "--by-community"),
+)
+"""Every export format, and each scope: what the files hold is checked like any output."""
+
+
+def _written(path: Path) -> str:
+    """An export's text: UTF-16 for ANX, every member of a zip (CSV, XLSX), else UTF-8."""
+    data = path.read_bytes()
+    if data[:2] == b"\xff\xfe":
+        return data.decode("utf-16")
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    return data.decode("utf-8")
+
+
+def _run_exports(url: str, tmp: Path) -> list[str]:
+    out = []
+    confirm = {"THREADLINE_CONFIRM_PASSWORD": os.environ["THREADLINE_PASSWORD"]}
+    for n, args in enumerate(EXPORTS):
+        folder = tmp / f"export{n}"
+        result = RUNNER.invoke(
+            app,
+            ["export", *args, "--out", str(folder / "x"), "--recipient", "r", "--purpose", "p",
+             "--db", url, "--user", "me"],
+            env=confirm,
+        )  # fmt: skip
+        shown = f"{result.output}\n{result.exception or ''}".replace("e-hub", "<asked>")
+        for path in sorted(folder.iterdir()) if folder.exists() else []:
+            shown += "\n" + _written(path)
+            path.unlink()
+        out.append(f"export {' '.join(args)}\n{shown}")
     return out
 
 

@@ -58,7 +58,10 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("6. Analyse the network and rank premises and businesses", ["analyse", "--top", "10"])
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
     step("8. What the store holds now", ["status"])
-    console.rule("[bold]9. The workbench")
+    step("9. The largest network as an i2 Analyst's Notebook chart (a disclosure, audited)",
+         ["export", "--format", "anx", "--network", "0", "--out", str(out / "network-0.anx"),
+          "--recipient", "demo partnership board", "--purpose", "demonstration"])  # fmt: skip
+    console.rule("[bold]10. The workbench")
     with Store(db) as store:
         username, password = demo_login(store)
         where = "" if store.embedded else " --db URL"

@@ -19,6 +19,7 @@ from threadline.cli.audit import audit_app
 from threadline.cli.capture import capture_command
 from threadline.cli.cases import cases_app
 from threadline.cli.evaluate import evaluate_app
+from threadline.cli.export import export_command
 from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
 from threadline.cli.options import DbOption, UserOption, new_password
@@ -191,6 +192,7 @@ app.command("subject-access")(subject_access)
 app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")
 app.add_typer(graph_app, name="graph")
+app.command("export")(export_command)
 
 
 @app.command()

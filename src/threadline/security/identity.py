@@ -39,16 +39,24 @@ from threadline.store import Store
 from threadline.store import tables as t
 
 __all__ = [
+    "CONFIRM_PASSWORD_ENV",
     "PASSWORD_ENV",
     "bootstrap",
     "first_administrator",
     "has_administrator",
     "is_owner",
+    "reauthenticate",
     "resolve_actor",
 ]
 
 PASSWORD_ENV = "THREADLINE_PASSWORD"  # noqa: S105 - a variable's name, not a password
 """The acting user's password, for scripts; in a terminal it is asked for instead."""
+
+
+CONFIRM_PASSWORD_ENV = "THREADLINE_CONFIRM_PASSWORD"  # noqa: S105 - a variable's name
+"""The acting user's password given again to confirm a disclosure (an export), for scripts;
+in a terminal it is asked for instead. $THREADLINE_PASSWORD never confirms a disclosure: a
+shell or a script that merely acts as a user has not thereby decided to hand material over."""
 
 
 def is_owner(store: Store, row: Any) -> bool:
@@ -238,3 +246,39 @@ def bootstrap(store: Store, *, os_cleared: bool = False) -> None:
             "users.bootstrap",
             detail={"username": LOCAL_USER, "roles": roles, "os_cleared": os_cleared},
         )
+
+
+def reauthenticate(store: Store, actor: Actor, operation: str, password: str | None = None) -> None:
+    """Prove again, now, that `actor` is who they say, before a disclosure (`operation`).
+
+    The password is `password`, else $THREADLINE_CONFIRM_PASSWORD, else asked for in a
+    terminal (even when $THREADLINE_PASSWORD is set: see CONFIRM_PASSWORD_ENV). The embedded
+    store's owner has no password (holding the file is their credential) and is not asked.
+    A missing or wrong password is audited as a refused disclosure and raises
+    ThreadlineError.
+    """
+    with store.connect() as conn:
+        row = conn.execute(
+            user_query().add_columns(t.users.c.password_hash).where(t.users.c.id == actor.user_id)
+        ).first()
+    if row is not None and is_owner(store, row):
+        return
+    secret = password or os.environ.get(CONFIRM_PASSWORD_ENV) or None
+    if secret is None and sys.stdin.isatty():
+        secret = getpass.getpass(f"Password again, to confirm this disclosure ({operation}): ")
+    proved = False
+    if secret:
+        with store.connect() as conn:
+            proved = row is not None and password_matches(conn, actor.username, secret)
+    if proved:
+        return
+    reason = "wrong credential" if secret else "no credential"
+    with store.connect() as conn:
+        audit(conn, actor, "disclosure", operation, outcome="denied",
+              detail={"reason": f"re-authentication failed: {reason}"})  # fmt: skip
+    if secret:
+        raise ThreadlineError(f"wrong password for {actor.username!r}: nothing was exported")
+    raise ThreadlineError(
+        f"a disclosure needs your password again: set {CONFIRM_PASSWORD_ENV}, or run in a "
+        "terminal to be asked (THREADLINE_PASSWORD does not confirm a disclosure)"
+    )

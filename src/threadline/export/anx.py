@@ -1,0 +1,322 @@
+"""i2 Analyst's Notebook charts (ANX), written with anxwritter.
+
+Each entity is an icon of its kind (person, vehicle, phone, address, organisation, account,
+document...) labelled with its caption, carrying attributes (Threadline id, roles, agencies,
+sources, records, best grade, first and last seen, marking, handling, network, and facts such
+as date of birth and nationality) and one card per evidence record (agency, source, record,
+report date and grade on the chart's 3x5x2 grade scales). Each link has its type, an arrow
+for relationships with a direction, its first date, attributes and a card per evidence record.
+The chart's title (Summary) and a text block at its top state the marking of everything in it.
+With grouping by community, each network is laid out in a block of its own, shaded alike.
+
+Why anxwritter: it is a maintained PyPI package that writes the ANX schema ANB imports
+(UTF-16, attribute classes, grade collections, palettes), validates the chart before writing,
+and serialises chart items one at a time; writing the ANX schema ourselves would repeat it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any, BinaryIO
+
+from anxwritter import ANXChart, Card, TextBlock
+
+from threadline.export.content import Content, Evidence, LinkRow, NodeRow
+from threadline.export.hookspecs import hookimpl
+from threadline.export.types import Exporter, text
+from threadline.progress import Advance
+
+__all__ = ["ANX", "ENTITY_TYPES", "entity_type", "register_exporters", "write_anx"]
+
+ENTITY_TYPES: dict[str, tuple[str, str]] = {
+    "Person": ("Person", "Person"),
+    "Company": ("Organisation", "Organisation"),
+    "Organization": ("Organisation", "Organisation"),
+    "LegalEntity": ("Organisation", "Organisation"),
+    "Address": ("Address", "House"),
+    "Vehicle": ("Vehicle", "Car"),
+    "Phone": ("Phone", "Phone"),
+    "Email": ("Email", "Email"),
+    "BankAccount": ("Account", "Account"),
+    "Passport": ("Document", "Document"),
+    "Identification": ("Document", "Document"),
+    "Note": ("Document", "Document"),
+    "Event": ("Event", "Event"),
+}
+"""FtM schema -> (ANB entity type, ANB icon file) for every kind Threadline holds."""
+
+OTHER = ("Other", "Question")
+
+GRADES_ONE = ["1 Reliable", "2 Untested", "3 Not reliable"]
+"""3x5x2 source evaluation (legacy grades are shown through their 3x5x2 reading). Names
+start with the code; items are referred to by index (anxwritter reads a digit as one)."""
+GRADES_TWO = ["A Known directly", "B Known indirectly, corroborated",
+              "C Known indirectly", "D Not known", "E Suspected false"]  # fmt: skip
+"""3x5x2 intelligence assessment."""
+GRADES_THREE = ["P Lawful sharing permitted", "C Conditions apply"]
+"""3x5x2 handling code."""
+
+SPACING = 160
+"""Canvas units between neighbouring icons."""
+
+SHADES = ("Blue", "Red", "Dark Green", "Orange", "Violet", "Teal", "Brown", "Pink", "Olive Green",
+          "Dark Blue", "Gold", "Sea Green", "Plum", "Dark Red", "Sky Blue", "Tan")  # fmt: skip
+"""Icon shading per network when grouping by community (cycled)."""
+
+MAX_CARDS = 100
+"""Most evidence cards on one item; the Records attribute always lists every record."""
+
+ATTRIBUTE_CLASSES: dict[str, str] = {
+    "Threadline id": "Text",
+    "Entity ids": "Text",
+    "Roles": "Text",
+    "Agencies": "Text",
+    "Sources": "Text",
+    "Records": "Text",
+    "Grade": "Text",
+    "First seen": "DateTime",
+    "Last seen": "DateTime",
+    "Start": "Text",
+    "End": "Text",
+    "Weight": "Number",
+    "Marking": "Text",
+    "Handling": "Text",
+    "Network": "Number",
+}
+"""Attribute classes declared on every chart (facts add Text classes of their own)."""
+
+
+def entity_type(schema: str) -> tuple[str, str]:
+    """The ANB entity type and icon for an FtM schema.
+
+    >>> entity_type("BankAccount"), entity_type("Spaceship")
+    (('Account', 'Account'), ('Other', 'Question'))
+    """
+    return ENTITY_TYPES.get(schema, OTHER)
+
+
+def _day(value: date | str | None) -> tuple[str | None, str | None]:
+    """(yyyy-MM-dd, HH:mm:ss) of a date, or of a full ISO date or date-time; partial dates
+    (a year, a month) are not dates ANB can hold."""
+    if value is None:
+        return None, None
+    if isinstance(value, date):
+        return value.isoformat(), None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None, None
+    if len(value) <= 10:
+        return parsed.date().isoformat(), None
+    return parsed.date().isoformat(), parsed.time().replace(microsecond=0).isoformat()
+
+
+def _grade(code: str, handling: str = "") -> dict[str, int]:
+    """Indices into the chart's grade collections of a 3x5x2 reading (``2B``) and handling.
+
+    >>> _grade("2B", "C"), _grade("")
+    ({'grade_one': 1, 'grade_two': 1, 'grade_three': 1}, {})
+    """
+    ones, twos = [g[0] for g in GRADES_ONE], [g[0] for g in GRADES_TWO]
+    if len(code) < 2 or code[0] not in ones or code[1] not in twos:
+        return {}
+    out = {"grade_one": ones.index(code[0]), "grade_two": twos.index(code[1])}
+    threes = [g[0] for g in GRADES_THREE]
+    if handling in threes:
+        out["grade_three"] = threes.index(handling)
+    return out
+
+
+def _cards(evidence: Iterable[Evidence]) -> list[Card]:
+    cards = []
+    for e in list(evidence)[:MAX_CARDS]:
+        day, _ = _day(e.reported_on)
+        cards.append(
+            Card(
+                summary=text(f"{e.agency} {e.source} record {e.record}"),
+                description=text(f"Grade {e.grade} (3x5x2 {e.code}); {e.marking}"),
+                date=day,
+                source_ref=text(f"{e.agency}/{e.source}/{e.record}"),
+                source_type=text(e.agency),
+                **_grade(e.code, e.grade[2:3] if e.grade[:1].isdigit() else ""),
+            )
+        )
+    return cards
+
+
+def _shared(attributes: dict[str, Any], row: NodeRow | LinkRow) -> None:
+    attributes["Agencies"] = text("; ".join(row.agencies))
+    attributes["Sources"] = text("; ".join(sorted({e.source for e in row.evidence})))
+    attributes["Records"] = "; ".join(str(e.record) for e in row.evidence)
+    attributes["Marking"] = row.protection.marking.value
+    attributes["Handling"] = text(row.protection.words().split(", handling ", 1)[1])
+
+
+def _positions(content: Content) -> dict[str, tuple[int, int]]:
+    """Each node's place: networks (or the whole chart) as square blocks, left to right in
+    rows about as wide as the chart is tall."""
+    groups: dict[int, list[str]] = {}
+    for v in content.graph.vs:
+        key = 0 if content.community is None else content.community.get(v["name"], -1)
+        groups.setdefault(key, []).append(v["name"])
+    width = max(1, math.ceil(math.sqrt(content.node_count))) * SPACING * 2
+    out: dict[str, tuple[int, int]] = {}
+    x = y = row_height = 0
+    for _, names in sorted(groups.items()):
+        side = math.ceil(math.sqrt(len(names)))
+        if x and x + side * SPACING > width:
+            x, y, row_height = 0, y + row_height + SPACING, 0
+        for i, name in enumerate(names):
+            out[name] = (x + (i % side) * SPACING, y + (i // side) * SPACING)
+        x += (side + 1) * SPACING
+        row_height = max(row_height, side * SPACING)
+    return out
+
+
+def _icon(row: NodeRow, place: tuple[int, int], community: bool) -> dict[str, Any]:
+    kind, icon = entity_type(row.schema)
+    attributes: dict[str, Any] = {"Threadline id": text(row.id)}
+    if row.entity_ids:
+        attributes["Entity ids"] = text("; ".join(row.entity_ids))
+    if row.roles:
+        attributes["Roles"] = text("; ".join(row.roles))
+    _shared(attributes, row)
+    if row.grade:
+        attributes["Grade"] = row.grade
+    if row.first_seen:
+        attributes["First seen"] = datetime.combine(row.first_seen, datetime.min.time())
+        attributes["Last seen"] = datetime.combine(
+            row.last_seen or row.first_seen, datetime.min.time()
+        )
+    if row.community is not None:
+        attributes["Network"] = row.community
+    for prop, values in row.facts.items():
+        attributes[_fact(prop)] = text("; ".join(sorted({v for v, _ in values})))
+    first, _ = _day(row.first_seen)
+    return {
+        "id": text(row.id),
+        "type": kind,
+        "icon": icon,
+        "label": text(row.label),
+        "date": first,
+        "attributes": attributes,
+        "cards": _cards(row.evidence),
+        "x": place[0],
+        "y": place[1],
+        "source_ref": text("; ".join(row.agencies)) or None,
+        **(
+            {"color": SHADES[row.community % len(SHADES)]}
+            if community and row.community is not None
+            else {}
+        ),
+        **_grade(row.grade, row.protection.handling),
+    }
+
+
+def _fact(prop: str) -> str:
+    return f"Fact: {prop}"
+
+
+def _link(row: LinkRow) -> dict[str, Any]:
+    day, time = _day(row.start)
+    attributes: dict[str, Any] = {"Grade": row.grade, "Weight": row.weight}
+    if row.start:
+        attributes["Start"] = text(row.start)
+    if row.end:
+        attributes["End"] = text(row.end)
+    _shared(attributes, row)
+    return {
+        "from_id": text(row.source),
+        "to_id": text(row.target),
+        "type": text(row.label),
+        "label": text(row.label),
+        "arrow": "->" if row.directed else None,
+        "date": day,
+        "time": time,
+        "attributes": attributes,
+        "cards": _cards(row.evidence),
+        **_grade(row.grade, row.protection.handling),
+    }
+
+
+def chart_of(content: Content, advance: Advance) -> ANXChart:
+    """The ANX chart of `content` (see the module docstring)."""
+    words = content.protection.words()
+    chart = ANXChart(
+        settings={
+            "summary": {
+                "title": text(content.title()),
+                "subject": text(f"Marking: {words}"),
+                "author": text(content.produced_by),
+                "category": content.protection.marking.value,
+                "keywords": "Threadline export",
+                "comments": text(_disclosure(content)),
+            }
+        }
+    )
+    chart.grades_one.items = list(GRADES_ONE)
+    chart.grades_two.items = list(GRADES_TWO)
+    chart.grades_three.items = list(GRADES_THREE)
+    chart.source_types = sorted({e.agency for e in content.evidence()})
+    for name, kind in ATTRIBUTE_CLASSES.items():
+        chart.add_attribute_class(name=name, type=kind)
+    facts = sorted({p for props in content.graph.vs["facts"] for p in props}) if (
+        content.node_count
+    ) else []  # fmt: skip
+    for prop in facts:
+        chart.add_attribute_class(name=_fact(prop), type="Text")
+    for kind, icon in sorted(set(ENTITY_TYPES.values()) | {OTHER}):
+        chart.add_entity_type(name=kind, icon_file=icon)
+    chart.add_entity_type(name="Marking", icon_file="Document")
+    top = -2 * SPACING
+    chart.add(TextBlock(id="threadline-marking", type="Marking", label=text(words), x=0, y=top,
+                        description=text(content.title())))  # fmt: skip
+    places = _positions(content)
+    grouped = content.community is not None
+    for n, row in enumerate(content.nodes(), 1):
+        chart.add_icon(**_icon(row, places[row.id], grouped))
+        if n % 1000 == 0:
+            advance("rows", 1000)
+    advance("rows", content.node_count % 1000)
+    for n, link in enumerate(content.links(), 1):
+        chart.add_link(**_link(link))
+        if n % 1000 == 0:
+            advance("rows", 1000)
+    advance("rows", content.link_count % 1000)
+    return chart
+
+
+def _disclosure(content: Content) -> str:
+    return (
+        f"Produced by {content.produced_by} on {content.produced_at:%Y-%m-%d %H:%M} UTC for "
+        f"{content.recipient}; purpose: {content.purpose}. Scope: {content.scope.words()}. "
+        f"Holds: {content.protection.words()}."
+    )
+
+
+def write_anx(content: Content, out: BinaryIO, advance: Advance) -> None:
+    """Write `content` as an ANX chart (UTF-16, as ANB expects), item by item."""
+    for chunk in _bytes(chart_of(content, advance)):
+        out.write(chunk)
+
+
+def _bytes(chart: ANXChart) -> Iterator[bytes]:
+    chunks: Iterator[bytes] = chart.iter_anx_bytes()
+    return chunks
+
+
+ANX = Exporter(
+    name="anx",
+    suffix=".anx",
+    media_type="application/xml",
+    description="i2 Analyst's Notebook chart: icons by kind, attributes, evidence cards",
+    write=write_anx,
+)
+
+
+@hookimpl
+def register_exporters() -> list[Exporter]:
+    """The ANX exporter."""
+    return [ANX]
