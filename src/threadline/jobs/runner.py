@@ -47,24 +47,30 @@ class Cancelled(Exception):
 
 
 def _current(store: Store, user_id: int, kind: str) -> Actor:
-    """The job's user as the store holds them now, allowed to do `kind`."""
+    """The job's user as the store holds them now, allowed to do `kind`; a refusal is audited
+    (and committed) before it is raised."""
+    operation = f"job.{kind}"
+    refusal: AccessDenied | None = None
     with store.connect() as conn:
         row = conn.execute(user_query().where(t.users.c.id == user_id)).first()
         if row is None or row.disabled:
             name = "" if row is None else str(row.username)
             log_refusal(conn, user_id=user_id, username=name,
                         agency="" if row is None else str(row.agency),
-                        operation=f"job.{kind}", reason="the user is disabled")  # fmt: skip
-            raise AccessDenied(f"user {name!r} is disabled", action="administration",
-                               operation=f"job.{kind}")  # fmt: skip
-        actor = actor_from_row(row)
-        if not actor.has(*WRITE_ROLES):
-            audit(conn, actor, "administration", f"job.{kind}", outcome="denied",
-                  detail={"reason": "needs the analyst or supervisor role"})  # fmt: skip
-            raise AccessDenied(
-                f"permission denied: {kind} needs the analyst or supervisor role",
-                action="administration", operation=f"job.{kind}",
-            )  # fmt: skip
+                        operation=operation, reason="the user is disabled")  # fmt: skip
+            refusal = AccessDenied(f"user {name!r} is disabled", action="administration",
+                                   operation=operation)  # fmt: skip
+        else:
+            actor = actor_from_row(row)
+            if not actor.has(*WRITE_ROLES):
+                audit(conn, actor, "administration", operation, outcome="denied",
+                      detail={"reason": "needs the analyst or supervisor role"})  # fmt: skip
+                refusal = AccessDenied(
+                    f"permission denied: {kind} needs the analyst or supervisor role",
+                    action="administration", operation=operation,
+                )  # fmt: skip
+    if refusal is not None:
+        raise refusal
     return actor
 
 
