@@ -28,6 +28,7 @@ from threadline.ingest.convert import Converter, RecordDraft
 from threadline.ingest.mapping import Mapping, MappingError, load_mapping
 from threadline.ingest.readers import ReadError, Row, read_rows
 from threadline.ingest.sources import PACKAGED_MAPPINGS, find_mapping
+from threadline.model.protection import Protection, combine, stored_protection
 from threadline.store import Store
 from threadline.untrusted import printable
 
@@ -241,6 +242,8 @@ class Preview:
     rows: list[PreviewRow]
     problems: list[str] = field(default_factory=list)
     """What is wrong with the file as a whole (a column the mapping needs is missing...)."""
+    protection: Protection = field(default_factory=Protection)
+    """The highest marking and most restrictive handling of the rows previewed."""
 
     @property
     def errors(self) -> int:
@@ -274,16 +277,25 @@ def preview(upload: Upload, mapping: Mapping, agency: str, *, limit: int = PREVI
         for column, _line in mapping.columns():
             if column not in present:
                 out.problems.append(f"the mapping reads a column {column!r} the file lacks")
+    held: list[Protection] = []
     for row in rows:
-        out.rows.append(_preview_row(converter, row, out.columns))
+        out.rows.append(_preview_row(converter, row, out.columns, held))
+    out.protection = combine(held) if held else Protection()
     return out
 
 
-def _preview_row(converter: Converter, row: Row, columns: list[str]) -> PreviewRow:
+def _preview_row(
+    converter: Converter, row: Row, columns: list[str], held: list[Protection]
+) -> PreviewRow:
     cells = [PreviewCell(c, printable(row.values.get(c, ""))) for c in columns]
     shown = PreviewRow(row.number, row.location, cells)
     outcome = converter.convert(row)
     if isinstance(outcome, RecordDraft):
+        held.append(
+            stored_protection(outcome.grading_scheme, outcome.source_evaluation,
+                              outcome.information_assessment, outcome.handling_code,
+                              outcome.handling_conditions, outcome.marking)
+        )  # fmt: skip
         shown.warnings = [printable(w) for w in outcome.warnings]
         by_original: dict[str, list[str]] = {}
         for mention in outcome.mentions:

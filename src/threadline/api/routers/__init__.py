@@ -2,8 +2,13 @@
 
 import fastapi
 
-from threadline.api.routers import entities, graph, review
+from threadline.api.routers import entities, graph, jobs, review
 
 __all__ = ["API_ROUTERS"]
 
-API_ROUTERS: tuple[fastapi.APIRouter, ...] = (entities.router, graph.router, review.router)
+API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
+    entities.router,
+    graph.router,
+    review.router,
+    jobs.router,
+)
