@@ -200,6 +200,12 @@ def run(store: Store, job: dict[str, Any], *, every: float = BEAT) -> str:
     except Exception as error:  # any failure ends the job, and is logged
         log.exception("job %s (%s) failed", job_id, kind)
         message = f"failed: {type(error).__name__}: {str(error)[:300]}"
+    except BaseException:  # Ctrl-C or shutdown: the work rolled back; say so, then stop
+        stop_beating.set()
+        finish(store, job_id, "failed", message="interrupted: nothing it had done was kept; "
+               "start it again", held=held)  # fmt: skip
+        ended(job_id)
+        raise
     finally:
         stop_beating.set()
     try:
