@@ -265,3 +265,19 @@ def test_the_preview_marks_the_bad_cell_and_shows_cleaned_values(
     phone = next(c for c in first.cells if c.column == "phone")
     assert phone.cleaned == ["+447700900123"]
     assert ("Person", "name", "Thi Lan Nguyen") in first.values
+
+
+def test_threadline_worker_runs_the_queued_jobs(
+    store: Store, store_url: str, local: Actor, uploads: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from threadline.cli import app
+
+    job_id = _ingest(store, local, _upload(store, local))
+    result = CliRunner().invoke(app, ["worker", "--once", "--db", store_url])
+    assert result.exit_code == 0, result.output
+    assert "1 job run." in result.output
+    with store.connect() as conn:
+        job = get_job(conn, local, job_id)
+    assert job is not None and job.status == "done"

@@ -233,6 +233,8 @@ def reap(conn: Connection, *, stale: timedelta = STALE, now: datetime | None = N
         j.status == "running",
         sa.or_(j.heartbeat_at < cutoff, sa.and_(j.heartbeat_at.is_(None), j.started_at < cutoff)),
     )
+    if conn.execute(sa.select(j.id).where(dead).limit(1)).first() is None:
+        return 0  # an idle worker's poll only reads: on SQLite it takes no write lock
     minutes = max(1, int(stale.total_seconds() // 60))
     done = conn.execute(
         sa.update(t.jobs).where(dead)
