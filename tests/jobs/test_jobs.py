@@ -281,3 +281,33 @@ def test_threadline_worker_runs_the_queued_jobs(
     with store.connect() as conn:
         job = get_job(conn, local, job_id)
     assert job is not None and job.status == "done"
+
+
+def test_progress_is_seen_while_a_load_runs(store: Store, local: Actor, uploads: Path) -> None:
+    header, first = INTEL.splitlines()[:2]
+    rows = [first.replace("IR0001", f"IRP{n:06d}") for n in range(20_000)]
+    job_id = _ingest(store, local, _upload(store, local, "\n".join([header, *rows]) + "\n"))
+    claimed = claim(store)
+    assert claimed is not None
+    runner = threading.Thread(target=run, args=(store, claimed), kwargs={"every": 0.05})
+    runner.start()
+    seen: list[tuple[int, int | None]] = []
+    written: set[int] = set()
+    while runner.is_alive():
+        with store.connect() as conn:
+            job = get_job(conn, local, job_id)
+            row = conn.execute(
+                sa.select(t.jobs.c.progress_done).where(t.jobs.c.id == job_id)
+            ).scalar_one()
+        assert job is not None
+        if job.status == "running":
+            seen.append((job.done, job.total))
+            written.add(int(row))
+    runner.join()
+    assert any(0 < done < 20_000 for done, _total in seen), seen[-3:]
+    assert all(total is not None and total >= 20_000 for _d, total in seen if _d)
+    if not store.embedded:  # SQLite's one writer is the load itself until it commits
+        assert any(0 < n < 20_000 for n in written), sorted(written)[-3:]
+    with store.connect() as conn:
+        done = get_job(conn, local, job_id)
+    assert done is not None and done.status == "done" and done.done == 20_000

@@ -295,15 +295,17 @@ def finish(
     store: Store, job_id: int, status: str, *, message: str = "",
     result: dict[str, Any] | None = None, held: Live | None = None,
 ) -> None:  # fmt: skip
-    """Record how job `job_id` ended. A job cancelled while it ran stays cancelled unless its
-    work completed (then it is done: the work was kept)."""
+    """Record how job `job_id` ended. A job cancelled (or taken for dead) while it ran stays so
+    unless its work completed: then it is done, for the work was kept."""
     j = t.jobs.c
     values: dict[str, Any] = {"status": status, "message": message[:4000],
                               "finished_at": _now(), "result": result}  # fmt: skip
     if held is not None:
         values |= {"progress_label": held.label[:255], "progress_done": held.done,
                    "progress_total": held.total}  # fmt: skip
-    allowed = ("running", "cancelled") if status == "done" else ("running",)
+    # Work that committed is done even if the job was cancelled meanwhile, or taken for dead
+    # by another worker that could not see its heartbeat (SQLite, during a long write).
+    allowed = ("running", "cancelled", "failed") if status == "done" else ("running",)
     with store.connect() as conn:
         changed = conn.execute(
             sa.update(t.jobs).where(j.id == job_id, j.status.in_(allowed)).values(**values)
