@@ -311,3 +311,27 @@ def test_progress_is_seen_while_a_load_runs(store: Store, local: Actor, uploads:
     with store.connect() as conn:
         done = get_job(conn, local, job_id)
     assert done is not None and done.status == "done" and done.done == 20_000
+
+
+def test_a_running_load_cancelled_keeps_nothing(store: Store, local: Actor, uploads: Path) -> None:
+    header, first = INTEL.splitlines()[:2]
+    rows = [first.replace("IR0001", f"IRC{n:06d}") for n in range(40_000)]
+    job_id = _ingest(store, local, _upload(store, local, "\n".join([header, *rows]) + "\n"))
+    claimed = claim(store)
+    assert claimed is not None
+    runner = threading.Thread(target=run, args=(store, claimed), kwargs={"every": 0.05})
+    runner.start()
+    while True:
+        with store.connect() as conn:
+            job = get_job(conn, local, job_id)
+        assert job is not None and job.status == "running"
+        if job.done > 0:
+            break
+    with store.connect() as conn:
+        cancel_job(conn, local, job_id)
+    runner.join()
+    with store.connect() as conn:
+        ended = get_job(conn, local, job_id)
+    assert ended is not None and ended.status == "cancelled", ended
+    assert ended.finished_at is not None
+    assert store.counts()["records"] == 0

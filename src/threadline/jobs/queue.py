@@ -211,15 +211,15 @@ def cancel_job(conn: Connection, actor: Actor, job_id: int) -> Job | None:
     if job is None:
         return None
     if not job.finished:
+        held = _LIVE.get(job_id)
+        if held is not None:  # first: on SQLite a running load holds the lock the update needs
+            held.stop.set()
         conn.execute(
             sa.update(t.jobs)
             .where(t.jobs.c.id == job_id, t.jobs.c.status.in_(("queued", "running")))
             .values(status="cancelled", message=f"cancelled by {actor.username}",
                     finished_at=_now() if job.status == "queued" else None)
         )  # fmt: skip
-        held = _LIVE.get(job_id)
-        if held is not None:
-            held.stop.set()
         audit(conn, actor, "administration", "job.cancel", detail={"job": job_id})
     return get_job(conn, actor, job_id)
 
