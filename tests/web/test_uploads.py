@@ -206,7 +206,12 @@ def test_upload_a_csv_see_the_bad_cell_load_it_and_watch_the_job(
     upload.write_text(INTEL.replace("IR000", "IRB00"))  # new keys: a file not loaded before
     page.get_by_label("File").set_input_files(str(upload))
     page.locator("summary").click()
-    page.get_by_label("Your mapping, used instead of the one chosen above").fill(MAPPING)
+    box = page.get_by_label("Your mapping, used instead of the one chosen above")
+    page.get_by_label("Mapping", exact=True).select_option("police_intel_log")
+    page.get_by_role("button", name="Copy the chosen mapping here to edit it").click()
+    page.wait_for_function("document.getElementById('mapping_yaml').value.length > 0")
+    assert box.input_value().startswith("mapping: police_intel_log")
+    box.fill(MAPPING)  # edited: here, replaced by the test's own
     page.get_by_label("Agency code").fill("local")
     page.get_by_role("button", name="Preview").click()
     page.wait_for_url(f"{loading_server}/upload")

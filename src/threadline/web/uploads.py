@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from threadline.api.deps import StoreDep, ViewDep
+from threadline.api.deps import CurrentUser, StoreDep, ViewDep
 from threadline.ingest.uploads import (
     FORMAT_OF_SUFFIX,
     UploadRefused,
@@ -43,6 +43,15 @@ def _form(request: Request, view: View, *, error: str = "", status: int = 200) -
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, view: ViewDep) -> Response:
     return _form(request, view)
+
+
+@router.get("/upload/mapping/{name}", response_class=PlainTextResponse)
+def shipped_mapping_text(_user: CurrentUser, name: Annotated[str, Path(max_length=64)]) -> Response:
+    """A shipped mapping's YAML, for the page to copy into the box to be edited."""
+    for mapping in shipped_mappings():
+        if mapping.name == name:
+            return PlainTextResponse(mapping.path.read_text(encoding="utf-8"))
+    raise HTTPException(404, NOT_FOUND)
 
 
 @router.post("/upload", response_class=HTMLResponse)
