@@ -104,7 +104,7 @@ def test_a_file_with_a_bad_row_is_refused_whole_when_asked(
     with store.connect() as conn:
         job = get_job(conn, local, job_id)
     assert job is not None and job.status == "failed"
-    assert job.message.startswith("refused: 1 bad rows, nothing was written")
+    assert job.message.startswith("refused: 1 bad row, nothing was written")
     assert job.result is not None and "intel.csv:4:source_eval" in "".join(job.result["errors"])
     assert store.counts()["records"] == 0
 

@@ -95,6 +95,15 @@ def _lines(path: Path) -> int | None:
     return max(count, 1)
 
 
+def _rows(count: int, noun: str) -> str:
+    """A count and its noun, in the plural unless there is one.
+
+    >>> _rows(1, "bad row"), _rows(2_000, "record")
+    ('1 bad row', '2,000 records')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _ingest(
     store: Store, actor: Actor, params: dict[str, Any], held: Live
 ) -> tuple[str, str, dict[str, Any]]:
@@ -115,12 +124,14 @@ def _ingest(
     if result.rejects_path:
         out["rejects_path"] = Path(result.rejects_path).name
     if result.status == "rejected":
-        return ("failed", f"refused: {result.rows_rejected:,} bad rows, nothing was written; "
-                "fix them, or load the good rows and set the bad ones aside", out)  # fmt: skip
+        return ("failed", f"refused: {_rows(result.rows_rejected, 'bad row')}, nothing was "
+                "written; fix them, or load the good rows and set the bad ones aside",
+                out)  # fmt: skip
     if result.status == "already_loaded":
         return "done", f"already held by batch {result.batch_id}: nothing new", out
-    return ("done", f"loaded as batch {result.batch_id}: {result.records_written:,} records, "
-            f"{result.rows_rejected:,} rows set aside", out)  # fmt: skip
+    return ("done", f"loaded as batch {result.batch_id}: "
+            f"{_rows(result.records_written, 'record')} written, "
+            f"{_rows(result.rows_rejected, 'row')} set aside", out)  # fmt: skip
 
 
 def _resolve(
