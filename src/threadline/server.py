@@ -7,6 +7,7 @@ user's View (see `threadline.api.deps`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,6 +24,7 @@ from threadline.api.routers import API_ROUTERS
 from threadline.api.settings import Settings
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.graph.vocabulary import NodeNotFound
+from threadline.jobs import work
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.web import STATIC, page_router, render_error
@@ -60,9 +62,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.graphs = GraphCache()
         app.state.explainers = Explainers()
+        stop = threading.Event()
+        worker = None
+        if settings.worker == "inline":
+            worker = threading.Thread(
+                target=work, args=(store,), kwargs={"stop": stop}, name="threadline-jobs",
+                daemon=True,
+            )  # fmt: skip
+            worker.start()
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=30)
             app.state.explainers.close()
             store.close()
 

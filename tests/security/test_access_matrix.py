@@ -31,6 +31,7 @@ from threadline.api import Settings
 from threadline.api.priorities import networks, premises_map, ranking
 from threadline.cli import app
 from threadline.graph import build_graph
+from threadline.jobs import get_job, list_jobs, submit
 from threadline.read import View
 from threadline.read.conditions import unrecognised_conditions
 from threadline.read.deconfliction import notices
@@ -59,6 +60,8 @@ from .oracle import (  # the oracle is a helper module of this folder
 )
 
 RUNNER = CliRunner()
+OTHERS_JOB = "JOBFILE-OF-OTHER"
+"""The file name in a job of user ``other`` (agency a): only they and a's supervisors see it."""
 
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("status", "--json"),
@@ -91,6 +94,7 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
         w.agency(code)
     w.user("me", actor[0], *sorted(actor[1]), os=actor[2])
     w.user("other", "a", "analyst")
+    submit(w.conn, w.users["other"], "ingest", {"file": f"{OTHERS_JOB}.csv"})
     for i, rec in enumerate(records):
         marking = "OFFICIAL-SENSITIVE" if rec.sensitive else "OFFICIAL"
         w.record(f"r{i}", rec.agency, rec.handling, marking=marking, source=rec.source)
@@ -303,6 +307,8 @@ def _call_functions(store: Store) -> list[str]:
         named = [f"e-r{i}" for i in range(8)] + ["e-hub"]  # a world holds up to 7 records
         shown += [places(view, named), networks(view, g, min_size=1), premises_map(view, g)]
         shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
+        newest = conn.execute(sa.select(sa.func.max(t.jobs.c.id))).scalar()
+        shown += [list_jobs(conn, me), get_job(conn, me, int(newest or 0))]
         run = latest_run(view)
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]
@@ -354,6 +360,10 @@ def test_no_command_or_function_shows_what_the_user_may_not_see(
             found = _ids(key).search(text)
             assert found is None, (key, _where(outputs, found.group(0) if found else ""))
         assert "HUB-STORED-CAPTION" not in text  # captions come from visible mentions only
+        if not (actor[0] == "a" and "supervisor" in actor[1]):
+            assert OTHERS_JOB not in text  # another user's job, to all but their supervisors
+        else:
+            assert OTHERS_JOB in text
         status = next(o for o in outputs if o.startswith("status --json"))
         if "administrator" not in actor[1]:
             assert f'"records": {len(seen)}' in status, status

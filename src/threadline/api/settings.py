@@ -6,9 +6,13 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 
+from threadline.errors import ValidationError
 from threadline.security.sessions import IDLE
 
-__all__ = ["Settings"]
+__all__ = ["WORKERS", "Settings"]
+
+WORKERS = ("inline", "none")
+"""Where background jobs run (see `Settings.worker`)."""
 
 
 def _flag(name: str) -> bool:
@@ -25,13 +29,21 @@ class Settings:
     """A browser session unused this long must sign in again."""
     secure_cookies: bool = False
     """Send the session cookie only over HTTPS: set THREADLINE_SECURE_COOKIES=1 behind TLS."""
+    worker: str = "inline"
+    """Who runs background jobs: ``inline``, a thread of this server (one analyst, or one
+    server process), or ``none``, when `threadline worker` processes run them (a team on
+    PostgreSQL with several web workers). Set by THREADLINE_WORKER."""
 
     @classmethod
     def from_env(cls, database: str | None = None) -> Settings:
         """Settings from the environment, with `database` (if given) as the store."""
         minutes = os.environ.get("THREADLINE_IDLE_MINUTES", "").strip()
+        worker = os.environ.get("THREADLINE_WORKER", "").strip().lower() or "inline"
+        if worker not in WORKERS:
+            raise ValidationError(f"THREADLINE_WORKER={worker!r}: expected inline or none")
         return cls(
             database=database,
             idle=timedelta(minutes=int(minutes)) if minutes.isdigit() else IDLE,
             secure_cookies=_flag("THREADLINE_SECURE_COOKIES"),
+            worker=worker,
         )

@@ -29,6 +29,7 @@ from threadline.cli.serve import serve, tokens_app
 from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
+from threadline.cli.worker import worker
 from threadline.errors import ThreadlineError
 from threadline.progress import progress_bar
 from threadline.read.holdings import counts
@@ -188,6 +189,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.add_typer(tokens_app, name="tokens")
 app.command("serve")(serve)
+app.command("worker")(worker)
 app.command("subject-access")(subject_access)
 app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")

@@ -595,6 +595,35 @@ resolution_pairs = sa.Table(
 """Scored pairs of person mentions kept from a run: those that joined a cluster (to explain
 it) and those near the threshold (the review queue)."""
 
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("progress_label", sa.String(255), nullable=False, server_default=""),
+    sa.Column("progress_done", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("progress_total", sa.BigInteger()),
+    sa.Column("message", sa.Text(), nullable=False, server_default=""),
+    sa.Column("params", sa.JSON(), nullable=False),
+    sa.Column("result", sa.JSON()),
+    sa.Column("worker", sa.String(128)),
+    _now(),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Index(None, "status", "id"),
+    sa.Index(None, "user_id", "id"),
+    sa.CheckConstraint(
+        "status IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="status"
+    ),
+)
+"""Background work started from the workbench or the API (ingest an upload, resolve,
+analyse): who asked, what, how far it has got, and how it ended. Run by a worker
+(`threadline.jobs`); a running job whose heartbeat stops is marked failed."""
+
 TABLES = (
     agencies,
     users,
@@ -629,5 +658,6 @@ TABLES = (
     web_sessions,
     api_tokens,
     login_failures,
+    jobs,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

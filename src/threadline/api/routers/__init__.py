@@ -7,6 +7,7 @@ from threadline.api.routers import (
     entities,
     graph,
     intelligence,
+    jobs,
     networks,
     priorities,
     review,
@@ -22,4 +23,5 @@ API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     networks.router,
     priorities.router,
     review.router,
+    jobs.router,
 )
