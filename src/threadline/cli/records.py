@@ -73,8 +73,14 @@ def print_record(record: RecordView) -> None:
         said.add_column(column)
     slots = {m.id: m.slot for m in record.mentions}
     for s in record.statements:
-        said.add_row(Text(slots.get(s.mention_id, s.mention_id)), s.prop, Text(s.value),
-                     Text(s.original), s.kind, s.origin)  # fmt: skip
+        said.add_row(
+            Text(slots.get(s.mention_id, s.mention_id)),
+            s.prop,
+            Text(s.value),
+            Text(s.original),
+            s.kind,
+            s.origin,
+        )
     console.print(said)
 
 

@@ -58,9 +58,15 @@ def print_results(found: SearchResults) -> None:
         table.add_column(column)
     for n, hit in enumerate(found.hits, first):
         table.add_row(
-            str(n), f"{hit.score:.2f}", hit.kind, Text(hit.caption), Text(hit.entity_id),
-            _matched(hit), ", ".join(hit.agencies), hit.best_grade,
-        )  # fmt: skip
+            str(n),
+            f"{hit.score:.2f}",
+            hit.kind,
+            Text(hit.caption),
+            Text(hit.entity_id),
+            _matched(hit),
+            ", ".join(hit.agencies),
+            hit.best_grade,
+        )
     console.print(table)
 
 

@@ -112,55 +112,92 @@ class RecordView:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with the protection first."""
         return {
-            "protection": self.protection.as_dict(), "id": self.id, "key": self.key,
-            "version": self.version, "agency": self.agency, "agency_name": self.agency_name,
-            "source": self.source, "system": self.system,
-            "grade": {"scheme": self.grade.scheme, "code": self.grade.code,
-                      "source": self.grade.source, "information": self.grade.information,
-                      "handling": self.grade.handling, "words": self.grade_words},
-            "handling_conditions": list(self.handling_conditions), "marking": self.marking,
+            "protection": self.protection.as_dict(),
+            "id": self.id,
+            "key": self.key,
+            "version": self.version,
+            "agency": self.agency,
+            "agency_name": self.agency_name,
+            "source": self.source,
+            "system": self.system,
+            "grade": {
+                "scheme": self.grade.scheme,
+                "code": self.grade.code,
+                "source": self.grade.source,
+                "information": self.grade.information,
+                "handling": self.grade.handling,
+                "words": self.grade_words,
+            },
+            "handling_conditions": list(self.handling_conditions),
+            "marking": self.marking,
             "original_marking": self.original_marking,
             "reported_on": self.reported_on.isoformat() if self.reported_on else None,
             "review_date": self.review_date.isoformat(),
             "retention_group": self.retention_group,
-            "provenance": {"agency": self.agency, "source": self.source,
-                           "file": self.file_name, "row": self.location,
-                           "batch": self.batch_id, "mapping": self.mapping,
-                           "loaded_at": self.loaded_at.isoformat() if self.loaded_at else None},
+            "provenance": {
+                "agency": self.agency,
+                "source": self.source,
+                "file": self.file_name,
+                "row": self.location,
+                "batch": self.batch_id,
+                "mapping": self.mapping,
+                "loaded_at": self.loaded_at.isoformat() if self.loaded_at else None,
+            },
             "narrative": [{"column": c, "text": x} for c, x in self.narrative],
-            "raw": self.raw, "warnings": list(self.warnings),
+            "raw": self.raw,
+            "warnings": list(self.warnings),
             "mentions": [
-                {"id": m.id, "schema": m.schema, "slot": m.slot, "role": m.role,
-                 "caption": m.caption, "entity_id": m.entity_id, "entity_kind": m.entity_kind}
+                {
+                    "id": m.id,
+                    "schema": m.schema,
+                    "slot": m.slot,
+                    "role": m.role,
+                    "caption": m.caption,
+                    "entity_id": m.entity_id,
+                    "entity_kind": m.entity_kind,
+                }
                 for m in self.mentions
             ],
             "statements": [
-                {"mention_id": s.mention_id, "schema": s.schema, "prop": s.prop,
-                 "value": s.value, "original": s.original, "kind": s.kind, "origin": s.origin}
+                {
+                    "mention_id": s.mention_id,
+                    "schema": s.schema,
+                    "prop": s.prop,
+                    "value": s.value,
+                    "original": s.original,
+                    "kind": s.kind,
+                    "origin": s.origin,
+                }
                 for s in self.statements
             ],
             "versions": list(self.versions),
-        }  # fmt: skip
+        }
 
 
 def _candidates(view: View, key: str | int) -> list[Any]:
     """Visible records named by `key` (an id, or a reference), latest version first."""
     r, b = t.records, t.batches
     query = (
-        sa.select(r, t.agencies.c.code.label("agency_code"),
-                  t.agencies.c.name.label("agency_name"), t.sources.c.name.label("source_name"),
-                  t.sources.c.system.label("source_system"), b.c.file_name,
-                  b.c.mapping_name, b.c.mapping_version)
+        sa.select(
+            r,
+            t.agencies.c.code.label("agency_code"),
+            t.agencies.c.name.label("agency_name"),
+            t.sources.c.name.label("source_name"),
+            t.sources.c.system.label("source_system"),
+            b.c.file_name,
+            b.c.mapping_name,
+            b.c.mapping_version,
+        )
         .join(t.agencies, t.agencies.c.id == r.c.agency_id)
         .join(t.sources, t.sources.c.id == r.c.source_id)
         .join(b, b.c.id == r.c.batch_id)
         .where(view.clause)
-    )  # fmt: skip
+    )
     text = str(key).strip()
     named = r.c.record_key == text
     if text.isdigit() and len(text) < 19:
         named = sa.or_(r.c.id == int(text), named)
-    rows = view.conn.execute(query.where(named)).all()
+    rows: list[Any] = list(view.conn.execute(query.where(named)).all())
     if text.isdigit():  # an id names that record, before any reference of the same digits
         rows.sort(key=lambda row: row.id != int(text))
         if rows and rows[0].id == int(text):
@@ -179,14 +216,12 @@ def _parts(view: View, record_id: int) -> tuple[list[Any], list[Any]]:
     statements = view.conn.execute(
         sa.select(s).where(s.c.record_id == record_id).order_by(s.c.mention_id, s.c.id)
     ).all()
-    return mentions, statements
+    return list(mentions), list(statements)
 
 
 def _narrative(raw: dict[str, Any], mentions: Sequence[Any]) -> tuple[tuple[str, str], ...]:
     columns = [str(m.slot)[len(TEXT_SLOT) :] for m in mentions if str(m.slot).startswith(TEXT_SLOT)]
-    return tuple(
-        (column, str(raw[column])) for column in dict.fromkeys(columns) if raw.get(column)
-    )
+    return tuple((column, str(raw[column])) for column in dict.fromkeys(columns) if raw.get(column))
 
 
 def show_record(view: View, key: str | int) -> RecordView | None:
@@ -200,8 +235,13 @@ def show_record(view: View, key: str | int) -> RecordView | None:
     versions = tuple(sorted({int(r.id) for r in rows if r.record_key == row.record_key}))
     mentions, statements = _parts(view, int(row.id))
     raw = dict(row.raw or {})
-    grade = stored_grade(row.grading_scheme, row.source_evaluation, row.information_assessment,
-                         row.handling_code, row.handling_conditions)  # fmt: skip
+    grade = stored_grade(
+        row.grading_scheme,
+        row.source_evaluation,
+        row.information_assessment,
+        row.handling_code,
+        row.handling_conditions,
+    )
     entities = sorted({str(m.entity_id) for m in mentions if m.entity_id is not None})
     view.consulted("record.show", records=[int(row.id)], entities=entities)
     return RecordView(
@@ -217,9 +257,14 @@ def show_record(view: View, key: str | int) -> RecordView | None:
         handling_conditions=grade.handling_conditions,
         marking=str(row.marking),
         original_marking=row.original_marking,
-        protection=stored_protection(row.grading_scheme, row.source_evaluation,
-                                     row.information_assessment, row.handling_code,
-                                     row.handling_conditions, row.marking),  # fmt: skip
+        protection=stored_protection(
+            row.grading_scheme,
+            row.source_evaluation,
+            row.information_assessment,
+            row.handling_code,
+            row.handling_conditions,
+            row.marking,
+        ),
         reported_on=row.reported_on,
         review_date=row.review_date,
         retention_group=str(row.retention_group),
@@ -232,14 +277,28 @@ def show_record(view: View, key: str | int) -> RecordView | None:
         raw=raw,
         warnings=tuple(str(w) for w in row.warnings or ()),
         mentions=tuple(
-            RecordMention(str(m.id), str(m.schema), str(m.slot), m.role, str(m.caption),
-                          m.entity_id, m.entity_kind)
+            RecordMention(
+                str(m.id),
+                str(m.schema),
+                str(m.slot),
+                m.role,
+                str(m.caption),
+                m.entity_id,
+                m.entity_kind,
+            )
             for m in mentions
-        ),  # fmt: skip
+        ),
         statements=tuple(
-            RecordStatement(str(s.mention_id), str(s.schema), str(s.prop), str(s.value),
-                            str(s.original_value), str(s.kind), str(s.origin))
+            RecordStatement(
+                str(s.mention_id),
+                str(s.schema),
+                str(s.prop),
+                str(s.value),
+                str(s.original_value),
+                str(s.kind),
+                str(s.origin),
+            )
             for s in statements
-        ),  # fmt: skip
+        ),
         versions=versions,
     )

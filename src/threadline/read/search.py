@@ -90,14 +90,30 @@ what was typed): enough for the commonest surname of a large store."""
 MATCHES_SHOWN = 5
 """Most matches a hit lists (its best first)."""
 
-_IDENTIFIER_TYPES = ("phone", "email", "postcode", "vrm", "account", "iban", "ninumber",
-                     "passport", "sortcode")  # fmt: skip
+_IDENTIFIER_TYPES = (
+    "phone",
+    "email",
+    "postcode",
+    "vrm",
+    "account",
+    "iban",
+    "ninumber",
+    "passport",
+    "sortcode",
+)
 """Value types a query is tried as for an identifier (in this order for the label)."""
 
 _EXTRA_IDENTIFIER_PROPS = (
-    "postalCode", "postcodeMentioned", "vehicleMentioned", "accountMentioned",
-    "sortCodeMentioned", "identifierMentioned", "ibanMentioned", "uprn", "sortCode",
-)  # fmt: skip
+    "postalCode",
+    "postcodeMentioned",
+    "vehicleMentioned",
+    "accountMentioned",
+    "sortCodeMentioned",
+    "identifierMentioned",
+    "ibanMentioned",
+    "uprn",
+    "sortCode",
+)
 """Identifier properties that FollowTheMoney types as plain strings, or that are Threadline's
 own (the values ingest finds in free text)."""
 
@@ -189,16 +205,27 @@ class Hit:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         return {
-            "entity_id": self.entity_id, "kind": self.kind, "caption": self.caption,
-            "score": self.score, "agencies": list(self.agencies),
-            "best_grade": self.best_grade, "records": list(self.records),
+            "entity_id": self.entity_id,
+            "kind": self.kind,
+            "caption": self.caption,
+            "score": self.score,
+            "agencies": list(self.agencies),
+            "best_grade": self.best_grade,
+            "records": list(self.records),
             "protection": self.protection.as_dict(),
             "matches": [
-                {"field": m.field, "value": m.value, "original": m.original, "how": m.how,
-                 "score": m.score, "reason": m.reason, "record_id": m.record_id}
+                {
+                    "field": m.field,
+                    "value": m.value,
+                    "original": m.original,
+                    "how": m.how,
+                    "score": m.score,
+                    "reason": m.reason,
+                    "record_id": m.record_id,
+                }
                 for m in self.matches
             ],
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +254,15 @@ class SearchResults:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with the protection first."""
         return {
-            "protection": self.protection.as_dict(), "text": self.text, "kind": self.kind,
+            "protection": self.protection.as_dict(),
+            "text": self.text,
+            "kind": self.kind,
             "readings": [{"kind": r.kind, "label": r.label} for r in self.readings],
-            "total": self.total, "limit": self.limit, "offset": self.offset,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
             "hits": [hit.as_dict() for hit in self.hits],
-        }  # fmt: skip
+        }
 
 
 # -- reading what was typed -------------------------------------------------------------------
@@ -285,12 +316,11 @@ def _statements(view: View, kind: str | None) -> sa.Select[Any]:
     """Statements of visible records, with their mention's entity (of `kind`)."""
     s, m = t.statements, t.mentions
     query = (
-        sa.select(s.c.record_id, s.c.prop, s.c.value, s.c.original_value, s.c.schema,
-                  m.c.entity_id)
+        sa.select(s.c.record_id, s.c.prop, s.c.value, s.c.original_value, s.c.schema, m.c.entity_id)
         .join(m, m.c.id == s.c.mention_id)
         .join(t.records, t.records.c.id == s.c.record_id)
         .where(view.clause, m.c.entity_id.is_not(None))
-    )  # fmt: skip
+    )
     if kind is not None:
         query = query.join(t.entities, t.entities.c.id == m.c.entity_id).where(
             t.entities.c.schema == kind
@@ -306,8 +336,18 @@ def _find_identifiers(view: View, text: str, kind: str | None, found: _Found) ->
     )
     for row in view.conn.execute(query).all():
         what = forms.get(str(row.value), "identifier")
-        found.add(row.entity_id, Match(str(row.prop), str(row.value), str(row.original_value),
-                                       "exact identifier", 1.0, what, int(row.record_id)))  # fmt: skip
+        found.add(
+            row.entity_id,
+            Match(
+                str(row.prop),
+                str(row.value),
+                str(row.original_value),
+                "exact identifier",
+                1.0,
+                what,
+                int(row.record_id),
+            ),
+        )
     typed = [f"{what} {form}" for form, what in forms.items() if what != "identifier"]
     return Reading("identifier", ", ".join(typed) or "identifier as written")
 
@@ -324,14 +364,23 @@ def _find_births(view: View, text: str, kind: str | None, found: _Found) -> Read
     else:  # a year or a month: every day in it ("1976" <= "1976-08-23" < "1976~")
         query = query.where(s.value >= day, s.value < f"{day}~")
     for row in view.conn.execute(query).all():
-        found.add(row.entity_id, Match(str(row.prop), str(row.value), str(row.original_value),
-                                       "date of birth", 1.0 if whole else 0.9,
-                                       f"date of birth {day}", int(row.record_id)))  # fmt: skip
+        found.add(
+            row.entity_id,
+            Match(
+                str(row.prop),
+                str(row.value),
+                str(row.original_value),
+                "date of birth",
+                1.0 if whole else 0.9,
+                f"date of birth {day}",
+                int(row.record_id),
+            ),
+        )
     return Reading("date of birth", f"date of birth {day}")
 
 
 def _comparator(schema: str, prop: str) -> str:
-    """"person" or "organisation": which comparator judges a name."""
+    """ "person" or "organisation": which comparator judges a name."""
     if prop == "peopleMentioned" or schema == "Person":
         return "person"
     if prop == "namesMentioned" or schema == "LegalEntity":
@@ -372,8 +421,11 @@ def _judge(typed: str, held: str, prop: str, comparator: str) -> tuple[float, st
         return round(score * PARTIAL_WEIGHT, 2), "partial name", f"{prop}: {reason}"
     if prop in ALIAS_PROPS or (single and comparator == "person" and len(held_words) == 1):
         return score, "alias or working name", reason
-    if "translit" in reason or "romanisation" in reason or (
-        typed.casefold() != held.casefold() and ascii_text(typed).casefold() == ascii_text(held).casefold()
+    folded = ascii_text(typed).casefold() == ascii_text(held).casefold()
+    if (
+        "translit" in reason
+        or "romanisation" in reason
+        or (folded and typed.casefold() != held.casefold())
     ):
         return score, "transliterated", reason
     if "only one name in common" in reason:
@@ -387,7 +439,7 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
     keys = sorted(name_keys(text))
     if not keys:
         return None
-    nk, m = t.name_keys, t.mentions
+    nk = t.name_keys
     candidates = (
         sa.select(nk.c.mention_id)
         .join(t.records, t.records.c.id == nk.c.record_id)
@@ -406,10 +458,21 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
             if row.prop not in NAME_PROPS:
                 continue
             held = str(row.value)
-            score, how, reason = _judge(text, held, str(row.prop), _comparator(row.schema, row.prop))
+            comparator = _comparator(row.schema, row.prop)
+            score, how, reason = _judge(text, held, str(row.prop), comparator)
             if score >= MIN_NAME_SCORE:
-                found.add(row.entity_id, Match(str(row.prop), held, str(row.original_value),
-                                               how, score, reason, int(row.record_id)))  # fmt: skip
+                found.add(
+                    row.entity_id,
+                    Match(
+                        str(row.prop),
+                        held,
+                        str(row.original_value),
+                        how,
+                        score,
+                        reason,
+                        int(row.record_id),
+                    ),
+                )
     return Reading("name", "name")
 
 
@@ -422,15 +485,24 @@ def _details(view: View, ids: Sequence[str]) -> dict[str, list[Any]]:
     rows: dict[str, list[Any]] = defaultdict(list)
     for start in range(0, len(ids), CHUNK):
         query = (
-            sa.select(m.c.entity_id, m.c.caption, m.c.record_id, t.agencies.c.code,
-                      t.entities.c.schema.label("kind"), r.c.grading_scheme,
-                      r.c.source_evaluation, r.c.information_assessment, r.c.handling_code,
-                      r.c.handling_conditions, r.c.marking)
+            sa.select(
+                m.c.entity_id,
+                m.c.caption,
+                m.c.record_id,
+                t.agencies.c.code,
+                t.entities.c.schema.label("kind"),
+                r.c.grading_scheme,
+                r.c.source_evaluation,
+                r.c.information_assessment,
+                r.c.handling_code,
+                r.c.handling_conditions,
+                r.c.marking,
+            )
             .join(r, r.c.id == m.c.record_id)
             .join(t.agencies, t.agencies.c.id == r.c.agency_id)
             .join(t.entities, t.entities.c.id == m.c.entity_id)
             .where(m.c.entity_id.in_(ids[start : start + CHUNK]), view.clause)
-        )  # fmt: skip
+        )
         for row in view.conn.execute(query).all():
             rows[str(row.entity_id)].append(row)
     return rows
@@ -438,11 +510,20 @@ def _details(view: View, ids: Sequence[str]) -> dict[str, list[Any]]:
 
 def _hit(entity_id: str, matches: list[Match], rows: list[Any]) -> Hit:
     captions = Counter(str(r.caption) for r in rows if r.caption)
-    best = min(rows, key=lambda r: (weighting_code(r.grading_scheme, r.source_evaluation,
-                                                   r.information_assessment), r.record_id))  # fmt: skip
-    grade = stored_grade(best.grading_scheme, best.source_evaluation,
-                         best.information_assessment, best.handling_code,
-                         best.handling_conditions)  # fmt: skip
+    best = min(
+        rows,
+        key=lambda r: (
+            weighting_code(r.grading_scheme, r.source_evaluation, r.information_assessment),
+            r.record_id,
+        ),
+    )
+    grade = stored_grade(
+        best.grading_scheme,
+        best.source_evaluation,
+        best.information_assessment,
+        best.handling_code,
+        best.handling_conditions,
+    )
     ordered = sorted(matches, key=lambda m: (-m.score, m.field != "name", m.value, m.record_id))
     shown: list[Match] = []
     seen: set[tuple[str, str, str]] = set()
@@ -460,10 +541,16 @@ def _hit(entity_id: str, matches: list[Match], rows: list[Any]) -> Hit:
         best_grade=grade.code,
         records=tuple(sorted({int(r.record_id) for r in rows})),
         protection=combine(
-            stored_protection(r.grading_scheme, r.source_evaluation, r.information_assessment,
-                              r.handling_code, r.handling_conditions, r.marking)
+            stored_protection(
+                r.grading_scheme,
+                r.source_evaluation,
+                r.information_assessment,
+                r.handling_code,
+                r.handling_conditions,
+                r.marking,
+            )
             for r in rows
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -496,8 +583,14 @@ def search(
     found = _Found()
     readings: list[Reading] = []
     if typed and (_HAS_DIGIT.search(typed) or "@" in typed):
-        readings += [r for r in (_find_identifiers(view, typed, schema, found),
-                                 _find_births(view, typed, schema, found)) if r]  # fmt: skip
+        readings += [
+            r
+            for r in (
+                _find_identifiers(view, typed, schema, found),
+                _find_births(view, typed, schema, found),
+            )
+            if r
+        ]
     if typed and _nameable(typed):
         reading = _find_names(view, typed, schema, found)
         if reading is not None:
@@ -533,4 +626,3 @@ def search(
         offset=offset,
         protection=combine(hit.protection for hit in hits),
     )
-

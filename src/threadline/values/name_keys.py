@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from threadline.values._scripts import latin_words, phonetic_key
 
@@ -61,7 +62,7 @@ def name_keys(name: str) -> frozenset[str]:
                 keys.add(f"p:{phonetic_key(form)}")
             if len(form) >= 5:
                 keys.add(f"x:{form[:4]}")
-    for left, right in zip(words, words[1:], strict=False):
+    for left, right in pairwise(words):
         joined = left.forms[0] + right.forms[0]
         if joined.isalnum():
             keys.add(f"w:{joined}")
