@@ -15,32 +15,26 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.cli.render import print_json, print_protection
 from threadline.read import reading
-from threadline.read.search import Hit, SearchResults, search
+from threadline.read.search import Match, SearchResults, search
 
 __all__ = ["search_command"]
 
 console = Console()
 
 
-def _matched(hit: Hit) -> Text:
-    lines = [
-        f"{m.field} {m.value!r}: {m.how}"
-        + (f" {m.score:.2f}" if m.how not in ("exact identifier", "date of birth") else "")
-        + (f" ({m.reason})" if m.reason else "")
-        + f" [record {m.record_id}]"
-        for m in hit.matches[:3]
-    ]
-    return Text("\n".join(lines))
+def _matched(match: Match) -> str:
+    score = "" if match.how in ("exact identifier", "date of birth") else f" {match.score:.2f}"
+    reason = f" ({match.reason})" if match.reason else ""
+    return f"{match.field} {match.value!r}: {match.how}{score}{reason} [record {match.record_id}]"
 
 
 def print_results(found: SearchResults) -> None:
-    """The results as a table, headed by what they hold."""
+    """The hits, one paragraph each, headed by what they hold."""
     print_protection(console, found.protection)
     read_as = "; ".join(r.label for r in found.readings) or "nothing searchable"
     console.print(Text(f"Read as: {read_as}"))
@@ -50,24 +44,16 @@ def print_results(found: SearchResults) -> None:
     first, last = found.offset + 1, found.offset + len(found.hits)
     more = f"; next page: --offset {last}" if found.more else ""
     console.print(f"{found.total} hit(s), {first}-{last} shown, best first{more}.")
-    table = Table(show_lines=True)
-    for column in ("#", "score", "kind", "caption"):
-        table.add_column(column)
-    table.add_column("entity", overflow="fold", min_width=12)  # whole, to be copied
-    for column in ("what matched", "agencies", "best grade"):
-        table.add_column(column)
     for n, hit in enumerate(found.hits, first):
-        table.add_row(
-            str(n),
-            f"{hit.score:.2f}",
-            hit.kind,
-            Text(hit.caption),
-            Text(hit.entity_id),
-            _matched(hit),
-            ", ".join(hit.agencies),
-            hit.best_grade,
+        console.print(
+            Text(f"{n}. {hit.caption}", style="bold"),
+            Text(
+                f"{hit.kind} {hit.entity_id}  score {hit.score:.2f}  agencies "
+                f"{', '.join(hit.agencies)}  best grade {hit.best_grade}"
+            ),
         )
-    console.print(table)
+        for match in hit.matches:
+            console.print(Text(f"   {_matched(match)}"), soft_wrap=True)
 
 
 def search_command(

@@ -63,14 +63,17 @@ __all__ = [
 
 HOW = (
     "exact identifier",
-    "date of birth",
     "exact name",
-    "fuzzy name",
-    "transliterated",
-    "partial name",
+    "date of birth",
     "alias or working name",
+    "transliterated",
+    "fuzzy name",
+    "partial name",
 )
 """Why a value matched, in the words a hit gives."""
+
+_RANK = {how: rank for rank, how in enumerate(HOW)}
+"""Among matches that score alike, the plainer reason first."""
 
 MAX_LIMIT = 200
 """Most hits on one page."""
@@ -524,7 +527,9 @@ def _hit(entity_id: str, matches: list[Match], rows: list[Any]) -> Hit:
         best.handling_code,
         best.handling_conditions,
     )
-    ordered = sorted(matches, key=lambda m: (-m.score, m.field != "name", m.value, m.record_id))
+    ordered = sorted(
+        matches, key=lambda m: (-m.score, _RANK[m.how], m.field != "name", m.value, m.record_id)
+    )
     shown: list[Match] = []
     seen: set[tuple[str, str, str]] = set()
     for match in ordered:
