@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,8 +24,8 @@ from threadline.errors import ValidationError
 from threadline.ingest.batches import Agency, load_file, rollback_batch
 from threadline.ingest.mapping import load_mapping
 from threadline.read import View
-from threadline.read.records import show_record
-from threadline.read.search import search
+from threadline.read.records import RecordView, show_record
+from threadline.read.search import SearchResults, search
 from threadline.security.actors import Actor, load_actor
 from threadline.security.users import hash_password
 from threadline.store import Store
@@ -91,10 +92,10 @@ HEADER = (
 
 LOCAL_ROWS = [
     "L1,05/09/2025,2,B,P,,OFFICIAL,KOÇI,Driton,Driton KOÇI,,14/03/1987,07700 900123,"
-    "driton@example.com,QQ123456C,,\"Flat 2, 10 Mill Street\",NS1 4AB,AB12 CDE,"
+    'driton@example.com,QQ123456C,,"Flat 2, 10 Mill Street",NS1 4AB,AB12 CDE,'
     "Seen at the car wash on Mill Street.",
     "L2,06/09/2025,1,A,P,,OFFICIAL,YUAN,Bin,YUAN Bin,,1990-01-02,+44 7700 900456,,,"
-    "123456789,\"12 Quarry Road, Northtown\",NS2 4DF,,Works nights at the nail bar.",
+    '123456789,"12 Quarry Road, Northtown",NS2 4DF,,Works nights at the nail bar.',
     "L3,07/09/2025,2,C,P,,OFFICIAL,NGUYEN,Thi Lan,NGUYEN Thi Lan,Amber,03/04/1998,,,,,,,,"
     "Advertised as Amber.",
     "L4,07/09/2025,2,B,P,,OFFICIAL,SMITH,John,John SMITH,,1975-06-01,,,,,,,,Witness.",
@@ -105,8 +106,7 @@ LOCAL_ROWS = [
 PARTNER_ROWS = [
     "P1,09/09/2025,1,B,C,Partner safeguarding use only,OFFICIAL-SENSITIVE,BIN,Yuan,Bin Yuan,"
     "Benny,02/01/1990,0044 7700 900 456,,,,,,,Seen with a new worker.",
-    "P2,09/09/2025,2,B,P,,OFFICIAL,KOCI,Driton,Driton Koci,Toni,14/03/1987,,,,,,,,"
-    "Known as Toni.",
+    "P2,09/09/2025,2,B,P,,OFFICIAL,KOCI,Driton,Driton Koci,Toni,14/03/1987,,,,,,,,Known as Toni.",
     "P3,10/09/2025,2,B,P,,OFFICIAL,HIDDEN,Zamira,Zamira HIDDEN,,01/01/1980,07700 900999,,,,"
     ",,,Only the partner holds this.",
 ]
@@ -134,7 +134,8 @@ def _resolve(conn: sa.Connection) -> None:
         slot = str(mention_id).rsplit(":", 1)[-1]
         owner = JOINED.get(key, key) if slot == "subject" else key
         entity = f"e-{owner}-{slot}"
-        if conn.execute(sa.select(t.entities.c.id).where(t.entities.c.id == entity)).first() is None:
+        exists = sa.select(t.entities.c.id).where(t.entities.c.id == entity)
+        if conn.execute(exists).first() is None:
             conn.execute(
                 sa.insert(t.entities).values(id=entity, schema=schema, caption="STORED-CAPTION")
             )
@@ -146,9 +147,8 @@ def _user(conn: sa.Connection, username: str, agency: str, *, os_cleared: bool) 
         sa.select(t.agencies.c.id).where(t.agencies.c.code == agency)
     ).scalar_one_or_none()
     if agency_id is None:
-        agency_id = conn.execute(
-            sa.insert(t.agencies).values(code=agency, name=agency.title()).returning(t.agencies.c.id)
-        ).scalar_one()
+        made = sa.insert(t.agencies).values(code=agency, name=agency.title())
+        agency_id = conn.execute(made.returning(t.agencies.c.id)).scalar_one()
     conn.execute(
         sa.insert(t.users).values(
             username=username, agency_id=agency_id, roles=["analyst"], os_cleared=os_cleared,
@@ -193,11 +193,11 @@ def built(store: Store, local: Actor, tmp_path: Path) -> Store:
     return store
 
 
-def _search(store: Store, username: str, text: str, **options: object) -> object:
+def _search(store: Store, username: str, text: str, **options: Any) -> SearchResults:
     with store.connect() as conn:
         actor = load_actor(conn, username)
         assert actor is not None
-        found = search(View(conn, actor), text, **options)  # type: ignore[arg-type]
+        found = search(View(conn, actor), text, **options)
         conn.commit()
     return found
 
@@ -245,12 +245,12 @@ CASES = [
 
 
 def test_a_new_users_searches_find_the_right_entity_first(built: Store) -> None:
-    failures = []
+    failures: list[tuple[str, str, object]] = []
     for case in CASES:
         found = _search(built, "analyst", case.typed)
-        hits = found.hits  # type: ignore[attr-defined]
+        hits = found.hits
         if case.first is None:
-            if hits or found.total:  # type: ignore[attr-defined]
+            if hits or found.total:
                 failures.append((case.typed, "expected nothing", hits))
             continue
         if not hits or hits[0].entity_id != case.first:
@@ -263,36 +263,36 @@ def test_a_new_users_searches_find_the_right_entity_first(built: Store) -> None:
 
 def test_a_partial_name_ranks_everyone_holding_it_and_picks_none(built: Store) -> None:
     found = _search(built, "analyst", "Koci")
-    ids = [h.entity_id for h in found.hits]  # type: ignore[attr-defined]
+    ids = [h.entity_id for h in found.hits]
     assert set(ids) == {"e-L1-subject", "e-L5-subject"}
-    assert all(h.matches[0].how == "partial name" for h in found.hits)  # type: ignore[attr-defined]
-    assert all(h.score < 0.7 for h in found.hits)  # type: ignore[attr-defined]
+    assert all(h.matches[0].how == "partial name" for h in found.hits)
+    assert all(h.score < 0.7 for h in found.hits)
     # The whole name ranks its holder above the namesake sharing the surname.
-    whole = _search(built, "analyst", "Drita Koci").hits  # type: ignore[attr-defined]
+    whole = _search(built, "analyst", "Drita Koci").hits
     assert whole[0].entity_id == "e-L5-subject" and whole[0].score > 0.9
 
 
 def test_a_hit_says_what_matched_where_it_is_held_and_its_best_grade(built: Store) -> None:
     found = _search(built, "analyst", "Yuan Bin")
-    hit = found.hits[0]  # type: ignore[attr-defined]
+    hit = found.hits[0]
     assert hit.kind == "Person" and hit.agencies == ("local", "partner")
     assert hit.best_grade == "1AP"  # the local record 1A beats the partner's 1B
     assert hit.caption in ("Yuan Bin", "Bin Yuan") and hit.caption != "STORED-CAPTION"
     assert {m.field for m in hit.matches} >= {"name"}
-    assert found.protection.marking.value == "OFFICIAL-SENSITIVE"  # type: ignore[attr-defined]
-    assert "Partner safeguarding use only" in found.protection.conditions  # type: ignore[attr-defined]
-    assert found.as_dict()["hits"][0]["entity_id"] == "e-L2-subject"  # type: ignore[attr-defined]
+    assert found.protection.marking.value == "OFFICIAL-SENSITIVE"
+    assert "Partner safeguarding use only" in found.protection.conditions
+    assert found.as_dict()["hits"][0]["entity_id"] == "e-L2-subject"
 
 
 def test_paging_and_kinds(built: Store) -> None:
     everyone = _search(built, "analyst", "Koci", limit=1)
-    assert everyone.total == 2 and len(everyone.hits) == 1 and everyone.more  # type: ignore[attr-defined]
+    assert everyone.total == 2 and len(everyone.hits) == 1 and everyone.more
     second = _search(built, "analyst", "Koci", limit=1, offset=1)
-    assert second.hits[0].entity_id != everyone.hits[0].entity_id  # type: ignore[attr-defined]
-    assert not second.more  # type: ignore[attr-defined]
+    assert second.hits[0].entity_id != everyone.hits[0].entity_id
+    assert not second.more
     homes = _search(built, "analyst", "NS1 4AB", kind="address")
-    assert [h.kind for h in homes.hits] == ["Address"]  # type: ignore[attr-defined]
-    assert _search(built, "analyst", "NS1 4AB", kind="Vehicle").total == 0  # type: ignore[attr-defined]
+    assert [h.kind for h in homes.hits] == ["Address"]
+    assert _search(built, "analyst", "NS1 4AB", kind="Vehicle").total == 0
     with pytest.raises(ValidationError):
         _search(built, "analyst", "Koci", kind="spaceship")
     with pytest.raises(ValidationError):
@@ -303,14 +303,14 @@ def test_need_to_know_no_hit_no_count_no_agency(built: Store) -> None:
     # Agency b has no agreement with the partner, and only the local log by agreement.
     for typed in ("Zamira Hidden", "07700 900999", "01/01/1980", "Toni", "Benny"):
         found = _search(built, "outsider", typed)
-        assert (found.total, found.hits) == (0, ()), typed  # type: ignore[attr-defined]
+        assert (found.total, found.hits) == (0, ()), typed
     # The sharer sees the local records only: no partner agency, grade or alias behind a hit.
     found = _search(built, "sharer", "Yuan Bin")
-    hit = found.hits[0]  # type: ignore[attr-defined]
+    hit = found.hits[0]
     assert hit.agencies == ("local",) and hit.best_grade == "1AP"
     assert all(m.value != "Bin Yuan" for m in hit.matches)
-    assert found.protection.marking.value == "OFFICIAL"  # type: ignore[attr-defined]
-    assert _search(built, "sharer", "Benny").total == 0  # type: ignore[attr-defined]
+    assert found.protection.marking.value == "OFFICIAL"
+    assert _search(built, "sharer", "Benny").total == 0
 
 
 def test_a_search_is_audited_without_what_was_typed(built: Store) -> None:
@@ -331,7 +331,7 @@ def test_name_keys_go_with_a_rolled_back_load(built: Store) -> None:
         ).scalar_one()
         rollback_batch(conn, batch)
         conn.commit()
-    assert _search(built, "analyst", "Zamira Hidden").total == 0  # type: ignore[attr-defined]
+    assert _search(built, "analyst", "Zamira Hidden").total == 0
     with built.connect() as conn:
         left = conn.execute(
             sa.select(sa.func.count()).select_from(t.name_keys)
@@ -346,7 +346,7 @@ def test_name_keys_go_with_a_rolled_back_load(built: Store) -> None:
 # -- the record viewer ------------------------------------------------------------------------
 
 
-def _show(store: Store, username: str, key: str) -> object:
+def _show(store: Store, username: str, key: str) -> RecordView | None:
     with store.connect() as conn:
         actor = load_actor(conn, username)
         assert actor is not None
@@ -358,20 +358,20 @@ def _show(store: Store, username: str, key: str) -> object:
 def test_a_record_as_the_agency_wrote_it(built: Store) -> None:
     record = _show(built, "analyst", "P1")
     assert record is not None
-    assert (record.key, record.agency, record.source) == ("P1", "partner", "search_log")  # type: ignore[attr-defined]
-    assert record.grade.code == "1BC"  # type: ignore[attr-defined]
-    assert record.handling_conditions == ("Partner safeguarding use only",)  # type: ignore[attr-defined]
-    assert record.marking == "OFFICIAL-SENSITIVE"  # type: ignore[attr-defined]
-    assert record.narrative == (("narrative", "Seen with a new worker."),)  # type: ignore[attr-defined]
-    assert record.raw["full_name"] == "Bin Yuan"  # type: ignore[attr-defined]
-    assert record.file_name.endswith("partner.csv") and record.location  # type: ignore[attr-defined]
-    assert record.review_date and record.loaded_at  # type: ignore[attr-defined]
-    entities = {m.slot: m.entity_id for m in record.mentions}  # type: ignore[attr-defined]
+    assert (record.key, record.agency, record.source) == ("P1", "partner", "search_log")
+    assert record.grade.code == "1BC"
+    assert record.handling_conditions == ("Partner safeguarding use only",)
+    assert record.marking == "OFFICIAL-SENSITIVE"
+    assert record.narrative == (("narrative", "Seen with a new worker."),)
+    assert record.raw["full_name"] == "Bin Yuan"
+    assert record.file_name.endswith("partner.csv") and record.location
+    assert record.review_date and record.loaded_at
+    entities = {m.slot: m.entity_id for m in record.mentions}
     assert entities["subject"] == "e-L2-subject"
-    said = {(s.prop, s.value, s.original) for s in record.statements}  # type: ignore[attr-defined]
+    said = {(s.prop, s.value, s.original) for s in record.statements}
     assert ("phone", "+447700900456", "0044 7700 900 456") in said
-    by_id = _show(built, "analyst", str(record.id))  # type: ignore[attr-defined]
-    assert by_id is not None and by_id.key == "P1"  # type: ignore[attr-defined]
+    by_id = _show(built, "analyst", str(record.id))
+    assert by_id is not None and by_id.key == "P1"
 
 
 def test_a_record_not_to_be_seen_is_answered_as_one_that_is_not_there(built: Store) -> None:
@@ -404,7 +404,8 @@ def test_the_search_and_records_commands(built: Store) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Holds: OFFICIAL, handling P")
     assert "Seen at the car wash on Mill Street." in result.output
-    result = RUNNER.invoke(app, ["records", "show", "P3", "--json", "--db", url, "--user", "outsider"])
+    outsider = ["--db", url, "--user", "outsider"]
+    result = RUNNER.invoke(app, ["records", "show", "P3", "--json", *outsider])
     assert result.exit_code != 0 and "no record 'P3' that you may see" in str(result.exception)
     result = RUNNER.invoke(app, ["records", "show", "NOPE", "--db", url, "--user", "outsider"])
     assert "no record 'NOPE' that you may see" in str(result.exception)
