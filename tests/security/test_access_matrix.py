@@ -26,7 +26,9 @@ from threadline.read.conditions import unrecognised_conditions
 from threadline.read.deconfliction import notices
 from threadline.read.holdings import batches, counts, judgements
 from threadline.read.rankings import latest_run, stored_priorities
+from threadline.read.records import show_record
 from threadline.read.resolution import entity_of_mentions
+from threadline.read.search import search
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
 from threadline.store import Store
@@ -67,6 +69,10 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("sharing", "deconflict", "e-hub", "--json"),
     ("sharing", "conditions", "--json"),
     ("agencies", "list", "--json"),
+    ("search", "TOKEN", "--limit", "200", "--json"),
+    ("search", "TOKEN", "--limit", "200"),
+    ("records", "show", "row-r0", "--json"),
+    ("records", "show", "row-r1"),
 )
 """Every command that reads for a user, with options that make it show the most."""
 
@@ -161,6 +167,16 @@ def _call_functions(store: Store) -> list[str]:
             rank_businesses(view, top=None), analyse(view, store=False).findings,
         ]  # fmt: skip
         shown += [notices(view, "e-hub"), unrecognised_conditions(view)]
+        # Searches for every record's values (what was typed is echoed, so only the hits
+        # and counts are kept), and every record by its reference.
+        typed = ["TOKEN", "token name"]
+        for key in conn.execute(sa.select(t.records.c.record_key)).scalars():
+            name = str(key).removeprefix("row-")
+            typed += [f"TOKEN-name-{name}-END", f"TOKEN-phone-{name}-END"]
+            shown += [show_record(view, str(key))]
+        for text in typed:
+            found = search(view, text, limit=200)
+            shown += [(found.total, found.hits, found.protection)]
         run = latest_run(view)
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]
