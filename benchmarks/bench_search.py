@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from threadline.cli.main import app
 from threadline.read import reading
-from threadline.read.search import search
+from threadline.read.search import search, warm_up
 from threadline.scenario.agreements import record_agreements
 from threadline.store import Store
 from threadline.store import tables as t
@@ -129,6 +129,7 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a store holding the medium scenario, resolved")
+    parser.add_argument("--user", help="search as this user ($THREADLINE_PASSWORD)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or build(Path(folder))
@@ -146,8 +147,8 @@ def main() -> None:
         print(f"store: {url}; {len(names):,} distinct names for the peer")
         ours: dict[str, list[float]] = defaultdict(list)
         peer: dict[str, list[float]] = defaultdict(list)
-        with reading(url, None, "bench.search") as view:
-            search(view, "warm up the name tables", limit=5)
+        with reading(url, args.user, "bench.search") as view:
+            warm_up()
             for kind, texts in asked.items():
                 for text in texts:
                     ours[kind] += timed(lambda text=text: search(view, text, limit=20))  # type: ignore[misc]

@@ -17,7 +17,7 @@ writers of ingest, resolution, analysis and security administration touch the ta
 
 from threadline.read.records import RecordMention, RecordStatement, RecordView, show_record
 from threadline.read.rows import Entity, Indicator, Link, Mention, Record, Statement
-from threadline.read.search import Hit, Match, Reading, SearchResults, search
+from threadline.read.search import Hit, Match, Reading, SearchResults, search, warm_up
 from threadline.read.session import reading
 from threadline.read.view import View
 
@@ -39,4 +39,5 @@ __all__ = [
     "reading",
     "search",
     "show_record",
+    "warm_up",
 ]

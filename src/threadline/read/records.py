@@ -1,8 +1,8 @@
 """Reading one record as the agency wrote it: its text, grade, protection and provenance.
 
 A record is named by its id or by its reference (the key its source gives it, "SGR0000001");
-a reference held by more than one source, or in more than one version, names the latest
-version the user may see (the others are listed). A record the user may not see is answered
+a reference held in more than one version names the latest version the user may see (the
+others are listed), and one held by more than one source the latest loaded. A record the user may not see is answered
 exactly as one that does not exist (None), and both are audited as a denied consultation.
 """
 
@@ -107,7 +107,7 @@ class RecordView:
     mentions: tuple[RecordMention, ...]
     statements: tuple[RecordStatement, ...]
     versions: tuple[int, ...]
-    """Ids of every visible record with the same reference (this one included)."""
+    """Ids of every visible version of the record in its source (this one included)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with the protection first."""
@@ -232,7 +232,13 @@ def show_record(view: View, key: str | int) -> RecordView | None:
         view.consulted("record.show", outcome="denied")
         return None
     row = rows[0]
-    versions = tuple(sorted({int(r.id) for r in rows if r.record_key == row.record_key}))
+    versions = tuple(
+        sorted(
+            int(r.id)
+            for r in rows
+            if (r.record_key, r.source_id) == (row.record_key, row.source_id)
+        )
+    )
     mentions, statements = _parts(view, int(row.id))
     raw = dict(row.raw or {})
     grade = stored_grade(
