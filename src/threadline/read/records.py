@@ -2,8 +2,9 @@
 
 A record is named by its id or by its reference (the key its source gives it, "SGR0000001");
 a reference held in more than one version names the latest version the user may see (the
-others are listed), and one held by more than one source the latest loaded. A record the user may not see is answered
-exactly as one that does not exist (None), and both are audited as a denied consultation.
+others are listed), and one held by more than one source the latest loaded. A record the
+user may not see is answered exactly as one that does not exist (None), and both are
+audited as a denied consultation.
 """
 
 from __future__ import annotations
