@@ -317,13 +317,15 @@ class _Found:
 
 
 def _statements(view: View, kind: str | None) -> sa.Select[Any]:
-    """Statements of visible records, with their mention's entity (of `kind`)."""
+    """Statements of visible records, with their mention's entity (of `kind`). Mentions not
+    yet resolved (no entity) are passed over in Python: asked for in SQL, the planner may
+    start from the mentions (all of them, after a resolution run it has not counted)."""
     s, m = t.statements, t.mentions
     query = (
         sa.select(s.c.record_id, s.c.prop, s.c.value, s.c.original_value, s.c.schema, m.c.entity_id)
         .join(m, m.c.id == s.c.mention_id)
         .join(t.records, t.records.c.id == s.c.record_id)
-        .where(view.clause, m.c.entity_id.is_not(None))
+        .where(view.clause)
     )
     if kind is not None:
         query = query.join(t.entities, t.entities.c.id == m.c.entity_id).where(
