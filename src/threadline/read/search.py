@@ -442,43 +442,64 @@ def _judge(typed: str, held: str, prop: str, comparator: str) -> tuple[float, st
 
 
 def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Reading | None:
+    """Names that share a key with `text`, scored. The View's policy is applied to the
+    records the keys and statements come from, once per record (`View.visible`), rather
+    than joined per row: a common name's keys are thousands of rows over far fewer records."""
     keys = sorted(name_keys(text))
     if not keys:
         return None
-    nk = t.name_keys
-    candidates = (
-        sa.select(nk.c.mention_id)
-        .join(t.records, t.records.c.id == nk.c.record_id)
-        .where(nk.c.key.in_(keys), view.clause)
-        .group_by(nk.c.mention_id)
-        .order_by(sa.func.count(sa.distinct(nk.c.key)).desc(), nk.c.mention_id)
-        .limit(CANDIDATES)
-    )
-    mentions = [str(i) for i in view.conn.execute(candidates).scalars()]
-    s = t.statements.c
+    words = _words(text)
+    origin: dict[str, set[int]] = defaultdict(set)  # which words typed make each key
+    for i, word in enumerate(words):
+        for key in name_keys(word):
+            origin[key].add(i)
+    nk = t.name_keys.c
+    rows = view.conn.execute(
+        sa.select(nk.mention_id, nk.record_id, nk.key).where(nk.key.in_(keys))
+    ).all()
+    visible = view.visible({int(r.record_id) for r in rows})
+    shared: dict[str, set[str]] = defaultdict(set)
+    covered: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        if int(row.record_id) in visible:
+            shared[str(row.mention_id)].add(str(row.key))
+            covered[str(row.mention_id)] |= origin.get(str(row.key), set(range(len(words))))
+    mentions = sorted(shared, key=lambda m: (-len(shared[m]), m))[:CANDIDATES]
+    # A name of several words that meets only one of several words typed has a word of its
+    # own left over on both sides: "names differ", never a hit. Only a lone name (a working
+    # name, "Amber") can still match such a mention, so only those are compared.
+    narrow = {m for m in mentions if len(words) > 1 and len(covered[m]) < 2}
+    s, m = t.statements, t.mentions
     for start in range(0, len(mentions), CHUNK):
         # The properties are picked here, not in SQL: asked for there, they lead the planner
         # to the property index (every name of the store) instead of the mentions'.
-        query = _statements(view, kind).where(s.mention_id.in_(mentions[start : start + CHUNK]))
-        for row in view.conn.execute(query).all():
-            if row.prop not in NAME_PROPS:
+        query = (
+            sa.select(s.c.record_id, s.c.mention_id, s.c.prop, s.c.value, s.c.original_value,
+                      s.c.schema, m.c.entity_id)
+            .join(m, m.c.id == s.c.mention_id)
+            .where(s.c.mention_id.in_(mentions[start : start + CHUNK]))
+        )  # fmt: skip
+        if kind is not None:
+            query = query.join(t.entities, t.entities.c.id == m.c.entity_id).where(
+                t.entities.c.schema == kind
+            )
+        named = [row for row in view.conn.execute(query).all() if row.prop in NAME_PROPS]
+        stated = {int(row.record_id) for row in named}
+        admitted = visible | view.visible(stated - visible)
+        for row in named:
+            if int(row.record_id) not in admitted:
                 continue
             held = str(row.value)
+            if row.mention_id in narrow and (len(_words(held)) > 1 or row.prop in PART_PROPS):
+                continue
             comparator = _comparator(row.schema, row.prop)
             score, how, reason = _judge(text, held, str(row.prop), comparator)
             if score >= MIN_NAME_SCORE:
                 found.add(
                     row.entity_id,
-                    Match(
-                        str(row.prop),
-                        held,
-                        str(row.original_value),
-                        how,
-                        score,
-                        reason,
-                        int(row.record_id),
-                    ),
-                )
+                    Match(str(row.prop), held, str(row.original_value), how, score, reason,
+                          int(row.record_id)),
+                )  # fmt: skip
     return Reading("name", "name")
 
 
