@@ -21,6 +21,7 @@ SQLite store first (a few minutes). Target: p95 under one second on every kind.
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import tempfile
 import time
@@ -28,8 +29,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-
-import importlib
 
 import sqlalchemy as sa
 import typer

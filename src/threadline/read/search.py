@@ -484,21 +484,21 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
                 t.entities.c.schema == kind
             )
         named = [row for row in view.conn.execute(query).all() if row.prop in NAME_PROPS]
-        stated = {int(row.record_id) for row in named}
+        stated = {int(name.record_id) for name in named}
         admitted = visible | view.visible(stated - visible)
-        for row in named:
-            if int(row.record_id) not in admitted:
+        for name in named:
+            if int(name.record_id) not in admitted:
                 continue
-            held = str(row.value)
-            if row.mention_id in narrow and (len(_words(held)) > 1 or row.prop in PART_PROPS):
+            held = str(name.value)
+            if name.mention_id in narrow and (len(_words(held)) > 1 or name.prop in PART_PROPS):
                 continue
-            comparator = _comparator(row.schema, row.prop)
-            score, how, reason = _judge(text, held, str(row.prop), comparator)
+            comparator = _comparator(name.schema, name.prop)
+            score, how, reason = _judge(text, held, str(name.prop), comparator)
             if score >= MIN_NAME_SCORE:
                 found.add(
-                    row.entity_id,
-                    Match(str(row.prop), held, str(row.original_value), how, score, reason,
-                          int(row.record_id)),
+                    name.entity_id,
+                    Match(str(name.prop), held, str(name.original_value), how, score, reason,
+                          int(name.record_id)),
                 )  # fmt: skip
     return Reading("name", "name")
 
