@@ -23,6 +23,7 @@ from threadline.security.handling import RuleUse, normalise
 from threadline.security.users import hash_password
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.store.name_index import index_names
 
 TODAY = date.today()
 LAST_WEEK = TODAY - timedelta(days=7)
@@ -204,6 +205,8 @@ class World:
                     value=value, original_value=value, flags=[],
                 )
             )  # fmt: skip
+        # The search keys of the names, as ingest writes them with the statements.
+        index_names(self.conn, [(record_id, mention_id, p, v) for p, v in values.items()])
 
     def case(
         self,

@@ -38,7 +38,9 @@ from threadline.read.deconfliction import notices
 from threadline.read.holdings import batches, counts, judgements
 from threadline.read.places import places
 from threadline.read.rankings import latest_run, stored_priorities
+from threadline.read.records import show_record
 from threadline.read.resolution import entity_of_mentions
+from threadline.read.search import search
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
 from threadline.security.sessions import add_token
@@ -83,6 +85,10 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("sharing", "deconflict", "e-hub", "--json"),
     ("sharing", "conditions", "--json"),
     ("agencies", "list", "--json"),
+    ("search", "TOKEN", "--limit", "200", "--json"),
+    ("search", "TOKEN", "--limit", "200"),
+    ("records", "show", "row-r0", "--json"),
+    ("records", "show", "row-r1"),
 )
 """Every command that reads for a user, with options that make it show the most (and
 `capture`, which reads the entities a report names: see `_capture`)."""
@@ -309,6 +315,16 @@ def _call_functions(store: Store) -> list[str]:
         shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
         newest = conn.execute(sa.select(sa.func.max(t.jobs.c.id))).scalar()
         shown += [list_jobs(conn, me), get_job(conn, me, int(newest or 0))]
+        # Searches for every record's values (what was typed is echoed, so only the hits
+        # and counts are kept), and every record by its reference.
+        typed = ["TOKEN", "token name"]
+        for key in conn.execute(sa.select(t.records.c.record_key)).scalars():
+            name = str(key).removeprefix("row-")
+            typed += [f"TOKEN-name-{name}-END", f"TOKEN-phone-{name}-END"]
+            shown += [show_record(view, str(key))]
+        for text in typed:
+            found = search(view, text, limit=200)
+            shown += [(found.total, found.hits, found.protection)]
         run = latest_run(view)
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]

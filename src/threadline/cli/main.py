@@ -23,8 +23,10 @@ from threadline.cli.export import export_command
 from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
 from threadline.cli.options import DbOption, UserOption, new_password
+from threadline.cli.records import records_app
 from threadline.cli.resolve import resolve_app
 from threadline.cli.retention import retention_app
+from threadline.cli.search import search_command
 from threadline.cli.serve import serve, tokens_app
 from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
@@ -195,6 +197,8 @@ app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")
 app.add_typer(graph_app, name="graph")
 app.command("export")(export_command)
+app.command("search")(search_command)
+app.add_typer(records_app, name="records")
 
 
 @app.command()

@@ -45,6 +45,7 @@ from threadline.store.database import (
 )
 from threadline.store.derived import forget_derived
 from threadline.store.erased import agency_had_erasures, erased_keys
+from threadline.store.name_index import index_names
 from threadline.untrusted import valid_agency_code
 
 __all__ = [
@@ -73,7 +74,7 @@ ANALYZE_ROWS = 10_000
 """After writing at least this many records a load refreshes the planner's statistics, so
 that the next export of the source is checked against them with the tables' indexes."""
 
-RECORD_TABLES = (t.records, t.mentions, t.statements)
+RECORD_TABLES = (t.records, t.mentions, t.statements, t.name_keys)
 """The tables a load fills."""
 
 TEXT_FORMATS = ("csv", "jsonl", "ftm")
@@ -414,6 +415,7 @@ def _write(
     bulk_insert(conn, t.records, RECORD_COLUMNS, record_rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+    index_names(conn, (row[:2] + row[3:5] for row in statements))
     return list(ids)
 
 
@@ -490,6 +492,7 @@ def _alter(
     bulk_insert(conn, t.records, (*RECORD_COLUMNS, "version"), rows)
     bulk_insert(conn, t.mentions, MENTION_COLUMNS, mentions)
     bulk_insert(conn, t.statements, STATEMENT_COLUMNS, statements)
+    index_names(conn, (row[:2] + row[3:5] for row in statements))
     return len(altered)
 
 

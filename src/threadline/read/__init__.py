@@ -11,19 +11,33 @@ writers of ingest, resolution, analysis and security administration touch the ta
 - `reading`: open the store as a user and get their View, denials audited.
 - `holdings`: counts and batches the actor may see.
 - `graph_rows`: the rows a graph is built from, scoped by a View.
+- `search`: one box for names, dates of birth and identifiers, ranked hits that say why.
+- `show_record`: one record as its agency wrote it, with grade, provenance and entities.
 """
 
+from threadline.read.records import RecordMention, RecordStatement, RecordView, show_record
 from threadline.read.rows import Entity, Indicator, Link, Mention, Record, Statement
+from threadline.read.search import Hit, Match, Reading, SearchResults, search, warm_up
 from threadline.read.session import reading
 from threadline.read.view import View
 
 __all__ = [
     "Entity",
+    "Hit",
     "Indicator",
     "Link",
+    "Match",
     "Mention",
+    "Reading",
     "Record",
+    "RecordMention",
+    "RecordStatement",
+    "RecordView",
+    "SearchResults",
     "Statement",
     "View",
     "reading",
+    "search",
+    "show_record",
+    "warm_up",
 ]

@@ -39,6 +39,7 @@ __all__ = [
     "login_failures",
     "mentions",
     "metadata",
+    "name_keys",
     "priorities",
     "record_handling",
     "record_recipients",
@@ -243,6 +244,21 @@ statements = sa.Table(
     sa.Index(None, "prop", "value"),
     sa.CheckConstraint("kind IN ('fact', 'opinion')", name="kind"),
 )
+
+name_keys = sa.Table(
+    "name_keys",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("mention_id", KEY, sa.ForeignKey("mentions.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Index(None, "record_id"),
+    sa.Index(None, "mention_id"),
+)  # fmt: skip
+"""The search keys (`threadline.values.name_keys`) of the names each record states about a
+mention, written with its statements: a search compares only the names that share a key with
+what was typed. Derived from the statements, so they go with them: a rolled-back load or an
+erased record takes its keys with it (the foreign keys cascade)."""
 
 entities = sa.Table(
     "entities",
@@ -633,6 +649,7 @@ TABLES = (
     entities,
     mentions,
     statements,
+    name_keys,
     links,
     link_evidence,
     judgements,

@@ -1,0 +1,210 @@
+"""How fast the search box answers on the medium scenario, beside a plain fuzzy scan.
+
+The queries are what users type, drawn from the store (seeded): names as held, in another
+order, without their accents, with a slip, a surname alone; phones in another format,
+postcodes without their space, plates with one, dates of birth written the UK way; and the
+new-user tries of issue 17. Each runs through `threadline.read.search` as the local analyst
+(every query scoped by the View and audited, as in use), warm, several times.
+
+The peer is what a quick tool would do for names: every name the store holds loaded once into
+memory, and each query scanned against all of them with rapidfuzz's ``token_sort_ratio`` (no
+access control, no transliteration, no explanation). Printed: p50 and p95 per kind of query,
+and the search's p50 and p95 over the peer's for the name queries.
+
+    .venv/bin/python benchmarks/bench_search.py [--db URL]
+
+Each query is timed as a new one (the search's memo of it forgotten). Without ``--db`` the
+medium scenario is generated, loaded and resolved into a temporary
+SQLite store first (a few minutes). Target: p95 under one second on every kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import random
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+import typer
+from rapidfuzz import fuzz, process
+
+from threadline.cli.main import app
+from threadline.read import reading
+from threadline.read.search import search, warm_up
+from threadline.scenario.agreements import record_agreements
+from threadline.store import Store
+from threadline.store import tables as t
+
+REPEATS = 5
+SAMPLES = 12
+"""Queries of each kind drawn from the store."""
+
+_SEARCH = importlib.import_module("threadline.read.search")
+
+
+def forget() -> None:
+    """Forget the search's memo of each name against what was typed, so that a repeated
+    query is timed as a new one (the comparators' own tables and caches stay warm, as in a
+    server that has been answering for a while)."""
+    _SEARCH._judge.cache_clear()
+    _SEARCH._compare.cache_clear()
+
+
+TRIES = ["Driton Koçi", "Koci Driton", "Yuan Bin", "Koci", "Amber", "Smith", "Nguyen Thi"]
+"""The tries of issue 17, and common partial names."""
+
+
+def build(folder: Path) -> str:
+    """Generate, load and resolve the medium scenario into a SQLite store; its URL."""
+    url = f"sqlite:///{folder / 'medium.db'}"
+    command = typer.main.get_command(app)
+
+    def run(*args: str, store: bool = True) -> None:
+        extra = ["--db", url] if store else []
+        command.main(args=[*args, *extra], prog_name="threadline", standalone_mode=False)
+
+    run("init", "--os-cleared")
+    run("generate", "--scenario", "medium", "--out", str(folder / "scenario"), store=False)
+    with Store(url) as store:
+        record_agreements(store, folder / "scenario")
+    run("ingest", str(folder / "scenario"))
+    run("resolve")
+    return url
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _slip(name: str, rng: random.Random) -> str:
+    words = name.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 5:
+        at = rng.randrange(2, len(word) - 1)
+        words[longest] = word[:at] + word[at + 1 :]
+    return " ".join(words)
+
+
+def queries(url: str, seed: int = 7) -> dict[str, list[str]]:
+    """Queries of each kind, drawn from the store's own values."""
+    rng = random.Random(seed)
+    s = t.statements.c
+    with Store(url) as store, store.connect() as conn:
+
+        def values(prop: str, schema: str | None = None) -> list[str]:
+            query = sa.select(s.original_value).where(s.prop == prop)
+            if schema:
+                query = query.where(s.schema == schema)
+            found = sorted(set(conn.execute(query.limit(20_000)).scalars()))
+            return rng.sample(found, min(SAMPLES, len(found)))
+
+        names = [n for n in values("name", "Person") if len(n.split()) >= 2]
+        phones = values("phone")
+        postcodes = values("postalCode")
+        plates = values("registrationNumber", "Vehicle")
+        births = values("birthDate")
+    return {
+        "name as held": names,
+        "name reordered": [" ".join(reversed(n.split())) for n in names],
+        "name without accents": [_plain(n) for n in names],
+        "name with a slip": [_slip(n, rng) for n in names],
+        "surname alone": [n.split()[-1] for n in names],
+        "new-user tries": TRIES,
+        "phone, other format": [p.replace(" ", "").replace("-", "") for p in phones],
+        "postcode, no space": [p.replace(" ", "").lower() for p in postcodes],
+        "plate, spaced": [f"{p[:4]} {p[4:]}" if " " not in p else p for p in plates],
+        "date of birth": ["/".join(reversed(b.split("-"))) if "-" in b else b for b in births],
+    }
+
+
+def timed(fn: Callable[[], object], before: Callable[[], object] = lambda: None) -> list[float]:
+    fn()  # warm
+    out = []
+    for _ in range(REPEATS):
+        before()
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a store holding the medium scenario, resolved")
+    parser.add_argument("--user", help="search as this user ($THREADLINE_PASSWORD)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.db or build(Path(folder))
+        asked = queries(url)
+        with Store(url) as store, store.connect() as conn:
+            names = sorted(
+                set(
+                    conn.execute(
+                        sa.select(t.statements.c.value).where(
+                            t.statements.c.prop.in_(("name", "alias"))
+                        )
+                    ).scalars()
+                )
+            )
+        print(f"store: {url}; {len(names):,} distinct names for the peer")
+        ours: dict[str, list[float]] = defaultdict(list)
+        peer: dict[str, list[float]] = defaultdict(list)
+        with reading(url, args.user, "bench.search") as view:
+            warm_up()
+            for kind, texts in asked.items():
+                for text in texts:
+                    ours[kind] += timed(
+                        lambda text=text: search(view, text, limit=20),  # type: ignore[misc]
+                        forget,
+                    )
+                    if kind.startswith(("name", "surname", "new-user")):
+                        peer[kind] += timed(
+                            lambda text=text: process.extract(  # type: ignore[misc]
+                                text, names, scorer=fuzz.token_sort_ratio, limit=20
+                            )
+                        )
+        print(f"{'queries':24} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'peer p50':>9} "
+              f"{'peer p95':>9} {'p50 ratio':>10} {'p95 ratio':>10}")  # fmt: skip
+        every: list[float] = []
+        named: list[float] = []
+        every_peer: list[float] = []
+        for kind, times in ours.items():
+            every += times
+            line = f"{kind:24} {len(times):>4} {_ms(times, 0.5)} {_ms(times, 0.95)}"
+            if peer.get(kind):
+                theirs = peer[kind]
+                named += times
+                every_peer += theirs
+                line += f" {_ms(theirs, 0.5, 9)} {_ms(theirs, 0.95, 9)} {_ratios(times, theirs)}"
+            print(line)
+        print(
+            f"{'all names':24} {len(named):>4} {_ms(named, 0.5)} {_ms(named, 0.95)} "
+            f"{_ms(every_peer, 0.5, 9)} {_ms(every_peer, 0.95, 9)} {_ratios(named, every_peer)}"
+        )
+        print(f"{'all':24} {len(every):>4} {_ms(every, 0.5)} {_ms(every, 0.95)}")  # fmt: skip
+
+
+def _ms(times: list[float], q: float, width: int = 8) -> str:
+    return f"{pct(times, q) * 1e3:>{width}.1f}"
+
+
+def _ratios(ours: list[float], theirs: list[float]) -> str:
+    return (
+        f"{pct(ours, 0.5) / pct(theirs, 0.5):>10.2f} {pct(ours, 0.95) / pct(theirs, 0.95):>10.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
