@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
+from threadline.resolve.integrity import contradicting_pairs
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -87,6 +88,10 @@ def cluster_run(
             np.asarray(table.column("match_probability"), dtype=np.float64),
         )
 
+    def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
+        a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
+        return position[a], position[b], reasons
+
     keep = inside(left, right)
     strong_keep = inside(strong[0], strong[1])
     outcome = cluster_graph(
@@ -101,6 +106,7 @@ def cluster_run(
         scorer=scorer,
         max_component=state.settings.max_component,
         veto=state.settings.veto,
+        contradictions=contradictions if state.settings.integrity else None,
     )
     labels = np.full(run.size, -1, dtype=np.int64)
     labels[nodes] = outcome.labels

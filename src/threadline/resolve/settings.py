@@ -50,6 +50,11 @@ class ResolverSettings:
     """Two records whose own match probability is below this never share a cluster, however
     well each matches the others (unless an analyst or an identifier says they are one)."""
 
+    integrity: bool = True
+    """Records that contradict each other (dates of birth more than a typing slip apart,
+    different sex, national insurance numbers or documents of one format) never share a
+    cluster unless an analyst judged them the same (:mod:`.integrity`)."""
+
     pair_floor: float = 0.01
     """Scored pairs below this match probability are dropped from the output pairs table."""
 
