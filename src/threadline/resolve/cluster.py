@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterOutcome", "Contradictions", "PairScorer", "cluster_graph", "judgement_conflicts", "reached"]
+__all__ = ["ClusterOutcome", "Contradictions", "PairScorer", "components", "cluster_graph", "judgement_conflicts", "reached"]
 
 IntArray = npt.NDArray[np.int64]
 _NONE: frozenset[int] = frozenset()
@@ -440,6 +440,17 @@ def _complete(
     linked = np.bincount(piece[left[ok]], minlength=count)
     result: npt.NDArray[np.bool_] = linked + inner >= size * (size - 1) / 2
     return result
+
+
+def components(n: int, left: IntArray, right: IntArray) -> IntArray:
+    """Connected-component label (0..k-1) of each of ``n`` nodes joined by the edges
+    ``(left[i], right[i])``.
+
+    >>> import numpy as np
+    >>> components(4, np.array([0]), np.array([2])).tolist()
+    [0, 1, 0, 2]
+    """
+    return _components(n, left, right)
 
 
 def _canonical(labels: IntArray) -> IntArray:

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
+from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
 from threadline.resolve.integrity import contradicting_pairs
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
@@ -22,7 +22,7 @@ from threadline.resolve.saved_model import model_json
 from threadline.resolve.scoring import run_scoring
 from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
-__all__ = ["cluster_run", "run_result", "working_names"]
+__all__ = ["cluster_checks", "cluster_run", "run_result", "working_names"]
 
 
 def cluster_run(
@@ -206,6 +206,7 @@ def run_result(
     tick = time.perf_counter()
     clusters, joins = working_names(state, clusters, judgements)
     state.counts["working_name_joins"] = len(joins)
+    state.counts |= cluster_checks(state, clusters, judgements)
     state.timings["cluster"] = state.timings.get("cluster", 0.0) + time.perf_counter() - tick
     return ResolutionResult(
         clusters,
@@ -218,3 +219,30 @@ def run_result(
         dict(state.counts),
         joins,
     )
+
+
+def cluster_checks(
+    state: ResolverState, clusters: Mapping[str, str], judgements: Iterable[JudgementLike] = ()
+) -> dict[str, int]:
+    """``contradictions``: how many clusters hold two records that contradict each other
+    (:mod:`.integrity`), leaving out records an analyst judged the same; ``largest_cluster``:
+    the records of the largest cluster."""
+    run = state.run
+    if run is None or not clusters:
+        return {"contradictions": 0, "largest_cluster": 0}
+    ids = run.record_ids
+    heads = pa.array([clusters.get(i) for i in ids.to_pylist()], pa.string())
+    labels = np.asarray(pc.dictionary_encode(heads).indices.fill_null(-1), dtype=np.int64)
+    sizes = np.bincount(labels[labels >= 0])
+    multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
+    left, right, _ = contradicting_pairs(run.con, multi.astype(np.int64), labels[multi])
+    same, _ = _judged(run, judgements)
+    judged = components(
+        run.size,
+        np.array([a for a, _ in same], dtype=np.int64),
+        np.array([b for _, b in same], dtype=np.int64),
+    )
+    bad = {int(labels[a]) for a, b in zip(left.tolist(), right.tolist(), strict=True)
+           if judged[a] != judged[b]}  # fmt: skip
+    return {"contradictions": len(bad), "largest_cluster": int(sizes.max()) if len(sizes) else 0}
+
