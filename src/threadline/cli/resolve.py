@@ -310,7 +310,9 @@ def explain(
                 raise AccessDenied(f"not found: {entity!r}", action="consultation",
                                    operation="resolve.explain", entities=[entity])  # fmt: skip
             run = _latest_run(view)
-            report = explain_entity(conn, run, [m.id for m in mentions])
+            report = explain_entity(
+                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other))
+            )
             held = view.protection(m.record_id for m in mentions)
     captions = {m.id: m.caption for m in mentions}
     if as_json:

@@ -26,7 +26,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterOutcome", "Contradictions", "PairScorer", "components", "cluster_graph", "judgement_conflicts", "reached"]
+__all__ = [
+    "ClusterOutcome",
+    "Contradictions",
+    "PairScorer",
+    "cluster_graph",
+    "components",
+    "judgement_conflicts",
+    "reached",
+]
 
 IntArray = npt.NDArray[np.int64]
 _NONE: frozenset[int] = frozenset()
@@ -313,9 +321,7 @@ def cluster_graph(
         multi = np.flatnonzero(np.bincount(groups)[groups] > 1)
         contradicting(multi, groups[multi])
         if found:  # identifier matches never join contradicting records
-            groups, conflicts = _groups(
-                n, forced_list, strong_pairs, cannot_list, soft=list(found)
-            )
+            groups, conflicts = _groups(n, forced_list, strong_pairs, cannot_list, soft=list(found))
     # Groups an analyst joined across a contradiction: that evidence no longer separates them.
     accepted = {int(groups[a]) for a, b in found if groups[a] == groups[b]}
     keep = prob >= threshold

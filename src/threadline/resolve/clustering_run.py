@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
-from threadline.resolve.integrity import contradicting_pairs
+from threadline.resolve.integrity import CONTRADICTION_FIELDS, contradicting_pairs, reason_words
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -130,6 +130,9 @@ def cluster_run(
         )
     )
     found = tuple((ids[a].as_py(), ids[b].as_py()) for a, b in conflicts)
+    state.kept_apart = _kept_apart(run, [
+        (int(nodes[a]), int(nodes[b]), reason) for a, b, reason in outcome.kept_apart
+    ])  # fmt: skip
     state.timings["cluster"] = time.perf_counter() - started
     return clusters, found
 
@@ -218,6 +221,7 @@ def run_result(
         run_scoring(state),
         dict(state.counts),
         joins,
+        tuple(state.kept_apart),
     )
 
 
@@ -246,3 +250,27 @@ def cluster_checks(
            if judged[a] != judged[b]}  # fmt: skip
     return {"contradictions": len(bad), "largest_cluster": int(sizes.max()) if len(sizes) else 0}
 
+
+def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tuple[str, str, str]]:
+    """Kept-apart pairs (row numbers) as record ids, with the contradiction in words."""
+    if not pairs:
+        return []
+    wanted = sorted({x for a, b, _ in pairs for x in (a, b)})
+    columns = ", ".join(CONTRADICTION_FIELDS)
+    run.con.register("tl_apart_v", pa.table({"uid": np.array(wanted, dtype=np.int64) + 1}))
+    try:
+        rows = (
+            run.con.sql(
+                f"SELECT uid - 1 AS row, record_id, {columns} FROM tl_records "  # noqa: S608 - SQL of our own constants
+                "WHERE uid IN (SELECT uid FROM tl_apart_v)"
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+    finally:
+        run.con.unregister("tl_apart_v")
+    by_row = {int(r["row"]): r for r in rows}
+    return [
+        (by_row[a]["record_id"], by_row[b]["record_id"], reason_words(reason, by_row[a], by_row[b]))
+        for a, b, reason in pairs
+    ]

@@ -7,6 +7,7 @@ the words match the scores that joined them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,8 +31,15 @@ RULES = {
 """How mentions that the person model does not score are joined, in words."""
 
 
-def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[str, Any]:
-    """Pairs that joined these mentions in `run`, each with its field-by-field contributions."""
+def explain_entity(
+    conn: Connection,
+    run: Any,
+    mention_ids: list[str],
+    may_see: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
+    """Pairs that joined these mentions in `run`, each with its field-by-field contributions,
+    and the records the run kept apart from them because they contradict (quoted only when
+    ``may_see`` says the viewer may see the other record too)."""
     schemata = {
         str(s)
         for s in conn.execute(
@@ -54,6 +62,7 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     for left, right, verdict in judged:
         notes.append(f"analyst judgement: {left} and {right} are {verdict}")
     notes.extend(_working_names(run, set(mention_ids)))
+    notes.extend(_kept_apart(run, set(mention_ids), may_see))
     p = t.resolution_pairs.c
     pairs = conn.execute(
         sa.select(p.left_id, p.right_id, p.probability)
@@ -114,3 +123,20 @@ def _working_names(run: Any, mentions: set[str]) -> list[str]:
         and set(j.adverts) <= mentions
         and (not j.gives or j.gives in mentions)
     ]
+
+
+def _kept_apart(run: Any, mentions: set[str], may_see: Callable[[str], bool] | None) -> list[str]:
+    """The run's contradicting records kept apart from these mentions, in words."""
+    if may_see is None:
+        return []
+    out = []
+    for left, right, words in (run.state or {}).get("kept_apart", []):
+        if left in mentions and right not in mentions:
+            mine, other = left, right
+        elif right in mentions and left not in mentions:
+            mine, other = right, left
+        else:
+            continue
+        if may_see(other):
+            out.append(f"kept apart: {mine} and {other} are not one person ({words})")
+    return out

@@ -185,8 +185,9 @@ def contradicting_pairs(
             for c in CONTRADICTION_FIELDS
         )
         columns = ", ".join(f"a.{c}, b.{c}" for c in CONTRADICTION_FIELDS)
+        picked = ", ".join(f"r.{c}" for c in CONTRADICTION_FIELDS)
         rows = con.sql(
-            f"""WITH s AS (SELECT v.label, r.uid, {", ".join(f"r.{c}" for c in CONTRADICTION_FIELDS)}
+            f"""WITH s AS (SELECT v.label, r.uid, {picked}
                 FROM tl_integrity_v v JOIN {table} r USING (uid) WHERE {stated})
             SELECT a.uid - 1, b.uid - 1, {columns}
             FROM s a JOIN s b ON a.label = b.label AND a.uid < b.uid
@@ -206,4 +207,3 @@ def contradicting_pairs(
             right.append(int(row[1]))
             reasons.append(reason)
     return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64), reasons
-
