@@ -87,6 +87,12 @@ def dates_contradict(left: str, right: str) -> bool:
     """
     if left == right:
         return False
+    return _one_way(left, right) and _one_way(right, left)
+
+
+def _one_way(left: str, right: str) -> bool:
+    """Whether ``right``, read as written or with day and month swapped, is more than a slip
+    away from ``left``."""
     try:
         ya, ma, da = _parts(left)
         yb, mb, db = _parts(right)
