@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
 
-__all__ = ["RULES", "explain_entity"]
+__all__ = ["RULES", "explain_entity", "split_proposal"]
 
 RULES = {
     "Company": "same company number, or the same name once legal forms (Ltd, Limited, LLP, "
@@ -140,3 +140,24 @@ def _kept_apart(run: Any, mentions: set[str], may_see: Callable[[str], bool] | N
         if may_see(other):
             out.append(f"kept apart: {mine} and {other} are not one person ({words})")
     return out
+
+
+def split_proposal(
+    conn: Connection, mention_ids: list[str]
+) -> tuple[list[list[str]], list[str], list[tuple[str, str, str]]]:
+    """How these person mentions (one entity's, those the viewer may see) split into groups
+    that hold no contradicting records (:func:`.integrity.propose_split`): the groups, the
+    mentions that state nothing to place them by, and the contradicting pairs in words."""
+    from threadline.resolve.frames import person_frame
+    from threadline.resolve.integrity import CONTRADICTION_FIELDS, propose_split, reason_words
+    from threadline.resolve.normalise import prepare
+
+    frame = person_frame(conn, set(mention_ids))
+    if frame.num_rows == 0:
+        return [], sorted(mention_ids), []
+    rows = prepare(frame).select(["record_id", *CONTRADICTION_FIELDS]).to_pylist()
+    groups, unplaced, pairs = propose_split(rows)
+    by_id = {str(r["record_id"]): r for r in rows}
+    worded = [(a, b, reason_words(why, by_id[a], by_id[b])) for a, b, why in pairs]
+    others = sorted(set(mention_ids) - set(by_id))
+    return groups, sorted([*unplaced, *others]), worded

@@ -37,6 +37,7 @@ __all__ = [
     "contradicting_pairs",
     "contradiction",
     "dates_contradict",
+    "propose_split",
     "reason_words",
 ]
 
@@ -213,3 +214,62 @@ def contradicting_pairs(
             right.append(int(row[1]))
             reasons.append(reason)
     return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64), reasons
+
+
+def propose_split(
+    rows: list[Mapping[str, Any]],
+) -> tuple[list[list[str]], list[str], list[tuple[str, str, str]]]:
+    """A split of one entity's prepared records (``record_id`` and the
+    :data:`CONTRADICTION_FIELDS`) into groups that hold no contradiction.
+
+    Returns the groups (record ids; the largest first), the records that state nothing that
+    could contradict (left for the model to place) and the contradicting pairs, with the
+    field. Records are placed most-agreed first: each goes to the group whose members state
+    the most of its values, among those it contradicts none of.
+
+    >>> rows = [{"record_id": "a", "dob": "1980-01-05"}, {"record_id": "b", "dob": "1991-07-22"},
+    ...         {"record_id": "c", "dob": "1980-01-05"}, {"record_id": "d"}]
+    >>> groups, unplaced, pairs = propose_split(rows)
+    >>> groups, unplaced, len(pairs)
+    ([['a', 'c'], ['b']], ['d'], 2)
+    """
+    stated = [r for r in rows if any(r.get(c) for c in CONTRADICTION_FIELDS)]
+    unplaced = [
+        str(r["record_id"]) for r in rows if not any(r.get(c) for c in CONTRADICTION_FIELDS)
+    ]
+    pairs: list[tuple[str, str, str]] = []
+    against: dict[str, set[str]] = {str(r["record_id"]): set() for r in stated}
+    for i, a in enumerate(stated):
+        for b in stated[i + 1 :]:
+            reason = contradiction(a, b)
+            if reason is not None:
+                left, right = str(a["record_id"]), str(b["record_id"])
+                pairs.append((left, right, reason))
+                against[left].add(right)
+                against[right].add(left)
+
+    def values(row: Mapping[str, Any]) -> set[tuple[str, Any]]:
+        return {(c, row.get(c)) for c in CONTRADICTION_FIELDS if row.get(c)}
+
+    counts: dict[tuple[str, Any], int] = {}
+    for row in stated:
+        for value in values(row):
+            counts[value] = counts.get(value, 0) + 1
+    order = sorted(stated, key=lambda r: (-sum(counts[v] for v in values(r)), str(r["record_id"])))
+    groups: list[list[Mapping[str, Any]]] = []
+    for row in order:
+        rid = str(row["record_id"])
+        best, score = None, -1
+        for group in groups:
+            if any(str(m["record_id"]) in against[rid] for m in group):
+                continue
+            shared = sum(len(values(row) & values(m)) for m in group)
+            if shared > score:
+                best, score = group, shared
+        if best is None:
+            groups.append([row])
+        else:
+            best.append(row)
+    out = [sorted(str(m["record_id"]) for m in g) for g in groups]
+    out.sort(key=lambda g: (-len(g), g))
+    return out, sorted(unplaced), pairs
