@@ -89,4 +89,12 @@ def test_febrl4_all_fields(tmp_path: Path) -> None:
     scores = evaluate_er_csv(path, "truth", FUZZY_SSN)
     assert scores["records"] == 10000
     assert scores["f1"] >= 0.998, scores
-    assert set(scores) == {"precision", "recall", "f1", "records", "seconds"}
+    assert set(scores) == {
+        "precision",
+        "recall",
+        "f1",
+        "contradictions",
+        "largest_cluster",
+        "records",
+        "seconds",
+    }

@@ -88,9 +88,12 @@ def cluster_run(
             np.asarray(table.column("match_probability"), dtype=np.float64),
         )
 
+    trusted = _trusted(left, right, prob, state.settings.integrity_trust)
+
     def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
         a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
-        return position[a], position[b], reasons
+        kept = ~_is_trusted(trusted, a, b)
+        return position[a[kept]], position[b[kept]], [r for r, k in zip(reasons, kept) if k]
 
     keep = inside(left, right)
     strong_keep = inside(strong[0], strong[1])
@@ -209,7 +212,7 @@ def run_result(
     tick = time.perf_counter()
     clusters, joins = working_names(state, clusters, judgements)
     state.counts["working_name_joins"] = len(joins)
-    state.counts |= cluster_checks(state, clusters, judgements)
+    state.counts |= cluster_checks(state, clusters, judgements, pairs)
     state.timings["cluster"] = state.timings.get("cluster", 0.0) + time.perf_counter() - tick
     return ResolutionResult(
         clusters,
@@ -226,11 +229,15 @@ def run_result(
 
 
 def cluster_checks(
-    state: ResolverState, clusters: Mapping[str, str], judgements: Iterable[JudgementLike] = ()
+    state: ResolverState,
+    clusters: Mapping[str, str],
+    judgements: Iterable[JudgementLike] = (),
+    pairs: pa.Table | None = None,
 ) -> dict[str, int]:
     """``contradictions``: how many clusters hold two records that contradict each other
-    (:mod:`.integrity`), leaving out records an analyst judged the same; ``largest_cluster``:
-    the records of the largest cluster."""
+    (:mod:`.integrity`), leaving out records an analyst judged the same and pairs the model
+    itself scores at or above ``integrity_trust``; ``largest_cluster``: the records of the
+    largest cluster."""
     run = state.run
     if run is None or not clusters:
         return {"contradictions": 0, "largest_cluster": 0}
@@ -240,6 +247,14 @@ def cluster_checks(
     sizes = np.bincount(labels[labels >= 0])
     multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
     left, right, _ = contradicting_pairs(run.con, multi.astype(np.int64), labels[multi])
+    if pairs is not None and pairs.num_rows:
+        trusted = _trusted(
+            run.uids(pairs.column("left_id")), run.uids(pairs.column("right_id")),
+            np.asarray(pairs.column("match_probability"), dtype=np.float64),
+            state.settings.integrity_trust,
+        )  # fmt: skip
+        kept = ~_is_trusted(trusted, left, right)
+        left, right = left[kept], right[kept]
     same, _ = _judged(run, judgements)
     judged = components(
         run.size,
@@ -274,3 +289,15 @@ def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tup
         (by_row[a]["record_id"], by_row[b]["record_id"], reason_words(reason, by_row[a], by_row[b]))
         for a, b, reason in pairs
     ]
+
+
+def _trusted(left: np.ndarray, right: np.ndarray, prob: np.ndarray, level: float) -> np.ndarray:
+    """Sorted keys of the pairs (row numbers) scored at or above ``level``."""
+    sure = prob >= level
+    a, b = np.minimum(left[sure], right[sure]), np.maximum(left[sure], right[sure])
+    return np.unique(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
+
+
+def _is_trusted(trusted: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b = np.minimum(left, right), np.maximum(left, right)
+    return np.isin(a.astype(np.int64) * (1 << 32) + b.astype(np.int64), trusted)

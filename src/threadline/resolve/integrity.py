@@ -18,7 +18,9 @@ slip apart:
 
 The clustering (:func:`.cluster.cluster_graph`) never puts contradicting records in one
 cluster, unless an analyst judged them the same. Records that say nothing (a police record
-with no date of birth) can join either side, but cannot bridge the two.
+with no date of birth) can join either side, but cannot bridge the two. Where another of these
+fields agrees (the same NI number, the same full date of birth), a disagreement on one of
+them is a wrong value, not a different person: it does not contradict.
 """
 
 from __future__ import annotations
@@ -146,26 +148,45 @@ def _shape(value: str) -> str:
 def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
     """The first field on which two prepared records contradict each other, or ``None``.
 
+    Two strong identifiers that disagree with each other say one of them is wrong, not which:
+    a contradiction on one field does not count while another of these fields agrees (the
+    same full date of birth within a slip, the same NI or document number within a
+    character).
+
     >>> contradiction({"dob": "1985-01-12"}, {"dob": "1992-05-27"})
     'dob'
     >>> contradiction({"gender": "m", "dob": None}, {"gender": "m", "dob": "1990"}) is None
     True
     >>> contradiction({"document_number": "123456789"}, {"document_number": "ZU1234567"}) is None
     True
+    >>> contradiction({"dob": "1985-01-12", "national_id": "QQ123456C"},
+    ...               {"dob": "1992-05-27", "national_id": "QQ123456C"}) is None
+    True
     """
+    found: str | None = None
+    agrees = False
     a, b = left.get("dob"), right.get("dob")
-    if a and b and dates_contradict(str(a), str(b)):
-        return "dob"
+    if a and b:
+        if dates_contradict(str(a), str(b)):
+            found = "dob"
+        elif len(str(a)) == len(str(b)) == 10:
+            agrees = True
     a, b = left.get("gender"), right.get("gender")
     if a and b and a != b:
-        return "gender"
+        found = found or "gender"
     a, b = left.get("national_id"), right.get("national_id")
-    if a and b and not _near(str(a), str(b)):
-        return "national_id"
+    if a and b:
+        if _near(str(a), str(b)):
+            agrees = True
+        else:
+            found = found or "national_id"
     a, b = left.get("document_number"), right.get("document_number")
-    if a and b and _shape(str(a)) == _shape(str(b)) and not _near(str(a), str(b)):
-        return "document_number"
-    return None
+    if a and b and _shape(str(a)) == _shape(str(b)):
+        if _near(str(a), str(b)):
+            agrees = True
+        else:
+            found = found or "document_number"
+    return None if agrees else found
 
 
 def reason_words(reason: str, left: Mapping[str, Any], right: Mapping[str, Any]) -> str:
