@@ -93,7 +93,8 @@ def cluster_run(
     def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
         a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
         kept = ~_is_trusted(trusted, a, b)
-        return position[a[kept]], position[b[kept]], [r for r, k in zip(reasons, kept) if k]
+        why = [r for r, k in zip(reasons, kept.tolist(), strict=True) if k]
+        return position[a[kept]], position[b[kept]], why
 
     keep = inside(left, right)
     strong_keep = inside(strong[0], strong[1])
