@@ -292,9 +292,11 @@ def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tup
     ]
 
 
-def _trusted(left: np.ndarray, right: np.ndarray, prob: np.ndarray, level: float) -> np.ndarray:
-    """Sorted keys of the pairs (row numbers) scored at or above ``level``."""
-    sure = prob >= level
+def _trusted(
+    left: np.ndarray, right: np.ndarray, prob: np.ndarray, level: float | None
+) -> np.ndarray:
+    """Sorted keys of the pairs (row numbers) scored at or above ``level`` (none without)."""
+    sure = prob >= (level if level is not None else np.inf)
     a, b = np.minimum(left[sure], right[sure]), np.maximum(left[sure], right[sure])
     return np.unique(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
 

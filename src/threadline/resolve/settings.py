@@ -55,11 +55,12 @@ class ResolverSettings:
     different sex, national insurance numbers or documents of one format) never share a
     cluster unless an analyst judged them the same (:mod:`.integrity`)."""
 
-    integrity_trust: float = 0.9
-    """Two contradicting records that the model itself scores at or above this match
-    probability (the contradiction weighed, everything else they state agreeing so well
-    that it outweighs it: one value written wrong, as in FEBRL's corrupted records) are not
-    kept apart. Chains through other records never override a contradiction."""
+    integrity_trust: float | None = None
+    """For data whose dates of birth and identifiers are known to be replaced by wrong values
+    (FEBRL's corruption): two contradicting records that the model itself scores at or above
+    this match probability are not kept apart. ``None`` (the default): a contradiction is
+    never outweighed, since a father and son of one name at one address score high too.
+    Chains through other records never override a contradiction."""
 
     pair_floor: float = 0.01
     """Scored pairs below this match probability are dropped from the output pairs table."""
