@@ -12,7 +12,7 @@ import pytest
 
 from threadline.resolve import Judgement, PersonResolver
 from threadline.resolve.cluster import cluster_graph
-from threadline.resolve.integrity import contradiction, dates_contradict
+from threadline.resolve.integrity import contradiction, dates_contradict, propose_split
 
 from .conftest import person, table
 
@@ -227,3 +227,24 @@ def test_contradictions_are_counted(
     assert (result.clusters["mother"] == result.clusters["daughter"]) is together
     assert result.counts["contradictions"] == contradictions
     assert result.counts["largest_cluster"] >= 2
+
+
+def test_a_proposed_split_holds_no_contradiction() -> None:
+    # Three men of one name: two records each agree on a date of birth, one states only
+    # the year of the first, and one police record states nothing.
+    rows: list[dict[str, str | None]] = [
+        {"record_id": "a1", "dob": "1970-01-11", "gender": "m"},
+        {"record_id": "a2", "dob": "1970-11-01", "gender": "m"},  # day and month swapped
+        {"record_id": "b1", "dob": "1984-05-23", "gender": "m"},
+        {"record_id": "b2", "dob": "1984-05-23", "national_id": "QQ123456C"},
+        {"record_id": "c1", "dob": "1995-09-30", "gender": "m"},
+        {"record_id": "c2", "dob": "1995"},
+        {"record_id": "police", "dob": None},
+    ]
+    groups, unplaced, pairs = propose_split(rows)
+    assert groups == [["a1", "a2"], ["b1", "b2"], ["c1", "c2"]]
+    assert unplaced == ["police"]
+    assert {(a, b) for a, b, _ in pairs} >= {("a1", "b1"), ("b2", "c1")}
+    for group in groups:
+        members = [r for r in rows if r["record_id"] in group]
+        assert all(contradiction(x, y) is None for x in members for y in members)
