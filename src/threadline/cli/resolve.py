@@ -452,8 +452,9 @@ def split(
     """Split an entity into people: the groups you give with --group, or else a proposal in
     which no group holds records that contradict each other (dates of birth, sex, NI or
     document numbers), recorded with --apply. The split is recorded as judgements: "same"
-    within a group, "different" between groups (`resolve undo` withdraws them). Mentions in
-    no group are left to the model."""
+    within a group, "different" between groups (`resolve undo` withdraws them). One --group
+    splits those mentions off from the rest; with more, mentions in no group are left to the
+    model."""
     from threadline.resolve.explain_store import split_proposal
 
     with Store(db) as store:
@@ -478,6 +479,8 @@ def split(
                 if len(placed) != len(set(placed)):
                     raise ThreadlineError("a mention is in more than one group")
                 unplaced = sorted(set(mentions) - set(placed))
+                if len(groups) == 1 and unplaced:  # one group: split it off from the rest
+                    groups, unplaced = [*groups, unplaced], []
             else:
                 groups, unplaced, pairs = split_proposal(conn, mentions)
             held = view.protection(m.record_id for m in seen)
