@@ -120,3 +120,12 @@ def test_kept_apart_explained_and_split_by_an_analyst(
             sa.select(sa.func.count()).where(t.judgements.c.deleted_at.is_(None))
         ).scalar_one()
     assert active == 0
+
+    # One group splits its mentions off from the rest of the entity.
+    alone = cli.invoke(
+        app, ["resolve", "split", biggest, "--group", ",".join(one), "--db", store_url, "--json"]
+    )
+    assert alone.exit_code == 0, alone.output
+    shown = json.loads(alone.output)
+    assert shown["groups"] == [one, two] and shown["unplaced"] == []
+    assert len(shown["judgements"]) == len(mentions) - 2 + 1
