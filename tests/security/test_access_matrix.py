@@ -71,6 +71,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("resolve", "judgements", "--all", "--json"),
     ("resolve", "review", "--json"),
     ("resolve", "explain", "e-hub", "--json"),
+    ("resolve", "split", "e-hub", "--json"),
     ("retention", "due", "--before", "2040-01-01", "--json"),
     ("retention", "erased", "--json"),
     ("graph", "ego", "e-hub", "--hops", "2", "--json"),

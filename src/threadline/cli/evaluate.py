@@ -60,7 +60,9 @@ def evaluate_er(
 
     Columns read (all optional but record_id): record_id, source, given_name, surname,
     full_name, date_of_birth, phone, email, address, postcode, nationality, national_id,
-    document_number. Prints pairwise precision, recall and F1, the records and the seconds.
+    document_number. Prints pairwise precision, recall and F1, the clusters holding records
+    that contradict each other (contradictions: dates of birth, sex, NI or document numbers),
+    the largest cluster, the records and the seconds.
     """
     from threadline.resolve import evaluate_er_csv
 

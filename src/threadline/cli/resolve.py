@@ -1,4 +1,5 @@
-"""`threadline resolve`: run resolution, explain entities, judge pairs, review, explode."""
+"""`threadline resolve`: run resolution, explain entities, judge pairs, review, split,
+explode."""
 
 from __future__ import annotations
 
@@ -310,7 +311,9 @@ def explain(
                 raise AccessDenied(f"not found: {entity!r}", action="consultation",
                                    operation="resolve.explain", entities=[entity])  # fmt: skip
             run = _latest_run(view)
-            report = explain_entity(conn, run, [m.id for m in mentions])
+            report = explain_entity(
+                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other))
+            )
             held = view.protection(m.record_id for m in mentions)
     captions = {m.id: m.caption for m in mentions}
     if as_json:
@@ -426,6 +429,95 @@ def _unjudged_joins(
         if len(out) >= top:
             break
     return out
+
+
+@resolve_app.command("split")
+def split(
+    entity: Annotated[str, typer.Argument(help="Entity id to split.")],
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            help="Mentions that are one person, comma-separated; give it once per person.",
+        ),
+    ] = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Record the proposed split (without --group).")
+    ] = False,
+    reason: Annotated[str, typer.Option("--reason", help="Why the merge was wrong.")] = "",
+    db: DbOption = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Split an entity into people: the groups you give with --group, or else a proposal in
+    which no group holds records that contradict each other (dates of birth, sex, NI or
+    document numbers), recorded with --apply. The split is recorded as judgements: "same"
+    within a group, "different" between groups (`resolve undo` withdraws them). One --group
+    splits those mentions off from the rest; with more, mentions in no group are left to the
+    model."""
+    from threadline.resolve.explain_store import split_proposal
+
+    with Store(db) as store:
+        actor = acting_analyst(store, user, "resolve.split")
+        with transaction(store, actor) as conn:
+            view = View(conn, actor, purpose="split entity")
+            seen = view.mentions(entity)
+            mentions = [m.id for m in seen]
+            if len(mentions) < 2:
+                raise AccessDenied(f"{entity!r}: fewer than two mentions you may see",
+                                   action="combination", operation="resolve.split",
+                                   entities=[entity])  # fmt: skip
+            pairs: list[tuple[str, str, str]] = []
+            if group:
+                groups = [[m.strip() for m in g.split(",") if m.strip()] for g in group]
+                strangers = sorted({m for g in groups for m in g} - set(mentions))
+                if strangers:
+                    raise ThreadlineError(
+                        f"not mentions of {entity} that you may see: {', '.join(strangers)}"
+                    )
+                placed = [m for g in groups for m in g]
+                if len(placed) != len(set(placed)):
+                    raise ThreadlineError("a mention is in more than one group")
+                unplaced = sorted(set(mentions) - set(placed))
+                if len(groups) == 1 and unplaced:  # one group: split it off from the rest
+                    groups, unplaced = [*groups, unplaced], []
+            else:
+                groups, unplaced, pairs = split_proposal(conn, mentions)
+            held = view.protection(m.record_id for m in seen)
+            record = bool(group) or apply
+            made: list[int] = []
+            if record and len(groups) > 1:
+                why = reason or f"split {entity}"
+                for g in groups:
+                    made += [record_judgement(conn, actor, g[0], m, "same", why) for m in g[1:]]
+                heads = [g[0] for g in groups]
+                made += [
+                    record_judgement(conn, actor, a, b, "different", why)
+                    for a, b in combinations(heads, 2)
+                ]
+    if as_json:
+        typer.echo(json.dumps({
+            "entity": entity, "protection": held.as_dict(), "groups": groups,
+            "unplaced": unplaced, "contradictions": [list(p) for p in pairs],
+            "judgements": made,
+        }))  # fmt: skip
+        return
+    console.print(f"Holds: {held.words()}", highlight=False, markup=False)
+    for words in pairs:
+        console.print(f"{words[0]} and {words[1]}: {words[2]}", highlight=False, markup=False)
+    if len(groups) < 2:
+        console.print(f"{entity}: no contradicting records; nothing to split.")
+    for number, g in enumerate(groups, start=1):
+        console.print(f"person {number}: {', '.join(g)}", highlight=False, markup=False)
+    if unplaced:
+        console.print(f"left to the model: {', '.join(unplaced)}", highlight=False, markup=False)
+    if made:
+        console.print(
+            f"Recorded {len(made)} judgement(s): {', '.join(map(str, made))}. "
+            "Run `threadline resolve` to apply (`resolve undo ID` withdraws one)."
+        )
+    elif len(groups) > 1:
+        console.print("A proposal: --apply records it, or give your own --group options.")
 
 
 @resolve_app.command("explode")

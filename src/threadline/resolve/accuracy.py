@@ -80,7 +80,8 @@ def evaluate_er_csv(
     The file uses the resolver's column names (``record_id``, ``given_name``, ``surname``,
     ``full_name``, ``date_of_birth``, ...; other columns are ignored). ``truth_column`` holds the
     true person of each record. Returns what ``threadline evaluate er FILE --truth COL --json``
-    prints: ``precision``, ``recall``, ``f1``, ``records`` and ``seconds``.
+    prints: ``precision``, ``recall``, ``f1``, ``contradictions`` (clusters holding records that
+    contradict each other, :mod:`.integrity`), ``largest_cluster``, ``records`` and ``seconds``.
     """
     table = _read_csv(path)
     if truth_column not in table.column_names:
@@ -108,6 +109,8 @@ def evaluate_er_csv(
         "precision": scores.precision,
         "recall": scores.recall,
         "f1": scores.f1,
+        "contradictions": int(result.counts.get("contradictions", 0)),
+        "largest_cluster": int(result.counts.get("largest_cluster", 0)),
         "records": table.num_rows,
         "seconds": seconds,
     }

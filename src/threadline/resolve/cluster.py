@@ -20,13 +20,21 @@ records are first cut along their weakest links.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ClusterOutcome", "PairScorer", "cluster_graph", "judgement_conflicts", "reached"]
+__all__ = [
+    "ClusterOutcome",
+    "Contradictions",
+    "PairScorer",
+    "cluster_graph",
+    "components",
+    "judgement_conflicts",
+    "reached",
+]
 
 IntArray = npt.NDArray[np.int64]
 _NONE: frozenset[int] = frozenset()
@@ -36,6 +44,11 @@ PairScorer = Callable[[IntArray, IntArray], tuple[IntArray, IntArray, FloatArray
 """Scores every pair within groups: given node ids and their group labels, return
 ``(left, right, probability)`` for the pairs of nodes that share a group."""
 
+Contradictions = Callable[[IntArray, IntArray], tuple[IntArray, IntArray, list[str]]]
+"""Finds contradicting records within groups: given node ids and their group labels, return
+``(left, right, reasons)`` for the pairs of nodes that share a group and cannot be one person
+(:mod:`.integrity`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ClusterOutcome:
@@ -44,6 +57,9 @@ class ClusterOutcome:
     labels: IntArray
     conflicts: tuple[tuple[int, int], ...]
     """"Different" judgements between nodes that "same" judgements joined anyway."""
+    kept_apart: tuple[tuple[int, int, str], ...] = ()
+    """Contradicting records that the links would have joined, kept apart, with the reason
+    (the field they contradict on)."""
 
 
 class _UnionFind:
@@ -83,13 +99,16 @@ def _groups(
     forced: list[tuple[int, int]],
     strong: tuple[IntArray, IntArray],
     cannot: list[tuple[int, int]],
+    soft: Sequence[tuple[int, int]] = (),
 ) -> tuple[IntArray, list[tuple[int, int]]]:
     """Must-link groups: judged "same" first, then identifier matches, never across a
-    "different" judgement (a "same" chain that contradicts one is reported as a conflict)."""
+    "different" judgement (a "same" chain that contradicts one is reported as a conflict)
+    nor, for identifier matches, across a ``soft`` pair (contradicting records: a "same"
+    judgement joins them without a conflict)."""
     left = np.concatenate([np.array([a for a, _ in forced], dtype=np.int64), strong[0]])
     right = np.concatenate([np.array([b for _, b in forced], dtype=np.int64), strong[1]])
     labels = _components(n, left, right)
-    clashing = {int(labels[a]) for a, b in cannot if labels[a] == labels[b]}
+    clashing = {int(labels[a]) for a, b in [*cannot, *soft] if labels[a] == labels[b]}
     if not clashing:
         return labels, []
     # Redo the clashing components edge by edge, honouring "different" where possible.
@@ -100,6 +119,11 @@ def _groups(
         if a in apart and b in apart:
             apart[a].add(b)
             apart[b].add(a)
+    avoid: dict[int, set[int]] = {int(x): set() for x in nodes}
+    for a, b in soft:
+        if a in avoid and b in avoid:
+            avoid[a].add(b)
+            avoid[b].add(a)
     members: dict[int, set[int]] = {int(x): {int(x)} for x in nodes}
     conflicts: list[tuple[int, int]] = []
     edges = [(a, b, True) for a, b in forced] + [
@@ -112,7 +136,7 @@ def _groups(
         if ra == rb:
             continue
         blocked = any(apart[x] & members[rb] for x in members[ra])
-        if blocked and not judged:
+        if not judged and (blocked or any(avoid[x] & members[rb] for x in members[ra])):
             continue
         if blocked:
             conflicts.extend((x, y) for x in members[ra] for y in apart[x] & members[rb])
@@ -258,6 +282,7 @@ def cluster_graph(
     scorer: PairScorer | None = None,
     max_component: int = 400,
     veto: float = 0.0,
+    contradictions: Contradictions | None = None,
 ) -> ClusterOutcome:
     """Cluster nodes ``0..n-1`` from scored pairs (``left[i]``, ``right[i]``, ``prob[i]``).
 
@@ -265,6 +290,10 @@ def cluster_graph(
     (identifier matches) join unless a ``cannot`` pair forbids it. ``scorer`` scores pairs that
     were never compared; without it they count as probability 0. Scored pairs below ``veto``
     act as ``cannot`` pairs for the model (not for ``forced`` and ``strong`` ones).
+    ``contradictions`` finds records that cannot be one person: they act as ``cannot`` pairs
+    for the model and for ``strong`` pairs, but not for ``forced`` ones; and a group that
+    ``forced`` pairs join across a contradiction (an analyst judged those records the same
+    despite it) is no longer kept apart from others on that evidence.
 
     >>> import numpy as np
     >>> a, b = np.array([0, 1, 2]), np.array([1, 2, 3])
@@ -277,7 +306,24 @@ def cluster_graph(
     forced_list = [(int(a), int(b)) for a, b in forced]
     cannot_list = [(int(a), int(b)) for a, b in cannot]
     empty = np.zeros(0, dtype=np.int64)
-    groups, conflicts = _groups(n, forced_list, strong or (empty, empty), cannot_list)
+    strong_pairs = strong or (empty, empty)
+    groups, conflicts = _groups(n, forced_list, strong_pairs, cannot_list)
+    found: dict[tuple[int, int], str] = {}
+
+    def contradicting(nodes: IntArray, labels: IntArray) -> None:
+        if contradictions is None or len(nodes) < 2:
+            return
+        ca, cb, why = contradictions(nodes, labels)
+        for a, b, reason in zip(ca.tolist(), cb.tolist(), why, strict=True):
+            found.setdefault((a, b) if a < b else (b, a), reason)
+
+    if contradictions is not None:
+        multi = np.flatnonzero(np.bincount(groups)[groups] > 1)
+        contradicting(multi, groups[multi])
+        if found:  # identifier matches never join contradicting records
+            groups, conflicts = _groups(n, forced_list, strong_pairs, cannot_list, soft=list(found))
+    # Groups an analyst joined across a contradiction: that evidence no longer separates them.
+    accepted = {int(groups[a]) for a, b in found if groups[a] == groups[b]}
     keep = prob >= threshold
     e_left, e_right, e_prob = left[keep], right[keep], prob[keep]
     g_left, g_right = groups[e_left], groups[e_right]
@@ -298,10 +344,21 @@ def cluster_graph(
     for a, b in apart:
         if comp[a] == comp[b]:
             settled[comp[a]] = False
+    if contradictions is not None:
+        small = np.flatnonzero((size[comp] > 1) & (size[comp] <= max_component))
+        contradicting(small, comp[small])
+        settled[size > max_component] = False  # looked at piece by piece below
+    contra = [
+        pair for pair in found
+        if comp[pair[0]] == comp[pair[1]] and groups[pair[0]] != groups[pair[1]]
+        and int(groups[pair[0]]) not in accepted and int(groups[pair[1]]) not in accepted
+    ]  # fmt: skip
+    for a, _ in contra:
+        settled[comp[a]] = False
     labels = comp.copy()
     open_comps = np.flatnonzero(~settled)
     if len(open_comps) == 0:
-        return ClusterOutcome(_canonical(labels), tuple(conflicts))
+        return ClusterOutcome(_canonical(labels), tuple(conflicts), _apart(contra, found, labels))
     in_open = ~settled[comp[e_left]]
     e_left, e_right, e_prob = e_left[in_open], e_right[in_open], e_prob[in_open]
     pieces = _open_pieces(
@@ -309,6 +366,14 @@ def cluster_graph(
     )
     nodes = np.concatenate(pieces)
     piece_of = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(pieces)])
+    if contradictions is not None:
+        big = size[comp[nodes]] > max_component
+        before = set(found)
+        contradicting(nodes[big], piece_of[big])
+        contra.extend(
+            pair for pair in found if pair not in before
+            and int(groups[pair[0]]) not in accepted and int(groups[pair[1]]) not in accepted
+        )  # fmt: skip
     if scorer is not None:
         e_left, e_right, e_prob = scorer(nodes, piece_of)
     else:  # every scored pair counts, also those below the threshold
@@ -321,7 +386,7 @@ def cluster_graph(
     done = _complete(
         len(pieces), piece, piece_of, nodes, groups, e_left, e_right, e_prob, threshold
     )
-    for a, b in apart:
+    for a, b in [*apart, *contra]:
         if piece[a] >= 0 and piece[a] == piece[b]:
             done[piece[a]] = False
     labels[nodes] = n_comp + piece_of
@@ -335,7 +400,7 @@ def cluster_graph(
     }
     # Two records the model is sure are different people never share a cluster.
     adjacency: dict[int, set[int]] = {}
-    for a, b in [*apart, *(pair for pair, p in scores.items() if p < veto)]:
+    for a, b in [*apart, *contra, *(pair for pair, p in scores.items() if p < veto)]:
         adjacency.setdefault(a, set()).add(b)
         adjacency.setdefault(b, set()).add(a)
     for index in np.flatnonzero(~done).tolist():
@@ -345,7 +410,14 @@ def cluster_graph(
         for cluster in _average_linkage(list(by_group.values()), scores, adjacency, threshold):
             labels[cluster] = next_label
             next_label += 1
-    return ClusterOutcome(_canonical(labels), tuple(conflicts))
+    return ClusterOutcome(_canonical(labels), tuple(conflicts), _apart(contra, found, labels))
+
+
+def _apart(
+    contra: list[tuple[int, int]], found: dict[tuple[int, int], str], labels: IntArray
+) -> tuple[tuple[int, int, str], ...]:
+    """The contradicting pairs the links would have joined, now in different clusters."""
+    return tuple((a, b, found[a, b]) for a, b in contra if labels[a] != labels[b])
 
 
 def _complete(
@@ -374,6 +446,17 @@ def _complete(
     linked = np.bincount(piece[left[ok]], minlength=count)
     result: npt.NDArray[np.bool_] = linked + inner >= size * (size - 1) / 2
     return result
+
+
+def components(n: int, left: IntArray, right: IntArray) -> IntArray:
+    """Connected-component label (0..k-1) of each of ``n`` nodes joined by the edges
+    ``(left[i], right[i])``.
+
+    >>> import numpy as np
+    >>> components(4, np.array([0]), np.array([2])).tolist()
+    [0, 1, 0, 2]
+    """
+    return _components(n, left, right)
 
 
 def _canonical(labels: IntArray) -> IntArray:

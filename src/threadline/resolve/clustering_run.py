@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from threadline.resolve.cluster import cluster_graph, judgement_conflicts, reached
+from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
+from threadline.resolve.integrity import CONTRADICTION_FIELDS, contradicting_pairs, reason_words
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -21,7 +22,7 @@ from threadline.resolve.saved_model import model_json
 from threadline.resolve.scoring import run_scoring
 from threadline.resolve.working_names import WorkingNameJoin, join_working_names
 
-__all__ = ["cluster_run", "run_result", "working_names"]
+__all__ = ["cluster_checks", "cluster_run", "run_result", "working_names"]
 
 
 def cluster_run(
@@ -87,6 +88,14 @@ def cluster_run(
             np.asarray(table.column("match_probability"), dtype=np.float64),
         )
 
+    trusted = _trusted(left, right, prob, state.settings.integrity_trust)
+
+    def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
+        a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
+        kept = ~_is_trusted(trusted, a, b)
+        why = [r for r, k in zip(reasons, kept.tolist(), strict=True) if k]
+        return position[a[kept]], position[b[kept]], why
+
     keep = inside(left, right)
     strong_keep = inside(strong[0], strong[1])
     outcome = cluster_graph(
@@ -101,6 +110,7 @@ def cluster_run(
         scorer=scorer,
         max_component=state.settings.max_component,
         veto=state.settings.veto,
+        contradictions=contradictions if state.settings.integrity else None,
     )
     labels = np.full(run.size, -1, dtype=np.int64)
     labels[nodes] = outcome.labels
@@ -124,6 +134,9 @@ def cluster_run(
         )
     )
     found = tuple((ids[a].as_py(), ids[b].as_py()) for a, b in conflicts)
+    state.kept_apart = _kept_apart(run, [
+        (int(nodes[a]), int(nodes[b]), reason) for a, b, reason in outcome.kept_apart
+    ])  # fmt: skip
     state.timings["cluster"] = time.perf_counter() - started
     return clusters, found
 
@@ -200,6 +213,7 @@ def run_result(
     tick = time.perf_counter()
     clusters, joins = working_names(state, clusters, judgements)
     state.counts["working_name_joins"] = len(joins)
+    state.counts |= cluster_checks(state, clusters, judgements, pairs)
     state.timings["cluster"] = state.timings.get("cluster", 0.0) + time.perf_counter() - tick
     return ResolutionResult(
         clusters,
@@ -211,4 +225,82 @@ def run_result(
         run_scoring(state),
         dict(state.counts),
         joins,
+        tuple(state.kept_apart),
     )
+
+
+def cluster_checks(
+    state: ResolverState,
+    clusters: Mapping[str, str],
+    judgements: Iterable[JudgementLike] = (),
+    pairs: pa.Table | None = None,
+) -> dict[str, int]:
+    """``contradictions``: how many clusters hold two records that contradict each other
+    (:mod:`.integrity`), leaving out records an analyst judged the same and pairs the model
+    itself scores at or above ``integrity_trust``; ``largest_cluster``: the records of the
+    largest cluster."""
+    run = state.run
+    if run is None or not clusters:
+        return {"contradictions": 0, "largest_cluster": 0}
+    ids = run.record_ids
+    heads = pa.array([clusters.get(i) for i in ids.to_pylist()], pa.string())
+    labels = np.asarray(pc.dictionary_encode(heads).indices.fill_null(-1), dtype=np.int64)
+    sizes = np.bincount(labels[labels >= 0])
+    multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
+    left, right, _ = contradicting_pairs(run.con, multi.astype(np.int64), labels[multi])
+    if pairs is not None and pairs.num_rows:
+        trusted = _trusted(
+            run.uids(pairs.column("left_id")), run.uids(pairs.column("right_id")),
+            np.asarray(pairs.column("match_probability"), dtype=np.float64),
+            state.settings.integrity_trust,
+        )  # fmt: skip
+        kept = ~_is_trusted(trusted, left, right)
+        left, right = left[kept], right[kept]
+    same, _ = _judged(run, judgements)
+    judged = components(
+        run.size,
+        np.array([a for a, _ in same], dtype=np.int64),
+        np.array([b for _, b in same], dtype=np.int64),
+    )
+    bad = {int(labels[a]) for a, b in zip(left.tolist(), right.tolist(), strict=True)
+           if judged[a] != judged[b]}  # fmt: skip
+    return {"contradictions": len(bad), "largest_cluster": int(sizes.max()) if len(sizes) else 0}
+
+
+def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tuple[str, str, str]]:
+    """Kept-apart pairs (row numbers) as record ids, with the contradiction in words."""
+    if not pairs:
+        return []
+    wanted = sorted({x for a, b, _ in pairs for x in (a, b)})
+    columns = ", ".join(CONTRADICTION_FIELDS)
+    run.con.register("tl_apart_v", pa.table({"uid": np.array(wanted, dtype=np.int64) + 1}))
+    try:
+        rows = (
+            run.con.sql(
+                f"SELECT uid - 1 AS row, record_id, {columns} FROM tl_records "  # noqa: S608 - SQL of our own constants
+                "WHERE uid IN (SELECT uid FROM tl_apart_v)"
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+    finally:
+        run.con.unregister("tl_apart_v")
+    by_row = {int(r["row"]): r for r in rows}
+    return [
+        (by_row[a]["record_id"], by_row[b]["record_id"], reason_words(reason, by_row[a], by_row[b]))
+        for a, b, reason in pairs
+    ]
+
+
+def _trusted(
+    left: np.ndarray, right: np.ndarray, prob: np.ndarray, level: float | None
+) -> np.ndarray:
+    """Sorted keys of the pairs (row numbers) scored at or above ``level`` (none without)."""
+    sure = prob >= (level if level is not None else np.inf)
+    a, b = np.minimum(left[sure], right[sure]), np.maximum(left[sure], right[sure])
+    return np.unique(a.astype(np.int64) * (1 << 32) + b.astype(np.int64))
+
+
+def _is_trusted(trusted: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b = np.minimum(left, right), np.maximum(left, right)
+    return np.isin(a.astype(np.int64) * (1 << 32) + b.astype(np.int64), trusted)

@@ -8,6 +8,7 @@ the words match the scores that joined them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Connection
 from threadline.resolve.explain import PairExplanation
 from threadline.store import tables as t
 
-__all__ = ["RULES", "PairExplainer", "explain_entity"]
+__all__ = ["RULES", "PairExplainer", "explain_entity", "split_proposal"]
 
 RULES = {
     "Company": "same company number, or the same name once legal forms (Ltd, Limited, LLP, "
@@ -32,8 +33,15 @@ RULES = {
 """How mentions that the person model does not score are joined, in words."""
 
 
-def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[str, Any]:
-    """Pairs that joined these mentions in `run`, each with its field-by-field contributions."""
+def explain_entity(
+    conn: Connection,
+    run: Any,
+    mention_ids: list[str],
+    may_see: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
+    """Pairs that joined these mentions in `run`, each with its field-by-field contributions,
+    and the records the run kept apart from them because they contradict (quoted only when
+    ``may_see`` says the viewer may see the other record too)."""
     schemata = {
         str(s)
         for s in conn.execute(
@@ -56,6 +64,7 @@ def explain_entity(conn: Connection, run: Any, mention_ids: list[str]) -> dict[s
     for left, right, verdict in judged:
         notes.append(f"analyst judgement: {left} and {right} are {verdict}")
     notes.extend(_working_names(run, set(mention_ids)))
+    notes.extend(_kept_apart(run, set(mention_ids), may_see))
     p = t.resolution_pairs.c
     pairs = conn.execute(
         sa.select(p.left_id, p.right_id, p.probability)
@@ -146,3 +155,41 @@ class PairExplainer:
         """Release the model's database."""
         with self._lock:
             self._resolver.close()
+
+
+def _kept_apart(run: Any, mentions: set[str], may_see: Callable[[str], bool] | None) -> list[str]:
+    """The run's contradicting records kept apart from these mentions, in words."""
+    if may_see is None:
+        return []
+    out = []
+    for left, right, words in (run.state or {}).get("kept_apart", []):
+        if left in mentions and right not in mentions:
+            mine, other = left, right
+        elif right in mentions and left not in mentions:
+            mine, other = right, left
+        else:
+            continue
+        if may_see(other):
+            out.append(f"kept apart: {mine} and {other} are not one person ({words})")
+    return out
+
+
+def split_proposal(
+    conn: Connection, mention_ids: list[str]
+) -> tuple[list[list[str]], list[str], list[tuple[str, str, str]]]:
+    """How these person mentions (one entity's, those the viewer may see) split into groups
+    that hold no contradicting records (:func:`.integrity.propose_split`): the groups, the
+    mentions that state nothing to place them by, and the contradicting pairs in words."""
+    from threadline.resolve.frames import person_frame
+    from threadline.resolve.integrity import CONTRADICTION_FIELDS, propose_split, reason_words
+    from threadline.resolve.normalise import prepare
+
+    frame = person_frame(conn, set(mention_ids))
+    if frame.num_rows == 0:
+        return [], sorted(mention_ids), []
+    rows = prepare(frame).select(["record_id", *CONTRADICTION_FIELDS]).to_pylist()
+    groups, unplaced, pairs = propose_split(rows)
+    by_id = {str(r["record_id"]): r for r in rows}
+    worded = [(a, b, reason_words(why, by_id[a], by_id[b])) for a, b, why in pairs]
+    others = sorted(set(mention_ids) - set(by_id))
+    return groups, sorted([*unplaced, *others]), worded

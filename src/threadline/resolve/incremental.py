@@ -221,6 +221,7 @@ def run_state(
         "judgements": sorted([j.left_id, j.right_id, j.verdict] for j in judgements),
         "conflicts": [list(c) for c in conflicts],
         "working_names": [j.to_dict() for j in result.joins] if result is not None else [],
+        "kept_apart": [list(p) for p in result.kept_apart] if result is not None else [],
     }
     if scoring is not None:
         state["blocking"] = scoring["blocking"]

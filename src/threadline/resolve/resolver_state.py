@@ -33,6 +33,8 @@ class ResolverState:
         self.timings: dict[str, float] = {}
         """Seconds per stage of the current run."""
         self.counts: dict[str, int] = {}
+        self.kept_apart: list[tuple[str, str, str]] = []
+        """Contradicting records the last clustering kept apart, with the reason in words."""
         """What an incremental run did (see :attr:`ResolutionResult.counts`)."""
 
     def open(self, records: Records) -> PreparedRun:

@@ -140,6 +140,9 @@ class ResolutionResult:
     joins: tuple[WorkingNameJoin, ...] = ()
     """Clusters of adverts joined to a woman's own records through her working name and her
     advertiser's line (:mod:`.working_names`)."""
+    kept_apart: tuple[tuple[str, str, str], ...] = ()
+    """Pairs of records the model's links would have put in one cluster but that contradict
+    each other (:mod:`.integrity`), kept apart: ``(left_id, right_id, reason in words)``."""
 
 
 def to_judgement(item: JudgementLike) -> Judgement:

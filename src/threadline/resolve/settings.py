@@ -50,6 +50,18 @@ class ResolverSettings:
     """Two records whose own match probability is below this never share a cluster, however
     well each matches the others (unless an analyst or an identifier says they are one)."""
 
+    integrity: bool = True
+    """Records that contradict each other (dates of birth more than a typing slip apart,
+    different sex, national insurance numbers or documents of one format) never share a
+    cluster unless an analyst judged them the same (:mod:`.integrity`)."""
+
+    integrity_trust: float | None = None
+    """For data whose dates of birth and identifiers are known to be replaced by wrong values
+    (FEBRL's corruption): two contradicting records that the model itself scores at or above
+    this match probability are not kept apart. ``None`` (the default): a contradiction is
+    never outweighed, since a father and son of one name at one address score high too.
+    Chains through other records never override a contradiction."""
+
     pair_floor: float = 0.01
     """Scored pairs below this match probability are dropped from the output pairs table."""
 
