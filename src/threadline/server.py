@@ -25,6 +25,7 @@ from threadline.api.settings import Settings
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.graph.vocabulary import NodeNotFound
 from threadline.jobs import work
+from threadline.read.search import warm_up
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.web import STATIC, page_router, render_error
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.graphs = GraphCache()
         app.state.explainers = Explainers()
+        warm_up()  # the name comparators' tables, so the first search is as quick as the rest
         stop = threading.Event()
         worker = None
         if settings.worker == "inline":

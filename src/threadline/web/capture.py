@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from threadline.api.deps import CurrentUser, ViewDep
 from threadline.ingest.capture import (
     CaptureError,
+    FoundIdentifier,
     IntelligenceReport,
     SubjectKind,
     capture_with,
@@ -89,7 +90,24 @@ FormDep = Annotated[FormData, Depends(_form)]
 def capture_identifiers(request: Request, _user: CurrentUser, form: FormDep) -> Response:
     """The narrative with each identifier the extractor found, to confirm or reject."""
     narrative = str(form.get("narrative", ""))[:100_000]
-    return page(request, "capture_identifiers.html", {"found": identifiers_in(narrative)})
+    found = identifiers_in(narrative)
+    return page(
+        request, "capture_identifiers.html",
+        {"found": found, "segments": _segments(narrative, found)},
+    )  # fmt: skip
+
+
+def _segments(narrative: str, found: list[FoundIdentifier]) -> list[tuple[str, bool]]:
+    """The narrative cut into (text, is an identifier) pieces, to show it highlighted."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for item in sorted(found, key=lambda f: (f.start, -f.end)):
+        if item.start < at:  # overlaps one already highlighted
+            continue
+        out += [(narrative[at : item.start], False), (narrative[item.start : item.end], True)]
+        at = item.end
+    out.append((narrative[at:], False))
+    return [piece for piece in out if piece[0]]
 
 
 def _report(form: FormData) -> dict[str, Any]:

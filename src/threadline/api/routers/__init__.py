@@ -11,6 +11,7 @@ from threadline.api.routers import (
     networks,
     priorities,
     review,
+    search,
 )
 
 __all__ = ["API_ROUTERS"]
@@ -24,4 +25,5 @@ API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     priorities.router,
     review.router,
     jobs.router,
+    search.router,
 )
