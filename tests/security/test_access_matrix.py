@@ -212,6 +212,21 @@ HTTP_READS: tuple[str, ...] = (
     "/review",
     "/compare?a=e-r0&b=e-r1",
     "/compare/explain?a=e-r0&b=e-r1",
+    "/api/v1/search?q=TOKEN&limit=200",
+    "/search?q=TOKEN",
+    *(f"/api/v1/records/row-r{i}" for i in range(8)),
+    *(f"/records/row-r{i}" for i in range(8)),
+    "/api/v1/graph/communities?min_size=1",
+    "/api/v1/premises/map",
+    "/api/v1/priorities?kind=premises",
+    "/api/v1/priorities?kind=business",
+    "/priorities",
+    "/networks",
+    "/map",
+    "/api/v1/jobs",
+    "/jobs",
+    "/api/v1/cases",
+    "/chart",
 )
 """Every API endpoint and page that reads for a user (the server echoes no asked id but in
 a refusal's words, which are removed like the commands' echoes)."""
