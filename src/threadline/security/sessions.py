@@ -50,6 +50,9 @@ __all__ = [
 
 IDLE = timedelta(minutes=30)
 """A session unused this long is over: an unattended screen does not stay signed in."""
+NOTE_USE = timedelta(minutes=1)
+"""A session's use is written at most this often: the idle timeout is kept to the minute, and
+a request does not take the embedded store's one write lock just to say it was made."""
 LOCKOUT_FAILURES = 5
 """Failed sign-ins for one name, within `LOCKOUT_WINDOW`, that lock it."""
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -208,9 +211,10 @@ def session_for(
     if actor is None:
         _end(conn, int(row.id), now)
         return None
-    conn.execute(
-        sa.update(t.web_sessions).where(t.web_sessions.c.id == row.id).values(last_seen_at=now)
-    )
+    if (_aware(row.last_seen_at) or now) <= now - NOTE_USE:
+        conn.execute(
+            sa.update(t.web_sessions).where(t.web_sessions.c.id == row.id).values(last_seen_at=now)
+        )
     return Session(int(row.id), actor, str(row.csrf_token))
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from threadline.api.deps import ViewDep
 from threadline.api.graphs import GraphCache
 from threadline.api.priorities import MEMBER_FIELDS, networks, premises_map, ranking
-from threadline.api.runs import start_analysis
 from threadline.graph import GraphFilter
 from threadline.model.protection import combine
 from threadline.security.authorise import WRITE_ROLES
@@ -53,13 +52,6 @@ def priorities_page(
         },
         protection=combine([premises.protection, businesses.protection]),
     )
-
-
-@router.post("/priorities/analyse")
-def analyse_form(view: ViewDep) -> Response:
-    """Start an analysis of what the user may see (see `threadline.api.runs`)."""
-    started = start_analysis(view)
-    return RedirectResponse(f"/priorities?started={started.run_id}", status_code=303)
 
 
 @router.get("/networks", response_class=HTMLResponse)
