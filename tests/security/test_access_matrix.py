@@ -227,6 +227,7 @@ HTTP_READS: tuple[str, ...] = (
     "/jobs",
     "/api/v1/cases",
     "/chart",
+    "/api/v1/audit/events?limit=10000",
 )
 """Every API endpoint and page that reads for a user (the server echoes no asked id but in
 a refusal's words, which are removed like the commands' echoes)."""

@@ -114,3 +114,12 @@ def test_a_chart_saved_to_a_case_is_not_opened_by_a_non_member(
     with sign_in(server, "pat") as client:
         assert client.get(f"/api/v1/charts/{chart}").status_code == 403
         assert client.get("/api/v1/charts/999999").status_code == 403  # the same answer
+
+
+def test_the_audit_log_shows_a_user_their_own_events_only(server: str) -> None:
+    with sign_in(server, "ana") as client:
+        mine = client.get("/api/v1/audit/events", params={"since": "2020-01-01"})
+        assert mine.status_code == 200
+        assert {e["username"] for e in mine.json()} <= {"ana"}
+        assert any(e["operation"] == "web.sign-in" for e in mine.json())
+        assert client.get("/api/v1/audit/events", params={"user": "pat"}).status_code == 403

@@ -17,10 +17,10 @@ from threadline.cli.options import (
     group,
     print_json,
 )
-from threadline.read.audit_log import redacted
+from threadline.read.audit_log import audit_events
 from threadline.read.view import View
 from threadline.security.anchor import AnchorReport, checkpoint_of, verify_anchor
-from threadline.security.audit import audit, find_events, transaction
+from threadline.security.audit import audit, transaction
 from threadline.security.chain import ChainProblem, ChainReport, verify_chain
 from threadline.security.checkpoint import (
     ANCHOR_ENV,
@@ -31,7 +31,6 @@ from threadline.security.checkpoint import (
     load_key,
 )
 from threadline.security.checkpoint import key_file as checkpoint_key
-from threadline.security.errors import AccessDenied
 
 __all__ = ["audit_app"]
 
@@ -191,30 +190,9 @@ def audit_show(
     """Show audit events: supervisors and administrators see their agency's users' events,
     others their own; records and entities you may not see are left out of each event."""
     with acting(db, as_user) as (store, actor), transaction(store, actor) as conn:
-        privileged = actor.has("supervisor", "administrator")
-        if not privileged:
-            if (
-                entity is not None
-                or record is not None
-                or user_filter not in (None, actor.username)
-            ):
-                raise AccessDenied(
-                    "permission denied: you may see your own audit events only",
-                    action="consultation",
-                    operation="audit.show",
-                )
-            user_filter = actor.username
-        view = View(conn, actor)
-        events = redacted(
-            view,
-            find_events(conn, username=user_filter, agency=actor.agency, entity=entity,
-                        record=record, since=since, limit=limit),
+        events = audit_events(
+            View(conn, actor), username=user_filter, entity=entity, record=record,
+            since=since, limit=limit,
         )  # fmt: skip
-        view.consulted(
-            "audit.show",
-            records={r for event in events for r in event.records},
-            entities=[entity] if entity else [],
-            detail={"user": user_filter, "record": record, "since": since, "count": len(events)},
-        )
     for event in events:
         typer.echo(event.as_json() if as_json else event.line())

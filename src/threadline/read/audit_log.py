@@ -16,10 +16,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from threadline.read.view import View
-from threadline.security.audit import AuditEvent
+from threadline.security.audit import AuditEvent, find_events
+from threadline.security.errors import AccessDenied
 from threadline.store import tables as t
 
-__all__ = ["redacted"]
+__all__ = ["audit_events", "redacted"]
 
 
 def redacted(view: View, events: Sequence[AuditEvent]) -> list[AuditEvent]:
@@ -45,3 +46,38 @@ def redacted(view: View, events: Sequence[AuditEvent]) -> list[AuditEvent]:
             dataclasses.replace(event, records=kept_records, entities=kept_entities, detail=detail)
         )
     return out
+
+
+def audit_events(
+    view: View,
+    *,
+    username: str | None = None,
+    entity: str | None = None,
+    record: int | None = None,
+    since: str | None = None,
+    limit: int = 1000,
+) -> list[AuditEvent]:
+    """Audit events the reader may see, latest last: supervisors and administrators see their
+    agency's users' events (filtered by user, entity, record or time), others their own only;
+    each event without the records and entities the reader may not see. The read is audited."""
+    actor = view.actor
+    if not actor.has("supervisor", "administrator"):
+        if entity is not None or record is not None or username not in (None, actor.username):
+            raise AccessDenied(
+                "permission denied: you may see your own audit events only",
+                action="consultation",
+                operation="audit.show",
+            )
+        username = actor.username
+    events = redacted(
+        view,
+        find_events(view.conn, username=username, agency=actor.agency, entity=entity,
+                    record=record, since=since, limit=limit),
+    )  # fmt: skip
+    view.consulted(
+        "audit.show",
+        records={r for event in events for r in event.records},
+        entities=[entity] if entity else [],
+        detail={"user": username, "record": record, "since": since, "count": len(events)},
+    )
+    return events

@@ -3,6 +3,7 @@
 import fastapi
 
 from threadline.api.routers import (
+    audit,
     charts,
     entities,
     graph,
@@ -18,6 +19,7 @@ __all__ = ["API_ROUTERS"]
 
 API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     entities.router,
+    audit.router,
     graph.router,
     charts.router,
     intelligence.router,
