@@ -123,7 +123,7 @@ def test_a_user_without_a_run_is_told_so(server: str, users: DemoStore) -> None:
         assert body["entries"] == []
         page = client.get("/priorities").text
         assert "You have no stored analysis yet" in page
-        assert 'action="/priorities/analyse"' in page
+        assert 'action="/jobs/start"' in page
 
 
 def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStore) -> None:
@@ -165,7 +165,7 @@ def test_a_viewer_may_read_but_not_start_an_analysis(server: str, users: DemoSto
         assert refused.status_code == 403
         assert "analyst or supervisor" in refused.json()["detail"]
         page = client.get("/priorities").text
-        assert 'action="/priorities/analyse"' not in page
+        assert 'action="/jobs/start"' not in page
         assert "needs the analyst or supervisor role" in page
     denied = audited(users.url, "prio_viewer", "analyse.run")
     assert denied and all(row.outcome != "allowed" for row in denied)
@@ -173,7 +173,7 @@ def test_a_viewer_may_read_but_not_start_an_analysis(server: str, users: DemoSto
 
 def test_a_form_without_its_csrf_token_starts_nothing(server: str, users: DemoStore) -> None:
     with sign_in(server, "prio_new") as client:
-        assert client.post("/priorities/analyse").status_code == 403
+        assert client.post("/jobs/start", data={"kind": "analyse"}).status_code == 403
         assert client.get("/api/v1/priorities?kind=premises").json()["run"] is None
 
 

@@ -23,12 +23,12 @@ from threadline.read.resolution import (
     captions,
     judged_pairs,
     latest_run,
-    mention_visible,
     protection_of_mentions,
     uncertain_pairs,
 )
 from threadline.read.session import reading
 from threadline.resolve.judgements import active_pair, record_judgement, withdraw_judgement
+from threadline.resolve.review import anchor
 from threadline.security import AccessDenied, audit, resolve_actor, transaction
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
@@ -148,23 +148,6 @@ def _people_line(mode: str, fresh: int) -> str:
     return f"People: a new model trained and all {fresh:,} person mentions scored."
 
 
-def _anchor(view: View, ident: str) -> str:
-    """A mention id for `ident`: a mention id as given, or the first visible mention of an
-    entity. Anything the actor may not see is "not found", like anything that does not exist
-    (and the refusal is audited)."""
-    mentions = view.mentions(ident)
-    if mentions:
-        return mentions[0].id
-    if mention_visible(view, ident):
-        return ident
-    raise AccessDenied(
-        f"not found: {ident!r} (an entity id or a mention id you may see)",
-        action="combination",
-        operation="resolve.judge",
-        entities=[ident],
-    )
-
-
 # -- commands -----------------------------------------------------------------------------------
 
 
@@ -206,8 +189,8 @@ def judge(
             view = View(conn, actor, purpose="judgement")
             for number, row in enumerate(rows, start=2):
                 try:
-                    a = _anchor(view, row["left"].strip())
-                    b = _anchor(view, row["right"].strip())
+                    a = anchor(view, row["left"].strip())
+                    b = anchor(view, row["right"].strip())
                     made.append(
                         record_judgement(
                             conn,
