@@ -143,7 +143,7 @@ def _load(base: str, token: str, paths: list[str], users: int) -> list[float]:
     queue = list(paths)
 
     def user() -> None:
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
             while True:
                 with lock:
