@@ -1,8 +1,9 @@
 """Priorities, networks and the map of premises: the API's answers against the read path on
 the demo's store, what a partner-agency user sees, and the three pages in Debian's chromium.
 
-Users of this file (added to the demo store once): ``prio_new`` and ``prio_click``, analysts of
-the local agency with no analysis of their own, and ``prio_viewer``, a viewer (who may read
+Users of this file (added to the demo store once): ``prio_new``, ``prio_click`` and
+``prio_rank``, analysts of the local agency with no analysis of their own (so that no other
+test's analysis interleaves with theirs), and ``prio_viewer``, a viewer (who may read
 rankings but not start an analysis). ``ana`` and ``pat`` come from tests/web/conftest.py.
 """
 
@@ -55,6 +56,7 @@ def users(demo_store: DemoStore) -> DemoStore:
             for name, roles in (
                 ("prio_new", ["analyst"]),
                 ("prio_click", ["analyst"]),
+                ("prio_rank", ["analyst"]),
                 ("prio_viewer", ["viewer"]),
             ):
                 add_user(conn, owner, name, "local", roles, os_cleared=True, password=PASSWORD)
@@ -127,13 +129,13 @@ def test_a_user_without_a_run_is_told_so(server: str, users: DemoStore) -> None:
 
 
 def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStore) -> None:
-    with sign_in(server, "ana") as client:
+    with sign_in(server, "prio_rank") as client:
         run = analysed(client)
         answers = {
             kind: client.get(f"/api/v1/priorities?kind={kind}&top=7").json()
             for kind in ("premises", "business")
         }
-    with view_of(users.url, "ana") as view:
+    with view_of(users.url, "prio_rank") as view:
         stored = latest_run(view)
         assert stored is not None and stored.id == run
         for kind, body in answers.items():
@@ -153,8 +155,8 @@ def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStor
             held = view.protection({r for p in expected for r in p.evidence})
             assert body["protection"]["marking"] == held.marking.value
             assert body["protection"]["conditions"] == list(held.conditions)
-    assert audited(users.url, "ana", "analyse.run")
-    shown = audited(users.url, "ana", "analyse.premises")
+    assert audited(users.url, "prio_rank", "analyse.run")
+    shown = audited(users.url, "prio_rank", "analyse.premises")
     assert shown and any(row.entities for row in shown)
 
 
