@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from threadline.api.deps import ViewDep
@@ -94,7 +94,9 @@ def get_charts(
 
 
 @router.get("/charts/{chart_id}", response_model=OpenedChartOut)
-def get_chart(request: Request, chart_id: int, view: ViewDep) -> OpenedChartOut:
+def get_chart(
+    request: Request, chart_id: Annotated[int, Path(ge=1, le=2**62)], view: ViewDep
+) -> OpenedChartOut:
     """A saved chart reopened through your own graph: what you may not see is not in it."""
     info, layout = chart_layout(view.conn, view.actor, chart_id)
     saved = ChartIn.model_validate({**layout, "case": info.case, "name": info.name})
