@@ -18,7 +18,7 @@ INTELLIGENCE = frozenset(
         "records", "statements", "mentions", "entities", "links", "link_evidence",
         "judgements", "batches", "indicators", "entity_metrics", "priorities",
         "analysis_runs", "audit_events", "case_records", "resolution_runs",
-        "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys",
+        "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys", "profile_figures",
     }
 )  # fmt: skip
 """Tables whose rows are intelligence, derived from it, or say who saw it."""
@@ -51,6 +51,8 @@ ALLOWED = {
     "threadline.security.retention": "retention decisions and erasure (deletes)",
     "threadline.security.cases": "case writes: attaching records to a case",
     "threadline.security.policy": "the access rule itself, as SQL",
+    "threadline.reports.history": "a problem profile's headline figures, stored and read back "
+    "by the user who produced them only (counts, no record or name)",
     "threadline.security.conditions": "handling restrictions: records' conditions read by the "
     "handling rules and stored beside them (at ingest and by `sharing conditions --apply`)",
 }

@@ -24,6 +24,7 @@ from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
 from threadline.cli.options import DbOption, UserOption, new_password
 from threadline.cli.records import records_app
+from threadline.cli.report import report_command
 from threadline.cli.resolve import resolve_app
 from threadline.cli.retention import retention_app
 from threadline.cli.search import search_command
@@ -197,6 +198,7 @@ app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")
 app.add_typer(graph_app, name="graph")
 app.command("export")(export_command)
+app.command("report")(report_command)
 app.command("search")(search_command)
 app.add_typer(records_app, name="records")
 

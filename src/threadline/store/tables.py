@@ -41,6 +41,7 @@ __all__ = [
     "metadata",
     "name_keys",
     "priorities",
+    "profile_figures",
     "record_handling",
     "record_recipients",
     "records",
@@ -640,6 +641,21 @@ jobs = sa.Table(
 analyse): who asked, what, how far it has got, and how it ended. Run by a worker
 (`threadline.jobs`); a running job whose heartbeat stops is marked failed."""
 
+profile_figures = sa.Table(
+    "profile_figures",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("scope", sa.String(255), nullable=False),
+    sa.Column("reference", sa.String(64), nullable=False, unique=True),
+    sa.Column("produced_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("figures", sa.JSON(), nullable=False),
+    sa.Index(None, "user_id", "scope", "produced_at"),
+)
+"""The headline figures of each problem profile produced, by whom and of which scope, so that
+the next profile of the same scope by the same user says what changed. Counts only, read back
+by their producer alone: another user's figures may rest on material this one may not see."""
+
 TABLES = (
     agencies,
     users,
@@ -676,5 +692,6 @@ TABLES = (
     api_tokens,
     login_failures,
     jobs,
+    profile_figures,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""
