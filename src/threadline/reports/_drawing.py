@@ -1,0 +1,117 @@
+"""The house style of printed figures and the Figure they become (shared by charts and maps).
+
+Text is drawn as paths, so the picture has no font to fetch and renders the same in a browser
+and in WeasyPrint; ids are salted with a fixed string and the date is left out, so the same
+input gives the same bytes. Colours are Okabe and Ito's, safe for the common kinds of colour
+blindness; the charts add hatching, line styles and shapes so that grayscale print still
+tells series apart.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure as MplFigure
+
+__all__ = [
+    "HATCHES",
+    "INK",
+    "LINES",
+    "MARKERS",
+    "PALETTE",
+    "WIDTH",
+    "ChartNode",
+    "Figure",
+    "drawing",
+    "to_figure",
+    "to_svg",
+]
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+"""Okabe and Ito's colour-blind-safe colours (black left out: it is the ink)."""
+
+INK = "#222222"
+HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---")
+LINES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+WIDTH = 6.7
+"""Inches: the text width of an A4 page with 2 cm margins."""
+
+_RC: dict[str, Any] = {
+    "svg.fonttype": "path",  # glyphs as paths: nothing to fetch, the same in every renderer
+    "svg.hashsalt": "threadline",  # fixed ids: the same input gives the same bytes
+    "svg.image_inline": True,
+    "font.family": "DejaVu Sans",  # shipped with matplotlib, so every machine draws alike
+    "font.size": 9,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.6,
+    "hatch.color": INK,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart or map ready to print: its SVG, its text alternative and its numbers."""
+
+    title: str
+    svg: str
+    """One standalone ``<svg>`` element: no script, no external reference, no web font."""
+    alt: str
+    """What the figure shows, in one or two sentences (the text alternative)."""
+    table: tuple[tuple[str, ...], ...]
+    """The numbers behind it: the header row first, then one row per item."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChartNode:
+    """A node of a link chart: an id, the label printed beside it, and its category."""
+
+    id: str
+    label: str
+    category: str
+
+
+@contextmanager
+def drawing(height: float, width: float = WIDTH) -> Iterator[MplFigure]:
+    """A matplotlib figure of `width` x `height` inches, drawn under the house style."""
+    with mpl.rc_context(_RC):
+        fig = MplFigure(figsize=(width, height), layout="constrained")
+        FigureCanvasSVG(fig)
+        yield fig
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def to_svg(fig: MplFigure, title: str, alt: str) -> str:
+    """The figure as one ``<svg>`` element labelled for assistive technology."""
+    with mpl.rc_context(_RC):
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    text = _COMMENT.sub("", _PROLOGUE.sub("", out.getvalue(), count=1))
+    label = f' role="img" aria-label="{escape(alt)}"'
+    text = text.replace("<svg ", f"<svg{label} ", 1)
+    head_end = text.index(">") + 1
+    return f"{text[:head_end]}\n <title>{escape(title)}</title>{text[head_end:]}".strip() + "\n"
+
+
+def to_figure(
+    fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]
+) -> Figure:
+    """Package a drawn figure with its text alternative and table."""
+    return Figure(title, to_svg(fig, title, alt), alt, tuple(tuple(row) for row in table))
