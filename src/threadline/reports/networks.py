@@ -83,7 +83,8 @@ def _caption(g: ig.Graph, index: int) -> str:
 
 
 def _chart(g: ig.Graph, members: Sequence[int]) -> tuple[list[int], list[tuple[int, int]]]:
-    """The members to draw (the best connected, at most CHART_LIMIT) and their links."""
+    """The members to draw (the best connected, at most CHART_LIMIT) and their links. A
+    record's free text (a Note) is not drawn: it is a record, not a member."""
     inside = set(members)
     degree = {i: sum(1 for n in g.neighbors(i) if n in inside) for i in members}
     drawn = sorted(members, key=lambda i: (-degree[i], _caption(g, i)))[:CHART_LIMIT]
@@ -111,7 +112,7 @@ def find_networks(g: ig.Graph, *, top: int = 8, min_size: int = 3) -> Networks:
             if getattr(p, key)
         )
         nodes = [i for i, c in enumerate(membership) if c == p.community]
-        drawn, edges = _chart(g, nodes)
+        drawn, edges = _chart(g, [i for i in nodes if g.vs[i]["schema"] != "Note"])
         for i in drawn:
             records.update(g.vs[i]["records"])
         for e in g.es.select(_within=set(drawn)):
