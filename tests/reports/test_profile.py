@@ -4,6 +4,7 @@ disclosed like an export. Driven through `threadline report` on both databases."
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -37,7 +38,9 @@ def report(world: Ids, user: str, out: Path, *args: str) -> Any:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages]
+    return [
+        page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages
+    ]
 
 
 def headline(text: str, name: str) -> int:
@@ -51,9 +54,7 @@ def victims_seen(world: Ids, user: str) -> int:
     """Potential victims in the user's own graph, counted apart from the profile."""
     with reading(world["db"], user, "test") as view:
         g = build_graph(view)
-        return sum(
-            1 for v in g.vs if v["schema"] == "Person" and set(v["roles"]) & VICTIM_ROLES
-        )
+        return sum(1 for v in g.vs if v["schema"] == "Person" and set(v["roles"]) & VICTIM_ROLES)
 
 
 @pytest.mark.usefixtures("confirmed")
@@ -78,6 +79,19 @@ def test_the_pdf_says_what_the_store_holds_for_its_reader(world: Ids, tmp_path: 
     assert shown["protection"]["handling"] == "C"
 
 
+def _marking_heights(page: Any) -> list[float]:
+    """Where on `page` (0 bottom, 1 top) each line starting with the marking is."""
+    height = float(page.mediabox.height)
+    where: list[float] = []
+
+    def seen(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.startswith("OFFICIAL-SENSITIVE, handling C"):
+            where.append(float(tm[5]) / height)
+
+    page.extract_text(visitor_text=seen)
+    return where
+
+
 @pytest.mark.usefixtures("confirmed")
 def test_every_page_carries_the_marking_top_and_bottom(world: Ids, tmp_path: Path) -> None:
     out = tmp_path / "profile.pdf"
@@ -88,15 +102,7 @@ def test_every_page_carries_the_marking_top_and_bottom(world: Ids, tmp_path: Pat
     reader = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
     assert len(pages) == len(reader.pages) > 3
     for n, (page, text) in enumerate(zip(reader.pages, pages, strict=True), start=1):
-        height = float(page.mediabox.height)
-        where: list[float] = []
-
-        def seen(text: str, cm: Any, tm: Any, font: Any, size: Any, where: list[float] = where
-                 ) -> None:
-            if text.startswith("OFFICIAL-SENSITIVE, handling C"):
-                where.append(float(tm[5]) / height)
-
-        page.extract_text(visitor_text=seen)
+        where = _marking_heights(page)
         assert max(where) > 0.9 and min(where) < 0.1, (n, where)  # top and bottom margins
         assert "Partner safeguarding use only" in text, n  # the conditions, listed
         assert "Produced by ana (police)" in text and reference in text, n
@@ -104,9 +110,7 @@ def test_every_page_carries_the_marking_top_and_bottom(world: Ids, tmp_path: Pat
 
 
 @pytest.mark.usefixtures("confirmed")
-def test_a_partner_agency_reader_gets_less_and_nothing_hidden(
-    world: Ids, tmp_path: Path
-) -> None:
+def test_a_partner_agency_reader_gets_less_and_nothing_hidden(world: Ids, tmp_path: Path) -> None:
     result = report(world, "nia", tmp_path / "nia.html", "--all", "--format", "html", "--json")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "nia.html").read_text(encoding="utf-8")
@@ -165,7 +169,7 @@ def test_the_html_is_accessible(world: Ids, tmp_path: Path) -> None:
     assert page.headers and all(th.get("scope") in {"col", "row"} for th in page.headers)
     assert page.headings.count("h1") == 1 and "h2" in page.headings
     levels = [int(h[1]) for h in page.headings]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # none skipped
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # none skipped
     assert 'href="#victims"' in html and 'id="victims"' in html  # the table of contents
     assert "<script" not in html
 
@@ -280,9 +284,7 @@ def test_an_area_profile_holds_the_premises_there(world: Ids, tmp_path: Path) ->
 
 
 @pytest.mark.usefixtures("confirmed")
-def test_exactly_one_scope_is_named(
-    world: Ids, tmp_path: Path
-) -> None:
+def test_exactly_one_scope_is_named(world: Ids, tmp_path: Path) -> None:
     none = report(world, "ana", tmp_path / "out" / "a.html", "--format", "html")
     both = report(world, "ana", tmp_path / "out" / "b.html", "--all", "--case", "X", "--format",
                   "html")  # fmt: skip

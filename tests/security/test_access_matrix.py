@@ -10,6 +10,7 @@ the acting user whose every ranking entry rests on one record. Both databases.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -319,6 +320,19 @@ def _run_exports(url: str, tmp: Path) -> list[str]:
             shown += "\n" + _written(path)
             path.unlink()
         out.append(f"export {' '.join(args)}\n{shown}")
+    for n, scope in enumerate((["--all"], ["--case", "case0"])):  # problem profiles, as HTML
+        path = tmp / f"report{n}.html"
+        result = RUNNER.invoke(
+            app,
+            ["report", *scope, "--format", "html", "--out", str(path), "--recipient", "r",
+             "--purpose", "p", "--db", url, "--user", "me"],
+            env=confirm,
+        )  # fmt: skip
+        written = html.unescape(path.read_text(encoding="utf-8")) if path.exists() else ""
+        out.append(
+            f"report {' '.join(scope)}\n{result.output}\n{result.exception or ''}\n{written}"
+        )
+        path.unlink(missing_ok=True)
     return out
 
 

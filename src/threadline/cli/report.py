@@ -45,7 +45,7 @@ def report_command(
         typer.Option(
             "--area", help="A postcode area or district, police force area or local authority."
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="The profile of everything you may see.")
     ] = False,

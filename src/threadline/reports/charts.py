@@ -68,10 +68,10 @@ def draw(profile: Profile) -> Figures:
         ),
         victims_by_age=bar_chart(
             "Potential victims: adults and children", people.by_age, label="potential victims"
-        ),  # fmt: skip
+        ),
         victims_by_sex=bar_chart(
             "Potential victims by sex", people.by_sex, label="potential victims"
-        ),  # fmt: skip
+        ),
         victims_by_month=time_chart(
             "Potential victims by month first reported", {"potential victims": people.by_month}
         ),

@@ -84,15 +84,15 @@ def _plain(profile: Profile) -> dict[str, Any]:
                 "suspects": len(s.profile.suspects),
             }
             for s in profile.networks.sections
-        ],  # fmt: skip
+        ],
         "premises": [
             {"rank": e.rank, "name": e.caption, "score": round(e.score, 2)}
             for e in profile.premises
-        ],  # fmt: skip
+        ],
         "businesses": [
             {"rank": e.rank, "name": e.caption, "score": round(e.score, 2)}
             for e in profile.businesses
-        ],  # fmt: skip
+        ],
         "gaps": [{"title": g.title, "count": g.count} for g in profile.gaps.gaps],
     }
 
