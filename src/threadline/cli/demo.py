@@ -61,7 +61,12 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("9. The largest network as an i2 Analyst's Notebook chart (a disclosure, audited)",
          ["export", "--format", "anx", "--network", "0", "--out", str(out / "network-0.anx"),
           "--recipient", "demo partnership board", "--purpose", "demonstration"])  # fmt: skip
-    console.rule("[bold]10. The workbench")
+    for fmt in ("html", "pdf"):
+        step(f"10. The problem profile of everything the analyst may see, as {fmt.upper()} "
+             "(a disclosure, audited)",
+             ["report", "--all", "--format", fmt, "--out", str(out / f"problem-profile.{fmt}"),
+              "--recipient", "demo partnership board", "--purpose", "demonstration"])  # fmt: skip
+    console.rule("[bold]11. The workbench")
     with Store(db) as store:
         username, password = demo_login(store)
         where = "" if store.embedded else " --db URL"
@@ -75,5 +80,6 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     console.print(
         "Try: [bold]threadline analyse premises --top 20[/], [bold]threadline graph path A B[/], "
         "[bold]threadline resolve review[/], [bold]threadline audit show[/]. "
-        f"The scenario's ground truth is in [bold]{out}/truth/[/]."
+        f"The scenario's ground truth is in [bold]{out}/truth/[/]; the problem profile is "
+        f"[bold]{out / 'problem-profile.html'}[/] and [bold]{out / 'problem-profile.pdf'}[/]."
     )
