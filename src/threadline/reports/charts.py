@@ -88,7 +88,7 @@ def draw(profile: Profile) -> Figures:
         premises_map=area_map(
             "Premises by postcode area",
             profile.districts,
-            points=[MapPoint(lat, lon, label, "premises") for lat, lon, label in profile.points],
+            points=[MapPoint(lat, lon, label, kind) for lat, lon, label, kind in profile.points],
         ),
         networks=tuple(
             network_chart(

@@ -72,8 +72,9 @@ class Profile:
     gaps: Gaps
     districts: dict[str, int]
     """Premises of the profile by postcode district, as the reader's records place them."""
-    points: tuple[tuple[float, float, str], ...]
-    """(latitude, longitude, label) of premises the reader's records give coordinates."""
+    points: tuple[tuple[float, float, str, str], ...]
+    """(latitude, longitude, label, kind) of the places the reader's records give coordinates:
+    premises, and camera sites where vehicles were seen (kind "event": not premises)."""
     kinds: tuple[tuple[str, int], ...]
     """Members of the profile by kind (people, premises, businesses, ...)."""
     agencies: tuple[tuple[str, int], ...]
@@ -188,15 +189,17 @@ def gather(
     addresses = [v for v in g.vs if v["kind"] == ENTITY and v["schema"] == "Address"]
     where = places(view, {e for v in addresses for e in v["entity_ids"]})
     districts: Counter[str] = Counter()
-    points: list[tuple[float, float, str]] = []
+    points: list[tuple[float, float, str, str]] = []
     for v in addresses:
         known = [where[e] for e in v["entity_ids"] if e in where]
         located = next((p for p in known if p.located), None)
         district = next((p.district for p in known if p.district), None)
-        if district:
+        camera = bool(v["waypoint"])
+        if district and not camera:
             districts[district] += 1
         if located is not None and located.latitude is not None and located.longitude is not None:
-            points.append((located.latitude, located.longitude, str(v["caption"] or v["name"])))
+            points.append((located.latitude, located.longitude, str(v["caption"] or v["name"]),
+                           "event" if camera else "premises"))  # fmt: skip
     advance("places")
     ranked_records = {r for p in (*premises, *businesses) for r in p.evidence}
     info = g["records"]
@@ -208,7 +211,7 @@ def gather(
         "of whom children": dict(people.by_age).get("child", 0),
         "suspects": people.suspects,
         "networks": found.found,
-        "premises": kinds["premises"],
+        "premises": kinds["premises"] - sum(1 for v in addresses if v["waypoint"]),
         "businesses": kinds["businesses"],
         "vehicles": kinds["vehicles"],
         "phones": kinds["phones"],

@@ -93,7 +93,7 @@ def _chart(g: ig.Graph, members: Sequence[int]) -> tuple[list[int], list[tuple[i
     return drawn, edges
 
 
-def find_networks(g: ig.Graph, *, top: int = 8, min_size: int = 3) -> Networks:
+def find_networks(g: ig.Graph, *, top: int = 6, min_size: int = 3) -> Networks:
     """The networks of `g` (module docstring), the `top` largest profiled."""
     membership = communities(g, seed=0, resolution=None) if g.vcount() else []
     profiles = network_profiles(g, membership, min_size=min_size) if g.vcount() else []
