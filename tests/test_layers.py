@@ -18,7 +18,8 @@ INTELLIGENCE = frozenset(
         "records", "statements", "mentions", "entities", "links", "link_evidence",
         "judgements", "batches", "indicators", "entity_metrics", "priorities",
         "analysis_runs", "audit_events", "case_records", "resolution_runs",
-        "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys", "profile_figures",
+        "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys",
+        "profile_figures",
     }
 )  # fmt: skip
 """Tables whose rows are intelligence, derived from it, or say who saw it."""
