@@ -73,8 +73,10 @@ def test_the_pdf_says_what_the_store_holds_for_its_reader(world: Ids, tmp_path: 
         assert name in text, name
     assert "labour" in text and "sexual" in text and "domestic servitude" not in text
     assert "Secret Patient" not in text and "nhs" not in text
-    # the legacy record and the untested source are gaps; the OS report sets the marking
-    assert re.search(r"Legacy 5x5x5 material not regraded\s+\d", text)
+    flat = " ".join(text.split())
+    assert "Legacy 5x5x5" in flat and "untested or" in flat, flat[flat.find("Intelligence gaps") :][
+        :600
+    ]
     assert shown["protection"]["marking"] == "OFFICIAL-SENSITIVE"
     assert shown["protection"]["handling"] == "C"
 
@@ -171,6 +173,9 @@ def test_the_html_is_accessible(world: Ids, tmp_path: Path) -> None:
     levels = [int(h[1]) for h in page.headings]
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # none skipped
     assert 'href="#victims"' in html and 'id="victims"' in html  # the table of contents
+    # the gaps, counted: Old Nominal's record and the link's (5x5x5), the 2BC report (source 2)
+    assert 'Legacy 5x5x5 material not regraded</th><td class="n">2</td>' in html
+    assert 'unreliable sources (grade 2 or 3)</th><td class="n">1</td>' in html
     assert "<script" not in html
 
 
