@@ -302,3 +302,31 @@ def test_a_profile_needs_the_password_again(world: Ids, store: Store, tmp_path: 
     result = report(world, "ana", tmp_path / "p.pdf", "--all", "--format", "pdf")
     assert result.exit_code != 0 and "password again" in str(result.exception)
     assert not (tmp_path / "p.pdf").exists()
+
+
+@pytest.mark.usefixtures("confirmed")
+def test_a_period_narrows_the_profile(world: Ids, tmp_path: Path) -> None:
+    before = report(world, "ana", tmp_path / "a.html", "--all", "--to", "2025-12-31", "--format",
+                    "html", "--json")  # fmt: skip
+    assert before.exit_code == 0, before.output
+    figures = json.loads(before.output)["headline"]
+    assert figures["potential victims"] == 4  # referred in March 2025
+    after = report(world, "ana", tmp_path / "b.html", "--all", "--from", "2026-01-01", "--format",
+                   "html", "--json")  # fmt: skip
+    assert after.exit_code == 0, after.output
+    assert json.loads(after.output)["headline"]["potential victims"] == 0
+    assert "to 2025-12-31" in (tmp_path / "a.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("confirmed")
+def test_a_viewer_may_not_produce_a_profile(world: Ids, store: Store, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from threadline.store import tables as t
+
+    conn = world["case"].conn
+    conn.execute(sa.update(t.users).where(t.users.c.username == "ana").values(roles=["viewer"]))
+    world["case"].commit()
+    result = report(world, "ana", tmp_path / "p.pdf", "--all", "--format", "pdf")
+    assert result.exit_code != 0 and "analyst or supervisor" in str(result.exception)
+    assert not (tmp_path / "p.pdf").exists()
