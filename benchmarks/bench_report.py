@@ -21,25 +21,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).parent
-OUT = HERE / "out"
-BIN = Path(sys.executable).parent
+from bench_workbench import BIN, OUT, _run  # a benchmark beside this one: run as a script
+
 PASSWORD = "benchmark password, not a secret"
 TARGET_S = 60.0
 ANALYST = {"THREADLINE_USER": "bench", "THREADLINE_PASSWORD": PASSWORD,
            "THREADLINE_CONFIRM_PASSWORD": PASSWORD}  # fmt: skip
-
-
-def _run(args: list[str], env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [str(BIN / "threadline"), *args], env={**os.environ, **(env or {})},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode:
-        raise SystemExit(f"threadline {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def _store(scenario: str, rebuild: bool) -> str:

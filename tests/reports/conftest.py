@@ -21,19 +21,18 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from threadline.store import Store
-from threadline.store import tables as t
 
-GRAPH_TESTS = Path(__file__).parent.parent / "graph"
+EXPORT_TESTS = Path(__file__).parent.parent / "export"
 
 
-def _factory() -> ModuleType:
-    qualified = "threadline_tests_graph_factory"
+def _export_helpers() -> ModuleType:
+    """The export tests' fixtures module, for its factory loader and case helpers."""
+    qualified = "threadline_tests_export_helpers"
     if qualified in sys.modules:
         return sys.modules[qualified]
-    spec = importlib.util.spec_from_file_location(qualified, GRAPH_TESTS / "factory.py")
+    spec = importlib.util.spec_from_file_location(qualified, EXPORT_TESTS / "conftest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[qualified] = module
@@ -41,11 +40,18 @@ def _factory() -> ModuleType:
     return module
 
 
+_helpers = _export_helpers()
+open_case = _helpers.open_case
+"""An open case with one member holding some records (as the export tests make one)."""
+records_of = _helpers.records_of
+"""The records that mention an entity."""
+
+
 @pytest.fixture
 def case(store: Store) -> Iterator[Any]:
     """A factory building rows on the store under test (`case.commit()` shares them)."""
     with store.engine.connect() as conn:
-        yield _factory().Case(conn)
+        yield _helpers._factory().Case(conn)
         conn.rollback()
 
 
@@ -101,27 +107,3 @@ def world(case: Any, store_url: str) -> dict[str, Any]:
     ids["db"] = store_url
     ids["case"] = case
     return ids
-
-
-def open_case(case: Any, name: str, member: str, records: list[int]) -> None:
-    """An open case `name` with `member`, holding `records`."""
-    conn = case.conn
-    user = conn.execute(sa.select(t.users.c.id).where(t.users.c.username == member)).scalar_one()
-    agency = conn.execute(sa.select(t.users.c.agency_id).where(t.users.c.id == user)).scalar_one()
-    case_id = conn.execute(
-        sa.insert(t.cases)
-        .values(name=name, agency_id=agency, created_by=user)
-        .returning(t.cases.c.id)
-    ).scalar_one()
-    conn.execute(sa.insert(t.case_members).values(case_id=case_id, user_id=user))
-    conn.execute(
-        sa.insert(t.case_records),
-        [{"case_id": case_id, "record_id": r, "added_by": user} for r in records],
-    )
-    case.commit()
-
-
-def records_of(case: Any, entity_id: str) -> list[int]:
-    """The records that mention an entity."""
-    m = t.mentions.c
-    return list(case.conn.execute(sa.select(m.record_id).where(m.entity_id == entity_id)).scalars())
