@@ -41,12 +41,19 @@ def assert_standalone(figure: Figure) -> ET.Element:
 
 
 def test_bar_chart_shows_each_count_and_lists_it() -> None:
-    fig = bar_chart("Victims by nationality", [("Romania", 23), ("Albania", 17), ("UK", 4)],
-                    label="potential victims")  # fmt: skip
+    fig = bar_chart(
+        "Victims by nationality",
+        [("Romania", 23), ("Albania", 17), ("UK", 4)],
+        label="potential victims",
+    )
     assert_standalone(fig)
     assert fig.title == "Victims by nationality"
-    assert fig.table == (("category", "potential victims"), ("Romania", "23"), ("Albania", "17"),
-                         ("UK", "4"))  # fmt: skip
+    assert fig.table == (
+        ("category", "potential victims"),
+        ("Romania", "23"),
+        ("Albania", "17"),
+        ("UK", "4"),
+    )
     assert "Romania 23" in fig.alt and "total 44" in fig.alt
 
 
@@ -74,13 +81,20 @@ def test_grouped_bars_refuse_a_series_of_the_wrong_length() -> None:
 
 
 def test_time_chart_lists_months_and_leaves_missing_ones_blank() -> None:
-    fig = time_chart("Per month", {
-        "victims": [(date(2026, 1, 14), 3), (date(2026, 3, 1), 5)],
-        "suspects": [(date(2026, 2, 1), 1)],
-    })  # fmt: skip
+    fig = time_chart(
+        "Per month",
+        {
+            "victims": [(date(2026, 1, 14), 3), (date(2026, 3, 1), 5)],
+            "suspects": [(date(2026, 2, 1), 1)],
+        },
+    )
     assert_standalone(fig)
-    assert fig.table == (("month", "victims", "suspects"), ("2026-01", "3", ""),
-                         ("2026-02", "", "1"), ("2026-03", "5", ""))  # fmt: skip
+    assert fig.table == (
+        ("month", "victims", "suspects"),
+        ("2026-01", "3", ""),
+        ("2026-02", "", "1"),
+        ("2026-03", "5", ""),
+    )
     assert "January 2026 to March 2026" in fig.alt
     assert "victims: 8 in all, most in March 2026 (5)" in fig.alt
 
@@ -95,17 +109,29 @@ def test_network_chart_tables_nodes_with_their_links() -> None:
     edges = [("p1", "a1"), ("p2", "a1"), ("a1", "p1"), ("p1", "p1"), ("p2", "gone")]
     fig = network_chart("Network 1", nodes, edges)
     assert_standalone(fig)
-    assert fig.table == (("node", "category", "links"), ("Ann Smith", "people", "1"),
-                         ("Bob Jones", "person", "1"), ("1 High Street", "premises", "2"),
-                         ("AB12 CDE", "vehicles", "0"))  # fmt: skip
+    assert fig.table == (
+        ("node", "category", "links"),
+        ("Ann Smith", "people", "1"),
+        ("Bob Jones", "person", "1"),
+        ("1 High Street", "premises", "2"),
+        ("AB12 CDE", "vehicles", "0"),
+    )
     assert fig.alt == (
         "Link chart of 4 entities (2 person, 1 address / premises, 1 vehicle) joined by 2 links."
     )
 
 
 def test_a_forty_node_network_draws_every_label() -> None:
-    categories = ["person", "organisation", "address", "vehicle", "phone", "account",
-                  "document", "other"]  # fmt: skip
+    categories = [
+        "person",
+        "organisation",
+        "address",
+        "vehicle",
+        "phone",
+        "account",
+        "document",
+        "other",
+    ]
     nodes = [ChartNode(f"n{i}", f"Entity {i}", categories[i % 8]) for i in range(40)]
     edges = [(f"n{i}", f"n{(i * 7 + 1) % 40}") for i in range(40)]
     fig = network_chart("Large", nodes, edges)

@@ -124,7 +124,7 @@ def _text(path: Path) -> Iterator[tuple[str, IO[str], list[IO[str]]]]:
     with zipfile.ZipFile(path) as archive:
         csvs = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
         main = _main_member(archive, csvs, path)
-        names = [
+        names: list[IO[str]] = [
             io.TextIOWrapper(archive.open(i), encoding="utf-8-sig", newline="")
             for i in csvs
             if "documents/" in i.filename.lower()
@@ -135,10 +135,13 @@ def _text(path: Path) -> Iterator[tuple[str, IO[str], list[IO[str]]]]:
 
 def _main_member(archive: zipfile.ZipFile, csvs: list[zipfile.ZipInfo], path: Path) -> Any:
     candidates = sorted(
-        (i for i in csvs if "documents/" not in i.filename.lower()
-         and "multi_csv" not in i.filename.lower()),
+        (
+            i
+            for i in csvs
+            if "documents/" not in i.filename.lower() and "multi_csv" not in i.filename.lower()
+        ),
         key=lambda i: -i.file_size,
-    )  # fmt: skip
+    )
     for info in candidates:
         with io.TextIOWrapper(archive.open(info), encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
@@ -226,23 +229,39 @@ def load_geodata(
         summary.names = len(found)
         conn.execute(
             sa.insert(t.geo_loads).values(
-                file_name=path.name[:255], content_hash=digest, postcodes=summary.postcodes,
-                terminated=summary.terminated, districts=summary.districts, names=summary.names,
+                file_name=path.name[:255],
+                content_hash=digest,
+                postcodes=summary.postcodes,
+                terminated=summary.terminated,
+                districts=summary.districts,
+                names=summary.names,
                 loaded_by=actor.username[:128],
             )
-        )  # fmt: skip
-        audit(conn, actor, "alteration", "geodata.load", detail={
-            "file": path.name, "sha256": digest, "postcodes": summary.postcodes,
-            "terminated": summary.terminated, "districts": summary.districts,
-            "names": summary.names,
-        })  # fmt: skip
+        )
+        audit(
+            conn,
+            actor,
+            "alteration",
+            "geodata.load",
+            detail={
+                "file": path.name,
+                "sha256": digest,
+                "postcodes": summary.postcodes,
+                "terminated": summary.terminated,
+                "districts": summary.districts,
+                "names": summary.names,
+            },
+        )
     return summary
 
 
 def _load_postcodes(
-    conn: Connection, handle: IO[str], where: str, summary: LoadSummary,
+    conn: Connection,
+    handle: IO[str],
+    where: str,
+    summary: LoadSummary,
     progress: Advance | None,
-) -> dict[str, _District]:  # fmt: skip
+) -> dict[str, _District]:
     reader = csv.reader(handle)
     at = _columns(next(reader, []), where)
     width = max(at.values())
@@ -259,12 +278,17 @@ def _load_postcodes(
         authority, force = _code(row[at["local authority"]]), _code(row[at["force area"]])
         if force is None and district.startswith("BT") and district[2].isdigit():
             force = NORTHERN_IRELAND  # some editions leave Northern Ireland's force blank
-        batch.append({
-            "postcode": postcode, "district": district, "terminated": ended,
-            "latitude": where_is[0] if where_is else None,
-            "longitude": where_is[1] if where_is else None,
-            "local_authority": authority, "force_area": force,
-        })  # fmt: skip
+        batch.append(
+            {
+                "postcode": postcode,
+                "district": district,
+                "terminated": ended,
+                "latitude": where_is[0] if where_is else None,
+                "longitude": where_is[1] if where_is else None,
+                "local_authority": authority,
+                "force_area": force,
+            }
+        )
         _count(districts[district], ended is not None, where_is, authority, force)
         summary.postcodes += 1
         summary.terminated += ended is not None
@@ -281,9 +305,12 @@ def _load_postcodes(
 
 
 def _count(
-    d: _District, ended: bool, at: tuple[float, float] | None, authority: str | None,
+    d: _District,
+    ended: bool,
+    at: tuple[float, float] | None,
+    authority: str | None,
     force: str | None,
-) -> None:  # fmt: skip
+) -> None:
     places = d.ended_places if ended else d.places
     if authority:
         places[("local authority", authority)] += 1
@@ -310,13 +337,19 @@ def _store_districts(
     when none is live) and the places its live postcodes (or, failing them, all) fall in."""
     rows, places = [], []
     for code, d in sorted(districts.items()):
-        lat, lon, n = (d.lat, d.lon, d.placed) if d.placed else (
-            d.ended_lat, d.ended_lon, d.ended_placed)  # fmt: skip
-        rows.append({
-            "district": code, "area": _OUTWARD_LETTERS.match(code).group(0),  # type: ignore[union-attr]
-            "latitude": lat / n if n else None, "longitude": lon / n if n else None,
-            "postcodes": d.live, "terminated": d.ended,
-        })  # fmt: skip
+        lat, lon, n = (
+            (d.lat, d.lon, d.placed) if d.placed else (d.ended_lat, d.ended_lon, d.ended_placed)
+        )
+        rows.append(
+            {
+                "district": code,
+                "area": _OUTWARD_LETTERS.match(code).group(0),  # type: ignore[union-attr]
+                "latitude": lat / n if n else None,
+                "longitude": lon / n if n else None,
+                "postcodes": d.live,
+                "terminated": d.ended,
+            }
+        )
         counted = d.places or d.ended_places
         places += [
             {"district": code, "kind": kind, "code": place, "postcodes": count}

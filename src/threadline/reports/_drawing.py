@@ -45,7 +45,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 WIDTH = 6.7
 """Inches: the text width of an A4 page with 2 cm margins."""
 
-_RC: dict[str, Any] = {
+_RC: Any = {  # matplotlib types rcParams keys as literals; a dict of them is still a dict
     "svg.fonttype": "path",  # glyphs as paths: nothing to fetch, the same in every renderer
     "svg.hashsalt": "threadline",  # fixed ids: the same input gives the same bytes
     "svg.image_inline": True,
@@ -110,8 +110,6 @@ def to_svg(fig: MplFigure, title: str, alt: str) -> str:
     return f"{text[:head_end]}\n <title>{escape(title)}</title>{text[head_end:]}".strip() + "\n"
 
 
-def to_figure(
-    fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]
-) -> Figure:
+def to_figure(fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]) -> Figure:
     """Package a drawn figure with its text alternative and table."""
     return Figure(title, to_svg(fig, title, alt), alt, tuple(tuple(row) for row in table))

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -105,11 +106,20 @@ def _tiles(ax: Axes, areas: Mapping[str, int], bins: list[tuple[int, int]]) -> N
         col, row = area.tile
         value = areas.get(code, 0)
         fill = _shade(value, bins) if value else "#ffffff"
-        ax.add_patch(Rectangle((col, -row), 0.92, 0.92, facecolor=fill, edgecolor="#999999",
-                               linewidth=0.5))  # fmt: skip
+        ax.add_patch(
+            Rectangle((col, -row), 0.92, 0.92, facecolor=fill, edgecolor="#999999", linewidth=0.5)
+        )
         dark = fill in _SHADES[3:]
-        ax.text(col + 0.46, -row + 0.46, code, ha="center", va="center", fontsize=5.5,
-                color="white" if dark else INK, fontweight="bold" if value else "normal")  # fmt: skip
+        ax.text(
+            col + 0.46,
+            -row + 0.46,
+            code,
+            ha="center",
+            va="center",
+            fontsize=5.5,
+            color="white" if dark else INK,
+            fontweight="bold" if value else "normal",
+        )
     cols = [a.tile[0] for a in postcode_areas().values()]
     rows = [a.tile[1] for a in postcode_areas().values()]
     ax.set_xlim(min(cols) - 0.2, max(cols) + 1.1)
@@ -119,19 +129,38 @@ def _tiles(ax: Axes, areas: Mapping[str, int], bins: list[tuple[int, int]]) -> N
 
 
 def _places(
-    ax: Axes, counts: Mapping[str, int], points: Sequence[MapPoint], geodata: GeoData | None,
+    ax: Axes,
+    counts: Mapping[str, int],
+    points: Sequence[MapPoint],
+    geodata: GeoData | None,
     bins: list[tuple[int, int]],
-) -> int:  # fmt: skip
+) -> int:
     """The geographic panel; how many counted districts it could place."""
     if geodata is not None:  # every district as a faint dot: the shape of the country
-        background = [project(d.latitude, d.longitude) for d in geodata.districts.values()
-                      if d.latitude is not None and d.longitude is not None]  # fmt: skip
-        ax.scatter([p[0] for p in background], [p[1] for p in background], s=2, c="#cccccc",
-                   linewidths=0, zorder=1)  # fmt: skip
+        background = [
+            project(d.latitude, d.longitude)
+            for d in geodata.districts.values()
+            if d.latitude is not None and d.longitude is not None
+        ]
+        ax.scatter(
+            [p[0] for p in background],
+            [p[1] for p in background],
+            s=2,
+            c="#cccccc",
+            linewidths=0,
+            zorder=1,
+        )
     for area in postcode_areas().values():
-        ax.annotate(area.code, project(area.latitude, area.longitude), ha="center",
-                    va="center", fontsize=6, color="#999999", zorder=1,
-                    annotation_clip=True)  # fmt: skip
+        ax.annotate(
+            area.code,
+            project(area.latitude, area.longitude),
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="#999999",
+            zorder=1,
+            annotation_clip=True,
+        )
     placed_xy: list[tuple[float, float]] = []
     placed = 0
     if geodata is not None:
@@ -144,17 +173,26 @@ def _places(
             if found is None or found.latitude is None or found.longitude is None:
                 continue
             x, y = project(found.latitude, found.longitude)
-            ax.scatter([x], [y], s=40 + 160 * value / max(1, bins[-1][1]) if bins else 40,
-                       c=_shade(value, bins), edgecolors=INK, linewidths=0.5, zorder=2)  # fmt: skip
-            ax.annotate(found.code, (x, y), xytext=(4, 3), textcoords="offset points",
-                        fontsize=6, zorder=4)  # fmt: skip
+            ax.scatter(
+                [x],
+                [y],
+                s=40 + 160 * value / max(1, bins[-1][1]) if bins else 40,
+                c=_shade(value, bins),
+                edgecolors=INK,
+                linewidths=0.5,
+                zorder=2,
+            )
+            ax.annotate(
+                found.code, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6, zorder=4
+            )
             placed_xy.append((x, y))
             placed += 1
     for point in points:
         marker, colour = _KINDS.get(point.kind, ("X", "#ffffff"))
         x, y = project(point.latitude, point.longitude)
-        ax.scatter([x], [y], s=28, marker=marker, c=colour, edgecolors=INK, linewidths=0.6,
-                   zorder=3)  # fmt: skip
+        ax.scatter(
+            [x], [y], s=28, marker=marker, c=colour, edgecolors=INK, linewidths=0.6, zorder=3
+        )
         placed_xy.append((x, y))
     _label_points(ax, points)
     _frame(ax, placed_xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
@@ -170,10 +208,20 @@ def _label_points(ax: Axes, points: Sequence[MapPoint], limit: int = 30) -> None
         if any(abs(x - a) < 0.02 and abs(y - b) < 0.01 for a, b in taken):
             continue
         taken.append((x, y))
-        ax.annotate(point.label[:24], (x, y), xytext=(5, -2), textcoords="offset points",
-                    fontsize=6, zorder=4,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
-                          "edgecolor": "none", "alpha": 0.8})  # fmt: skip
+        ax.annotate(
+            point.label[:24],
+            (x, y),
+            xytext=(5, -2),
+            textcoords="offset points",
+            fontsize=6,
+            zorder=4,
+            bbox={
+                "boxstyle": "square,pad=0.1",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.8,
+            },
+        )
 
 
 def _scale_bar(ax: Axes, left: float, bottom: float, half: float) -> None:
@@ -182,10 +230,17 @@ def _scale_bar(ax: Axes, left: float, bottom: float, half: float) -> None:
     target = half * 2 / 5 * km_per_unit
     length = max(n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n <= max(1.0, target))
     x0, y0 = left + half * 0.08, bottom + half * 0.08
-    ax.plot([x0, x0 + length / km_per_unit], [y0, y0], color=INK, linewidth=2,
-            solid_capstyle="butt", zorder=5)  # fmt: skip
-    ax.annotate(f"{length} km", (x0, y0), xytext=(0, 3), textcoords="offset points",
-                fontsize=6, zorder=5)  # fmt: skip
+    ax.plot(
+        [x0, x0 + length / km_per_unit],
+        [y0, y0],
+        color=INK,
+        linewidth=2,
+        solid_capstyle="butt",
+        zorder=5,
+    )
+    ax.annotate(
+        f"{length} km", (x0, y0), xytext=(0, 3), textcoords="offset points", fontsize=6, zorder=5
+    )
 
 
 def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> None:
@@ -218,8 +273,9 @@ def area_map(
     bins = classes(top)
     geographic = bool(points) or (geodata is not None and any(districts.values()))
     with drawing(5.6, WIDTH if geographic else WIDTH * 0.62) as fig:
-        grid = fig.add_gridspec(1, 2 if geographic else 1,
-                                width_ratios=[1, 1.35] if geographic else [1])  # fmt: skip
+        grid = fig.add_gridspec(
+            1, 2 if geographic else 1, width_ratios=[1, 1.35] if geographic else [1]
+        )
         tiles = fig.add_subplot(grid[0, 0])
         _tiles(tiles, areas, bins)
         tiles.set_title("By postcode area", fontsize=8, loc="left")
@@ -227,26 +283,44 @@ def area_map(
         if geographic:
             where = fig.add_subplot(grid[0, 1])
             placed = _places(where, counts, points, geodata, bins)
-            where.set_title("Districts and places" if geodata else "Places", fontsize=8,
-                            loc="left")  # fmt: skip
-        handles = [Patch(facecolor=_shade(low, bins), edgecolor="#999999",
-                         label=f"{low:,}" if low == high else f"{low:,}-{high:,}")
-                   for low, high in bins]  # fmt: skip
+            where.set_title("Districts and places" if geodata else "Places", fontsize=8, loc="left")
+        handles: list[Artist] = [
+            Patch(
+                facecolor=_shade(low, bins),
+                edgecolor="#999999",
+                label=f"{low:,}" if low == high else f"{low:,}-{high:,}",
+            )
+            for low, high in bins
+        ]
         handles += [
-            Line2D([], [], linestyle="", marker=_KINDS[k][0], markerfacecolor=_KINDS[k][1],
-                   markeredgecolor=INK, label=k)  # fmt: skip
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=_KINDS[k][0],
+                markerfacecolor=_KINDS[k][1],
+                markeredgecolor=INK,
+                label=k,
+            )
             for k in _KINDS
             if any(p.kind == k for p in points)
         ]
         if handles:
-            fig.legend(handles=handles, loc="outside lower center", frameon=False, fontsize=7,
-                       ncols=min(8, len(handles)))  # fmt: skip
+            fig.legend(
+                handles=handles,
+                loc="outside lower center",
+                frameon=False,
+                fontsize=7,
+                ncols=min(8, len(handles)),
+            )
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=10)
     alt = _alt(areas, points, placed, unplaced, geodata)
     table: list[tuple[str, ...]] = [("postcode area", "name", "count", "districts")]
     for code, value in sorted(areas.items(), key=lambda kv: (-kv[1], kv[0])):
-        listed = ", ".join(f"{d} {n:,}" for d, n in sorted(
-            districts.get(code, {}).items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
+        listed = ", ".join(
+            f"{d} {n:,}"
+            for d, n in sorted(districts.get(code, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         table.append((code, postcode_areas()[code].name, str(value), listed))
     if unplaced:
         table.append(("", "not a known postcode area", str(unplaced), ""))
@@ -254,17 +328,23 @@ def area_map(
 
 
 def _alt(
-    areas: Mapping[str, int], points: Sequence[MapPoint], placed: int, unplaced: int,
+    areas: Mapping[str, int],
+    points: Sequence[MapPoint],
+    placed: int,
+    unplaced: int,
     geodata: GeoData | None,
-) -> str:  # fmt: skip
+) -> str:
     if not areas and not points:
         return "Map of the UK's postcode areas: nothing to show."
     top = sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     parts = [
         f"Map of counts in {len(areas)} of the UK's {len(postcode_areas())} postcode areas"
-        + (": most in " + ", ".join(f"{c} ({postcode_areas()[c].name}) {v:,}" for c, v in top)
-           if top else "")
-    ]  # fmt: skip
+        + (
+            ": most in " + ", ".join(f"{c} ({postcode_areas()[c].name}) {v:,}" for c, v in top)
+            if top
+            else ""
+        )
+    ]
     if placed:
         parts.append(f"{placed} districts placed from the {geodata.precision if geodata else ''}")
     if points:
@@ -273,4 +353,3 @@ def _alt(
     if unplaced:
         parts.append(f"{unplaced:,} not in a known postcode area")
     return "; ".join(parts) + "."
-
