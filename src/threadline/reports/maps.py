@@ -36,6 +36,13 @@ SHRINK = math.cos(math.radians(54.5))
 _SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 """Five blues from light to dark (ColorBrewer Blues): one hue, so grayscale keeps the order."""
 
+_PANEL_POINTS = 270.0
+"""The geographic panel's width on the page, in points (for placing labels)."""
+
+_LABELS = 40
+"""Labels drawn at most on the geographic panel."""
+_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+
 _KINDS = {"premises": ("s", PALETTE[1]), "event": ("^", PALETTE[5]), "victim": ("o", PALETTE[3])}
 
 
@@ -133,9 +140,8 @@ def _places(
     counts: Mapping[str, int],
     points: Sequence[MapPoint],
     geodata: GeoData | None,
-    bins: list[tuple[int, int]],
 ) -> int:
-    """The geographic panel; how many counted districts it could place."""
+    """The geographic panel and its legend; how many counted districts it could place."""
     if geodata is not None:  # every district as a faint dot: the shape of the country
         background = [
             project(d.latitude, d.longitude)
@@ -157,70 +163,115 @@ def _places(
             ha="center",
             va="center",
             fontsize=6,
-            color="#999999",
+            color="#aaaaaa",
             zorder=1,
             annotation_clip=True,
         )
-    placed_xy: list[tuple[float, float]] = []
-    placed = 0
-    if geodata is not None:
-        shown = sorted(
-            ((district_of(k), v) for k, v in counts.items() if district_of(k) is not None),
-            key=lambda kv: kv[1],
+    placed = _placed_districts(counts, geodata)
+    bins = classes(max((v for _, v, _ in placed), default=0))
+    labels: list[tuple[float, float, str]] = []
+    for (x, y), value, _ in sorted(placed, key=lambda p: p[1]):
+        size = 30 + 30 * _class_of(value, bins)
+        ax.scatter(
+            [x], [y], s=size, c=_shade(value, bins), edgecolors=INK, linewidths=0.5, zorder=2
         )
-        for district, value in shown:
-            found = geodata.districts.get(district or "")
-            if found is None or found.latitude is None or found.longitude is None:
-                continue
-            x, y = project(found.latitude, found.longitude)
-            ax.scatter(
-                [x],
-                [y],
-                s=40 + 160 * value / max(1, bins[-1][1]) if bins else 40,
-                c=_shade(value, bins),
-                edgecolors=INK,
-                linewidths=0.5,
-                zorder=2,
-            )
-            ax.annotate(
-                found.code, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6, zorder=4
-            )
-            placed_xy.append((x, y))
-            placed += 1
+    labels += [(x, y, code) for (x, y), _, code in sorted(placed, key=lambda p: -p[1])]
     for point in points:
         marker, colour = _KINDS.get(point.kind, ("X", "#ffffff"))
         x, y = project(point.latitude, point.longitude)
         ax.scatter(
             [x], [y], s=28, marker=marker, c=colour, edgecolors=INK, linewidths=0.6, zorder=3
         )
-        placed_xy.append((x, y))
-    _label_points(ax, points)
-    _frame(ax, placed_xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
+        labels.append((x, y, point.label))
+    xy = [(x, y) for x, y, _ in labels]
+    half = _frame(ax, xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
+    _label(ax, labels, half)
+    handles: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=math.sqrt(30 + 30 * i),
+            markerfacecolor=_shade(low, bins),
+            markeredgecolor=INK,
+            label=_range(low, high),
+        )
+        for i, (low, high) in enumerate(bins)
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker=_KINDS[k][0],
+            markerfacecolor=_KINDS[k][1],
+            markeredgecolor=INK,
+            label=k,
+        )
+        for k in _KINDS
+        if any(p.kind == k for p in points)
+    ]
+    if handles:
+        ax.figure.legend(
+            handles=handles,
+            loc="outside lower right",
+            ncols=min(3, len(handles)),
+            frameon=False,
+            fontsize=7,
+            title="districts (count)" if bins else None,
+            title_fontsize=7,
+        )
+    return len(placed)
+
+
+def _placed_districts(
+    counts: Mapping[str, int], geodata: GeoData | None
+) -> list[tuple[tuple[float, float], int, str]]:
+    """Counted districts (summed, above zero) at their loaded positions."""
+    if geodata is None:
+        return []
+    summed: dict[str, int] = defaultdict(int)
+    for key, value in counts.items():
+        district = district_of(key)
+        if district is not None:  # a full postcode counts in its district
+            summed[district] += int(value)
+    placed = []
+    for district, value in sorted(summed.items()):
+        found = geodata.districts.get(district)
+        if value > 0 and found and found.latitude is not None and found.longitude is not None:
+            placed.append((project(found.latitude, found.longitude), value, district))
     return placed
 
 
-def _label_points(ax: Axes, points: Sequence[MapPoint], limit: int = 30) -> None:
-    """Labels for the first `limit` points, each left out where it would sit on one already
-    drawn (the table and the text alternative still list every count)."""
-    taken: list[tuple[float, float]] = []
-    for point in points[:limit]:
-        x, y = project(point.latitude, point.longitude)
-        if any(abs(x - a) < 0.02 and abs(y - b) < 0.01 for a, b in taken):
+def _class_of(value: int, bins: list[tuple[int, int]]) -> int:
+    return next((i for i, (low, high) in enumerate(bins) if low <= value <= high), 0)
+
+
+def _range(low: int, high: int) -> str:
+    return f"{low:,}" if low == high else f"{low:,}-{high:,}"
+
+
+def _label(ax: Axes, labels: Sequence[tuple[float, float, str]], half: float) -> None:
+    """Labels in the given order (most important first), each left out where its box would
+    overlap one already drawn; the table and the text alternative still list every count."""
+    scale = _PANEL_POINTS / (2 * half)  # page points per map unit
+    boxes: list[tuple[float, float, float, float]] = []
+    for x, y, label in labels[:_LABELS]:
+        text = label[:24]
+        left, top = x + 4 / scale, y + 4 / scale
+        box = (left, top - 8 / scale, left + (len(text) * 3.7 + 3) / scale, top)
+        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in boxes):
             continue
-        taken.append((x, y))
+        boxes.append(box)
         ax.annotate(
-            point.label[:24],
+            text,
             (x, y),
             xytext=(5, -2),
             textcoords="offset points",
             fontsize=6,
             zorder=4,
-            bbox={
-                "boxstyle": "square,pad=0.1",
-                "facecolor": "white",
-                "edgecolor": "none",
-                "alpha": 0.8,
-            },
+            bbox=_LABEL_BOX,
         )
 
 
@@ -243,7 +294,8 @@ def _scale_bar(ax: Axes, left: float, bottom: float, half: float) -> None:
     )
 
 
-def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> None:
+def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> float:
+    """Square limits around the placed things, a scale bar; half the side, in map units."""
     xs, ys = [p[0] for p in xy], [p[1] for p in xy]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     half = max(0.25, (max(xs) - min(xs)) * 0.6, (max(ys) - min(ys)) * 0.6)
@@ -256,6 +308,7 @@ def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> None:
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(True)
         ax.spines[side].set_color("#999999")
+    return half
 
 
 def area_map(
@@ -279,40 +332,24 @@ def area_map(
         tiles = fig.add_subplot(grid[0, 0])
         _tiles(tiles, areas, bins)
         tiles.set_title("By postcode area", fontsize=8, loc="left")
+        if bins:
+            fig.legend(
+                handles=[
+                    Patch(facecolor=_shade(low, bins), edgecolor="#999999", label=_range(low, high))
+                    for low, high in bins
+                ],
+                loc="outside lower left",
+                ncols=min(3, len(bins)),
+                frameon=False,
+                fontsize=7,
+                title="postcode areas (count)",
+                title_fontsize=7,
+            )
         placed = 0
         if geographic:
             where = fig.add_subplot(grid[0, 1])
-            placed = _places(where, counts, points, geodata, bins)
+            placed = _places(where, counts, points, geodata)
             where.set_title("Districts and places" if geodata else "Places", fontsize=8, loc="left")
-        handles: list[Artist] = [
-            Patch(
-                facecolor=_shade(low, bins),
-                edgecolor="#999999",
-                label=f"{low:,}" if low == high else f"{low:,}-{high:,}",
-            )
-            for low, high in bins
-        ]
-        handles += [
-            Line2D(
-                [],
-                [],
-                linestyle="",
-                marker=_KINDS[k][0],
-                markerfacecolor=_KINDS[k][1],
-                markeredgecolor=INK,
-                label=k,
-            )
-            for k in _KINDS
-            if any(p.kind == k for p in points)
-        ]
-        if handles:
-            fig.legend(
-                handles=handles,
-                loc="outside lower center",
-                frameon=False,
-                fontsize=7,
-                ncols=min(8, len(handles)),
-            )
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=10)
     alt = _alt(areas, points, placed, unplaced, geodata)
     table: list[tuple[str, ...]] = [("postcode area", "name", "count", "districts")]
