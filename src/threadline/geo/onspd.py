@@ -203,30 +203,15 @@ def load_geodata(
     one transaction; local authority names from the ZIP's names files and `names`, if given."""
     with transaction(store, actor) as conn:
         _require_administrator(actor)
-    digest = _hash(path, *([names] if names else []))
-    summary = LoadSummary(path.name, digest)
-    with transaction(store, actor) as conn:
-        _require_administrator(actor)
+        digest = _hash(path, *([names] if names else []))
+        summary = LoadSummary(path.name, digest)
         last = conn.execute(
             sa.select(t.geo_loads.c.content_hash).order_by(t.geo_loads.c.id.desc()).limit(1)
         ).scalar()
         if last == digest:
             summary.already_loaded = True
             return summary
-        for table in (t.geo_postcodes, t.geo_districts, t.geo_district_places, t.geo_names):
-            conn.execute(sa.delete(table))
-        with _text(path) as (where, handle, name_files):
-            districts = _load_postcodes(conn, handle, where, summary, progress)
-            found: dict[str, str] = {}
-            for extra in name_files:
-                found |= read_names(extra)
-        if names is not None:
-            with names.open(encoding="utf-8-sig", newline="") as handle:
-                found |= read_names(handle)
-        _store_districts(conn, districts, summary)
-        if found:
-            conn.execute(sa.insert(t.geo_names), [{"code": c, "name": n} for c, n in found.items()])
-        summary.names = len(found)
+        _replace(conn, path, names, summary, progress)
         conn.execute(
             sa.insert(t.geo_loads).values(
                 file_name=path.name[:255],
@@ -238,21 +223,40 @@ def load_geodata(
                 loaded_by=actor.username[:128],
             )
         )
-        audit(
-            conn,
-            actor,
-            "alteration",
-            "geodata.load",
-            detail={
-                "file": path.name,
-                "sha256": digest,
-                "postcodes": summary.postcodes,
-                "terminated": summary.terminated,
-                "districts": summary.districts,
-                "names": summary.names,
-            },
-        )
+        detail = {
+            "file": path.name,
+            "sha256": digest,
+            "postcodes": summary.postcodes,
+            "terminated": summary.terminated,
+            "districts": summary.districts,
+            "names": summary.names,
+        }
+        audit(conn, actor, "alteration", "geodata.load", detail=detail)
     return summary
+
+
+def _replace(
+    conn: Connection,
+    path: Path,
+    names: Path | None,
+    summary: LoadSummary,
+    progress: Advance | None,
+) -> None:
+    """The geo tables emptied and filled again from the directory and its names."""
+    for table in (t.geo_postcodes, t.geo_districts, t.geo_district_places, t.geo_names):
+        conn.execute(sa.delete(table))
+    found: dict[str, str] = {}
+    with _text(path) as (where, handle, name_files):
+        districts = _load_postcodes(conn, handle, where, summary, progress)
+        for extra in name_files:
+            found |= read_names(extra)
+    if names is not None:
+        with names.open(encoding="utf-8-sig", newline="") as handle:
+            found |= read_names(handle)
+    _store_districts(conn, districts, summary)
+    if found:
+        conn.execute(sa.insert(t.geo_names), [{"code": c, "name": n} for c, n in found.items()])
+    summary.names = len(found)
 
 
 def _load_postcodes(
