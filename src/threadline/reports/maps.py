@@ -169,22 +169,34 @@ def _places(
         )
     placed = _placed_districts(counts, geodata)
     bins = classes(max((v for _, v, _ in placed), default=0))
-    labels: list[tuple[float, float, str]] = []
-    for (x, y), value, _ in sorted(placed, key=lambda p: p[1]):
-        size = 30 + 30 * _class_of(value, bins)
-        ax.scatter(
-            [x], [y], s=size, c=_shade(value, bins), edgecolors=INK, linewidths=0.5, zorder=2
-        )
-    labels += [(x, y, code) for (x, y), _, code in sorted(placed, key=lambda p: -p[1])]
-    for point in points:
-        marker, colour = _KINDS.get(point.kind, ("X", "#ffffff"))
-        x, y = project(point.latitude, point.longitude)
-        ax.scatter(
-            [x], [y], s=28, marker=marker, c=colour, edgecolors=INK, linewidths=0.6, zorder=3
-        )
-        labels.append((x, y, point.label))
+    ordered = sorted(placed, key=lambda p: p[1])  # the largest drawn last, on top
+    labels = [(x, y, code) for (x, y), _, code in reversed(ordered)]
+    labels += [(*project(p.latitude, p.longitude), p.label) for p in points]
     xy = [(x, y) for x, y, _ in labels]
     half = _frame(ax, xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
+    zoom = min(1.0, max(0.2, 1.2 / half))  # markers shrink as the panel covers more ground
+    ax.scatter(
+        [p[0][0] for p in ordered],
+        [p[0][1] for p in ordered],
+        s=[(30 + 30 * _class_of(p[1], bins)) * zoom for p in ordered],
+        c=[_shade(p[1], bins) for p in ordered],
+        edgecolors=INK,
+        linewidths=0.5,
+        zorder=2,
+    )
+    for kind in dict.fromkeys(p.kind for p in points):  # one layer per kind, in order seen
+        marker, colour = _KINDS.get(kind, ("X", "#ffffff"))
+        at = [project(p.latitude, p.longitude) for p in points if p.kind == kind]
+        ax.scatter(
+            [x for x, _ in at],
+            [y for _, y in at],
+            s=28 * max(zoom, 0.5),
+            marker=marker,
+            c=colour,
+            edgecolors=INK,
+            linewidths=0.6,
+            zorder=3,
+        )
     _label(ax, labels, half)
     handles: list[Artist] = [
         Line2D(
@@ -192,7 +204,7 @@ def _places(
             [],
             linestyle="",
             marker="o",
-            markersize=math.sqrt(30 + 30 * i),
+            markersize=math.sqrt((30 + 30 * i) * zoom),
             markerfacecolor=_shade(low, bins),
             markeredgecolor=INK,
             label=_range(low, high),
