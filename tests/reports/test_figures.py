@@ -37,6 +37,12 @@ def assert_standalone(figure: Figure) -> ET.Element:
     assert "@import" not in figure.svg and "@font-face" not in figure.svg
     assert re.findall(r"url\((?!#)", figure.svg) == []
     assert "<text" not in figure.svg  # text is drawn as paths: no font needed
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    refs = set(re.findall(r'href="#([^"]+)"', figure.svg)) | set(
+        re.findall(r"url\(#([^)]+)\)", figure.svg)
+    )
+    assert refs <= set(ids), refs - set(ids)
     return root
 
 
@@ -63,6 +69,14 @@ def test_the_same_input_gives_the_same_bytes() -> None:
     nodes = [ChartNode(str(i), f"n{i}", "person") for i in range(8)]
     edges = [(str(i), str((i + 3) % 8)) for i in range(8)]
     assert network_chart("n", nodes, edges).svg == network_chart("n", nodes, edges).svg
+
+
+def test_figures_inlined_in_one_page_share_no_id() -> None:
+    """Each figure's ids carry a digest of it: two charts in one HTML page stay valid."""
+    first = bar_chart("One", [("a", 1)])
+    second = bar_chart("Two", [("a", 1)])
+    ids = [set(re.findall(r'\bid="([^"]+)"', f.svg)) for f in (first, second)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
 
 
 def test_grouped_bars_total_each_category() -> None:

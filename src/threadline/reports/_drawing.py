@@ -9,6 +9,7 @@ tells series apart.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -103,11 +104,25 @@ def to_svg(fig: MplFigure, title: str, alt: str) -> str:
     with mpl.rc_context(_RC):
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    text = _COMMENT.sub("", _PROLOGUE.sub("", out.getvalue(), count=1))
+    text = _own_ids(_COMMENT.sub("", _PROLOGUE.sub("", out.getvalue(), count=1)))
     label = f' role="img" aria-label="{escape(alt)}"'
     text = text.replace("<svg ", f"<svg{label} ", 1)
     head_end = text.index(">") + 1
     return f"{text[:head_end]}\n <title>{escape(title)}</title>{text[head_end:]}".strip() + "\n"
+
+
+_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+
+
+def _own_ids(svg: str) -> str:
+    """Every id (and reference to one) prefixed with a digest of the picture, so that several
+    figures inlined in one page never share an id, and the same figure keeps its bytes.
+
+    >>> _own_ids('<g id="a"/><use xlink:href="#a"/><g clip-path="url(#a)"/>')[:22]
+    '<g id="f17ba60c63-a"/>'
+    """
+    prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:9]
+    return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
 def to_figure(fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]) -> Figure:
