@@ -6,8 +6,11 @@ import csv
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from threadline.geo import area_of_code, district_of, force_areas, postcode_areas
+from threadline.geo import AreaScope, area_of_code, district_of, force_areas, postcode_areas
+from threadline.geo.scope import SHIPPED
 
 UK_LATITUDE = (49.8, 60.9)
 UK_LONGITUDE = (-8.7, 1.8)
@@ -95,3 +98,32 @@ def test_districts_and_areas_of_what_a_user_types() -> None:
     assert area_of_code("b1 1aa") == "B"
     assert area_of_code("BT") == "BT"
     assert area_of_code("GY1 1AA") is None
+
+
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+postcodes = st.builds(
+    lambda area, number, inward, letters, spaced: (
+        f"{area}{number}{' ' if spaced else ''}{inward}{letters}"
+    ),
+    st.sampled_from(sorted(postcode_areas())),
+    st.integers(1, 99),
+    st.integers(0, 9),
+    st.text(_INWARD_LETTERS, min_size=2, max_size=2),
+    st.booleans(),
+)
+
+
+@given(postcodes)
+def test_a_postcode_lies_in_its_area_and_district(postcode: str) -> None:
+    district = district_of(postcode)
+    assert district is not None and postcode.replace(" ", "").startswith(district)
+    area = area_of_code(postcode)
+    assert area is not None and district.startswith(area) and district[len(area)].isdigit()
+    shipped = AreaScope(f"Postcode area {area}", "postcode area", None, frozenset({area}), SHIPPED)
+    assert shipped.contains(postcode) and shipped.contains(postcode.lower())
+    exact = AreaScope(
+        district, "postcode district", frozenset({district}), frozenset({area}), SHIPPED
+    )
+    assert exact.contains(postcode)
+    others = frozenset(postcode_areas()) - {area}
+    assert not AreaScope("rest", "postcode area", None, others, SHIPPED).contains(postcode)
