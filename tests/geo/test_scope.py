@@ -91,6 +91,11 @@ def test_a_force_area_with_the_directory_is_its_districts(loaded: Store) -> None
     assert cambs.contains("PE14 9ZA") and not cambs.contains("PE14 9ZB")
     assert norfolk.contains("PE14 9ZB") and not norfolk.contains("PE14 9ZA")
     assert cambs.contains("PE14") and norfolk.contains("PE14")
+    # a postcode the directory does not know, in a shared district, counts for both
+    assert cambs.contains("PE14 9QQ") and norfolk.contains("PE14 9QQ")
+    assert (cambs.kind, norfolk.kind) == ("police force area", "police force area")
+    assert cambs.postcodes == frozenset({"PE14 9ZA"})
+    assert cambs.outside == frozenset({"PE14 9ZB", "PE14 9ZD"})
     assert cambs.contains("PE13 9ZA") and not cambs.contains("PE30 9ZA")
     assert not cambs.contains("PE12 9ZA")  # Lincolnshire, though in a Cambridgeshire area
 

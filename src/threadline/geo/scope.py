@@ -53,9 +53,11 @@ class AreaScope:
     precision: str
     """What the answer rests on: the shipped table, or the ONS directory and its load date."""
     postcodes: frozenset[str] = field(default=frozenset())
-    """The exact postcodes inside it of the districts it shares with a neighbour (ONS only)."""
+    """The postcodes inside it of the districts it shares with a neighbour (ONS only)."""
     shared: frozenset[str] = field(default=frozenset())
     """Districts only partly inside it (ONS only): a postcode there is checked one by one."""
+    outside: frozenset[str] = field(default=frozenset())
+    """The postcodes of those shared districts that lie outside it (ONS only)."""
 
     def contains(self, postcode_or_district: str) -> bool:
         """Whether a postcode or district lies in this area (a district: wholly or partly).
@@ -73,7 +75,9 @@ class AreaScope:
             return False
         compact = re.sub(r"\s+", "", postcode_or_district).upper()
         if district in self.shared and len(compact) > len(district):
-            return f"{district} {compact[len(district) :]}" in self.postcodes
+            # a postcode the directory does not know (newer, or mistyped) in a shared district
+            # counts as inside: the district is partly inside, and the precision says so
+            return f"{district} {compact[len(district) :]}" not in self.outside
         return True
 
 
@@ -204,31 +208,37 @@ def _place(conn: Connection, kind: str, code: str) -> tuple[frozenset[str], froz
     return districts, frozenset(others)
 
 
-def _exact(conn: Connection, kind: str, code: str, shared: frozenset[str]) -> frozenset[str]:
+def _exact(
+    conn: Connection, kind: str, code: str, shared: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The postcodes of the shared districts inside the place, and those outside it."""
     column = (
         t.geo_postcodes.c.force_area
         if kind == "force area"
         else (t.geo_postcodes.c.local_authority)
     )
-    found: set[str] = set()
+    inside: set[str] = set()
+    outside: set[str] = set()
     names = sorted(shared)
     for start in range(0, len(names), 500):
-        found.update(
-            conn.execute(
-                sa.select(t.geo_postcodes.c.postcode).where(
-                    t.geo_postcodes.c.district.in_(names[start : start + 500]), column == code
-                )
-            ).scalars()
+        rows = conn.execute(
+            sa.select(t.geo_postcodes.c.postcode, column.label("place")).where(
+                t.geo_postcodes.c.district.in_(names[start : start + 500])
+            )
         )
-    return frozenset(found)
+        for postcode, place in rows:
+            (inside if place == code else outside).add(postcode)
+    return frozenset(inside), frozenset(outside)
+
+
+_KIND = {"force area": "police force area", "local authority": "local authority"}
 
 
 def _by_place(conn: Connection, kind: str, code: str, label: str, precision: str) -> AreaScope:
     districts, shared = _place(conn, kind, code)
     areas = frozenset(a for d in districts if (a := area_of_code(d)))
-    return AreaScope(
-        label, kind, districts, areas, precision, _exact(conn, kind, code, shared), shared
-    )
+    inside, outside = _exact(conn, kind, code, shared)
+    return AreaScope(label, _KIND[kind], districts, areas, precision, inside, shared, outside)
 
 
 def _prefix(text: str) -> tuple[str | None, str]:
