@@ -173,3 +173,18 @@ def test_markup_in_a_label_stays_text() -> None:
     fig = bar_chart('<script>alert(1)</script> & "x"', [("<b>", 1)])
     root = assert_standalone(fig)
     assert root.find(f"{SVG}title").text == '<script>alert(1)</script> & "x"'  # type: ignore[union-attr]
+
+
+def test_names_in_scripts_the_font_lacks_are_drawn_in_latin_letters() -> None:
+    """CJK and Thai have no glyphs in the house font and Arabic would be drawn unjoined: the
+    picture shows them in Latin letters (no warning of a missing glyph), the table as given."""
+    nodes = [
+        ChartNode("a", "王伟", "person"),
+        ChartNode("b", "محمد علي", "person"),
+        ChartNode("c", "สมชาย", "person"),
+        ChartNode("d", "Nguyễn Văn An", "person"),
+    ]
+    fig = network_chart("Names", nodes, [("a", "b"), ("b", "c"), ("c", "d")])
+    assert_standalone(fig)
+    assert [row[0] for row in fig.table[1:]] == ["王伟", "محمد علي", "สมชาย", "Nguyễn Văn An"]
+    assert bar_chart("t", [("王伟", 1)]).table[1] == ("王伟", "1")

@@ -12,15 +12,20 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import Any
 
 import matplotlib as mpl
+from matplotlib import font_manager
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.ft2font import FT2Font
+from rigour.text.translit import ascii_text
 
 __all__ = [
     "HATCHES",
@@ -31,6 +36,7 @@ __all__ = [
     "WIDTH",
     "ChartNode",
     "Figure",
+    "drawable",
     "drawing",
     "to_figure",
     "to_svg",
@@ -123,6 +129,26 @@ def _own_ids(svg: str) -> str:
     """
     prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:9]
     return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The code points the house font draws."""
+    return frozenset(FT2Font(font_manager.findfont(_RC["font.family"])).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """`text` as the charts can draw it: unchanged when the font has every character and
+    none is written right to left; otherwise in Latin letters (matplotlib neither shapes
+    Arabic nor has CJK or Thai glyphs). The figure's table keeps the original.
+
+    >>> drawable("Nguyễn Văn An"), drawable("王伟"), drawable("Мария")
+    ('Nguyễn Văn An', 'wang wei', 'Мария')
+    """
+    glyphs = _glyphs()
+    if all(ord(ch) in glyphs and unicodedata.bidirectional(ch) not in {"R", "AL"} for ch in text):
+        return text
+    return ascii_text(text)
 
 
 def to_figure(fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]) -> Figure:

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import igraph
 from matplotlib.lines import Line2D
 
-from threadline.reports._drawing import INK, PALETTE, ChartNode, Figure, drawing, to_figure
+from threadline.reports._drawing import (
+    INK,
+    PALETTE,
+    ChartNode,
+    Figure,
+    drawable,
+    drawing,
+    to_figure,
+)
 
 __all__ = ["STYLES", "NodeStyle", "network_chart", "style_of"]
 
@@ -187,4 +195,5 @@ def network_chart(
 
 
 def _short(text: str, limit: int = 26) -> str:
+    text = drawable(text)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -28,6 +28,7 @@ from threadline.reports._drawing import (
     PALETTE,
     ChartNode,
     Figure,
+    drawable,
     drawing,
     to_figure,
 )
@@ -53,6 +54,7 @@ def _bar_height(rows: float) -> float:
 
 
 def _shorten(text: str, limit: int = 32) -> str:
+    text = drawable(text)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 

@@ -26,7 +26,15 @@ from matplotlib.patches import Patch, Rectangle
 
 from threadline.geo.areas import area_of_code, district_of, postcode_areas
 from threadline.geo.scope import GeoData
-from threadline.reports._drawing import INK, PALETTE, WIDTH, Figure, drawing, to_figure
+from threadline.reports._drawing import (
+    INK,
+    PALETTE,
+    WIDTH,
+    Figure,
+    drawable,
+    drawing,
+    to_figure,
+)
 
 __all__ = ["MapPoint", "area_map", "classes", "project"]
 
@@ -270,7 +278,7 @@ def _label(ax: Axes, labels: Sequence[tuple[float, float, str]], half: float) ->
     scale = _PANEL_POINTS / (2 * half)  # page points per map unit
     boxes: list[tuple[float, float, float, float]] = []
     for x, y, label in labels[:_LABELS]:
-        text = label[:24]
+        text = drawable(label)[:24]
         left, top = x + 4 / scale, y + 4 / scale
         box = (left, top - 8 / scale, left + (len(text) * 3.7 + 3) / scale, top)
         if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in boxes):
