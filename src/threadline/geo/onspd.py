@@ -280,8 +280,9 @@ def _load_postcodes(
         ended = row[at["terminated"]].strip()[:6] or None
         where_is = _position(row[at["latitude"]], row[at["longitude"]])
         authority, force = _code(row[at["local authority"]]), _code(row[at["force area"]])
-        if force is None and district.startswith("BT") and district[2].isdigit():
-            force = NORTHERN_IRELAND  # some editions leave Northern Ireland's force blank
+        if district.startswith("BT") and district[2].isdigit():
+            # one force for all of Northern Ireland; some editions leave its code blank
+            force = NORTHERN_IRELAND
         batch.append(
             {
                 "postcode": postcode,

@@ -1,15 +1,15 @@
 """Maps for printed products, drawn from reference data alone: no web map tiles, no download.
 
 The left panel is a tile map: each of the 121 postcode areas is one square on a grid that keeps
-their rough places (London's many small areas get room), shaded by count in five classes of one
-hue, so that the shading reads in grayscale too. Counts given by district are summed into
-their area. The right panel, drawn when there is something to place, is geographic: points
-(premises, events, victims) at their coordinates and, when the ONS postcode directory is
-loaded, each counted district at its postcodes' mean position, shaded like the tiles. Both
-use the same equirectangular projection (longitude shortened by the cosine of 54.5 degrees
-north), so a point and a district that are close on the ground are close on the page. No
-coastline is drawn: the shipped data has none, and the faint dots of every postcode area (or
-district) give the shape.
+their rough places (London's many small areas get room), shaded by count in up to five classes
+of one hue, so that the shading reads in grayscale too. Counts given by district (or postcode)
+are summed into their area. The right panel, drawn when there is something to place, is
+geographic: points (premises, events, victims) at their coordinates and, when the ONS postcode
+directory is loaded, each counted district at its postcodes' mean position, sized and shaded on
+a scale of its own. It uses an equirectangular projection (longitude shortened by the cosine of
+54.5 degrees north), so what is close on the ground is close on the page, with a scale bar. No
+coastline is drawn: the shipped data has none; the postcode areas' codes at their centres (and,
+with the directory, every district as a faint dot) give the shape.
 """
 
 from __future__ import annotations
