@@ -11,9 +11,10 @@ Precision, said plainly: the table was written by hand for Threadline, from work
 it is **not an ONS product**. A centre is a rough mean of where the area's people live, good to
 some 10-20 km (enough to place a label or a tile); the forces of an area that spans several are
 listed, but which of its districts lies in which force is known only once the ONS postcode
-directory is loaded (`threadline geodata load`). The force codes were checked against public
-lists of ONS police force area codes; the lists of forces per area were not checked against the
-directory, and an area's minor forces may be incomplete.
+directory is loaded (`threadline geodata load`). The force codes of England, Wales and Scotland
+were checked against public lists of ONS police force area codes (the PSNI's was not); the
+forces per area were not checked against the directory, and an area's minor forces may be
+incomplete.
 """
 
 from __future__ import annotations

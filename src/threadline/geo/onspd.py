@@ -124,7 +124,7 @@ def _text(path: Path) -> Iterator[tuple[str, IO[str], list[IO[str]]]]:
     with zipfile.ZipFile(path) as archive:
         csvs = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
         main = _main_member(archive, csvs, path)
-        names = [
+        names: list[IO[str]] = [
             io.TextIOWrapper(archive.open(i), encoding="utf-8-sig", newline="")
             for i in csvs
             if "documents/" in i.filename.lower()
@@ -135,10 +135,13 @@ def _text(path: Path) -> Iterator[tuple[str, IO[str], list[IO[str]]]]:
 
 def _main_member(archive: zipfile.ZipFile, csvs: list[zipfile.ZipInfo], path: Path) -> Any:
     candidates = sorted(
-        (i for i in csvs if "documents/" not in i.filename.lower()
-         and "multi_csv" not in i.filename.lower()),
+        (
+            i
+            for i in csvs
+            if "documents/" not in i.filename.lower() and "multi_csv" not in i.filename.lower()
+        ),
         key=lambda i: -i.file_size,
-    )  # fmt: skip
+    )
     for info in candidates:
         with io.TextIOWrapper(archive.open(info), encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
@@ -200,49 +203,69 @@ def load_geodata(
     one transaction; local authority names from the ZIP's names files and `names`, if given."""
     with transaction(store, actor) as conn:
         _require_administrator(actor)
-    digest = _hash(path, *([names] if names else []))
-    summary = LoadSummary(path.name, digest)
-    with transaction(store, actor) as conn:
-        _require_administrator(actor)
+        digest = _hash(path, *([names] if names else []))
+        summary = LoadSummary(path.name, digest)
         last = conn.execute(
             sa.select(t.geo_loads.c.content_hash).order_by(t.geo_loads.c.id.desc()).limit(1)
         ).scalar()
         if last == digest:
             summary.already_loaded = True
             return summary
-        for table in (t.geo_postcodes, t.geo_districts, t.geo_district_places, t.geo_names):
-            conn.execute(sa.delete(table))
-        with _text(path) as (where, handle, name_files):
-            districts = _load_postcodes(conn, handle, where, summary, progress)
-            found: dict[str, str] = {}
-            for extra in name_files:
-                found |= read_names(extra)
-        if names is not None:
-            with names.open(encoding="utf-8-sig", newline="") as handle:
-                found |= read_names(handle)
-        _store_districts(conn, districts, summary)
-        if found:
-            conn.execute(sa.insert(t.geo_names), [{"code": c, "name": n} for c, n in found.items()])
-        summary.names = len(found)
+        _replace(conn, path, names, summary, progress)
         conn.execute(
             sa.insert(t.geo_loads).values(
-                file_name=path.name[:255], content_hash=digest, postcodes=summary.postcodes,
-                terminated=summary.terminated, districts=summary.districts, names=summary.names,
+                file_name=path.name[:255],
+                content_hash=digest,
+                postcodes=summary.postcodes,
+                terminated=summary.terminated,
+                districts=summary.districts,
+                names=summary.names,
                 loaded_by=actor.username[:128],
             )
-        )  # fmt: skip
-        audit(conn, actor, "alteration", "geodata.load", detail={
-            "file": path.name, "sha256": digest, "postcodes": summary.postcodes,
-            "terminated": summary.terminated, "districts": summary.districts,
+        )
+        detail = {
+            "file": path.name,
+            "sha256": digest,
+            "postcodes": summary.postcodes,
+            "terminated": summary.terminated,
+            "districts": summary.districts,
             "names": summary.names,
-        })  # fmt: skip
+        }
+        audit(conn, actor, "alteration", "geodata.load", detail=detail)
     return summary
 
 
-def _load_postcodes(
-    conn: Connection, handle: IO[str], where: str, summary: LoadSummary,
+def _replace(
+    conn: Connection,
+    path: Path,
+    names: Path | None,
+    summary: LoadSummary,
     progress: Advance | None,
-) -> dict[str, _District]:  # fmt: skip
+) -> None:
+    """The geo tables emptied and filled again from the directory and its names."""
+    for table in (t.geo_postcodes, t.geo_districts, t.geo_district_places, t.geo_names):
+        conn.execute(sa.delete(table))
+    found: dict[str, str] = {}
+    with _text(path) as (where, handle, name_files):
+        districts = _load_postcodes(conn, handle, where, summary, progress)
+        for extra in name_files:
+            found |= read_names(extra)
+    if names is not None:
+        with names.open(encoding="utf-8-sig", newline="") as handle:
+            found |= read_names(handle)
+    _store_districts(conn, districts, summary)
+    if found:
+        conn.execute(sa.insert(t.geo_names), [{"code": c, "name": n} for c, n in found.items()])
+    summary.names = len(found)
+
+
+def _load_postcodes(
+    conn: Connection,
+    handle: IO[str],
+    where: str,
+    summary: LoadSummary,
+    progress: Advance | None,
+) -> dict[str, _District]:
     reader = csv.reader(handle)
     at = _columns(next(reader, []), where)
     width = max(at.values())
@@ -257,14 +280,20 @@ def _load_postcodes(
         ended = row[at["terminated"]].strip()[:6] or None
         where_is = _position(row[at["latitude"]], row[at["longitude"]])
         authority, force = _code(row[at["local authority"]]), _code(row[at["force area"]])
-        if force is None and district.startswith("BT") and district[2].isdigit():
-            force = NORTHERN_IRELAND  # some editions leave Northern Ireland's force blank
-        batch.append({
-            "postcode": postcode, "district": district, "terminated": ended,
-            "latitude": where_is[0] if where_is else None,
-            "longitude": where_is[1] if where_is else None,
-            "local_authority": authority, "force_area": force,
-        })  # fmt: skip
+        if district.startswith("BT") and district[2].isdigit():
+            # one force for all of Northern Ireland; some editions leave its code blank
+            force = NORTHERN_IRELAND
+        batch.append(
+            {
+                "postcode": postcode,
+                "district": district,
+                "terminated": ended,
+                "latitude": where_is[0] if where_is else None,
+                "longitude": where_is[1] if where_is else None,
+                "local_authority": authority,
+                "force_area": force,
+            }
+        )
         _count(districts[district], ended is not None, where_is, authority, force)
         summary.postcodes += 1
         summary.terminated += ended is not None
@@ -281,9 +310,12 @@ def _load_postcodes(
 
 
 def _count(
-    d: _District, ended: bool, at: tuple[float, float] | None, authority: str | None,
+    d: _District,
+    ended: bool,
+    at: tuple[float, float] | None,
+    authority: str | None,
     force: str | None,
-) -> None:  # fmt: skip
+) -> None:
     places = d.ended_places if ended else d.places
     if authority:
         places[("local authority", authority)] += 1
@@ -310,13 +342,19 @@ def _store_districts(
     when none is live) and the places its live postcodes (or, failing them, all) fall in."""
     rows, places = [], []
     for code, d in sorted(districts.items()):
-        lat, lon, n = (d.lat, d.lon, d.placed) if d.placed else (
-            d.ended_lat, d.ended_lon, d.ended_placed)  # fmt: skip
-        rows.append({
-            "district": code, "area": _OUTWARD_LETTERS.match(code).group(0),  # type: ignore[union-attr]
-            "latitude": lat / n if n else None, "longitude": lon / n if n else None,
-            "postcodes": d.live, "terminated": d.ended,
-        })  # fmt: skip
+        lat, lon, n = (
+            (d.lat, d.lon, d.placed) if d.placed else (d.ended_lat, d.ended_lon, d.ended_placed)
+        )
+        rows.append(
+            {
+                "district": code,
+                "area": _OUTWARD_LETTERS.match(code).group(0),  # type: ignore[union-attr]
+                "latitude": lat / n if n else None,
+                "longitude": lon / n if n else None,
+                "postcodes": d.live,
+                "terminated": d.ended,
+            }
+        )
         counted = d.places or d.ended_places
         places += [
             {"district": code, "kind": kind, "code": place, "postcodes": count}

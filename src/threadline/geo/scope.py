@@ -53,9 +53,11 @@ class AreaScope:
     precision: str
     """What the answer rests on: the shipped table, or the ONS directory and its load date."""
     postcodes: frozenset[str] = field(default=frozenset())
-    """The exact postcodes inside it of the districts it shares with a neighbour (ONS only)."""
+    """The postcodes inside it of the districts it shares with a neighbour (ONS only)."""
     shared: frozenset[str] = field(default=frozenset())
     """Districts only partly inside it (ONS only): a postcode there is checked one by one."""
+    outside: frozenset[str] = field(default=frozenset())
+    """The postcodes of those shared districts that lie outside it (ONS only)."""
 
     def contains(self, postcode_or_district: str) -> bool:
         """Whether a postcode or district lies in this area (a district: wholly or partly).
@@ -73,7 +75,9 @@ class AreaScope:
             return False
         compact = re.sub(r"\s+", "", postcode_or_district).upper()
         if district in self.shared and len(compact) > len(district):
-            return f"{district} {compact[len(district):]}" in self.postcodes
+            # a postcode the directory does not know (newer, or mistyped) in a shared district
+            # counts as inside: the district is partly inside, and the precision says so
+            return f"{district} {compact[len(district) :]}" not in self.outside
         return True
 
 
@@ -171,11 +175,12 @@ def _local_authority(conn: Connection, text: str) -> tuple[str, str] | None:
     code = text.strip().upper()
     row = conn.execute(
         sa.select(t.geo_district_places.c.code)
-        .where(t.geo_district_places.c.kind == "local authority",
-               t.geo_district_places.c.code == code)
+        .where(
+            t.geo_district_places.c.kind == "local authority", t.geo_district_places.c.code == code
+        )
         .limit(1)
-    ).first()  # fmt: skip
-    names = dict(conn.execute(sa.select(t.geo_names.c.code, t.geo_names.c.name)).tuples().all())
+    ).first()
+    names = dict(conn.execute(sa.select(t.geo_names.c.code, t.geo_names.c.name)).all())
     if row is not None:
         return code, names.get(code, code)
     for found, name in sorted(names.items()):
@@ -191,37 +196,59 @@ def _place(conn: Connection, kind: str, code: str) -> tuple[frozenset[str], froz
         sa.select(places.c.district).where(places.c.kind == kind, places.c.code == code)
     ).scalars()
     districts = frozenset(inside)
-    others = conn.execute(
-        sa.select(places.c.district).distinct()
-        .where(places.c.kind == kind, places.c.code != code, places.c.district.in_(districts))
-    ).scalars() if districts else iter(())  # fmt: skip
+    others = (
+        conn.execute(
+            sa.select(places.c.district)
+            .distinct()
+            .where(places.c.kind == kind, places.c.code != code, places.c.district.in_(districts))
+        ).scalars()
+        if districts
+        else iter(())
+    )
     return districts, frozenset(others)
 
 
-def _exact(conn: Connection, kind: str, code: str, shared: frozenset[str]) -> frozenset[str]:
-    column = t.geo_postcodes.c.force_area if kind == "force area" else (
-        t.geo_postcodes.c.local_authority)  # fmt: skip
-    found: set[str] = set()
+def _exact(
+    conn: Connection, kind: str, code: str, shared: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The postcodes of the shared districts inside the place, and those outside it."""
+    column = (
+        t.geo_postcodes.c.force_area
+        if kind == "force area"
+        else (t.geo_postcodes.c.local_authority)
+    )
+    inside: set[str] = set()
+    outside: set[str] = set()
     names = sorted(shared)
     for start in range(0, len(names), 500):
-        found.update(conn.execute(
-            sa.select(t.geo_postcodes.c.postcode)
-            .where(t.geo_postcodes.c.district.in_(names[start : start + 500]), column == code)
-        ).scalars())  # fmt: skip
-    return frozenset(found)
+        rows = conn.execute(
+            sa.select(t.geo_postcodes.c.postcode, column.label("place")).where(
+                t.geo_postcodes.c.district.in_(names[start : start + 500])
+            )
+        )
+        for postcode, place in rows:
+            (inside if place == code else outside).add(postcode)
+    return frozenset(inside), frozenset(outside)
+
+
+_KIND = {"force area": "police force area", "local authority": "local authority"}
 
 
 def _by_place(conn: Connection, kind: str, code: str, label: str, precision: str) -> AreaScope:
     districts, shared = _place(conn, kind, code)
     areas = frozenset(a for d in districts if (a := area_of_code(d)))
-    return AreaScope(label, kind, districts, areas, precision, _exact(conn, kind, code, shared),
-                     shared)  # fmt: skip
+    inside, outside = _exact(conn, kind, code, shared)
+    return AreaScope(label, _KIND[kind], districts, areas, precision, inside, shared, outside)
 
 
 def _prefix(text: str) -> tuple[str | None, str]:
     head, sep, rest = text.partition(":")
-    kinds = {"area": "postcode area", "district": "postcode district",
-             "force": "police force area", "la": "local authority"}  # fmt: skip
+    kinds = {
+        "area": "postcode area",
+        "district": "postcode district",
+        "force": "police force area",
+        "la": "local authority",
+    }
     if sep and head.strip().lower() in kinds:
         return kinds[head.strip().lower()], rest.strip()
     return None, text.strip()
@@ -236,19 +263,34 @@ def resolve_area(conn: Connection, text: str) -> AreaScope:
     if kind in {None, "postcode area"} and code in postcode_areas():
         districts = None
         if loaded is not None:
-            districts = frozenset(conn.execute(
-                sa.select(t.geo_districts.c.district).where(t.geo_districts.c.area == code)
-            ).scalars())  # fmt: skip
-        return AreaScope(f"Postcode area {code} ({postcode_areas()[code].name})",
-                         "postcode area", districts, frozenset({code}), precision)  # fmt: skip
+            districts = frozenset(
+                conn.execute(
+                    sa.select(t.geo_districts.c.district).where(t.geo_districts.c.area == code)
+                ).scalars()
+            )
+        return AreaScope(
+            f"Postcode area {code} ({postcode_areas()[code].name})",
+            "postcode area",
+            districts,
+            frozenset({code}),
+            precision,
+        )
     district = district_of(code)
     if kind in {None, "postcode district"} and district == code and area_of_code(code):
-        if loaded is not None and not conn.execute(
-            sa.select(t.geo_districts.c.district).where(t.geo_districts.c.district == code)
-        ).first():
+        if (
+            loaded is not None
+            and not conn.execute(
+                sa.select(t.geo_districts.c.district).where(t.geo_districts.c.district == code)
+            ).first()
+        ):
             raise ThreadlineError(f"postcode district {code} is not in the loaded ONS directory")
-        return AreaScope(f"Postcode district {code}", "postcode district", frozenset({code}),
-                         frozenset({area_of_code(code) or ""}), precision)  # fmt: skip
+        return AreaScope(
+            f"Postcode district {code}",
+            "postcode district",
+            frozenset({code}),
+            frozenset({area_of_code(code) or ""}),
+            precision,
+        )
     if kind in {None, "police force area"} and (force := force_by_name(name)) is not None:
         label = force_areas()[force].name
         if loaded is not None:
@@ -259,7 +301,7 @@ def resolve_area(conn: Connection, text: str) -> AreaScope:
         found = _local_authority(conn, name)
         if found is not None:
             return _by_place(conn, "local authority", found[0], found[1], precision)
-    what = kind or "a postcode area, postcode district, police force area or local authority"
+    what = kind or "postcode area, postcode district, police force area or local authority"
     hint = "" if loaded else " (local authorities need `threadline geodata load`)"
     raise ThreadlineError(f"{name!r} is not a known {what}{hint}")
 
@@ -278,16 +320,27 @@ def area_of(conn: Connection, postcode_or_district: str) -> AreaInfo | None:
     compact = re.sub(r"\s+", "", postcode_or_district).upper()
     if len(compact) > len(district):
         row = conn.execute(
-            sa.select(t.geo_postcodes.c.force_area, t.geo_postcodes.c.local_authority)
-            .where(t.geo_postcodes.c.postcode == f"{district} {compact[len(district):]}")
-        ).first()  # fmt: skip
+            sa.select(t.geo_postcodes.c.force_area, t.geo_postcodes.c.local_authority).where(
+                t.geo_postcodes.c.postcode == f"{district} {compact[len(district) :]}"
+            )
+        ).first()
         if row is not None:
-            return AreaInfo(area, district, _force_name(row.force_area),
-                            _authority_name(conn, row.local_authority), precision)  # fmt: skip
+            return AreaInfo(
+                area,
+                district,
+                _force_name(row.force_area),
+                _authority_name(conn, row.local_authority),
+                precision,
+            )
     force = _main_place(conn, district, "force area")
     authority = _main_place(conn, district, "local authority")
-    return AreaInfo(area, district, _force_name(force) if force else main,
-                    _authority_name(conn, authority), precision)  # fmt: skip
+    return AreaInfo(
+        area,
+        district,
+        _force_name(force) if force else main,
+        _authority_name(conn, authority),
+        precision,
+    )
 
 
 def _main_place(conn: Connection, district: str, kind: str) -> str | None:

@@ -9,17 +9,23 @@ tells series apart.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import Any
 
 import matplotlib as mpl
+from matplotlib import font_manager
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.ft2font import FT2Font
+from rigour.text.translit import ascii_text
 
 __all__ = [
     "HATCHES",
@@ -30,6 +36,7 @@ __all__ = [
     "WIDTH",
     "ChartNode",
     "Figure",
+    "drawable",
     "drawing",
     "to_figure",
     "to_svg",
@@ -45,7 +52,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 WIDTH = 6.7
 """Inches: the text width of an A4 page with 2 cm margins."""
 
-_RC: dict[str, Any] = {
+_RC: Any = {  # matplotlib types rcParams keys as literals; a dict of them is still a dict
     "svg.fonttype": "path",  # glyphs as paths: nothing to fetch, the same in every renderer
     "svg.hashsalt": "threadline",  # fixed ids: the same input gives the same bytes
     "svg.image_inline": True,
@@ -103,15 +110,47 @@ def to_svg(fig: MplFigure, title: str, alt: str) -> str:
     with mpl.rc_context(_RC):
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    text = _COMMENT.sub("", _PROLOGUE.sub("", out.getvalue(), count=1))
+    text = _own_ids(_COMMENT.sub("", _PROLOGUE.sub("", out.getvalue(), count=1)))
     label = f' role="img" aria-label="{escape(alt)}"'
     text = text.replace("<svg ", f"<svg{label} ", 1)
     head_end = text.index(">") + 1
     return f"{text[:head_end]}\n <title>{escape(title)}</title>{text[head_end:]}".strip() + "\n"
 
 
-def to_figure(
-    fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]
-) -> Figure:
+_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+
+
+def _own_ids(svg: str) -> str:
+    """Every id (and reference to one) prefixed with a digest of the picture, so that several
+    figures inlined in one page never share an id, and the same figure keeps its bytes.
+
+    >>> _own_ids('<g id="a"/><use xlink:href="#a"/><g clip-path="url(#a)"/>')[:22]
+    '<g id="f17ba60c63-a"/>'
+    """
+    prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:9]
+    return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The code points the house font draws."""
+    return frozenset(FT2Font(font_manager.findfont(_RC["font.family"])).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """`text` as the charts can draw it: unchanged when the font has every character and
+    none is written right to left; otherwise in Latin letters (matplotlib neither shapes
+    Arabic nor has CJK or Thai glyphs). The figure's table keeps the original.
+
+    >>> drawable("Nguyễn Văn An"), drawable("王伟"), drawable("Мария")
+    ('Nguyễn Văn An', 'wang wei', 'Мария')
+    """
+    glyphs = _glyphs()
+    if all(ord(ch) in glyphs and unicodedata.bidirectional(ch) not in {"R", "AL"} for ch in text):
+        return text
+    return ascii_text(text)
+
+
+def to_figure(fig: MplFigure, title: str, alt: str, table: Sequence[Sequence[str]]) -> Figure:
     """Package a drawn figure with its text alternative and table."""
     return Figure(title, to_svg(fig, title, alt), alt, tuple(tuple(row) for row in table))

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import igraph
 from matplotlib.lines import Line2D
 
-from threadline.reports._drawing import INK, PALETTE, ChartNode, Figure, drawing, to_figure
+from threadline.reports._drawing import (
+    INK,
+    PALETTE,
+    ChartNode,
+    Figure,
+    drawable,
+    drawing,
+    to_figure,
+)
 
 __all__ = ["STYLES", "NodeStyle", "network_chart", "style_of"]
 
@@ -40,17 +48,26 @@ _EMAIL = NodeStyle("P", PALETTE[6], "email")
 _OTHER = NodeStyle("X", "#ffffff", "other")
 
 STYLES: dict[str, NodeStyle] = {
-    "person": _PERSON, "people": _PERSON,
-    "organisation": _ORGANISATION, "organization": _ORGANISATION, "businesses": _ORGANISATION,
+    "person": _PERSON,
+    "people": _PERSON,
+    "organisation": _ORGANISATION,
+    "organization": _ORGANISATION,
+    "businesses": _ORGANISATION,
     "business": _ORGANISATION,
-    "address": _ADDRESS, "premises": _ADDRESS,
-    "vehicle": _VEHICLE, "vehicles": _VEHICLE,
-    "phone": _PHONE, "phones": _PHONE,
-    "account": _ACCOUNT, "accounts": _ACCOUNT,
-    "document": _DOCUMENT, "documents": _DOCUMENT,
-    "email": _EMAIL, "emails": _EMAIL,
+    "address": _ADDRESS,
+    "premises": _ADDRESS,
+    "vehicle": _VEHICLE,
+    "vehicles": _VEHICLE,
+    "phone": _PHONE,
+    "phones": _PHONE,
+    "account": _ACCOUNT,
+    "accounts": _ACCOUNT,
+    "document": _DOCUMENT,
+    "documents": _DOCUMENT,
+    "email": _EMAIL,
+    "emails": _EMAIL,
     "other": _OTHER,
-}  # fmt: skip
+}
 """Both vocabularies: the chart's (person, organisation...) and `threadline.graph.profiles`
 categories (people, businesses...)."""
 
@@ -103,21 +120,39 @@ def network_chart(
         ax.set_axis_off()
         ax.set_title(title, loc="left", fontweight="bold")
         if not nodes:
-            ax.text(0.5, 0.5, "Nothing to show", ha="center", va="center",
-                    transform=ax.transAxes)  # fmt: skip
+            ax.text(0.5, 0.5, "Nothing to show", ha="center", va="center", transform=ax.transAxes)
         else:
             at = _layout(size, pairs)
             for a, b in pairs:
                 (x1, y1), (x2, y2) = at[a], at[b]
                 ax.plot([x1, x2], [y1, y2], color="#888888", linewidth=0.8, zorder=1)
-            box = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
-                   "alpha": 0.8}
+            box = {
+                "boxstyle": "square,pad=0.1",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.8,
+            }
             for i, node in enumerate(nodes):
                 style = styles[i]
-                ax.scatter([at[i][0]], [at[i][1]], s=90, marker=style.marker, c=style.colour,
-                           edgecolors=INK, linewidths=0.8, zorder=3)  # fmt: skip
-                ax.annotate(_short(node.label), at[i], xytext=(6, 4), textcoords="offset points",
-                            fontsize=font, bbox=box, zorder=2)  # fmt: skip
+                ax.scatter(
+                    [at[i][0]],
+                    [at[i][1]],
+                    s=90,
+                    marker=style.marker,
+                    c=style.colour,
+                    edgecolors=INK,
+                    linewidths=0.8,
+                    zorder=3,
+                )
+                ax.annotate(
+                    _short(node.label),
+                    at[i],
+                    xytext=(6, 4),
+                    textcoords="offset points",
+                    fontsize=font,
+                    bbox=box,
+                    zorder=2,
+                )
             xs, ys = [p[0] for p in at], [p[1] for p in at]
             pad_x = (max(xs) - min(xs)) * 0.12 or 1.0
             pad_y = (max(ys) - min(ys)) * 0.08 or 1.0
@@ -125,12 +160,25 @@ def network_chart(
             ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
             shown = list(dict.fromkeys(styles))
             handles = [
-                Line2D([], [], linestyle="", marker=s.marker, markerfacecolor=s.colour,
-                       markeredgecolor=INK, markersize=8, label=s.name)  # fmt: skip
+                Line2D(
+                    [],
+                    [],
+                    linestyle="",
+                    marker=s.marker,
+                    markerfacecolor=s.colour,
+                    markeredgecolor=INK,
+                    markersize=8,
+                    label=s.name,
+                )
                 for s in shown
             ]
-            fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(shown)),
-                       frameon=False, fontsize=8)  # fmt: skip
+            fig.legend(
+                handles=handles,
+                loc="outside lower center",
+                ncols=min(4, len(shown)),
+                frameon=False,
+                fontsize=8,
+            )
     kinds = Counter(s.name for s in styles)
     listed = ", ".join(f"{count} {name}" for name, count in kinds.most_common())
     alt = (
@@ -147,5 +195,5 @@ def network_chart(
 
 
 def _short(text: str, limit: int = 26) -> str:
+    text = drawable(text)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-

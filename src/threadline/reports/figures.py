@@ -18,6 +18,7 @@ from datetime import date
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from threadline.reports._drawing import (
     HATCHES,
@@ -27,6 +28,7 @@ from threadline.reports._drawing import (
     PALETTE,
     ChartNode,
     Figure,
+    drawable,
     drawing,
     to_figure,
 )
@@ -47,11 +49,12 @@ def _empty(ax: Axes, what: str = "Nothing to show") -> None:
     ax.text(0.5, 0.5, what, ha="center", va="center", transform=ax.transAxes, fontsize=10)
 
 
-def _bar_height(rows: int) -> float:
+def _bar_height(rows: float) -> float:
     return min(9.0, 1.0 + 0.28 * max(rows, 1))
 
 
 def _shorten(text: str, limit: int = 32) -> str:
+    text = drawable(text)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
@@ -78,7 +81,7 @@ def bar_chart(title: str, counts: Sequence[tuple[str, int]], *, label: str = "co
             ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3, fontsize=8)
             ax.set_xlabel(label)
             ax.margins(x=0.12)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title, loc="left", fontweight="bold")
     listed = ", ".join(f"{n} {v:,}" for n, v in zip(names, values, strict=True))
     alt = (
@@ -111,15 +114,21 @@ def grouped_bar_chart(
             step = 0.8 / len(names)
             for i, name in enumerate(names):
                 ys = [c - 0.4 + step * (i + 0.5) for c in range(len(categories))]
-                bars = ax.barh(ys, list(series[name]), height=step * 0.95, label=name,
-                               color=PALETTE[i % len(PALETTE)], edgecolor=INK, linewidth=0.5,
-                               hatch=HATCHES[i % len(HATCHES)])  # fmt: skip
-                ax.bar_label(bars, labels=[f"{v:,}" for v in series[name]], padding=2,
-                             fontsize=7)  # fmt: skip
+                bars = ax.barh(
+                    ys,
+                    list(series[name]),
+                    height=step * 0.95,
+                    label=name,
+                    color=PALETTE[i % len(PALETTE)],
+                    edgecolor=INK,
+                    linewidth=0.5,
+                    hatch=HATCHES[i % len(HATCHES)],
+                )
+                ax.bar_label(bars, labels=[f"{v:,}" for v in series[name]], padding=2, fontsize=7)
             ax.set_yticks(range(len(categories)), [_shorten(c) for c in categories])
             ax.invert_yaxis()
             ax.margins(x=0.12)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel("count")
             ax.legend(loc="best", frameon=False, fontsize=8)
         ax.set_title(title, loc="left", fontweight="bold")
@@ -167,14 +176,24 @@ def time_chart(title: str, series: Mapping[str, Sequence[tuple[date, int]]]) -> 
         else:
             for i, name in enumerate(names):
                 points = sorted(by_name[name].items())
-                ax.plot([d for d, _ in points], [v for _, v in points], label=name,
-                        color=PALETTE[i % len(PALETTE)], linestyle=LINES[i % len(LINES)],
-                        marker=MARKERS[i % len(MARKERS)], markersize=4, linewidth=1.5)  # fmt: skip
-            locator = mdates.AutoDateLocator(maxticks=10)
+                ax.plot(
+                    [_day(d) for d, _ in points],
+                    [v for _, v in points],
+                    label=name,
+                    color=PALETTE[i % len(PALETTE)],
+                    linestyle=LINES[i % len(LINES)],
+                    marker=MARKERS[i % len(MARKERS)],
+                    markersize=4,
+                    linewidth=1.5,
+                )
+            # matplotlib.dates leaves these constructors unannotated
+            locator = mdates.AutoDateLocator(maxticks=10)  # type: ignore[no-untyped-call]
             ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            concise = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+            ax.xaxis.set_major_formatter(concise)
+            ax.xaxis_date()
             ax.set_ylim(bottom=0)
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel("count per month")
             ax.grid(axis="y", color="#cccccc", linewidth=0.5)
             if len(names) > 1:
@@ -186,8 +205,10 @@ def time_chart(title: str, series: Mapping[str, Sequence[tuple[date, int]]]) -> 
         for name in names:
             if by_name[name]:
                 top = max(by_name[name].items(), key=lambda kv: (kv[1], kv[0]))
-                peaks.append(f"{name}: {sum(by_name[name].values()):,} in all, "
-                             f"most in {top[0]:%B %Y} ({top[1]:,})")  # fmt: skip
+                peaks.append(
+                    f"{name}: {sum(by_name[name].values()):,} in all, "
+                    f"most in {top[0]:%B %Y} ({top[1]:,})"
+                )
         alt = f"Counts per month from {span}. " + "; ".join(peaks) + "."
     else:
         alt = "Counts per month: nothing to show."
@@ -196,6 +217,11 @@ def time_chart(title: str, series: Mapping[str, Sequence[tuple[date, int]]]) -> 
         *((f"{m:%Y-%m}", *(_cell(by_name[n].get(m)) for n in names)) for m in months),
     ]
     return to_figure(fig, title, alt, table)
+
+
+def _day(day: date) -> float:
+    """A date as matplotlib's day number (the plot's x); matplotlib leaves it unannotated."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
 
 
 def _cell(value: int | None) -> str:

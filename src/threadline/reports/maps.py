@@ -1,15 +1,15 @@
 """Maps for printed products, drawn from reference data alone: no web map tiles, no download.
 
 The left panel is a tile map: each of the 121 postcode areas is one square on a grid that keeps
-their rough places (London's many small areas get room), shaded by count in five classes of one
-hue, so that the shading reads in grayscale too. Counts given by district are summed into
-their area. The right panel, drawn when there is something to place, is geographic: points
-(premises, events, victims) at their coordinates and, when the ONS postcode directory is
-loaded, each counted district at its postcodes' mean position, shaded like the tiles. Both
-use the same equirectangular projection (longitude shortened by the cosine of 54.5 degrees
-north), so a point and a district that are close on the ground are close on the page. No
-coastline is drawn: the shipped data has none, and the faint dots of every postcode area (or
-district) give the shape.
+their rough places (London's many small areas get room), shaded by count in up to five classes
+of one hue, so that the shading reads in grayscale too. Counts given by district (or postcode)
+are summed into their area. The right panel, drawn when there is something to place, is
+geographic: points (premises, events, victims) at their coordinates and, when the ONS postcode
+directory is loaded, each counted district at its postcodes' mean position, sized and shaded on
+a scale of its own. It uses an equirectangular projection (longitude shortened by the cosine of
+54.5 degrees north), so what is close on the ground is close on the page, with a scale bar. No
+coastline is drawn: the shipped data has none; the postcode areas' codes at their centres (and,
+with the directory, every district as a faint dot) give the shape.
 """
 
 from __future__ import annotations
@@ -19,13 +19,22 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from threadline.geo.areas import area_of_code, district_of, postcode_areas
 from threadline.geo.scope import GeoData
-from threadline.reports._drawing import INK, PALETTE, WIDTH, Figure, drawing, to_figure
+from threadline.reports._drawing import (
+    INK,
+    PALETTE,
+    WIDTH,
+    Figure,
+    drawable,
+    drawing,
+    to_figure,
+)
 
 __all__ = ["MapPoint", "area_map", "classes", "project"]
 
@@ -34,6 +43,13 @@ SHRINK = math.cos(math.radians(54.5))
 
 _SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 """Five blues from light to dark (ColorBrewer Blues): one hue, so grayscale keeps the order."""
+
+_PANEL_POINTS = 270.0
+"""The geographic panel's width on the page, in points (for placing labels)."""
+
+_LABELS = 40
+"""Labels drawn at most on the geographic panel."""
+_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
 
 _KINDS = {"premises": ("s", PALETTE[1]), "event": ("^", PALETTE[5]), "victim": ("o", PALETTE[3])}
 
@@ -105,11 +121,20 @@ def _tiles(ax: Axes, areas: Mapping[str, int], bins: list[tuple[int, int]]) -> N
         col, row = area.tile
         value = areas.get(code, 0)
         fill = _shade(value, bins) if value else "#ffffff"
-        ax.add_patch(Rectangle((col, -row), 0.92, 0.92, facecolor=fill, edgecolor="#999999",
-                               linewidth=0.5))  # fmt: skip
+        ax.add_patch(
+            Rectangle((col, -row), 0.92, 0.92, facecolor=fill, edgecolor="#999999", linewidth=0.5)
+        )
         dark = fill in _SHADES[3:]
-        ax.text(col + 0.46, -row + 0.46, code, ha="center", va="center", fontsize=5.5,
-                color="white" if dark else INK, fontweight="bold" if value else "normal")  # fmt: skip
+        ax.text(
+            col + 0.46,
+            -row + 0.46,
+            code,
+            ha="center",
+            va="center",
+            fontsize=5.5,
+            color="white" if dark else INK,
+            fontweight="bold" if value else "normal",
+        )
     cols = [a.tile[0] for a in postcode_areas().values()]
     rows = [a.tile[1] for a in postcode_areas().values()]
     ax.set_xlim(min(cols) - 0.2, max(cols) + 1.1)
@@ -119,61 +144,155 @@ def _tiles(ax: Axes, areas: Mapping[str, int], bins: list[tuple[int, int]]) -> N
 
 
 def _places(
-    ax: Axes, counts: Mapping[str, int], points: Sequence[MapPoint], geodata: GeoData | None,
-    bins: list[tuple[int, int]],
-) -> int:  # fmt: skip
-    """The geographic panel; how many counted districts it could place."""
+    ax: Axes,
+    counts: Mapping[str, int],
+    points: Sequence[MapPoint],
+    geodata: GeoData | None,
+) -> int:
+    """The geographic panel and its legend; how many counted districts it could place."""
     if geodata is not None:  # every district as a faint dot: the shape of the country
-        background = [project(d.latitude, d.longitude) for d in geodata.districts.values()
-                      if d.latitude is not None and d.longitude is not None]  # fmt: skip
-        ax.scatter([p[0] for p in background], [p[1] for p in background], s=2, c="#cccccc",
-                   linewidths=0, zorder=1)  # fmt: skip
-    for area in postcode_areas().values():
-        ax.annotate(area.code, project(area.latitude, area.longitude), ha="center",
-                    va="center", fontsize=6, color="#999999", zorder=1,
-                    annotation_clip=True)  # fmt: skip
-    placed_xy: list[tuple[float, float]] = []
-    placed = 0
-    if geodata is not None:
-        shown = sorted(
-            ((district_of(k), v) for k, v in counts.items() if district_of(k) is not None),
-            key=lambda kv: kv[1],
+        background = [
+            project(d.latitude, d.longitude)
+            for d in geodata.districts.values()
+            if d.latitude is not None and d.longitude is not None
+        ]
+        ax.scatter(
+            [p[0] for p in background],
+            [p[1] for p in background],
+            s=2,
+            c="#cccccc",
+            linewidths=0,
+            zorder=1,
         )
-        for district, value in shown:
-            found = geodata.districts.get(district or "")
-            if found is None or found.latitude is None or found.longitude is None:
-                continue
-            x, y = project(found.latitude, found.longitude)
-            ax.scatter([x], [y], s=40 + 160 * value / max(1, bins[-1][1]) if bins else 40,
-                       c=_shade(value, bins), edgecolors=INK, linewidths=0.5, zorder=2)  # fmt: skip
-            ax.annotate(found.code, (x, y), xytext=(4, 3), textcoords="offset points",
-                        fontsize=6, zorder=4)  # fmt: skip
-            placed_xy.append((x, y))
-            placed += 1
-    for point in points:
-        marker, colour = _KINDS.get(point.kind, ("X", "#ffffff"))
-        x, y = project(point.latitude, point.longitude)
-        ax.scatter([x], [y], s=28, marker=marker, c=colour, edgecolors=INK, linewidths=0.6,
-                   zorder=3)  # fmt: skip
-        placed_xy.append((x, y))
-    _label_points(ax, points)
-    _frame(ax, placed_xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
+    for area in postcode_areas().values():
+        ax.annotate(
+            area.code,
+            project(area.latitude, area.longitude),
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="#aaaaaa",
+            zorder=1,
+            annotation_clip=True,
+        )
+    placed = _placed_districts(counts, geodata)
+    bins = classes(max((v for _, v, _ in placed), default=0))
+    ordered = sorted(placed, key=lambda p: p[1])  # the largest drawn last, on top
+    labels = [(x, y, code) for (x, y), _, code in reversed(ordered)]
+    labels += [(*project(p.latitude, p.longitude), p.label) for p in points]
+    xy = [(x, y) for x, y, _ in labels]
+    half = _frame(ax, xy or [project(a.latitude, a.longitude) for a in postcode_areas().values()])
+    zoom = min(1.0, max(0.2, 1.2 / half))  # markers shrink as the panel covers more ground
+    ax.scatter(
+        [p[0][0] for p in ordered],
+        [p[0][1] for p in ordered],
+        s=[(30 + 30 * _class_of(p[1], bins)) * zoom for p in ordered],
+        c=[_shade(p[1], bins) for p in ordered],
+        edgecolors=INK,
+        linewidths=0.5,
+        zorder=2,
+    )
+    for kind in dict.fromkeys(p.kind for p in points):  # one layer per kind, in order seen
+        marker, colour = _KINDS.get(kind, ("X", "#ffffff"))
+        at = [project(p.latitude, p.longitude) for p in points if p.kind == kind]
+        ax.scatter(
+            [x for x, _ in at],
+            [y for _, y in at],
+            s=28 * max(zoom, 0.5),
+            marker=marker,
+            c=colour,
+            edgecolors=INK,
+            linewidths=0.6,
+            zorder=3,
+        )
+    _label(ax, labels, half)
+    handles: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=math.sqrt((30 + 30 * i) * zoom),
+            markerfacecolor=_shade(low, bins),
+            markeredgecolor=INK,
+            label=_range(low, high),
+        )
+        for i, (low, high) in enumerate(bins)
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker=_KINDS[k][0],
+            markerfacecolor=_KINDS[k][1],
+            markeredgecolor=INK,
+            label=k,
+        )
+        for k in _KINDS
+        if any(p.kind == k for p in points)
+    ]
+    if handles:
+        ax.figure.legend(
+            handles=handles,
+            loc="outside lower right",
+            ncols=min(3, len(handles)),
+            frameon=False,
+            fontsize=7,
+            title="districts (count)" if bins else None,
+            title_fontsize=7,
+        )
+    return len(placed)
+
+
+def _placed_districts(
+    counts: Mapping[str, int], geodata: GeoData | None
+) -> list[tuple[tuple[float, float], int, str]]:
+    """Counted districts (summed, above zero) at their loaded positions."""
+    if geodata is None:
+        return []
+    summed: dict[str, int] = defaultdict(int)
+    for key, value in counts.items():
+        district = district_of(key)
+        if district is not None:  # a full postcode counts in its district
+            summed[district] += int(value)
+    placed = []
+    for district, value in sorted(summed.items()):
+        found = geodata.districts.get(district)
+        if value > 0 and found and found.latitude is not None and found.longitude is not None:
+            placed.append((project(found.latitude, found.longitude), value, district))
     return placed
 
 
-def _label_points(ax: Axes, points: Sequence[MapPoint], limit: int = 30) -> None:
-    """Labels for the first `limit` points, each left out where it would sit on one already
-    drawn (the table and the text alternative still list every count)."""
-    taken: list[tuple[float, float]] = []
-    for point in points[:limit]:
-        x, y = project(point.latitude, point.longitude)
-        if any(abs(x - a) < 0.02 and abs(y - b) < 0.01 for a, b in taken):
+def _class_of(value: int, bins: list[tuple[int, int]]) -> int:
+    return next((i for i, (low, high) in enumerate(bins) if low <= value <= high), 0)
+
+
+def _range(low: int, high: int) -> str:
+    return f"{low:,}" if low == high else f"{low:,}-{high:,}"
+
+
+def _label(ax: Axes, labels: Sequence[tuple[float, float, str]], half: float) -> None:
+    """Labels in the given order (most important first), each left out where its box would
+    overlap one already drawn; the table and the text alternative still list every count."""
+    scale = _PANEL_POINTS / (2 * half)  # page points per map unit
+    boxes: list[tuple[float, float, float, float]] = []
+    for x, y, label in labels[:_LABELS]:
+        text = drawable(label)[:24]
+        left, top = x + 4 / scale, y + 4 / scale
+        box = (left, top - 8 / scale, left + (len(text) * 3.7 + 3) / scale, top)
+        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in boxes):
             continue
-        taken.append((x, y))
-        ax.annotate(point.label[:24], (x, y), xytext=(5, -2), textcoords="offset points",
-                    fontsize=6, zorder=4,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
-                          "edgecolor": "none", "alpha": 0.8})  # fmt: skip
+        boxes.append(box)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(5, -2),
+            textcoords="offset points",
+            fontsize=6,
+            zorder=4,
+            bbox=_LABEL_BOX,
+        )
 
 
 def _scale_bar(ax: Axes, left: float, bottom: float, half: float) -> None:
@@ -182,13 +301,21 @@ def _scale_bar(ax: Axes, left: float, bottom: float, half: float) -> None:
     target = half * 2 / 5 * km_per_unit
     length = max(n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n <= max(1.0, target))
     x0, y0 = left + half * 0.08, bottom + half * 0.08
-    ax.plot([x0, x0 + length / km_per_unit], [y0, y0], color=INK, linewidth=2,
-            solid_capstyle="butt", zorder=5)  # fmt: skip
-    ax.annotate(f"{length} km", (x0, y0), xytext=(0, 3), textcoords="offset points",
-                fontsize=6, zorder=5)  # fmt: skip
+    ax.plot(
+        [x0, x0 + length / km_per_unit],
+        [y0, y0],
+        color=INK,
+        linewidth=2,
+        solid_capstyle="butt",
+        zorder=5,
+    )
+    ax.annotate(
+        f"{length} km", (x0, y0), xytext=(0, 3), textcoords="offset points", fontsize=6, zorder=5
+    )
 
 
-def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> None:
+def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> float:
+    """Square limits around the placed things, a scale bar; half the side, in map units."""
     xs, ys = [p[0] for p in xy], [p[1] for p in xy]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     half = max(0.25, (max(xs) - min(xs)) * 0.6, (max(ys) - min(ys)) * 0.6)
@@ -201,6 +328,7 @@ def _frame(ax: Axes, xy: Sequence[tuple[float, float]]) -> None:
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(True)
         ax.spines[side].set_color("#999999")
+    return half
 
 
 def area_map(
@@ -218,35 +346,38 @@ def area_map(
     bins = classes(top)
     geographic = bool(points) or (geodata is not None and any(districts.values()))
     with drawing(5.6, WIDTH if geographic else WIDTH * 0.62) as fig:
-        grid = fig.add_gridspec(1, 2 if geographic else 1,
-                                width_ratios=[1, 1.35] if geographic else [1])  # fmt: skip
+        grid = fig.add_gridspec(
+            1, 2 if geographic else 1, width_ratios=[1, 1.35] if geographic else [1]
+        )
         tiles = fig.add_subplot(grid[0, 0])
         _tiles(tiles, areas, bins)
         tiles.set_title("By postcode area", fontsize=8, loc="left")
+        if bins:
+            fig.legend(
+                handles=[
+                    Patch(facecolor=_shade(low, bins), edgecolor="#999999", label=_range(low, high))
+                    for low, high in bins
+                ],
+                loc="outside lower left",
+                ncols=min(3, len(bins)),
+                frameon=False,
+                fontsize=7,
+                title="postcode areas (count)",
+                title_fontsize=7,
+            )
         placed = 0
         if geographic:
             where = fig.add_subplot(grid[0, 1])
-            placed = _places(where, counts, points, geodata, bins)
-            where.set_title("Districts and places" if geodata else "Places", fontsize=8,
-                            loc="left")  # fmt: skip
-        handles = [Patch(facecolor=_shade(low, bins), edgecolor="#999999",
-                         label=f"{low:,}" if low == high else f"{low:,}-{high:,}")
-                   for low, high in bins]  # fmt: skip
-        handles += [
-            Line2D([], [], linestyle="", marker=_KINDS[k][0], markerfacecolor=_KINDS[k][1],
-                   markeredgecolor=INK, label=k)  # fmt: skip
-            for k in _KINDS
-            if any(p.kind == k for p in points)
-        ]
-        if handles:
-            fig.legend(handles=handles, loc="outside lower center", frameon=False, fontsize=7,
-                       ncols=min(8, len(handles)))  # fmt: skip
+            placed = _places(where, counts, points, geodata)
+            where.set_title("Districts and places" if geodata else "Places", fontsize=8, loc="left")
         fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=10)
     alt = _alt(areas, points, placed, unplaced, geodata)
     table: list[tuple[str, ...]] = [("postcode area", "name", "count", "districts")]
     for code, value in sorted(areas.items(), key=lambda kv: (-kv[1], kv[0])):
-        listed = ", ".join(f"{d} {n:,}" for d, n in sorted(
-            districts.get(code, {}).items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
+        listed = ", ".join(
+            f"{d} {n:,}"
+            for d, n in sorted(districts.get(code, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         table.append((code, postcode_areas()[code].name, str(value), listed))
     if unplaced:
         table.append(("", "not a known postcode area", str(unplaced), ""))
@@ -254,17 +385,23 @@ def area_map(
 
 
 def _alt(
-    areas: Mapping[str, int], points: Sequence[MapPoint], placed: int, unplaced: int,
+    areas: Mapping[str, int],
+    points: Sequence[MapPoint],
+    placed: int,
+    unplaced: int,
     geodata: GeoData | None,
-) -> str:  # fmt: skip
+) -> str:
     if not areas and not points:
         return "Map of the UK's postcode areas: nothing to show."
     top = sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     parts = [
         f"Map of counts in {len(areas)} of the UK's {len(postcode_areas())} postcode areas"
-        + (": most in " + ", ".join(f"{c} ({postcode_areas()[c].name}) {v:,}" for c, v in top)
-           if top else "")
-    ]  # fmt: skip
+        + (
+            ": most in " + ", ".join(f"{c} ({postcode_areas()[c].name}) {v:,}" for c, v in top)
+            if top
+            else ""
+        )
+    ]
     if placed:
         parts.append(f"{placed} districts placed from the {geodata.precision if geodata else ''}")
     if points:
@@ -273,4 +410,3 @@ def _alt(
     if unplaced:
         parts.append(f"{unplaced:,} not in a known postcode area")
     return "; ".join(parts) + "."
-
