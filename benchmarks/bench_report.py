@@ -17,13 +17,14 @@ rendering itself.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
 import time
 
-from bench_workbench import BIN, OUT, _run  # a benchmark beside this one: run as a script
-
+_workbench = importlib.import_module("bench_workbench")  # beside this script, on its path
+BIN, OUT, _run = _workbench.BIN, _workbench.OUT, _workbench._run
 PASSWORD = "benchmark password, not a secret"
 TARGET_S = 60.0
 ANALYST = {"THREADLINE_USER": "bench", "THREADLINE_PASSWORD": PASSWORD,

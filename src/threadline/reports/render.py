@@ -24,7 +24,6 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from threadline.errors import ThreadlineError
 from threadline.reports.charts import Figures
@@ -98,7 +97,7 @@ def _plain(profile: Profile) -> dict[str, Any]:
     }
 
 
-def analyst_section(profile: Profile, template: Path | None = None) -> Markup:
+def analyst_section(profile: Profile, template: Path | None = None) -> str:
     """The analyst's section from the shipped template or `template` (sandboxed).
 
     Raises ThreadlineError when the template cannot be read, is not valid Jinja2, uses a
@@ -114,7 +113,7 @@ def analyst_section(profile: Profile, template: Path | None = None) -> Markup:
             raise ThreadlineError(f"{template}: cannot read the template: {exc}") from None
     env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
     try:
-        return Markup(env.from_string(text).render(_plain(profile)))  # noqa: S704 - autoescaped by the sandbox's own rendering
+        return env.from_string(text).render(_plain(profile))
     except SecurityError as exc:
         raise ThreadlineError(f"{name}: the template was refused: {exc}") from None
     except jinja2.TemplateError as exc:
@@ -136,7 +135,7 @@ def render_html(
     context: Mapping[str, Any] = {
         "p": profile,
         "f": figures,
-        "css": Markup(_stylesheet()),  # noqa: S704 - the package's own stylesheet
+        "css": _stylesheet(),
         "changes": changes,
         "recipient": recipient,
         "purpose": purpose,
