@@ -1,12 +1,12 @@
 """Fixtures for problem profile tests.
 
-Fixture strategy: one small world built with the graph tests' one-line factory on the
-`store` fixture (so every test runs on SQLite and PostgreSQL), as the export tests build
-theirs: four workers the police refer to the NRM (labour and sexual exploitation, one a child)
-living at a Wisbech premises and working for a car wash whose director is named in an
-OFFICIAL-SENSITIVE report with handling conditions; a legacy 5x5x5 record; and a patient only
-the NHS knows of, referred for domestic servitude, at the same premises. Users: ``ana`` of the
-police and ``nia`` of the NHS, who share nothing.
+Fixture strategy: one small world built with the graph tests' one-line factory on the `store`
+fixture (so every test runs on SQLite and PostgreSQL), as the export tests build theirs: four
+workers the police refer to the NRM (labour and sexual exploitation, one a child) living at a
+Wisbech premises (one of them earlier in Bradford) and working for a car wash whose director is
+named in an OFFICIAL-SENSITIVE report with handling conditions; a legacy 5x5x5 record; and a
+patient only the NHS knows of, referred for domestic servitude, at the same premises. Users:
+``ana`` of the police and ``nia`` of the NHS, who share nothing.
 """
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ def world(case: Any, store_url: str) -> dict[str, Any]:
     for n in range(4):
         case.link(ids[f"w{n}"], "lives_at", ids["mill"], on=date(2025, 1, 1), start="2025-01-01")
         case.link(ids[f"w{n}"], "works_for", ids["wash"], on=date(2025, 2, 1))
+    ids["elm"] = case.e("Address", "9 Elm Road, Bradford BD3 1AA", postalCode="BD3 1AA")
+    case.link(ids["w0"], "lives_at", ids["elm"], on=date(2024, 5, 1), start="2024-05-01")
     case.link(ids["boss"], "director_of", ids["wash"], start="2024-06-01", end="2025-05-31")
     case.link(ids["boss"], "owns", ids["van"])
     case.link(ids["legacy"], "associate", ids["boss"], grade="B21")

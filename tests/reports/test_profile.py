@@ -281,11 +281,16 @@ def test_an_area_profile_holds_the_premises_there(world: Ids, tmp_path: Path) ->
     assert inside.exit_code == 0, inside.output
     html = (tmp_path / "pe.html").read_text(encoding="utf-8")
     assert "4 Mill Street" in html and "Worker 0" in html
+    assert "Elm Road" not in html and "BD3" not in html  # Worker 0's address elsewhere
     assert json.loads(inside.output)["headline"]["potential victims"] == 4
+    assert json.loads(inside.output)["headline"]["premises"] == 1
     outside = report(world, "ana", tmp_path / "bd.html", "--area", "BD", "--format", "html",
                      "--json")  # fmt: skip
     assert outside.exit_code == 0, outside.output
-    assert json.loads(outside.output)["headline"]["potential victims"] == 0
+    assert json.loads(outside.output)["headline"]["potential victims"] == 1  # Worker 0
+    assert "Mill Street" not in (tmp_path / "bd.html").read_text(encoding="utf-8")
+    unknown = report(world, "ana", tmp_path / "x.html", "--area", "Atlantis", "--format", "html")
+    assert unknown.exit_code != 0 and "Atlantis" in str(unknown.exception)
 
 
 @pytest.mark.usefixtures("confirmed")

@@ -90,22 +90,32 @@ Step = Callable[[str], None]
 
 def _area_nodes(view: View, g: ig.Graph, area: AreaScope) -> list[int]:
     """Premises, people and businesses the reader's records place in `area`, with their
-    neighbours, and what the people among them use (phones, vehicles, accounts, businesses)."""
-    ids = {e for ids in (g.vs["entity_ids"] if g.vcount() else []) for e in ids}
+    neighbours, and what the people among them use (phones, vehicles, accounts, businesses);
+    never a node the records place outside it (a victim's other address elsewhere)."""
+    if not g.vcount():
+        return []
+    ids = {e for ids in g.vs["entity_ids"] for e in ids}
     known = places(view, ids)
-    seeds = {
-        v.index for v in g.vs
-        if v["kind"] == ENTITY and any(
-            (p := known.get(e)) is not None and p.postcode and area.contains(p.postcode)
+
+    def placed(v: ig.Vertex) -> set[bool]:
+        """Whether each postcode the records give the node is in the area."""
+        return {
+            area.contains(p.postcode)
             for e in v["entity_ids"]
-        )
-    } if g.vcount() else set()  # fmt: skip
+            if (p := known.get(e)) is not None and p.postcode
+        }
+
+    where = [placed(v) for v in g.vs]
+    seeds = {v.index for v in g.vs if v["kind"] == ENTITY and True in where[v.index]}
+    outside = {i for i, found in enumerate(where) if found and True not in found}
     chosen = set(seeds)
     for i in seeds:
-        chosen.update(g.neighbors(i))
+        chosen.update(n for n in g.neighbors(i) if n not in outside)
     for i in list(chosen):
         if g.vs[i]["schema"] == "Person":
-            chosen.update(n for n in g.neighbors(i) if g.vs[n]["schema"] != "Person")
+            chosen.update(
+                n for n in g.neighbors(i) if g.vs[n]["schema"] != "Person" and n not in outside
+            )
     return sorted(chosen)
 
 
