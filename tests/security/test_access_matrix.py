@@ -410,7 +410,7 @@ def _in_world(
                 clean.execute(sa.delete(table))
 
 
-@_settings(16)
+@_settings(12)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_command_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any, tmp_path: Path,
