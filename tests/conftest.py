@@ -24,8 +24,10 @@ from typing import NoReturn
 import psycopg
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck, settings
 
+from threadline.security import users
 from threadline.security.actors import LOCAL_USER, Actor
 from threadline.security.identity import bootstrap, first_administrator, resolve_actor
 from threadline.security.users import add_user, hash_password
@@ -66,6 +68,23 @@ def require_module(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         missing(f"needs {name}: {exc}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash and verify the tests' passwords with argon2id at its least cost.
+
+    The production profile (RFC 9106 low-memory: 64 MiB, three passes) takes about 0.4 s per
+    verification on this machine, and the tests sign in thousands of times; what they test is
+    who may act, not the hash's cost (tests/security/test_users.py checks the production
+    profile itself). Hashes made here say their own cost, so they verify without rehashing.
+    """
+    saved = users._HASHER
+    users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    users._decoy.cache_clear()
+    yield
+    users._HASHER = saved
+    users._decoy.cache_clear()
 
 
 @pytest.fixture(autouse=True)
