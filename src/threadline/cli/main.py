@@ -20,6 +20,7 @@ from threadline.cli.capture import capture_command
 from threadline.cli.cases import cases_app
 from threadline.cli.evaluate import evaluate_app
 from threadline.cli.export import export_command
+from threadline.cli.geodata import geodata_app
 from threadline.cli.graph import graph_app
 from threadline.cli.ingest import batches_app, ingest
 from threadline.cli.options import DbOption, UserOption, new_password
@@ -199,6 +200,7 @@ app.add_typer(graph_app, name="graph")
 app.command("export")(export_command)
 app.command("search")(search_command)
 app.add_typer(records_app, name="records")
+app.add_typer(geodata_app, name="geodata")
 
 
 @app.command()

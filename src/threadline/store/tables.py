@@ -32,6 +32,11 @@ __all__ = [
     "entities",
     "entity_metrics",
     "erased_records",
+    "geo_district_places",
+    "geo_districts",
+    "geo_loads",
+    "geo_names",
+    "geo_postcodes",
     "indicators",
     "judgements",
     "link_evidence",
@@ -640,6 +645,71 @@ jobs = sa.Table(
 analyse): who asked, what, how far it has got, and how it ended. Run by a worker
 (`threadline.jobs`); a running job whose heartbeat stops is marked failed."""
 
+# -- reference data: the ONS postcode directory (threadline.geo) -------------------------------
+
+geo_loads = sa.Table(
+    "geo_loads",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("postcodes", sa.BigInteger(), nullable=False),
+    sa.Column("terminated", sa.BigInteger(), nullable=False),
+    sa.Column("districts", sa.Integer(), nullable=False),
+    sa.Column("names", sa.Integer(), nullable=False),
+    sa.Column("loaded_by", sa.String(128), nullable=False),
+    _now(),
+)
+"""Each load of the ONS postcode directory (the last one is what the geo tables hold)."""
+
+geo_postcodes = sa.Table(
+    "geo_postcodes",
+    metadata,
+    sa.Column("postcode", sa.String(8), primary_key=True),
+    sa.Column("district", sa.String(4), nullable=False, index=True),
+    sa.Column("latitude", sa.Float()),
+    sa.Column("longitude", sa.Float()),
+    sa.Column("local_authority", sa.String(9)),
+    sa.Column("force_area", sa.String(9)),
+    sa.Column("terminated", sa.String(6)),
+)
+"""Every postcode of the directory: its district, position (none for some), local authority
+and police force area (ONS codes), and the month it was terminated (YYYYMM) if it was."""
+
+geo_districts = sa.Table(
+    "geo_districts",
+    metadata,
+    sa.Column("district", sa.String(4), primary_key=True),
+    sa.Column("area", sa.String(2), nullable=False, index=True),
+    sa.Column("latitude", sa.Float()),
+    sa.Column("longitude", sa.Float()),
+    sa.Column("postcodes", sa.Integer(), nullable=False),
+    sa.Column("terminated", sa.Integer(), nullable=False),
+)
+"""Each postcode district: the mean position of its live postcodes and how many it has."""
+
+geo_district_places = sa.Table(
+    "geo_district_places",
+    metadata,
+    sa.Column("district", sa.String(4), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("code", sa.String(9), primary_key=True),
+    sa.Column("postcodes", sa.Integer(), nullable=False),
+    sa.Index(None, "kind", "code"),
+    sa.CheckConstraint("kind IN ('force area', 'local authority')", name="kind"),
+)
+"""Which police force areas and local authorities each district's live postcodes fall in,
+and how many: a district split between two forces has a row for each."""
+
+geo_names = sa.Table(
+    "geo_names",
+    metadata,
+    sa.Column("code", sa.String(9), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False),
+)
+"""Names of the ONS codes the directory holds (local authorities), from its own names files
+or one given to the load."""
+
 TABLES = (
     agencies,
     users,
@@ -676,5 +746,10 @@ TABLES = (
     api_tokens,
     login_failures,
     jobs,
+    geo_loads,
+    geo_postcodes,
+    geo_districts,
+    geo_district_places,
+    geo_names,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

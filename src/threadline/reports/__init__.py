@@ -1,0 +1,3 @@
+"""Products for readers: problem profiles, their charts and maps."""
+
+__all__: list[str] = []
