@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -51,12 +52,13 @@ def resolve(store: Store) -> None:
 def entity_of(store: Store, mention: str) -> str:
     with store.connect() as conn:
         return str(
-            conn.execute(sa.select(t.mentions.c.entity_id).where(t.mentions.c.id == mention))
-            .scalar_one()
+            conn.execute(
+                sa.select(t.mentions.c.entity_id).where(t.mentions.c.id == mention)
+            ).scalar_one()
         )
 
 
-def events(store: Store, operation: str) -> list[sa.Row[tuple[str, str, object]]]:
+def events(store: Store, operation: str) -> list[Any]:
     e = t.audit_events.c
     with store.connect() as conn:
         return list(
@@ -213,9 +215,8 @@ def test_an_entity_watch_needs_an_entity_the_user_may_see(
     partner = user(store, admin, "bea", "b")
     with pytest.raises(NotFound):
         watch(store, partner, entity=entity_of(store, VICTIM))
-    with pytest.raises(ValueError, match="reason"):
-        with store.connect() as conn:
-            add_watch(View(conn, local), reason=" ", identifier=("phone", "07700 900123"))
+    with pytest.raises(ValueError, match="reason"), store.connect() as conn:
+        add_watch(View(conn, local), reason=" ", identifier=("phone", "07700 900123"))
 
 
 def test_watches_and_alerts_are_audited(store: Store, local: Actor, intel: Path) -> None:
