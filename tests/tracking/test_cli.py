@@ -29,9 +29,7 @@ def refused(url: str, *args: str) -> str:
     return str(result.exception)
 
 
-def test_watch_and_alerts_from_the_command_line(
-    store_url: str, local: Actor, intel: Path
-) -> None:
+def test_watch_and_alerts_from_the_command_line(store_url: str, local: Actor, intel: Path) -> None:
     soon = (date.today() + timedelta(days=5)).isoformat()
     added = run(store_url, "watch", "add", "--identifier", "phone", "07700 900123",
                 "--reason", "Operation Lantern", "--expires", soon)  # fmt: skip
