@@ -49,6 +49,7 @@ from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
+from threadline.tracking import list_alerts, list_watches, unread_count
 
 from .oracle import (  # the oracle is a helper module of this folder
     AGENCIES,
@@ -91,6 +92,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("search", "TOKEN", "--limit", "200"),
     ("records", "show", "row-r0", "--json"),
     ("records", "show", "row-r1"),
+    ("alerts", "--json"),
+    ("alerts",),
+    ("watch", "list", "--json"),
 )
 """Every command that reads for a user, with options that make it show the most (and
 `capture`, which reads the entities a report names: see `_capture`)."""
@@ -136,6 +140,18 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
             sa.insert(t.judgements).values(
                 left_id=f"m-r{i}", right_id=f"m-r{i + 1}", verdict="same", user_id=other,
                 reason=f"judged {w.token(f'r{i}')} with {w.token(f'r{i + 1}')}",
+            )
+        )  # fmt: skip
+    me = w.users["me"].user_id
+    watch = conn.execute(  # a watch of mine that every record matched: alerts on each
+        sa.insert(t.watches).values(user_id=me, kind="search", target="TOKEN", reason="matrix",
+                                    expires_on=w.NEXT_WEEK).returning(t.watches.c.id)
+    ).scalar_one()  # fmt: skip
+    for i in range(len(records)):
+        conn.execute(
+            sa.insert(t.alerts).values(
+                watch_id=watch, user_id=me, record_id=w.records[f"r{i}"], kind="record",
+                entity_id=f"e-r{i}", reason=f"matched {w.token(f'r{i}')}", origin="batch 1",
             )
         )  # fmt: skip
     now = datetime.now(UTC)
@@ -342,6 +358,7 @@ def _call_functions(store: Store) -> list[str]:
         shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
         newest = conn.execute(sa.select(sa.func.max(t.jobs.c.id))).scalar()
         shown += [list_jobs(conn, me), get_job(conn, me, int(newest or 0))]
+        shown += [list_alerts(view), unread_count(view), list_watches(view)]
         # Searches for every record's values (what was typed is echoed, so only the hits
         # and counts are kept), and every record by its reference.
         typed = ["TOKEN", "token name"]

@@ -217,6 +217,10 @@ def test_an_entity_watch_needs_an_entity_the_user_may_see(
         watch(store, partner, entity=entity_of(store, VICTIM))
     with pytest.raises(ValueError, match="reason"), store.connect() as conn:
         add_watch(View(conn, local), reason=" ", identifier=("phone", "07700 900123"))
+    with pytest.raises(ValueError, match="NUL"), store.connect() as conn:
+        add_watch(View(conn, local), reason="x", search="Hox\x00ha")
+    with pytest.raises(ValueError, match="not an identifier type"), store.connect() as conn:
+        add_watch(View(conn, local), reason="x", identifier=("shoe size", "9"))
 
 
 def test_watches_and_alerts_are_audited(store: Store, local: Actor, intel: Path) -> None:

@@ -193,7 +193,8 @@ def _names(
     out: list[Found] = []
     s = t.statements.c
     for chunk in _chunks(candidates):
-        for row in conn.execute(stated.where(s.mention_id.in_(chunk))):
+        query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
+        for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
             shared = candidates[str(row.mention_id)]

@@ -30,6 +30,7 @@ from threadline.security.actors import Actor
 from threadline.security.audit import audit
 from threadline.security.errors import NotFound
 from threadline.store import tables as t
+from threadline.untrusted import printable, unstorable
 from threadline.values import get_type
 
 __all__ = [
@@ -146,6 +147,10 @@ def add_watch(
     """Watch one entity the actor may see, one identifier (value type, value) or one search,
     for the actor or (with `case`, of which they must be a member) for the case's members."""
     today = today or date.today()
+    typed = [reason, entity, case, search, *(identifier or ())]
+    for text in (x for x in typed if x is not None):
+        if problem := unstorable(text):
+            raise ValidationError(f"{printable(text[:40])!r}: {problem}")
     if not reason.strip():
         raise ValidationError("a watch needs a reason: why this subject is being watched")
     expires = expires_on or today + timedelta(days=DEFAULT_DAYS)
