@@ -13,22 +13,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
-from threadline.api import Settings
 from threadline.api.priorities import networks, premises_map, ranking
 from threadline.cli import app
 from threadline.graph import build_graph
@@ -45,12 +39,12 @@ from threadline.read.search import search
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
 from threadline.security.sessions import add_token
-from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
 from threadline.tracking import list_alerts, list_watches, unread_count
 
+from ..conftest import api_client
 from .oracle import (  # the oracle is a helper module of this folder
     AGENCIES,
     Agreement,
@@ -261,43 +255,24 @@ ASKED = re.compile(r"e-(?:hub|r\d+)")
 """The entity ids a request names."""
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread may not take the process's signals
-        pass
-
-
 def _call_http(store: Store, url: str) -> list[str]:
     """Every API endpoint and page, as `me` with a bearer token, over a real server."""
     with store.connect() as conn:
         me = load_actor(conn, "me")
         assert me is not None
         token = add_token(conn, me, "matrix")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = _Server(uvicorn.Config(create_app(Settings(database=url)), host="127.0.0.1",
-                                    port=port, log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        time.sleep(0.02)
     out = []
-    try:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
-            for path in HTTP_READS:
-                answer = client.get(path)
-                assert answer.status_code < 500, (path, answer.text[:500])
-                shown = answer.text
-                # what the user typed is echoed to them in refusals, and in the refusals their
-                # own audit log shows (an id they typed, found or not: it tells nothing)
-                for asked in ASKED.findall(" ".join(HTTP_READS)):
-                    for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
-                        shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
-                out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with api_client(url, token) as client:
+        for path in HTTP_READS:
+            answer = client.get(path)
+            assert answer.status_code < 500, (path, answer.text[:500])
+            shown = answer.text
+            # what the user typed is echoed to them in refusals, and in the refusals their
+            # own audit log shows (an id they typed, found or not: it tells nothing)
+            for asked in ASKED.findall(" ".join(HTTP_READS)):
+                for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
+                    shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
+            out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
     return out
 
 

@@ -4,28 +4,19 @@ alert and gets the same 404 for an alert id as for none."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from threadline.api.settings import Settings
 from threadline.security import Actor
 from threadline.security.sessions import add_token
-from threadline.server import create_app
 from threadline.store import Store
 
+from ..conftest import api_client
 from .conftest import load, user
-
-
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread may not take the process's signals
-        pass
 
 
 @contextmanager
@@ -33,22 +24,8 @@ def client(store: Store, url: str, actor: Actor) -> Iterator[httpx.Client]:
     """An API client acting as `actor` (a bearer token of theirs) on a server of `url`."""
     with store.connect() as conn:
         token = add_token(conn, actor, f"tests-{time.time_ns()}")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = _Server(uvicorn.Config(create_app(Settings(database=url)), host="127.0.0.1",
-                                    port=port, log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        time.sleep(0.02)
-    try:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as http:
-            yield http
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with api_client(url, token) as http:
+        yield http
 
 
 def test_watches_and_alerts_over_the_api(
