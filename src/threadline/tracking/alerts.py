@@ -24,7 +24,7 @@ from threadline.read import View
 from threadline.security.audit import audit
 from threadline.security.errors import NotFound
 from threadline.store import tables as t
-from threadline.tracking.watches import mine
+from threadline.tracking.watches import label, mine
 
 __all__ = ["Alert", "list_alerts", "mark_read", "protection", "unread_count"]
 
@@ -81,8 +81,7 @@ def _visible(view: View) -> sa.Select[Any]:
 def _alert(row: Any) -> Alert:
     grade = stored_grade(row.grading_scheme, row.source_evaluation, row.information_assessment,
                          row.handling_code, row.handling_conditions)  # fmt: skip
-    search = row.watch_kind == "search"
-    watch = f"search {row.target!r}" if search else f"{row.value_type} {row.target}"
+    watch = label(str(row.watch_kind), str(row.value_type), str(row.target))
     return Alert(
         id=int(row.id), kind=str(row.kind), watch_id=int(row.watch_id), watch=watch,
         reason=str(row.reason), entity_id=row.entity_id, origin=str(row.origin),

@@ -16,7 +16,7 @@ not written into the audit log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "REMIND_DAYS",
     "Watch",
     "add_watch",
+    "label",
     "list_watches",
     "remove_watch",
 ]
@@ -68,6 +69,8 @@ class Watch:
     """The entity's schema, the identifier's value type, or empty for a search."""
     target: str
     """The entity id, the cleaned identifier, or the text of the search."""
+    label: str
+    """In words (see `label`)."""
     reason: str
     owner: str
     case: str | None
@@ -77,19 +80,18 @@ class Watch:
     expiring: bool
     """Within `REMIND_DAYS` of lapsing: its owner is reminded."""
 
-    @property
-    def label(self) -> str:
-        """In words: "Person per-1a2b", "phone +447700900123", "search 'Ardit Hoxha'"."""
-        if self.kind == "search":
-            return f"search {self.target!r}"
-        return f"{self.value_type} {self.target}"
-
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "value_type": self.value_type,
-                "target": self.target, "label": self.label, "reason": self.reason,
-                "owner": self.owner, "case": self.case,
-                "expires_on": self.expires_on.isoformat(), "lapsed": self.lapsed,
-                "expiring": self.expiring}  # fmt: skip
+        """JSON-ready."""
+        return {**asdict(self), "expires_on": self.expires_on.isoformat()}
+
+
+def label(kind: str, value_type: str, target: str) -> str:
+    """A watch in words.
+
+    >>> label("search", "", "Ardit Hoxha"), label("identifier", "phone", "+447700900123")
+    ("search 'Ardit Hoxha'", 'phone +447700900123')
+    """
+    return f"search {target!r}" if kind == "search" else f"{value_type} {target}"
 
 
 def _member_case(conn: Connection, actor: Actor, name: str) -> int:
@@ -188,7 +190,8 @@ def _query() -> sa.Select[Any]:
 def _watch(query: sa.Select[Any], conn: Connection, today: date) -> list[Watch]:
     return [
         Watch(id=int(r.id), kind=str(r.kind), value_type=str(r.value_type), target=str(r.target),
-              reason=str(r.reason), owner=str(r.username), case=r.case,
+              label=label(str(r.kind), str(r.value_type), str(r.target)), reason=str(r.reason),
+              owner=str(r.username), case=r.case,
               expires_on=r.expires_on, lapsed=r.expires_on < today,
               expiring=today <= r.expires_on <= today + timedelta(days=REMIND_DAYS))
         for r in conn.execute(query)

@@ -8,7 +8,7 @@ may not see is neither listed, counted nor found by its id.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 from pydantic import BaseModel, Field
@@ -29,61 +29,15 @@ NOT_FOUND = "nothing you may see matches"
 IdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class AlertOut(BaseModel):
-    """New material that matched a watch: the record, its agency, grade, marking and date,
-    and why it matched."""
-
-    id: int
-    kind: Literal["record", "mention", "merge", "split", "link"]
-    watch_id: int
-    watch: str
-    reason: str
-    entity_id: str | None
-    origin: str
-    raised_at: str
-    read: bool
-    record_id: int
-    record_key: str
-    agency: str
-    grade: str
-    marking: str
-    reported_on: date | None
-
-    @classmethod
-    def of(cls, alert: Alert) -> AlertOut:
-        return cls.model_validate(alert.as_dict())
-
-
 class AlertsOut(BaseModel):
     """Your alerts, newest first, with the protection of the records behind them."""
 
     protection: ProtectionOut
-    alerts: list[AlertOut]
+    alerts: list[Alert]
 
 
 class MarkedOut(BaseModel):
     marked: list[int]
-
-
-class WatchOut(BaseModel):
-    """A watch: what, why, whose, until when; lapsed ones no longer fire, expiring ones are
-    flagged so their owner renews them."""
-
-    id: int
-    kind: Literal["entity", "identifier", "search"]
-    value_type: str
-    target: str
-    label: str
-    reason: str
-    owner: str
-    case: str | None
-    expires_on: date
-    lapsed: bool
-    expiring: bool
-
-    @classmethod
-    def of(cls, watch: Watch) -> WatchOut:
-        return cls.model_validate(watch.as_dict())
 
 
 class WatchIn(BaseModel):
@@ -107,7 +61,7 @@ def get_alerts(
     """Your alerts about records you may see, newest first."""
     found = list_alerts(view, unread=unread, limit=limit)
     return AlertsOut(protection=ProtectionOut.of(protection(view, found)),
-                     alerts=[AlertOut.of(a) for a in found])  # fmt: skip
+                     alerts=found)  # fmt: skip
 
 
 @router.post("/alerts/{alert_id}/read", response_model=MarkedOut,
@@ -120,15 +74,15 @@ def post_read(view: ViewDep, alert_id: IdPath) -> MarkedOut:
         raise HTTPException(404, NOT_FOUND) from None
 
 
-@router.get("/watches", response_model=list[WatchOut])
-def get_watches(view: ViewDep) -> list[WatchOut]:
+@router.get("/watches", response_model=list[Watch])
+def get_watches(view: ViewDep) -> list[Watch]:
     """Your watches and your cases' watches, soonest to lapse first."""
-    return [WatchOut.of(w) for w in list_watches(view)]
+    return list_watches(view)
 
 
-@router.post("/watches", status_code=201, response_model=WatchOut,
+@router.post("/watches", status_code=201, response_model=Watch,
              responses={404: {"description": NOT_FOUND}})  # fmt: skip
-def post_watch(view: ViewDep, body: WatchIn) -> WatchOut:
+def post_watch(view: ViewDep, body: WatchIn) -> Watch:
     """Watch an entity you may see, an identifier or a search, for yourself or (``case``)
     for a case you are a member of; it lapses on ``expires_on`` (90 days by default)."""
     identifier = None
@@ -141,7 +95,7 @@ def post_watch(view: ViewDep, body: WatchIn) -> WatchOut:
         )  # fmt: skip
     except NotFound:
         raise HTTPException(404, NOT_FOUND) from None
-    return WatchOut.of(watch)
+    return watch
 
 
 @router.delete("/watches/{watch_id}", status_code=204, responses={404: {"description": NOT_FOUND}})
