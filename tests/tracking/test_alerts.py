@@ -1,6 +1,6 @@
 """Alerts from what changed, on both databases: a new record stating a watched phone or
-matching a saved search (after the batch), a new mention of a watched person, a merge and a
-new link (after resolution); need to know (a partner sees nothing until an agreement lets
+matching a saved search (after the batch), a new mention of a watched person, a new link, a
+merge and a split (after resolution); need to know (a partner sees nothing until an agreement lets
 them); a rolled-back batch and an erased record take their alerts with them; lapsed watches
 stay quiet; every step audited."""
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from threadline.ingest.batches import rollback_batch
 from threadline.read import View
 from threadline.resolve import resolve_store
-from threadline.resolve.judgements import record_judgement
+from threadline.resolve.judgements import record_judgement, withdraw_judgement
 from threadline.security import Actor, NotFound, erase_record
 from threadline.security.cases import add_case, add_member
 from threadline.security.sharing import add_agreement
@@ -125,13 +125,21 @@ def test_resolution_alerts_a_new_mention_a_new_link_and_a_merge(
     assert all(a.origin.startswith("resolution run ") for a in found)
     # an analyst joins the witness to her: a merge touching the watched entity
     with store.connect() as conn:
-        record_judgement(conn, local, VICTIM, WITNESS, "same", "the same woman")
+        joined = record_judgement(conn, local, VICTIM, WITNESS, "same", "the same woman")
     resolve(store)
     assert ("merge", "IR0003") in alerts(store, local)
     merged = entity_of(store, VICTIM)
     with store.connect() as conn:
         [held] = list_watches(View(conn, local))
     assert held.target == merged  # the watch follows its subject under whichever id it keeps
+    # the judgement withdrawn: the witness splits off again
+    with store.connect() as conn:
+        withdraw_judgement(conn, local, joined, "a different woman after all")
+    resolve(store)
+    assert entity_of(store, WITNESS) != entity_of(store, VICTIM)
+    with store.connect() as conn:
+        split = [a for a in list_alerts(View(conn, local)) if a.kind == "split"]
+    assert [(a.record_key, a.entity_id) for a in split] == [("IR0003", entity_of(store, WITNESS))]
 
 
 def test_a_partner_is_alerted_only_once_an_agreement_lets_them_see(
