@@ -249,3 +249,15 @@ def test_watches_and_alerts_are_audited(store: Store, local: Actor, intel: Path)
     assert {e.username for e in events(store, "alerts.list")} == {local.username}
     assert events(store, "alerts.read")[0].detail == {"alerts": [found[0].id]}
     assert len(events(store, "watch.remove")) == 1
+
+
+def test_only_new_material_raises_alerts(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)  # the victim's phone is held already: no news
+    watch(store, local, identifier=("phone", "07700 900123"))
+    resolve(store)
+    assert alerts(store, local) == []
+    load(store, later(tmp_path))  # a later export states it again
+    resolve(store)
+    assert alerts(store, local) == [("record", "IR0004")]
