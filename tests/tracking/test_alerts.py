@@ -245,7 +245,7 @@ def test_watches_and_alerts_are_audited(store: Store, local: Actor, intel: Path)
     assert added.username == local.username and added.action == "administration"
     assert "7700" not in str(added.detail)  # what was typed is not logged
     [check] = events(store, "alerts.check")
-    assert check.username == "threadline" and check.action == "combination"
+    assert check.username == "(threadline)" and check.action == "combination"
     assert {e.username for e in events(store, "alerts.list")} == {local.username}
     assert events(store, "alerts.read")[0].detail == {"alerts": [found[0].id]}
     assert len(events(store, "watch.remove")) == 1

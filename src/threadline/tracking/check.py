@@ -42,8 +42,9 @@ CHUNK = 1000
 PURPOSE = "watches: new material checked against the live watches"
 """The purpose written with each check's audit event."""
 
-SYSTEM = "threadline"
-"""The name the checks are audited under: no user acts, the store keeps itself current."""
+SYSTEM = "(threadline)"
+"""The name the checks are audited under: no user acts (the brackets keep it from ever being a
+user's name)."""
 
 Found = tuple["_Live", int, str, str | None, str]
 """A match: the watch, the record, the kind of alert, the entity it is about, and why."""
