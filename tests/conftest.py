@@ -15,17 +15,24 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
 
+import httpx
 import psycopg
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck, settings
 
+from threadline.security import users
 from threadline.security.actors import LOCAL_USER, Actor
 from threadline.security.identity import bootstrap, first_administrator, resolve_actor
 from threadline.security.users import add_user, hash_password
@@ -66,6 +73,23 @@ def require_module(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         missing(f"needs {name}: {exc}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash and verify the tests' passwords with argon2id at its least cost.
+
+    The production profile (RFC 9106 low-memory: 64 MiB, three passes) takes about 0.4 s per
+    verification on this machine, and the tests sign in thousands of times; what they test is
+    who may act, not the hash's cost (tests/security/test_users.py checks the production
+    profile itself). Hashes made here say their own cost, so they verify without rehashing.
+    """
+    saved = users._HASHER
+    users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    users._decoy.cache_clear()
+    yield
+    users._HASHER = saved
+    users._decoy.cache_clear()
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +197,34 @@ def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("scenario") / "small"
     generate("small", 1, out)
     return out
+
+
+@contextmanager
+def api_client(url: str, token: str) -> Iterator[httpx.Client]:
+    """A client of the API with a bearer `token`, on a server of the store at `url` that runs
+    on loopback (in a thread) until the block ends."""
+    import uvicorn
+
+    from threadline.api import Settings
+    from threadline.server import create_app
+
+    class Server(uvicorn.Server):
+        def install_signal_handlers(self) -> None:  # a thread may not take the signals
+            pass
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = Server(uvicorn.Config(create_app(Settings(database=url)), host="127.0.0.1",
+                                   port=port, log_level="warning"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.02)
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -19,7 +19,7 @@ INTELLIGENCE = frozenset(
         "judgements", "batches", "indicators", "entity_metrics", "priorities",
         "analysis_runs", "audit_events", "case_records", "resolution_runs",
         "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys",
-        "profile_figures",
+        "profile_figures", "alerts",
     }
 )  # fmt: skip
 """Tables whose rows are intelligence, derived from it, or say who saw it."""
@@ -54,6 +54,10 @@ ALLOWED = {
     "threadline.security.policy": "the access rule itself, as SQL",
     "threadline.reports.history": "a problem profile's headline figures, stored and read back "
     "by the user who produced them only (counts, no record or name)",
+    "threadline.tracking.check": "alerts written from what a batch or a resolution run "
+    "changed (its statements, mentions and links), for every user a live watch tells",
+    "threadline.tracking.alerts": "alerts read back only through the reader's View (its "
+    "policy joined to the alert's record), and marked read",
     "threadline.security.conditions": "handling restrictions: records' conditions read by the "
     "handling rules and stored beside them (at ingest and by `sharing conditions --apply`)",
 }

@@ -132,6 +132,7 @@ def test_where_a_postcode_lies(store: Store, admin: Actor) -> None:
         district = area_of(conn, "PE14")
         unknown = area_of(conn, "PE14 9QQ")
         belfast = area_of(conn, "BT1 9ZA")
+        ended = area_of(conn, "PE13 9ZD")
         geo = load_geo(conn)
     assert exact is not None and exact.force_area == "Norfolk Constabulary"
     assert exact.local_authority == "King's Lynn and West Norfolk"
@@ -140,6 +141,8 @@ def test_where_a_postcode_lies(store: Store, admin: Actor) -> None:
     assert district is not None and district.force_area == "Norfolk Constabulary"
     assert unknown == district
     assert belfast is not None and belfast.force_area == "Police Service of Northern Ireland"
+    assert exact.terminated is None
+    assert ended is not None and ended.terminated == "201905"
     assert geo is not None and set(geo.districts) == {
         "PE1",
         "PE12",

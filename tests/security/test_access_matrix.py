@@ -14,22 +14,16 @@ import html
 import json
 import os
 import re
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
-from threadline.api import Settings
 from threadline.api.priorities import networks, premises_map, ranking
 from threadline.cli import app
 from threadline.graph import build_graph
@@ -46,11 +40,12 @@ from threadline.read.search import search
 from threadline.risk import analyse, communities_of, rank_businesses, rank_premises
 from threadline.security.actors import load_actor
 from threadline.security.sessions import add_token
-from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
+from threadline.tracking import list_alerts, list_watches, unread_count
 
+from ..conftest import api_client
 from .oracle import (  # the oracle is a helper module of this folder
     AGENCIES,
     Agreement,
@@ -92,6 +87,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("search", "TOKEN", "--limit", "200"),
     ("records", "show", "row-r0", "--json"),
     ("records", "show", "row-r1"),
+    ("alerts", "--json"),
+    ("alerts",),
+    ("watch", "list", "--json"),
 )
 """Every command that reads for a user, with options that make it show the most (and
 `capture`, which reads the entities a report names: see `_capture`)."""
@@ -137,6 +135,18 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
             sa.insert(t.judgements).values(
                 left_id=f"m-r{i}", right_id=f"m-r{i + 1}", verdict="same", user_id=other,
                 reason=f"judged {w.token(f'r{i}')} with {w.token(f'r{i + 1}')}",
+            )
+        )  # fmt: skip
+    me = w.users["me"].user_id
+    watch = conn.execute(  # a watch of mine that every record matched: alerts on each
+        sa.insert(t.watches).values(user_id=me, kind="search", target="TOKEN", reason="matrix",
+                                    expires_on=w.NEXT_WEEK).returning(t.watches.c.id)
+    ).scalar_one()  # fmt: skip
+    for i in range(len(records)):
+        conn.execute(
+            sa.insert(t.alerts).values(
+                watch_id=watch, user_id=me, record_id=w.records[f"r{i}"], kind="record",
+                entity_id=f"e-r{i}", reason=f"matched {w.token(f'r{i}')}", origin="batch 1",
             )
         )  # fmt: skip
     now = datetime.now(UTC)
@@ -235,6 +245,8 @@ HTTP_READS: tuple[str, ...] = (
     "/api/v1/cases",
     "/chart",
     "/api/v1/audit/events?limit=10000",
+    "/api/v1/alerts",
+    "/api/v1/watches",
 )
 """Every API endpoint and page that reads for a user (the server echoes no asked id but in
 a refusal's words, which are removed like the commands' echoes)."""
@@ -244,43 +256,24 @@ ASKED = re.compile(r"e-(?:hub|r\d+)")
 """The entity ids a request names."""
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread may not take the process's signals
-        pass
-
-
 def _call_http(store: Store, url: str) -> list[str]:
     """Every API endpoint and page, as `me` with a bearer token, over a real server."""
     with store.connect() as conn:
         me = load_actor(conn, "me")
         assert me is not None
         token = add_token(conn, me, "matrix")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = _Server(uvicorn.Config(create_app(Settings(database=url)), host="127.0.0.1",
-                                    port=port, log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        time.sleep(0.02)
     out = []
-    try:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
-            for path in HTTP_READS:
-                answer = client.get(path)
-                assert answer.status_code < 500, (path, answer.text[:500])
-                shown = answer.text
-                # what the user typed is echoed to them in refusals, and in the refusals their
-                # own audit log shows (an id they typed, found or not: it tells nothing)
-                for asked in ASKED.findall(" ".join(HTTP_READS)):
-                    for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
-                        shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
-                out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with api_client(url, token) as client:
+        for path in HTTP_READS:
+            answer = client.get(path)
+            assert answer.status_code < 500, (path, answer.text[:500])
+            shown = answer.text
+            # what the user typed is echoed to them in refusals, and in the refusals their
+            # own audit log shows (an id they typed, found or not: it tells nothing)
+            for asked in ASKED.findall(" ".join(HTTP_READS)):
+                for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
+                    shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
+            out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
     return out
 
 
@@ -354,6 +347,7 @@ def _call_functions(store: Store) -> list[str]:
         shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
         newest = conn.execute(sa.select(sa.func.max(t.jobs.c.id))).scalar()
         shown += [list_jobs(conn, me), get_job(conn, me, int(newest or 0))]
+        shown += [list_alerts(view), unread_count(view), list_watches(view)]
         # Searches for every record's values (what was typed is echoed, so only the hits
         # and counts are kept), and every record by its reference.
         typed = ["TOKEN", "token name"]
@@ -424,7 +418,7 @@ def _in_world(
                 clean.execute(sa.delete(table))
 
 
-@_settings(8)
+@_settings(12)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_command_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any, tmp_path: Path,
@@ -450,7 +444,7 @@ def test_no_command_shows_what_the_user_may_not_see(
                 assert name not in batches_out, (name, batches_out)
 
 
-@_settings(6)
+@_settings(12)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_function_endpoint_or_page_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any,
@@ -468,7 +462,7 @@ def test_no_function_endpoint_or_page_shows_what_the_user_may_not_see(
         assert OTHERS_JOB in text
 
 
-@_settings(4)
+@_settings(8)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_export_or_capture_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any, tmp_path: Path,

@@ -6,12 +6,20 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import Type
 
 import threadline.security as security
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.security import AccessDenied, Actor, bootstrap, resolve_actor, transaction
 from threadline.security.identity import first_administrator
-from threadline.security.users import add_user, check_password, grant, revoke, set_disabled
+from threadline.security.users import (
+    PASSWORD_PROFILE,
+    add_user,
+    check_password,
+    grant,
+    revoke,
+    set_disabled,
+)
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -144,6 +152,9 @@ def test_passwords_are_argon2_and_checked_without_telling_who_exists(
             sa.select(t.users.c.password_hash).where(t.users.c.username == "ana")
         ).scalar_one()
         assert stored.startswith("$argon2id$") and "correct" not in stored
+        # (tests hash at the least cost: tests/conftest.py); users are hashed with this profile
+        assert (PASSWORD_PROFILE.type, PASSWORD_PROFILE.memory_cost) == (Type.ID, 65536)
+        assert PASSWORD_PROFILE.time_cost >= 3
         assert check_password(conn, "ana", "correct horse battery") is not None
         assert check_password(conn, "ana", "wrong horse battery") is None
         assert check_password(conn, "cli", "anything at all") is None

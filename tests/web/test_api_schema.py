@@ -39,7 +39,7 @@ def test_no_input_makes_the_api_fail(api_schema: Any, api_token: str) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck),
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck),
                   database=None)  # fmt: skip
         def call(case: Any) -> None:
             answer = case.call(headers=headers, timeout=120)

@@ -9,6 +9,7 @@ rankings but not start an analysis). ``ana`` and ``pat`` come from tests/web/con
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -76,12 +77,19 @@ def view_of(url: str, username: str) -> Iterator[View]:
 
 
 def analysed(client: httpx.Client) -> str:
-    """Start an analysis through the API, as the client's user; the run's id."""
+    """Start an analysis through the API, as the client's user, and wait for its job (the
+    server's worker runs it, not the request); the run's id."""
     answer = client.post("/api/v1/priorities/runs", headers={"X-CSRF-Token": csrf_of(client)})
-    assert answer.status_code == 201, answer.text
-    body = answer.json()
-    assert body["done"] is True
-    return str(body["run"])
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
+    assert job["kind"] == "analyse" and job["status"] in ("queued", "running", "done")
+    deadline = time.monotonic() + 300
+    while job["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"the analysis job did not finish: {job}"
+        time.sleep(0.2)
+        job = client.get(f"/api/v1/jobs/{job['id']}").json()
+    assert job["status"] == "done", job
+    return str(job["result"]["run"])
 
 
 def audited(url: str, username: str, operation: str) -> list[Any]:
@@ -169,7 +177,7 @@ def test_a_viewer_may_read_but_not_start_an_analysis(server: str, users: DemoSto
         page = client.get("/priorities").text
         assert 'action="/jobs/start"' not in page
         assert "needs the analyst or supervisor role" in page
-    denied = audited(users.url, "prio_viewer", "analyse.run")
+    denied = audited(users.url, "prio_viewer", "analyse")
     assert denied and all(row.outcome != "allowed" for row in denied)
 
 

@@ -124,5 +124,6 @@ def _view(store: StoreDep, actor: CurrentUser) -> Iterator[View]:
         yield View(conn, actor)
 
 
-ViewDep = Annotated[View, Depends(_view)]
-"""The acting user's View, in one transaction committed when the request is answered."""
+ViewDep = Annotated[View, Depends(_view, scope="function")]
+"""The acting user's View, in one transaction committed before the response is sent (so a
+redirect after a write never reaches a page that reads the store before the write lands)."""

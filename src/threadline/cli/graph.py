@@ -74,13 +74,7 @@ def _filters(
     grade: str | None,
     agencies: list[str] | None,
 ) -> GraphFilter:
-    return GraphFilter(
-        since=_day(since, "--from"),
-        until=_day(until, "--to"),
-        link_types=frozenset(types) if types else None,
-        min_grade=grade,
-        agencies=frozenset(agencies) if agencies else None,
-    )
+    return GraphFilter.asked(_day(since, "--from"), _day(until, "--to"), types, grade, agencies)
 
 
 @contextmanager

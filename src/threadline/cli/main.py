@@ -33,6 +33,7 @@ from threadline.cli.serve import serve, tokens_app
 from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
 from threadline.cli.users import users_app
+from threadline.cli.watch import alerts_app, watch_app
 from threadline.cli.worker import worker
 from threadline.errors import ThreadlineError
 from threadline.progress import progress_bar
@@ -203,6 +204,8 @@ app.command("report")(report_command)
 app.command("search")(search_command)
 app.add_typer(records_app, name="records")
 app.add_typer(geodata_app, name="geodata")
+app.add_typer(watch_app, name="watch")
+app.add_typer(alerts_app, name="alerts")
 
 
 @app.command()

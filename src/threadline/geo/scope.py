@@ -93,6 +93,8 @@ class AreaInfo:
     local_authority: str | None
     """Its name when the names were loaded, else its ONS code; None without the directory."""
     precision: str = SHIPPED
+    terminated: str | None = None
+    """The month (YYYYMM) the postcode was terminated, when the directory says it was."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +322,11 @@ def area_of(conn: Connection, postcode_or_district: str) -> AreaInfo | None:
     compact = re.sub(r"\s+", "", postcode_or_district).upper()
     if len(compact) > len(district):
         row = conn.execute(
-            sa.select(t.geo_postcodes.c.force_area, t.geo_postcodes.c.local_authority).where(
-                t.geo_postcodes.c.postcode == f"{district} {compact[len(district) :]}"
-            )
+            sa.select(
+                t.geo_postcodes.c.force_area,
+                t.geo_postcodes.c.local_authority,
+                t.geo_postcodes.c.terminated,
+            ).where(t.geo_postcodes.c.postcode == f"{district} {compact[len(district) :]}")
         ).first()
         if row is not None:
             return AreaInfo(
@@ -331,6 +335,7 @@ def area_of(conn: Connection, postcode_or_district: str) -> AreaInfo | None:
                 _force_name(row.force_area),
                 _authority_name(conn, row.local_authority),
                 precision,
+                row.terminated,
             )
     force = _main_place(conn, district, "force area")
     authority = _main_place(conn, district, "local authority")

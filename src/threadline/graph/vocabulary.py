@@ -28,6 +28,7 @@ record names) and ``filters`` (the GraphFilter it was built with).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -128,6 +129,28 @@ class GraphFilter:
     def __post_init__(self) -> None:
         if self.min_grade is not None:
             object.__setattr__(self, "min_grade", parse_minimum(self.min_grade))
+
+    @classmethod
+    def asked(
+        cls,
+        since: date | None,
+        until: date | None,
+        types: Iterable[str] | None,
+        grade: str | None,
+        agencies: Iterable[str] | None,
+    ) -> GraphFilter:
+        """The filter a user asks for in a chart or a command: an empty value filters nothing.
+
+        >>> GraphFilter.asked(None, None, [], "", ["met"]).agencies
+        frozenset({'met'})
+        """
+        return cls(
+            since=since,
+            until=until,
+            link_types=frozenset(types) if types else None,
+            min_grade=grade or None,
+            agencies=frozenset(agencies) if agencies else None,
+        )
 
     def admits_record(self, info: RecordInfo) -> bool:
         """Whether a record may be evidence under this filter (dates aside)."""

@@ -46,6 +46,7 @@ from threadline.store.database import (
 from threadline.store.derived import forget_derived
 from threadline.store.erased import agency_had_erasures, erased_keys
 from threadline.store.name_index import index_names
+from threadline.tracking.check import check_batch
 from threadline.untrusted import valid_agency_code
 
 __all__ = [
@@ -650,6 +651,7 @@ def _load(
     result.batch_id = batch_id
     if audit is not None:
         audit(conn, batch_id, result)
+    check_batch(conn, batch_id)  # not counted in the result: others' watches are theirs
 
 
 def _write_rejects(

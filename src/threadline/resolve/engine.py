@@ -12,13 +12,13 @@ evaluate er`` (records read from a CSV), so both run exactly the same code.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyarrow as pa
 
 from threadline.resolve import clustering_run, saved_model, scoring, training, updating
-from threadline.resolve.explain import PairExplanation, explain_pair
+from threadline.resolve.explain import PairExplanation, explain_pair, explain_pairs
 from threadline.resolve.normalise import Records
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import (
@@ -121,6 +121,13 @@ class PersonResolver:
     def explain_pair(self, left_id: str, right_id: str) -> PairExplanation:
         """Why the model scores two records of the current run as it does, field by field."""
         return explain_pair(self._state.run, left_id, right_id)
+
+    def explain_pairs(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], PairExplanation]:
+        """:meth:`explain_pair` for many pairs in one scoring pass; a pair with a record not
+        in the current run is left out."""
+        return explain_pairs(self._state.run, pairs)
 
     # -- the model -----------------------------------------------------------------------
 

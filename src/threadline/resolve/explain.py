@@ -21,7 +21,9 @@ from threadline.resolve.comparisons import Field, Level
 if TYPE_CHECKING:
     from threadline.resolve.run import PreparedRun
 
-__all__ = ["Contribution", "PairExplanation", "build_explanation", "explain_pair"]
+__all__ = [
+    "Contribution", "PairExplanation", "build_explanation", "explain_pair", "explain_pairs"
+]  # fmt: skip
 
 _NAME_FIELDS = {"given_name": "given", "surname": "surname"}
 _TF_NOUN = {"given_name": "name", "surname": "name", "phone": "number", "postcode": "postcode"}
@@ -165,25 +167,28 @@ def build_explanation(
 def explain_pair(run: PreparedRun | None, left_id: str, right_id: str) -> PairExplanation:
     """Why the model scores two records of ``run`` (the current run) as it does, field by
     field."""
+    found = explain_pairs(run, [(left_id, right_id)])
+    if (left_id, right_id) not in found:
+        raise KeyError(f"record not in this run: {left_id} or {right_id}")
+    return found[(left_id, right_id)]
+
+
+def explain_pairs(
+    run: PreparedRun | None, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], PairExplanation]:
+    """Why the model scores each pair of records of ``run`` as it does, in one scoring pass;
+    a pair with a record not in the run is left out."""
     if run is None or run.model is None:
         raise RuntimeError("no scored records: call resolve() or predict() first")
-    found = run.uids(pa.array([left_id, right_id], pa.string())).tolist()
-    if min(found) < 0:
-        missing = [i for i, f in zip((left_id, right_id), found, strict=True) if f < 0]
-        raise KeyError(f"record not in this run: {', '.join(missing)}")
-    row = run.model.explain(found[0] + 1, found[1] + 1, ["given_raw", "surname_raw"])
-    if row["uid_l"] != found[0] + 1:
-        row = _swap_sides(row)
-    return build_explanation(left_id, right_id, row, run.fields, run.model.prior)
-
-
-def _swap_sides(row: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key.endswith("_l"):
-            out[key[:-2] + "_r"] = value
-        elif key.endswith("_r"):
-            out[key[:-2] + "_l"] = value
-        else:
-            out[key] = value
+    ids = sorted({i for pair in pairs for i in pair})
+    uids = dict(zip(ids, run.uids(pa.array(ids, pa.string())).tolist(), strict=True))
+    wanted = [(left, right) for left, right in pairs if uids[left] >= 0 and uids[right] >= 0]
+    rows = run.model.explain_many(
+        [(uids[left] + 1, uids[right] + 1) for left, right in wanted], ["given_raw", "surname_raw"]
+    )
+    out: dict[tuple[str, str], PairExplanation] = {}
+    for left, right in wanted:
+        row = rows.get((uids[left] + 1, uids[right] + 1))
+        if row is not None:
+            out[(left, right)] = build_explanation(left, right, row, run.fields, run.model.prior)
     return out

@@ -92,10 +92,10 @@ def explain_entity(
         # Score the whole person table, as the run did: without the run's own term
         # frequencies they are counted again over every record.
         resolver.predict(person_table(conn))
+        explained = resolver.explain_pairs([(left, right) for left, right, _ in pairs])
         for left, right, probability in pairs:
-            try:
-                explanation = resolver.explain_pair(left, right)
-            except KeyError:
+            explanation = explained.get((left, right))
+            if explanation is None:
                 continue
             out.append(
                 {

@@ -387,6 +387,18 @@ class SplinkModel:
 
     def explain(self, left: int, right: int, extra: Sequence[str]) -> dict[str, Any]:
         """Every intermediate value of one pair's score: levels, Bayes factors, tf factors."""
+        found = self.explain_many([(left, right)], extra)
+        if (left, right) not in found:
+            raise KeyError(f"cannot score pair {left}, {right}")
+        return found[(left, right)]
+
+    def explain_many(
+        self, pairs: Sequence[tuple[int, int]], extra: Sequence[str]
+    ) -> dict[tuple[int, int], dict[str, Any]]:
+        """Every intermediate value of each pair's score, in one scoring pass (a pass costs
+        about a quarter of a second whatever its size, so pairs are never scored one by one).
+        Keyed by the pair as asked; a row's ``uid_l`` is the pair's left record. A pair whose
+        records are not in the table is left out."""
         if self._explainer is None:
             settings = dict(self.settings)
             settings["retain_matching_columns"] = True
@@ -394,24 +406,43 @@ class SplinkModel:
             settings["additional_columns_to_retain"] = list(extra)
             self._explainer = self._linker(settings)
             self._term_frequencies(self._explainer)
-        name = f"tl_pair_{next(_names)}"
-        self.con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT * FROM {self.table} WHERE uid IN (?, ?)",  # noqa: S608 - SQL of our own constants; values are bound
-            [left, right],
+        if not pairs:
+            return {}
+        name = f"tl_pairs_{next(_names)}"
+        # Each pair's two records, under uids of their own (2k, 2k + 1) and the pair's number
+        # as the only blocking key: exactly the pairs asked are scored, however many records
+        # they share.
+        asked = pa.table(
+            {
+                "_pair": pa.array(range(len(pairs)), pa.int64()),
+                "_left": pa.array([p[0] for p in pairs], pa.int64()),
+                "_right": pa.array([p[1] for p in pairs], pa.int64()),
+            }
         )
+        self.con.register(f"{name}_v", asked)
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS "  # noqa: S608 - SQL of our own constants; values are bound
+            f"SELECT t.* REPLACE (a._pair * 2 + (t.uid = a._right)::BIGINT AS uid), "
+            f"a._pair AS _pair, t.uid AS _uid "
+            f"FROM {self.table} t JOIN {name}_v a ON t.uid = a._left OR t.uid = a._right"
+        )
+        self.con.unregister(f"{name}_v")
         try:
             sdf = self.db_api.register(name, table_name=f"{name}_sdf")
             result = self._explainer.inference.predict_within(
-                sdf, blocking_rules_to_generate_predictions=["1 = 1"], warning_mode="never"
-            )
+                sdf, blocking_rules_to_generate_predictions=["l._pair = r._pair"],
+                warning_mode="never",
+            )  # fmt: skip
             rows = self.con.sql(f"SELECT * FROM {result.physical_name}").to_arrow_table()  # noqa: S608 - SQL of our own constants; values are bound
             result.drop_table_from_database_and_remove_from_cache()
         finally:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
-        if rows.num_rows != 1:
-            raise KeyError(f"cannot score pair {left}, {right}")
-        row: dict[str, Any] = rows.to_pylist()[0]
-        return row
+        out: dict[tuple[int, int], dict[str, Any]] = {}
+        for row in rows.to_pylist():
+            left, right = pairs[int(row["uid_l"]) // 2]
+            row["uid_l"], row["uid_r"] = left, right
+            out[(left, right)] = row
+        return out
 
     def _tf_columns(self) -> list[str]:
         return sorted({lv.tf for f in self.fields for lv in f.levels if lv.tf is not None})

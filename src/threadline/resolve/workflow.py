@@ -43,6 +43,7 @@ from threadline.resolve.persist import (
     write_entities,
 )
 from threadline.resolve.stable_ids import id_prefix, stable_ids
+from threadline.tracking.check import after_resolution, before_resolution
 
 __all__ = ["ResolveSummary", "resolve_store"]
 
@@ -120,6 +121,7 @@ def resolve_store(
 
     schemata = mention_schemata(conn)
     previous = mention_entities(conn)
+    watching = before_resolution(conn)
     clusters: dict[str, list[str]] = defaultdict(list)
     for mention, head in assignment.items():
         clusters[f"{id_prefix(schemata[mention])}|{head}"].append(mention)
@@ -160,6 +162,7 @@ def resolve_store(
               "removed_ids": summary.removed_ids, "mode": summary.mode,
               "fresh": summary.fresh}  # fmt: skip
     finish_run(conn, run_id, found, scoring, state, counts)
+    after_resolution(conn, watching, previous, entity_of, run_id)  # not counted: see check
     return summary
 
 

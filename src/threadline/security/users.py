@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
@@ -48,8 +48,10 @@ MIN_PASSWORD = 8
 """OWASP ASVS 6.2.1: at least 8 characters (15 recommended); no composition rules."""
 
 
-_HASHER = PasswordHasher()
-"""argon2id with the library's defaults (RFC 9106 low-memory profile)."""
+PASSWORD_PROFILE = profiles.RFC_9106_LOW_MEMORY
+"""argon2id as RFC 9106 recommends where memory is constrained: 64 MiB, three passes."""
+
+_HASHER = PasswordHasher.from_parameters(PASSWORD_PROFILE)
 
 ADMIN = UserRole.ADMINISTRATOR.value
 

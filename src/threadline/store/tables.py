@@ -18,6 +18,7 @@ import sqlalchemy as sa
 __all__ = [
     "TABLES",
     "agencies",
+    "alerts",
     "analysis_runs",
     "api_tokens",
     "audit_chain",
@@ -57,6 +58,7 @@ __all__ = [
     "sources",
     "statements",
     "users",
+    "watches",
     "web_sessions",
 ]
 
@@ -726,6 +728,49 @@ geo_names = sa.Table(
 """Names of the ONS codes the directory holds (local authorities), from its own names files
 or one given to the load."""
 
+watches = sa.Table(
+    "watches",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("case_id", ID, sa.ForeignKey("cases.id", ondelete="CASCADE")),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value_type", sa.String(32), nullable=False, server_default=""),
+    sa.Column("target", sa.Text(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("expires_on", sa.Date(), nullable=False),
+    _now(),
+    sa.Index(None, "user_id"),
+    sa.Index(None, "expires_on"),
+    sa.CheckConstraint("kind IN ('entity', 'identifier', 'search')", name="kind"),
+)
+"""What a user (or a case's members) asked to be told about: an entity by id, an identifier
+cleaned by its value type, or a saved search (the text, read as the search box reads it); each
+with a reason and the date it lapses (`threadline.tracking`)."""
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("watch_id", ID, sa.ForeignKey("watches.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("entity_id", KEY),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("origin", sa.String(64), nullable=False),
+    _now(),
+    sa.Column("read_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("watch_id", "user_id", "kind", "record_id"),
+    sa.Index(None, "user_id", "id"),
+    sa.Index(None, "record_id"),
+    sa.CheckConstraint("kind IN ('record', 'mention', 'merge', 'split', 'link')", name="kind"),
+)
+"""New material that matched a watch, one row per user told and record: found from what a
+batch or a resolution run changed, shown only through the user's View at read time (so an
+alert about a record they may not see, yet or any more, is not shown). It goes with its record
+(rolled back or erased) and with its watch."""
+
 TABLES = (
     agencies,
     users,
@@ -768,5 +813,7 @@ TABLES = (
     geo_districts,
     geo_district_places,
     geo_names,
+    watches,
+    alerts,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

@@ -3,6 +3,7 @@
 import fastapi
 
 from threadline.api.routers import (
+    alerts,
     audit,
     charts,
     entities,
@@ -28,4 +29,5 @@ API_ROUTERS: tuple[fastapi.APIRouter, ...] = (
     review.router,
     jobs.router,
     search.router,
+    alerts.router,
 )

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from threadline.api.deps import ViewDep
 from threadline.api.graphs import GraphCache
-from threadline.api.routers.graph import ChartOut, audited_chart, filters_of
+from threadline.api.routers.graph import ChartOut, audited_chart
+from threadline.graph import GraphFilter
 from threadline.graph.charts import chart_of
 from threadline.security.cases import chart_layout, list_cases, list_charts, save_chart
 
@@ -102,7 +103,8 @@ def get_chart(
     saved = ChartIn.model_validate({**layout, "case": info.case, "name": info.name})
     f = saved.filters
     cache: GraphCache = request.app.state.graphs
-    g = cache.graph(view, filters_of(_day(f.since), _day(f.until), f.types, f.grade, f.agencies))
+    asked = GraphFilter.asked(_day(f.since), _day(f.until), f.types, f.grade, f.agencies)
+    g = cache.graph(view, asked)
     chart = chart_of(g, [n.id for n in saved.nodes])
     shown = {n.id for n in chart.nodes}
     return OpenedChartOut(

@@ -15,7 +15,7 @@ from threadline.graph import GraphFilter
 from threadline.graph.charts import Chart, neighbourhood, path_chart
 from threadline.read import View
 
-__all__ = ["ChartOut", "audited_chart", "filters_of", "router"]
+__all__ = ["ChartOut", "audited_chart", "router"]
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
@@ -81,19 +81,6 @@ class ChartOut(BaseModel):
         )  # fmt: skip
 
 
-def filters_of(
-    since: date | None, until: date | None, types: list[str], grade: str, agencies: list[str]
-) -> GraphFilter:
-    """The graph filter a chart asks for (empty values mean no filter)."""
-    return GraphFilter(
-        since=since,
-        until=until,
-        link_types=frozenset(types) if types else None,
-        min_grade=grade or None,
-        agencies=frozenset(agencies) if agencies else None,
-    )
-
-
 def _cache(request: Request) -> GraphCache:
     cache: GraphCache = request.app.state.graphs
     return cache
@@ -130,7 +117,7 @@ def get_neighbourhood(
     agencies: Agencies = [],  # noqa: B006 - as above
 ) -> ChartOut:
     """An entity (or shared identifier) and what lies within `hops` hops of it."""
-    g = _cache(request).graph(view, filters_of(since, until, types, grade, agencies))
+    g = _cache(request).graph(view, GraphFilter.asked(since, until, types, grade, agencies))
     return audited_chart(
         view, neighbourhood(g, entity, hops=hops, group=group), "graph.neighbourhood"
     )
@@ -149,7 +136,7 @@ def get_path(
     agencies: Agencies = [],  # noqa: B006 - as above
 ) -> ChartOut:
     """The shortest, best-evidenced path between two entities, each hop in words."""
-    g = _cache(request).graph(view, filters_of(since, until, types, grade, agencies))
+    g = _cache(request).graph(view, GraphFilter.asked(since, until, types, grade, agencies))
     chart = path_chart(g, source, target)
     if chart is None:
         view.consulted("graph.path", outcome="denied", detail={"reason": "no path"})

@@ -13,6 +13,7 @@ from threadline.api.schemas import ProtectionOut
 from threadline.ingest.uploads import Preview, UploadRefused, find_upload, preview, uploads_root
 from threadline.jobs import Job, cancel_job, get_job, list_jobs, submit
 from threadline.jobs.intake import may_run, receive, start_load
+from threadline.read import View
 
 __all__ = ["router"]
 
@@ -149,14 +150,19 @@ def load_upload(
     return JobOut.of(job)
 
 
-@router.post("/jobs", status_code=202, response_model=JobOut)
-def post_job(view: ViewDep, body: JobIn) -> JobOut:
-    """Start resolution of the store, or an analysis of what you may see, as a job."""
-    may_run(view, body.kind)
-    job_id = submit(view.conn, view.actor, body.kind, {})
+def start_job(view: View, kind: str) -> JobOut:
+    """Queue a job of `kind` for the View's user, if they may start one; as answered."""
+    may_run(view, kind)
+    job_id = submit(view.conn, view.actor, kind, {})
     job = get_job(view.conn, view.actor, job_id)
     assert job is not None
     return JobOut.of(job)
+
+
+@router.post("/jobs", status_code=202, response_model=JobOut)
+def post_job(view: ViewDep, body: JobIn) -> JobOut:
+    """Start resolution of the store, or an analysis of what you may see, as a job."""
+    return start_job(view, body.kind)
 
 
 @router.get("/jobs", response_model=list[JobOut])

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from threadline.api.deps import ViewDep
 from threadline.api.graphs import GraphCache
 from threadline.api.priorities import premises_map, ranking
-from threadline.api.runs import start_analysis
+from threadline.api.routers.jobs import JobOut, start_job
 from threadline.api.schemas import FromLibrary, ProtectionOut
 from threadline.graph import GraphFilter
 from threadline.read.rankings import RunInfo
@@ -62,12 +62,6 @@ class PrioritiesOut(BaseModel):
     protection: ProtectionOut
 
 
-class StartedOut(BaseModel):
-    run: str
-    seconds: float
-    done: bool
-
-
 class PointOut(FromLibrary):
     entity_id: str
     label: str
@@ -115,11 +109,11 @@ def get_priorities(
     )
 
 
-@router.post("/priorities/runs", response_model=StartedOut, status_code=201)
-def post_run(view: ViewDep) -> StartedOut:
-    """Analyse what you may see and store the run (needs the analyst or supervisor role)."""
-    started = start_analysis(view)
-    return StartedOut(run=started.run_id, seconds=started.seconds, done=started.done)
+@router.post("/priorities/runs", response_model=JobOut, status_code=202)
+def post_run(view: ViewDep) -> JobOut:
+    """Start an analysis of what you may see, stored as a run (needs the analyst or supervisor
+    role). It runs as a job: follow it at /jobs/{id}; its result names the run."""
+    return start_job(view, "analyse")
 
 
 @router.get("/premises/map", response_model=MapOut)

@@ -44,6 +44,7 @@ from threadline.security.errors import AccessDenied, NotFound
 from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.erased import erased_keys
+from threadline.tracking.check import check_batch
 
 __all__ = ["CAPTURE_VERSION", "CaptureError", "CapturedRecord", "capture", "capture_with"]
 
@@ -179,6 +180,7 @@ def capture_with(view: View, report: IntelligenceReport) -> CapturedRecord:
     audit(conn, actor, "collection", OPERATION, records=[record_id], entities=entities,
           detail={"batch": batch_id, "record": key, "agency": report.agency,
                   "subjects": len(report.subjects), "judgements": list(judged)})  # fmt: skip
+    check_batch(conn, batch_id)
     return CapturedRecord(
         record_id=record_id, record_key=key, batch_id=batch_id, agency=report.agency,
         grade=_grade(report).code, protection=mine, review_date=draft.review_date,

@@ -1,0 +1,322 @@
+"""Checking live watches against what changed: the writer of alerts.
+
+After a batch is loaded, its records' statements are checked against every live identifier
+and search watch (the identifiers and names the batch states, never the rest of the store).
+After a resolution run, every live entity watch is checked against what the run changed about
+its entity: mentions new to it (a new record about the subject), mentions that joined it from
+another entity (a merge) or left it for another (a split), and links it did not have before.
+An entity merged away under another id is followed: the watch moves to the id that holds most
+of its mentions. With no live watch, each check costs one indexed query.
+
+An alert is stored for every user the watch tells (its owner; for a case's watch, each member
+of the case) whether or not they may see the record yet: it is *shown* only through the
+user's View when they read their alerts (`threadline.tracking.alerts`), so an alert about
+another agency's record appears once an agreement or a case lets them see it, and never
+before. Alerts go with their record when it is rolled back or erased (the foreign key
+cascades), so nothing is left to say that anything changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.read.saved_search import NAME_PROPS, SavedSearch, identifier_props
+from threadline.read.search import BIRTH_PROPS
+from threadline.security import chain
+from threadline.security.audit import make_event
+from threadline.store import tables as t
+from threadline.store.database import insert_ignore
+
+__all__ = ["Watching", "after_resolution", "before_resolution", "check_batch"]
+
+CHUNK = 1000
+"""Ids per query, and alert rows per insert."""
+
+PURPOSE = "watches: new material checked against the live watches"
+"""The purpose written with each check's audit event."""
+
+SYSTEM = "(threadline)"
+"""The name the checks are audited under: no user acts (the brackets keep it from ever being a
+user's name)."""
+
+Found = tuple["_Live", int, str, str | None, str]
+"""A match: the watch, the record, the kind of alert, the entity it is about, and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Live:
+    """A watch that still fires, and the users it tells."""
+
+    id: int
+    kind: str
+    value_type: str
+    target: str
+    recipients: tuple[int, ...]
+
+
+def _chunks(items: Iterable[Any]) -> list[list[Any]]:
+    ordered = sorted(set(items))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def live_watches(conn: Connection, kinds: Iterable[str], today: date | None = None) -> list[_Live]:
+    """The watches of `kinds` that have not lapsed, each with the users it tells."""
+    w = t.watches.c
+    rows = conn.execute(
+        sa.select(w.id, w.kind, w.value_type, w.target, w.user_id, w.case_id).where(
+            w.expires_on >= (today or date.today()), w.kind.in_(list(kinds))
+        )
+    ).all()
+    if not rows:
+        return []
+    members: dict[int, list[int]] = defaultdict(list)
+    cases = {int(r.case_id) for r in rows if r.case_id is not None}
+    if cases:
+        cm, c = t.case_members.c, t.cases.c
+        query = (
+            sa.select(cm.case_id, cm.user_id)
+            .join(t.cases, c.id == cm.case_id)
+            .where(cm.case_id.in_(sorted(cases)), c.closed_at.is_(None))
+        )
+        for case_id, user_id in conn.execute(query):
+            members[int(case_id)].append(int(user_id))
+    return [
+        _Live(int(r.id), str(r.kind), str(r.value_type), str(r.target),
+              tuple(members[int(r.case_id)]) if r.case_id is not None else (int(r.user_id),))
+        for r in rows
+    ]  # fmt: skip
+
+
+def _raise(conn: Connection, found: list[Found], origin: str) -> int:
+    """Store the alerts `found` (one per user, watch, kind and record; those already held are
+    kept as they were) and audit the check; how many were new."""
+    rows: dict[tuple[int, int, str, int], dict[str, Any]] = {}
+    for watch, record_id, kind, entity_id, reason in found:
+        for user_id in watch.recipients:
+            rows.setdefault(
+                (watch.id, user_id, kind, record_id),
+                {"watch_id": watch.id, "user_id": user_id, "record_id": record_id, "kind": kind,
+                 "entity_id": entity_id, "reason": reason[:2000], "origin": origin},
+            )  # fmt: skip
+    if not rows:
+        return 0
+    added = 0
+    keys = ["watch_id", "user_id", "kind", "record_id"]
+    values = list(rows.values())
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        added += conn.execute(insert_ignore(t.alerts, chunk, conn.dialect, keys)).rowcount
+    event = make_event(None, "combination", "alerts.check", purpose=PURPOSE, username=SYSTEM,
+                       detail={"origin": origin, "watches": len({w.id for w, *_ in found}),
+                               "alerts": added})  # fmt: skip
+    chain.append(conn, event)
+    return added
+
+
+# -- after a batch ----------------------------------------------------------------------------
+
+
+def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -> int:
+    """Check the live identifier and search watches against batch `batch_id`'s statements;
+    how many alerts were raised."""
+    watches = live_watches(conn, ("identifier", "search"), today)
+    if not watches:
+        return 0
+    identifiers: dict[str, list[_Live]] = defaultdict(list)
+    searches: list[tuple[_Live, SavedSearch]] = []
+    for watch in watches:
+        if watch.kind == "identifier":
+            identifiers[watch.target].append(watch)
+        else:
+            searches.append((watch, SavedSearch(watch.target)))
+    found: list[Found] = []
+    values = set(identifiers).union(*(reading.forms for _, reading in searches))
+    s, r = t.statements.c, t.records.c
+    stated = sa.select(s.record_id, s.mention_id, s.schema, s.prop, s.value).join(
+        t.records, r.id == s.record_id
+    )
+    for chunk in _chunks(values):
+        query = stated.where(
+            r.batch_id == batch_id, s.value.in_(chunk), s.prop.in_(identifier_props())
+        )
+        for row in conn.execute(query):
+            for watch in identifiers.get(str(row.value), []):
+                found.append((watch, int(row.record_id), "record", None,
+                              f"{watch.value_type} {row.value} stated as {row.prop}"))  # fmt: skip
+            found += _searched(searches, row)
+    births = [reading.birth for _, reading in searches if reading.birth is not None]
+    if births:
+        days = [s.value == d if whole else sa.and_(s.value >= d, s.value < f"{d}~")
+                for d, whole in births]  # fmt: skip
+        query = stated.where(r.batch_id == batch_id, s.prop.in_(BIRTH_PROPS), sa.or_(*days))
+        for row in conn.execute(query):
+            found += _searched(searches, row)
+    found += _names(conn, batch_id, searches, stated)
+    return _raise(conn, found, f"batch {batch_id}")
+
+
+def _searched(searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
+    out: list[Found] = []
+    for watch, reading in searches:
+        match = reading.match(str(row.schema), str(row.prop), str(row.value))
+        if match is not None:
+            why = f"search {watch.target!r}: {match.how} ({match.reason}), {row.prop} {row.value}"
+            out.append((watch, int(row.record_id), "record", None, why))
+    return out
+
+
+def _names(
+    conn: Connection, batch_id: int, searches: list[tuple[_Live, SavedSearch]],
+    stated: sa.Select[Any],
+) -> list[Found]:  # fmt: skip
+    """Names the batch states that share a search key with a saved search, scored as the
+    search scores them."""
+    keys = set().union(*(reading.keys for _, reading in searches))
+    if not keys:
+        return []
+    nk, r = t.name_keys.c, t.records.c
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(keys):
+        query = (
+            sa.select(nk.mention_id, nk.key)
+            .join(t.records, r.id == nk.record_id)
+            .where(r.batch_id == batch_id, nk.key.in_(chunk))
+        )
+        for mention_id, key in conn.execute(query):
+            candidates[str(mention_id)].add(str(key))
+    out: list[Found] = []
+    s = t.statements.c
+    for chunk in _chunks(candidates):
+        query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
+        for row in conn.execute(query):
+            if row.prop not in NAME_PROPS:
+                continue
+            shared = candidates[str(row.mention_id)]
+            out += _searched([(w, rd) for w, rd in searches if rd.keys & shared], row)
+    return out
+
+
+# -- after a resolution run -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Watching:
+    """The live entity watches as a run starts, and their entities' links before it."""
+
+    watches: list[_Live]
+    links: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
+    """Entity -> (link schema, the other entity) -> link id."""
+
+
+def _links_of(conn: Connection, ids: Iterable[str]) -> dict[str, dict[tuple[str, str], str]]:
+    lk = t.links.c
+    out: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        query = sa.select(lk.id, lk.schema, lk.source_id, lk.target_id).where(
+            sa.or_(lk.source_id.in_(chunk), lk.target_id.in_(chunk))
+        )
+        wanted = set(chunk)
+        for row in conn.execute(query):
+            for here, there in ((row.source_id, row.target_id), (row.target_id, row.source_id)):
+                if here in wanted:
+                    out[str(here)][(str(row.schema), str(there))] = str(row.id)
+    return out
+
+
+def before_resolution(conn: Connection, *, today: date | None = None) -> Watching | None:
+    """What a run's check needs from before it: None when no entity watch is live."""
+    watches = live_watches(conn, ("entity",), today)
+    if not watches:
+        return None
+    return Watching(watches, _links_of(conn, {w.target for w in watches}))
+
+
+def after_resolution(
+    conn: Connection,
+    watching: Watching | None,
+    previous: Mapping[str, str],
+    now: Mapping[str, str],
+    run_id: int,
+) -> int:
+    """Check the entity watches against what run `run_id` changed: `previous` and `now` map
+    each mention to its entity before and after. How many alerts were raised."""
+    if watching is None:
+        return 0
+    origin = f"resolution run {run_id}"
+    watched = {w.target for w in watching.watches}
+    before: dict[str, set[str]] = defaultdict(set)
+    for mention, entity in previous.items():
+        if entity in watched:
+            before[entity].add(mention)
+    standing = set(now.values())
+    follow: dict[str, str] = {}
+    for entity in watched:
+        went = Counter(now[m] for m in before[entity] if m in now)
+        gone = entity not in standing and went
+        follow[entity] = went.most_common(1)[0][0] if gone else entity
+    after: dict[str, set[str]] = defaultdict(set)
+    followed = set(follow.values())
+    for mention, entity in now.items():
+        if entity in followed:
+            after[entity].add(mention)
+    changes: list[tuple[_Live, str, str, str, str]] = []  # watch, mention, kind, entity, why
+    for watch in watching.watches:
+        old, new = watch.target, follow[watch.target]
+        if new != old:
+            conn.execute(sa.update(t.watches).where(t.watches.c.id == watch.id)
+                         .values(target=new))  # fmt: skip
+        for mention in after[new] - before[old]:
+            earlier = previous.get(mention)
+            if earlier is None:
+                changes.append((watch, mention, "mention", new, f"new mention of {new}"))
+            else:
+                changes.append((watch, mention, "merge", new,
+                                f"entity {earlier} joined the watched {new}"))  # fmt: skip
+        for mention in before[old] - after[new]:
+            if mention in now:
+                why = f"split from the watched {new}: now entity {now[mention]}"
+                changes.append((watch, mention, "split", now[mention], why))
+    records = _records_of(conn, [c[1] for c in changes])
+    found: list[Found] = [(w, records[m], kind, e, why) for w, m, kind, e, why in changes
+                          if m in records]  # fmt: skip
+    found += _new_links(conn, watching, follow)
+    return _raise(conn, found, origin)
+
+
+def _records_of(conn: Connection, mentions: Iterable[str]) -> dict[str, int]:
+    m = t.mentions.c
+    out: dict[str, int] = {}
+    for chunk in _chunks(mentions):
+        query = sa.select(m.id, m.record_id).where(m.id.in_(chunk))
+        out.update({str(i): int(r) for i, r in conn.execute(query)})
+    return out
+
+
+def _new_links(conn: Connection, watching: Watching, follow: Mapping[str, str]) -> list[Found]:
+    """Links each watched entity has now and had not before the run, with their evidence."""
+    now = _links_of(conn, set(follow.values()))
+    fresh: list[tuple[_Live, str, str, str]] = []  # watch, link, other entity, schema
+    for watch in watching.watches:
+        had = watching.links.get(watch.target, {})
+        for (schema, other), link_id in now.get(follow[watch.target], {}).items():
+            if (schema, other) not in had:
+                fresh.append((watch, link_id, other, schema))
+    evidence: dict[str, list[int]] = defaultdict(list)
+    ev = t.link_evidence.c
+    for chunk in _chunks(link for _, link, _, _ in fresh):
+        for link_id, record_id in conn.execute(
+            sa.select(ev.link_id, ev.record_id).where(ev.link_id.in_(chunk))
+        ):
+            evidence[str(link_id)].append(int(record_id))
+    return [
+        (watch, record_id, "link", other, f"new link: {schema} {other}")
+        for watch, link_id, other, schema in fresh
+        for record_id in evidence[link_id]
+    ]

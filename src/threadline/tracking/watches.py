@@ -1,0 +1,227 @@
+"""Watches: what a user, or a case's members, asked to be told about when new material comes.
+
+A watch is on an **entity** (a person, phone, email, vehicle, account, premises or business,
+by the id resolution gives it, which the user must be able to see), an **identifier** typed in
+(a phone number, email, vehicle registration, account...: cleaned by its value type as ingest
+cleans it), or a **saved search** (a text, read as the search box reads it:
+`threadline.read.saved_search`). Each has a reason, required, and lapses on its expiry date
+(90 days by default): a lapsed watch no longer fires, and one within `REMIND_DAYS` of lapsing
+is flagged so its owner renews it or lets it go. A watch added to a case tells every member of
+the case; only a member may add one.
+
+Adding and removing a watch are audited (administration); listing them is a consultation of
+the entities they name. What a search or identifier watch holds is what the user typed: it is
+not written into the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.errors import ValidationError
+from threadline.read import View
+from threadline.read.saved_search import SavedSearch
+from threadline.security.actors import Actor
+from threadline.security.audit import audit
+from threadline.security.errors import NotFound
+from threadline.store import tables as t
+from threadline.untrusted import printable, unstorable
+from threadline.values import get_type
+
+__all__ = [
+    "DEFAULT_DAYS",
+    "IDENTIFIER_TYPES",
+    "REMIND_DAYS",
+    "Watch",
+    "add_watch",
+    "label",
+    "list_watches",
+    "remove_watch",
+]
+
+DEFAULT_DAYS = 90
+"""How long a watch lasts unless its owner says otherwise."""
+
+REMIND_DAYS = 7
+"""A watch this close to lapsing is flagged, so that its owner is reminded."""
+
+MAX_DAYS = 366
+"""The longest a watch may run before it must be renewed: need to know is reviewed yearly."""
+
+IDENTIFIER_TYPES = ("phone", "email", "vrm", "account", "iban", "sortcode", "ninumber",
+                    "passport", "postcode")  # fmt: skip
+"""Value types an identifier watch may hold (`threadline.values`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """One watch, as its owner (or a member of its case) sees it."""
+
+    id: int
+    kind: str
+    """``entity``, ``identifier`` or ``search``."""
+    value_type: str
+    """The entity's schema, the identifier's value type, or empty for a search."""
+    target: str
+    """The entity id, the cleaned identifier, or the text of the search."""
+    label: str
+    """In words (see `label`)."""
+    reason: str
+    owner: str
+    case: str | None
+    expires_on: date
+    lapsed: bool
+    """Past its expiry date: it no longer fires."""
+    expiring: bool
+    """Within `REMIND_DAYS` of lapsing: its owner is reminded."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {**asdict(self), "expires_on": self.expires_on.isoformat()}
+
+
+def label(kind: str, value_type: str, target: str) -> str:
+    """A watch in words.
+
+    >>> label("search", "", "Ardit Hoxha"), label("identifier", "phone", "+447700900123")
+    ("search 'Ardit Hoxha'", 'phone +447700900123')
+    """
+    return f"search {target!r}" if kind == "search" else f"{value_type} {target}"
+
+
+def _member_case(conn: Connection, actor: Actor, name: str) -> int:
+    """The id of the open case `name` if the actor is a member (the same words otherwise)."""
+    c, cm = t.cases.c, t.case_members.c
+    found = conn.execute(
+        sa.select(c.id)
+        .join(t.case_members, cm.case_id == c.id)
+        .where(c.name == name, c.closed_at.is_(None), cm.user_id == actor.user_id)
+    ).scalar()
+    if found is None:
+        raise NotFound(f"no open case {name!r} that you are a member of")
+    return int(found)
+
+
+def _target(
+    view: View, entity: str | None, identifier: tuple[str, str] | None, search: str | None
+) -> tuple[str, str, str]:
+    """(kind, value_type, target) of the one thing asked to be watched."""
+    if sum(x is not None for x in (entity, identifier, search)) != 1:
+        raise ValidationError("watch one thing: an entity, an identifier or a search")
+    if entity is not None:
+        found = view.entity(entity.strip())
+        if found is None:
+            raise NotFound(f"entity not found: {entity!r}")
+        return "entity", found.schema, found.id
+    if identifier is not None:
+        name, value = identifier
+        if name not in IDENTIFIER_TYPES:
+            raise ValidationError(
+                f"{name!r} is not an identifier type: {', '.join(IDENTIFIER_TYPES)}"
+            )
+        cleaned = get_type(name).clean(value)
+        if cleaned.value is None:
+            raise ValidationError(f"{name} {value!r}: {cleaned.problem or 'not usable'}")
+        return "identifier", name, cleaned.value
+    assert search is not None
+    reading = SavedSearch(search)
+    if not reading.usable:
+        raise ValidationError("the search reads as no name, identifier or date of birth")
+    return "search", "", reading.typed
+
+
+def add_watch(
+    view: View,
+    *,
+    reason: str,
+    entity: str | None = None,
+    identifier: tuple[str, str] | None = None,
+    search: str | None = None,
+    case: str | None = None,
+    expires_on: date | None = None,
+    today: date | None = None,
+) -> Watch:
+    """Watch one entity the actor may see, one identifier (value type, value) or one search,
+    for the actor or (with `case`, of which they must be a member) for the case's members."""
+    today = today or date.today()
+    typed = [reason, entity, case, search, *(identifier or ())]
+    for text in (x for x in typed if x is not None):
+        if problem := unstorable(text):
+            raise ValidationError(f"{printable(text[:40])!r}: {problem}")
+    if not reason.strip():
+        raise ValidationError("a watch needs a reason: why this subject is being watched")
+    expires = expires_on or today + timedelta(days=DEFAULT_DAYS)
+    if not today < expires <= today + timedelta(days=MAX_DAYS):
+        raise ValidationError(f"a watch expires after today and within {MAX_DAYS} days")
+    conn, actor = view.conn, view.actor
+    case_id = None if case is None else _member_case(conn, actor, case)
+    kind, value_type, target = _target(view, entity, identifier, search)
+    watch_id = int(
+        conn.execute(
+            sa.insert(t.watches)
+            .values(user_id=actor.user_id, case_id=case_id, kind=kind, value_type=value_type,
+                    target=target, reason=reason.strip()[:2000], expires_on=expires)
+            .returning(t.watches.c.id)
+        ).scalar_one()
+    )  # fmt: skip
+    audit(conn, actor, "administration", "watch.add",
+          entities=[target] if kind == "entity" else [],
+          detail={"watch": watch_id, "kind": kind, "case": case,
+                  "expires_on": expires.isoformat()})  # fmt: skip
+    return _watch(_query().where(t.watches.c.id == watch_id), conn, today)[0]
+
+
+def _query() -> sa.Select[Any]:
+    w = t.watches.c
+    return (
+        sa.select(w.id, w.kind, w.value_type, w.target, w.reason, w.expires_on,
+                  t.users.c.username, t.cases.c.name.label("case"))
+        .join(t.users, t.users.c.id == w.user_id)
+        .outerjoin(t.cases, t.cases.c.id == w.case_id)
+        .order_by(w.expires_on, w.id)
+    )  # fmt: skip
+
+
+def _watch(query: sa.Select[Any], conn: Connection, today: date) -> list[Watch]:
+    return [
+        Watch(id=int(r.id), kind=str(r.kind), value_type=str(r.value_type), target=str(r.target),
+              label=label(str(r.kind), str(r.value_type), str(r.target)), reason=str(r.reason),
+              owner=str(r.username), case=r.case,
+              expires_on=r.expires_on, lapsed=r.expires_on < today,
+              expiring=today <= r.expires_on <= today + timedelta(days=REMIND_DAYS))
+        for r in conn.execute(query)
+    ]  # fmt: skip
+
+
+def mine(actor: Actor) -> sa.ColumnElement[bool]:
+    """Watches that tell `actor`: their own, and those of the cases they are a member of."""
+    cm = t.case_members.c
+    cases = sa.select(cm.case_id).where(cm.user_id == actor.user_id)
+    w = t.watches.c
+    return sa.or_(sa.and_(w.case_id.is_(None), w.user_id == actor.user_id), w.case_id.in_(cases))
+
+
+def list_watches(view: View, *, today: date | None = None) -> list[Watch]:
+    """The actor's watches and their cases' watches, soonest to lapse first (lapsed ones too,
+    flagged, so the owner sees what no longer fires)."""
+    today = today or date.today()
+    found = _watch(_query().where(mine(view.actor)), view.conn, today)
+    view.consulted("watch.list", entities=[w.target for w in found if w.kind == "entity"],
+                   detail={"watches": len(found)})  # fmt: skip
+    return found
+
+
+def remove_watch(conn: Connection, actor: Actor, watch_id: int) -> None:
+    """Remove one of the actor's own watches, and its alerts with it."""
+    w = t.watches.c
+    gone = conn.execute(
+        sa.delete(t.watches).where(w.id == watch_id, w.user_id == actor.user_id)
+    ).rowcount
+    if not gone:
+        raise NotFound(f"no watch {watch_id} of yours")
+    audit(conn, actor, "administration", "watch.remove", detail={"watch": watch_id})
