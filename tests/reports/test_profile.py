@@ -335,3 +335,20 @@ def test_a_viewer_may_not_produce_a_profile(world: Ids, store: Store, tmp_path: 
     result = report(world, "ana", tmp_path / "p.pdf", "--all", "--format", "pdf")
     assert result.exit_code != 0 and "analyst or supervisor" in str(result.exception)
     assert not (tmp_path / "p.pdf").exists()
+
+
+@pytest.mark.usefixtures("confirmed")
+def test_the_readers_ranking_cut_to_the_scope(world: Ids, tmp_path: Path) -> None:
+    analysed = runner.invoke(app, ["analyse", "--db", world["db"], "--user", "ana"])
+    assert analysed.exit_code == 0, analysed.output
+    result = report(world, "ana", tmp_path / "p.html", "--all", "--format", "html", "--json")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert json.loads(result.output)["headline"]["ranked premises"] >= 1
+    row = re.search(r'<td class="n">1</td><th scope="row">([^<]+)</th>', html)
+    assert row is not None and row.group(1) == "4 Mill Street, Wisbech PE13 1AB"
+    assert "victims" in html[row.end() :][:2000]  # its reasons
+    # another reader's analysis is never theirs: nia has none, and sees no ranking
+    other = report(world, "nia", tmp_path / "n.html", "--all", "--format", "html")
+    assert other.exit_code == 0, other.output
+    assert "No analysis of yours is stored" in (tmp_path / "n.html").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import igraph as ig
@@ -35,7 +35,7 @@ from threadline.reports.methodology import Methodology, methodology
 from threadline.reports.networks import Networks, find_networks
 from threadline.reports.people import People, count_people
 from threadline.reports.scope import ProfileScope
-from threadline.risk.prioritise import Priority
+from threadline.risk.prioritise import Kind, Priority
 
 __all__ = ["STAGES", "Profile", "gather", "not_found"]
 
@@ -142,20 +142,15 @@ def _records(g: ig.Graph) -> frozenset[int]:
 
 
 def _ranked(
-    view: View, run: RunInfo | None, kind: str, scoped: set[str] | None
+    view: View, run: RunInfo | None, kind: Kind, scoped: set[str] | None
 ) -> tuple[Priority, ...]:
     """The reader's latest ranking of `kind`, cut to the profile's entities and ranked again
     1, 2, ... among themselves."""
     if run is None:
         return ()
-    entries = stored_priorities(view, run.id, "premises" if kind == "premises" else "business")
+    entries = stored_priorities(view, run.id, kind)
     kept = [p for p in entries if scoped is None or p.entity_id in scoped][:RANKED]
-    return tuple(
-        Priority(rank=n, entity_id=p.entity_id, node=p.node, caption=p.caption, kind=p.kind,
-                 score=p.score, reasons=p.reasons, indicators=p.indicators,
-                 agencies=p.agencies, evidence=p.evidence, grade=p.grade)
-        for n, p in enumerate(kept, start=1)
-    )  # fmt: skip
+    return tuple(replace(p, rank=n) for n, p in enumerate(kept, start=1))
 
 
 def _kinds(g: ig.Graph) -> Counter[str]:
