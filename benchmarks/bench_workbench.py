@@ -235,7 +235,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between requests")
-    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server processes on PostgreSQL (SQLite: one)"
+    )
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--scenario", default="medium")
     parser.add_argument("--rebuild", action="store_true")
@@ -249,11 +251,12 @@ def main() -> None:
                      analyst).strip().splitlines()[0]  # fmt: skip
         people, words = _samples(url)
         kinds = _kinds(rng, people, words)
-        server, base = _serve(url, args.workers)
+        workers = 1 if backend == "sqlite" else args.workers  # the embedded store: one process
+        server, base = _serve(url, workers)
         try:
             with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
                               timeout=600) as client:  # fmt: skip
-                for _ in range(args.workers * 4):  # each worker's graph of the user, built once
+                for _ in range(workers * 4):  # each worker's graph of the user, built once
                     client.get(kinds["chart expansion"]())
             for load, think in loads.items():
                 for kind, make in kinds.items():
@@ -268,7 +271,8 @@ def main() -> None:
             rows.append((backend, load, "peer: one unguarded SQL query",
                          *_percentiles(_peer(url, paths, args.users, think))))  # fmt: skip
     print(f"\n{args.users} concurrent users, {args.requests} requests per kind, "
-          f"{args.scenario} scenario, {args.workers} server processes; 'users' think "
+          f"{args.scenario} scenario, {args.workers} server processes on PostgreSQL (one on "
+          f"SQLite); 'users' think "
           f"{0.5 * args.think:g}-{1.5 * args.think:g} s between requests (the target applies), "
           f"'saturated' ask again at once (reported only)")  # fmt: skip
     print(f"{'database':<11} {'load':<10} {'request':<32} {'p50 ms':>8} {'p95 ms':>8}  "
