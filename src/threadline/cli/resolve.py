@@ -24,11 +24,10 @@ from threadline.read.resolution import (
     judged_pairs,
     latest_run,
     protection_of_mentions,
-    uncertain_pairs,
 )
 from threadline.read.session import reading
 from threadline.resolve.judgements import active_pair, record_judgement, withdraw_judgement
-from threadline.resolve.review import anchor
+from threadline.resolve.review import anchor, review_queue
 from threadline.security import AccessDenied, audit, resolve_actor, transaction
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
@@ -336,20 +335,12 @@ def review(
             view = View(conn, actor, purpose="review resolution")
             run = _latest_run(view)
             judged = judged_pairs(view)
-            out: list[dict[str, Any]] = []
-            for left, right, probability, joined in uncertain_pairs(view, run.id, top * 5):
-                if frozenset((left, right)) in judged:
-                    continue
-                shown = captions(view, (left, right))
-                if shown is not None:
-                    held = protection_of_mentions(view, (left, right)).as_dict()
-                    out.append(
-                        {"kind": "pair", "left": left, "right": right, "left_caption": shown[0],
-                         "right_caption": shown[1], "probability": probability, "joined": joined,
-                         "protection": held}
-                    )  # fmt: skip
-                if len(out) >= top:
-                    break
+            out: list[dict[str, Any]] = [
+                {"kind": "pair", "left": i.left, "right": i.right, "left_caption": i.left_caption,
+                 "right_caption": i.right_caption, "probability": i.probability,
+                 "joined": i.joined, "protection": i.protection.as_dict()}
+                for i in review_queue(view, limit=top)
+            ]  # fmt: skip
             joins = _unjudged_joins(view, run, judged, top)
             for join in joins:
                 join["protection"] = protection_of_mentions(
