@@ -33,7 +33,6 @@ def priorities_page(
     request: Request,
     view: ViewDep,
     top: Annotated[int, Query(ge=1, le=200)] = 20,
-    started: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     """Premises and businesses ranked by the user's latest stored analysis run."""
     premises = ranking(view, "premises", top=top)
@@ -45,7 +44,6 @@ def priorities_page(
             "run": premises.run,
             "rankings": [("Premises", premises), ("Businesses", businesses)],
             "top": top,
-            "started": started,
             "can_analyse": view.actor.has(*WRITE_ROLES),
             "section": "priorities",
             "tab": "ranking",
