@@ -352,3 +352,25 @@ def test_the_readers_ranking_cut_to_the_scope(world: Ids, tmp_path: Path) -> Non
     other = report(world, "nia", tmp_path / "n.html", "--all", "--format", "html")
     assert other.exit_code == 0, other.output
     assert "No analysis of yours is stored" in (tmp_path / "n.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("confirmed")
+def test_the_methodology_quotes_the_latest_recorded_evaluation(world: Ids, tmp_path: Path) -> None:
+    out = tmp_path / "profile.html"
+    assert report(world, "ana", out, "--all", "--format", "html").exit_code == 0
+    assert "No evaluation is stored" in out.read_text(encoding="utf-8")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "left,right,match\nHung Tran,TRAN Hung,1\nHung Tran,Anna Novak,0\n"
+        "Maria Pop,Mariana Pop,0\nIon Popescu,Popescu Ion,1\n",
+        encoding="utf-8",
+    )
+    args = ["evaluate", "names", str(pairs), "--left", "left", "--right", "right",
+            "--truth", "match", "--json", "--db", world["db"]]  # fmt: skip
+    measured = runner.invoke(app, [*args, "--record", "--user", "ana"])
+    assert measured.exit_code == 0, measured.output
+    f1 = json.loads(measured.stdout)["f1"]
+    assert report(world, "ana", out, "--all", "--format", "html").exit_code == 0
+    shown = out.read_text(encoding="utf-8")
+    assert "name comparison on labelled name pairs (pairs.csv, sha256" in shown
+    assert f"{f1:.3f}" in shown and "No evaluation is stored" not in shown

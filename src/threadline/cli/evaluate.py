@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from threadline.cli.options import JsonOption
+from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.errors import ThreadlineError
 
 __all__ = ["evaluate_app"]
@@ -41,6 +41,41 @@ def _print(title: str, figures: Mapping[str, Any], as_json: bool) -> None:
     console.print(table)
 
 
+RecordOption = Annotated[
+    bool,
+    typer.Option(
+        "--record",
+        help="Keep the figures in the store (--db), for the problem profile's methodology.",
+    ),
+]
+
+
+def _record(
+    db: str | None, user: str | None, kind: str, source: Path, figures: Mapping[str, Any]
+) -> None:
+    """Store the figures as the user (an analyst or supervisor), audited."""
+    from threadline.security import AccessDenied
+    from threadline.security.audit import audit, transaction
+    from threadline.security.authorise import WRITE_ROLES
+    from threadline.security.identity import resolve_actor
+    from threadline.store import Store
+    from threadline.store.evaluations import record_evaluation
+
+    with Store(db) as store:
+        store.require_current()
+        actor = resolve_actor(store, user)
+        with transaction(store, actor) as conn:
+            if not actor.has(*WRITE_ROLES):
+                raise AccessDenied(
+                    "permission denied: recording an evaluation needs the analyst or supervisor "
+                    "role", action="administration", operation="evaluate.record",
+                )  # fmt: skip
+            made = record_evaluation(conn, actor.username, kind, source, figures)
+            audit(conn, actor, "administration", "evaluate.record",
+                  detail={"evaluation": made, "kind": kind, "source": source.name})  # fmt: skip
+    typer.echo(f"Recorded as evaluation {made}.", err=True)
+
+
 def _rows(figures: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, float | int]]:
     """Figures as table rows; nested figures (``by_schema``) as "by_schema Person f1"."""
     for name, value in figures.items():
@@ -55,6 +90,9 @@ def evaluate_er(
     path: Annotated[Path, typer.Argument(help="A CSV of person records.")],
     truth: Annotated[str, typer.Option("--truth", help="Column holding the true identity.")],
     as_json: JsonOption = False,
+    record: RecordOption = False,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Resolve a person CSV with the same code as `threadline resolve` and score the clusters.
 
@@ -72,6 +110,8 @@ def evaluate_er(
     except ValueError as exc:
         raise ThreadlineError(str(exc)) from None
     _print(f"Entity resolution on {path.name}", figures, as_json)
+    if record:
+        _record(db, user, "er", path, figures)
 
 
 @evaluate_app.command("names")
@@ -90,6 +130,9 @@ def evaluate_names_command(
         ),
     ] = None,
     as_json: JsonOption = False,
+    record: RecordOption = False,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Score the name comparators alone on labelled pairs, each pair through the comparator
     resolution uses for its schema, at that comparator's fixed threshold (the best threshold
@@ -102,12 +145,17 @@ def evaluate_names_command(
     except ValueError as exc:
         raise ThreadlineError(str(exc)) from None
     _print(f"Name comparator on {path.name}", figures, as_json)
+    if record:
+        _record(db, user, "names", path, figures)
 
 
 @evaluate_app.command("scenario")
 def evaluate_scenario_command(
     folder: Annotated[Path, typer.Argument(help="A folder made by `threadline generate`.")],
     as_json: JsonOption = False,
+    record: RecordOption = False,
+    db: DbOption = None,
+    user: UserOption = None,
 ) -> None:
     """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
     truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
@@ -118,3 +166,5 @@ def evaluate_scenario_command(
     with console.status("Ingesting, resolving and analysing the scenario..."):
         figures = evaluate_scenario(folder)
     _print(f"Pipeline against the truth of {folder}", figures, as_json)
+    if record:
+        _record(db, user, "scenario", folder, figures)

@@ -663,6 +663,23 @@ profile_figures = sa.Table(
 the next profile of the same scope by the same user says what changed. Counts only, read back
 by their producer alone: another user's figures may rest on material this one may not see."""
 
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(255), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("figures", sa.JSON(), nullable=False),
+    sa.Column("measured_by", sa.String(128), nullable=False),
+    sa.Column("measured_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index(None, "kind", "measured_at"),
+    sa.CheckConstraint("kind IN ('er', 'names', 'scenario')", name="kind"),
+)
+"""Accuracy measured by `threadline evaluate ... --record`: which measure, on which labelled
+file or scenario (its name and SHA-256), the figures, who and when. Measurements of the method
+on labelled data, not intelligence: a problem profile's methodology quotes the latest of each."""
+
 # -- reference data: the ONS postcode directory (threadline.geo) -------------------------------
 
 geo_loads = sa.Table(
@@ -808,6 +825,7 @@ TABLES = (
     login_failures,
     jobs,
     profile_figures,
+    evaluations,
     geo_loads,
     geo_postcodes,
     geo_districts,
