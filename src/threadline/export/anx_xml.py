@@ -143,14 +143,24 @@ class ChartWriter:
             x.strings("SourceHints", [(self._id(), s) for s in header.source_types])
         x.open("AttributeClassCollection")
         for name, kind in header.attribute_classes.items():
-            x.empty("AttributeClass", (("Id", self._classes[name]), ("Name", name),
-                    ("Type", ATT_TYPES[kind]), ("IsUser", "true"), ("UserCanAdd", "true"),
-                    ("UserCanRemove", "true"), ("ShowValue", "true")))  # fmt: skip
+            x.empty(
+                "AttributeClass",
+                (
+                    ("Id", self._classes[name]),
+                    ("Name", name),
+                    ("Type", ATT_TYPES[kind]),
+                    ("IsUser", "true"),
+                    ("UserCanAdd", "true"),
+                    ("UserCanRemove", "true"),
+                    ("ShowValue", "true"),
+                ),
+            )
         x.close("AttributeClassCollection")
         x.open("EntityTypeCollection")
         for name, icon in header.entity_types:
-            x.empty("EntityType", (("Id", self._entity_types[name]), ("Name", name),
-                                   ("IconFile", icon)))  # fmt: skip
+            x.empty(
+                "EntityType", (("Id", self._entity_types[name]), ("Name", name), ("IconFile", icon))
+            )
         x.close("EntityTypeCollection")
         if header.link_types:
             x.open("LinkTypeCollection")
@@ -163,8 +173,14 @@ class ChartWriter:
             if value:
                 x.empty("Field", (("Type", kind), ("Field", value)))
         x.close("FieldCollection")
-        x.empty("Origin", (("CreatedDate", f"{header.created:%Y-%m-%dT%H:%M:%S}"),
-                           ("EditTime", 0), ("RevisionNumber", 1)))  # fmt: skip
+        x.empty(
+            "Origin",
+            (
+                ("CreatedDate", f"{header.created:%Y-%m-%dT%H:%M:%S}"),
+                ("EditTime", 0),
+                ("RevisionNumber", 1),
+            ),
+        )
         x.close("Summary")
         x.open("ChartItemCollection")
 
@@ -176,16 +192,28 @@ class ChartWriter:
         number = self._numbers[item["id"]] = len(self._numbers) + 1
         self._xml.open("ChartItem", self._item(item, ("XPosition", x if x or y else None)))
         self._xml.open("End", (("X", x), ("Y", y), ("Z", 0)))
-        self._xml.open("Entity", (("EntityId", number), ("Identity", item["id"]),
-                       ("LabelIsIdentity", "true" if item["label"] == item["id"] else "false")))  # fmt: skip
+        self._xml.open(
+            "Entity",
+            (
+                ("EntityId", number),
+                ("Identity", item["id"]),
+                ("LabelIsIdentity", "true" if item["label"] == item["id"] else "false"),
+            ),
+        )
 
     def text_block(self, item: Mapping[str, Any]) -> None:
         """A text block (``TextBlock``'s fields)."""
         x = self._xml
         self._entity(item, item["x"], item["y"])
         x.open("TextBlock")
-        x.empty("TextBlockStyle", (("Strength", "Default"), ("Type", item["type"]),
-                                   ("EntityTypeReference", self._entity_types[item["type"]])))  # fmt: skip
+        x.empty(
+            "TextBlockStyle",
+            (
+                ("Strength", "Default"),
+                ("Type", item["type"]),
+                ("EntityTypeReference", self._entity_types[item["type"]]),
+            ),
+        )
         x.close("TextBlock")
         x.close("Entity")
         x.close("End")
@@ -196,10 +224,16 @@ class ChartWriter:
         x = self._xml
         self._entity(item, item["x"], item["y"])
         x.open("Icon")
-        x.empty("IconStyle", (("Type", item["type"]),
-                              ("EntityTypeReference", self._entity_types[item["type"]]),
-                              ("IconShadingColour", shade), ("OverrideTypeIcon", "true"),
-                              ("TypeIconName", item["icon"])))  # fmt: skip
+        x.empty(
+            "IconStyle",
+            (
+                ("Type", item["type"]),
+                ("EntityTypeReference", self._entity_types[item["type"]]),
+                ("IconShadingColour", shade),
+                ("OverrideTypeIcon", "true"),
+                ("TypeIconName", item["icon"]),
+            ),
+        )
         x.close("Icon")
         self._cards(item["cards"])
         x.close("Entity")
@@ -211,12 +245,20 @@ class ChartWriter:
         """A link (``add_link``'s arguments) between two icons already written."""
         x = self._xml
         x.open("ChartItem", self._item(item))
-        x.open("Link", (("End1Id", self._numbers[item["from_id"]]),
-                        ("End2Id", self._numbers[item["to_id"]])))  # fmt: skip
+        x.open(
+            "Link",
+            (("End1Id", self._numbers[item["from_id"]]), ("End2Id", self._numbers[item["to_id"]])),
+        )
         self._cards(item["cards"])
-        x.empty("LinkStyle", (("Strength", "Default"), ("ArrowStyle", ARROWS.get(item["arrow"])),
-                              ("Type", item["type"]),
-                              ("LinkTypeReference", self._link_types[item["type"]])))  # fmt: skip
+        x.empty(
+            "LinkStyle",
+            (
+                ("Strength", "Default"),
+                ("ArrowStyle", ARROWS.get(item["arrow"])),
+                ("Type", item["type"]),
+                ("LinkTypeReference", self._link_types[item["type"]]),
+            ),
+        )
         x.close("Link")
         self._attributes(item["attributes"])
         x.close("ChartItem")
@@ -224,12 +266,17 @@ class ChartWriter:
     def _item(self, item: Mapping[str, Any], *more: tuple[str, object]) -> list[tuple[str, object]]:
         day, time = item.get("date"), item.get("time")
         grades = [item.get(g, none) for g, none in zip(GRADES, self._no_grade, strict=True)]
-        return [("Id", self._id()), ("Label", item["label"]),
-                ("Description", item.get("description") or None),
-                ("DateSet", "true" if day else None), ("TimeSet", "true" if time else None),
-                ("SourceReference", item.get("source_ref") or None),
-                *zip(_GRADE_ATTRS, grades, strict=True),
-                ("DateTime", _when(day, time)), *more]  # fmt: skip
+        return [
+            ("Id", self._id()),
+            ("Label", item["label"]),
+            ("Description", item.get("description") or None),
+            ("DateSet", "true" if day else None),
+            ("TimeSet", "true" if time else None),
+            ("SourceReference", item.get("source_ref") or None),
+            *zip(_GRADE_ATTRS, grades, strict=True),
+            ("DateTime", _when(day, time)),
+            *more,
+        ]
 
     def _cards(self, cards: Sequence[Mapping[str, Any]]) -> None:
         if not cards:
@@ -237,15 +284,19 @@ class ChartWriter:
         self._xml.open("CardCollection")
         for card in cards:
             day, time = card.get("date"), card.get("time")
-            self._xml.empty("Card", (
-                ("Summary", card.get("summary") or None),
-                ("DateSet", "true" if day else None), ("TimeSet", "true" if time else None),
-                ("DateTime", _when(day, time)),
-                *zip(_GRADE_ATTRS, (card.get(g) for g in GRADES), strict=True),
-                ("SourceReference", card.get("source_ref") or None),
-                ("SourceType", card.get("source_type") or None),
-                ("Text", card.get("description") or None),
-            ))  # fmt: skip
+            self._xml.empty(
+                "Card",
+                (
+                    ("Summary", card.get("summary") or None),
+                    ("DateSet", "true" if day else None),
+                    ("TimeSet", "true" if time else None),
+                    ("DateTime", _when(day, time)),
+                    *zip(_GRADE_ATTRS, (card.get(g) for g in GRADES), strict=True),
+                    ("SourceReference", card.get("source_ref") or None),
+                    ("SourceType", card.get("source_type") or None),
+                    ("Text", card.get("description") or None),
+                ),
+            )
         self._xml.close("CardCollection")
 
     def _attributes(self, attributes: Mapping[str, object]) -> None:
@@ -256,8 +307,14 @@ class ChartWriter:
             if value is None:
                 continue
             shown = f"{value:%Y-%m-%dT%H:%M:%S}" if isinstance(value, datetime) else value
-            self._xml.empty("Attribute", (("AttributeClass", name),
-                            ("AttributeClassReference", self._classes[name]), ("Value", shown)))  # fmt: skip
+            self._xml.empty(
+                "Attribute",
+                (
+                    ("AttributeClass", name),
+                    ("AttributeClassReference", self._classes[name]),
+                    ("Value", shown),
+                ),
+            )
         self._xml.close("AttributeCollection")
 
     def finish(self) -> None:
@@ -269,8 +326,10 @@ class ChartWriter:
         x.open("Palette", (("Name", "Threadline"),))
         x.open("AttributeClassEntryCollection")
         for name, ident in self._classes.items():
-            x.empty("AttributeClassEntry", (("AttributeClass", name),
-                                            ("AttributeClassReference", ident)))  # fmt: skip
+            x.empty(
+                "AttributeClassEntry",
+                (("AttributeClass", name), ("AttributeClassReference", ident)),
+            )
         x.close("AttributeClassEntryCollection")
         x.open("EntityTypeEntryCollection")
         for name, ident in self._entity_types.items():
