@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from anxwritter import ANXChart, Card, TextBlock
 
 from threadline.export import Content, Scope, select
@@ -105,15 +106,17 @@ def assert_same_as_anxwritter(content: Content) -> None:
     assert canonical(mine) == canonical(theirs)
 
 
-def test_same_tree_as_anxwritter_on_the_store(world: dict[str, Any]) -> None:
+@pytest.mark.parametrize("by_community", [False, True])
+def test_same_tree_as_anxwritter_on_the_store(world: dict[str, Any], by_community: bool) -> None:
     """Records with grades, facts, dates, handling C, networks, and a formula as a name."""
-    content = select(view_of(world), Scope(), by_community=True)
+    content = select(view_of(world), Scope(), by_community=by_community)
     assert content.link_count and content.records
     assert_same_as_anxwritter(content)
 
 
 def test_same_tree_as_anxwritter_with_hostile_names() -> None:
-    hostile = {"a": 'Tom & "Jerry" <b>', "b": "Ctrl\x01\x0b\x1f char\ufffe", "c": "é中 🙂\ttab"}
+    hostile = {"a": 'Tom & "Jerry" <b>', "b": "Ctrl\x01\x0b\x1f char\ufffe\ud800",
+               "c": "é中 🙂\ttab"}  # fmt: skip
     g = graph_from_edges([("a", "b", "works_for"), ("b", "c"), ("c", "a", "lives_at")],
                          captions=hostile, schemata={"c": "Address"})  # fmt: skip
     g.es["start"] = ["2025-03-04T05:06:07", "2025-03", None]
