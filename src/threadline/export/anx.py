@@ -59,7 +59,7 @@ OTHER = ("Other", "Question")
 
 GRADES_ONE = ["1 Reliable", "2 Untested", "3 Not reliable"]
 """3x5x2 source evaluation (legacy grades are shown through their 3x5x2 reading). Names
-start with the code; items are referred to by index (anxwritter reads a digit as one)."""
+start with the code; chart items and cards refer to them by index."""
 GRADES_TWO = ["A Known directly", "B Known indirectly, corroborated",
               "C Known indirectly", "D Not known", "E Suspected false"]  # fmt: skip
 """3x5x2 intelligence assessment."""
