@@ -117,9 +117,11 @@ def test_same_tree_as_anxwritter_on_the_store(world: dict[str, Any], by_communit
 def test_same_tree_as_anxwritter_with_hostile_names() -> None:
     hostile = {"a": 'Tom & "Jerry" <b>', "b": "Ctrl\x01\x0b\x1f char\ufffe\ud800",
                "c": "é中 🙂\ttab"}  # fmt: skip
-    g = graph_from_edges([("a", "b", "works_for"), ("b", "c"), ("c", "a", "lives_at")],
-                         captions=hostile, schemata={"c": "Address"})  # fmt: skip
-    g.es["start"] = ["2025-03-04T05:06:07", "2025-03", None]
+    edges = [("a", "b", "works_for"), ("b", "c"), ("c", "a", "lives_at"), ("a", "b", "owns"),
+             ("a", "b"), ("b", "a", "family"), ("c", "a", "owns")]  # fmt: skip
+    g = graph_from_edges(edges, captions=hostile, schemata={"c": "Address"})
+    g.es["start"] = ["2025-03-04T05:06:07", "2025-03", *[None] * 5]
+    g.es["src"] = [a for a, *_ in edges]
     content = Content(g, Scope(), community={"a": 0, "b": 1, "c": 0}, produced_by="ana",
                       produced_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))  # fmt: skip
     assert_same_as_anxwritter(content)
@@ -129,6 +131,8 @@ def test_same_tree_as_anxwritter_with_hostile_names() -> None:
     assert {'Tom & "Jerry" <b>', "Ctrl char", "é中 🙂 tab"} <= labels
     timed = [i for i in root.iter("ChartItem") if i.get("TimeSet")]
     assert [i.get("DateTime") for i in timed] == ["2025-03-04T05:06:07.000"]
+    arcs = sorted(int(link.get("Offset", "0")) for link in root.iter("Link"))
+    assert arcs == [-20, -10, 0, 0, 0, 10, 20]  # a-b three times, c-a twice, each apart
 
 
 def test_writing_a_large_chart_holds_one_item_at_a_time() -> None:

@@ -79,6 +79,9 @@ their COLORREF (0xBBGGRR)."""
 
 SHADE_NAMES = tuple(SHADES)
 
+ARC = 20
+"""Canvas units between parallel links."""
+
 MARKING_TYPE = ("Marking", "Document")
 """The entity type of the text block stating the chart's marking."""
 
@@ -320,14 +323,49 @@ def _disclosure(content: Content) -> str:
     )
 
 
+def offsets(content: Content) -> dict[int, int]:
+    """Links that run alongside others (the same start and end), by their place in
+    `Content.links`, and how far each arcs from the straight line so that ANB shows them
+    apart (anxwritter's layout of parallel links)."""
+    g = content.graph
+    if not g.ecount():
+        return {}
+    names: list[str] = g.vs["name"]
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for index, count in enumerate(g.count_multiple()):
+        if count > 1:
+            e = g.es[index]
+            a, b = names[e.source], names[e.target]
+            start = e["src"] or a
+            pairs.setdefault((start, b if start == a else a), []).append(index)
+    out: dict[int, int] = {}
+    for indices in pairs.values():
+        out |= dict(zip(indices, _arcs(len(indices)), strict=True))
+    return out
+
+
+def _arcs(n: int) -> list[int]:
+    """Offsets of `n` parallel links, symmetric about the straight line.
+
+    >>> _arcs(1), _arcs(2), _arcs(3), _arcs(4)
+    ([0], [10, -10], [0, 20, -20], [10, -10, 30, -30])
+    """
+    if n % 2:
+        sizes, first = [ARC * k for k in range(1, n // 2 + 1)], [0]
+    else:
+        sizes, first = [ARC // 2 + ARC * k for k in range(n // 2)], []
+    return first + [arc for size in sizes for arc in (size, -size)]
+
+
 def write_anx(content: Content, out: BinaryIO, advance: Advance) -> None:
     """Write `content` as an ANX chart (UTF-16, as ANB expects), item by item."""
     chart = ChartWriter(out, header(content), "Threadline export (ANX)")
     chart.text_block(marking_block(content))
     for icon in icons(content, advance):
         chart.icon(icon, SHADES.get(icon.get("color", "")))
-    for link in links(content, advance):
-        chart.link(link)
+    arcs = offsets(content)
+    for n, link in enumerate(links(content, advance)):
+        chart.link(link, arcs.get(n, 0))
     chart.finish()
 
 

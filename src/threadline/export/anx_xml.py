@@ -241,14 +241,13 @@ class ChartWriter:
         self._attributes(item["attributes"])
         x.close("ChartItem")
 
-    def link(self, item: Mapping[str, Any]) -> None:
-        """A link (``add_link``'s arguments) between two icons already written."""
+    def link(self, item: Mapping[str, Any], offset: int = 0) -> None:
+        """A link (``add_link``'s arguments) between two icons already written, arced by
+        `offset` from the straight line."""
         x = self._xml
         x.open("ChartItem", self._item(item))
-        x.open(
-            "Link",
-            (("End1Id", self._numbers[item["from_id"]]), ("End2Id", self._numbers[item["to_id"]])),
-        )
+        ends = (self._numbers[item["from_id"]], self._numbers[item["to_id"]])
+        x.open("Link", (("End1Id", ends[0]), ("End2Id", ends[1]), ("Offset", offset or None)))
         self._cards(item["cards"])
         x.empty(
             "LinkStyle",
