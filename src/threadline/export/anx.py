@@ -12,8 +12,8 @@ With grouping by community, each network is laid out in a block of its own, shad
 Why our own writer (`threadline.export.anx_xml`): anxwritter, the PyPI package that writes
 the ANX schema, holds the whole chart before it serialises it. Measured with
 ``benchmarks/bench_export.py`` at 100,000 entities (82,357 links, 215,613 records) on a shared
-2-core machine: anxwritter 83 s and +892 MB resident; the stream 31 s and +56 MB (the index
-of each entity's place and number, and the evidence the graph shares with every format).
+2-core machine, one after the other: anxwritter 29 s and +890 MB resident; the stream 10 s
+and +56 MB (each entity's place and number, and the evidence every format shares).
 The header (attribute classes, grade scales, source types, link types) comes from a first
 pass over the graph's attributes; items then go out as `Content` yields them. The items
 here are anxwritter's own arguments (``add_icon``, ``add_link``, ``Card``, ``TextBlock``),
