@@ -118,6 +118,34 @@ def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
     assert bad.exit_code != 0
 
 
+def test_how_a_network_changed_between_two_dates(world: dict[str, str]) -> None:
+    db = world["db"]
+    asked = ("graph", "changes", "--network", "Worker 0", "--from", "2025-02-15",
+             "--to", "2025-03-15", "--db", db)  # fmt: skip
+    result = run(*asked, "--user", "ana", "--json")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert world["boss"] in shown["joined"]  # his links are dated 2025-03-01
+    assert shown["left"] == [] and shown["premises_joined"] == []
+    new_links = {(frozenset(link[:2]), link[2]) for link in shown["new_links"]}
+    assert (frozenset((world["boss"], world["mill"])), "lives_at") in new_links
+    assert shown["members"]["after"] == shown["members"]["before"] + len(shown["joined"])
+    assert world["secret"] not in result.output  # the NHS's patient: not the police's to see
+    table = run(*asked, "--user", "ana")
+    assert "joined" in table.output and "Hung TRAN" in table.output
+    before = run("graph", "changes", "--network", "Worker 0", "--from", "2024-01-01",
+                 "--to", "2024-06-01", "--db", db, "--user", "ana", "--json")  # fmt: skip
+    assert isinstance(before.exception, NodeNotFound)  # nothing yet names her by then
+    assert "by 2024-06-01" in str(before.exception)
+    hidden = run(*asked, "--user", "nia")  # the NHS analyst may not see the car wash's workers
+    assert isinstance(hidden.exception, NodeNotFound)
+    both = run(*asked, "--case", "x", "--user", "ana")
+    assert both.exit_code == 2
+    backwards = run("graph", "changes", "--network", "Worker 0", "--from", "2025-03-15",
+                    "--to", "2025-02-15", "--db", db, "--user", "ana")  # fmt: skip
+    assert backwards.exit_code == 2
+
+
 def test_analyse_stores_a_run_and_ranks_premises_and_businesses(
     world: dict[str, str], case: Case
 ) -> None:

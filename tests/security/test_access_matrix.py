@@ -75,6 +75,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("graph", "communities", "--min-size", "1", "--json"),
     ("graph", "timeline", "e-hub", "--json"),
     ("graph", "changes", "--since", "2000-01-01", "--json"),
+    ("graph", "changes", "--network", "e-hub", "--from", "2000-01-01", "--json"),
     ("graph", "path", "e-r0", "e-r1", "--json"),
     ("analyse", "premises", "--json"),
     ("analyse", "businesses", "--json"),

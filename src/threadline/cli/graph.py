@@ -40,11 +40,13 @@ from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
 from threadline.graph.communities import communities
 from threadline.graph.evidence import protection_of_records
+from threadline.graph.network_change import network_change
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
+from threadline.read.cases import narrow_to_case
 
 __all__ = ["graph_app"]
 
@@ -293,13 +295,33 @@ def timeline_command(
 @graph_app.command("changes")
 def changes_command(
     since: Annotated[
-        str, typer.Option("--since", help="Report what is new from this date (YYYY-MM-DD).")
-    ],
+        str | None, typer.Option("--since", help="Report what is new from this date (YYYY-MM-DD).")
+    ] = None,
+    network: Annotated[
+        str | None,
+        typer.Option("--network", help="The network holding this entity: how it changed."),
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Everything this case's records show: how it changed."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="With --network or --case: the first date.")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="With --network or --case: the second date (default: today)."),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What the graph has learned since a date: new and updated entities, new links."""
+    """What the graph has learned since a date (--since): new and updated entities, new links.
+    Or how one network (--network ENTITY) or a case (--case C) changed between two dates
+    (--from, --to): who joined and left, which links and premises are new or gone."""
+    if network is not None or case is not None:
+        _network_changes(network, case, start, end, db, user, as_json)
+        return
     day = _day(since, "--since")
     if day is None:
         raise typer.BadParameter("give a date (YYYY-MM-DD)", param_hint="--since")
@@ -316,6 +338,50 @@ def changes_command(
         return
     show.print_protection(console, held)
     show.print_changes(console, g, changes)
+
+
+def _network_changes(
+    network: str | None, case: str | None, start: str | None, end: str | None,
+    db: str | None, user: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    if network is not None and case is not None:
+        raise typer.BadParameter("give --network or --case, not both", param_hint="--case")
+    first, second = _day(start, "--from"), _day(end, "--to") or date.today()
+    if first is None:
+        raise typer.BadParameter("give the first date (YYYY-MM-DD)", param_hint="--from")
+    if second < first:
+        raise typer.BadParameter("the second date is before the first", param_hint="--to")
+    with reading(db, user, "graph.network_changes") as view:
+        if case is not None and not narrow_to_case(view, case):
+            raise ThreadlineError(f"no open case {case!r} that you are a member of")
+        graphs: dict[date, ig.Graph] = {}
+
+        def graph_at(day: date) -> ig.Graph:
+            graphs[day] = build_graph(view, filters=GraphFilter(until=day))
+            return graphs[day]
+
+        change = network_change(graph_at, first, second, network)
+        g = graphs[second]
+        view.consulted(
+            "graph.network_changes",
+            records=change.records,
+            entities=_entities(g, [n for n in change.after.members if n in set(g.vs["name"])]),
+            action="combination",
+        )
+    held = protection_of_records(g, change.records)
+    if as_json:
+        show.print_json({
+            "protection": held.as_dict(), "from": first.isoformat(), "to": second.isoformat(),
+            "members": {"before": len(change.before.members), "after": len(change.after.members)},
+            "joined": change.joined, "left": change.left,
+            "premises_joined": change.of(change.joined, "premises"),
+            "premises_left": change.of(change.left, "premises"),
+            "new_links": change.new_links, "gone_links": change.gone_links,
+            "captions": {n: change.caption(n) for n in (*change.joined, *change.left)},
+        })  # fmt: skip
+        return
+    show.print_protection(console, held)
+    show.print_network_change(console, change, network or f"case {case}")
 
 
 def _entities(g: ig.Graph, names: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from threadline.graph.network_change import NetworkChange
 from threadline.graph.paths import Step
 from threadline.graph.profiles import CATEGORIES, NetworkProfile
 from threadline.graph.timeline import Changes, Event
@@ -155,6 +156,31 @@ def print_changes(console: Console, g: ig.Graph, changes: Changes) -> None:
     links = sorted({kind for _, _, kind in changes.new_edges})
     table.add_row("new links", str(len(changes.new_edges)), ", ".join(links))
     console.print(table)
+
+
+def print_network_change(console: Console, change: NetworkChange, named: str) -> None:
+    """How a network changed between two dates: counts, then who and what."""
+    before, after = change.before, change.after
+    table = Table(title=f"The network of {named}: {before.day} to {after.day}")
+    for column in ("", before.day.isoformat(), after.day.isoformat()):
+        table.add_column(column, justify="right" if column else "left")
+    table.add_row("members", str(len(before.members)), str(len(after.members)))
+    table.add_row("links", str(len(before.links)), str(len(after.links)))
+    console.print(table)
+    changed = Table(title="What changed")
+    for column in ("change", "count", "which"):
+        changed.add_column(column, justify="right" if column == "count" else "left")
+    rows = (
+        ("joined", change.joined), ("left", change.left),
+        ("premises joined", change.of(change.joined, "premises")),
+        ("premises left", change.of(change.left, "premises")),
+    )  # fmt: skip
+    for label, names in rows:
+        changed.add_row(label, str(len(names)), _t(", ".join(change.caption(n) for n in names)))
+    for label, links in (("new links", change.new_links), ("links gone", change.gone_links)):
+        kinds = sorted({kind for _, _, kind in links})
+        changed.add_row(label, str(len(links)), ", ".join(kinds))
+    console.print(changed)
 
 
 def print_priorities(console: Console, title: str, ranked: Sequence[Priority]) -> None:
