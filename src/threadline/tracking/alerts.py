@@ -91,12 +91,22 @@ def _alert(row: Any) -> Alert:
     )  # fmt: skip
 
 
-def list_alerts(view: View, *, unread: bool = False, limit: int = 500) -> list[Alert]:
-    """The actor's alerts they may see, newest first (only unread ones with `unread`)."""
+def list_alerts(
+    view: View,
+    *,
+    unread: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+    unread_first: bool = False,
+) -> list[Alert]:
+    """The actor's alerts they may see, newest first (only unread ones with `unread`; the
+    unread ones before the read ones with `unread_first`), `limit` of them from `offset`."""
     query = _visible(view)
     if unread:
         query = query.where(t.alerts.c.read_at.is_(None))
-    found = [_alert(row) for row in view.conn.execute(query.limit(limit))]
+    if unread_first:
+        query = query.order_by(None).order_by(t.alerts.c.read_at.is_not(None), t.alerts.c.id.desc())
+    found = [_alert(row) for row in view.conn.execute(query.limit(limit).offset(offset))]
     view.consulted("alerts.list", records=[a.record_id for a in found],
                    entities=sorted({a.entity_id for a in found if a.entity_id}),
                    detail={"alerts": len(found), "unread": unread})  # fmt: skip

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection
+from threadline.tracking import unread_count
 
 __all__ = ["STATIC", "TEMPLATES", "page", "render_error"]
 
@@ -45,6 +46,13 @@ def _banner(protection: Protection | None) -> tuple[str, str]:
     return words, css
 
 
+def _unread(request: Request, status: int) -> int:
+    """The signed-in user's unread alerts, through the View of the request (one indexed count
+    of alerts whose records they may see); none on an error page or one without a View."""
+    view = getattr(request.state, "view", None)
+    return 0 if view is None or status >= 400 else unread_count(view)
+
+
 def page(
     request: Request,
     template: str,
@@ -64,6 +72,7 @@ def page(
         "marking": words,
         "marking_class": css,
         "section": "",
+        "unread": _unread(request, status),
         **(context or {}),
     }  # fmt: skip
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
