@@ -26,7 +26,14 @@ from threadline.security.errors import NotFound
 from threadline.store import tables as t
 from threadline.tracking.watches import label, mine
 
-__all__ = ["Alert", "list_alerts", "mark_read", "protection", "unread_count"]
+__all__ = [
+    "Alert",
+    "list_alerts",
+    "mark_read",
+    "protection",
+    "unread_count",
+    "visible_alerts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +118,20 @@ def list_alerts(
                    entities=sorted({a.entity_id for a in found if a.entity_id}),
                    detail={"alerts": len(found), "unread": unread})  # fmt: skip
     return found
+
+
+def visible_alerts(
+    view: View, *, after: int = 0, since: datetime | None = None, unread: bool = False
+) -> list[Alert]:
+    """The actor's alerts they may see with an id above `after` and raised since `since`,
+    oldest first: what a mail may refer to. Not audited here: the mail's sending is."""
+    a = t.alerts.c
+    query = _visible(view).where(a.id > after).order_by(None).order_by(a.id)
+    if since is not None:
+        query = query.where(a.created_at >= since)
+    if unread:
+        query = query.where(a.read_at.is_(None))
+    return [_alert(row) for row in view.conn.execute(query)]
 
 
 def protection(view: View, alerts: Iterable[Alert]) -> Protection:
