@@ -116,7 +116,7 @@ def test_notify_and_the_daily_digest_from_the_command_line(
     monkeypatch.setenv("THREADLINE_MAIL_DOMAINS", "force.example")
     with pytest.raises(ThreadlineError, match="not an e-mail address"):
         run("watch", "notify", "--email", "not an address")
-    with pytest.raises(ThreadlineError, match="only to force.example"):
+    with pytest.raises(ThreadlineError, match=r"only to force\.example"):
         run("watch", "notify", "--email", "someone@elsewhere.example")
     assert "mailed to analyst@force.example" in run("watch", "notify", "--email",
                                                     "analyst@force.example")  # fmt: skip

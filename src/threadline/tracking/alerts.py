@@ -30,6 +30,7 @@ __all__ = [
     "Alert",
     "list_alerts",
     "mark_read",
+    "newest_id",
     "protection",
     "unread_count",
     "visible_alerts",
@@ -132,6 +133,13 @@ def visible_alerts(
     if unread:
         query = query.where(a.read_at.is_(None))
     return [_alert(row) for row in view.conn.execute(query)]
+
+
+def newest_id(view: View) -> int:
+    """The id of the actor's newest alert, seen or not (0 if none): where mail starts from."""
+    a = t.alerts.c
+    query = sa.select(sa.func.coalesce(sa.func.max(a.id), 0)).where(a.user_id == view.actor.user_id)
+    return int(view.conn.execute(query).scalar_one())
 
 
 def protection(view: View, alerts: Iterable[Alert]) -> Protection:

@@ -38,7 +38,7 @@ from threadline.security.actors import Actor, actor_from_row, user_query
 from threadline.security.audit import audit, make_event
 from threadline.store import Store
 from threadline.store import tables as t
-from threadline.tracking.alerts import Alert, visible_alerts
+from threadline.tracking.alerts import Alert, newest_id, visible_alerts
 from threadline.values import get_type
 
 __all__ = [
@@ -124,10 +124,7 @@ def set_address(conn: Connection, actor: Actor, address: str | None) -> str | No
                    .split(",") if d.strip()}  # fmt: skip
         if domains and cleaned.rsplit("@", 1)[-1].lower() not in domains:
             raise ValidationError(f"alert mail goes only to {', '.join(sorted(domains))}")
-        newest = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.max(t.alerts.c.id), 0))
-            .where(t.alerts.c.user_id == actor.user_id)
-        ).scalar_one()  # fmt: skip
+        newest = newest_id(View(conn, actor))
         conn.execute(sa.insert(t.alert_mail).values(
             user_id=actor.user_id, address=cleaned, last_alert_id=int(newest)))  # fmt: skip
     audit(conn, actor, "administration", "alerts.notify", detail={"mail": cleaned is not None})
