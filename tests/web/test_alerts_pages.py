@@ -6,17 +6,20 @@ analyst watching the same phone sees no count and no alert: the material is not 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from threadline.read import View
 from threadline.resolve.judgements import record_judgement
 from threadline.security import Actor
 from threadline.store import Store
+from threadline.tracking import add_watch, list_alerts
 
 from ..conftest import api_client
 from ..tracking.conftest import FIXTURES, later, load, user
 from ..tracking.test_alerts import VICTIM, entity_of, resolve
-from .conftest import accessibility_problems, log_in, screenshot
+from .conftest import accessibility_problems, csrf_of, log_in, screenshot, sign_in
 
 
 def header_count(page: Any) -> str:
@@ -90,3 +93,38 @@ def test_a_watch_from_the_entity_page_raises_an_alert_in_the_header(
         assert "IR0004" not in partner.content()
         screenshot(partner, "22-partner-alerts")
         context.close()
+
+
+def test_the_pages_refuse_what_is_not_theirs_and_a_form_without_its_token(
+    store: Store, store_url: str, local: Actor, admin: Actor
+) -> None:
+    ana = user(store, admin, "ana", "local", "analyst")
+    pat = user(store, admin, "pat", "partner", "analyst")
+    watched = 0
+    for actor in (ana, pat):
+        with store.connect() as conn:
+            held = add_watch(View(conn, actor), reason="Op Lantern",
+                             identifier=("phone", "07700 900456"))  # fmt: skip
+            watched = held.id if actor is ana else watched
+    load(store, FIXTURES / "intel.csv")
+    with store.connect() as conn:
+        [theirs, *_] = [a.id for a in list_alerts(View(conn, ana))]
+    with api_client(store_url, "") as http:
+        base = str(http.base_url).rstrip("/")
+        with sign_in(base, "ana") as client:
+            shown = re.search(r"Alerts <span class=\"count\">(\d+)<", client.get("/capture").text)
+            assert shown is not None and shown[1] == "1", shown  # not IR0002: not cleared
+            refused = client.post("/alerts/read", data={"alert": str(theirs)})
+            assert refused.status_code == 403  # no CSRF token
+            token = csrf_of(client)
+            blank = client.post("/watches", data={"csrf_token": token, "search": "Ardit Hoxha"})
+            assert blank.status_code == 422 and "needs a reason" in blank.text
+        with sign_in(base, "pat") as client:
+            token = csrf_of(client)
+            assert 'class="count"' not in client.get("/alerts").text  # local's records
+            other = client.post("/alerts/read", data={"alert": str(theirs), "csrf_token": token})
+            none = client.post("/alerts/read", data={"alert": "999999", "csrf_token": token})
+            assert other.status_code == none.status_code == 404
+            assert other.text == none.text
+            gone = client.post(f"/watches/{watched}/remove", data={"csrf_token": token})
+            assert gone.status_code == 404

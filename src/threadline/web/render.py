@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection
+from threadline.read import View
+from threadline.store import Store
 from threadline.tracking import unread_count
 
 __all__ = ["STATIC", "TEMPLATES", "page", "render_error"]
@@ -47,10 +49,18 @@ def _banner(protection: Protection | None) -> tuple[str, str]:
 
 
 def _unread(request: Request, status: int) -> int:
-    """The signed-in user's unread alerts, through the View of the request (one indexed count
-    of alerts whose records they may see); none on an error page or one without a View."""
+    """The signed-in user's unread alerts, counted through their View (one indexed count of
+    the alerts whose records they may see). None on an error page, and none for an htmx
+    fragment (a poll every second need not count): neither shows the header."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None or status >= 400 or request.headers.get("hx-request"):
+        return 0
     view = getattr(request.state, "view", None)
-    return 0 if view is None or status >= 400 else unread_count(view)
+    if view is not None:  # the request's own View, in its transaction
+        return unread_count(view)
+    store: Store = request.app.state.store
+    with store.connect() as conn:  # a page that reads nothing else (the capture form)
+        return unread_count(View(conn, principal.actor))
 
 
 def page(
