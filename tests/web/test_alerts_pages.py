@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from threadline.read import View
 from threadline.resolve.judgements import record_judgement
 from threadline.security import Actor
 from threadline.store import Store
+from threadline.store import tables as t
 from threadline.tracking import add_watch, list_alerts
 
 from ..conftest import api_client
@@ -31,7 +34,7 @@ def test_a_watch_from_the_entity_page_raises_an_alert_in_the_header(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     user(store, admin, "ana", "local", "analyst")
-    user(store, admin, "pat", "partner", "analyst")
+    pat = user(store, admin, "pat", "partner", "analyst")
     load(store, FIXTURES / "intel.csv")
     resolve(store)
     victim = entity_of(store, VICTIM)
@@ -92,6 +95,9 @@ def test_a_watch_from_the_entity_page_raises_an_alert_in_the_header(
         assert partner.locator("table.alerts").count() == 0
         assert "IR0004" not in partner.content()
         screenshot(partner, "22-partner-alerts")
+        with store.connect() as conn:  # the alert is held for her, for when she may see it
+            held = sa.select(sa.func.count()).where(t.alerts.c.user_id == pat.user_id)
+            assert conn.execute(held).scalar_one() >= 1
         context.close()
 
 
