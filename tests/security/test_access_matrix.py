@@ -248,6 +248,8 @@ HTTP_READS: tuple[str, ...] = (
     "/api/v1/audit/events?limit=10000",
     "/api/v1/alerts",
     "/api/v1/watches",
+    "/alerts",
+    "/watches",
 )
 """Every API endpoint and page that reads for a user (the server echoes no asked id but in
 a refusal's words, which are removed like the commands' echoes)."""

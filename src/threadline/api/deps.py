@@ -119,9 +119,10 @@ def _actor(principal: Annotated[Principal, Depends(_checked)]) -> Actor:
 CurrentUser = Annotated[Actor, Depends(_actor)]
 
 
-def _view(store: StoreDep, actor: CurrentUser) -> Iterator[View]:
+def _view(request: Request, store: StoreDep, actor: CurrentUser) -> Iterator[View]:
     with transaction(store, actor) as conn:
-        yield View(conn, actor)
+        request.state.view = View(conn, actor)  # for the page's header: the unread alerts
+        yield request.state.view
 
 
 ViewDep = Annotated[View, Depends(_view, scope="function")]

@@ -31,6 +31,7 @@ from threadline.resolve.review import anchor, review_queue
 from threadline.security import AccessDenied, audit, resolve_actor, transaction
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
+from threadline.tracking.mail import deliver
 
 __all__ = ["resolve_app"]
 
@@ -95,6 +96,7 @@ def resolve(
                     "mode": summary.mode,
                 },
             )
+        deliver(store)  # the alerts the run raised, mailed now that it has committed
     if as_json:
         typer.echo(json.dumps(asdict(summary), default=str))
         return

@@ -12,6 +12,7 @@ audited (`threadline.tracking`). Alerts list only what that user may see.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -22,6 +23,8 @@ from threadline.cli.options import DbOption, JsonOption, UserOption, group, pars
 from threadline.cli.render import print_json, print_protection
 from threadline.errors import ValidationError
 from threadline.read import reading
+from threadline.security import AccessDenied, resolve_actor, transaction
+from threadline.store import Store
 from threadline.tracking import (
     DEFAULT_DAYS,
     add_watch,
@@ -31,6 +34,7 @@ from threadline.tracking import (
     remove_watch,
 )
 from threadline.tracking.alerts import protection
+from threadline.tracking.mail import Smtp, digest, set_address
 from threadline.tracking.watches import IDENTIFIER_TYPES, Watch
 
 __all__ = ["alerts_app", "watch_app"]
@@ -105,6 +109,24 @@ def watch_remove(
     console.print(f"Removed watch {watch_id}")
 
 
+@watch_app.command("notify")
+def watch_notify(
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="ADDRESS", help="Mail alerts here.")
+    ] = None,
+    off: Annotated[bool, typer.Option("--off", help="Stop mailing alerts.")] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Have your alerts mailed (references and markings only, with a link to the workbench),
+    or stop it. Mail goes only through the SMTP server the operator configures."""
+    if (email is None) == (not off):
+        raise ValidationError("give --email ADDRESS or --off")
+    with reading(db, user, "alerts.notify") as view:
+        set_address(view.conn, view.actor, None if off else email)
+    console.print("Alert mail off." if off else f"Alerts will be mailed to {email}.")
+
+
 alerts_app = typer.Typer(
     name="alerts", help="Alerts: new material that matched your watches.",
     invoke_without_command=True, add_completion=False,
@@ -158,3 +180,35 @@ def alerts_read(
     with reading(db, user, "alerts.read") as view:
         marked = mark_read(view, None if every else ids)
     console.print(f"Marked {len(marked)} alert(s) read")
+
+
+@alerts_app.command("digest")
+def alerts_digest(
+    since: Annotated[
+        str | None, typer.Option("--since", help="YYYY-MM-DD (default: the past day).")
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Mail it to each user who asked for alert mail.")
+    ] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Each user's unread alerts of the past day that they may see: references and markings
+    only. Meant for cron or a systemd timer (an administrator's job; see docs/tracking.md)."""
+    day = parse_date(since, "--since")
+    start = (datetime.now(UTC) - timedelta(days=1) if day is None
+             else datetime.combine(day, time(), tzinfo=UTC))  # fmt: skip
+    smtp = Smtp.from_env() if send else None
+    if send and smtp is None:
+        raise ValidationError("--send needs THREADLINE_SMTP_HOST and THREADLINE_SMTP_FROM")
+    with Store(db) as store:
+        actor = resolve_actor(store, user)
+        with transaction(store, actor):  # a refusal is audited
+            if not actor.has("administrator"):
+                raise AccessDenied("the digest is an administrator's job",
+                                   action="administration", operation="alerts.digest")  # fmt: skip
+        found = digest(store, start, smtp)
+    for one in found:
+        console.print(Text(f"{one.username}: {one.subject}\n{one.body}"), soft_wrap=True)
+    console.print(f"{len(found)} user(s) with unread alerts since {start:%Y-%m-%d %H:%M}"
+                  + (" mailed" if send else ""))  # fmt: skip

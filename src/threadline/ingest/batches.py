@@ -47,6 +47,7 @@ from threadline.store.derived import forget_derived
 from threadline.store.erased import agency_had_erasures, erased_keys
 from threadline.store.name_index import index_names
 from threadline.tracking.check import check_batch
+from threadline.tracking.mail import deliver
 from threadline.untrusted import valid_agency_code
 
 __all__ = [
@@ -556,6 +557,8 @@ def load_file(
         with store.connect() as conn:
             refused(conn, user_id, denied)
         raise
+    if result.status == "loaded":
+        deliver(store)  # alerts the batch raised, mailed now that it has committed
     return result
 
 

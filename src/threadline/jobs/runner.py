@@ -30,6 +30,7 @@ from threadline.security.authorise import WRITE_ROLES
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.tracking.mail import deliver
 
 __all__ = ["BEAT", "Cancelled", "run", "work"]
 
@@ -146,6 +147,7 @@ def _resolve(
               detail={"run": summary.run_id, "entities": sum(summary.entities.values()),
                       "links": summary.links, "judgements": summary.judgements,
                       "mode": summary.mode})  # fmt: skip
+    deliver(store)  # the alerts the run raised, mailed now that it has committed
     if held.stop.is_set():
         raise Cancelled
     result = asdict(summary)

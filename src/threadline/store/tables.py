@@ -18,6 +18,7 @@ import sqlalchemy as sa
 __all__ = [
     "TABLES",
     "agencies",
+    "alert_mail",
     "alerts",
     "analysis_runs",
     "api_tokens",
@@ -788,6 +789,18 @@ batch or a resolution run changed, shown only through the user's View at read ti
 alert about a record they may not see, yet or any more, is not shown). It goes with its record
 (rolled back or erased) and with its watch."""
 
+alert_mail = sa.Table(
+    "alert_mail",
+    metadata,
+    sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("address", sa.Text(), nullable=False),
+    sa.Column("last_alert_id", ID, nullable=False, server_default="0"),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+"""The address a user asked their alerts to be mailed to (`threadline watch notify`), and
+the newest alert already mailed: mail is sent after the transaction that raised the alerts,
+and one that fails leaves the mark where it was, so the next delivery tries again."""
+
 TABLES = (
     agencies,
     users,
@@ -833,5 +846,6 @@ TABLES = (
     geo_names,
     watches,
     alerts,
+    alert_mail,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

@@ -26,7 +26,15 @@ from threadline.security.errors import NotFound
 from threadline.store import tables as t
 from threadline.tracking.watches import label, mine
 
-__all__ = ["Alert", "list_alerts", "mark_read", "protection", "unread_count"]
+__all__ = [
+    "Alert",
+    "list_alerts",
+    "mark_read",
+    "newest_id",
+    "protection",
+    "unread_count",
+    "visible_alerts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +99,47 @@ def _alert(row: Any) -> Alert:
     )  # fmt: skip
 
 
-def list_alerts(view: View, *, unread: bool = False, limit: int = 500) -> list[Alert]:
-    """The actor's alerts they may see, newest first (only unread ones with `unread`)."""
+def list_alerts(
+    view: View,
+    *,
+    unread: bool = False,
+    limit: int = 500,
+    offset: int = 0,
+    unread_first: bool = False,
+) -> list[Alert]:
+    """The actor's alerts they may see, newest first (only unread ones with `unread`; the
+    unread ones before the read ones with `unread_first`), `limit` of them from `offset`."""
     query = _visible(view)
     if unread:
         query = query.where(t.alerts.c.read_at.is_(None))
-    found = [_alert(row) for row in view.conn.execute(query.limit(limit))]
+    if unread_first:
+        query = query.order_by(None).order_by(t.alerts.c.read_at.is_not(None), t.alerts.c.id.desc())
+    found = [_alert(row) for row in view.conn.execute(query.limit(limit).offset(offset))]
     view.consulted("alerts.list", records=[a.record_id for a in found],
                    entities=sorted({a.entity_id for a in found if a.entity_id}),
                    detail={"alerts": len(found), "unread": unread})  # fmt: skip
     return found
+
+
+def visible_alerts(
+    view: View, *, after: int = 0, since: datetime | None = None, unread: bool = False
+) -> list[Alert]:
+    """The actor's alerts they may see with an id above `after` and raised since `since`,
+    oldest first: what a mail may refer to. Not audited here: the mail's sending is."""
+    a = t.alerts.c
+    query = _visible(view).where(a.id > after).order_by(None).order_by(a.id)
+    if since is not None:
+        query = query.where(a.created_at >= since)
+    if unread:
+        query = query.where(a.read_at.is_(None))
+    return [_alert(row) for row in view.conn.execute(query)]
+
+
+def newest_id(view: View) -> int:
+    """The id of the actor's newest alert, seen or not (0 if none): where mail starts from."""
+    a = t.alerts.c
+    query = sa.select(sa.func.coalesce(sa.func.max(a.id), 0)).where(a.user_id == view.actor.user_id)
+    return int(view.conn.execute(query).scalar_one())
 
 
 def protection(view: View, alerts: Iterable[Alert]) -> Protection:

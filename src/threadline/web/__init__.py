@@ -6,6 +6,7 @@ read path or a writer and renders what it returns.
 import fastapi
 
 from threadline.web import (
+    alerts,
     capture,
     chart,
     entities,
@@ -20,5 +21,5 @@ from threadline.web.render import STATIC, page, render_error
 __all__ = ["STATIC", "page", "page_router", "render_error"]
 
 page_router = fastapi.APIRouter(include_in_schema=False)
-for _module in (signin, search, entities, chart, review, capture, priorities, uploads):
+for _module in (signin, alerts, search, entities, chart, review, capture, priorities, uploads):
     page_router.include_router(_module.router)

@@ -13,6 +13,9 @@ from fastapi.templating import Jinja2Templates
 
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection
+from threadline.read import View
+from threadline.store import Store
+from threadline.tracking import unread_count
 
 __all__ = ["STATIC", "TEMPLATES", "page", "render_error"]
 
@@ -45,6 +48,21 @@ def _banner(protection: Protection | None) -> tuple[str, str]:
     return words, css
 
 
+def _unread(request: Request, status: int) -> int:
+    """The signed-in user's unread alerts, counted through their View (one indexed count of
+    the alerts whose records they may see). None on an error page, and none for an htmx
+    fragment (a poll every second need not count): neither shows the header."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None or status >= 400 or request.headers.get("hx-request"):
+        return 0
+    view = getattr(request.state, "view", None)
+    if view is not None:  # the request's own View, in its transaction
+        return unread_count(view)
+    store: Store = request.app.state.store
+    with store.connect() as conn:  # a page that reads nothing else (the capture form)
+        return unread_count(View(conn, principal.actor))
+
+
 def page(
     request: Request,
     template: str,
@@ -64,6 +82,7 @@ def page(
         "marking": words,
         "marking_class": css,
         "section": "",
+        "unread": _unread(request, status),
         **(context or {}),
     }  # fmt: skip
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
