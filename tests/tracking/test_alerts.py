@@ -119,7 +119,7 @@ def test_resolution_alerts_a_new_mention_a_new_link_and_a_merge(
     with store.connect() as conn:
         found = list_alerts(View(conn, local))
     link = next(a for a in found if a.kind == "link")
-    assert link.reason.startswith("new link: ") and link.entity_id == entity_of(
+    assert link.reason.startswith("new link: lives at ") and link.entity_id == entity_of(
         store, "local/test_intel:IR0004:home"
     )
     assert all(a.origin.startswith("resolution run ") for a in found)

@@ -219,14 +219,16 @@ def _links_of(conn: Connection, ids: Iterable[str]) -> dict[str, dict[tuple[str,
     lk = t.links.c
     out: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     for chunk in _chunks(ids):
-        query = sa.select(lk.id, lk.schema, lk.source_id, lk.target_id).where(
+        # the link's own type (lives_at, uses_phone...) where it has one, else its schema
+        kind = sa.func.coalesce(lk.type, lk.schema).label("kind")
+        query = sa.select(lk.id, kind, lk.source_id, lk.target_id).where(
             sa.or_(lk.source_id.in_(chunk), lk.target_id.in_(chunk))
         )
         wanted = set(chunk)
         for row in conn.execute(query):
             for here, there in ((row.source_id, row.target_id), (row.target_id, row.source_id)):
                 if here in wanted:
-                    out[str(here)][(str(row.schema), str(there))] = str(row.id)
+                    out[str(here)][(str(row.kind), str(there))] = str(row.id)
     return out
 
 
@@ -316,7 +318,7 @@ def _new_links(conn: Connection, watching: Watching, follow: Mapping[str, str]) 
         ):
             evidence[str(link_id)].append(int(record_id))
     return [
-        (watch, record_id, "link", other, f"new link: {schema} {other}")
+        (watch, record_id, "link", other, f"new link: {schema.replace('_', ' ')} {other}")
         for watch, link_id, other, schema in fresh
         for record_id in evidence[link_id]
     ]
