@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from threadline.scenario.agreements import DEMO_ADMIN, demo_login, record_agreements
+from threadline.scenario.later import LATER, watched_controller
 from threadline.store import Store
 
 __all__ = ["run_demo"]
@@ -66,7 +67,14 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
              "(a disclosure, audited)",
              ["report", "--all", "--format", fmt, "--out", str(out / f"problem-profile.{fmt}"),
               "--recipient", "demo partnership board", "--purpose", "demonstration"])  # fmt: skip
-    console.rule("[bold]11. The workbench")
+    suspect = watched_controller("small", seed)
+    step("11. Watch a suspect: a car-wash network's controller, by name (a saved search)",
+         ["watch", "add", "--search", suspect, "--reason", "demonstration"])  # fmt: skip
+    step("12. A month later, Northshire Police send their next export: load it",
+         ["ingest", str(out / LATER)])  # fmt: skip
+    step("13. Resolve it: the new reports join the people already known", ["resolve"])
+    step("14. The alerts the new material raised for the watch", ["alerts"])
+    console.rule("[bold]15. The workbench")
     with Store(db) as store:
         username, password = demo_login(store)
         where = "" if store.embedded else " --db URL"

@@ -14,6 +14,7 @@ from threadline.errors import ThreadlineError
 from threadline.scenario._rng import chance, derive, weighted
 from threadline.scenario.background import Background
 from threadline.scenario.identifiers import Identifiers
+from threadline.scenario.later import write_later_export
 from threadline.scenario.networks import KINDS, SMALL_KINDS, build_network
 from threadline.scenario.places import TOWNS, StreetDirectory
 from threadline.scenario.sizes import SIZE_SPECS, SizeSpec
@@ -78,6 +79,7 @@ def generate(size: str, seed: int, out: Path, progress: Progress | None = None) 
         writer.close()
         files.update(writer.counts())
     truth.close()
+    write_later_export(out, size, seed)  # apart, in later/: not counted, not loaded with it
     return ScenarioSummary(
         files=files,
         persons=truth.counts["persons"],
