@@ -12,7 +12,8 @@ from threadline.ingest.deliveries import ingest_folder
 from threadline.read import View
 from threadline.resolve import resolve_store
 from threadline.scenario.agreements import record_agreements
-from threadline.scenario.later import LATER, watched_controller
+from threadline.scenario.core import watched_controller
+from threadline.scenario.later import LATER
 from threadline.security import Actor
 from threadline.store import Store
 from threadline.tracking import add_watch, list_alerts

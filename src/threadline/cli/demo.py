@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 
 from threadline.scenario.agreements import DEMO_ADMIN, demo_login, record_agreements
-from threadline.scenario.later import LATER, watched_controller
+from threadline.scenario.core import watched_controller
+from threadline.scenario.later import LATER
 from threadline.store import Store
 
 __all__ = ["run_demo"]

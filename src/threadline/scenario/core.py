@@ -14,12 +14,12 @@ from threadline.errors import ThreadlineError
 from threadline.scenario._rng import chance, derive, weighted
 from threadline.scenario.background import Background
 from threadline.scenario.identifiers import Identifiers
-from threadline.scenario.later import write_later_export
+from threadline.scenario.later import controller_name, write_later_export
 from threadline.scenario.networks import KINDS, SMALL_KINDS, build_network
 from threadline.scenario.places import TOWNS, StreetDirectory
 from threadline.scenario.sizes import SIZE_SPECS, SizeSpec
 from threadline.scenario.truth import Truth
-from threadline.scenario.world import AS_OF, Builder, World
+from threadline.scenario.world import AS_OF, Builder, Network, World
 from threadline.scenario.writers import WRITERS, Writer
 
 SIZES: tuple[str, ...] = tuple(SIZE_SPECS)
@@ -79,7 +79,8 @@ def generate(size: str, seed: int, out: Path, progress: Progress | None = None) 
         writer.close()
         files.update(writer.counts())
     truth.close()
-    write_later_export(out, size, seed)  # apart, in later/: not counted, not loaded with it
+    # apart, in later/: not counted, not loaded with the scenario
+    write_later_export(out, first_network(size, seed), size, seed)
     return ScenarioSummary(
         files=files,
         persons=truth.counts["persons"],
@@ -124,6 +125,16 @@ def build_world(
         if person.age() >= 18 and chance(records, 0.6 if offender else 0.06):
             person.pnc = ids.pnc_id(max(person.dob.year + 18, AS_OF.year - 20))
     return world
+
+
+def first_network(size: str, seed: int) -> Network:
+    """The first network of the scenario's first shard, rebuilt from its seed."""
+    return build_world(seed, 0, SIZE_SPECS[size], Identifiers(), StreetDirectory()).networks[0]
+
+
+def watched_controller(size: str, seed: int) -> str:
+    """The name of the suspect the scenario's later export reports on (the demo watches him)."""
+    return controller_name(first_network(size, seed))
 
 
 def _kinds(seed: int, shard: int, spec: SizeSpec) -> list[str]:

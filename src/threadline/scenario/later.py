@@ -18,11 +18,9 @@ from pathlib import Path
 import yaml
 
 from threadline.scenario._rng import derive
-from threadline.scenario.identifiers import Identifiers
 from threadline.scenario.names import make_name, render
-from threadline.scenario.places import StreetDirectory, render_address
+from threadline.scenario.places import render_address
 from threadline.scenario.sinks import Cell, CsvSink
-from threadline.scenario.sizes import SIZE_SPECS
 from threadline.scenario.variation import format_phone, format_vrm
 from threadline.scenario.world import AS_OF, Network, Person
 from threadline.scenario.writers.police import (
@@ -33,7 +31,7 @@ from threadline.scenario.writers.police import (
     PoliceIntelWriter,
 )
 
-__all__ = ["LATER", "watched_controller", "write_later_export"]
+__all__ = ["LATER", "controller_name", "write_later_export"]
 
 LATER = "later"
 """The folder, inside the scenario's, that holds the later export."""
@@ -42,25 +40,18 @@ PREFIX = "NSP-IL-L"
 """Keys of the later log's rows: never those of the first export."""
 
 
-def _network(size: str, seed: int) -> Network:
-    """The first network of the scenario's first shard, rebuilt from its seed."""
-    from threadline.scenario.core import build_world  # the scenario's own world, rebuilt
-
-    return build_world(seed, 0, SIZE_SPECS[size], Identifiers(), StreetDirectory()).networks[0]
-
-
-def watched_controller(size: str, seed: int) -> str:
+def controller_name(net: Network) -> str:
     """The name of the controller the later export reports on (for the demo's watch)."""
-    return _said(_controller(_network(size, seed)))
+    return _said(_controller(net))
 
 
 def _controller(net: Network) -> Person:
     return next(p for p in net.members if p.role == "controller")
 
 
-def write_later_export(out: Path, size: str, seed: int) -> int:
-    """Write the later export into ``out/later``; the rows written."""
-    net = _network(size, seed)
+def write_later_export(out: Path, net: Network, size: str, seed: int) -> int:
+    """Write the later export about `net` (the first network of the scenario's first shard)
+    into ``out/later``; the rows written."""
     rng = derive(seed, "later")
     folder = out / LATER
     sink = CsvSink(folder, FILE, COLUMNS)
