@@ -32,6 +32,7 @@ from threadline.cli.search import search_command
 from threadline.cli.serve import serve, tokens_app
 from threadline.cli.sharing import sharing_app
 from threadline.cli.subject_access import subject_access
+from threadline.cli.update import update
 from threadline.cli.users import users_app
 from threadline.cli.watch import alerts_app, watch_app
 from threadline.cli.worker import worker
@@ -195,6 +196,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(tokens_app, name="tokens")
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.command("update")(update)
 app.command("subject-access")(subject_access)
 app.add_typer(resolve_app, name="resolve")
 app.add_typer(analyse_app, name="analyse")
