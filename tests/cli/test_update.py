@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
@@ -12,7 +13,11 @@ from threadline.ingest.deliveries import ingest_folder
 from threadline.scenario.agreements import record_agreements
 from threadline.scenario.later import LATER
 from threadline.security import Actor
+from threadline.security.users import add_user
 from threadline.store import Store
+from threadline.store import tables as t
+
+from ..conftest import TEST_PASSWORD
 
 runner = CliRunner()
 
@@ -42,3 +47,20 @@ def test_update_resolves_and_analyses_only_what_is_due(
     assert later["analysis"]["run"] != first["analysis"]["run"]
     shown = runner.invoke(app, ["update", "--db", store_url])
     assert "is current" in shown.output
+
+
+def test_resolution_tells_an_analyst_only_what_they_may_see(
+    store: Store, store_url: str, small_scenario: Path, admin: Actor
+) -> None:
+    ingest_folder(store, small_scenario)
+    with store.connect() as conn:
+        add_user(conn, admin, "hana", "charity", ["analyst"], password=TEST_PASSWORD)
+    said = runner.invoke(app, ["resolve", "--json", "--db", store_url, "--user", "hana"])
+    assert said.exit_code == 0, said.output
+    seen = json.loads(said.stdout)
+    assert seen["scope"] == "what you may see" and "mentions" not in seen
+    with store.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(t.entities)).scalar_one()
+    assert 0 < seen["entities"] < total  # the helpline's share, not every agency's
+    words = runner.invoke(app, ["resolve", "--db", store_url, "--user", "hana"])
+    assert "nothing is new" in words.output.lower()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict
 from itertools import combinations
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +23,8 @@ from threadline.read.resolution import (
     judged_pairs,
     latest_run,
     protection_of_mentions,
+    run_as_seen,
+    run_in_words,
 )
 from threadline.read.session import reading
 from threadline.resolve.judgements import active_pair, record_judgement, withdraw_judgement
@@ -97,8 +98,17 @@ def resolve(
                 },
             )
         deliver(store)  # the alerts the run raised, mailed now that it has committed
+        with store.connect() as conn:
+            seen = run_as_seen(View(conn, actor), summary)
     if as_json:
-        typer.echo(json.dumps(asdict(summary), default=str))
+        typer.echo(json.dumps(seen, default=str))
+        return
+    if seen["scope"] == "what you may see":  # not an administrator: not the store's totals
+        console.print(f"{run_in_words(seen).capitalize()}.", highlight=False)
+        for left, right in seen["conflicts"]:
+            console.print(f"conflict: 'different' on {left} / {right} was overridden by 'same' "
+                          "judgements elsewhere; settle it with `threadline resolve judge`.",
+                          highlight=False, markup=False)  # fmt: skip
         return
     if summary.mode == "unchanged":
         console.print(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from threadline.ingest.deliveries import collector
 from threadline.ingest.uploads import find_upload, upload_mapping, uploads_root
 from threadline.jobs.queue import Live, beat, claim, ended, finish, started, worker_name
 from threadline.read import View
+from threadline.read.resolution import run_as_seen, run_in_words
 from threadline.security.actors import Actor, actor_from_row, user_query
 from threadline.security.audit import audit, log_refusal, transaction
 from threadline.security.authorise import WRITE_ROLES
@@ -150,12 +150,10 @@ def _resolve(
     deliver(store)  # the alerts the run raised, mailed now that it has committed
     if held.stop.is_set():
         raise Cancelled
-    result = asdict(summary)
-    if summary.mode == "unchanged":
-        return "done", f"nothing is new since resolution run {summary.run_id}", result
-    entities = sum(summary.entities.values())
-    return ("done", f"resolution run {summary.run_id}: {summary.mentions:,} mentions became "
-            f"{entities:,} entities and {summary.links:,} links", result)  # fmt: skip
+    # Told as the user may be told: what they may see after the run, not the store's totals.
+    with transaction(store, actor) as conn:
+        result = run_as_seen(View(conn, actor), summary)
+    return "done", run_in_words(result), result
 
 
 def _analyse(

@@ -8,11 +8,13 @@ otherwise), and says nothing about the rest.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 
 from threadline.model.protection import Protection
+from threadline.read.holdings import counts
 from threadline.read.view import View
 from threadline.store import tables as t
 
@@ -24,6 +26,8 @@ __all__ = [
     "mention_visible",
     "pair_score",
     "protection_of_mentions",
+    "run_as_seen",
+    "run_in_words",
     "uncertain_pairs",
 ]
 
@@ -114,3 +118,42 @@ def pair_score(view: View, run_id: int, left: str, right: str) -> tuple[float, b
         )
     ).first()
     return None if row is None else (float(row.probability), bool(row.joined))
+
+
+def run_as_seen(view: View, summary: Any) -> dict[str, Any]:
+    """What a resolution run did, as its user may be told.
+
+    A run resolves every agency's mentions, so its own figures (mentions, entities by kind,
+    links, judgements, working-name joins, conflicts) count what the user may not see. An
+    administrator is told them, as `status` tells them the store's totals; anyone else is told
+    the run, its mode and time, what they may see after it, and only the judgement conflicts
+    between mentions they may see.
+    """
+    held = counts(view)
+    if held.whole_store:
+        return {**asdict(summary), "scope": held.scope}
+    return {
+        "run_id": summary.run_id,
+        "mode": summary.mode,
+        "seconds": summary.seconds,
+        "scope": held.scope,
+        "entities": held.counts["entities"],
+        "links": held.counts["links"],
+        "conflicts": [
+            (left, right)
+            for left, right in summary.conflicts
+            if mention_visible(view, left) and mention_visible(view, right)
+        ],
+    }
+
+
+def run_in_words(seen: dict[str, Any]) -> str:
+    """`run_as_seen`'s answer in one line."""
+    if seen["mode"] == "unchanged":
+        return f"nothing is new since resolution run {seen['run_id']}"
+    entities = seen["entities"]
+    total = sum(entities.values()) if isinstance(entities, dict) else entities
+    return (
+        f"resolution run {seen['run_id']} ({seen['mode']}, {seen['seconds']:.1f} s): "
+        f"{total:,} entities and {seen['links']:,} links in {seen['scope']}"
+    )
