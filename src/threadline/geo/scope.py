@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from threadline.errors import ThreadlineError
 from threadline.geo.areas import area_of_code, district_of, force_areas, postcode_areas
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = [
     "SHIPPED",
@@ -222,10 +223,10 @@ def _exact(
     inside: set[str] = set()
     outside: set[str] = set()
     names = sorted(shared)
-    for start in range(0, len(names), 500):
+    for chunk in chunked(names, 500):
         rows = conn.execute(
             sa.select(t.geo_postcodes.c.postcode, column.label("place")).where(
-                t.geo_postcodes.c.district.in_(names[start : start + 500])
+                t.geo_postcodes.c.district.in_(chunk)
             )
         )
         for postcode, place in rows:

@@ -36,6 +36,7 @@ from threadline.security.conditions import apply_rules
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import (
     DeferredIndexes,
     allocate_ids,
@@ -458,8 +459,7 @@ def _alter(
     s = t.statements.c
     existing: set[str] = set()
     stated: set[tuple[str, str, str]] = set()
-    for start in range(0, len(mention_ids), 5_000):
-        part = mention_ids[start : start + 5_000]
+    for part in chunked(mention_ids, 5_000):
         existing.update(
             conn.execute(sa.select(t.mentions.c.id).where(t.mentions.c.id.in_(part))).scalars()
         )

@@ -19,6 +19,7 @@ from threadline.read.view import View
 from threadline.security.audit import AuditEvent, find_events
 from threadline.security.errors import AccessDenied
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["audit_events", "redacted"]
 
@@ -29,12 +30,12 @@ def redacted(view: View, events: Sequence[AuditEvent]) -> list[AuditEvent]:
     named = sorted({e for event in events for e in event.entities})
     m = t.mentions.c
     entities: set[str] = set()
-    for start in range(0, len(named), 2000):
+    for chunk in chunked(named, 2000):
         query = (
             sa.select(m.entity_id)
             .distinct()
             .join(t.records, t.records.c.id == m.record_id)
-            .where(m.entity_id.in_(named[start : start + 2000]), view.clause)
+            .where(m.entity_id.in_(chunk), view.clause)
         )
         entities.update(str(e) for e in view.conn.execute(query).scalars())
     out = []

@@ -17,14 +17,13 @@ import sqlalchemy as sa
 
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.values.postcode import split_postcode
 
 __all__ = ["PLACE_PROPS", "Place", "places"]
 
 PLACE_PROPS = ("latitude", "longitude", "postalCode")
 """The properties read: coordinates in decimal degrees (WGS84) and the postcode."""
-
-CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +74,13 @@ def places(view: View, entity_ids: Iterable[str]) -> dict[str, Place]:
     # entity -> mention -> prop -> values, and the records behind each mention's values
     found: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(dict))
     behind: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for start in range(0, len(wanted), CHUNK):
+    for chunk in chunked(wanted):
         query = (
             sa.select(m.c.entity_id, s.c.mention_id, s.c.record_id, s.c.prop, s.c.value)
             .join(m, m.c.id == s.c.mention_id)
             .join(t.records, t.records.c.id == s.c.record_id)
             .where(
-                m.c.entity_id.in_(wanted[start : start + CHUNK]),
+                m.c.entity_id.in_(chunk),
                 s.c.prop.in_(PLACE_PROPS),
                 view.clause,
             )

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["RunInfo", "latest_run", "stored_priorities"]
 
@@ -87,8 +88,7 @@ def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
     """Each entity's commonest caption among the mentions the reader may see."""
     m = t.mentions
     counts: dict[str, Counter[str]] = {}
-    for start in range(0, len(entity_ids), 2000):
-        chunk = entity_ids[start : start + 2000]
+    for chunk in chunked(entity_ids, 2000):
         query = (
             sa.select(m.c.entity_id, m.c.caption)
             .join(t.records, t.records.c.id == m.c.record_id)

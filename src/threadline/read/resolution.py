@@ -17,6 +17,7 @@ from threadline.model.protection import Protection
 from threadline.read.holdings import counts
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = [
     "captions",
@@ -98,8 +99,8 @@ def protection_of_mentions(view: View, mentions: Sequence[str]) -> Protection:
     m = t.mentions.c
     wanted = sorted(set(mentions))
     records: set[int] = set()
-    for start in range(0, len(wanted), 2000):
-        query = sa.select(m.record_id).where(m.id.in_(wanted[start : start + 2000]))
+    for chunk in chunked(wanted, 2000):
+        query = sa.select(m.record_id).where(m.id.in_(chunk))
         records.update(int(r) for r in view.conn.execute(query).scalars())
     return view.protection(records)
 

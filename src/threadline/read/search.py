@@ -42,8 +42,8 @@ from threadline.graph.evidence import weighting_code
 from threadline.model.grading import stored_grade
 from threadline.model.protection import Protection, combine, stored_protection
 from threadline.read.view import View
-from threadline.security.policy import CHUNK
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.values import get_type
 from threadline.values._scripts import latin_words
 from threadline.values._text import ascii_text, squash
@@ -470,14 +470,14 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
     # name, "Amber") can still match such a mention, so only those are compared.
     narrow = {m for m in mentions if len(words) > 1 and len(covered[m]) < 2}
     s, m = t.statements, t.mentions
-    for start in range(0, len(mentions), CHUNK):
+    for chunk in chunked(mentions):
         # The properties are picked here, not in SQL: asked for there, they lead the planner
         # to the property index (every name of the store) instead of the mentions'.
         query = (
             sa.select(s.c.record_id, s.c.mention_id, s.c.prop, s.c.value, s.c.original_value,
                       s.c.schema, m.c.entity_id)
             .join(m, m.c.id == s.c.mention_id)
-            .where(s.c.mention_id.in_(mentions[start : start + CHUNK]))
+            .where(s.c.mention_id.in_(chunk))
         )  # fmt: skip
         if kind is not None:
             query = query.join(t.entities, t.entities.c.id == m.c.entity_id).where(
@@ -510,7 +510,7 @@ def _details(view: View, ids: Sequence[str]) -> dict[str, list[Any]]:
     """Every visible mention of `ids`, with its record's agency, grade and marking."""
     m, r = t.mentions, t.records
     rows: dict[str, list[Any]] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunked(ids):
         query = (
             sa.select(
                 m.c.entity_id,
@@ -528,7 +528,7 @@ def _details(view: View, ids: Sequence[str]) -> dict[str, list[Any]]:
             .join(r, r.c.id == m.c.record_id)
             .join(t.agencies, t.agencies.c.id == r.c.agency_id)
             .join(t.entities, t.entities.c.id == m.c.entity_id)
-            .where(m.c.entity_id.in_(ids[start : start + CHUNK]), view.clause)
+            .where(m.c.entity_id.in_(chunk), view.clause)
         )
         for row in view.conn.execute(query).all():
             rows[str(row.entity_id)].append(row)

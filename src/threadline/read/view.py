@@ -36,8 +36,9 @@ from threadline.read.rows import Entity, Indicator, Link, Mention, Record, State
 from threadline.security import chain
 from threadline.security.actors import Actor, refresh_actor
 from threadline.security.audit import OUTCOMES, make_event, purpose_required, restamp
-from threadline.security.policy import CHUNK, visible_records_clause
+from threadline.security.policy import visible_records_clause
 from threadline.store import tables as t
+from threadline.store.chunks import CHUNK, chunked
 from threadline.store.evidence_ids import evidence_records
 
 __all__ = ["AUDIT_RECORD_LIMIT", "View"]
@@ -210,10 +211,8 @@ class View:
         the caller logs what it then shows."""
         wanted = sorted({int(i) for i in ids})
         seen: set[int] = set()
-        for start in range(0, len(wanted), CHUNK):
-            query = sa.select(t.records.c.id).where(
-                t.records.c.id.in_(wanted[start : start + CHUNK]), self.clause
-            )
+        for chunk in chunked(wanted):
+            query = sa.select(t.records.c.id).where(t.records.c.id.in_(chunk), self.clause)
             seen.update(int(i) for i in self.conn.execute(query).scalars())
         return seen
 
@@ -222,10 +221,8 @@ class View:
         an output showing them holds. Not logged: the caller logs what it shows."""
         wanted = sorted({int(i) for i in ids})
         found: list[Protection] = []
-        for start in range(0, len(wanted), CHUNK):
-            query = sa.select(*_GRADE_COLUMNS).where(
-                t.records.c.id.in_(wanted[start : start + CHUNK]), self.clause
-            )
+        for chunk in chunked(wanted):
+            query = sa.select(*_GRADE_COLUMNS).where(t.records.c.id.in_(chunk), self.clause)
             found.extend(_protection(row) for row in self.conn.execute(query))
         return combine(found)
 
@@ -304,10 +301,8 @@ class View:
         if wanted is not None and len(wanted) > CHUNK:  # more ids than one query may carry
             rows = [
                 row
-                for start in range(0, len(wanted), CHUNK)
-                for row in self.conn.execute(
-                    self._filtered(self._records(), wanted[start : start + CHUNK], agency, due_by)
-                )
+                for chunk in chunked(wanted)
+                for row in self.conn.execute(self._filtered(self._records(), chunk, agency, due_by))
             ]
             rows.sort(key=lambda row: (row.review_date, row.id) if due_by else row.id)
             rows = rows[offset:][:limit] if limit is not None else rows[offset:]

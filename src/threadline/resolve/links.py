@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.model.protection import Protection, combine, stored_protection
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import bulk_insert
 
 __all__ = ["clear_links", "links_between", "write_links"]
@@ -78,8 +79,7 @@ def write_links(conn: Connection, links: list[dict[str, Any]]) -> int:
     records = {r for link in links for r in link["records"]}
     grades: dict[int, Any] = {}
     ids = sorted(records)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for chunk in chunked(ids, 1000):
         query = sa.select(
             t.records.c.id, t.records.c.grading_scheme, t.records.c.source_evaluation,
             t.records.c.information_assessment, t.records.c.handling_code,

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from threadline.resolve.engine import ResolutionResult
 from threadline.resolve.incremental import People
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import bulk_insert
 
 __all__ = [
@@ -77,8 +78,8 @@ def write_entities(
     ids the last run gave (``old_ids``). Links must be cleared first."""
     keep = {row["id"] for row in entity_rows}
     stale = [e for e in old_ids if e not in keep]
-    for start in range(0, len(stale), 500):
-        conn.execute(sa.delete(t.entities).where(t.entities.c.id.in_(stale[start : start + 500])))
+    for chunk in chunked(stale, 500):
+        conn.execute(sa.delete(t.entities).where(t.entities.c.id.in_(chunk)))
     e = t.entities.c
     existing = {
         row.id: (row.schema, row.caption, bool(row.stale))

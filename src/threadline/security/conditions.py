@@ -22,13 +22,13 @@ from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
 from threadline.security.handling import Reading, RuleSet, RuleUse, active_rules
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["REVIEWERS", "Reapplied", "apply_rules", "reapply"]
 
 REVIEWERS = (UserRole.ADMINISTRATOR, UserRole.SUPERVISOR)
 """Roles that review their agency's handling conditions and read them again."""
 
-CHUNK = 5000
 """Record ids per statement when stored readings are replaced."""
 
 Stored = tuple[str, tuple[str, ...], bool, bool, tuple[str, ...], tuple[str, ...], frozenset[str]]
@@ -89,8 +89,7 @@ def apply_rules(
 
 def _replace(conn: Connection, changed: Mapping[int, Stored]) -> None:
     ids = sorted(changed)
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
+    for part in chunked(ids):
         conn.execute(
             sa.delete(t.record_recipients).where(t.record_recipients.c.record_id.in_(part))
         )

@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from threadline.model.marking import Marking
 from threadline.security.actors import Actor
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = [
     "may_leave",
@@ -40,7 +41,6 @@ __all__ = [
     "visible_records_clause",
 ]
 
-CHUNK = 5000
 """Ids per query in `visible_record_ids` (SQLite allows 32,766 parameters)."""
 
 
@@ -141,8 +141,7 @@ def visible_record_ids(conn: Connection, actor: Actor, ids: Iterable[int]) -> se
     wanted = sorted({int(i) for i in ids})
     clause = visible_records_clause(actor)
     seen: set[int] = set()
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+    for chunk in chunked(wanted):
         query = sa.select(t.records.c.id).where(t.records.c.id.in_(chunk), clause)
         seen.update(int(i) for i in conn.execute(query).scalars())
     return seen

@@ -20,15 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.evidence_ids import evidence_records
 
 __all__ = ["forget_derived"]
-
-CHUNK = 5000
-
-
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def loose(value: str) -> str:
@@ -54,7 +49,7 @@ def forget_derived(
     gone: Counter[str] = Counter()
     wanted = sorted(set(mentions))
     j, pairs = t.judgements.c, t.resolution_pairs.c
-    for chunk in _chunks(wanted):
+    for chunk in chunked(wanted):
         gone["judgements"] += conn.execute(
             sa.delete(t.judgements).where(sa.or_(j.left_id.in_(chunk), j.right_id.in_(chunk)))
         ).rowcount
@@ -67,8 +62,8 @@ def forget_derived(
     for table, name in ((t.indicators, "indicators"), (t.priorities, "priorities")):
         rows = conn.execute(sa.select(table.c.id, table.c.evidence)).all()
         doomed = [int(r.id) for r in rows if cited & evidence_records(r.evidence)]
-        for start in range(0, len(doomed), CHUNK):
-            conn.execute(sa.delete(table).where(table.c.id.in_(doomed[start : start + CHUNK])))
+        for part in chunked(doomed):
+            conn.execute(sa.delete(table).where(table.c.id.in_(part)))
         gone[name] = len(doomed)
     gone.update(_forget_in_resolution_runs(conn, set(mentions), {loose(v) for v in values} - {""}))
     still = sa.select(t.entities.c.id)

@@ -19,11 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import insert_ignore
 
 __all__ = ["agency_had_erasures", "erased_keys", "key_digest", "normal_key", "tombstone"]
-
-CHUNK = 5_000
 
 
 def normal_key(record_key: str) -> str:
@@ -94,8 +93,7 @@ def erased_keys(conn: Connection, source_id: int, keys: Iterable[str]) -> set[st
     found: set[str] = set()
     for digests, mine in ((sorted(by_digest), True), (sorted(by_source), False)):
         names = by_digest if mine else by_source
-        for start in range(0, len(digests), CHUNK):
-            chunk = digests[start : start + CHUNK]
+        for chunk in chunked(digests):
             where = (
                 sa.and_(s.agency_id == agency_id, e.key_digest.in_(chunk))
                 if mine

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import bulk_insert
 from threadline.values.name_keys import NAME_PROPS, name_keys
 
@@ -32,8 +33,8 @@ def index_names(conn: Connection, stated: Iterable[tuple[int, str, str, str]]) -
         if prop in NAME_PROPS and value:
             rows.update((key, int(record_id), mention_id) for key in name_keys(value))
     ordered = sorted(rows)
-    for start in range(0, len(ordered), CHUNK):
-        bulk_insert(conn, t.name_keys, COLUMNS, ordered[start : start + CHUNK])
+    for chunk in chunked(ordered, CHUNK):
+        bulk_insert(conn, t.name_keys, COLUMNS, chunk)
     return len(ordered)
 
 
