@@ -40,6 +40,8 @@ from threadline.store import Store
 from threadline.store import tables as t
 from threadline.store.tables import TABLES
 
+from .graph.factory import Case
+
 BACKENDS = tuple(
     b.strip()
     for b in os.environ.get("THREADLINE_TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -228,3 +230,12 @@ def api_client(url: str, token: str) -> Iterator[httpx.Client]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def case(store: Store) -> Iterator[Case]:
+    """The graph tests' one-line factory building rows on the store under test
+    (`case.e("Person", "Lan NGUYEN", role="victim")`; `case.commit()` shares them)."""
+    with store.engine.connect() as conn:
+        yield Case(conn)
+        conn.rollback()

@@ -9,44 +9,16 @@ without a database (`graph_from_edges`).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from threadline.store import Store
 from threadline.store import tables as t
-
-GRAPH_TESTS = Path(__file__).parent.parent / "graph"
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 """A name a hostile partner might supply: a spreadsheet would run it as a formula."""
-
-
-def _factory() -> ModuleType:
-    qualified = "threadline_tests_graph_factory"
-    if qualified in sys.modules:
-        return sys.modules[qualified]
-    spec = importlib.util.spec_from_file_location(qualified, GRAPH_TESTS / "factory.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[qualified] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def case(store: Store) -> Iterator[Any]:
-    """A factory building rows on the store under test (`case.commit()` shares them)."""
-    with store.engine.connect() as conn:
-        yield _factory().Case(conn)
-        conn.rollback()
 
 
 @pytest.fixture

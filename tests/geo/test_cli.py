@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from threadline.cli import app
@@ -44,11 +45,15 @@ def test_a_missing_file_is_refused_before_anything_runs(store_url: str, tmp_path
     assert "does not exist" in result.output
 
 
-def test_an_analyst_is_refused(store: Store, store_url: str, admin: Actor) -> None:
+@pytest.mark.parametrize("roles", [["analyst"], ["administrator"]])
+def test_only_the_partnership_loads_it(
+    store: Store, store_url: str, admin: Actor, roles: list[str]
+) -> None:
+    """An analyst may not, nor may an agency's own administrator: every agency shares it."""
     with store.connect() as conn:
-        add_user(conn, admin, "ana", "local", ["analyst"], password=TEST_PASSWORD)
+        add_user(conn, admin, "ana", "local", roles, password=TEST_PASSWORD)
     result = RUNNER.invoke(
         app, ["geodata", "load", str(DIRECTORY), "--db", store_url, "--user", "ana"]
     )
     assert isinstance(result.exception, AccessDenied)
-    assert "needs the administrator role" in str(result.exception)
+    assert "needs the partnership role" in str(result.exception)

@@ -150,13 +150,12 @@ def test_a_newer_edition_with_year_coded_columns_loads(
     assert _postcodes(store)["M1 9ZA"].local_authority == "E08000003"
 
 
-def test_only_an_administrator_may_load_and_a_refusal_is_audited(
-    store: Store, admin: Actor
-) -> None:
+def test_only_the_partnership_may_load_and_a_refusal_is_audited(store: Store, admin: Actor) -> None:
     with store.connect() as conn:
-        add_user(conn, admin, "ana", "local", ["analyst", "supervisor"], password=TEST_PASSWORD)
+        add_user(conn, admin, "ana", "local", ["analyst", "supervisor", "administrator"],
+                 password=TEST_PASSWORD)  # fmt: skip
     analyst = resolve_actor(store, "ana")
-    with pytest.raises(AccessDenied, match="needs the administrator role"):
+    with pytest.raises(AccessDenied, match="needs the partnership role"):
         load_geodata(store, analyst, DIRECTORY)
     assert _postcodes(store) == {}
     assert _events(store, "geodata.load") == [("alteration", "denied")]

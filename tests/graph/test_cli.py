@@ -109,11 +109,19 @@ def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
     assert isinstance(missing.exception, ThreadlineError)
     assert "no network 999" in str(missing.exception)
     assert run("graph", "timeline", "--db", db, "--user", "ana").exit_code == 2
-    changes = run("graph", "changes", "--since", "2025-02-15", "--db", db, "--user", "ana",
-                  "--json")  # fmt: skip
+    changes = run("graph", "changes", "--since", "2025-02-15", "--by", "reported", "--db", db,
+                  "--user", "ana", "--json")  # fmt: skip
     assert changes.exit_code == 0, changes.output
     assert world["boss"] in json.loads(changes.output)["new_nodes"]
     assert world["w0"] in json.loads(changes.output)["updated_nodes"]
+    dates = json.loads(changes.output)["record_dates"]
+    assert dates and all(d["received"] == date.today().isoformat() for d in dates.values())
+    loaded = run("graph", "changes", "--since", date.today().isoformat(), "--db", db,
+                 "--user", "ana")  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    assert "reached the store" in loaded.output and "its own date" in loaded.output
+    assert run("graph", "changes", "--since", "2025-02-15", "--by", "soon", "--db", db,
+               "--user", "ana").exit_code == 2  # fmt: skip
     bad = run("graph", "changes", "--since", "yesterday", "--db", db, "--user", "ana")
     assert bad.exit_code != 0
 

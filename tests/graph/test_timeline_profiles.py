@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from threadline.graph import build_graph, changes_since, communities, network_profiles, timeline
+from threadline.store import tables as t
 
 Case = Any
 
@@ -44,9 +47,9 @@ def test_timeline_lists_records_and_dated_links_oldest_first(case: Case) -> None
     assert any(e.when == "2025-05-30T23:40:00" for e in network)
 
 
-def test_changes_since_a_date(case: Case) -> None:
+def test_changes_since_a_date_the_intelligence_gives(case: Case) -> None:
     ids = _network(case)
-    changes = changes_since(build_graph(case.view()), date(2025, 3, 1))
+    changes = changes_since(build_graph(case.view()), date(2025, 3, 1), "reported")
     assert ids["hung"] in changes.new_nodes
     assert ids["lan"] in changes.updated_nodes
     assert ids["minh"] not in changes.new_nodes + changes.updated_nodes
@@ -81,3 +84,24 @@ def test_profiles_of_communities_skip_small_ones(case: Case) -> None:
     profiles = network_profiles(g, membership, min_size=3)
     assert profiles and all(p.size >= 3 for p in profiles)
     assert "lone-person" not in {n for p in profiles for n in p.other_people}
+
+
+def test_changes_since_a_date_count_what_reached_the_store_then(case: Case) -> None:
+    """A partner's export loaded today about last year is new today, whatever its own dates;
+    what was loaded before the date is not, even if it reports later events."""
+    ids = _network(case)
+    r = t.records.c
+    police = case.conn.execute(sa.select(r.id).where(r.agency_id == case.agency("police")))
+    police_records = sorted(int(i) for i in police.scalars())
+    others = sa.update(t.records).where(r.id.not_in(police_records))
+    case.conn.execute(others.values(created_at=datetime(2025, 7, 1, tzinfo=UTC)))
+    g = build_graph(case.view())
+    changes = changes_since(g, date(2025, 8, 1))
+    assert changes.clock == "received"
+    assert changes.records == tuple(police_records)
+    assert ids["hung"] in changes.new_nodes and ids["lan"] in changes.updated_nodes
+    assert ids["minh"] not in changes.new_nodes + changes.updated_nodes
+    kinds = {kind for *_, kind in changes.new_edges}  # all from the police report
+    assert "seen_at" in kinds and not kinds & {"lives_at", "works_for"}
+    assert all(g["records"][r].received_on == date.today() for r in changes.records)
+    assert changes_since(g, date.today() + timedelta(days=1)).records == ()

@@ -11,48 +11,11 @@ patient only the NHS knows of, referred for domestic servitude, at the same prem
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-
-from threadline.store import Store
-
-EXPORT_TESTS = Path(__file__).parent.parent / "export"
-
-
-def _export_helpers() -> ModuleType:
-    """The export tests' fixtures module, for its factory loader and case helpers."""
-    qualified = "threadline_tests_export_helpers"
-    if qualified in sys.modules:
-        return sys.modules[qualified]
-    spec = importlib.util.spec_from_file_location(qualified, EXPORT_TESTS / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[qualified] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _export_helpers()
-open_case = _helpers.open_case
-"""An open case with one member holding some records (as the export tests make one)."""
-records_of = _helpers.records_of
-"""The records that mention an entity."""
-
-
-@pytest.fixture
-def case(store: Store) -> Iterator[Any]:
-    """A factory building rows on the store under test (`case.commit()` shares them)."""
-    with store.engine.connect() as conn:
-        yield _helpers._factory().Case(conn)
-        conn.rollback()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from threadline.read import reading
 from threadline.security.audit import find_events
 from threadline.store import Store
 
-from .conftest import open_case, records_of  # helpers of this folder
+from ..export.conftest import open_case, records_of
 
 Ids = dict[str, Any]
 runner = CliRunner()

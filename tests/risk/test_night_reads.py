@@ -22,7 +22,7 @@ from threadline.risk import analyse
 from threadline.store import Store
 from threadline.store import tables as t
 
-from .conftest import Case
+from ..graph.factory import Case
 
 AS_OF = date(2026, 10, 31)
 CAMERAS = (

@@ -16,7 +16,8 @@ from threadline.risk import analyse, communities_of, rank_businesses, rank_premi
 from threadline.store import Store
 from threadline.store import tables as t
 
-from .conftest import Case, load_helper
+from ..graph.factory import Case
+from ..graph.truth import resolve_by_truth
 
 AS_OF = date(2026, 10, 31)
 
@@ -33,7 +34,7 @@ def _precision(ranked: list[Any], truth: dict[str, dict[str, str]], k: int) -> f
 
 def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) -> None:
     ingest_folder(store, small_scenario)
-    load_helper("truth").resolve_by_truth(store, small_scenario)
+    resolve_by_truth(store, small_scenario)
     premises, businesses = _truth(small_scenario, "premises"), _truth(small_scenario, "businesses")
     with store.connect() as conn:
         view = Case(conn).view()

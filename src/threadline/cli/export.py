@@ -12,8 +12,6 @@ its marking in its name and content, and is audited with both.
 
 from __future__ import annotations
 
-import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +19,7 @@ import typer
 from rich.console import Console
 
 from threadline.cli import render as show
+from threadline.cli.disclosure import asked, disclose
 from threadline.cli.options import (
     AgencyOption,
     DbOption,
@@ -30,37 +29,16 @@ from threadline.cli.options import (
     ToOption,
     TypeOption,
     UserOption,
-    acting,
+    parse_date,
 )
 from threadline.export import Exported, Scope, export, exporters
 from threadline.graph.vocabulary import GraphFilter
 from threadline.progress import progress_bar
-from threadline.read import reading
-from threadline.security.identity import reauthenticate
 
 __all__ = ["export_command"]
 
 console = Console()
 err = Console(stderr=True)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from None
-
-
-def _asked(value: str | None, question: str, option: str) -> str:
-    if value and value.strip():
-        return value.strip()
-    if sys.stdin.isatty():
-        return str(typer.prompt(question)).strip()
-    raise typer.BadParameter("an export must say who it is for and why", param_hint=option)
 
 
 def export_command(
@@ -107,32 +85,25 @@ def export_command(
     known = exporters()
     if fmt not in known:
         raise typer.BadParameter(f"choose from {', '.join(known)}", param_hint="--format")
-    who = _asked(recipient, "Recipient (who receives this export)", "--recipient")
-    why = _asked(purpose, "Purpose (why it is disclosed)", "--purpose")
+    who = asked(recipient, "Recipient (who receives this export)", "--recipient")
+    why = asked(purpose, "Purpose (why it is disclosed)", "--purpose")
     filters = GraphFilter(
-        since=_day(since, "--from"),
-        until=_day(until, "--to"),
+        since=parse_date(since, "--from"),
+        until=parse_date(until, "--to"),
         link_types=frozenset(types) if types else None,
         min_grade=grade,
         agencies=frozenset(agencies) if agencies else None,
     )
     scope = Scope(case=case, entity=entity, hops=hops, network=network, seed=seed,
                   filters=filters)  # fmt: skip
-    operation = f"export.{fmt}"
-    with acting(db, user) as (store, actor):
-        reauthenticate(store, actor, operation)
-    done: Exported | None = None
-    try:
-        with reading(db, user, operation, purpose=why) as view:
-            done = export(
-                view, fmt, out, recipient=who, purpose=why, scope=scope,
-                by_community=by_community,
-                progress=lambda total: progress_bar(err, f"Export {fmt}", total),
-            )  # fmt: skip
-    except BaseException:
-        if done is not None and done.path is not None:  # the disclosure was not logged
-            done.path.unlink(missing_ok=True)
-        raise
+    done: Exported = disclose(
+        db, user, f"export.{fmt}", why,
+        lambda view: export(
+            view, fmt, out, recipient=who, purpose=why, scope=scope, by_community=by_community,
+            progress=lambda total: progress_bar(err, f"Export {fmt}", total),
+        ),
+        lambda done: done.path,
+    )  # fmt: skip
     if as_json:
         show.print_json({
             "protection": done.protection.as_dict(), "format": done.format,

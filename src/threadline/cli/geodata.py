@@ -54,7 +54,7 @@ def geodata_load(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Load the ONS postcode directory (administrators), replacing any earlier load.
+    """Load the ONS postcode directory (partnership administrators), replacing any earlier load.
 
     One transaction: an interrupted load leaves the previous one in place, and loading the
     same file again changes nothing. Audited as an alteration of reference data.

@@ -35,6 +35,7 @@ from threadline.cli.options import (
     ToOption,
     TypeOption,
     UserOption,
+    parse_date,
 )
 from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
@@ -43,7 +44,7 @@ from threadline.graph.evidence import protection_of_records
 from threadline.graph.network_change import network_change
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
-from threadline.graph.timeline import changes_since, timeline
+from threadline.graph.timeline import Clock, changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
@@ -58,17 +59,6 @@ graph_app = typer.Typer(
 )
 
 
-def _day(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from None
-
-
 def _filters(
     since: str | None,
     until: str | None,
@@ -76,7 +66,9 @@ def _filters(
     grade: str | None,
     agencies: list[str] | None,
 ) -> GraphFilter:
-    return GraphFilter.asked(_day(since, "--from"), _day(until, "--to"), types, grade, agencies)
+    return GraphFilter.asked(
+        parse_date(since, "--from"), parse_date(until, "--to"), types, grade, agencies
+    )
 
 
 @contextmanager
@@ -297,6 +289,14 @@ def changes_command(
     since: Annotated[
         str | None, typer.Option("--since", help="Report what is new from this date (YYYY-MM-DD).")
     ] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="With --since: 'received' (what reached the store since) or 'reported' (what"
+            " the intelligence itself dates since).",
+        ),
+    ] = "received",
     network: Annotated[
         str | None,
         typer.Option("--network", help="The network holding this entity: how it changed."),
@@ -316,17 +316,22 @@ def changes_command(
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What the graph has learned since a date (--since): new and updated entities, new links.
-    Or how one network (--network ENTITY) or a case (--case C) changed between two dates
-    (--from, --to): who joined and left, which links and premises are new or gone."""
+    """What the graph has learned since a date (--since): new and updated entities, new links,
+    by when the material reached the store (or --by reported: the intelligence's own date),
+    each record with both dates. Or how one network (--network ENTITY) or a case (--case C)
+    changed between two dates (--from, --to): who joined and left, which links and premises are
+    new or gone."""
     if network is not None or case is not None:
         _network_changes(network, case, start, end, db, user, as_json)
         return
-    day = _day(since, "--since")
+    day = parse_date(since, "--since")
     if day is None:
         raise typer.BadParameter("give a date (YYYY-MM-DD)", param_hint="--since")
+    if by not in ("received", "reported"):
+        raise typer.BadParameter("choose 'received' or 'reported'", param_hint="--by")
+    clock: Clock = "received" if by == "received" else "reported"
     with _graph(db, user, GraphFilter(), "graph.changes") as (view, g):
-        changes = changes_since(g, day)
+        changes = changes_since(g, day, clock)
         view.consulted(
             "graph.changes",
             records=changes.records,
@@ -334,7 +339,8 @@ def changes_command(
         )
     held = protection_of_records(g, changes.records)
     if as_json:
-        show.print_json({"protection": held.as_dict(), **asdict(changes)})
+        dates = show.record_dates(g, changes.records)
+        show.print_json({"protection": held.as_dict(), **asdict(changes), "record_dates": dates})
         return
     show.print_protection(console, held)
     show.print_changes(console, g, changes)
@@ -346,7 +352,7 @@ def _network_changes(
 ) -> None:  # fmt: skip
     if network is not None and case is not None:
         raise typer.BadParameter("give --network or --case, not both", param_hint="--case")
-    first, second = _day(start, "--from"), _day(end, "--to") or date.today()
+    first, second = parse_date(start, "--from"), parse_date(end, "--to") or date.today()
     if first is None:
         raise typer.BadParameter("give the first date (YYYY-MM-DD)", param_hint="--from")
     if second < first:

@@ -143,9 +143,28 @@ def print_timeline(console: Console, title: str, events: Sequence[Event]) -> Non
     console.print(table)
 
 
+def record_dates(g: ig.Graph, ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Each record's two dates: when it reached the store, and the intelligence's own."""
+    records = g["records"]
+    return {
+        r: {
+            "received": info.received_on.isoformat() if info.received_on else "",
+            "reported": info.reported_on.isoformat() if info.reported_on else "",
+        }
+        for r in ids
+        if (info := records.get(r)) is not None
+    }
+
+
+SHOWN_RECORDS = 20
+
+
 def print_changes(console: Console, g: ig.Graph, changes: Changes) -> None:
-    """New and updated nodes and new links since a date."""
-    table = Table(title=f"Since {changes.since.isoformat()}: {len(changes.records)} new records")
+    """New and updated nodes and new links since a date, then the records behind them with
+    both their dates (when they reached the store, and the intelligence's own)."""
+    clock = "reached the store" if changes.clock == "received" else "dated by the intelligence"
+    title = f"Since {changes.since.isoformat()} ({clock}): {len(changes.records)} new records"
+    table = Table(title=title)
     table.add_column("change")
     table.add_column("count", justify="right")
     table.add_column("which")
@@ -156,6 +175,20 @@ def print_changes(console: Console, g: ig.Graph, changes: Changes) -> None:
     links = sorted({kind for _, _, kind in changes.new_edges})
     table.add_row("new links", str(len(changes.new_edges)), ", ".join(links))
     console.print(table)
+    if not changes.records:
+        return
+    records = g["records"]
+    evidence = Table(title="The records")
+    for column in ("record", "agency", "source", "grade", "reached the store", "its own date"):
+        evidence.add_column(column)
+    for r in changes.records[:SHOWN_RECORDS]:
+        info, dates = records[r], record_dates(g, [r])[r]
+        evidence.add_row(str(r), _t(info.agency), _t(info.source), info.grade.code,
+                         dates["received"], dates["reported"] or "undated")  # fmt: skip
+    console.print(evidence)
+    if len(changes.records) > SHOWN_RECORDS:
+        more = len(changes.records) - SHOWN_RECORDS
+        console.print(f"and {more} more (--json lists them all)")
 
 
 def print_network_change(console: Console, change: NetworkChange, named: str) -> None:

@@ -18,12 +18,18 @@ import typer
 from rich.console import Console
 
 from threadline.cli import render as show
-from threadline.cli.export import _asked, _day
-from threadline.cli.options import DbOption, FromOption, JsonOption, ToOption, UserOption, acting
+from threadline.cli.disclosure import asked, disclose
+from threadline.cli.options import (
+    DbOption,
+    FromOption,
+    JsonOption,
+    ToOption,
+    UserOption,
+    parse_date,
+)
 from threadline.progress import progress_bar
-from threadline.read import reading
+from threadline.read import View
 from threadline.reports import FORMATS, STEPS, Produced, ProfileScope, produce
-from threadline.security.identity import reauthenticate
 
 __all__ = ["report_command"]
 
@@ -71,25 +77,17 @@ def report_command(
     if sum((case is not None, area is not None, everything)) != 1:
         raise typer.BadParameter("name exactly one of --case, --area or --all",
                                  param_hint="--case / --area / --all")  # fmt: skip
-    scope = ProfileScope(case=case, area=area, everything=everything,
-                         since=_day(since, "--from"), until=_day(until, "--to"))  # fmt: skip
-    who = _asked(recipient, "Recipient (who receives this profile)", "--recipient")
-    why = _asked(purpose, "Purpose (why it is disclosed)", "--purpose")
-    operation = f"report.{fmt}"
-    with acting(db, user) as (store, actor):
-        reauthenticate(store, actor, operation)
-    done: Produced | None = None
-    try:
-        with (
-            reading(db, user, operation, purpose=why) as view,
-            progress_bar(err, "Problem profile", len(STEPS)) as advance,
-        ):
-            done = produce(view, scope, fmt, out, recipient=who, purpose=why,
+    first, last = parse_date(since, "--from"), parse_date(until, "--to")
+    scope = ProfileScope(case=case, area=area, everything=everything, since=first, until=last)
+    who = asked(recipient, "Recipient (who receives this profile)", "--recipient")
+    why = asked(purpose, "Purpose (why it is disclosed)", "--purpose")
+
+    def write(view: View) -> Produced:
+        with progress_bar(err, "Problem profile", len(STEPS)) as advance:
+            return produce(view, scope, fmt, out, recipient=who, purpose=why,
                            template=template, step=lambda label: advance("stages", 1))  # fmt: skip
-    except BaseException:
-        if done is not None:  # written, but the disclosure was not logged
-            done.path.unlink(missing_ok=True)
-        raise
+
+    done = disclose(db, user, f"report.{fmt}", why, write, lambda done: done.path)
     if as_json:
         show.print_json({
             "protection": done.protection.as_dict(), "format": done.format,

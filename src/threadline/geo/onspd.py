@@ -8,8 +8,9 @@ Columns are found by name, not position: ``pcds``, ``doterm``, the local authori
 ``long``. Terminated postcodes are kept, marked with the month they ended.
 
 A load is one transaction: interrupted, it leaves the previous load as it was; the same file
-loaded again changes nothing. Loading alters reference data every product relies on, so only an
-administrator may do it, and it is audited.
+loaded again changes nothing. Loading alters reference data every agency's products rely on, so
+only a partnership administrator may do it (an agency's own administrator administers their
+agency, not what all agencies share), and it is audited.
 """
 
 from __future__ import annotations
@@ -182,10 +183,11 @@ def read_names(handle: IO[str]) -> dict[str, str]:
     }
 
 
-def _require_administrator(actor: Actor) -> None:
-    if not actor.has(UserRole.ADMINISTRATOR):
+def _require_partnership(actor: Actor) -> None:
+    if not actor.has(UserRole.PARTNERSHIP):
         raise AccessDenied(
-            "permission denied: loading the ONS postcode directory needs the administrator role",
+            "permission denied: the ONS postcode directory is shared by every agency; loading it"
+            " needs the partnership role",
             action="alteration",
             operation="geodata.load",
         )
@@ -202,7 +204,7 @@ def load_geodata(
     """Load the ONS postcode directory at `path` (CSV or ZIP), replacing any earlier load, in
     one transaction; local authority names from the ZIP's names files and `names`, if given."""
     with transaction(store, actor) as conn:
-        _require_administrator(actor)
+        _require_partnership(actor)
         digest = _hash(path, *([names] if names else []))
         summary = LoadSummary(path.name, digest)
         last = conn.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import igraph as ig
 
@@ -13,7 +14,7 @@ from threadline.graph._guards import NodeRef, graph_function, node_index
 from threadline.graph.paths import edge_label
 from threadline.graph.vocabulary import RecordInfo, node_evidence
 
-__all__ = ["Changes", "Event", "changes_since", "timeline"]
+__all__ = ["Changes", "Clock", "Event", "changes_since", "timeline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,58 +113,72 @@ def timeline(g: ig.Graph, nodes: NodeRef | Iterable[NodeRef]) -> list[Event]:
     return sorted(events, key=lambda e: (e.when == "", e.when, e.kind, e.what, e.records))
 
 
+Clock = Literal["received", "reported"]
+"""Which date says when something is new: when the material reached the store (``received``:
+what an analyst returning after a partner's load wants), or the intelligence's own date
+(``reported``: what happened in the world, whenever it was loaded)."""
+
+
+def _day_of(info: RecordInfo, clock: Clock) -> date | None:
+    return info.received_on if clock == "received" else info.reported_on
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What the graph learned on or after `since`."""
+    """What the graph learned on or after `since`, by `clock`."""
 
     since: date
+    clock: Clock
     new_nodes: tuple[str, ...]
-    """Nodes first known (named, or linked) from a record reported on or after `since`."""
+    """Nodes first known (named, or linked) from a record dated on or after `since`."""
     updated_nodes: tuple[str, ...]
-    """Nodes known before, with records reported since."""
+    """Nodes known before, with records dated since."""
     new_edges: tuple[tuple[str, str, str], ...]
-    """(node, node, type) whose earliest date (link date or report) is on or after `since`."""
+    """(node, node, type) whose earliest evidence is dated on or after `since` (by report: the
+    link's own date too, such as a sighting's)."""
     records: tuple[int, ...]
-    """Records reported on or after `since`."""
+    """Records dated on or after `since`."""
 
 
 @graph_function
-def changes_since(g: ig.Graph, since: date) -> Changes:
-    """New and updated nodes and new edges since a date (undated evidence never counts).
+def changes_since(g: ig.Graph, since: date, clock: Clock = "received") -> Changes:
+    """New and updated nodes and new edges since a date (undated evidence never counts): by
+    default what reached the store since then, else (``clock="reported"``) what the
+    intelligence itself dates since then.
 
     >>> from threadline.graph.build import graph_from_edges
     >>> g = graph_from_edges([("a", "b")])
     >>> g.es["dates"] = [("2026-02-01",)]
-    >>> changes_since(g, date(2026, 1, 1)).new_edges
+    >>> changes_since(g, date(2026, 1, 1), "reported").new_edges
     (('a', 'b', 'associate'),)
     """
-    records = g["records"]
+    records: dict[int, RecordInfo] = g["records"]
     day = since.isoformat()
-    recent = {r for r, info in records.items() if info.reported_on and info.reported_on >= since}
+
+    def dated(r: int) -> date | None:
+        info = records.get(r)
+        return None if info is None else _day_of(info, clock)
+
+    recent = {r for r in records if (d := dated(r)) is not None and d >= since}
     new_nodes: list[str] = []
     updated: list[str] = []
     evidence = node_evidence(g)
     for vertex in g.vs:
-        known = evidence[vertex.index]
-        dated = [records[r].reported_on for r in known if r in records]
-        days = [d for d in dated if d is not None]
+        days = [d for r in evidence[vertex.index] if (d := dated(r)) is not None]
         if not days or max(days) < since:
             continue
         (new_nodes if min(days) >= since else updated).append(vertex["name"])
     names: list[str] = g.vs["name"]
     new_edges: list[tuple[str, str, str]] = []
     for edge in g.es:
-        dates = list(edge["dates"])
-        dates += [
-            info.reported_on.isoformat()
-            for r in edge["records"]
-            if (info := records.get(r)) is not None and info.reported_on is not None
-        ]
+        dates = list(edge["dates"]) if clock == "reported" else []
+        dates += [d.isoformat() for r in edge["records"] if (d := dated(r)) is not None]
         if dates and min(d[:10] for d in dates) >= day:
             a, b = sorted((names[edge.source], names[edge.target]))
             new_edges.append((a, b, edge["type"]))
     return Changes(
         since=since,
+        clock=clock,
         new_nodes=tuple(sorted(new_nodes)),
         updated_nodes=tuple(sorted(updated)),
         new_edges=tuple(sorted(new_edges)),

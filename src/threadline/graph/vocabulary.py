@@ -96,6 +96,9 @@ class RecordInfo:
     """Weighting code: the grade read as 3x5x2 source and information (``2B``)."""
     marking: str
     reported_on: date | None
+    """The intelligence's own date (when it was reported or happened), if it has one."""
+    received_on: date | None = None
+    """When the record (this version of it) reached the store: its load or its capture."""
 
 
 @dataclass(frozen=True, slots=True)

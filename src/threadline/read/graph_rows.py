@@ -126,6 +126,7 @@ def load(view: View, filters: GraphFilter) -> Loaded:
             r.c.handling_conditions,
             r.c.marking,
             r.c.reported_on,
+            r.c.created_at,
         )
         .join(a, a.c.id == r.c.agency_id)
         .join(s, s.c.id == r.c.source_id)
@@ -147,6 +148,7 @@ def load(view: View, filters: GraphFilter) -> Loaded:
             code=weighting_code(grade.scheme, grade.source, grade.information),
             marking=str(row.marking),
             reported_on=row.reported_on,
+            received_on=row.created_at.date() if row.created_at is not None else None,
         )
         if filters.admits_record(info):
             out.records[info.id] = info
