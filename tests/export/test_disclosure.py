@@ -64,6 +64,20 @@ def test_an_export_is_audited_as_a_disclosure_with_recipient_and_purpose(
 
 
 @pytest.mark.usefixtures("confirmed")
+def test_a_large_export_names_every_record_it_discloses(
+    world: Ids, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consultation of more than the limit is logged by its count; a disclosure never is."""
+    monkeypatch.setattr("threadline.read.view.AUDIT_RECORD_LIMIT", 1)
+    result = run(world, "ana", tmp_path / "out" / "net.csv", "--format", "csv", "--recipient",
+                 "NCA MSHT unit", "--purpose", "national picture")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (event,) = disclosures(store, "ana")
+    assert len(event.records) > 1 and len(event.entities) > 1
+    assert "records" not in event.detail and "entities" not in event.detail
+
+
+@pytest.mark.usefixtures("confirmed")
 def test_a_partner_exports_only_what_they_may_see(world: Ids, tmp_path: Path) -> None:
     for user in ("nia", "ana"):
         result = run(world, user, tmp_path / f"{user}.graphml", "--format", "graphml",

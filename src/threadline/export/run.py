@@ -26,7 +26,6 @@ from threadline.model.marking import Marking
 from threadline.model.protection import Protection
 from threadline.progress import Advance
 from threadline.read import View
-from threadline.read.view import AUDIT_RECORD_LIMIT
 from threadline.security.actors import UserRole
 from threadline.security.audit import audit
 from threadline.security.errors import AccessDenied
@@ -171,10 +170,8 @@ def _disclosed(
         "nodes": content.node_count,
         "links": content.link_count,
     }
-    if len(records) > AUDIT_RECORD_LIMIT:
-        detail["records"], records = len(records), []
-    if len(entities) > AUDIT_RECORD_LIMIT:
-        detail["entities"], entities = len(entities), []
+    # A disclosure names every record and entity it hands over, however many: its log must
+    # show what went to whom (DPA 2018 s62), unlike a whole-store consultation (View).
     audit(view.conn, view.actor, "disclosure", f"export.{chosen.name}", records=records,
           entities=entities, purpose=purpose.strip(), recipients=recipient.strip(),
           detail=detail)  # fmt: skip

@@ -73,8 +73,9 @@ def _protection(row: Any) -> Protection:
 
 
 AUDIT_RECORD_LIMIT = 10_000
-"""Most record (or entity) ids named in one audit event; a bigger read (a whole-store analysis)
-is logged with its count instead."""
+"""Most record (or entity) ids a consultation or combination names in one audit event; a bigger
+read (a whole-store analysis) is logged with its count instead. Disclosures (exports, profiles)
+always name everything they hand over."""
 
 ACTIONS = ("consultation", "combination", "disclosure")
 """What a read can be under DPA 2018 s62: looking, joining records up, or handing them over."""

@@ -22,7 +22,6 @@ from threadline.errors import ValidationError
 from threadline.export.run import EXPORT_ROLES
 from threadline.model.protection import Protection
 from threadline.read import View
-from threadline.read.view import AUDIT_RECORD_LIMIT
 from threadline.reports.charts import draw
 from threadline.reports.content import STAGES, Profile, gather
 from threadline.reports.history import remember
@@ -132,9 +131,7 @@ def _disclosed(view: View, profile: Profile, operation: str, recipient: str, pur
         "handling": profile.protection.handling,
         **{name.replace(" ", "_"): n for name, n in profile.headline.items()},
     }
-    if len(records) > AUDIT_RECORD_LIMIT:
-        detail["records"], records = len(records), []
-    if len(entities) > AUDIT_RECORD_LIMIT:
-        detail["entities"], entities = len(entities), []
+    # A disclosure names every record and entity it hands over, however many: its log must
+    # show what went to whom (DPA 2018 s62), unlike a whole-store consultation (View).
     audit(view.conn, view.actor, "disclosure", operation, records=records, entities=entities,
           purpose=purpose, recipients=recipient, detail=detail)  # fmt: skip
