@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from threadline.api.deps import SESSION_COOKIE, StoreDep, ViewDep, WriteCheck
+from threadline.api.graphs import GraphCache
 from threadline.api.settings import Settings
 from threadline.read.holdings import counts
 from threadline.security.sessions import SignInRefused, sign_in, sign_out
@@ -65,9 +66,11 @@ def login(
         )  # fmt: skip
     try:
         with store.connect() as conn:
-            secret, _session = sign_in(conn, username, password)
+            secret, session = sign_in(conn, username, password)
     except SignInRefused as refused:
         return _login_page(request, next_=next, username=username, error=f"{refused}.", status=401)
+    graphs: GraphCache = request.app.state.graphs
+    graphs.warm(store, session.actor)  # their first chart need not wait for it
     settings: Settings = request.app.state.settings
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
