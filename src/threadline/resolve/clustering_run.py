@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
+from threadline.resolve.one_name import ONE_NAME_SQL, attach_one_name
 from threadline.resolve.integrity import CONTRADICTION_FIELDS, contradicting_pairs, reason_words
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
@@ -112,8 +113,22 @@ def cluster_run(
         veto=state.settings.veto,
         contradictions=contradictions if state.settings.integrity else None,
     )
+    found_labels = outcome.labels
+    if state.settings.one_name:
+        found_labels, joined = attach_one_name(
+            found_labels,
+            _one_name_rows(run)[nodes],
+            (position[left[keep]], position[right[keep]], prob[keep]),
+            threshold=threshold,
+            veto=state.settings.veto,
+            scorer=scorer,
+            cannot=sub(different),
+            contradictions=contradictions if state.settings.integrity else None,
+            max_size=state.settings.max_component,
+        )
+        state.counts["one_name_joins"] = joined
     labels = np.full(run.size, -1, dtype=np.int64)
-    labels[nodes] = outcome.labels
+    labels[nodes] = found_labels
     ids = run.record_ids
     conflicts = outcome.conflicts
     if len(nodes) < run.size and earlier is not None:
@@ -139,6 +154,15 @@ def cluster_run(
     ])  # fmt: skip
     state.timings["cluster"] = time.perf_counter() - started
     return clusters, found
+
+
+def _one_name_rows(run: PreparedRun) -> np.ndarray:
+    """Per row number: whether the record gives a given name and nothing else of the
+    person's own (:mod:`.one_name`)."""
+    rows = run.con.sql(f"SELECT uid - 1 FROM tl_records WHERE {ONE_NAME_SQL}").fetchnumpy()  # noqa: S608 - SQL of our own constants
+    out = np.zeros(run.size, dtype=bool)
+    out[np.asarray(next(iter(rows.values())), dtype=np.int64)] = True
+    return out
 
 
 def _judged(

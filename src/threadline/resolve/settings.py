@@ -62,6 +62,12 @@ class ResolverSettings:
     never outweighed, since a father and son of one name at one address score high too.
     Chains through other records never override a contradiction."""
 
+    one_name: bool = True
+    """A cluster of records that give a given name and nothing else of the person's own (a
+    hotline note) joins the one cluster it links to at or above ``match_threshold``, unless a
+    pair across scores below ``veto`` or contradicts (:mod:`.one_name`): its low scores
+    against the person's other records are missing evidence, not evidence against."""
+
     pair_floor: float = 0.01
     """Scored pairs below this match probability are dropped from the output pairs table."""
 
