@@ -52,3 +52,49 @@ def test_one_mobile_written_in_every_way_is_one_number() -> None:
     rows = [person(f"r{i}", given_name="Anna", phone=form) for i, form in enumerate(forms)]
     phones = prepare(table(rows)).column("phone").to_pylist()
     assert set(phones) == {"+447700900123"}, dict(zip(forms, phones, strict=True))
+
+
+def _sisters(anna_born: str | None) -> list[dict[str, str | None]]:
+    # Two sisters of one house, with names alike but for the first letter.
+    home = {"surname": "Wojciechowska", "address": "41 Granby Row", "postcode": "M8 4LX"}
+    return [
+        person("anna", source="police", given_name="Anna", date_of_birth=anna_born, **home),
+        person("hanna", source="council", given_name="Hanna", **home),
+    ]
+
+
+def test_sisters_whose_names_differ_in_the_first_letter_are_two_people(
+    resolve_with: Callable[..., Any],
+) -> None:
+    resolver, result = resolve_with(_sisters(None))
+    try:
+        assert result.clusters["anna"] != result.clusters["hanna"]
+        given = resolver.explain_pair("anna", "hanna").contribution("given_name")
+        assert "another first letter" in given.level
+        assert given.weight < 3
+    finally:
+        resolver.close()
+
+
+def test_a_name_in_arabic_script_matches_its_romanisation(
+    resolve_with: Callable[..., Any],
+) -> None:
+    rows = [
+        person("latin", source="nhs", given_name="Mohammed", surname="Hussain",
+               date_of_birth="1979-03-14", phone="07700 900 777"),
+        person("arabic", source="immigration", full_name="محمد حسين",
+               date_of_birth="1979-03-14", phone="07700900777"),
+        person("other", source="immigration", full_name="أحمد خان",
+               date_of_birth="1979-03-14"),
+    ]  # fmt: skip
+    resolver, result = resolve_with(rows)
+    try:
+        assert result.clusters["latin"] == result.clusters["arabic"]
+        assert result.clusters["other"] != result.clusters["latin"]
+        why = resolver.explain_pair("latin", "arabic")
+        for field in ("given_name", "surname"):
+            assert "Arabic or Hebrew script" in why.contribution(field).level
+            assert why.contribution(field).weight > 0
+        assert "Arabic" not in resolver.explain_pair("latin", "other").contribution("surname").level
+    finally:
+        resolver.close()

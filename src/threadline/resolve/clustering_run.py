@@ -15,7 +15,12 @@ import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
 from threadline.resolve.one_name import ONE_NAME_SQL, attach_one_name
-from threadline.resolve.integrity import CONTRADICTION_FIELDS, contradicting_pairs, reason_words
+from threadline.resolve.integrity import (
+    CONTRADICTION_FIELDS,
+    FAMILY_NAMES,
+    contradicting_pairs,
+    reason_words,
+)
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -296,7 +301,7 @@ def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tup
     if not pairs:
         return []
     wanted = sorted({x for a, b, _ in pairs for x in (a, b)})
-    columns = ", ".join(CONTRADICTION_FIELDS)
+    columns = ", ".join((*CONTRADICTION_FIELDS, FAMILY_NAMES))
     run.con.register("tl_apart_v", pa.table({"uid": np.array(wanted, dtype=np.int64) + 1}))
     try:
         rows = (
