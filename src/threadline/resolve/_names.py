@@ -158,9 +158,10 @@ def abjad_key(raw: str | None, first: bool = False) -> str | None:
         words = words[:1]
     if not words or any(w.script not in ABJADS for w in words):
         return None
-    return "".join(
-        abjad_pattern(w.forms[0], w.article, w.script).pattern for w in words if w.forms[0]
-    ) or None
+    return (
+        "".join(abjad_pattern(w.forms[0], w.article, w.script).pattern for w in words if w.forms[0])
+        or None
+    )
 
 
 @dataclass(frozen=True, slots=True)

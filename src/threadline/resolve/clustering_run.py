@@ -14,13 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
-from threadline.resolve.one_name import ONE_NAME_SQL, attach_one_name
 from threadline.resolve.integrity import (
     CONTRADICTION_FIELDS,
     FAMILY_NAMES,
     contradicting_pairs,
     reason_words,
 )
+from threadline.resolve.one_name import ONE_NAME_SQL, attach_one_name
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -97,7 +97,9 @@ def cluster_run(
     trusted = _trusted(left, right, prob, state.settings.integrity_trust)
 
     def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
-        a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
+        a, b, reasons = contradicting_pairs(
+            run.con, nodes[found], groups, families=state.settings.family_names
+        )
         kept = ~_is_trusted(trusted, a, b)
         why = [r for r, k in zip(reasons, kept.tolist(), strict=True) if k]
         return position[a[kept]], position[b[kept]], why
@@ -276,7 +278,9 @@ def cluster_checks(
     labels = np.asarray(pc.dictionary_encode(heads).indices.fill_null(-1), dtype=np.int64)
     sizes = np.bincount(labels[labels >= 0])
     multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
-    left, right, _ = contradicting_pairs(run.con, multi.astype(np.int64), labels[multi])
+    left, right, _ = contradicting_pairs(
+        run.con, multi.astype(np.int64), labels[multi], families=state.settings.family_names
+    )
     if pairs is not None and pairs.num_rows:
         trusted = _trusted(
             run.uids(pairs.column("left_id")), run.uids(pairs.column("right_id")),

@@ -120,7 +120,13 @@ GIVEN = Field(
     "given_name",
     "given name",
     (
-        "given", "given_variant", "given_nick", "given_alt", "surname", "middle", "aliases",
+        "given",
+        "given_variant",
+        "given_nick",
+        "given_alt",
+        "surname",
+        "middle",
+        "aliases",
         "given_abjad",
     ),
     (
@@ -177,7 +183,12 @@ SURNAME = Field(
     "surname",
     "surname",
     (
-        "surname", "surname_variant", "surname_parts", "given", "middle", NAME_PAIR,
+        "surname",
+        "surname_variant",
+        "surname_parts",
+        "given",
+        "middle",
+        NAME_PAIR,
         "surname_abjad",
     ),
     (

@@ -34,8 +34,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 ONE_NAME_SQL = (
-    "given IS NOT NULL AND surname IS NULL AND dob IS NULL AND born_about IS NULL "
-    "AND photo IS NULL"
+    "given IS NOT NULL AND surname IS NULL AND dob IS NULL AND born_about IS NULL AND photo IS NULL"
 )
 """The prepared records that give a given name and nothing else of the person's own (adverts,
 which state an age and show a photo, are joined through their working name instead)."""

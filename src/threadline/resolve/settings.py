@@ -55,6 +55,12 @@ class ResolverSettings:
     different sex, national insurance numbers or documents of one format) never share a
     cluster unless an analyst judged them the same (:mod:`.integrity`)."""
 
+    family_names: bool = True
+    """With ``integrity``: two records of one surname whose given names are different names
+    (Anna and Hanna; twins) and that share nothing of one person's own (a phone no one else
+    gives, an identifier, a bank account, a mailbox) count as contradicting: a surname, an
+    address and a date of birth are a family's as much as a person's."""
+
     integrity_trust: float | None = None
     """For data whose dates of birth and identifiers are known to be replaced by wrong values
     (FEBRL's corruption): two contradicting records that the model itself scores at or above
