@@ -98,7 +98,7 @@ def cluster_run(
 
     def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
         a, b, reasons = contradicting_pairs(
-            run.con, nodes[found], groups, families=state.settings.family_names
+            run.con, nodes[found], groups, families=_families(state)
         )
         kept = ~_is_trusted(trusted, a, b)
         why = [r for r, k in zip(reasons, kept.tolist(), strict=True) if k]
@@ -161,6 +161,23 @@ def cluster_run(
     ])  # fmt: skip
     state.timings["cluster"] = time.perf_counter() - started
     return clusters, found
+
+
+_OWN_FIELDS = frozenset({"phone", "national_id", "document_number", "email", "bank_account"})
+"""Fields that hold something of one person's own (:data:`.integrity.FAMILY_NAMES`)."""
+
+
+def _families(state: ResolverState) -> bool:
+    """Whether records of one family with different given names count as contradicting:
+    only where the run's records can hold something of one person's own that would say
+    otherwise (a file of names and addresses alone has nothing to tell a typing slip in a
+    first letter from a sister)."""
+    run = state.run
+    return (
+        state.settings.family_names
+        and run is not None
+        and any(f.name in _OWN_FIELDS for f in run.fields)
+    )
 
 
 def _one_name_rows(run: PreparedRun) -> np.ndarray:
@@ -279,7 +296,7 @@ def cluster_checks(
     sizes = np.bincount(labels[labels >= 0])
     multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
     left, right, _ = contradicting_pairs(
-        run.con, multi.astype(np.int64), labels[multi], families=state.settings.family_names
+        run.con, multi.astype(np.int64), labels[multi], families=_families(state)
     )
     if pairs is not None and pairs.num_rows:
         trusted = _trusted(
