@@ -69,6 +69,10 @@ def test_sisters_whose_names_differ_in_the_first_letter_are_two_people(
     resolver, result = resolve_with(_sisters(None))
     try:
         assert result.clusters["anna"] != result.clusters["hanna"]
+        assert any(
+            {left, right} == {"anna", "hanna"} and "differ in one family" in words
+            for left, right, words in result.kept_apart
+        )
         given = resolver.explain_pair("anna", "hanna").contribution("given_name")
         assert "another first letter" in given.level
         assert given.weight < 3
