@@ -70,7 +70,7 @@ def test_sisters_whose_names_differ_in_the_first_letter_are_two_people(
     try:
         assert result.clusters["anna"] != result.clusters["hanna"]
         assert any(
-            {left, right} == {"anna", "hanna"} and "differ in one family" in words
+            {left, right} == {"anna", "hanna"} and "of one family conflict" in words
             for left, right, words in result.kept_apart
         )
         given = resolver.explain_pair("anna", "hanna").contribution("given_name")

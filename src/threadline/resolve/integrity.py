@@ -279,7 +279,7 @@ def _squeezed(name: str) -> str:
 def reason_words(reason: str, left: Mapping[str, Any], right: Mapping[str, Any]) -> str:
     """The contradiction in words: ``dates of birth 1985-01-12 and 1992-05-27 conflict``."""
     if reason == FAMILY_NAMES:
-        return f"given names {left.get(reason)} and {right.get(reason)} differ in one family"
+        return f"given names {left.get(reason)} and {right.get(reason)} of one family conflict"
     return f"{_WORDS.get(reason, reason)} {left.get(reason)} and {right.get(reason)} conflict"
 
 
