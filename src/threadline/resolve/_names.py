@@ -18,10 +18,18 @@ from rigour.text.phonetics import soundex as _rigour_soundex
 from rigour.text.scripts import text_scripts
 
 from threadline.values import parse_name
-from threadline.values._scripts import latin_words, romanisation
+from threadline.values._scripts import ABJADS, abjad_pattern, latin_words, romanisation
 from threadline.values._text import load_table
 
-__all__ = ["GivenForm", "NameForm", "SurnameForm", "ascii_token", "given_form", "soundex"]
+__all__ = [
+    "GivenForm",
+    "NameForm",
+    "SurnameForm",
+    "abjad_key",
+    "ascii_token",
+    "given_form",
+    "soundex",
+]
 
 _SPLIT = re.compile(r"[\s\-,./_]+")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -126,6 +134,34 @@ def soundex(name: str) -> str:
     ['J250', 'T522', 'P236', 'A261', 'H555']
     """
     return _rigour_soundex(name)
+
+
+@lru_cache(maxsize=100_000)
+def abjad_key(raw: str | None, first: bool = False) -> str | None:
+    """For a name written in Arabic or Hebrew script, the pattern (a regular expression) that
+    its Latin spellings fit, as the name comparator reads it
+    (:func:`threadline.values._scripts.abjad_pattern`); ``None`` for a name in another script.
+    ``first``: the first word only (the given name of a given-name field); otherwise every
+    word, to be matched against the Latin spelling without spaces.
+
+    >>> import re
+    >>> key = abjad_key("محمد علي", first=True)
+    >>> [bool(re.fullmatch(key, s)) for s in ("mohammed", "muhammad", "ahmad")]
+    [True, True, False]
+    >>> bool(re.fullmatch(abjad_key("الرشيد"), "alrashid")), abjad_key("Smith")
+    (True, None)
+    """
+    if raw is None or raw.isascii():
+        return None
+    words = latin_words(raw)
+    if first:
+        words = words[:1]
+    if not words or any(w.script not in ABJADS for w in words):
+        return None
+    return (
+        "".join(abjad_pattern(w.forms[0], w.article, w.script).pattern for w in words if w.forms[0])
+        or None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +275,12 @@ def full_name_form(raw: str | None) -> NameForm:
     if len(words) < 2:
         return NameForm(given_form(raw), _EMPTY_SURNAME)
     low = [ascii_token(w) for w in words]
-    first = low[0] in tables.family_first and (
-        low[-1] not in tables.family_first or low[1] in tables.vietnamese_middle
+    # A word in Arabic script is never a Vietnamese or Chinese family name, however its
+    # letters read (علي is "ly", as Lý is).
+    first = (
+        low[0] in tables.family_first
+        and abjad_key(words[0]) is None
+        and (low[-1] not in tables.family_first or low[1] in tables.vietnamese_middle)
     )
     if first:
         return NameForm(_with_order(words[-1], tuple(words[1:-1])), surname_form(words[0]))

@@ -14,7 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
-from threadline.resolve.integrity import CONTRADICTION_FIELDS, contradicting_pairs, reason_words
+from threadline.resolve.integrity import (
+    CONTRADICTION_FIELDS,
+    FAMILY_NAMES,
+    contradicting_pairs,
+    reason_words,
+)
+from threadline.resolve.one_name import ONE_NAME_SQL, attach_one_name
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import JudgementLike, ResolutionResult, to_judgement
 from threadline.resolve.run import PreparedRun
@@ -91,7 +97,9 @@ def cluster_run(
     trusted = _trusted(left, right, prob, state.settings.integrity_trust)
 
     def contradictions(found: np.ndarray, groups: np.ndarray) -> Any:
-        a, b, reasons = contradicting_pairs(run.con, nodes[found], groups)
+        a, b, reasons = contradicting_pairs(
+            run.con, nodes[found], groups, families=_families(state)
+        )
         kept = ~_is_trusted(trusted, a, b)
         why = [r for r, k in zip(reasons, kept.tolist(), strict=True) if k]
         return position[a[kept]], position[b[kept]], why
@@ -112,8 +120,22 @@ def cluster_run(
         veto=state.settings.veto,
         contradictions=contradictions if state.settings.integrity else None,
     )
+    found_labels = outcome.labels
+    if state.settings.one_name:
+        found_labels, joined = attach_one_name(
+            found_labels,
+            _one_name_rows(run)[nodes],
+            (position[left[keep]], position[right[keep]], prob[keep]),
+            threshold=threshold,
+            veto=state.settings.veto,
+            scorer=scorer,
+            cannot=sub(different),
+            contradictions=contradictions if state.settings.integrity else None,
+            max_size=state.settings.max_component,
+        )
+        state.counts["one_name_joins"] = joined
     labels = np.full(run.size, -1, dtype=np.int64)
-    labels[nodes] = outcome.labels
+    labels[nodes] = found_labels
     ids = run.record_ids
     conflicts = outcome.conflicts
     if len(nodes) < run.size and earlier is not None:
@@ -139,6 +161,32 @@ def cluster_run(
     ])  # fmt: skip
     state.timings["cluster"] = time.perf_counter() - started
     return clusters, found
+
+
+_OWN_FIELDS = frozenset({"phone", "national_id", "document_number", "email", "bank_account"})
+"""Fields that hold something of one person's own (:data:`.integrity.FAMILY_NAMES`)."""
+
+
+def _families(state: ResolverState) -> bool:
+    """Whether records of one family with different given names count as contradicting:
+    only where the run's records can hold something of one person's own that would say
+    otherwise (a file of names and addresses alone has nothing to tell a typing slip in a
+    first letter from a sister)."""
+    run = state.run
+    return (
+        state.settings.family_names
+        and run is not None
+        and any(f.name in _OWN_FIELDS for f in run.fields)
+    )
+
+
+def _one_name_rows(run: PreparedRun) -> np.ndarray:
+    """Per row number: whether the record gives a given name and nothing else of the
+    person's own (:mod:`.one_name`)."""
+    rows = run.con.sql(f"SELECT uid - 1 FROM tl_records WHERE {ONE_NAME_SQL}").fetchnumpy()  # noqa: S608 - SQL of our own constants
+    out = np.zeros(run.size, dtype=bool)
+    out[np.asarray(next(iter(rows.values())), dtype=np.int64)] = True
+    return out
 
 
 def _judged(
@@ -247,7 +295,9 @@ def cluster_checks(
     labels = np.asarray(pc.dictionary_encode(heads).indices.fill_null(-1), dtype=np.int64)
     sizes = np.bincount(labels[labels >= 0])
     multi = np.flatnonzero((labels >= 0) & (sizes[np.maximum(labels, 0)] > 1))
-    left, right, _ = contradicting_pairs(run.con, multi.astype(np.int64), labels[multi])
+    left, right, _ = contradicting_pairs(
+        run.con, multi.astype(np.int64), labels[multi], families=_families(state)
+    )
     if pairs is not None and pairs.num_rows:
         trusted = _trusted(
             run.uids(pairs.column("left_id")), run.uids(pairs.column("right_id")),
@@ -272,7 +322,7 @@ def _kept_apart(run: PreparedRun, pairs: list[tuple[int, int, str]]) -> list[tup
     if not pairs:
         return []
     wanted = sorted({x for a, b, _ in pairs for x in (a, b)})
-    columns = ", ".join(CONTRADICTION_FIELDS)
+    columns = ", ".join((*CONTRADICTION_FIELDS, FAMILY_NAMES))
     run.con.register("tl_apart_v", pa.table({"uid": np.array(wanted, dtype=np.int64) + 1}))
     try:
         rows = (

@@ -76,6 +76,23 @@ def _null(column: str) -> Level:
     return Level(f"{column}_l IS NULL OR {column}_r IS NULL", "missing on one side", null=True)
 
 
+def _abjad(column: str, key: str, squeeze: bool = False) -> str:
+    """A name in Arabic or Hebrew script on one side (``key``: the pattern its Latin
+    spellings fit) and a Latin spelling that fits it on the other (``squeeze``: spaces
+    dropped, for surnames of several words: "al rashid" against الرشيد)."""
+
+    def latin(side: str) -> str:
+        value = f"{column}_{side}"
+        return f"replace({value}, ' ', '')" if squeeze else value
+
+    return (
+        f"CASE WHEN {key}_l IS NOT NULL AND {key}_r IS NULL "
+        f"THEN regexp_full_match({latin('r')}, {key}_l) "
+        f"WHEN {key}_r IS NOT NULL AND {key}_l IS NULL "
+        f"THEN regexp_full_match({latin('l')}, {key}_r) ELSE FALSE END"
+    )
+
+
 def _jw(column: str, at: float) -> str:
     return f"jaro_winkler_similarity({column}_l, {column}_r) >= {at}"
 
@@ -102,7 +119,16 @@ def _two_edits(column: str) -> str:
 GIVEN = Field(
     "given_name",
     "given name",
-    ("given", "given_variant", "given_nick", "given_alt", "surname", "middle", "aliases"),
+    (
+        "given",
+        "given_variant",
+        "given_nick",
+        "given_alt",
+        "surname",
+        "middle",
+        "aliases",
+        "given_abjad",
+    ),
     (
         _null("given"),
         Level("given_l = given_r", "exact match", tf="given", m=0.8),
@@ -110,6 +136,11 @@ GIVEN = Field(
             "given_variant_l = given_variant_r",
             "spelling variant of the same name",
             m=0.03,
+        ),
+        Level(
+            _abjad("given", "given_abjad"),
+            "the same name in Arabic or Hebrew script and in Latin letters",
+            m=0.01,
         ),
         Level(
             "given_nick_l = given_nick_r OR list_contains(given_alt_l, given_variant_r) "
@@ -129,6 +160,14 @@ GIVEN = Field(
             "found in another part of the other name (names in a different order)",
             m=0.02,
         ),
+        # Anna and Hanna, Mariusz and Dariusz: a typing slip seldom hits the first letter, so
+        # two names alike but for it are usually two names (sisters of one house), not one
+        # name mistyped. Its own level, so that training weighs it apart.
+        Level(
+            f"left(given_l, 1) <> left(given_r, 1) AND {_jw('given', 0.8)}",
+            "similar spelling, another first letter (another name: Anna, Hanna)",
+            m=0.01,
+        ),
         Level(_jw("given", 0.92), "very similar spelling", m=0.06),
         Level(_jw("given", 0.8), "similar spelling", m=0.03),
         Level(
@@ -143,7 +182,15 @@ GIVEN = Field(
 SURNAME = Field(
     "surname",
     "surname",
-    ("surname", "surname_variant", "surname_parts", "given", "middle", NAME_PAIR),
+    (
+        "surname",
+        "surname_variant",
+        "surname_parts",
+        "given",
+        "middle",
+        NAME_PAIR,
+        "surname_abjad",
+    ),
     (
         _null("surname"),
         Level(
@@ -158,6 +205,11 @@ SURNAME = Field(
             "surname_variant_l = surname_variant_r",
             "spelling variant or other romanisation of the same name",
             m=0.02,
+        ),
+        Level(
+            _abjad("surname", "surname_abjad", squeeze=True),
+            "the same name in Arabic or Hebrew script and in Latin letters",
+            m=0.01,
         ),
         Level(
             # surname_parts is set only for compound surnames, so these are cheap on the rest.

@@ -16,6 +16,14 @@ slip apart:
   passports of one country have), more than one character apart. Numbers of different
   formats are different kinds of documents and say nothing against each other.
 
+- **given names in one family**: two records of one surname whose given names are different
+  names (not the same name, a spelling variant, a nickname, an alias, the name written in
+  another part of the other, an initial, nor alike with the same first letter: Anna and
+  Hanna, or Mei and Qiang, twins of one date of birth) and that share nothing that belongs to
+  one person alone (a phone no one else gives, a national insurance, document or bank
+  account number, an email mailbox). A surname, an address and a date of birth are a
+  family's as much as a person's: sisters and twins share them.
+
 The clustering (:func:`.cluster.cluster_graph`) never puts contradicting records in one
 cluster, unless an analyst judged them the same. Records that say nothing (a police record
 with no date of birth) can join either side, but cannot bridge the two. Where another of these
@@ -33,12 +41,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+from rapidfuzz.distance import DamerauLevenshtein
+
+from threadline.resolve._names import ascii_token
+from threadline.resolve.name_matching import compare_names
 
 __all__ = [
     "CONTRADICTION_FIELDS",
+    "FAMILY_NAMES",
     "contradicting_pairs",
     "contradiction",
     "dates_contradict",
+    "one_given_name",
     "propose_split",
     "reason_words",
 ]
@@ -53,7 +67,55 @@ _WORDS = {
     "gender": "sex",
     "national_id": "national insurance numbers",
     "document_number": "document numbers",
+    "given": "given names in one family, with nothing of one person's own in common,",
 }
+
+FAMILY_NAMES = "given"
+"""The reason given for two records of one family whose given names differ."""
+
+_NO = "coalesce({}, FALSE)"
+# The given-name comparison's agreeing levels (:mod:`.comparisons`), for two records a and b.
+_SAME_NAME = " OR ".join(
+    _NO.format(x)
+    for x in (
+        "a.given = b.given",
+        "a.given_variant = b.given_variant",
+        "a.given_nick = b.given_nick",
+        "list_contains(a.given_alt, b.given_variant)",
+        "list_contains(b.given_alt, a.given_variant)",
+        "list_contains(a.aliases, b.given)",
+        "list_contains(b.aliases, a.given)",
+        "list_has_any(a.aliases, b.aliases)",
+        "a.given = b.surname OR a.surname = b.given",
+        "a.given_variant = b.middle OR a.middle = b.given_variant",
+        "left(a.given, 1) = left(b.given, 1) AND jaro_winkler_similarity(a.given, b.given) >= 0.8",
+        "length(a.given) = 1 OR length(b.given) = 1",
+        # A name in Arabic script against a Latin one: left to the model.
+        "a.given_abjad IS NOT NULL OR b.given_abjad IS NOT NULL",
+    )
+)
+_OWN = " OR ".join(
+    _NO.format(x)
+    for x in (
+        "a.phone = b.phone AND NOT a.phone_shared",
+        "a.national_id = b.national_id",
+        "a.document_number = b.document_number",
+        "a.email_mailbox = b.email_mailbox",
+        "a.bank_account = b.bank_account",
+    )
+)
+_FAMILY = (
+    "a.given IS NOT NULL AND b.given IS NOT NULL AND a.surname IS NOT NULL "
+    f"AND (a.surname = b.surname OR {_NO.format('a.surname_variant = b.surname_variant')}) "
+    f"AND NOT ({_SAME_NAME}) AND NOT ({_OWN})"
+)
+_FAMILY_COLUMNS = (
+    "given_raw", "surname_raw", "given", "given_variant", "given_nick", "given_alt",
+    "given_abjad", "middle",
+    "surname",
+    "surname_variant", "aliases", "phone", "phone_shared", "national_id", "document_number",
+    "email_mailbox", "bank_account",
+)  # fmt: skip
 _PLACEHOLDERS = {(1, 1), (12, 31)}
 
 
@@ -189,15 +251,44 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     return None if agrees else found
 
 
+@lru_cache(maxsize=65536)
+def one_given_name(left: str, right: str, surname: str = "") -> bool:
+    """Whether two given-name fields of one ``surname`` may be one name: the person name
+    comparator takes the two whole names for one (variants, romanisations such as Hsiu-ying
+    and Xiuying, other scripts), or, written without spaces and accents, the given names are
+    a typing slip apart (two in six letters or more) with the first letter the same ("Thi
+    Hoa" and "Thi Hea", "Văn Long" and "Văn ong"; not Anna and Hanna).
+
+    >>> one_given_name("Hsiu-ying", "Xiuying", "Huang"), one_given_name("Thị Hoa", "Thi Hea")
+    (True, True)
+    >>> one_given_name("Anna", "Hanna", "Kowalska"), one_given_name("Mei", "Qiang", "Chen")
+    (False, False)
+    """
+    if compare_names(f"{left} {surname}".strip(), f"{right} {surname}".strip()).same:
+        return True
+    a, b = (_squeezed(x) for x in (left, right))
+    if not a or not b or a[0] != b[0]:
+        return False
+    return bool(DamerauLevenshtein.distance(a, b) <= (2 if min(len(a), len(b)) >= 6 else 1))
+
+
+def _squeezed(name: str) -> str:
+    return "".join(ascii_token(word) for word in name.split())
+
+
 def reason_words(reason: str, left: Mapping[str, Any], right: Mapping[str, Any]) -> str:
     """The contradiction in words: ``dates of birth 1985-01-12 and 1992-05-27 conflict``."""
+    if reason == FAMILY_NAMES:
+        return f"given names {left.get(reason)} and {right.get(reason)} of one family conflict"
     return f"{_WORDS.get(reason, reason)} {left.get(reason)} and {right.get(reason)} conflict"
 
 
 def contradicting_pairs(
-    con: Any, uids: IntArray, labels: IntArray, table: str = "tl_records"
+    con: Any, uids: IntArray, labels: IntArray, table: str = "tl_records", families: bool = True
 ) -> tuple[IntArray, IntArray, list[str]]:
-    """Pairs of records that contradict each other among records sharing a label.
+    """Pairs of records that contradict each other among records sharing a label
+    (``families``: also records of one family whose given names differ, reason
+    :data:`FAMILY_NAMES`).
 
     ``uids`` are row numbers (``uid - 1``) of ``table`` in the DuckDB connection ``con``;
     returns ``(left, right, reasons)`` as row numbers. Only records that state one of the
@@ -221,11 +312,25 @@ def contradicting_pairs(
             FROM s a JOIN s b ON a.label = b.label AND a.uid < b.uid
             WHERE {differ}"""  # noqa: S608 - SQL of our own constants
         ).fetchall()
+        if families:
+            picked = ", ".join(f"r.{c}" for c in _FAMILY_COLUMNS)
+            kin = con.sql(
+                f"""WITH s AS (SELECT v.label, r.uid, {picked}
+                    FROM tl_integrity_v v JOIN {table} r USING (uid)
+                    WHERE r.given IS NOT NULL AND r.surname IS NOT NULL)
+                SELECT a.uid - 1, b.uid - 1, a.given_raw, b.given_raw, a.surname_raw
+                FROM s a JOIN s b ON a.label = b.label AND a.uid < b.uid
+                WHERE {_FAMILY}"""  # noqa: S608 - SQL of our own constants
+            ).fetchall()
+            kin = [(a, b) for a, b, x, y, z in kin if not one_given_name(str(x), str(y), str(z))]
+        else:
+            kin = []
     finally:
         con.unregister("tl_integrity_v")
     left: list[int] = []
     right: list[int] = []
     reasons: list[str] = []
+    seen: set[tuple[int, int]] = set()
     for row in rows:
         a = dict(zip(CONTRADICTION_FIELDS, row[2::2], strict=True))
         b = dict(zip(CONTRADICTION_FIELDS, row[3::2], strict=True))
@@ -234,6 +339,12 @@ def contradicting_pairs(
             left.append(int(row[0]))
             right.append(int(row[1]))
             reasons.append(reason)
+            seen.add((int(row[0]), int(row[1])))
+    for a_row, b_row in kin:
+        if (int(a_row), int(b_row)) not in seen:
+            left.append(int(a_row))
+            right.append(int(b_row))
+            reasons.append(FAMILY_NAMES)
     return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64), reasons
 
 

@@ -74,12 +74,14 @@ PREPARED_COLUMNS = (
     "given_nick",
     "given_alt",
     "given_sx",
+    "given_abjad",
     "middle",
     "surname_raw",
     "surname",
     "surname_variant",
     "surname_parts",
     "surname_sx",
+    "surname_abjad",
     "name_pair",
     "dob",
     "dob_y",
@@ -124,6 +126,7 @@ _GIVEN_SCHEMA = pa.schema(
         ("given_nick", _TEXT),
         ("given_alt", pa.list_(_TEXT)),
         ("given_sx", _TEXT),
+        ("given_abjad", _TEXT),
     ]
 )
 _SURNAME_SCHEMA = pa.schema(
@@ -134,6 +137,7 @@ _SURNAME_SCHEMA = pa.schema(
         ("surname_variant", _TEXT),
         ("surname_parts", pa.list_(_TEXT)),
         ("surname_sx", _TEXT),
+        ("surname_abjad", _TEXT),
     ]
 )
 _FULL_SCHEMA = pa.schema(
@@ -327,6 +331,8 @@ def _one_given(form: _names.GivenForm) -> dict[str, Any]:
         # Kept only for nicknames of several names ("chris"): the list test is costly.
         "given_alt": list(form.alternatives) if len(form.alternatives) > 2 else None,
         "given_sx": _names.soundex(form.variant) if form.variant else None,
+        # A name in Arabic or Hebrew script: the pattern its Latin spellings fit.
+        "given_abjad": _names.abjad_key(form.raw, first=True),
     }
 
 
@@ -339,6 +345,7 @@ def _one_surname(form: _names.SurnameForm) -> dict[str, Any]:
         # Kept only for compound surnames, so that comparing the rest costs nothing.
         "surname_parts": list(form.parts) if len(form.parts) > 1 else None,
         "surname_sx": _names.soundex(key) if key else None,
+        "surname_abjad": _names.abjad_key(form.raw),
     }
 
 
@@ -480,11 +487,13 @@ def _final_sql() -> str:
             coalesce(g.given_nick, f.given_nick) AS given_nick,
             coalesce(g.given_alt, f.given_alt) AS given_alt,
             coalesce(g.given_sx, f.given_sx) AS given_sx,
+            coalesce(g.given_abjad, f.given_abjad) AS given_abjad,
             coalesce(s.surname_raw, f.surname_raw) AS surname_raw,
             coalesce(s.surname, f.surname) AS surname_n,
             coalesce(s.surname_variant, f.surname_variant) AS surname_variant,
             coalesce(s.surname_parts, f.surname_parts) AS surname_parts,
             coalesce(s.surname_sx, f.surname_sx) AS surname_sx,
+            coalesce(s.surname_abjad, f.surname_abjad) AS surname_abjad,
             coalesce(b.dob_fast, d.v) AS dob,
             coalesce(b.phone_fast, p.v) AS phone_n,
             coalesce(b.email_fast, e.v) AS email_n,
@@ -518,8 +527,9 @@ def _final_sql() -> str:
         CAST(record_id AS VARCHAR) AS record_id,
         source,
         record,
-        given_raw, given, given_variant, given_nick, given_alt, given_sx, middle,
+        given_raw, given, given_variant, given_nick, given_alt, given_sx, given_abjad, middle,
         surname_raw, surname_n AS surname, surname_variant, surname_parts, surname_sx,
+        surname_abjad,
         given || ' ' || surname_n AS name_pair,
         dob,
         TRY_CAST(substr(dob, 1, 4) AS INTEGER) AS dob_y,

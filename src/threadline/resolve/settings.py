@@ -55,12 +55,24 @@ class ResolverSettings:
     different sex, national insurance numbers or documents of one format) never share a
     cluster unless an analyst judged them the same (:mod:`.integrity`)."""
 
+    family_names: bool = True
+    """With ``integrity``: two records of one surname whose given names are different names
+    (Anna and Hanna; twins) and that share nothing of one person's own (a phone no one else
+    gives, an identifier, a bank account, a mailbox) count as contradicting: a surname, an
+    address and a date of birth are a family's as much as a person's."""
+
     integrity_trust: float | None = None
     """For data whose dates of birth and identifiers are known to be replaced by wrong values
     (FEBRL's corruption): two contradicting records that the model itself scores at or above
     this match probability are not kept apart. ``None`` (the default): a contradiction is
     never outweighed, since a father and son of one name at one address score high too.
     Chains through other records never override a contradiction."""
+
+    one_name: bool = True
+    """A cluster of records that give a given name and nothing else of the person's own (a
+    hotline note) joins the one cluster it links to at or above ``match_threshold``, unless a
+    pair across scores below ``veto`` or contradicts (:mod:`.one_name`): its low scores
+    against the person's other records are missing evidence, not evidence against."""
 
     pair_floor: float = 0.01
     """Scored pairs below this match probability are dropped from the output pairs table."""
