@@ -67,14 +67,17 @@ def _first(values: dict[str, list[str]], column: str) -> str | None:
 def _statements(
     conn: Connection, schemata: Iterable[str], props: Iterable[str], mention_ids: set[str] | None
 ) -> dict[str, dict[str, list[str]]]:
-    """prop -> values for every mention of the schemata (usable values first)."""
+    """prop -> values for every mention of the schemata (usable values first). Of the values
+    found in free text, only those a sentence attributes to a person (the people a narrative
+    names, and what it says they use) are evidence: a number merely mentioned is not."""
     query = (
         # The flags as stored text: decoding hundreds of thousands of JSON lists (nearly all
         # empty) only to look for two words cost a second a run on the medium scenario.
         sa.select(t.statements.c.mention_id, t.statements.c.prop, t.statements.c.value,
                   sa.cast(t.statements.c.flags, sa.Text))
         .where(t.statements.c.schema.in_(list(schemata)), t.statements.c.prop.in_(list(props)),
-               t.statements.c.origin != "extracted")
+               sa.or_(t.statements.c.origin != "extracted",
+                      sa.cast(t.statements.c.flags, sa.Text).contains('"attributed"')))
         .order_by(t.statements.c.id)
     )  # fmt: skip
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
