@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from threadline.ingest.extract import Extraction, extract
-from threadline.values import DEFAULT_HINTS, Hints
+from threadline.values import DEFAULT_HINTS, Hints, get_type
 
 __all__ = ["FUNCTIONS", "Attribution", "Named", "Reading", "Relation", "read_text"]
 
@@ -180,8 +180,10 @@ _ROLE_AFTER: list[tuple[re.Pattern[str], str]] = [
      "victim"),
 ]  # fmt: skip
 _ROLE_BEFORE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:one of them is called|one of them is named|victim (?:is )?(?:called|named)"
-                r"|the victim is|the victim,)\s*$", re.I), "victim"),
+    (re.compile(r"\b(?:workers|women|girls|men|people|children|victims|woman)\b[^.]*\b"
+                r"(?:one of them is (?:called|named))\s*$", re.I), "victim"),
+    (re.compile(r"\b(?:victim (?:is )?(?:called|named)|the victim is|the victim,)\s*$", re.I),
+     "victim"),
     (re.compile(r"\b(?:recruited by|recruiter is|recruiter,)\s*$", re.I), "recruiter"),
     (re.compile(r"\b(?:controlled by|run by|the boss is|the controller is|boss,|controller,)"
                 r"\s*$", re.I), "controller"),
@@ -244,6 +246,8 @@ def _people_spans(text: str, found: Sequence[Extraction]) -> list[_Span]:
         if words and not any(w.lower() in _NOT_SUBJECTS for w in words):
             name = " ".join(words)
             spans.append(_Span(name, run.end(1) - len(name), run.end(1)))
+    others = [e for e in found if e.kind != "name"]
+    spans = [s for s in spans if not any(e.start < s.end and s.start < e.end for e in others)]
     spans.sort(key=lambda s: (s.start, -s.end))
     out: list[_Span] = []
     for span in spans:
@@ -256,7 +260,8 @@ def _people_spans(text: str, found: Sequence[Extraction]) -> list[_Span]:
 _SUBJECT = re.compile(
     rf"(?<![\w'])({_NAME_RUN})(?=(?:\s*\([^)]*\))?,?\s+(?:who\s+)?(?i:controls|runs|drives"
     r"|driving|recruited|recruits|uses|using|lives at|collects|is believed|dealing|linked to"
-    r"|supplies|keeps|reported missing|suspected)\b)"
+    r"|supplies|keeps|reported missing|suspected|arranging|handling|involved|selling"
+    r"|carrying|aggressive)\b)"
 )
 _DESCRIBED = re.compile(
     rf"(?:^|(?<=[.;:] ))({_NAME_RUN})(?=,\s*(?:[A-Z][a-z]+,\s*)?"
@@ -295,6 +300,7 @@ def read_text(
     """
     if found is None:
         found = extract(text, hints)
+    found = [*found, *_cued_phones(text, found, hints)]
     reading = Reading()
     index: dict[str, int] = {}
     spans = _people_spans(text, found)
@@ -311,8 +317,13 @@ def read_text(
             reading.people[number].sentences.append(sentence)
         return number
 
+    topic: int | None = None
     for sentence in _sentences(text):
-        topic: int | None = None
+        # A sentence that names no one and opens with a verb ("Seen in a grey Ford Focus")
+        # goes on speaking of the person the one before it opened with.
+        named = any(sentence[0] <= s.start < sentence[1] for s in spans)
+        if named or not _OPENS_WITH_VERB.match(text, sentence[0]):
+            topic = None
         for c_start, c_end in _clauses(text, sentence):
             here = [s for s in spans if c_start <= s.start and s.end <= c_end]
             people: list[tuple[_Span, int]] = []
@@ -327,7 +338,7 @@ def read_text(
                 people.append((span, person_at(span, sentence)))
             if topic is None and people and people[0][0].start - c_start <= 2:
                 topic = people[0][1]
-            _roles(text, reading, people, (c_start, c_end), topic)
+            _roles(text, reading, people, (c_start, c_end), sentence[0], topic)
             for item in identifiers:
                 if c_start <= item.start and item.end <= c_end:
                     made = _attribute(text, item, people, (c_start, c_end), topic)
@@ -341,6 +352,36 @@ def read_text(
     for named in reading.people:
         named.sentences = sorted(set(named.sentences))
     return reading
+
+
+_OPENS_WITH_VERB = re.compile(
+    r"(?i:seen in|seen driving|drives|driving|uses|using|lives at|living at|phone|mobile|tel)\b"
+)
+
+_PHONE_CUE = re.compile(
+    r"\b(?i:uses|using|phone|mobile|tel|telephone|number|line|is|on)[\s:]+"
+    r"(\(?[0-9][0-9()\s\-]{8,16}[0-9])(?![0-9])"
+)
+
+
+def _cued_phones(text: str, found: Sequence[Extraction], hints: Hints) -> list[Extraction]:
+    """Numbers written without their leading 0 or + ("uses 7700900646", "447700900646"),
+    which :func:`extract` leaves alone in prose, taken when a word of use stands before them
+    and the phone type reads a whole number from them."""
+    phone = get_type("phone")
+    out = []
+    for cued in _PHONE_CUE.finditer(text):
+        start, end = cued.span(1)
+        if any(e.start < end and start < e.end for e in found):
+            continue
+        written = cued.group(1)
+        if not 10 <= len(re.sub(r"[^0-9]", "", written)) <= 13:
+            continue
+        cleaned = phone.clean(written, hints)
+        if cleaned.value is None or "raw" in cleaned.flags:
+            continue
+        out.append(Extraction("phone", written, start, end, cleaned.value, cleaned.flags))
+    return out
 
 
 def _attribute(
@@ -405,9 +446,11 @@ def _roles(
     reading: Reading,
     people: list[tuple[_Span, int]],
     clause: tuple[int, int],
+    opening: int,
     topic: int | None,
 ) -> None:
-    """The functions and person-to-person links a clause gives the people it names."""
+    """The functions and person-to-person links a clause gives the people it names (what
+    comes before a name is read from the sentence's ``opening``)."""
     start, end = clause
 
     def give(number: int, function: str) -> None:
@@ -425,7 +468,7 @@ def _roles(
             if pattern.match(after):
                 give(number, function)
         for pattern, function in _ROLE_BEFORE:
-            if pattern.search(before):
+            if pattern.search(text[opening : span.start]):
                 give(number, function)
         first = people[0][1] if position > 0 else topic
         if first is None or first == number:

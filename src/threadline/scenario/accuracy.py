@@ -237,7 +237,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
                     View(conn, resolve_actor(store)), truth, top=top,
                     resolved_by=[View(conn, reader) for reader in readers],
                 )  # fmt: skip
-                figures |= score_attribution(View(conn, resolve_actor(store)), folder)
+                figures |= score_attribution([View(conn, a) for a in readers], folder)
         finally:
             store.close()
     return {

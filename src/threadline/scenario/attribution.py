@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,9 +54,10 @@ def _plain(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def score_attribution(view: View, folder: Path) -> dict[str, float | int]:
-    """Precision and recall of the links and roles attribution made in what ``view`` sees."""
-    from threadline.read.attributions import attributed_links
+def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | int]:
+    """Precision and recall of the links and roles attribution made in what the ``views`` see
+    together (each agency's reader sees the texts its handling conditions keep from others)."""
+    from threadline.read.attributions import AttributedLink, attributed_links
 
     prefixes = _prefixes(folder)
     truth: dict[Key, list[str]] = defaultdict(list)
@@ -70,7 +71,11 @@ def score_attribution(view: View, folder: Path) -> dict[str, float | int]:
         if record is not None and row["kind"] == "person":
             names[record][_plain(row["text"])].add(row["true_id"])
     found: dict[str, list[tuple[Key, str]]] = {"links": [], "roles": []}
-    for link in attributed_links(view):
+    seen: dict[tuple[str, str, str], AttributedLink] = {}
+    for view in views:
+        for link in attributed_links(view):
+            seen.setdefault((link.mention_id, link.kind, link.written), link)
+    for link in seen.values():
         record = link.mention_id.split(":text:", 1)[0]
         kind = {"role": "role"}.get(link.kind, link.kind)
         if kind not in LINK_KINDS and kind != "role":

@@ -129,6 +129,8 @@ class PoliceLegacyWriter(Writer):
             "PUBLIC ORDER": f"{who} AGGRESSIVE TO STAFF AT TAKEAWAY",
             "FRAUD": f"{who} USING OTHER PEOPLES DETAILS TO OPEN ACCOUNTS",
         }[category]
+        if category == "VICE":
+            text.attribute("role", "driver", person)
         if vehicle is not None and chance(rng, 0.5):
             story += f". SEEN IN {text.attribute('vehicle', text.vehicle(vehicle), person)}"
         source = weighted(rng, (("A", 0.1), ("B", 0.35), ("C", 0.3), ("D", 0.05), ("E", 0.2)))
