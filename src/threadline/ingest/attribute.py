@@ -125,7 +125,7 @@ _UPPER = "".join(
 _NAME_WORD = rf"[{_UPPER}][\w'\u2019\-]*"
 _NAME_RUN = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _QUOTED = re.compile(rf"(?<![\w'])'({_NAME_WORD}(?: {_NAME_WORD})?)'(?!\w)")
-_AKA = re.compile(r"^\s*(?:\(\s*)?(?:also known as|known as|aka|a\.k\.a\.)\s*$", re.I)
+_AKA = re.compile(r"^\s*(?:\(\s*)?(?:also known as|known as|aka|a\.k\.a\.)[\s'\"]*$", re.I)
 _SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.!?]+(?=\s+|$)")
 _NEGATION = re.compile(
     r"\b(?:not|no longer|never|denies|denied|isn't|doesn't|didn't|wasn't|don't|stopped)\b", re.I
@@ -156,7 +156,7 @@ _RECEIVED = re.compile(
 )
 _PASSIVE = re.compile(
     r"^[\s,]*(?:(?:which|that)\s+(?:is|was)\s+)?(?:(?:believed|thought|said|known)\s+(?:to be\s+)?)?"
-    r"(held by|used by|owned by|registered to|belonging to|in the name of|rented by)\s*$",
+    r"(held by|used by|owned by|registered to|belonging to|in the name of|rented by)[\s'\"]*$",
     re.I,
 )
 _FOR = re.compile(
@@ -164,7 +164,8 @@ _FOR = re.compile(
 )
 _FOR_TAIL = re.compile(r"^\s*(?:is|was|:|-)\s*$", re.I)
 _DATIVE = re.compile(r"\b(gave|handed|issued)\s*$", re.I)
-_DATIVE_TAIL = re.compile(r"^\s*(?:(?:an?|the|new|mobile|phone|sim|number)\s+)*[\s:]*$", re.I)
+_DATIVE_TAIL = re.compile(r"^\s*(?:(?:an?|the|new|mobile|phone|sim|number)[\s,:]+)*[\s,:]*$", re.I)
+_WHO = re.compile(r"^\s*,?\s*who\s+(?:also\s+)?$", re.I)
 
 _ROLE_AFTER: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^{_SKIP},?\s+(?:who\s+|also\s+)?(?:controls|runs|is in charge|manages|supplies"
@@ -246,6 +247,10 @@ def _people_spans(text: str, found: Sequence[Extraction]) -> list[_Span]:
         if words and not any(w.lower() in _NOT_SUBJECTS for w in words):
             name = " ".join(words)
             spans.append(_Span(name, run.end(1) - len(name), run.end(1)))
+    for span in list(spans):  # "Koci and Ardit Hoxha": both are named
+        joined = _AND.search(text, 0, span.start)
+        if joined is not None and joined.group(1).split(" ")[0].lower() not in _NOT_SUBJECTS:
+            spans.append(_Span(joined.group(1), joined.start(1), joined.end(1)))
     others = [e for e in found if e.kind != "name"]
     spans = [s for s in spans if not any(e.start < s.end and s.start < e.end for e in others)]
     spans.sort(key=lambda s: (s.start, -s.end))
@@ -261,7 +266,8 @@ _SUBJECT = re.compile(
     rf"(?<![\w'])({_NAME_RUN})(?=(?:\s*\([^)]*\))?,?\s+(?:who\s+)?(?i:controls|runs|drives"
     r"|driving|recruited|recruits|uses|using|lives at|collects|is believed|dealing|linked to"
     r"|supplies|keeps|reported missing|suspected|arranging|handling|involved|selling"
-    r"|carrying|aggressive)\b)"
+    r"|carrying|aggressive|holds|owns|gave|met|was given|was recruited|was seen|was found"
+    r"|was handed)\b)"
 )
 _DESCRIBED = re.compile(
     rf"(?:^|(?<=[.;:] ))({_NAME_RUN})(?=,\s*(?:[A-Z][a-z]+,\s*)?"
@@ -274,11 +280,13 @@ a name even when no list knows it."""
 _AFTER_CUE = re.compile(
     r"\b(?i:belonging to|held by|used by|owned by|registered to|in the name of|called|named"
     r"|number for|contact for|works with|working with|recruited by|in the company of"
-    r"|accompanied by|controlled by|run by|landlord is|given by|collected by)\s+"
+    r"|accompanied by|controlled by|run by|landlord is|given by|collected by|gave|met)\s+"
     rf"({_NAME_RUN})"
 )
 """A capitalised run right after a cue that introduces a person ("belonging to Donika",
 "contact number for Altin Tahiri")."""
+
+_AND = re.compile(rf"(?<![\w'])({_NAME_RUN}),? and $")
 
 _NOT_SUBJECTS = frozenset(
     "the a an he she they it this that who which one someone somebody police officers staff"
@@ -432,9 +440,9 @@ def _attribute(
             if topic is not None and not people and not text[start:at].strip(" ,"):
                 return topic, cue
             return None
-        if len({n for _, n in subject}) != 1:
-            return None  # "Koci and Hoxha use ...": either, or both
         span, number = subject[-1]
+        if len({n for _, n in subject}) != 1 and not _WHO.match(text[span.end : at]):
+            return None  # "Koci and Hoxha use ...": either, or both
         if _NEGATION.search(text[span.end : item.start]):
             return None
         return number, cue
