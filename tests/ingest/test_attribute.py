@@ -57,9 +57,7 @@ def test_links_go_to_the_person_the_sentence_names_as_user(
     text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     reading = read_text(text)
-    found = [
-        (reading.people[a.person].name, a.link, a.item.value) for a in reading.attributions
-    ]
+    found = [(reading.people[a.person].name, a.link, a.item.value) for a in reading.attributions]
     assert found == expected
 
 

@@ -118,9 +118,7 @@ class Reading:
     relations: list[Relation] = field(default_factory=list)
 
 
-_UPPER = "".join(
-    c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper()
-)
+_UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 """Upper-case Latin letters, accented and Vietnamese ones too ("Đặng", "Łukasz")."""
 _NAME_WORD = rf"[{_UPPER}][\w'\u2019\-]*"
 _NAME_RUN = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
@@ -155,13 +153,12 @@ _RECEIVED = re.compile(
     re.I,
 )
 _PASSIVE = re.compile(
-    r"^[\s,]*(?:(?:which|that)\s+(?:is|was)\s+)?(?:(?:believed|thought|said|known)\s+(?:to be\s+)?)?"
+    r"^[\s,]*(?:(?:which|that)\s+(?:is|was)\s+)?"
+    r"(?:(?:believed|thought|said|known)\s+(?:to be\s+)?)?"
     r"(held by|used by|owned by|registered to|belonging to|in the name of|rented by)[\s'\"]*$",
     re.I,
 )
-_FOR = re.compile(
-    r"\b(?:number|phone|mobile|line|contact|account|address)\s+(?:for|of)\s*$", re.I
-)
+_FOR = re.compile(r"\b(?:number|phone|mobile|line|contact|account|address)\s+(?:for|of)\s*$", re.I)
 _FOR_TAIL = re.compile(r"^\s*(?:is|was|:|-)\s*$", re.I)
 _DATIVE = re.compile(r"\b(gave|handed|issued)\s*$", re.I)
 _DATIVE_TAIL = re.compile(r"^\s*(?:(?:an?|the|new|mobile|phone|sim|number)[\s,:]+)*[\s,:]*$", re.I)
@@ -289,9 +286,45 @@ _AFTER_CUE = re.compile(
 _AND = re.compile(rf"(?<![\w'])({_NAME_RUN}),? and $")
 
 _NOT_SUBJECTS = frozenset(
-    "the a an he she they it this that who which one someone somebody police officers staff"
-    " workers people men women he's she's there his her their van car minibus wages is was and"
-    " at in on".split()
+    {
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "who",
+        "which",
+        "one",
+        "someone",
+        "somebody",
+        "police",
+        "officers",
+        "staff",
+        "workers",
+        "people",
+        "men",
+        "women",
+        "he's",
+        "she's",
+        "there",
+        "his",
+        "her",
+        "their",
+        "van",
+        "car",
+        "minibus",
+        "wages",
+        "is",
+        "was",
+        "and",
+        "at",
+        "in",
+        "on",
+    }
 )
 
 
@@ -329,8 +362,8 @@ def read_text(
     for sentence in _sentences(text):
         # A sentence that names no one and opens with a verb ("Seen in a grey Ford Focus")
         # goes on speaking of the person the one before it opened with.
-        named = any(sentence[0] <= s.start < sentence[1] for s in spans)
-        if named or not _OPENS_WITH_VERB.match(text, sentence[0]):
+        names_someone = any(sentence[0] <= s.start < sentence[1] for s in spans)
+        if names_someone or not _OPENS_WITH_VERB.match(text, sentence[0]):
             topic = None
         for c_start, c_end in _clauses(text, sentence):
             here = [s for s in spans if c_start <= s.start and s.end <= c_end]
@@ -400,7 +433,7 @@ def _attribute(
     topic: int | None,
 ) -> tuple[int, str] | None:
     """The person ``item`` is said to be used by, and the cue; None when no one or several."""
-    start, end = clause
+    start = clause[0]
     after = [(s, n) for s, n in people if s.start >= item.end]
     before = [(s, n) for s, n in people if s.end <= item.start]
     if after:
@@ -485,9 +518,7 @@ def _roles(
             bracket = _FUNCTION_IN_BRACKETS.match(after)
             if bracket is not None:
                 give(number, "_".join(bracket.group(1).lower().split()))
-            reading.relations.append(
-                Relation(first, "associate", number, clause, "works with")
-            )
+            reading.relations.append(Relation(first, "associate", number, clause, "works with"))
         elif _RECRUITED_BY.search(before):
             reading.relations.append(
                 Relation(first, "recruited_by", number, clause, "recruited by")

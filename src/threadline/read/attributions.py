@@ -95,9 +95,9 @@ class _Mention:
     def sentence(self, start: int | None) -> str:
         """The sentence (a ``description`` statement's span) that holds offset ``start``."""
         for row in self.statements:
-            if row.prop == "description" and row.span_start is not None and start is not None:
-                if row.span_start <= start < row.span_end:
-                    return str(row.value)
+            spans = row.span_start is not None and start is not None
+            if row.prop == "description" and spans and row.span_start <= start < row.span_end:
+                return str(row.value)
         described = self.first("description")
         return str(described.value) if described is not None else ""
 
