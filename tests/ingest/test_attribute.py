@@ -19,6 +19,12 @@ LINK_CASES = [
     ("Ardit Hoxha holds account 12345678.", [("Ardit Hoxha", "holds_account", "12345678")]),
     ("Mohd Khan linked to thefts around Lincoln; lives at 4 Yarrowdale Road, Spalding.",
      [("Mohd Khan", "lives_at", "4 Yarrowdale Road")]),
+    # a number no plan knows, and an address line in capitals, after a word of use
+    ("Bujar Bytyqi runs the cannabis grow and uses 7700225033.",
+     [("Bujar Bytyqi", "phone", "7700225033")]),
+    ("Van Nam Nguyen linked to thefts; lives at 2/1 BRACKENGARTH CLOSE, SPALDING PE12 3WD.",
+     [("Van Nam Nguyen", "lives_at", "2/1 Brackengarth Close, Spalding PE12 3WD")]),
+    ("Kim lives at home with her parents.", []),
     # the value held by, or the number for, a person named after it
     ("The deal line is 07700 900123, believed held by 'Beni'.",
      [("Beni", "phone", "+447700900123")]),

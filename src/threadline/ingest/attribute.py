@@ -314,9 +314,6 @@ _NOT_SUBJECTS = frozenset(
         "his",
         "her",
         "their",
-        "van",
-        "car",
-        "minibus",
         "wages",
         "is",
         "was",
@@ -342,6 +339,7 @@ def read_text(
     if found is None:
         found = extract(text, hints)
     found = [*found, *_cued_phones(text, found, hints)]
+    found = [*found, *_cued_addresses(text, found, hints)]
     reading = Reading()
     index: dict[str, int] = {}
     spans = _people_spans(text, found)
@@ -419,9 +417,31 @@ def _cued_phones(text: str, found: Sequence[Extraction], hints: Hints) -> list[E
         if not 10 <= len(re.sub(r"[^0-9]", "", written)) <= 13:
             continue
         cleaned = phone.clean(written, hints)
-        if cleaned.value is None or "raw" in cleaned.flags:
-            continue
+        if cleaned.value is None:
+            continue  # kept "raw" (a number no plan knows) as extract keeps such numbers
         out.append(Extraction("phone", written, start, end, cleaned.value, cleaned.flags))
+    return out
+
+
+_ADDRESS_CUE = re.compile(
+    r"\b(?i:lives at|living at|resides at|residing at|stays at|staying at|home address is)\s+"
+    r"((?i:flat|unit|apartment|room|[0-9])[^.;:]*?)(?=[.;:](?:\s|$)|$)"
+)
+
+
+def _cued_addresses(text: str, found: Sequence[Extraction], hints: Hints) -> list[Extraction]:
+    """The rest of a clause after "lives at" when it opens like an address line ("FLAT 2, 20
+    AMBERTHORPE DRIVE, SPALDING PE11 2BU"), where :func:`extract` found no street (it reads
+    streets written in mixed case only)."""
+    address = get_type("address")
+    out = []
+    for cued in _ADDRESS_CUE.finditer(text):
+        start, end = cued.span(1)
+        if any(e.kind == "place" and e.start < end and start < e.end for e in found):
+            continue
+        cleaned = address.clean(cued.group(1), hints)
+        if cleaned.value is not None:
+            out.append(Extraction("place", cued.group(1), start, end, cleaned.value, ("street",)))
     return out
 
 
