@@ -124,3 +124,13 @@ def test_attributed_values_are_stored_extracted_unverified_with_the_sentence(
     assert by_prop["description"].value == text[: text.index(".") + 1]
     phone = by_prop["phone"]
     assert text[phone.span_start : phone.span_end] == "+44 7700 900884"
+
+
+def test_people_a_text_names_wait_outside_the_person_model(loaded: Store) -> None:
+    """Scored by the person model they joined clusters that should stay apart (frames.py,
+    JOIN_TEXT_PEOPLE): each stays a person of its own until a rule of their own joins them."""
+    from threadline.resolve.frames import person_frame
+
+    with loaded.connect() as conn:
+        scored = set(person_frame(conn).column("record_id").to_pylist())
+    assert scored == {f"local/test_intel:IR010{n}:subject" for n in (1, 2, 3)}
