@@ -57,7 +57,8 @@ def test_load_keeps_originals_grades_and_warnings(store: Store, intel: Path, loa
     result = load(intel)
     assert result.status == "loaded"
     assert (result.rows_read, result.records_written, result.rows_rejected) == (3, 3, 0)
-    assert result.counts["Person"] == 3 and result.counts["Address"] == 2
+    # Three subjects, and the man IR0001's narrative names ("a man called Tran Van Hung").
+    assert result.counts["Person"] == 4 and result.counts["Address"] == 2
     with store.connect() as conn:
         rows = {r.record_key: r for r in conn.execute(sa.select(t.records))}
         dob = conn.execute(
@@ -142,7 +143,7 @@ def test_skip_loads_good_rows_and_writes_rejects(store: Store, intel: Path, load
 def test_dry_run_writes_nothing(store: Store, intel: Path, load: Load) -> None:
     result = load(intel, dry_run=True)
     assert result.status == "dry_run"
-    assert result.records_written == 3 and result.counts["Person"] == 3
+    assert result.records_written == 3 and result.counts["Person"] == 4
     assert count(store, t.records) == 0 and count(store, t.agencies) == 0
 
 

@@ -91,3 +91,20 @@ def test_exploitative_premises_and_businesses_belong_to_networks(small: Scenario
 def test_every_file_in_sources_exists(small: Scenario) -> None:
     for entry in small.sources:
         assert (small.root / entry["file"]).exists(), entry["file"]
+
+
+def test_text_links_name_a_person_and_a_value_the_text_gives(small: Scenario) -> None:
+    people = {row["true_id"] for row in small.truth("persons")}
+    rows = small.truth("text_links")
+    kinds = Counter(row["kind"] for row in rows)
+    assert set(kinds) == {"phone", "vehicle", "address", "role"}
+    roles = {row["value"] for row in rows if row["kind"] == "role"}
+    assert roles == {"controller", "driver", "money_handler", "recruiter", "victim"}
+    for row in rows:
+        assert row["true_id"] in people, row
+        if "/CALL-" in row["file"]:
+            text = small.records("charity/hotline")[row["key"]]["text"]
+        else:
+            text = small.records(row["file"])[row["key"]][TEXT_FIELDS[row["file"]]]
+        if row["kind"] != "role":
+            assert row["value"] and row["value"] in text, row

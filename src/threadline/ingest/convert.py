@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal, NamedTuple, cast
 
 from threadline.errors import ValidationError
+from threadline.ingest.extract import Extraction
 from threadline.ingest.mapping import EntitySpec, Mapping, ValueSpec, template_fields
 from threadline.ingest.readers import Row
 from threadline.model import (
@@ -463,7 +464,7 @@ class Converter:
         for column in m.record.text:
             text = row.values.get(column, "")
             if text.strip():
-                out.append(self._extracted(f"{prefix}:text:{column}", column, text))
+                out.extend(self._extracted(f"{prefix}:text:{column}", column, text))
         return out
 
     def _reference(self, spec: EntitySpec, values: dict[str, str]) -> MentionDraft | None:
@@ -635,11 +636,14 @@ class Converter:
                     out.append(StatementDraft(part_prop, part, original, origin="derived"))
         return tuple(out), problems
 
-    def _extracted(self, mention_id: str, column: str, text: str) -> MentionDraft:
+    def _extracted(self, mention_id: str, column: str, text: str) -> list[MentionDraft]:
+        """The text's Note (every value found in it), then the people it names with what its
+        sentences say each uses and is (:mod:`threadline.ingest.attribute`)."""
         from threadline.ingest.extract import extract
 
         statements = [StatementDraft("description", f"free text in {column}", column)]
-        for found in extract(text, self.hints):
+        everything = extract(text, self.hints)
+        for found in everything:
             prop = EXTRACTED_PROPS.get(found.kind)
             if prop is None:
                 continue
@@ -654,7 +658,7 @@ class Converter:
                     flags=_flags_json(("unverified", *found.flags)),
                 )
             )
-        return MentionDraft(
+        note = MentionDraft(
             id=mention_id,
             schema="Note",
             slot=f"text:{column}",
@@ -662,6 +666,123 @@ class Converter:
             statements=statements,
             caption=f"Text of {column}",
         )
+        return [note, *self._attributed(mention_id, column, text, everything)]
+
+    def _attributed(
+        self, prefix: str, column: str, text: str, found: list[Extraction]
+    ) -> list[MentionDraft]:
+        """A Person mention for each person the text names (their names, the sentences that
+        speak of them, the functions those give them, the phones they use), and the vehicles,
+        accounts and addresses the sentences say they use, each linked to its user. Every
+        statement is marked extracted and unverified, and its span is where the text says it."""
+        from threadline.ingest.attribute import read_text
+
+        reading = read_text(text, found, self.hints)
+        people: list[MentionDraft] = []
+        for number, named in enumerate(reading.people):
+            statements: list[StatementDraft] = []
+            for name, start, end in [(named.name, named.start, named.end), *named.aliases]:
+                made, _ = self._value("name", _TEXT_NAME, name, column)
+                prop = "name" if start == named.start else "alias"
+                statements.extend(
+                    _said(s._replace(prop=prop) if s.prop == "name" else s, start, end)
+                    for s in made
+                    if prop == "name" or s.prop == "name"
+                )
+            statements += [
+                _said(StatementDraft("position", function, function), named.start, named.end)
+                for function in named.functions
+            ]
+            statements += [
+                _said(StatementDraft("description", text[a:b], text[a:b]), a, b)
+                for a, b in named.sentences
+            ]
+            people.append(
+                MentionDraft(
+                    id=f"{prefix}:person{number}",
+                    schema="Person",
+                    slot=f"text:{column}:person{number}",
+                    role=named.role,
+                    statements=statements,
+                    caption=named.name,
+                )
+            )
+        out = list(people)
+        for number, said in enumerate(reading.attributions):
+            person = people[said.person]
+            value = said.item.value or said.item.text
+            item = StatementDraft(THINGS[said.item.kind][1], value, said.item.text)
+            item = _said(item, said.item.start, said.item.end, said.item.flags)
+            if said.link == "phone":
+                person.statements.append(item)
+                continue
+            schema = THINGS[said.item.kind][0]
+            thing = MentionDraft(
+                id=f"{prefix}:{said.item.kind}{number}",
+                schema=schema,
+                slot=f"text:{column}:{said.item.kind}{number}",
+                role=None,
+                statements=[item],
+                caption=value,
+            )
+            out += [thing, self._text_link(person, said.link, thing, text, said.sentence)]
+        for relation in reading.relations:
+            source, target = people[relation.source], people[relation.target]
+            out.append(self._text_link(source, relation.kind, target, text, relation.sentence))
+        return out
+
+    def _text_link(
+        self,
+        source: MentionDraft,
+        link_type: str,
+        target: MentionDraft,
+        text: str,
+        sentence: tuple[int, int],
+    ) -> MentionDraft:
+        """A link a sentence states, with the sentence as its description."""
+        kind = self.link_types[link_type]
+        label = "relationship" if kind.schema in ("Associate", "Family") else "role"
+        start, end = sentence
+        statements = [
+            StatementDraft(kind.source_prop, source.id, source.id),
+            StatementDraft(kind.target_prop, target.id, target.id),
+            StatementDraft(label, kind.label, link_type),
+            _said(StatementDraft("description", text[start:end], text[start:end]), start, end),
+        ]
+        return MentionDraft(
+            id=f"{source.id}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
+            schema=kind.schema,
+            slot=f"{source.slot}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
+            role=None,
+            statements=statements,
+            caption=f"{source.caption} {kind.label} {target.caption}",
+        )
+
+
+THINGS: dict[str, tuple[str, str]] = {
+    "phone": ("Person", "phone"),
+    "vrm": ("Vehicle", "registrationNumber"),
+    "account": ("BankAccount", "accountNumber"),
+    "iban": ("BankAccount", "iban"),
+    "place": ("Address", "full"),
+}
+"""The schema and property of each kind of value a sentence attributes to a person (a phone is
+a property of the person; the others are things of their own, linked to the person)."""
+
+_TEXT_NAME = ValueSpec(type="name", split=True)
+"""A name a text gives: cleaned and split as a name column is."""
+
+
+def _said(
+    statement: StatementDraft, start: int, end: int, flags: tuple[str, ...] = ()
+) -> StatementDraft:
+    """``statement`` as what a text says at ``start:end``: extracted, unverified, attributed."""
+    return statement._replace(
+        origin="extracted",
+        span_start=start,
+        span_end=end,
+        flags=_flags_json(("unverified", "attributed", *flags)),
+    )
 
 
 def _remember(memo: dict[Any, Outcome], key: object, outcome: Outcome) -> None:

@@ -221,7 +221,12 @@ def _parts(view: View, record_id: int) -> tuple[list[Any], list[Any]]:
 
 
 def _narrative(raw: dict[str, Any], mentions: Sequence[Any]) -> tuple[tuple[str, str], ...]:
-    columns = [str(m.slot)[len(TEXT_SLOT) :] for m in mentions if str(m.slot).startswith(TEXT_SLOT)]
+    # The Note of each text column (the people a text names have slots below it).
+    columns = [
+        str(m.slot)[len(TEXT_SLOT) :]
+        for m in mentions
+        if str(m.slot).startswith(TEXT_SLOT) and m.schema == "Note"
+    ]
     return tuple((column, str(raw[column])) for column in dict.fromkeys(columns) if raw.get(column))
 
 

@@ -13,6 +13,7 @@ Entity = Person | Business | Premises
 TRUTH_FILES: dict[str, tuple[str, ...]] = {
     "mentions": ("file", "key", "slot", "kind", "true_id"),
     "text_mentions": ("file", "key", "kind", "text", "true_id"),
+    "text_links": ("file", "key", "kind", "value", "true_id"),
     "persons": ("true_id", "name", "dob", "nationality", "gender", "network_id", "role"),
     "businesses": ("true_id", "name", "company_number", "sector", "network_id", "exploitative"),
     "premises": ("true_id", "address", "postcode", "kind", "use", "network_id", "exploitative"),
@@ -54,11 +55,22 @@ class Truth:
             {"file": file, "key": key, "slot": slot, "kind": kind_of(entity), "true_id": entity.id}
         )
 
-    def text_mentions(self, file: str, key: str, refs: Iterable[tuple[str, str, str]]) -> None:
-        """Record names found in the free text of record ``key``: ``(kind, text, true_id)``."""
+    def text_mentions(
+        self,
+        file: str,
+        key: str,
+        refs: Iterable[tuple[str, str, str]],
+        links: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """Record names found in the free text of record ``key``: ``(kind, text, true_id)``;
+        and what its sentences say each person uses or is: ``(kind, value, true_id)``."""
         sink = self.sinks["text_mentions"]
         for kind, text, true_id in refs:
             sink.write({"file": file, "key": key, "kind": kind, "text": text, "true_id": true_id})
+        for kind, value, true_id in links:
+            self.sinks["text_links"].write(
+                {"file": file, "key": key, "kind": kind, "value": value, "true_id": true_id}
+            )
 
     def world(self, world: World) -> None:
         """Write the entities and networks of one shard."""

@@ -89,6 +89,9 @@ class Text:
     def __init__(self, rng: random.Random, transform: Callable[[str], str] | None = None) -> None:
         self.rng = rng
         self.refs: list[tuple[str, str, str]] = []
+        self.links: list[tuple[str, str, str]] = []
+        """What the text says a person uses or is: ``(kind, value as written, true id)``, kind
+        ``phone``, ``vehicle``, ``account``, ``address`` or ``role`` (the value a role word)."""
         self._transform = transform
 
     def _t(self, text: str) -> str:
@@ -123,6 +126,12 @@ class Text:
     def vehicle(self, vehicle: Vehicle) -> str:
         """``a white Ford Transit AB12 CQD``."""
         return self._t(f"a {vehicle.colour} {vehicle.make} {format_vrm(self.rng, vehicle.vrm)}")
+
+    def attribute(self, kind: str, written: str, holder: Person) -> str:
+        """``written`` (a phone, registration, account or address as the text gives it, or a
+        role word), recorded as what the sentence says ``holder`` uses or is."""
+        self.links.append((kind, written, holder.id))
+        return written
 
     def finish(self, text: str) -> str:
         """The finished text (transformed as the references were)."""

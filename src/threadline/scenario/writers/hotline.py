@@ -104,7 +104,7 @@ class HotlineWriter(Writer):
             f"Area: {area}\n"
         )
         self.sink.write(stem, f"{header}\n{body}\n")
-        self.truth.text_mentions(f"{FOLDER}/{stem}.txt", stem, text.refs)
+        self.truth.text_mentions(f"{FOLDER}/{stem}.txt", stem, text.refs, text.links)
 
     def network_call(self, rng: random.Random, net: Network) -> None:
         """A call describing part of a network."""

@@ -198,7 +198,7 @@ class ImmigrationWriter(Writer):
                 self.truth.mention(FILE, key, "employer", employer)
             self.sink.write(item)
             self.truth.mention(FILE, key, "person", person)
-            self.truth.text_mentions(FILE, key, text.refs)
+            self.truth.text_mentions(FILE, key, text.refs, text.links)
 
     def _person(self, rng: random.Random, person: Person, key: str) -> dict[str, Any]:
         name = render(rng, person.name, NAME_STYLE)

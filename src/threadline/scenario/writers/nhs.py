@@ -302,4 +302,4 @@ class NhsWriter(Writer):
             self.truth.mention(FILE, key, "patient_address", home)
         if companion is not None:
             self.truth.mention(FILE, key, "accompanied_by", companion)
-        self.truth.text_mentions(FILE, key, text.refs)
+        self.truth.text_mentions(FILE, key, text.refs, text.links)

@@ -130,14 +130,15 @@ class NrmWriter(Writer):
         parts.append(f"{who}, {demonym(boss)}, about {boss.age() // 5 * 5} years old")
         numbers = [number for number, holder in net.phones if holder is boss]
         if numbers and chance(rng, 0.6):
-            parts.append(f"phone {text.phone(rng.choice(numbers))}")
+            parts.append(f"phone {text.attribute('phone', text.phone(rng.choice(numbers)), boss)}")
         if boss.vehicle is not None and chance(rng, 0.4):
-            parts.append(f"drives {text.vehicle(boss.vehicle)}")
+            parts.append(f"drives {text.attribute('vehicle', text.vehicle(boss.vehicle), boss)}")
         others = [p for p in net.offenders if p is not boss]
         if others and chance(rng, 0.5):
             other = rng.choice(others)
             who = text.person(other, TEXT_STYLE, alias=0.5)
             parts.append(f"works with {who} ({other.role.replace('_', ' ')})")
+            text.attribute("role", other.role, other)
         if net.premises and chance(rng, 0.5):
             parts.append(f"kept at {text.place(rng.choice(net.premises))}")
         start = net.first + timedelta(days=30)
@@ -258,4 +259,4 @@ class NrmWriter(Writer):
         row["pv_other_names"] = other_names
         self.sink.write(row)
         self.truth.mention(FILE, key, "pv", person)
-        self.truth.text_mentions(FILE, key, text.refs)
+        self.truth.text_mentions(FILE, key, text.refs, text.links)

@@ -219,7 +219,7 @@ class PoliceIntelWriter(Writer):
                 self.truth.mention(FILE, key, "subject_address", person.home)
             if location is not None:
                 self.truth.mention(FILE, key, "location", location)
-            self.truth.text_mentions(FILE, key, text.refs)
+            self.truth.text_mentions(FILE, key, text.refs, text.links)
 
     def _subject(
         self, rng: random.Random, person: Person, role: str, when: date
@@ -326,9 +326,17 @@ class PoliceIntelWriter(Writer):
         def home() -> str:
             return text.place(person.home, ADDRESS_STYLE) if person.home else "an unknown address"
 
+        def lives_at() -> str:
+            written = home()
+            return text.attribute("address", written, person) if person.home else written
+
         if kind == "drugs":
             threat = "Drugs - supply"
-            phone = f" using {text.phone(person.phone)}" if person.phone else ""
+            phone = (
+                f" using {text.attribute('phone', text.phone(person.phone), person)}"
+                if person.phone
+                else ""
+            )
             narrative = (
                 f"{name} is believed to be supplying cannabis and cocaine from {home()}{phone}."
             )
@@ -368,7 +376,7 @@ class PoliceIntelWriter(Writer):
             threat = "Acquisitive crime" if person.age() >= 18 else "Anti-social behaviour"
             narrative = (
                 f"{name} linked to shoplifting and thefts from vehicles around "
-                f"{world.towns[0].name}; lives at {home()}."
+                f"{world.towns[0].name}; lives at {lives_at()}."
             )
         g = grade(rng, False)
         self._report(rng, when, g, threat, threat, subjects, location, text, narrative)

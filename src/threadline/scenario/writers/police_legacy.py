@@ -129,8 +129,10 @@ class PoliceLegacyWriter(Writer):
             "PUBLIC ORDER": f"{who} AGGRESSIVE TO STAFF AT TAKEAWAY",
             "FRAUD": f"{who} USING OTHER PEOPLES DETAILS TO OPEN ACCOUNTS",
         }[category]
+        if category == "VICE":
+            text.attribute("role", "driver", person)
         if vehicle is not None and chance(rng, 0.5):
-            story += f". SEEN IN {text.vehicle(vehicle)}"
+            story += f". SEEN IN {text.attribute('vehicle', text.vehicle(vehicle), person)}"
         source = weighted(rng, (("A", 0.1), ("B", 0.35), ("C", 0.3), ("D", 0.05), ("E", 0.2)))
         self.sink.write(
             {
@@ -170,4 +172,4 @@ class PoliceLegacyWriter(Writer):
         self.truth.mention(FILE, key, "subject", person)
         if old_home is not None:
             self.truth.mention(FILE, key, "subject_address", old_home)
-        self.truth.text_mentions(FILE, key, text.refs)
+        self.truth.text_mentions(FILE, key, text.refs, text.links)

@@ -1,7 +1,8 @@
 """Sentences about what networks (and innocent people) do, for narratives in any agency's words.
 
 Each function adds names, addresses, phones and vehicles through a :class:`Text`, so every
-entity named in free text is recorded in ``truth/text_mentions.csv``.
+entity named in free text is recorded in ``truth/text_mentions.csv``, and what a sentence says a
+person uses or is (their phone, the vehicle they drive, their role) in ``truth/text_links.csv``.
 """
 
 from __future__ import annotations
@@ -118,13 +119,14 @@ def controller_sentence(t: Text, net: Network, with_phone: bool = True) -> str:
     who = t.person(boss, TEXT_STYLE, alias=0.4)
     if boss.aliases and not who.startswith("'") and t.rng.random() < 0.5:
         who = f"{who} (also known as {t.ref(boss, t.rng.choice(boss.aliases))})"
+    t.attribute("role", "controller", boss)
     text = f"{who} {CONTROL[net.kind]}"
     if net.businesses and t.rng.random() < 0.7:
         biz = t.rng.choice(net.businesses)
         text += f" at {business(t, biz)}"
     numbers = [number for number, holder in net.phones if holder is boss]
     if with_phone and numbers:
-        text += f" and uses {t.phone(t.rng.choice(numbers))}"
+        text += f" and uses {t.attribute('phone', t.phone(t.rng.choice(numbers)), boss)}"
     return text + "."
 
 
@@ -155,7 +157,9 @@ def transport_sentence(t: Text, net: Network) -> str:
     )
     if vehicle.keeper is not None and t.rng.random() < 0.6:
         who = t.person(vehicle.keeper, TEXT_STYLE)
-        return f"{who} drives {t.vehicle(vehicle)} and is seen picking people up {hour}."
+        t.attribute("role", "driver", vehicle.keeper)
+        driven = t.attribute("vehicle", t.vehicle(vehicle), vehicle.keeper)
+        return f"{who} drives {driven} and is seen picking people up {hour}."
     return f"{t.finish('A')}{t.vehicle(vehicle)[1:]} is seen at the address {hour}."
 
 
@@ -169,7 +173,9 @@ def victims_sentence(t: Text, net: Network) -> str:
     if any(v.age() < 18 for v in victims):
         text += " and some look under 18"
     if t.rng.random() < 0.5:
-        text += f"; one of them is called {t.person(t.rng.choice(victims), TEXT_STYLE, 0.5)}"
+        victim = t.rng.choice(victims)
+        text += f"; one of them is called {t.person(victim, TEXT_STYLE, 0.5)}"
+        t.attribute("role", "victim", victim)
     return text + "."
 
 
@@ -177,7 +183,9 @@ def money_sentence(t: Text, net: Network) -> str:
     """Where the money goes."""
     handlers = net.role("money_handler")
     if handlers and t.rng.random() < 0.7:
-        who = t.person(t.rng.choice(handlers), TEXT_STYLE)
+        handler = t.rng.choice(handlers)
+        who = t.person(handler, TEXT_STYLE)
+        t.attribute("role", "money_handler", handler)
         return f"Wages are paid into an account belonging to {who}."
     if net.accounts and t.rng.random() < 0.5:
         code = net.accounts[0].sort_code
@@ -193,10 +201,12 @@ def phones_sentence(t: Text, net: Network) -> str:
     number, holder = t.rng.choice(net.phones)
     if net.kind == "county_lines":
         who = t.person(holder, TEXT_STYLE, alias=0.6)
-        return f"The deal line is {t.phone(number)}, believed held by {who}."
+        line = t.attribute("phone", t.phone(number), holder)
+        return f"The deal line is {line}, believed held by {who}."
     if net.kind == "brothel":
         return f"Bookings are taken on {t.phone(number)}."
-    return f"Contact number for {t.person(holder, TEXT_STYLE, alias=0.5)} is {t.phone(number)}."
+    who = t.person(holder, TEXT_STYLE, alias=0.5)
+    return f"Contact number for {who} is {t.attribute('phone', t.phone(number), holder)}."
 
 
 def network_story(t: Text, net: Network, sentences: int) -> str:

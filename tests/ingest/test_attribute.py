@@ -1,0 +1,132 @@
+"""Attribution from free text: who a sentence says uses a phone, vehicle, account or address,
+and what it says they are; on small texts an analyst can check by eye."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadline.ingest.attribute import read_text
+
+# text, [(person, link, value)] the text attributes, as reviewed by an analyst
+LINK_CASES = [
+    # the subject of a verb of use
+    ("Driton Koci runs the car wash and uses +44 7700 900884.",
+     [("Driton Koci", "phone", "+447700900884")]),
+    ("Driton Koci runs the car wash and uses 7700900884.",
+     [("Driton Koci", "phone", "+447700900884")]),
+    ("Klodian Basha drives a red Ford Focus UC16 OJV and is seen picking people up at 5am.",
+     [("Klodian Basha", "uses_vehicle", "UC16OJV")]),
+    ("Ardit Hoxha holds account 12345678.", [("Ardit Hoxha", "holds_account", "12345678")]),
+    ("Mohd Khan linked to thefts around Lincoln; lives at 4 Yarrowdale Road, Spalding.",
+     [("Mohd Khan", "lives_at", "4 Yarrowdale Road")]),
+    # a number no plan knows, and an address line in capitals, after a word of use
+    ("Bujar Bytyqi runs the cannabis grow and uses 7700225033.",
+     [("Bujar Bytyqi", "phone", "7700225033")]),
+    ("Van Nam Nguyen linked to thefts; lives at 2/1 BRACKENGARTH CLOSE, SPALDING PE12 3WD.",
+     [("Van Nam Nguyen", "lives_at", "2/1 Brackengarth Close, Spalding PE12 3WD")]),
+    ("Kim lives at home with her parents.", []),
+    # the value held by, or the number for, a person named after it
+    ("The deal line is 07700 900123, believed held by 'Beni'.",
+     [("Beni", "phone", "+447700900123")]),
+    ("Contact number for Altin Tahiri is 07700 900503.",
+     [("Altin Tahiri", "phone", "+447700900503")]),
+    # a description whose clauses speak of the person it opens with (an NRM referral)
+    ("Driton Koci, Albanian, about 35 years old; phone 07700 900884; drives a white Ford "
+     "Transit AB12 CDE; kept at 12 Mill Street, Luton.",
+     [("Driton Koci", "phone", "+447700900884"), ("Driton Koci", "uses_vehicle", "AB12CDE")]),
+    # a sentence that opens with a verb goes on about the last one's subject
+    ("DYLAN MARSH DEALING FROM HOUSE. SEEN IN A GREY FORD FOCUS UK66 PJZ.",
+     [("DYLAN MARSH", "uses_vehicle", "UK66PJZ")]),
+    # a name and its nickname are one person
+    ("Arben Hoxha (also known as 'Beni') controls the women and uses 07700 900123.",
+     [("Arben Hoxha", "phone", "+447700900123")]),
+    # a victim given a phone by the controller is its user; the controller is not
+    ("Miri Hysa was given 07700 900111 by Driton Koci.", [("Miri Hysa", "phone", "+447700900111")]),
+    ("Driton Koci gave Miri Hysa a phone, 07700 900111.",
+     [("Miri Hysa", "phone", "+447700900111")]),
+    # a relative clause says whose it is
+    ("Driton Koci met Ardit Hoxha, who uses 07700 900884.",
+     [("Ardit Hoxha", "phone", "+447700900884")]),
+    # ambiguous or negated: nothing is attributed
+    ("Driton Koci and Ardit Hoxha use 07700 900884.", []),
+    ("Driton Koci and Ardit Hoxha uses 07700 900884.", []),
+    ("Driton Koci no longer uses 07700 900884.", []),
+    ("Bookings are taken on 07700 900884.", []),
+    ("They gave a number they had been given: 07700 900884.", []),
+    ("Seen at the car wash with a man called Tran Van Hung. Phone 07700 900456.", []),
+    ("People are living at 19 Orchardcroft Terrace, Spalding and work long hours.", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), LINK_CASES)
+def test_links_go_to_the_person_the_sentence_names_as_user(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    reading = read_text(text)
+    found = [(reading.people[a.person].name, a.link, a.item.value) for a in reading.attributions]
+    assert found == expected
+
+
+def test_each_link_keeps_its_sentence_and_cue() -> None:
+    text = "Bin Yuan runs the flat. The deal line is 07700 900312, believed held by Bin Yuan."
+    reading = read_text(text)
+    (said,) = reading.attributions
+    assert text[said.sentence[0] : said.sentence[1]] == (
+        "The deal line is 07700 900312, believed held by Bin Yuan."
+    )
+    assert said.cue == "held by"
+    assert reading.people[said.person].sentences == [(0, 23), said.sentence]
+
+
+# text, {person: functions}
+ROLE_CASES = [
+    ("Driton Koci runs the men washing cars.", {"Driton Koci": ("controller",)}),
+    ("Bin Yuan controls the women selling sex.", {"Bin Yuan": ("controller",)}),
+    ("Ciprian Dragomir drives a green Vauxhall Vivaro UO10 TBB.",
+     {"Ciprian Dragomir": ("driver",)}),
+    ("Donika Lleshi collects the wages every Friday.", {"Donika Lleshi": ("money_handler",)}),
+    ("Wages are paid into an account belonging to Donika Lleshi.",
+     {"Donika Lleshi": ("money_handler",)}),
+    ("Marian recruited the workers in Romania.", {"Marian": ("recruiter",)}),
+    ("Miri Hysa was recruited by Driton Koci in Tirana.",
+     {"Miri Hysa": (), "Driton Koci": ("recruiter",)}),
+    ("The women appear to be Chinese; one of them is called Mai Ly.", {"Mai Ly": ("victim",)}),
+    # staff of an honest business are not victims for being named
+    ("The staff come and go freely. One of them is called Ella King.", {"Ella King": ()}),
+    ("Driton Koci uses 07700 900884 but does not control the workers.", {"Driton Koci": ()}),
+    ("Alin Sandu, Romanian, about 40 years old; works with Marian Dumitru (recruiter).",
+     {"Alin Sandu": (), "Marian Dumitru": ("recruiter",)}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), ROLE_CASES)
+def test_roles_are_read_from_the_words_of_the_sentence(
+    text: str, expected: dict[str, tuple[str, ...]]
+) -> None:
+    reading = read_text(text)
+    assert {p.name: p.functions for p in reading.people} == expected
+
+
+def test_a_function_gives_the_data_subject_role() -> None:
+    reading = read_text(
+        "Driton Koci runs the car wash. The workers are Albanian; one of them is called Miri "
+        "Hysa. Ardit Hoxha was seen there."
+    )
+    assert [(p.name, p.role) for p in reading.people] == [
+        ("Driton Koci", "suspect"),
+        ("Miri Hysa", "victim"),
+        ("Ardit Hoxha", "unknown"),
+    ]
+
+
+def test_people_a_sentence_joins_are_linked() -> None:
+    reading = read_text(
+        "Alin Sandu, Romanian, about 40 years old; works with Marian Dumitru (recruiter). "
+        "Ionel Florea was recruited by Alin Sandu."
+    )
+    names = [p.name for p in reading.people]
+    relations = [(names[r.source], r.kind, names[r.target]) for r in reading.relations]
+    assert relations == [
+        ("Alin Sandu", "associate", "Marian Dumitru"),
+        ("Ionel Florea", "recruited_by", "Alin Sandu"),
+    ]
