@@ -60,9 +60,11 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if score < p["threshold"]:
             continue
         evidence = set().union(*(r for _, r in children.values()))
+        who = "a child" if len(children) == 1 else f"{len(children)} children"
+        are = "is" if len(children) == 1 else "are"
         reason = (
-            f"{len(children)} children named as victims in records about exploitation are "
-            f"linked here ({names(ctx, children)}; the surest weighs {score:.2f} by the grade "
+            f"{who} named as a victim in records about exploitation {are} "
+            f"linked here ({names(ctx, children)}; the surest has weight {score:.2f} by the grade "
             "of the evidence that they are victims and are linked here)"
         )
         values = [("children", str(len(children)))]

@@ -61,8 +61,13 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if not score:
             continue
         evidence = set().union(*children.values())
+        who = (
+            "a repeatedly missing child was"
+            if len(children) == 1
+            else f"{len(children)} repeatedly missing children were"
+        )
         reason = (
-            f"{len(children)} repeatedly missing children were found here "
+            f"{who} found here "
             f"({names(ctx, children)}; {len(evidence)} missing-person records, weight "
             f"{weighted:.2f} when each is weighted by its grade)"
         )

@@ -107,8 +107,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             if score and score > best.get(place, (0.0,))[0]:
                 best[place] = (score, typology, records, weighted)
     for place, (score, typology, records, weighted) in sorted(best.items()):
+        count = "a record reports" if len(records) == 1 else f"{len(records)} records report"
         reason = (
-            f"{len(records)} records report signs of {typology.replace('_', ' ')} exploitation "
+            f"{count} signs of {typology.replace('_', ' ')} exploitation "
             f"here (weight {weighted:.2f} when each is weighted by its grade)"
         )
         values = [("typology", typology), ("records", str(len(records)))]
