@@ -12,7 +12,12 @@ the first holding evidence (up to ``max_agency_bonus``): a picture held in piece
 agencies is what a joint visit is for. The sum is then multiplied by how recent the newest
 evidence is (``recency``): in full within ``recent_years`` of the analysis date, less
 ``per_year`` for each year older, never below ``floor``: a place exploited last month needs a
-visit sooner than one last reported five years ago. Every term is listed in the reasons with
+visit sooner than one last reported five years ago. A candidate none of whose indicators is
+about victims (``victim_indicators``: victims living or found there, a lone worker kept at
+home, a missing child found there, signs of exploitation reported there...) counts
+``without_victims`` of its sum: the home of a controller, a legitimate nail bar whose staff
+live upstairs and a crowded but innocent house share patterns with exploitation, not its
+victims. Every term is listed in the reasons with
 its arithmetic. ANPR camera sites are not premises: a vehicle's findings do not travel along
 ``seen_at``, and an address only vehicles are seen at is not ranked.
 """
@@ -97,6 +102,8 @@ def prioritise(
     bonus, max_bonus = float(settings["agency_bonus"]), float(settings["max_agency_bonus"])
     link_types = set(settings["link_types"])
     today = as_of or date.today()
+    victims = set(settings.get("victim_indicators", ()))
+    without = float(settings.get("without_victims", 1.0))
     titles = {ind.name: ind.title for ind in registered_indicators()}
     records = g["records"]
     by_node: dict[str, list[Finding]] = defaultdict(list)
@@ -137,6 +144,12 @@ def prioritise(
         factor = recency(newest, today, settings.get("recency") or {})
         if factor < 1.0 and newest is not None:
             reasons.append(f"newest evidence {newest.isoformat()}: the sum counts x{factor:.2f}")
+        if not victims & set(best):
+            factor *= without
+            reasons.append(
+                f"no indicator about victims ({', '.join(sorted(victims))}) fires here or on "
+                f"anything linked: the sum counts x{without:g}"
+            )
         out.append(
             Priority(
                 rank=0,
