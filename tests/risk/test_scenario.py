@@ -43,8 +43,8 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
             sa.select(sa.func.count()).select_from(t.entity_metrics)
         ).scalar_one()
         assert latest_run(view) is not None
-        fresh = rank_premises(view, top=10)
-        firms = rank_businesses(view, top=5)
+        fresh = rank_premises(view, top=10, as_of=AS_OF)  # recency counts from the same day
+        firms = rank_businesses(view, top=5, as_of=AS_OF)
         membership = communities_of(view)
     # Every indicator fires; victims_share_contact on the labour provider network's recruiter,
     # whose phone three of its victims give (NHS patients recorded as potential victims of

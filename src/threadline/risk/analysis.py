@@ -223,24 +223,29 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
         conn.execute(sa.insert(table), rows[start : start + 2000])
 
 
-def _rank(view: View, kind: Kind, top: int | None, weights: WeightsLike) -> list[Priority]:
+def _rank(
+    view: View, kind: Kind, top: int | None, weights: WeightsLike, as_of: date | None
+) -> list[Priority]:
     chosen = _weights(weights)
     g = build_graph(view)
-    return prioritise(g, findings(view, g, chosen), chosen, kind, top=top)
+    found = findings(view, g, chosen, as_of=as_of)
+    return prioritise(g, found, chosen, kind, top=top, as_of=as_of)
 
 
 def rank_premises(
-    view: View, top: int | None = 20, *, weights: WeightsLike = None
+    view: View, top: int | None = 20, *, weights: WeightsLike = None, as_of: date | None = None
 ) -> list[Priority]:
-    """Premises ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(view, "premises", top, weights)
+    """Premises ranked for multi-agency visits on `as_of` (default today; computed afresh,
+    not stored)."""
+    return _rank(view, "premises", top, weights, as_of)
 
 
 def rank_businesses(
-    view: View, top: int | None = 20, *, weights: WeightsLike = None
+    view: View, top: int | None = 20, *, weights: WeightsLike = None, as_of: date | None = None
 ) -> list[Priority]:
-    """Businesses ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(view, "business", top, weights)
+    """Businesses ranked for multi-agency visits on `as_of` (default today; computed afresh,
+    not stored)."""
+    return _rank(view, "business", top, weights, as_of)
 
 
 def communities_of(
