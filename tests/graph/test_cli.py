@@ -126,6 +126,34 @@ def test_communities_timeline_and_changes(world: dict[str, str]) -> None:
     assert bad.exit_code != 0
 
 
+def test_a_filter_narrows_a_network_and_never_renumbers_it(
+    world: dict[str, str], case: Case
+) -> None:
+    """A bigger cluster of background people with nothing against them is numbered first by
+    size but listed after the car-wash network, which is riskier; `--from` keeps its number."""
+    db = world["db"]
+    people = [case.e("Person", f"Neighbour {n} Smith{n}") for n in range(12)]
+    for other in people[1:]:
+        case.link(people[0], "associate", other, on=date(2024, 1, 1))
+    case.commit()
+    shown = run("graph", "communities", "--min-size", "2", "--db", db, "--user", "ana", "--json")
+    assert shown.exit_code == 0, shown.output
+    networks = json.loads(shown.output)["networks"]
+    washers = next(p for p in networks if world["mill"] in p["premises"])
+    neighbours = next(p for p in networks if people[0] in p["other_people"])
+    assert neighbours["size"] > washers["size"] and neighbours["community"] < washers["community"]
+    assert networks.index(washers) < networks.index(neighbours)
+    assert washers["risk"] > 0 and neighbours["risk"] == 0
+    number = str(washers["community"])
+    whole = run("graph", "timeline", "--network", number, "--db", db, "--user", "ana", "--json")
+    later = run("graph", "timeline", "--network", number, "--from", "2025-02-15", "--db", db,
+                "--user", "ana", "--json")  # fmt: skip
+    assert later.exit_code == 0, later.output
+    before = {n for e in json.loads(whole.output)["events"] for n in e["nodes"]}
+    after = {n for e in json.loads(later.output)["events"] for n in e["nodes"]}
+    assert world["boss"] in after and after <= before and not after & set(people)
+
+
 def test_how_a_network_changed_between_two_dates(world: dict[str, str]) -> None:
     db = world["db"]
     asked = ("graph", "changes", "--network", "Worker 0", "--from", "2025-02-15",

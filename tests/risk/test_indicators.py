@@ -242,6 +242,78 @@ def recruited_by_links(case: Case) -> dict[str, str]:
     return ids
 
 
+def servant_in_a_home(
+    born: str = "1995-05-01", paid: bool = False, kin: bool = False, residents: int = 0
+) -> Any:
+    """A woman referred to the NRM lives with a couple, one named as a suspect."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "4 Heronhurst Way")}
+        ids["husband"] = case.e("Person", "Adebayo NWOSU", role="suspect")
+        wife = case.e("Person", "Patience NWOSU")
+        worker = "Yetunde NWOSU" if kin else "Yetunde ABUBAKAR"
+        ids["worker"] = case.e("Person", worker, role="victim", record=referral(case),
+                               birthDate=born)  # fmt: skip
+        for person in (ids["husband"], wife, ids["worker"]):
+            case.link(person, "lives_at", ids["house"])
+        case.link(ids["husband"], "family", wife)
+        for n in range(residents):
+            case.link(case.e("Person", f"Lodger{n} Other{n}"), "lives_at", ids["house"])
+        if paid:
+            case.link(ids["worker"], "works_for", case.e("Company", "Homecare Agency Ltd"))
+        return ids
+
+    return build
+
+
+def reported_at(text: str, grade: str = "1B", how: str = "seen_at") -> Any:
+    """A report whose text speaks of signs; its location (or a resident's home) is a house."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "1 Pikehurst Road"), "home": case.e("Address", "9 Elm")}
+        record = case.record("police", grade, text=text)
+        role = "victim" if how == "lives_at" else "suspect"
+        person = case.e("Person", "Dinh NGUYEN", role=role, record=record)
+        case.link(person, how, ids["house"], records=[record])
+        if how == "seen_at":
+            case.link(person, "lives_at", ids["home"], records=[record])
+        return ids
+
+    return build
+
+
+def child_found_at(episodes: int, born: str = "2011-02-02", found_at_home: bool = False) -> Any:
+    """A child reported missing `episodes` times, each time found at the same flat."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"flat": case.e("Address", "Flat 2, 4 Heronhurst Grove")}
+        ids["home"] = case.e("Address", "12 Oak Road")
+        ids["child"] = case.e("Person", "Ryan CLARKE", role="victim", birthDate=born)
+        case.link(ids["child"], "lives_at", ids["flat" if found_at_home else "home"])
+        for n in range(episodes):
+            record = case.record("police", "1A", on=date(2025, 3, 1 + n),
+                                 text="Ryan reported missing from home overnight")  # fmt: skip
+            case.mention(ids["child"], record)
+            case.mention(ids["flat"], record)
+        return ids
+
+    return build
+
+
+def child_referred_at(born: str, about: bool = True) -> Any:
+    """A person named as a victim works for a car wash and lives at a house."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "4 Mill Street"), "firm": case.e("Company", "Wash Ltd")}
+        person = case.e("Person", "Arben KOLA", role="victim", record=referral(case, about),
+                        birthDate=born)  # fmt: skip
+        case.link(person, "lives_at", ids["house"])
+        case.link(person, "works_for", ids["firm"])
+        return ids
+
+    return build
+
+
 CASES = [
     IndicatorCase("crowded_address", "six unrelated adults on council records at one house",
                   adults_at_one_house(6), {"house": 0.55}, says=("6 unrelated adults",)),
@@ -327,6 +399,47 @@ CASES = [
                   {"recruiter": 0.5}, spares=("boss",), says=("first person linked",)),
     IndicatorCase("recruiter", "named by four victims as who recruited them",
                   recruited_by_links, {"agent": 0.6}),
+    IndicatorCase("household_worker", "one unpaid woman referred to the NRM lives with a "
+                  "suspect's family", servant_in_a_home(), {"house": 0.9},
+                  says=("Yetunde ABUBAKAR", "no record shows them employed or paid")),
+    IndicatorCase("household_worker", "a child servant counts more",
+                  servant_in_a_home(born="2010-05-01"), {"house": 1.0},
+                  says=("child victim",)),
+    IndicatorCase("household_worker", "a nanny on an agency's payroll", servant_in_a_home(
+                  paid=True), spares=("house",)),
+    IndicatorCase("household_worker", "a daughter of the family", servant_in_a_home(kin=True),
+                  spares=("house",)),
+    IndicatorCase("household_worker", "a crowded house is not a family home",
+                  servant_in_a_home(residents=5), spares=("house",)),
+    IndicatorCase("premises_signs", "a reliable report of a grow at a house",
+                  reported_at("Windows blacked out and a strong smell of cannabis"),
+                  {"house": 0.5}, spares=("home",), says=("signs of criminal exploitation",)),
+    IndicatorCase("premises_signs", "men coming and going at all hours where a victim lives",
+                  reported_at("Men come and go at all hours", how="lives_at"), {"house": 0.5},
+                  says=("signs of sexual exploitation",)),
+    IndicatorCase("premises_signs", "one untested hearsay report (2D) needs corroborating",
+                  reported_at("The electricity meter has been bypassed", grade="2D"),
+                  spares=("house", "home")),
+    IndicatorCase("premises_signs", "a report without signs", reported_at("A noisy party"),
+                  spares=("house",)),
+    IndicatorCase("missing_child_found", "a child missing twice, found at a flat each time",
+                  child_found_at(2), {"flat": 0.7}, spares=("home",),
+                  says=("a repeatedly missing child was found here",)),
+    IndicatorCase("missing_child_found", "missing once is not repeatedly", child_found_at(1),
+                  spares=("flat",)),
+    IndicatorCase("missing_child_found", "an adult missing twice",
+                  child_found_at(2, born="1990-01-01"), spares=("flat",)),
+    IndicatorCase("missing_child_found", "found at home", child_found_at(2, found_at_home=True),
+                  spares=("flat",)),
+    IndicatorCase("child_victim", "a 15-year-old referred to the NRM works at a car wash",
+                  child_referred_at("2010-01-01"), {"house": 0.9, "firm": 0.9},
+                  says=("a child named as a victim",)),
+    IndicatorCase("child_victim", "an adult referred to the NRM",
+                  child_referred_at("1990-01-01"), spares=("house", "firm")),
+    IndicatorCase("child_victim", "a child only on a safeguarding referral about self-neglect",
+                  child_referred_at("2010-01-01", about=False), spares=("house", "firm")),
+    IndicatorCase("multiple_identities", "a mother's record giving her baby's date of birth",
+                  person_with(birthDate=["1990-03-04", "2026-01-05"]), spares=("person",)),
 ]  # fmt: skip
 
 

@@ -44,17 +44,23 @@ def test_the_scenario_networks_rank_first(store: Store, small_scenario: Path) ->
             sa.select(sa.func.count()).select_from(t.entity_metrics)
         ).scalar_one()
         assert latest_run(view) is not None
-        fresh = rank_premises(view, top=10)
-        firms = rank_businesses(view, top=5)
+        fresh = rank_premises(view, top=10, as_of=AS_OF)  # recency counts from the same day
+        firms = rank_businesses(view, top=5, as_of=AS_OF)
         membership = communities_of(view)
     # Every indicator fires; victims_share_contact on the labour provider network's recruiter,
     # whose phone three of its victims give (NHS patients recorded as potential victims of
-    # self-neglect do not make up the number).
+    # self-neglect do not make up the number); household_worker on the domestic servitude
+    # house, missing_child_found on the county-lines flat.
     assert {f.indicator for f in result.findings} == {
         "crowded_address", "victims_at_address", "phone_hub", "wage_account", "night_vehicle",
         "business_workers", "cash_sector_housed", "multiple_identities", "missing_county_lines",
-        "recruiter", "victims_share_contact",
+        "recruiter", "victims_share_contact", "household_worker", "premises_signs",
+        "missing_child_found", "child_victim",
     }  # fmt: skip
+    servitude = {f.node for f in result.findings if f.indicator == "household_worker"}
+    kinds = {premises[e]["network_id"] for n in servitude for e in result.graph.vs.find(
+        name=n)["entity_ids"] if e in premises}  # fmt: skip
+    assert "NET-0000-07" in kinds  # the small scenario's domestic servitude network
     assert stored == sum(len(f.entity_ids) for f in result.findings) and metrics > 1000
     assert [p.entity_id for p in fresh] == [p.entity_id for p in result.premises[:10]]
     # Perfect resolution: most of the top premises and businesses are the networks'.

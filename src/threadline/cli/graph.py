@@ -39,7 +39,7 @@ from threadline.cli.options import (
 )
 from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
-from threadline.graph.communities import communities
+from threadline.graph.communities import carried, communities
 from threadline.graph.evidence import protection_of_records
 from threadline.graph.network_change import network_change
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
@@ -48,6 +48,7 @@ from threadline.graph.timeline import Clock, changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
+from threadline.risk.analysis import member_scores
 
 __all__ = ["graph_app"]
 
@@ -69,6 +70,15 @@ def _filters(
     return GraphFilter.asked(
         parse_date(since, "--from"), parse_date(until, "--to"), types, grade, agencies
     )
+
+
+def _membership(view: View, g: ig.Graph, filters: GraphFilter, seed: int) -> list[int]:
+    """Each node's network number: found on the whole graph the user may see and carried to
+    `g`, so that a filter narrows a network and never renumbers it."""
+    if filters == GraphFilter():
+        return communities(g, seed=seed, resolution=None)
+    full = build_graph(view)
+    return carried(full, communities(full, seed=seed, resolution=None), g)
 
 
 @contextmanager
@@ -203,9 +213,9 @@ def communities_command(
     """Network profiles: each community's people by role, places, things, dates, agencies."""
     chosen = _filters(since, until, types, grade, agencies)
     with _graph(db, user, chosen, "graph.communities") as (view, g):
-        profiles = network_profiles(
-            g, communities(g, seed=seed, resolution=None), min_size=min_size
-        )[:top]
+        membership = _membership(view, g, chosen, seed)
+        scores = member_scores(view, g)
+        profiles = network_profiles(g, membership, min_size=min_size, scores=scores)[:top]
         names = {
             n
             for p in profiles
@@ -266,7 +276,7 @@ def timeline_command(
             members = [find_node(g, str(entity))]
             title = f"Timeline of {g.vs[members[0]]['caption']}"
         else:
-            membership = communities(g, seed=seed, resolution=None)
+            membership = _membership(view, g, chosen, seed)
             members = [i for i, c in enumerate(membership) if c == network]
             title = f"Timeline of network {network} ({len(members)} members)"
         events = timeline(g, members) if members else []

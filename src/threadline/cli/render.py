@@ -106,7 +106,8 @@ def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProf
         console.print("No community of that size.")
         return
     for p in profiles:
-        table = Table(title=f"Network {p.community}: {p.size} members, {p.records} records")
+        risk = f", risk {p.risk:.2f} from {p.scored} flagged members" if p.scored else ""
+        table = Table(title=f"Network {p.community}: {p.size} members, {p.records} records{risk}")
         table.add_column("what")
         table.add_column("count", justify="right")
         table.add_column("who / which")

@@ -12,7 +12,7 @@ See docs/analysis.md for the graph model and every function.
 
 from threadline.graph.build import build_graph, graph_from_edges
 from threadline.graph.centrality import betweenness, degree, eigenvector
-from threadline.graph.communities import auto_resolution, brokers, communities
+from threadline.graph.communities import auto_resolution, brokers, carried, communities
 from threadline.graph.components import component_membership, component_of, connected_components
 from threadline.graph.evidence import GradeWeights, corroborated, weighting_code
 from threadline.graph.measures import Measures, measure
@@ -36,6 +36,7 @@ __all__ = [
     "betweenness",
     "brokers",
     "build_graph",
+    "carried",
     "changes_since",
     "communities",
     "component_membership",

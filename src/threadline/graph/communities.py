@@ -40,6 +40,7 @@ __all__ = [
     "LEIDENALG_MAX_NODES",
     "auto_resolution",
     "brokers",
+    "carried",
     "communities",
 ]
 
@@ -139,6 +140,31 @@ def communities(
     order = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
     renumber = {comm: i for i, comm in enumerate(order)}
     return [renumber[c] for c in raw]
+
+
+def carried(full: ig.Graph, membership: list[int], g: ig.Graph) -> list[int]:
+    """The communities of `full` (its `membership`) carried to `g`, a narrower graph of the
+    same store (built with a filter): each node keeps the number of its namesake in `full`,
+    so that a filter narrows a network and never renumbers it. A node `full` lacks gets a
+    number of its own after every number of `full`.
+
+    >>> from threadline.graph.build import graph_from_edges
+    >>> full = graph_from_edges([("a", "b"), ("b", "c"), ("x", "y")])
+    >>> narrow = graph_from_edges([("y", "x"), ("z", "q")])
+    >>> carried(full, [0, 0, 0, 1, 1], narrow)
+    [1, 1, 2, 3]
+    """
+    if len(membership) != full.vcount():
+        raise ValueError("membership must give a community for every node of the full graph")
+    of = dict(zip(full.vs["name"] if full.vcount() else [], membership, strict=True))
+    fresh = max(membership, default=-1) + 1
+    out: list[int] = []
+    for name in g.vs["name"] if g.vcount() else []:
+        if name not in of:
+            of[name] = fresh
+            fresh += 1
+        out.append(of[name])
+    return out
 
 
 def _associations(g: ig.Graph, ignore: frozenset[str]) -> ig.Graph:

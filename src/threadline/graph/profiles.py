@@ -3,11 +3,18 @@
 A profile lists a community's people by role, its premises, businesses, phones, vehicles
 and accounts, the exploitation types its NRM referrals name, its first and last dates, and
 a matrix of which agencies hold evidence on how many of its members of each kind.
+
+Profiles are ranked by risk when the members' risk scores are given (their strongest risk
+finding each, as ``threadline.risk.analysis.member_scores`` gives them): a network's risk is
+the sum of its members' scores, so that a cluster of background people with nothing against
+them falls below a real network however large it is. Without scores they are listed by
+size.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import igraph as ig
@@ -68,13 +75,22 @@ class NetworkProfile:
     """Who knows what: agency -> category -> how many members it holds evidence on (a record
     naming the member, or backing one of its links)."""
     records: int
+    risk: float = 0.0
+    """Sum of its members' risk scores (0 when none were given)."""
+    scored: int = 0
+    """How many of its members have a risk score above 0."""
 
 
 @graph_function
 def network_profiles(
-    g: ig.Graph, membership: list[int], *, min_size: int = 3
+    g: ig.Graph,
+    membership: list[int],
+    *,
+    min_size: int = 3,
+    scores: Mapping[str, float] | None = None,
 ) -> list[NetworkProfile]:
-    """A profile of every community of at least `min_size` nodes, largest first.
+    """A profile of every community of at least `min_size` nodes: riskiest first when
+    `scores` (node name -> risk score) are given, else largest first.
 
     >>> from threadline.graph.build import graph_from_edges
     >>> g = graph_from_edges(
@@ -85,6 +101,9 @@ def network_profiles(
     >>> p = network_profiles(g, [0, 0, 0])[0]
     >>> p.victims, p.suspects, p.premises
     (('lan',), ('hung',), ('mill',))
+    >>> [(p.community, p.risk) for p in network_profiles(
+    ...     g, [0, 0, 1], min_size=1, scores={"hung": 0.9, "lan": 0.2})]
+    [(1, 0.9), (0, 0.2)]
     """
     if len(membership) != g.vcount():
         raise ValueError("membership must give a community for every node")
@@ -129,6 +148,7 @@ def network_profiles(
         for edge in g.es.select(_within=inside):
             dates.extend(d[:10] for d in edge["dates"])
         kinds = Counter(k for r in used for k in exploitation.get(r, ()))
+        risks = [scores.get(g.vs[i]["name"], 0.0) for i in members] if scores else []
         out.append(
             NetworkProfile(
                 community=comm,
@@ -139,8 +159,12 @@ def network_profiles(
                 last=max(dates) if dates else None,
                 agencies={a: dict(sorted(c.items())) for a, c in sorted(matrix.items())},
                 records=len(used),
+                risk=round(sum(risks), 4),
+                scored=sum(1 for r in risks if r > 0),
             )
         )
+    if scores is not None:
+        return sorted(out, key=lambda p: (-p.risk, -p.size, p.community))
     return sorted(out, key=lambda p: (-p.size, p.community))
 
 

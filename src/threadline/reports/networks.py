@@ -2,7 +2,8 @@
 
 Networks are the communities of the reader's graph (Leiden with seed 0 and the resolution
 chosen by size, as ``threadline graph communities`` finds them), profiled by
-``threadline.graph.profiles``. For each of the largest, a profile lists its people by role, its
+``threadline.graph.profiles`` and ranked by the risk findings on their members. For each
+of the riskiest, a profile lists its people by role, its
 premises, businesses, vehicles and phones (captioned from what the reader may see), the
 agencies holding evidence on it, and the nodes and links of a small chart (the best connected
 members when there are more than a chart can show legibly).
@@ -10,7 +11,7 @@ members when there are more than a chart can show legibly).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import igraph as ig
@@ -93,10 +94,15 @@ def _chart(g: ig.Graph, members: Sequence[int]) -> tuple[list[int], list[tuple[i
     return drawn, edges
 
 
-def find_networks(g: ig.Graph, *, top: int = 6, min_size: int = 3) -> Networks:
-    """The networks of `g` (module docstring), the `top` largest profiled."""
+def find_networks(
+    g: ig.Graph, *, top: int = 6, min_size: int = 3, scores: Mapping[str, float] | None = None
+) -> Networks:
+    """The networks of `g` (module docstring), the `top` riskiest profiled (by the members'
+    risk `scores`; the largest without them)."""
     membership = communities(g, seed=0, resolution=None) if g.vcount() else []
-    profiles = network_profiles(g, membership, min_size=min_size) if g.vcount() else []
+    profiles = (
+        network_profiles(g, membership, min_size=min_size, scores=scores) if g.vcount() else []
+    )
     index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}
     types: dict[str, int] = {}
     for p in profiles:

@@ -9,6 +9,7 @@ from threadline.risk.analysis import (
     AnalysisResult,
     analyse,
     communities_of,
+    member_scores,
     rank_businesses,
     rank_premises,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "evaluate",
     "hookimpl",
     "load_weights",
+    "member_scores",
     "prioritise",
     "rank_businesses",
     "rank_premises",

@@ -38,6 +38,7 @@ __all__ = [
     "analyse",
     "communities_of",
     "findings",
+    "member_scores",
     "rank_businesses",
     "rank_premises",
 ]
@@ -72,6 +73,23 @@ def findings(
     return evaluate(context)
 
 
+def member_scores(
+    view: View, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
+) -> dict[str, float]:
+    """Each node's risk score: the sum over indicators of its strongest finding's score times
+    the indicator's weight (nodes without findings are left out). A network's risk is the sum
+    of its members' (``threadline.graph.profiles``)."""
+    chosen = _weights(weights)
+    best: dict[tuple[str, str], float] = {}
+    for f in findings(view, g, chosen, as_of=as_of):
+        key = (f.node, f.indicator)
+        best[key] = max(best.get(key, 0.0), chosen.weight(f.indicator) * f.score)
+    out: dict[str, float] = {}
+    for (node, _), value in best.items():
+        out[node] = round(out.get(node, 0.0) + value, 4)
+    return out
+
+
 def analyse(
     view: View,
     *,
@@ -92,8 +110,8 @@ def analyse(
     g = build_graph(view, filters=filters)
     measures = measure(g, seed=seed)
     found = findings(view, g, chosen, as_of=as_of)
-    premises = prioritise(g, found, chosen, "premises")
-    businesses = prioritise(g, found, chosen, "business")
+    premises = prioritise(g, found, chosen, "premises", as_of=as_of)
+    businesses = prioritise(g, found, chosen, "business", as_of=as_of)
     run_id: str | None = None
     if store:
         run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -205,24 +223,29 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
         conn.execute(sa.insert(table), rows[start : start + 2000])
 
 
-def _rank(view: View, kind: Kind, top: int | None, weights: WeightsLike) -> list[Priority]:
+def _rank(
+    view: View, kind: Kind, top: int | None, weights: WeightsLike, as_of: date | None
+) -> list[Priority]:
     chosen = _weights(weights)
     g = build_graph(view)
-    return prioritise(g, findings(view, g, chosen), chosen, kind, top=top)
+    found = findings(view, g, chosen, as_of=as_of)
+    return prioritise(g, found, chosen, kind, top=top, as_of=as_of)
 
 
 def rank_premises(
-    view: View, top: int | None = 20, *, weights: WeightsLike = None
+    view: View, top: int | None = 20, *, weights: WeightsLike = None, as_of: date | None = None
 ) -> list[Priority]:
-    """Premises ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(view, "premises", top, weights)
+    """Premises ranked for multi-agency visits on `as_of` (default today; computed afresh,
+    not stored)."""
+    return _rank(view, "premises", top, weights, as_of)
 
 
 def rank_businesses(
-    view: View, top: int | None = 20, *, weights: WeightsLike = None
+    view: View, top: int | None = 20, *, weights: WeightsLike = None, as_of: date | None = None
 ) -> list[Priority]:
-    """Businesses ranked for multi-agency visits (computed afresh, not stored)."""
-    return _rank(view, "business", top, weights)
+    """Businesses ranked for multi-agency visits on `as_of` (default today; computed afresh,
+    not stored)."""
+    return _rank(view, "business", top, weights, as_of)
 
 
 def communities_of(

@@ -39,6 +39,10 @@ DEFAULT_PLUGINS = (
     "threadline.risk.indicators.multiple_identities",
     "threadline.risk.indicators.missing_county_lines",
     "threadline.risk.indicators.recruiter",
+    "threadline.risk.indicators.household_worker",
+    "threadline.risk.indicators.premises_signs",
+    "threadline.risk.indicators.missing_child_found",
+    "threadline.risk.indicators.child_victim",
 )
 """Threadline's own indicators: each a plugin module with a ``register_indicators`` hookimpl."""
 

@@ -9,8 +9,16 @@ A candidate's score adds, for each indicator, the strongest of:
 
 each multiplied by the indicator's ``weight``; plus ``agency_bonus`` for each agency beyond
 the first holding evidence (up to ``max_agency_bonus``): a picture held in pieces by several
-agencies is what a joint visit is for. Every term is listed in the reasons with its
-arithmetic. ANPR camera sites are not premises: a vehicle's findings do not travel along
+agencies is what a joint visit is for. The sum is then multiplied by how recent the newest
+evidence is (``recency``): in full within ``recent_years`` of the analysis date, less
+``per_year`` for each year older, never below ``floor``: a place exploited last month needs a
+visit sooner than one last reported five years ago. A candidate none of whose indicators is
+about victims (``victim_indicators``: victims living or found there, a lone worker kept at
+home, a missing child found there, signs of exploitation reported there...) counts
+``without_victims`` of its sum: the home of a controller, a legitimate nail bar whose staff
+live upstairs and a crowded but innocent house share patterns with exploitation, not its
+victims. Every term is listed in the reasons with
+its arithmetic. ANPR camera sites are not premises: a vehicle's findings do not travel along
 ``seen_at``, and an address only vehicles are seen at is not ranked.
 """
 
@@ -19,7 +27,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
 import igraph as ig
 
@@ -84,12 +93,17 @@ def prioritise(
     kind: Kind,
     *,
     top: int | None = None,
+    as_of: date | None = None,
 ) -> list[Priority]:
-    """Rank premises or businesses by their own and their neighbours' findings."""
+    """Rank premises or businesses by their own and their neighbours' findings, on `as_of`
+    (default today)."""
     settings = weights.prioritisation
     propagation = float(settings["propagation"])
     bonus, max_bonus = float(settings["agency_bonus"]), float(settings["max_agency_bonus"])
     link_types = set(settings["link_types"])
+    today = as_of or date.today()
+    victims = set(settings.get("victim_indicators", ()))
+    without = float(settings.get("without_victims", 1.0))
     titles = {ind.name: ind.title for ind in registered_indicators()}
     records = g["records"]
     by_node: dict[str, list[Finding]] = defaultdict(list)
@@ -126,6 +140,16 @@ def prioritise(
             reasons.append(
                 f"{len(agencies)} agencies hold evidence ({', '.join(agencies)}): +{extra:.2f}"
             )
+        newest = max((d for r in evidence if (d := _day(records, r)) is not None), default=None)
+        factor = recency(newest, today, settings.get("recency") or {})
+        if factor < 1.0 and newest is not None:
+            reasons.append(f"newest evidence {newest.isoformat()}: the sum counts x{factor:.2f}")
+        if not victims & set(best):
+            factor *= without
+            reasons.append(
+                f"no indicator about victims ({', '.join(sorted(victims))}) fires here or on "
+                f"anything linked: the sum counts x{without:g}"
+            )
         out.append(
             Priority(
                 rank=0,
@@ -133,7 +157,7 @@ def prioritise(
                 node=names[index],
                 caption=str(g.vs[index]["caption"]),
                 kind=kind,
-                score=round(sum(t.value for t in terms) + extra, 4),
+                score=round((sum(t.value for t in terms) + extra) * factor, 4),
                 reasons=tuple(reasons),
                 indicators=tuple(sorted(best)),
                 agencies=tuple(agencies),
@@ -143,6 +167,30 @@ def prioritise(
         )
     out.sort(key=lambda p: (-p.score, p.caption, p.node))
     return [replace(p, rank=i + 1) for i, p in enumerate(out[:top] if top is not None else out)]
+
+
+def _day(records: Any, record: int) -> date | None:
+    info = records.get(record)
+    return info.reported_on if info is not None else None
+
+
+def recency(newest: date | None, as_of: date, spec: Any) -> float:
+    """How much a candidate's sum counts, from the date of its newest evidence.
+
+    >>> spec = {"recent_years": 2, "per_year": 0.1, "floor": 0.6}
+    >>> recency(date(2025, 6, 1), date(2026, 1, 1), spec), recency(None, date(2026, 1, 1), spec)
+    (1.0, 1.0)
+    >>> today = date(2026, 1, 1)
+    >>> recency(date(2022, 1, 1), today, spec), recency(date(2010, 1, 1), today, spec)
+    (0.8, 0.6)
+    """
+    if newest is None or not spec:
+        return 1.0
+    years = (as_of - newest).days / 365.25 - float(spec.get("recent_years", 0))
+    if years <= 0:
+        return 1.0
+    factor = 1.0 - float(spec.get("per_year", 0.0)) * years
+    return round(max(float(spec.get("floor", 1.0)), factor), 4)
 
 
 def _offer(best: dict[str, _Term], term: _Term) -> None:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import isnan
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ __all__ = [
     "evaluate_scenario",
     "load_scenario",
     "precision_at",
+    "precision_by_type",
     "score_store",
 ]
 
@@ -75,6 +76,32 @@ def precision_at(ranked: Iterable[str], relevant: set[str], k: int) -> float:
     return sum(1 for item in top if item in relevant) / k
 
 
+def precision_by_type(
+    ranked: Sequence[str], type_of: Mapping[str, str], ks: Sequence[int] = (10, 20)
+) -> dict[str, float]:
+    """Precision at each k of a ranking, for each exploitation type its relevant items have.
+
+    For a type, items truly exploitative only through another type are set aside (a brothel
+    ranked above a farm is no error in finding farms): what is left is the type's items and
+    the innocent ones, and the measure is the share of its first k that are the type's. When
+    fewer than k items of the type exist at all, k is that number (R-precision), so that a
+    type with four premises can still score 1.
+
+    >>> by = precision_by_type(["farm", "flat", "shop", "yard"],
+    ...                        {"farm": "labour", "yard": "labour", "flat": "sexual"}, (2,))
+    >>> by["labour_precision_at_2"], by["sexual_precision_at_2"]
+    (0.5, 1.0)
+    """
+    out: dict[str, float] = {}
+    for kind in sorted(set(type_of.values())):
+        mine = {item for item, t in type_of.items() if t == kind}
+        kept = [item for item in ranked if item in mine or item not in type_of]
+        for k in ks:
+            cap = min(k, len(mine))
+            out[f"{kind}_precision_at_{k}"] = round(precision_at(kept, mine, cap), 4)
+    return out
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -102,14 +129,19 @@ class ScenarioTruth:
     """True ids of the exploitative premises and businesses."""
     network_of: Mapping[str, str]
     """True id of each network member (people, premises, businesses) -> network id."""
+    types: Mapping[str, str] = field(default_factory=dict)
+    """True id of each exploitative premises and business -> its network's exploitation type."""
 
     @classmethod
     def load(cls, folder: Path) -> ScenarioTruth:
         """Read FOLDER/truth/ and FOLDER/sources.yaml."""
         if not (folder / "truth" / "mentions.csv").is_file():
             raise ThreadlineError(f"{folder}: not a generated scenario (no truth/mentions.csv)")
-        bad = {
-            r["true_id"]
+        kind_of = {
+            r["network_id"]: r["exploitation_type"] for r in _csv(folder / "truth" / "networks.csv")
+        }
+        types = {
+            r["true_id"]: kind_of.get(r["network_id"], "unknown")
             for name in ("premises", "businesses")
             for r in _csv(folder / "truth" / f"{name}.csv")
             if r["exploitative"] == "true"
@@ -117,7 +149,7 @@ class ScenarioTruth:
         network_of = {
             r["true_id"]: r["network_id"] for r in _csv(folder / "truth" / "network_members.csv")
         }
-        return cls(_true_mentions(folder), frozenset(bad), network_of)
+        return cls(_true_mentions(folder), frozenset(types), network_of, types)
 
 
 def load_scenario(store: Store, folder: Path) -> int:
@@ -164,8 +196,9 @@ def score_store(
     g = build_graph(view)
     view.consulted("evaluate.scenario", records=g["records"], action="combination")
     found = findings(view, g, chosen)
-    premises = [p.entity_id for p in prioritise(g, found, chosen, "premises", top=top)]
-    businesses = [p.entity_id for p in prioritise(g, found, chosen, "business", top=top)]
+    premises = [p.entity_id for p in prioritise(g, found, chosen, "premises")]
+    businesses = [p.entity_id for p in prioritise(g, found, chosen, "business")]
+    top_premises, top_businesses = premises[:top], businesses[:top]
     membership = communities(g, seed=seed, resolution=resolution)
     community = {
         entity_id: membership[i]
@@ -182,13 +215,15 @@ def score_store(
         return evaluate_clusters({m: entity_of[m] for m in wanted}, wanted).f1
 
     exploitative: set[str] = set()
+    type_of: dict[str, dict[str, str]] = defaultdict(dict)
     true_label: dict[str, str] = {}
-    for mention, (_kind, true_id) in truth.mentions.items():
+    for mention, (kind, true_id) in truth.mentions.items():
         entity = entity_of.get(mention)
         if entity is None:
             continue
         if true_id in truth.exploitative:
             exploitative.add(entity)
+            type_of[kind][entity] = truth.types.get(true_id, "unknown")
         if true_id in truth.network_of:
             true_label[entity] = truth.network_of[true_id]
     members: dict[str, list[int]] = defaultdict(list)
@@ -202,13 +237,21 @@ def score_store(
         "person_f1": round(f1("person"), 4),
         "business_f1": round(f1("business"), 4),
         "premises_f1": round(f1("premises"), 4),
-        "premises_precision_at_10": precision_at(premises, exploitative, 10),
-        "premises_precision_at_20": precision_at(premises, exploitative, 20),
-        "businesses_precision_at_10": precision_at(businesses, exploitative, 10),
-        "businesses_precision_at_20": precision_at(businesses, exploitative, 20),
+        "premises_precision_at_10": precision_at(top_premises, exploitative, 10),
+        "premises_precision_at_20": precision_at(top_premises, exploitative, 20),
+        "businesses_precision_at_10": precision_at(top_businesses, exploitative, 10),
+        "businesses_precision_at_20": precision_at(top_businesses, exploitative, 20),
+        **_by_type("premises", premises, type_of["premises"]),
+        **_by_type("businesses", businesses, type_of["business"]),
         "community_ari": round(adjusted_rand_index(true_label, community), 4),
         "network_coverage": round(sum(coverage) / len(coverage), 4) if coverage else 0.0,
     }
+
+
+def _by_type(label: str, ranked: Sequence[str], type_of: Mapping[str, str]) -> dict[str, float]:
+    """Precision at 10 and 20 per exploitation type present in the store (`ranked` is the
+    whole ranking; a premises of a type that is not ranked at all is a miss)."""
+    return {f"{label}_{name}": v for name, v in precision_by_type(ranked, type_of).items()}
 
 
 def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:

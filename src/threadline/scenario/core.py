@@ -13,6 +13,7 @@ import yaml
 from threadline.errors import ThreadlineError
 from threadline.scenario._rng import chance, derive, weighted
 from threadline.scenario.background import Background
+from threadline.scenario.decoys import plant_decoys
 from threadline.scenario.identifiers import Identifiers
 from threadline.scenario.later import controller_name, write_later_export
 from threadline.scenario.networks import KINDS, SMALL_KINDS, build_network
@@ -107,7 +108,8 @@ def _write_shards(
 def build_world(
     seed: int, shard: int, spec: SizeSpec, ids: Identifiers, streets: StreetDirectory
 ) -> World:
-    """The true world of one shard: background first, then the networks hidden in it."""
+    """The true world of one shard: background first, then the networks hidden in it, then
+    innocent look-alikes of each typology (``threadline.scenario.decoys``)."""
     rng = derive(seed, "world", shard)
     rural = [t for t in TOWNS if t.rural]
     towns = [*rng.sample([t for t in TOWNS if not t.rural], 2), rng.choice(rural)]
@@ -119,6 +121,7 @@ def build_world(
     for i, kind in enumerate(_kinds(seed, shard, spec)):
         hosts = _SMALL_HOSTS[i // 4] if spec.shards == 1 and kind == "labour_provider" else ()
         build_network(builder, background, f"NET-{shard:04d}-{i + 1:02d}", kind, hosts)
+    plant_decoys(builder, background, derive(seed, "decoys", shard))
     records = derive(seed, "records", shard)
     for person in world.persons:
         offender = person.network is not None and person.role != "victim"

@@ -22,6 +22,7 @@ __all__ = [
     "households",
     "is_address",
     "is_business",
+    "is_child",
     "is_person",
     "names",
     "ramp",
@@ -83,6 +84,16 @@ def age_on(ctx: Context, index: int, on: date) -> float | None:
     year, month, day = max(counts.items(), key=lambda kv: (kv[1], kv[0][0]))[0]
     born = date(year, month or 7, min(day or 1, 28) if month == 2 else day or 1)
     return (on - born).days / 365.25
+
+
+def is_child(ctx: Context, person: int, records: Iterable[int], child_age: float) -> bool:
+    """Whether the person was under `child_age` on the date of any of `records`."""
+    for record in records:
+        info = ctx.records.get(record)
+        age = age_on(ctx, person, (info.reported_on if info else None) or ctx.as_of)
+        if age is not None and age < child_age:
+            return True
+    return False
 
 
 def family_names(caption: str) -> frozenset[str]:

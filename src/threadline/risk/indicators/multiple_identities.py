@@ -9,12 +9,16 @@ Nationalities
 are left out) that differ are another sign, weaker on its own as dual nationals exist
 (`nationality_share`). The score is the corroborated evidence weight of the second-best
 supported identity: an alternative date of birth on one untested, hearsay report (2C)
-scores 0.42.
+scores 0.42. A date of birth that makes the person younger than `min_age` on the date of the
+record giving it is left out when another date makes them older: it is a baby's or a young
+child's (a mother's safeguarding record giving her newborn's date, two records of parent and
+child joined), not a second identity of the adult.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from threadline.graph.evidence import corroborated
 from threadline.risk.hookspecs import hookimpl
@@ -22,7 +26,7 @@ from threadline.risk.indicators._common import finding, is_person, parse_day
 from threadline.risk.types import Context, Finding, Indicator
 
 NAME = "multiple_identities"
-DEFAULTS = {"weight": 0.6, "nationality_share": 0.5}
+DEFAULTS = {"weight": 0.6, "nationality_share": 0.5, "min_age": 10}
 
 Day = tuple[int, int | None, int | None]
 
@@ -69,9 +73,30 @@ def _show(day: Day) -> str:
     return "-".join(f"{part:02d}" if i else str(part) for i, part in enumerate(day) if part)
 
 
+def _age(day: Day, on: date) -> float:
+    """Age on a date of someone born on a (partial) day, in years."""
+    born = date(day[0], day[1] or 7, min(day[2] or 1, 28))
+    return (on - born).days / 365.25
+
+
+def without_children(
+    births: dict[Day, set[int]], ctx: Context, min_age: float
+) -> dict[Day, set[int]]:
+    """The dates of birth less those that make the person a young child on the date of every
+    record giving them, when another date makes them older than that."""
+
+    def child(day: Day) -> bool:
+        dates = [ctx.records[r].reported_on or ctx.as_of for r in births[day] if r in ctx.records]
+        return all(_age(day, on) < min_age for on in dates or [ctx.as_of])
+
+    kept = {day: records for day, records in births.items() if not child(day)}
+    return kept if kept else births
+
+
 def evaluate(ctx: Context) -> Iterator[Finding]:
     """Findings on people with two or more identities."""
     share = float(ctx.params(NAME)["nationality_share"])
+    min_age = float(ctx.params(NAME)["min_age"])
     for index in range(ctx.graph.vcount()):
         if not is_person(ctx, index):
             continue
@@ -93,6 +118,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 if len(value) == 2 and value.isalpha():
                     countries.setdefault(value.upper(), set()).update({record})
                     countries[value.upper()].update(ctx.edge_records[edge])
+        births = without_children(births, ctx, min_age) if len(births) > 1 else births
         groups = _groups(births, ctx) if len(births) > 1 else []
         dob_score = ctx.evidence_weight(groups[1][1]) if len(groups) > 1 else 0.0
         ranked = sorted(countries, key=lambda c: (-ctx.evidence_weight(countries[c]), c))

@@ -1,0 +1,91 @@
+"""A child exploited at the premises or by the business.
+
+Rule: a person under `child_age` on the date of a record about exploitation that names them
+as a victim or potential victim (an NRM referral, police intelligence on modern slavery)
+lives, works or was found at an address, or works for a business (along `link_types`). The
+premises or business is flagged with the score of its surest child: how surely they are a
+victim times the grade of the evidence tying them there. Children weigh more than adults in
+every typology; this indicator adds that weight to the ranking, whoever else is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators._common import (
+    VICTIM_ROLES,
+    finding,
+    is_address,
+    is_business,
+    is_child,
+    is_person,
+    names,
+)
+from threadline.risk.types import Context, Finding, Indicator
+
+NAME = "child_victim"
+DEFAULTS = {
+    "weight": 0.5,
+    "child_age": 18,
+    "threshold": 0.4,
+    "link_types": ["lives_at", "seen_at", "works_for"],
+}
+
+
+def evaluate(ctx: Context) -> Iterator[Finding]:
+    """Findings on premises and businesses where children named as victims are."""
+    p = ctx.params(NAME)
+    types = tuple(p["link_types"])
+    about = ctx.exploitation_records
+    for index in range(ctx.graph.vcount()):
+        if not (is_address(ctx, index) or is_business(ctx, index)):
+            continue
+        children: dict[int, tuple[float, set[int]]] = {}
+        for other, edge in ctx.neighbours(index, types):
+            if not is_person(ctx, other):
+                continue
+            given: dict[str, tuple[int, ...]] = ctx.graph.vs[other]["role_records"]
+            naming = {r for role in VICTIM_ROLES for r in given.get(role, ()) if r in about}
+            if not naming or not is_child(ctx, other, naming, p["child_age"]):
+                continue
+            weight, records = ctx.role_weight(other, VICTIM_ROLES)
+            tie = set(ctx.edge_records[edge])
+            score = round(weight * ctx.evidence_weight(tie), 4)
+            if score > children.get(other, (0.0, set()))[0]:
+                children[other] = (score, set(records) | tie)
+        if not children:
+            continue
+        score = max(s for s, _ in children.values())
+        if score < p["threshold"]:
+            continue
+        evidence = set().union(*(r for _, r in children.values()))
+        who = "a child" if len(children) == 1 else f"{len(children)} children"
+        are = "is" if len(children) == 1 else "are"
+        reason = (
+            f"{who} named as a victim in records about exploitation {are} "
+            f"linked here ({names(ctx, children)}; the surest has weight {score:.2f} by the grade "
+            "of the evidence that they are victims and are linked here)"
+        )
+        values = [("children", str(len(children)))]
+        yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+INDICATOR = Indicator(
+    name=NAME,
+    title="Child victim at the premises or business",
+    rule=(
+        "A child (under `child_age` when a record about exploitation names them a victim) "
+        "lives, works or was found here (`link_types`); scored by the surest child, from "
+        "`threshold`."
+    ),
+    subjects=("premises", "businesses"),
+    evaluate=evaluate,
+    defaults=DEFAULTS,
+)
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    """This module's indicator."""
+    return [INDICATOR]

@@ -1,0 +1,107 @@
+"""A lone worker kept in a family's home: the sign of domestic servitude.
+
+Rule: at an address, a person named as a victim or potential victim lives (``lives_at``)
+with someone the records name as a suspect (or another of `suspect_roles`) who is not their
+family (no family link, no shared family name), and no record shows the victim working
+anywhere: no ``works_for`` link, no wages paid (``paid_into``). One such victim is enough:
+domestic servitude is a single-victim typology. How surely they are a victim is weighted as
+everywhere (in full from records about exploitation, at ``exploitation.other_roles`` from
+others) and by the grade of the evidence that they live there; a child counts
+`child_factor` times (capped at 1). A home of more than `max_residents` people on record is
+not a family's (a crowded house is another indicator's business). The address is flagged,
+with the score of its surest victim; the score is 0 below `threshold`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators._common import (
+    finding,
+    is_address,
+    is_child,
+    is_person,
+    names,
+    related,
+    roles,
+    victim_weights,
+)
+from threadline.risk.types import Context, Finding, Indicator
+
+NAME = "household_worker"
+DEFAULTS = {
+    "weight": 1.0,
+    "threshold": 0.5,
+    "max_residents": 6,
+    "suspect_roles": ["suspect"],
+    "child_age": 18,
+    "child_factor": 1.5,
+    "employment_links": ["works_for", "paid_into", "employed_by"],
+}
+
+
+def evaluate(ctx: Context) -> Iterator[Finding]:
+    """Findings on homes where a lone, unpaid victim lives with a suspect's family."""
+    p = ctx.params(NAME)
+    suspect_roles = frozenset(p["suspect_roles"])
+    working = tuple(p["employment_links"])
+    for index in range(ctx.graph.vcount()):
+        if not is_address(ctx, index):
+            continue
+        residents: dict[int, set[int]] = {}
+        for other, edge in ctx.neighbours(index, ("lives_at",)):
+            if is_person(ctx, other):
+                residents.setdefault(other, set()).update(ctx.edge_records[edge])
+        if not 2 <= len(residents) <= p["max_residents"]:
+            continue
+        sure, named = victim_weights(ctx, residents)
+        suspects = [r for r in residents if r not in sure and roles(ctx, r) & suspect_roles]
+        if not sure or not suspects:
+            continue
+        best: tuple[float, int] = (0.0, -1)
+        for victim, weight in sure.items():
+            if ctx.neighbours(victim, working):
+                continue
+            keepers = [s for s in suspects if not related(ctx, s, victim)]
+            if not keepers:
+                continue
+            score = weight * ctx.evidence_weight(residents[victim])
+            if is_child(ctx, victim, named | residents[victim], p["child_age"]):
+                score = min(1.0, score * float(p["child_factor"]))
+            best = max(best, (round(score, 4), victim))
+        score, victim = best
+        if victim < 0 or score < float(p["threshold"]):
+            continue
+        keepers = [s for s in suspects if not related(ctx, s, victim)]
+        child = is_child(ctx, victim, named | residents[victim], p["child_age"])
+        reason = (
+            f"{names(ctx, [victim])}, named as a {'child ' if child else ''}victim or potential "
+            f"victim, lives here with {names(ctx, keepers)} (named as suspects, not their "
+            f"family) and no record shows them employed or paid (weight {score:.2f}"
+            + (f", a child counting {float(p['child_factor']):g} times" if child else "")
+            + ")"
+        )
+        evidence = named | residents[victim] | {r for s in keepers for r in residents[s]}
+        values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
+        yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+INDICATOR = Indicator(
+    name=NAME,
+    title="Lone unpaid worker living in a suspect's home",
+    rule=(
+        "A person named as a victim or potential victim lives at an address with a suspect who "
+        "is not their family, and no record shows them employed or paid; scored by how surely "
+        "they are a victim and live there (a child `child_factor` times), from `threshold`."
+    ),
+    subjects=("premises",),
+    evaluate=evaluate,
+    defaults=DEFAULTS,
+)
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    """This module's indicator."""
+    return [INDICATOR]

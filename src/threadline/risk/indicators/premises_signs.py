@@ -1,0 +1,137 @@
+"""Reports of a typology's signs at an address: a grow, a brothel, a cuckooed flat.
+
+Rule: each exploitation typology has signs a neighbour, a meter reader or an officer sees at
+premises (the Home Office's published indicators; `signs` in the weights file): blacked-out
+windows, a bypassed meter or unusual power use and the smell of cannabis at a grow; men
+coming and going at all hours at a brothel; heavy foot traffic and a vulnerable tenant who
+has lost control of a cuckooed flat; a woman who sleeps in the kitchen of a family home.
+An address is flagged when records whose text speaks of one typology's signs place something
+there (along `link_types`: the report's location; or the home of a person named as a victim,
+not that of a suspect or a bystander it names), and
+they weigh at least `threshold` when each is weighted by its grade (one report of a
+source that is usually reliable is enough, 2C; a report of one not known to be needs
+corroborating). A record naming more than `max_places`
+addresses is not read as about any one of them. The finding says which typology.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators._common import (
+    VICTIM_ROLES,
+    finding,
+    is_address,
+    is_person,
+    ramp,
+    roles,
+)
+from threadline.risk.types import Context, Finding, Indicator
+
+NAME = "premises_signs"
+DEFAULTS = {
+    "weight": 1.0,
+    "threshold": 0.4,
+    "full": 1.5,
+    "max_places": 2,
+    "link_types": ["seen_at"],
+    "signs": {
+        "criminal": [
+            "cannabis grow", "cannabis cultivation", "cannabis farm", "smell of cannabis",
+            "blacked out", "meter has been bypassed", "meter bypass", "abstracting electricity",
+            "unusual power", "electricity use", "heat signature", "grow lights",
+            "foot traffic", "lost control of the flat", "cuckoo", "not local are staying",
+        ],
+        "sexual": [
+            "come and go at all hours", "moved between flats", "adverts for the flat",
+            "brothel", "curtains are always closed",
+        ],
+        "domestic_servitude": [
+            "sleeps in the kitchen", "passport is kept by the family",
+            "never seen outside except", "cooks and cleans for a family",
+        ],
+        "labour": [
+            "sleep in a caravan", "paid £20 a day", "picked up from town",
+            "minibus collects", "crammed into",
+        ],
+    },
+}  # fmt: skip
+"""Signs per typology (NRM exploitation types), matched in record text, case-insensitive."""
+
+
+def places_named(
+    ctx: Context, records: set[int], max_places: int, link_types: Sequence[str]
+) -> dict[int, set[int]]:
+    """Addresses `records` place something at (a link of `link_types` they back: the location
+    of a report, where a victim lives), for records placing things at no more than
+    `max_places` addresses, with the records placing something at each."""
+    placed: dict[int, set[int]] = {}
+    types = set(link_types)
+    for edge_id, kind in enumerate(ctx.edge_types):
+        if kind not in types and not (kind == "lives_at" and _victim_home(ctx, edge_id)):
+            continue
+        shared = records.intersection(ctx.edge_records[edge_id])
+        if not shared:
+            continue
+        for end in ctx.endpoints[edge_id]:
+            if is_address(ctx, end):
+                for record in shared:
+                    placed.setdefault(record, set()).add(end)
+    out: dict[int, set[int]] = {}
+    for record, places in placed.items():
+        if len(places) <= max_places:
+            for place in places:
+                out.setdefault(place, set()).add(record)
+    return out
+
+
+def _victim_home(ctx: Context, edge_id: int) -> bool:
+    """Whether a ``lives_at`` link is a victim's: the home of someone named as a victim."""
+    return any(
+        is_person(ctx, end) and roles(ctx, end) & VICTIM_ROLES for end in ctx.endpoints[edge_id]
+    )
+
+
+def evaluate(ctx: Context) -> Iterator[Finding]:
+    """Findings on addresses that reports of a typology's signs name."""
+    p = ctx.params(NAME)
+    signs: Mapping[str, Sequence[str]] = p["signs"]
+    best: dict[int, tuple[float, str, set[int], float]] = {}
+    for typology in sorted(signs):
+        speaking = ctx.words(list(signs[typology]))
+        named = places_named(ctx, speaking, int(p["max_places"]), p["link_types"])
+        for place, records in named.items():
+            weighted = ctx.evidence_weight(records)
+            score = ramp(weighted, float(p["threshold"]), float(p["full"]))
+            if score and score > best.get(place, (0.0,))[0]:
+                best[place] = (score, typology, records, weighted)
+    for place, (score, typology, records, weighted) in sorted(best.items()):
+        count = "a record reports" if len(records) == 1 else f"{len(records)} records report"
+        reason = (
+            f"{count} signs of {typology.replace('_', ' ')} exploitation "
+            f"here (weight {weighted:.2f} when each is weighted by its grade)"
+        )
+        values = [("typology", typology), ("records", str(len(records)))]
+        yield finding(ctx, NAME, place, score, reason, records, values)
+
+
+INDICATOR = Indicator(
+    name=NAME,
+    title="Signs of exploitation reported at the premises",
+    rule=(
+        "Records whose text speaks of one typology's `signs` (a grow, a brothel, a cuckooed "
+        "flat, a servant kept at home) place something at an address (`link_types`, or a "
+        "victim's home), weighing at least `threshold` by their grades; records placing "
+        "things at more than `max_places` addresses are not read as about one."
+    ),
+    subjects=("premises",),
+    evaluate=evaluate,
+    defaults=DEFAULTS,
+)
+
+
+@hookimpl
+def register_indicators() -> list[Indicator]:
+    """This module's indicator."""
+    return [INDICATOR]
