@@ -20,7 +20,7 @@ from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
 
-__all__ = ["RunInfo", "latest_run", "stored_priorities"]
+__all__ = ["RunInfo", "entity_captions", "latest_run", "stored_priorities"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def stored_priorities(
     kept = [row for row in rows if evidence[int(row.id)] and set(evidence[int(row.id)]) <= visible]
     if top is not None:
         kept = kept[:top]
-    captions = _captions(view, [str(row.entity_id) for row in kept])
+    captions = entity_captions(view, [str(row.entity_id) for row in kept])
     return [
         Priority(
             rank=rank,
@@ -83,8 +83,9 @@ def stored_priorities(
     ]
 
 
-def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's commonest caption among the mentions the reader may see."""
+def entity_captions(view: View, entity_ids: list[str]) -> dict[str, str]:
+    """Each entity's commonest caption among the mentions the reader may see (those with
+    none the reader may see are left out)."""
     m = t.mentions
     counts: dict[str, Counter[str]] = {}
     for start in range(0, len(entity_ids), 2000):
