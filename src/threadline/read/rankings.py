@@ -8,7 +8,6 @@ the mentions the reader may see, never from the entity's stored caption.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +15,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.read.captions import entity_captions
 from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
 
-__all__ = ["RunInfo", "entity_captions", "latest_run", "stored_priorities"]
+__all__ = ["RunInfo", "latest_run", "stored_priorities"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +81,3 @@ def stored_priorities(
         )
         for rank, row in enumerate(kept, start=1)
     ]
-
-
-def entity_captions(view: View, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's commonest caption among the mentions the reader may see (those with
-    none the reader may see are left out)."""
-    m = t.mentions
-    counts: dict[str, Counter[str]] = {}
-    for start in range(0, len(entity_ids), 2000):
-        chunk = entity_ids[start : start + 2000]
-        query = (
-            sa.select(m.c.entity_id, m.c.caption)
-            .join(t.records, t.records.c.id == m.c.record_id)
-            .where(m.c.entity_id.in_(chunk), m.c.caption.is_not(None), view.clause)
-        )
-        for row in view.conn.execute(query):
-            counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
-    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}

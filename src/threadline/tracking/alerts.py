@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from threadline.model.grading import stored_grade
 from threadline.model.protection import Protection
 from threadline.read import View
-from threadline.read.rankings import entity_captions
+from threadline.read.captions import entity_captions
 from threadline.security.audit import audit
 from threadline.security.errors import NotFound
 from threadline.store import tables as t

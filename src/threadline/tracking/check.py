@@ -296,10 +296,9 @@ def after_resolution(
     found: list[Found] = [(w, records[m], kind, e, why) for w, m, kind, e, why in changes
                           if m in records]  # fmt: skip
     found += _new_links(conn, watching, follow)
-    moved = any(previous.get(m) != e for m, e in now.items()) or len(previous) != len(now)
-    if moved:
-        networks = [replace(w, target=follow[w.target]) for w in watching.watches
-                    if w.kind == "network"]  # fmt: skip
+    networks = [replace(w, target=follow[w.target]) for w in watching.watches
+                if w.kind == "network"]  # fmt: skip
+    if networks:
         found += _network_alerts(conn, networks)
     return _raise(conn, found, origin)
 

@@ -5,7 +5,7 @@ A watched network is the one `threadline graph changes --network` reads
 graph of what the watch's owner may see. Its members (the entities of its entity nodes: the
 value nodes that join them are not told of) are kept in ``watch_members`` with the newest
 record that puts each there (its own records and those of its links inside the network).
-After a resolution run that changed anything, each live network watch is read again through
+After each resolution run, each live network watch is read again through
 its owner's View and compared with what was kept: a member that is new raises a ``joined``
 alert on the record that brought it, a member that is gone a ``left`` alert on the record that
 had put it there, and the kept members are replaced. A record rolled back or erased leaves its
@@ -13,9 +13,9 @@ members without a record (the foreign key is set null), and a member that leaves
 record of its own raises nothing, so an erasure is never told by a network's shrinking.
 
 Communities are found over the whole graph, so one run's change may regroup a network far from
-where it happened: the check reads the owner's graph once per owner whenever a run changed
-some mention's entity and a network watch is live, and compares with the kept members; the
-alert itself rests only on what differs.
+where it happened, and what an owner may see changes with agreements and cases between runs:
+the check reads each owner's graph once per run while a network watch of theirs is live, and
+compares with the kept members; the alert itself rests only on what differs.
 """
 
 from __future__ import annotations

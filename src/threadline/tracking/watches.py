@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from threadline.errors import ValidationError
 from threadline.graph.build import build_graph
 from threadline.read import View
-from threadline.read.rankings import entity_captions
+from threadline.read.captions import entity_captions
 from threadline.read.saved_search import SavedSearch
 from threadline.security.actors import Actor
 from threadline.security.audit import audit
