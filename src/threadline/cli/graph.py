@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import igraph as ig
@@ -47,6 +48,7 @@ from threadline.graph.timeline import changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
+from threadline.reports.network_changes import change_chart, change_page
 
 __all__ = ["graph_app"]
 
@@ -312,16 +314,29 @@ def changes_command(
         str | None,
         typer.Option("--to", help="With --network or --case: the second date (default: today)."),
     ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            help="With --network or --case: draw the network at both "
+            "dates side by side into this .svg or .html file.",
+        ),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """What the graph has learned since a date (--since): new and updated entities, new links.
     Or how one network (--network ENTITY) or a case (--case C) changed between two dates
-    (--from, --to): who joined and left, which links and premises are new or gone."""
+    (--from, --to): who joined and left, which links and premises are new or gone, and with
+    --chart the network at each date drawn side by side."""
+    if chart is not None and chart.suffix.lower() not in (".svg", ".html"):
+        raise typer.BadParameter("the chart is an .svg or an .html file", param_hint="--chart")
     if network is not None or case is not None:
-        _network_changes(network, case, start, end, db, user, as_json)
+        _network_changes(network, case, start, end, db, user, as_json, chart)
         return
+    if chart is not None:
+        raise typer.BadParameter("--chart draws --network or --case", param_hint="--chart")
     day = _day(since, "--since")
     if day is None:
         raise typer.BadParameter("give a date (YYYY-MM-DD)", param_hint="--since")
@@ -342,7 +357,7 @@ def changes_command(
 
 def _network_changes(
     network: str | None, case: str | None, start: str | None, end: str | None,
-    db: str | None, user: str | None, as_json: bool,
+    db: str | None, user: str | None, as_json: bool, chart: Path | None = None,
 ) -> None:  # fmt: skip
     if network is not None and case is not None:
         raise typer.BadParameter("give --network or --case, not both", param_hint="--case")
@@ -367,8 +382,16 @@ def _network_changes(
             records=change.records,
             entities=_entities(g, [n for n in change.after.members if n in set(g.vs["name"])]),
             action="combination",
+            detail={"chart": chart.name} if chart is not None else None,
         )
     held = protection_of_records(g, change.records)
+    if chart is not None:
+        title = f"How the network of {network} changed" if network else f"Case {case}"
+        figure = change_chart(change, f"{title}: {first} to {second}", held.words())
+        text = change_page(figure, held.words()) if chart.suffix.lower() == ".html" else figure.svg
+        chart.write_text(text, encoding="utf-8")
+        if not as_json:
+            console.print(f"Chart written to {chart}", soft_wrap=True)
     if as_json:
         show.print_json({
             "protection": held.as_dict(), "from": first.isoformat(), "to": second.isoformat(),

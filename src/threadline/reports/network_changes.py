@@ -11,6 +11,7 @@ drawn thick, a link that is gone dashed. The same marks are listed in the figure
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 import igraph
@@ -20,7 +21,7 @@ from threadline.graph.network_change import NetworkChange, NetworkState
 from threadline.reports._drawing import INK, Figure, drawable, drawing, to_figure
 from threadline.reports._network import style_of
 
-__all__ = ["change_chart", "change_elements", "node_state"]
+__all__ = ["change_chart", "change_elements", "change_page", "node_state"]
 
 JOINED, LEFT, KEPT = "joined", "left", "kept"
 NEW, GONE = "new", "gone"
@@ -167,3 +168,19 @@ def change_elements(change: NetworkChange) -> dict[str, list[dict[str, Any]]]:
                  for a, b, kind in sorted(state.links)]  # fmt: skip
         out[key] = nodes + links
     return out
+
+
+def change_page(figure: Figure, marking: str) -> str:
+    """`figure` as a standalone HTML page headed and footed by `marking`, with its table."""
+    head, *rows = figure.table
+    cells = "".join(f'<th scope="col">{escape(c)}</th>' for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(marking)}: {escape(figure.title)}</title></head><body>\n"
+        f"<p><strong>{escape(marking)}</strong></p>\n<h1>{escape(figure.title)}</h1>\n"
+        f"<figure>{figure.svg}<figcaption>{escape(figure.alt)}</figcaption></figure>\n"
+        f"<table><caption>Each member and how it changed</caption><thead><tr>{cells}</tr>"
+        f"</thead><tbody>{body}</tbody></table>\n"
+        f"<p><strong>{escape(marking)}</strong></p>\n</body></html>\n"
+    )
