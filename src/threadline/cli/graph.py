@@ -41,7 +41,7 @@ from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
 from threadline.graph.communities import communities
 from threadline.graph.evidence import protection_of_records
-from threadline.graph.network_change import network_change
+from threadline.graph.network_change import network_change_seen
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import changes_since, timeline
@@ -369,21 +369,8 @@ def _network_changes(
     with reading(db, user, "graph.network_changes") as view:
         if case is not None and not narrow_to_case(view, case):
             raise ThreadlineError(f"no open case {case!r} that you are a member of")
-        graphs: dict[date, ig.Graph] = {}
-
-        def graph_at(day: date) -> ig.Graph:
-            graphs[day] = build_graph(view, filters=GraphFilter(until=day))
-            return graphs[day]
-
-        change = network_change(graph_at, first, second, network)
-        g = graphs[second]
-        view.consulted(
-            "graph.network_changes",
-            records=change.records,
-            entities=_entities(g, [n for n in change.after.members if n in set(g.vs["name"])]),
-            action="combination",
-            detail={"chart": chart.name} if chart is not None else None,
-        )
+        drawn = {"chart": chart.name} if chart else None
+        change, g = network_change_seen(view, first, second, network, detail=drawn)
     held = protection_of_records(g, change.records)
     if chart is not None:
         title = f"How the network of {network} changed" if network else f"Case {case}"
