@@ -196,3 +196,23 @@ def test_a_reason_names_only_what_its_reader_may_see(
     assert theirs.reason == "another entity and Thi Lan Nguyen"
     assert (theirs.entity_id, theirs.entity) == (None, "")
     assert ours.reason == "Ardit Hoxha and Thi Lan Nguyen" and ours.entity == "Ardit Hoxha"
+
+
+def test_a_new_phone_of_a_watched_person_is_a_new_link(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    watch(store, local, entity=victim)
+    path = later(tmp_path)  # the same flat; a new phone number
+    path.write_text(path.read_text(encoding="utf-8").replace("07700 900123", "07700 900999"),
+                    encoding="utf-8")  # fmt: skip
+    load(store, path)
+    with store.connect() as conn:
+        record_judgement(conn, local, VICTIM, "local/test_intel:IR0004:subject", "same",
+                         "same name, date of birth and flat")  # fmt: skip
+    resolve(store)
+    [link] = [a for a in shown(store, local) if a.kind == "link"]
+    assert link.record_key == "IR0004"
+    assert link.reason == "new phone +447700900999"  # her flat is not new, her name neither

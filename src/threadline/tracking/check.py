@@ -103,11 +103,15 @@ def _raise(conn: Connection, found: list[Found], origin: str) -> int:
     rows: dict[tuple[int, int, str, int], dict[str, Any]] = {}
     for watch, record_id, kind, entity_id, reason in found:
         for user_id in watch.recipients:
-            rows.setdefault(
+            row = rows.setdefault(
                 (watch.id, user_id, kind, record_id),
                 {"watch_id": watch.id, "user_id": user_id, "record_id": record_id, "kind": kind,
-                 "entity_id": entity_id, "reason": reason[:2000], "origin": origin},
+                 "entity_id": entity_id, "reason": "", "origin": origin},
             )  # fmt: skip
+            if reason not in row["reason"]:  # one alert per record and kind: reasons joined
+                row["reason"] = f"{row['reason']}; {reason}" if row["reason"] else reason
+    for row in rows.values():
+        row["reason"] = row["reason"][:2000]
     if not rows:
         return 0
     added = 0
@@ -296,6 +300,7 @@ def after_resolution(
     found: list[Found] = [(w, records[m], kind, e, why) for w, m, kind, e, why in changes
                           if m in records]  # fmt: skip
     found += _new_links(conn, watching, follow)
+    found += _new_identifiers(conn, watching, before, after, follow, records)
     networks = [replace(w, target=follow[w.target]) for w in watching.watches
                 if w.kind == "network"]  # fmt: skip
     if networks:
@@ -375,6 +380,37 @@ def _existing(conn: Connection, found: list[Found]) -> list[Found]:
     for chunk in _chunks(f[1] for f in found):
         held.update(int(i) for i in conn.execute(sa.select(r.id).where(r.id.in_(chunk))).scalars())
     return [f for f in found if f[1] in held]
+
+
+def _new_identifiers(
+    conn: Connection, watching: Watching, before: Mapping[str, set[str]],
+    after: Mapping[str, set[str]], follow: Mapping[str, str], records: Mapping[str, int],
+) -> list[Found]:  # fmt: skip
+    """Identifiers (a phone, a vehicle, an account...) that new mentions of a watched entity
+    state and none of its mentions before the run did: a new link to that identifier, on the
+    record that states it."""
+    entities = [w for w in watching.watches if w.kind == "entity"]
+    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in entities}
+    wanted = set().union(*fresh.values()) if fresh else set()
+    if not wanted:
+        return []
+    stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    s = t.statements.c
+    props = identifier_props()
+    for chunk in _chunks(wanted | set().union(*(before[w.target] for w in entities))):
+        query = sa.select(s.mention_id, s.prop, s.value).where(
+            s.mention_id.in_(chunk), s.prop.in_(props)
+        )
+        for mention, prop, value in conn.execute(query):
+            stated[str(mention)].add((str(prop), str(value)))
+    found: list[Found] = []
+    for watch in entities:
+        had = {v for m in before[watch.target] for _, v in stated[m]}
+        for mention in sorted(fresh[watch.id]):
+            for prop, value in sorted(stated[mention]):
+                if value not in had and mention in records:
+                    found.append((watch, records[mention], "link", None, f"new {prop} {value}"))
+    return found
 
 
 def _records_of(conn: Connection, mentions: Iterable[str]) -> dict[str, int]:

@@ -9,7 +9,6 @@ draws; every member is also listed as text, so nothing is only in the picture.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -69,6 +68,6 @@ def network_changes_page(
          "links": [(change.caption(a), kind.replace("_", " "), change.caption(b), state)
                    for state, found in (("new", change.new_links), ("gone", change.gone_links))
                    for a, b, kind in found],
-         "elements": json.dumps(change_elements(change)), "section": "entity"},
+         "elements": change_elements(change), "section": "entity"},
         protection=held,
     )  # fmt: skip

@@ -28,7 +28,7 @@
     const cy = cytoscape({
       container: document.getElementById(`cy-${key}`),
       elements: data[key].map((el) => (el.data.source ? el : { ...el, position: at[el.data.id] })),
-      style, layout: { name: "preset" }, wheelSensitivity: 0.3,
+      style, layout: { name: "preset" },
     });
     cy.fit(undefined, 30);
     document.getElementById(`cy-${key}`).dataset.nodes = String(cy.nodes().length);
