@@ -17,7 +17,7 @@ from threadline.ingest.capture import IntelligenceReport, capture
 from threadline.read import View
 from threadline.resolve.judgements import record_judgement
 from threadline.risk.analysis import analyse
-from threadline.security import Actor
+from threadline.security import Actor, erase_record
 from threadline.security.sharing import add_agreement
 from threadline.store import Store
 from threadline.store import tables as t
@@ -142,6 +142,19 @@ def test_an_indicator_newly_firing_on_a_watched_premises_raises_an_alert(
     with store.connect() as conn:  # firing again is no news
         analyse(View(conn, local))
     assert len([a for a in shown(store, local) if a.kind == "indicator"]) == 1
+    # its evidence record erased: the alert goes, and the next run (which still finds the
+    # flat crowded on the rest) says nothing that would tell of the erasure
+    sue = user(store, admin, "sue", "local", "supervisor")
+    with store.connect() as conn:
+        record = conn.execute(
+            sa.select(t.records.c.id).where(t.records.c.record_key == "IR0106")
+        ).scalar_one()
+        erase_record(conn, sue, int(record), "retention period ended")
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+    resolve(store)
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
 
 
 def test_a_captured_report_is_checked_against_the_watches(store: Store, local: Actor) -> None:

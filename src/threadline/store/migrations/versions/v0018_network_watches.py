@@ -56,7 +56,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("watch_members")
-    op.execute(sa.text(f"DELETE FROM alerts WHERE kind IN {tuple(NEW_ALERTS)!r}"))
-    op.execute(sa.text("DELETE FROM watches WHERE kind = 'network'"))
+    alerts = sa.table("alerts", sa.column("kind", sa.String()))
+    watches = sa.table("watches", sa.column("kind", sa.String()))
+    op.execute(sa.delete(alerts).where(alerts.c.kind.in_(NEW_ALERTS)))
+    op.execute(sa.delete(watches).where(watches.c.kind.in_(NEW_WATCHES)))
     _check("alerts", ALERTS)
     _check("watches", WATCHES)
