@@ -304,13 +304,14 @@ def after_resolution(
     networks = [replace(w, target=follow[w.target]) for w in watching.watches
                 if w.kind == "network"]  # fmt: skip
     if networks:
-        found += _network_alerts(conn, networks)
+        found += _network_alerts(conn, networks, standing)
     return _raise(conn, found, origin)
 
 
-def _network_alerts(conn: Connection, watches: list[_Live]) -> list[Found]:
+def _network_alerts(conn: Connection, watches: list[_Live], standing: set[str]) -> list[Found]:
     """Members that joined or left each watched network, grouped by the record behind them:
-    a member that left with no record left (rolled back or erased) is not told of."""
+    a member that left with no record left (rolled back or erased) is not told of, nor one
+    merged away (no mention holds its id: the entity it joined is told of if new)."""
     by_id = {w.id: w for w in watches}
     found: list[Found] = []
     for watch_id, (before, now) in changed_members(
@@ -321,7 +322,7 @@ def _network_alerts(conn: Connection, watches: list[_Live]) -> list[Found]:
                                          ("left", set(before) - set(now), before)):  # fmt: skip
             grouped: dict[int, list[str]] = defaultdict(list)
             for entity in sorted(gone_or_new):
-                if held[entity] is not None:
+                if held[entity] is not None and (kind == "joined" or entity in standing):
                     grouped[int(held[entity] or 0)].append(entity)
             for record_id, who in grouped.items():
                 names = ", ".join(ref(e) for e in who)
@@ -336,7 +337,8 @@ def after_analysis(
     """Check the entity watches against analysis run `run_id` (of user `user_id`): an
     indicator that fires on a watched entity in this run and did not in the user's previous
     run raises an alert on its newest evidence record. Only that user is told (the run was
-    computed over what they may see); how many alerts were raised."""
+    computed over what they may see); how many alerts were raised. Nothing after a run made
+    stale by an erasure: what the erasure took cannot be told apart from what is new."""
     watches = [replace(w, recipients=(user_id,)) for w in live_watches(conn, ("entity",), today)
                if user_id in w.recipients]  # fmt: skip
     if not watches:
@@ -344,16 +346,21 @@ def after_analysis(
     ar, ind = t.analysis_runs.c, t.indicators.c
     run = conn.execute(sa.select(ar.scope, ar.started_at).where(ar.id == run_id)).one()
     earlier = conn.execute(
-        sa.select(ar.id).where(ar.scope == run.scope, ar.id != run_id,
-                               ar.started_at <= run.started_at)
+        sa.select(ar.id, ar.stale_at).where(ar.scope == run.scope, ar.id != run_id,
+                                            ar.started_at <= run.started_at)
         .order_by(ar.started_at.desc(), ar.id.desc()).limit(1)
-    ).scalar()  # fmt: skip
+    ).first()  # fmt: skip
+    if earlier is not None and earlier.stale_at is not None:
+        # an erasure took some of that run's indicators with it: compared with what is
+        # left, an indicator would seem new and tell of the erasure; this run starts afresh
+        return 0
+    earlier_id = None if earlier is None else str(earlier.id)
     targets = sorted({w.target for w in watches})
     fired: dict[tuple[str, str], set[int]] = {}
     had: set[tuple[str, str]] = set()
     for chunk in _chunks(targets):
         query = sa.select(ind.run_id, ind.entity_id, ind.name, ind.evidence).where(
-            ind.entity_id.in_(chunk), ind.run_id.in_([run_id, earlier or run_id])
+            ind.entity_id.in_(chunk), ind.run_id.in_([run_id, earlier_id or run_id])
         )
         for row in conn.execute(query):
             key = (str(row.entity_id), str(row.name))
