@@ -19,7 +19,7 @@ INTELLIGENCE = frozenset(
         "judgements", "batches", "indicators", "entity_metrics", "priorities",
         "analysis_runs", "audit_events", "case_records", "resolution_runs",
         "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys",
-        "profile_figures", "alerts",
+        "profile_figures", "alerts", "watch_members",
     }
 )  # fmt: skip
 """Tables whose rows are intelligence, derived from it, or say who saw it."""
@@ -56,6 +56,8 @@ ALLOWED = {
     "by the user who produced them only (counts, no record or name)",
     "threadline.tracking.check": "alerts written from what a batch or a resolution run "
     "changed (its statements, mentions and links), for every user a live watch tells",
+    "threadline.tracking.networks": "network watches: the members of a watched network as "
+    "they last stood, kept and compared (the network itself is read through the owner's View)",
     "threadline.tracking.alerts": "alerts read back only through the reader's View (its "
     "policy joined to the alert's record), and marked read",
     "threadline.security.conditions": "handling restrictions: records' conditions read by the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,6 +181,31 @@ def test_how_a_network_changed_between_two_dates(world: dict[str, str]) -> None:
     backwards = run("graph", "changes", "--network", "Worker 0", "--from", "2025-03-15",
                     "--to", "2025-02-15", "--db", db, "--user", "ana")  # fmt: skip
     assert backwards.exit_code == 2
+
+
+def test_the_network_at_each_date_drawn_side_by_side(world: dict[str, str], tmp_path: Path) -> None:
+    db = world["db"]
+    asked = ("graph", "changes", "--network", "Worker 0", "--from", "2025-02-15",
+             "--to", "2025-03-15", "--db", db, "--user", "ana")  # fmt: skip
+    svg = tmp_path / "changes.svg"
+    result = run(*asked, "--chart", str(svg))
+    assert result.exit_code == 0, result.output
+    assert f"Chart written to {svg}" in result.output
+    drawn = svg.read_text(encoding="utf-8")
+    assert drawn.startswith("<svg") and 'role="img"' in drawn and "<script" not in drawn
+    assert "1 joined, 0 left" in drawn  # the text alternative: the boss joined
+    page = tmp_path / "changes.html"
+    assert run(*asked, "--chart", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<strong>OFFICIAL, handling P</strong>") == 2  # head and foot
+    assert "<td>Hung TRAN</td><td>people</td><td>joined</td>" in html
+    assert "<td>Worker 0</td><td>people</td><td>kept</td>" in html
+    assert "Secret Patient" not in html  # the NHS's patient: not the police's to see
+    wrong = run(*asked, "--chart", str(tmp_path / "changes.png"))
+    assert wrong.exit_code == 2
+    alone = run("graph", "changes", "--since", "2025-01-01", "--db", db, "--user", "ana",
+                "--chart", str(svg))  # fmt: skip
+    assert alone.exit_code == 2
 
 
 def test_analyse_stores_a_run_and_ranks_premises_and_businesses(

@@ -245,6 +245,7 @@ HTTP_READS: tuple[str, ...] = (
     "/jobs",
     "/api/v1/cases",
     "/chart",
+    "/entities/e-hub/changes?from=2000-01-01",
     "/api/v1/audit/events?limit=10000",
     "/api/v1/alerts",
     "/api/v1/watches",

@@ -16,7 +16,8 @@ from threadline.security.sessions import add_token
 from threadline.store import Store
 
 from ..conftest import api_client
-from .conftest import load, user
+from .conftest import later, load, user
+from .test_alerts import VICTIM, entity_of, resolve
 
 
 @contextmanager
@@ -60,3 +61,23 @@ def test_watches_and_alerts_over_the_api(
     with client(store, store_url, local) as api:
         assert api.delete(f"/api/v1/watches/{watch['id']}").status_code == 204
         assert api.get("/api/v1/alerts").json()["alerts"] == []
+
+
+def test_a_network_watch_over_the_api_names_who_joined_by_caption(
+    store: Store, store_url: str, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    with client(store, store_url, local) as api:
+        added = api.post("/api/v1/watches", json={"reason": "Lantern", "network": victim})
+        assert added.status_code == 201, added.text
+        assert (added.json()["kind"], added.json()["label"]) == (
+            "network", "network of Person Thi Lan Nguyen")  # fmt: skip
+        load(store, later(tmp_path, address="Unit 4, Canal Yard"))
+        resolve(store)
+        found = api.get("/api/v1/alerts").json()["alerts"]
+    [joined] = [a for a in found if a["kind"] == "joined"]
+    assert joined["reason"] == ("Unit 4, Canal Yard, Thi Lan Nguyen joined the watched network "
+                                "of Thi Lan Nguyen")  # fmt: skip
+    assert joined["entity"] == "Unit 4, Canal Yard" and "[[" not in str(found)

@@ -13,6 +13,8 @@ from threadline.cli import app
 from threadline.errors import ThreadlineError
 from threadline.security import Actor
 
+from .conftest import later
+
 RUNNER = CliRunner()
 
 
@@ -54,3 +56,23 @@ def test_watch_and_alerts_from_the_command_line(store_url: str, local: Actor, in
     )
     assert f"Removed watch {watch}" in run(store_url, "watch", "remove", watch)
     assert "No watches." in run(store_url, "watch", "list")
+
+
+def test_a_network_watch_from_the_command_line(
+    store_url: str, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    mapping = str(intel.with_suffix(".yaml"))
+    run(store_url, "ingest", str(intel), "--mapping", mapping, "--agency", "local")
+    run(store_url, "resolve")
+    found = json.loads(run(store_url, "search", "Thi Lan Nguyen", "--json"))
+    victim = found["hits"][0]["entity_id"]
+    added = run(store_url, "watch", "add", "--network", victim, "--reason", "Lantern")
+    assert "Watching network of Person Thi Lan Nguyen (watch " in added
+    later_file = later(tmp_path, address="Unit 4, Canal Yard")
+    run(store_url, "ingest", str(later_file), "--mapping", mapping, "--agency", "local")
+    run(store_url, "resolve")
+    shown = run(store_url, "alerts")
+    assert "joined  network of Person Thi Lan Nguyen" in shown
+    assert "record IR0004 (local, grade 2BP, OFFICIAL, 2025-10-01) from resolution run " in shown
+    assert "Unit 4, Canal Yard, Thi Lan Nguyen joined the watched network of Thi Lan" in shown
+    assert "[[" not in shown

@@ -80,6 +80,8 @@ def test_a_watch_from_the_entity_page_raises_an_alert_in_the_header(
         first = rows.first.inner_text()
         assert "IR0004" in first and "Unread" in first and "new link" in first, first
         assert "local" in first.lower() and "OFFICIAL" in first
+        assert "new link: lives at Unit 4, Canal Yard" in first  # a caption, not an id
+        assert "Person Thi Lan Nguyen" in first and "[[" not in page.content()
         assert page.get_by_role("link", name="IR0004", exact=False).first.is_visible()
         assert accessibility_problems(page) == []
         screenshot(page, "21-alerts")

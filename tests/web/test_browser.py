@@ -125,3 +125,53 @@ def test_save_a_chart_to_a_case_and_reopen_it(
     page.wait_for_function("document.getElementById('chart-status').textContent.includes('Opened')")
     assert page.locator("#node-list li").count() == drawn
     screenshot(page, "11-saved-chart")
+
+
+def test_how_a_network_changed_side_by_side(
+    browser_page: Any, server: str, demo_store: DemoStore
+) -> None:
+    page = browser_page
+    log_in(page, server, "ana")
+    entity, middle = _busy_person(demo_store)
+    page.goto(f"{server}/entities/{entity}")
+    page.get_by_role("link", name="How its network changed").click()
+    page.get_by_label("From").fill(middle)
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_function("document.body.dataset.charts === 'drawn'")
+    assert page.locator("h1").inner_text().startswith("How the network of ")
+    states = page.locator("section[aria-labelledby=members-heading] tbody td:nth-child(2)")
+    shown = set(states.all_inner_texts())
+    assert "joined" in shown and "at both dates" in shown, shown
+    after = int(page.locator("#cy-after").get_attribute("data-nodes") or 0)
+    before = int(page.locator("#cy-before").get_attribute("data-nodes") or 0)
+    assert after > before > 0
+    assert page.locator(".marking").first.inner_text().startswith("OFFICIAL")
+    assert accessibility_problems(page) == []
+    screenshot(page, "14-network-changes")
+    page.get_by_role("link", name="Watch its network")  # offered on the entity page too
+    page.goto(f"{server}/entities/{entity}")
+    page.get_by_role("link", name="Watch its network").click()
+    assert page.get_by_label("Watch the network around this entity").is_checked()
+
+
+def _busy_person(demo: DemoStore) -> tuple[str, str]:
+    """The local agency's person with the most links, and the middle date of their evidence."""
+    import sqlalchemy as sa
+
+    from threadline.store import Store
+    from threadline.store import tables as t
+
+    lk, ev, r = t.links.c, t.link_evidence.c, t.records.c
+    with Store(demo.url) as store, store.connect() as conn:
+        person = conn.execute(
+            sa.select(lk.source_id).join(t.entities, t.entities.c.id == lk.source_id)
+            .where(t.entities.c.schema == "Person")
+            .group_by(lk.source_id).order_by(sa.func.count().desc(), lk.source_id).limit(1)
+        ).scalar_one()  # fmt: skip
+        days = sorted(d for d in conn.execute(
+            sa.select(r.reported_on).join(t.link_evidence, ev.record_id == r.id)
+            .join(t.links, lk.id == ev.link_id)
+            .where(sa.or_(lk.source_id == person, lk.target_id == person),
+                   r.reported_on.is_not(None))
+        ).scalars())  # fmt: skip
+    return str(person), days[len(days) // 2].isoformat()

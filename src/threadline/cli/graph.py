@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import igraph as ig
@@ -41,13 +42,14 @@ from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
 from threadline.graph.communities import carried, communities
 from threadline.graph.evidence import protection_of_records
-from threadline.graph.network_change import network_change
+from threadline.graph.network_change import network_change_seen
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import Clock, changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
+from threadline.reports.network_changes import change_chart, change_page
 from threadline.risk.analysis import member_scores
 
 __all__ = ["graph_app"]
@@ -322,6 +324,14 @@ def changes_command(
         str | None,
         typer.Option("--to", help="With --network or --case: the second date (default: today)."),
     ] = None,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            help="With --network or --case: draw the network at both "
+            "dates side by side into this .svg or .html file.",
+        ),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
@@ -330,10 +340,14 @@ def changes_command(
     by when the material reached the store (or --by reported: the intelligence's own date),
     each record with both dates. Or how one network (--network ENTITY) or a case (--case C)
     changed between two dates (--from, --to): who joined and left, which links and premises are
-    new or gone."""
+    new or gone, and with --chart the network at each date drawn side by side."""
+    if chart is not None and chart.suffix.lower() not in (".svg", ".html"):
+        raise typer.BadParameter("the chart is an .svg or an .html file", param_hint="--chart")
     if network is not None or case is not None:
-        _network_changes(network, case, start, end, db, user, as_json)
+        _network_changes(network, case, start, end, db, user, as_json, chart)
         return
+    if chart is not None:
+        raise typer.BadParameter("--chart draws --network or --case", param_hint="--chart")
     day = parse_date(since, "--since")
     if day is None:
         raise typer.BadParameter("give a date (YYYY-MM-DD)", param_hint="--since")
@@ -358,7 +372,7 @@ def changes_command(
 
 def _network_changes(
     network: str | None, case: str | None, start: str | None, end: str | None,
-    db: str | None, user: str | None, as_json: bool,
+    db: str | None, user: str | None, as_json: bool, chart: Path | None = None,
 ) -> None:  # fmt: skip
     if network is not None and case is not None:
         raise typer.BadParameter("give --network or --case, not both", param_hint="--case")
@@ -370,21 +384,16 @@ def _network_changes(
     with reading(db, user, "graph.network_changes") as view:
         if case is not None and not narrow_to_case(view, case):
             raise ThreadlineError(f"no open case {case!r} that you are a member of")
-        graphs: dict[date, ig.Graph] = {}
-
-        def graph_at(day: date) -> ig.Graph:
-            graphs[day] = build_graph(view, filters=GraphFilter(until=day))
-            return graphs[day]
-
-        change = network_change(graph_at, first, second, network)
-        g = graphs[second]
-        view.consulted(
-            "graph.network_changes",
-            records=change.records,
-            entities=_entities(g, [n for n in change.after.members if n in set(g.vs["name"])]),
-            action="combination",
-        )
+        drawn = {"chart": chart.name} if chart else None
+        change, g = network_change_seen(view, first, second, network, detail=drawn)
     held = protection_of_records(g, change.records)
+    if chart is not None:
+        title = f"How the network of {network} changed" if network else f"Case {case}"
+        figure = change_chart(change, f"{title}: {first} to {second}", held.words())
+        text = change_page(figure, held.words()) if chart.suffix.lower() == ".html" else figure.svg
+        chart.write_text(text, encoding="utf-8")
+        if not as_json:
+            console.print(f"Chart written to {chart}", soft_wrap=True)
     if as_json:
         show.print_json({
             "protection": held.as_dict(), "from": first.isoformat(), "to": second.isoformat(),

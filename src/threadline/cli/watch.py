@@ -41,7 +41,9 @@ __all__ = ["alerts_app", "watch_app"]
 
 console = Console()
 
-watch_app = group("watch", "Watches: entities, identifiers and searches to be alerted about.")
+watch_app = group(
+    "watch", "Watches: entities, networks, identifiers and searches to be alerted about."
+)
 
 
 def _status(watch: Watch) -> str:
@@ -56,6 +58,10 @@ def _status(watch: Watch) -> str:
 def watch_add(
     reason: Annotated[str, typer.Option("--reason", help="Why (required).")],
     entity: Annotated[str | None, typer.Option("--entity", help="An entity id.")] = None,
+    network: Annotated[
+        str | None,
+        typer.Option("--network", metavar="ENTITY", help="The network around this entity."),
+    ] = None,
     identifier: Annotated[
         tuple[str, str] | None,
         typer.Option(
@@ -72,9 +78,11 @@ def watch_add(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Watch an entity, an identifier or a search: new material about it raises an alert."""
+    """Watch an entity, the network around one, an identifier or a search: new material about
+    it (for a network: a member joining or leaving) raises an alert."""
     with reading(db, user, "watch.add") as view:
-        watch = add_watch(view, reason=reason, entity=entity, identifier=identifier,
+        watch = add_watch(view, reason=reason, entity=entity, network=network,
+                          identifier=identifier,
                           search=search, case=case,
                           expires_on=parse_date(expires, "--expires"))  # fmt: skip
     console.print(Text(f"Watching {watch.label} (watch {watch.id}, {_status(watch)})"))

@@ -14,17 +14,25 @@ state its protection and the audit log what was shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import igraph as ig
 
+from threadline.graph.build import build_graph
 from threadline.graph.communities import communities
 from threadline.graph.profiles import category
-from threadline.graph.vocabulary import NodeNotFound, find_node
+from threadline.graph.vocabulary import GraphFilter, NodeNotFound, find_node
+from threadline.read.view import View
 
-__all__ = ["NetworkChange", "NetworkState", "network_change", "network_state"]
+__all__ = [
+    "NetworkChange",
+    "NetworkState",
+    "network_change",
+    "network_change_seen",
+    "network_state",
+]
 
 Link = tuple[str, str, str]
 """(node, node, link type), the two nodes in name order."""
@@ -146,3 +154,29 @@ def network_change(
         raise NodeNotFound(f"no entity or value matches {anchor!r} by {end}", anchor)
     before = network_state(graph_at(start), start, anchor, after.members)
     return NetworkChange(before, after)
+
+
+def network_change_seen(
+    view: View,
+    start: date,
+    end: date,
+    anchor: str | None,
+    *,
+    detail: Mapping[str, object] | None = None,
+) -> tuple[NetworkChange, ig.Graph]:
+    """`network_change` over `view`'s graphs at each date, logged as a combination of the
+    records it rests on (with `detail`); the change and the graph at `end`."""
+    graphs: dict[date, ig.Graph] = {}
+
+    def graph_at(day: date) -> ig.Graph:
+        graphs[day] = build_graph(view, filters=GraphFilter(until=day))
+        return graphs[day]
+
+    change = network_change(graph_at, start, end, anchor)
+    g = graphs[end]
+    index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}
+    entities = sorted({e for n in change.after.members if n in index
+                       for e in g.vs[index[n]]["entity_ids"]})  # fmt: skip
+    view.consulted("graph.network_changes", records=change.records, entities=entities,
+                   action="combination", detail=detail)  # fmt: skip
+    return change, g

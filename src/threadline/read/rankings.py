@@ -8,7 +8,6 @@ the mentions the reader may see, never from the entity's stored caption.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.read.captions import entity_captions
 from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
-from threadline.store.chunks import chunked
 
 __all__ = ["RunInfo", "latest_run", "stored_priorities"]
 
@@ -65,7 +64,7 @@ def stored_priorities(
     kept = [row for row in rows if evidence[int(row.id)] and set(evidence[int(row.id)]) <= visible]
     if top is not None:
         kept = kept[:top]
-    captions = _captions(view, [str(row.entity_id) for row in kept])
+    captions = entity_captions(view, [str(row.entity_id) for row in kept])
     return [
         Priority(
             rank=rank,
@@ -82,18 +81,3 @@ def stored_priorities(
         )
         for rank, row in enumerate(kept, start=1)
     ]
-
-
-def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's commonest caption among the mentions the reader may see."""
-    m = t.mentions
-    counts: dict[str, Counter[str]] = {}
-    for chunk in chunked(entity_ids, 2000):
-        query = (
-            sa.select(m.c.entity_id, m.c.caption)
-            .join(t.records, t.records.c.id == m.c.record_id)
-            .where(m.c.entity_id.in_(chunk), m.c.caption.is_not(None), view.clause)
-        )
-        for row in view.conn.execute(query):
-            counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
-    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}

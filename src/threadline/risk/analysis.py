@@ -32,6 +32,7 @@ from threadline.risk.prioritise import Kind, Priority, prioritise
 from threadline.risk.types import Context, Finding
 from threadline.risk.weights import Weights, load_weights
 from threadline.store import tables as t
+from threadline.tracking.check import after_analysis
 
 __all__ = [
     "AnalysisResult",
@@ -142,6 +143,7 @@ def analyse(
             found,
             ranked,
         )
+        after_analysis(conn, run_id, view.actor.user_id)  # the user's watches: their alerts
     return AnalysisResult(
         run_id, g, measures, found, premises, businesses, chosen, time.perf_counter() - clock
     )

@@ -59,6 +59,7 @@ __all__ = [
     "sources",
     "statements",
     "users",
+    "watch_members",
     "watches",
     "web_sessions",
 ]
@@ -760,11 +761,23 @@ watches = sa.Table(
     _now(),
     sa.Index(None, "user_id"),
     sa.Index(None, "expires_on"),
-    sa.CheckConstraint("kind IN ('entity', 'identifier', 'search')", name="kind"),
+    sa.CheckConstraint("kind IN ('entity', 'identifier', 'search', 'network')", name="kind"),
 )
-"""What a user (or a case's members) asked to be told about: an entity by id, an identifier
-cleaned by its value type, or a saved search (the text, read as the search box reads it); each
-with a reason and the date it lapses (`threadline.tracking`)."""
+"""What a user (or a case's members) asked to be told about: an entity by id, the network
+around an entity (by its id), an identifier cleaned by its value type, or a saved search (the
+text, read as the search box reads it); each with a reason and the date it lapses
+(`threadline.tracking`)."""
+
+watch_members = sa.Table(
+    "watch_members",
+    metadata,
+    sa.Column("watch_id", ID, sa.ForeignKey("watches.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("node", KEY, primary_key=True),
+    sa.Column("record_id", ID, sa.ForeignKey("records.id", ondelete="SET NULL")),
+)
+"""The members (graph node names: entity ids and value nodes) of a watched network as it last
+stood for the watch's owner, each with the newest record that put it there (none once that
+record is gone): what the next check compares the network with."""
 
 alerts = sa.Table(
     "alerts",
@@ -782,7 +795,10 @@ alerts = sa.Table(
     sa.UniqueConstraint("watch_id", "user_id", "kind", "record_id"),
     sa.Index(None, "user_id", "id"),
     sa.Index(None, "record_id"),
-    sa.CheckConstraint("kind IN ('record', 'mention', 'merge', 'split', 'link')", name="kind"),
+    sa.CheckConstraint(
+        "kind IN ('record', 'mention', 'merge', 'split', 'link', 'joined', 'left', 'indicator')",
+        name="kind",
+    ),
 )
 """New material that matched a watch, one row per user told and record: found from what a
 batch or a resolution run changed, shown only through the user's View at read time (so an
@@ -846,6 +862,7 @@ TABLES = (
     geo_names,
     watches,
     alerts,
+    watch_members,
     alert_mail,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""

@@ -6,7 +6,12 @@ are read back through the reader's View.
 """
 
 from threadline.tracking.alerts import Alert, list_alerts, mark_read, unread_count
-from threadline.tracking.check import after_resolution, before_resolution, check_batch
+from threadline.tracking.check import (
+    after_analysis,
+    after_resolution,
+    before_resolution,
+    check_batch,
+)
 from threadline.tracking.watches import (
     DEFAULT_DAYS,
     REMIND_DAYS,
@@ -22,6 +27,7 @@ __all__ = [
     "Alert",
     "Watch",
     "add_watch",
+    "after_analysis",
     "after_resolution",
     "before_resolution",
     "check_batch",

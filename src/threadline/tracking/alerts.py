@@ -12,7 +12,7 @@ marking read as an administration event naming the alerts.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,9 +21,11 @@ import sqlalchemy as sa
 from threadline.model.grading import stored_grade
 from threadline.model.protection import Protection
 from threadline.read import View
+from threadline.read.captions import entity_captions
 from threadline.security.audit import audit
 from threadline.security.errors import NotFound
 from threadline.store import tables as t
+from threadline.tracking.reasons import refs, render
 from threadline.tracking.watches import label, mine
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "mark_read",
     "newest_id",
     "protection",
+    "shown",
     "unread_count",
     "visible_alerts",
 ]
@@ -45,12 +48,18 @@ class Alert:
     id: int
     kind: str
     """``record`` (a batch states the watched identifier or search), ``mention`` (a new
-    mention of the watched entity), ``merge``, ``split`` or ``link`` (a new link)."""
+    mention of the watched entity), ``merge``, ``split``, ``link`` (a new link), ``joined``
+    or ``left`` (a member of a watched network) or ``indicator`` (newly firing)."""
     watch_id: int
     watch: str
     """The watch in words (see `Watch.label`)."""
     reason: str
+    """Why it matched; as listed (`list_alerts`), with the captions the reader may see in
+    place of the entity references it is stored with (`threadline.tracking.reasons`)."""
     entity_id: str | None
+    """The entity it is about (none when the reader may see no mention of it)."""
+    entity: str
+    """That entity's caption as the reader sees it (empty when there is none)."""
     origin: str
     """What found it: ``batch 12``, ``resolution run 4``."""
     raised_at: datetime
@@ -92,7 +101,7 @@ def _alert(row: Any) -> Alert:
     watch = label(str(row.watch_kind), str(row.value_type), str(row.target))
     return Alert(
         id=int(row.id), kind=str(row.kind), watch_id=int(row.watch_id), watch=watch,
-        reason=str(row.reason), entity_id=row.entity_id, origin=str(row.origin),
+        reason=str(row.reason), entity_id=row.entity_id, entity="", origin=str(row.origin),
         raised_at=row.created_at, read=row.read_at is not None, record_id=int(row.record_id),
         record_key=str(row.record_key), agency=str(row.agency), grade=grade.code,
         marking=str(row.marking), reported_on=row.reported_on,
@@ -114,18 +123,33 @@ def list_alerts(
         query = query.where(t.alerts.c.read_at.is_(None))
     if unread_first:
         query = query.order_by(None).order_by(t.alerts.c.read_at.is_not(None), t.alerts.c.id.desc())
-    found = [_alert(row) for row in view.conn.execute(query.limit(limit).offset(offset))]
+    found = shown(view, [_alert(r) for r in view.conn.execute(query.limit(limit).offset(offset))])
     view.consulted("alerts.list", records=[a.record_id for a in found],
                    entities=sorted({a.entity_id for a in found if a.entity_id}),
                    detail={"alerts": len(found), "unread": unread})  # fmt: skip
     return found
 
 
+def shown(view: View, alerts: list[Alert]) -> list[Alert]:
+    """`alerts` as their reader sees them: each reason with captions for its references, and
+    the entity it is about only if the reader may see a mention of it."""
+    ids = refs(text for a in alerts for text in (a.reason, a.watch))
+    ids |= {a.entity_id for a in alerts if a.entity_id}
+    captions = entity_captions(view, sorted(ids))
+    return [
+        replace(a, reason=render(a.reason, captions), watch=render(a.watch, captions),
+                entity_id=a.entity_id if a.entity_id in captions else None,
+                entity=captions.get(a.entity_id or "", ""))
+        for a in alerts
+    ]  # fmt: skip
+
+
 def visible_alerts(
     view: View, *, after: int = 0, since: datetime | None = None, unread: bool = False
 ) -> list[Alert]:
     """The actor's alerts they may see with an id above `after` and raised since `since`,
-    oldest first: what a mail may refer to. Not audited here: the mail's sending is."""
+    oldest first: what a mail may refer to (their reasons as stored, with references, for a
+    mail holds none of them). Not audited here: the mail's sending is."""
     a = t.alerts.c
     query = _visible(view).where(a.id > after).order_by(None).order_by(a.id)
     if since is not None:

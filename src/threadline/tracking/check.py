@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -33,8 +33,11 @@ from threadline.security import chain
 from threadline.security.audit import make_event
 from threadline.store import tables as t
 from threadline.store.database import insert_ignore
+from threadline.store.evidence_ids import evidence_records
+from threadline.tracking.networks import changed_members
+from threadline.tracking.reasons import ref
 
-__all__ = ["Watching", "after_resolution", "before_resolution", "check_batch"]
+__all__ = ["Watching", "after_analysis", "after_resolution", "before_resolution", "check_batch"]
 
 CHUNK = 1000
 """Ids per query, and alert rows per insert."""
@@ -100,11 +103,15 @@ def _raise(conn: Connection, found: list[Found], origin: str) -> int:
     rows: dict[tuple[int, int, str, int], dict[str, Any]] = {}
     for watch, record_id, kind, entity_id, reason in found:
         for user_id in watch.recipients:
-            rows.setdefault(
+            row = rows.setdefault(
                 (watch.id, user_id, kind, record_id),
                 {"watch_id": watch.id, "user_id": user_id, "record_id": record_id, "kind": kind,
-                 "entity_id": entity_id, "reason": reason[:2000], "origin": origin},
+                 "entity_id": entity_id, "reason": "", "origin": origin},
             )  # fmt: skip
+            if reason not in row["reason"]:  # one alert per record and kind: reasons joined
+                row["reason"] = f"{row['reason']}; {reason}" if row["reason"] else reason
+    for row in rows.values():
+        row["reason"] = row["reason"][:2000]
     if not rows:
         return 0
     added = 0
@@ -233,11 +240,13 @@ def _links_of(conn: Connection, ids: Iterable[str]) -> dict[str, dict[tuple[str,
 
 
 def before_resolution(conn: Connection, *, today: date | None = None) -> Watching | None:
-    """What a run's check needs from before it: None when no entity watch is live."""
-    watches = live_watches(conn, ("entity",), today)
+    """What a run's check needs from before it: None when no entity or network watch is
+    live."""
+    watches = live_watches(conn, ("entity", "network"), today)
     if not watches:
         return None
-    return Watching(watches, _links_of(conn, {w.target for w in watches}))
+    entities = {w.target for w in watches if w.kind == "entity"}
+    return Watching(watches, _links_of(conn, entities))
 
 
 def after_resolution(
@@ -274,22 +283,141 @@ def after_resolution(
         if new != old:
             conn.execute(sa.update(t.watches).where(t.watches.c.id == watch.id)
                          .values(target=new))  # fmt: skip
+        if watch.kind != "entity":
+            continue
         for mention in after[new] - before[old]:
             earlier = previous.get(mention)
             if earlier is None:
-                changes.append((watch, mention, "mention", new, f"new mention of {new}"))
+                changes.append((watch, mention, "mention", new, f"new mention of {ref(new)}"))
             else:
-                changes.append((watch, mention, "merge", new,
-                                f"entity {earlier} joined the watched {new}"))  # fmt: skip
+                why = f"entity {ref(earlier)} joined the watched {ref(new)}"
+                changes.append((watch, mention, "merge", new, why))
         for mention in before[old] - after[new]:
             if mention in now:
-                why = f"split from the watched {new}: now entity {now[mention]}"
+                why = f"split from the watched {ref(new)}: now entity {ref(now[mention])}"
                 changes.append((watch, mention, "split", now[mention], why))
     records = _records_of(conn, [c[1] for c in changes])
     found: list[Found] = [(w, records[m], kind, e, why) for w, m, kind, e, why in changes
                           if m in records]  # fmt: skip
     found += _new_links(conn, watching, follow)
+    found += _new_identifiers(conn, watching, before, after, follow, records)
+    networks = [replace(w, target=follow[w.target]) for w in watching.watches
+                if w.kind == "network"]  # fmt: skip
+    if networks:
+        found += _network_alerts(conn, networks, standing)
     return _raise(conn, found, origin)
+
+
+def _network_alerts(conn: Connection, watches: list[_Live], standing: set[str]) -> list[Found]:
+    """Members that joined or left each watched network, grouped by the record behind them:
+    a member that left with no record left (rolled back or erased) is not told of, nor one
+    merged away (no mention holds its id: the entity it joined is told of if new)."""
+    by_id = {w.id: w for w in watches}
+    found: list[Found] = []
+    for watch_id, (before, now) in changed_members(
+        conn, [(w.id, w.target) for w in watches]
+    ).items():
+        watch = by_id[watch_id]
+        for kind, gone_or_new, held in (("joined", set(now) - set(before), now),
+                                         ("left", set(before) - set(now), before)):  # fmt: skip
+            grouped: dict[int, list[str]] = defaultdict(list)
+            for entity in sorted(gone_or_new):
+                if held[entity] is not None and (kind == "joined" or entity in standing):
+                    grouped[int(held[entity] or 0)].append(entity)
+            for record_id, who in grouped.items():
+                names = ", ".join(ref(e) for e in who)
+                why = f"{names} {kind} the watched network of {ref(watch.target)}"
+                found.append((watch, record_id, kind, who[0], why))
+    return found
+
+
+def after_analysis(
+    conn: Connection, run_id: str, user_id: int, *, today: date | None = None
+) -> int:
+    """Check the entity watches against analysis run `run_id` (of user `user_id`): an
+    indicator that fires on a watched entity in this run and did not in the user's previous
+    run raises an alert on its newest evidence record. Only that user is told (the run was
+    computed over what they may see); how many alerts were raised. Nothing after a run made
+    stale by an erasure: what the erasure took cannot be told apart from what is new."""
+    watches = [replace(w, recipients=(user_id,)) for w in live_watches(conn, ("entity",), today)
+               if user_id in w.recipients]  # fmt: skip
+    if not watches:
+        return 0
+    ar, ind = t.analysis_runs.c, t.indicators.c
+    run = conn.execute(sa.select(ar.scope, ar.started_at).where(ar.id == run_id)).one()
+    earlier = conn.execute(
+        sa.select(ar.id, ar.stale_at).where(ar.scope == run.scope, ar.id != run_id,
+                                            ar.started_at <= run.started_at)
+        .order_by(ar.started_at.desc(), ar.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    if earlier is not None and earlier.stale_at is not None:
+        # an erasure took some of that run's indicators with it: compared with what is
+        # left, an indicator would seem new and tell of the erasure; this run starts afresh
+        return 0
+    earlier_id = None if earlier is None else str(earlier.id)
+    targets = sorted({w.target for w in watches})
+    fired: dict[tuple[str, str], set[int]] = {}
+    had: set[tuple[str, str]] = set()
+    for chunk in _chunks(targets):
+        query = sa.select(ind.run_id, ind.entity_id, ind.name, ind.evidence).where(
+            ind.entity_id.in_(chunk), ind.run_id.in_([run_id, earlier_id or run_id])
+        )
+        for row in conn.execute(query):
+            key = (str(row.entity_id), str(row.name))
+            if row.run_id == run_id:
+                fired.setdefault(key, set()).update(evidence_records(row.evidence))
+            else:
+                had.add(key)
+    found: list[Found] = []
+    for watch in watches:
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for (entity, name), evidence in sorted(fired.items()):
+            if entity == watch.target and (entity, name) not in had and evidence:
+                grouped[max(evidence)].append(name)
+        for record_id, names in grouped.items():
+            why = f"indicator {', '.join(names)} newly fires on {ref(watch.target)}"
+            found.append((watch, record_id, "indicator", watch.target, why))
+    return _raise(conn, _existing(conn, found), f"analysis run {run_id}")
+
+
+def _existing(conn: Connection, found: list[Found]) -> list[Found]:
+    """Those of `found` whose record is still held (an indicator may name an erased one)."""
+    r = t.records.c
+    held: set[int] = set()
+    for chunk in _chunks(f[1] for f in found):
+        held.update(int(i) for i in conn.execute(sa.select(r.id).where(r.id.in_(chunk))).scalars())
+    return [f for f in found if f[1] in held]
+
+
+def _new_identifiers(
+    conn: Connection, watching: Watching, before: Mapping[str, set[str]],
+    after: Mapping[str, set[str]], follow: Mapping[str, str], records: Mapping[str, int],
+) -> list[Found]:  # fmt: skip
+    """Identifiers (a phone, a vehicle, an account...) that new mentions of a watched entity
+    state and none of its mentions before the run did: a new link to that identifier, on the
+    record that states it."""
+    entities = [w for w in watching.watches if w.kind == "entity"]
+    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in entities}
+    wanted = set().union(*fresh.values()) if fresh else set()
+    if not wanted:
+        return []
+    stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    s = t.statements.c
+    props = identifier_props()
+    for chunk in _chunks(wanted | set().union(*(before[w.target] for w in entities))):
+        query = sa.select(s.mention_id, s.prop, s.value).where(
+            s.mention_id.in_(chunk), s.prop.in_(props)
+        )
+        for mention, prop, value in conn.execute(query):
+            stated[str(mention)].add((str(prop), str(value)))
+    found: list[Found] = []
+    for watch in entities:
+        had = {v for m in before[watch.target] for _, v in stated[m]}
+        for mention in sorted(fresh[watch.id]):
+            for prop, value in sorted(stated[mention]):
+                if value not in had and mention in records:
+                    found.append((watch, records[mention], "link", None, f"new {prop} {value}"))
+    return found
 
 
 def _records_of(conn: Connection, mentions: Iterable[str]) -> dict[str, int]:
@@ -303,9 +431,9 @@ def _records_of(conn: Connection, mentions: Iterable[str]) -> dict[str, int]:
 
 def _new_links(conn: Connection, watching: Watching, follow: Mapping[str, str]) -> list[Found]:
     """Links each watched entity has now and had not before the run, with their evidence."""
-    now = _links_of(conn, set(follow.values()))
+    now = _links_of(conn, {follow[w.target] for w in watching.watches if w.kind == "entity"})
     fresh: list[tuple[_Live, str, str, str]] = []  # watch, link, other entity, schema
-    for watch in watching.watches:
+    for watch in (w for w in watching.watches if w.kind == "entity"):
         had = watching.links.get(watch.target, {})
         for (schema, other), link_id in now.get(follow[watch.target], {}).items():
             if (schema, other) not in had:
@@ -318,7 +446,7 @@ def _new_links(conn: Connection, watching: Watching, follow: Mapping[str, str]) 
         ):
             evidence[str(link_id)].append(int(record_id))
     return [
-        (watch, record_id, "link", other, f"new link: {schema.replace('_', ' ')} {other}")
+        (watch, record_id, "link", other, f"new link: {schema.replace('_', ' ')} {ref(other)}")
         for watch, link_id, other, schema in fresh
         for record_id in evidence[link_id]
     ]

@@ -1,7 +1,9 @@
 """Watches: what a user, or a case's members, asked to be told about when new material comes.
 
 A watch is on an **entity** (a person, phone, email, vehicle, account, premises or business,
-by the id resolution gives it, which the user must be able to see), an **identifier** typed in
+by the id resolution gives it, which the user must be able to see), the **network** around an
+entity (the community holding it in the user's graph, as `threadline graph changes --network`
+reads it: `threadline.tracking.networks`), an **identifier** typed in
 (a phone number, email, vehicle registration, account...: cleaned by its value type as ingest
 cleans it), or a **saved search** (a text, read as the search box reads it:
 `threadline.read.saved_search`). Each has a reason, required, and lapses on its expiry date
@@ -24,17 +26,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ValidationError
+from threadline.graph.build import build_graph
 from threadline.read import View
+from threadline.read.captions import entity_captions
 from threadline.read.saved_search import SavedSearch
 from threadline.security.actors import Actor
 from threadline.security.audit import audit
 from threadline.security.errors import NotFound
 from threadline.store import tables as t
+from threadline.tracking.networks import keep_members, members_of
+from threadline.tracking.reasons import ref, render
 from threadline.untrusted import printable, unstorable
 from threadline.values import get_type
 
 __all__ = [
     "DEFAULT_DAYS",
+    "ENTITY_KINDS",
     "IDENTIFIER_TYPES",
     "REMIND_DAYS",
     "Watch",
@@ -53,6 +60,9 @@ REMIND_DAYS = 7
 MAX_DAYS = 366
 """The longest a watch may run before it must be renewed: need to know is reviewed yearly."""
 
+ENTITY_KINDS = ("entity", "network")
+"""Kinds of watch whose target is an entity id."""
+
 IDENTIFIER_TYPES = ("phone", "email", "vrm", "account", "iban", "sortcode", "ninumber",
                     "passport", "postcode")  # fmt: skip
 """Value types an identifier watch may hold (`threadline.values`)."""
@@ -64,13 +74,15 @@ class Watch:
 
     id: int
     kind: str
-    """``entity``, ``identifier`` or ``search``."""
+    """``entity``, ``network``, ``identifier`` or ``search``."""
     value_type: str
-    """The entity's schema, the identifier's value type, or empty for a search."""
+    """The entity's schema (of a network: its anchor's), the identifier's value type, or
+    empty for a search."""
     target: str
-    """The entity id, the cleaned identifier, or the text of the search."""
+    """The entity id (of a network: its anchor's), the cleaned identifier, or the text of the
+    search."""
     label: str
-    """In words (see `label`)."""
+    """In words (see `label`), with the entity's caption as the reader sees it."""
     reason: str
     owner: str
     case: str | None
@@ -88,10 +100,20 @@ class Watch:
 def label(kind: str, value_type: str, target: str) -> str:
     """A watch in words.
 
+    An entity is named by reference (`threadline.tracking.reasons.ref`), for its caption is
+    the reader's to see or not.
+
     >>> label("search", "", "Ardit Hoxha"), label("identifier", "phone", "+447700900123")
     ("search 'Ardit Hoxha'", 'phone +447700900123')
+    >>> label("network", "Person", "e1"), label("entity", "Premises", "e2")
+    ('network of Person [[e1]]', 'Premises [[e2]]')
     """
-    return f"search {target!r}" if kind == "search" else f"{value_type} {target}"
+    if kind == "search":
+        return f"search {target!r}"
+    if kind in ENTITY_KINDS:
+        named = f"{value_type} {ref(target)}"
+        return f"network of {named}" if kind == "network" else named
+    return f"{value_type} {target}"
 
 
 def _member_case(conn: Connection, actor: Actor, name: str) -> int:
@@ -108,16 +130,18 @@ def _member_case(conn: Connection, actor: Actor, name: str) -> int:
 
 
 def _target(
-    view: View, entity: str | None, identifier: tuple[str, str] | None, search: str | None
-) -> tuple[str, str, str]:
+    view: View, entity: str | None, network: str | None, identifier: tuple[str, str] | None,
+    search: str | None,
+) -> tuple[str, str, str]:  # fmt: skip
     """(kind, value_type, target) of the one thing asked to be watched."""
-    if sum(x is not None for x in (entity, identifier, search)) != 1:
-        raise ValidationError("watch one thing: an entity, an identifier or a search")
-    if entity is not None:
-        found = view.entity(entity.strip())
+    if sum(x is not None for x in (entity, network, identifier, search)) != 1:
+        raise ValidationError("watch one thing: an entity, a network, an identifier or a search")
+    if entity is not None or network is not None:
+        named = (entity or network or "").strip()
+        found = view.entity(named)
         if found is None:
-            raise NotFound(f"entity not found: {entity!r}")
-        return "entity", found.schema, found.id
+            raise NotFound(f"entity not found: {named!r}")
+        return "entity" if entity is not None else "network", found.schema, found.id
     if identifier is not None:
         name, value = identifier
         if name not in IDENTIFIER_TYPES:
@@ -140,16 +164,19 @@ def add_watch(
     *,
     reason: str,
     entity: str | None = None,
+    network: str | None = None,
     identifier: tuple[str, str] | None = None,
     search: str | None = None,
     case: str | None = None,
     expires_on: date | None = None,
     today: date | None = None,
 ) -> Watch:
-    """Watch one entity the actor may see, one identifier (value type, value) or one search,
-    for the actor or (with `case`, of which they must be a member) for the case's members."""
+    """Watch one entity the actor may see, the network around one (`network`: its members as
+    the actor sees them now are kept, to be compared after each resolution run), one
+    identifier (value type, value) or one search, for the actor or (with `case`, of which they
+    must be a member) for the case's members."""
     today = today or date.today()
-    typed = [reason, entity, case, search, *(identifier or ())]
+    typed = [reason, entity, network, case, search, *(identifier or ())]
     for text in (x for x in typed if x is not None):
         if problem := unstorable(text):
             raise ValidationError(f"{printable(text[:40])!r}: {problem}")
@@ -160,7 +187,7 @@ def add_watch(
         raise ValidationError(f"a watch expires after today and within {MAX_DAYS} days")
     conn, actor = view.conn, view.actor
     case_id = None if case is None else _member_case(conn, actor, case)
-    kind, value_type, target = _target(view, entity, identifier, search)
+    kind, value_type, target = _target(view, entity, network, identifier, search)
     watch_id = int(
         conn.execute(
             sa.insert(t.watches)
@@ -169,11 +196,13 @@ def add_watch(
             .returning(t.watches.c.id)
         ).scalar_one()
     )  # fmt: skip
+    if kind == "network":
+        keep_members(conn, watch_id, members_of(build_graph(view), target))
     audit(conn, actor, "administration", "watch.add",
-          entities=[target] if kind == "entity" else [],
+          entities=[target] if kind in ENTITY_KINDS else [],
           detail={"watch": watch_id, "kind": kind, "case": case,
                   "expires_on": expires.isoformat()})  # fmt: skip
-    return _watch(_query().where(t.watches.c.id == watch_id), conn, today)[0]
+    return _watch(_query().where(t.watches.c.id == watch_id), view, today)[0]
 
 
 def _query() -> sa.Select[Any]:
@@ -187,14 +216,17 @@ def _query() -> sa.Select[Any]:
     )  # fmt: skip
 
 
-def _watch(query: sa.Select[Any], conn: Connection, today: date) -> list[Watch]:
+def _watch(query: sa.Select[Any], view: View, today: date) -> list[Watch]:
+    rows = view.conn.execute(query).all()
+    named = [str(r.target) for r in rows if r.kind in ENTITY_KINDS]
+    captions = entity_captions(view, named) if named else {}
     return [
         Watch(id=int(r.id), kind=str(r.kind), value_type=str(r.value_type), target=str(r.target),
-              label=label(str(r.kind), str(r.value_type), str(r.target)), reason=str(r.reason),
-              owner=str(r.username), case=r.case,
+              label=render(label(str(r.kind), str(r.value_type), str(r.target)), captions),
+              reason=str(r.reason), owner=str(r.username), case=r.case,
               expires_on=r.expires_on, lapsed=r.expires_on < today,
               expiring=today <= r.expires_on <= today + timedelta(days=REMIND_DAYS))
-        for r in conn.execute(query)
+        for r in rows
     ]  # fmt: skip
 
 
@@ -210,8 +242,8 @@ def list_watches(view: View, *, today: date | None = None) -> list[Watch]:
     """The actor's watches and their cases' watches, soonest to lapse first (lapsed ones too,
     flagged, so the owner sees what no longer fires)."""
     today = today or date.today()
-    found = _watch(_query().where(mine(view.actor)), view.conn, today)
-    view.consulted("watch.list", entities=[w.target for w in found if w.kind == "entity"],
+    found = _watch(_query().where(mine(view.actor)), view, today)
+    view.consulted("watch.list", entities=[w.target for w in found if w.kind in ENTITY_KINDS],
                    detail={"watches": len(found)})  # fmt: skip
     return found
 

@@ -10,6 +10,7 @@ from threadline.web import (
     capture,
     chart,
     entities,
+    network_changes,
     priorities,
     review,
     search,
@@ -21,5 +22,6 @@ from threadline.web.render import STATIC, page, render_error
 __all__ = ["STATIC", "page", "page_router", "render_error"]
 
 page_router = fastapi.APIRouter(include_in_schema=False)
-for _module in (signin, alerts, search, entities, chart, review, capture, priorities, uploads):
+for _module in (signin, alerts, search, network_changes, entities, chart, review, capture,
+                priorities, uploads):  # fmt: skip
     page_router.include_router(_module.router)

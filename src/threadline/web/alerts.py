@@ -69,12 +69,14 @@ def alerts_read(
 
 
 def _watches(
-    request: Request, view: View, *, entity: str = "", error: str = "", status: int = 200
-) -> Response:
+    request: Request, view: View, *, entity: str = "", network: bool = False, error: str = "",
+    status: int = 200,
+) -> Response:  # fmt: skip
     today = date.today()
     return page(
         request, "watches.html",
-        {"watches": list_watches(view, today=today), "entity": entity, "error": error,
+        {"watches": list_watches(view, today=today), "entity": entity, "network": network,
+         "error": error,
          "identifier_types": IDENTIFIER_TYPES, "remind_days": REMIND_DAYS,
          "today": today.isoformat(), "section": "watches"},
         status=status,
@@ -83,10 +85,14 @@ def _watches(
 
 @router.get("/watches", response_class=HTMLResponse)
 def watches_page(
-    request: Request, view: ViewDep, entity: Annotated[str, Query(max_length=255)] = ""
+    request: Request,
+    view: ViewDep,
+    entity: Annotated[str, Query(max_length=255)] = "",
+    network: Annotated[bool, Query()] = False,
 ) -> Response:
-    """Your watches; with `entity`, the form to add one is filled in to watch that entity."""
-    return _watches(request, view, entity=entity)
+    """Your watches; with `entity`, the form to add one is filled in to watch that entity
+    (with `network`, the network around it)."""
+    return _watches(request, view, entity=entity, network=network)
 
 
 @router.post("/watches", response_class=HTMLResponse)
@@ -95,25 +101,31 @@ def watches_add(
     view: ViewDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
     entity: Annotated[str, Form(max_length=255)] = "",
+    network: Annotated[str, Form(max_length=8)] = "",
     identifier_type: Annotated[str, Form(max_length=32)] = "",
     identifier: Annotated[str, Form(max_length=255)] = "",
     search: Annotated[str, Form(max_length=200)] = "",
     case: Annotated[str, Form(max_length=255)] = "",
     expires_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Add a watch on the one thing the form names; a mistake is shown on the form."""
+    """Add a watch on the one thing the form names (an entity, or with `network` the network
+    around it); a mistake is shown on the form."""
+    named = entity.strip() or None
+    whole = bool(network) and named is not None
     try:
         expires = date.fromisoformat(expires_on) if expires_on else None
         add_watch(
-            view, reason=reason, entity=entity.strip() or None,
+            view, reason=reason, entity=None if whole else named,
+            network=named if whole else None,
             identifier=(identifier_type, identifier) if identifier.strip() else None,
             search=search.strip() or None, case=case.strip() or None, expires_on=expires,
         )  # fmt: skip
     except ValueError as bad:  # ValidationError too; date.fromisoformat's own
         message = str(bad) if isinstance(bad, ValidationError) else "the expiry is not a date"
-        return _watches(request, view, entity=entity, error=message, status=422)
+        return _watches(request, view, entity=entity, network=whole, error=message, status=422)
     except NotFound as missing:
-        return _watches(request, view, entity=entity, error=str(missing), status=404)
+        return _watches(request, view, entity=entity, network=whole, error=str(missing),
+                        status=404)  # fmt: skip
     return RedirectResponse("/watches", status_code=303)
 
 

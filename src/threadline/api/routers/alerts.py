@@ -41,10 +41,12 @@ class MarkedOut(BaseModel):
 
 
 class WatchIn(BaseModel):
-    """Watch one thing: an entity by id, an identifier (type and value) or a search."""
+    """Watch one thing: an entity by id, the network around an entity (by its id), an
+    identifier (type and value) or a search."""
 
     reason: str = Field(min_length=1, max_length=2000)
     entity: str | None = Field(default=None, max_length=255)
+    network: str | None = Field(default=None, max_length=255)
     identifier_type: str | None = Field(default=None, max_length=32)
     identifier: str | None = Field(default=None, max_length=255)
     search: str | None = Field(default=None, max_length=200)
@@ -83,14 +85,16 @@ def get_watches(view: ViewDep) -> list[Watch]:
 @router.post("/watches", status_code=201, response_model=Watch,
              responses={404: {"description": NOT_FOUND}})  # fmt: skip
 def post_watch(view: ViewDep, body: WatchIn) -> Watch:
-    """Watch an entity you may see, an identifier or a search, for yourself or (``case``)
+    """Watch an entity you may see, the network around one (members joining and leaving),
+    an identifier or a search, for yourself or (``case``)
     for a case you are a member of; it lapses on ``expires_on`` (90 days by default)."""
     identifier = None
     if body.identifier_type is not None or body.identifier is not None:
         identifier = (body.identifier_type or "", body.identifier or "")
     try:
         watch = add_watch(
-            view, reason=body.reason, entity=body.entity, identifier=identifier,
+            view, reason=body.reason, entity=body.entity, network=body.network,
+            identifier=identifier,
             search=body.search, case=body.case, expires_on=body.expires_on,
         )  # fmt: skip
     except NotFound:

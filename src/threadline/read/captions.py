@@ -1,0 +1,30 @@
+"""Entities' captions as a reader may see them: the commonest among the mentions their View
+admits, so that a caption from a record they may not see is never shown to them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+
+from threadline.read.view import View
+from threadline.store import tables as t
+from threadline.store.chunks import chunked
+
+__all__ = ["entity_captions"]
+
+
+def entity_captions(view: View, entity_ids: list[str]) -> dict[str, str]:
+    """Each entity's commonest caption among the mentions the reader may see (those with
+    none the reader may see are left out)."""
+    m = t.mentions
+    counts: dict[str, Counter[str]] = {}
+    for chunk in chunked(entity_ids, 2000):
+        query = (
+            sa.select(m.c.entity_id, m.c.caption)
+            .join(t.records, t.records.c.id == m.c.record_id)
+            .where(m.c.entity_id.in_(chunk), m.c.caption.is_not(None), view.clause)
+        )
+        for row in view.conn.execute(query):
+            counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
+    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}

@@ -1,0 +1,115 @@
+"""Network watches: the network around an entity, as it last stood, and who joined or left it.
+
+A watched network is the one `threadline graph changes --network` reads
+(`threadline.graph.network_change.network_state`): the community holding the anchor in the
+graph of what the watch's owner may see. Its members (the entities of its entity nodes: the
+value nodes that join them are not told of) are kept in ``watch_members`` with the newest
+record that puts each there (its own records and those of its links inside the network).
+After each resolution run, each live network watch is read again through
+its owner's View and compared with what was kept: a member that is new raises a ``joined``
+alert on the record that brought it, a member that is gone a ``left`` alert on the record that
+had put it there, and the kept members are replaced. A record rolled back or erased leaves its
+members without a record (the foreign key is set null), and a member that leaves with no
+record of its own raises nothing, so an erasure is never told by a network's shrinking.
+
+Communities are found over the whole graph, so one run's change may regroup a network far from
+where it happened, and what an owner may see changes with agreements and cases between runs:
+the check reads each owner's graph once per run while a network watch of theirs is live, and
+compares with the kept members; the alert itself rests only on what differs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import igraph as ig
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadline.graph.build import build_graph
+from threadline.graph.network_change import network_state
+from threadline.graph.vocabulary import ENTITY
+from threadline.read import View
+from threadline.security.actors import Actor, actor_from_row, user_query
+from threadline.store import tables as t
+
+__all__ = ["Members", "changed_members", "keep_members", "kept_members", "members_of"]
+
+Members = dict[str, int | None]
+"""Entity id -> the newest record that puts it in the network (None once that is gone)."""
+
+
+def members_of(g: ig.Graph, anchor: str) -> Members:
+    """The entities of the network around `anchor` in `g`, each with the newest record behind
+    it (its own records and those of its links to other members); empty if `anchor` is not in
+    `g`. Value nodes (a shared phone, an address) hold the network together but are not
+    members told of: the people, premises and businesses they join are."""
+    state = network_state(g, date.today(), anchor)
+    names: list[str] = g.vs["name"] if g.vcount() else []
+    out: Members = {}
+    for i, name in enumerate(names):
+        if name not in state.members or g.vs[i]["kind"] != ENTITY:
+            continue
+        held = set(g.vs[i]["records"])
+        for edge in g.es[g.incident(i)]:
+            other = edge.target if edge.source == i else edge.source
+            if names[other] in state.members:
+                held |= set(edge["records"])
+        for entity_id in g.vs[i]["entity_ids"]:
+            out[str(entity_id)] = max(held) if held else None
+    return out
+
+
+def kept_members(conn: Connection, watch_id: int) -> Members:
+    """The members of watch `watch_id`'s network as they last stood."""
+    wm = t.watch_members.c
+    query = sa.select(wm.node, wm.record_id).where(wm.watch_id == watch_id)
+    return {str(n): None if r is None else int(r) for n, r in conn.execute(query)}
+
+
+def keep_members(conn: Connection, watch_id: int, members: Mapping[str, int | None]) -> None:
+    """Replace what is kept of watch `watch_id`'s network with `members`."""
+    conn.execute(sa.delete(t.watch_members).where(t.watch_members.c.watch_id == watch_id))
+    rows = [{"watch_id": watch_id, "node": n, "record_id": r} for n, r in sorted(members.items())]
+    for start in range(0, len(rows), 1000):
+        conn.execute(sa.insert(t.watch_members), rows[start : start + 1000])
+
+
+def _owners(conn: Connection, watch_ids: Iterable[int]) -> dict[int, Actor]:
+    """The owner of each watch, as an actor (disabled users' watches are left out)."""
+    w = t.watches.c
+    owner = dict(
+        conn.execute(sa.select(w.id, w.user_id).where(w.id.in_(sorted(set(watch_ids))))).all()
+    )
+    if not owner:
+        return {}
+    users = user_query().where(t.users.c.id.in_(sorted(set(owner.values()))),
+                               t.users.c.disabled.is_(False))  # fmt: skip
+    actors = {a.user_id: a for a in (actor_from_row(r) for r in conn.execute(users))}
+    return {int(i): actors[int(u)] for i, u in owner.items() if int(u) in actors}
+
+
+def changed_members(
+    conn: Connection, watches: Iterable[tuple[int, str]]
+) -> dict[int, tuple[Members, Members]]:
+    """For each (watch id, anchor), the kept members and the members now, read through the
+    watch owner's View (one graph per owner); what is kept is replaced by what is now. Only
+    watches whose network changed are returned."""
+    todo = list(watches)
+    owners = _owners(conn, (w for w, _ in todo))
+    by_owner: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for watch_id, anchor in todo:
+        if watch_id in owners:
+            by_owner[owners[watch_id].user_id].append((watch_id, anchor))
+    out: dict[int, tuple[Members, Members]] = {}
+    for mine in by_owner.values():
+        g = build_graph(View(conn, owners[mine[0][0]]))
+        for watch_id, anchor in mine:
+            before, now = kept_members(conn, watch_id), members_of(g, anchor)
+            if before != now:
+                keep_members(conn, watch_id, now)
+            if set(before) != set(now):
+                out[watch_id] = (before, now)
+    return out

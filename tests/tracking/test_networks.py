@@ -1,0 +1,231 @@
+"""Network watches, indicator alerts, captured records and reasons shown with captions, on both
+databases: a watched network gaining and losing members after resolution (naming who, on the
+record's agency, grade, marking and date), a rolled-back batch taking its members' alerts and
+raising none about their leaving; an indicator newly firing on a watched premises after an
+analysis run, told only to the user whose run it was; a captured report checked against the
+watches as a loaded batch is; a caption shown only to someone who may see a record naming it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from threadline.ingest.batches import rollback_batch
+from threadline.ingest.capture import IntelligenceReport, capture
+from threadline.read import View
+from threadline.resolve.judgements import record_judgement
+from threadline.risk.analysis import analyse
+from threadline.security import Actor, erase_record
+from threadline.security.sharing import add_agreement
+from threadline.store import Store
+from threadline.store import tables as t
+from threadline.tracking import list_alerts, list_watches
+from threadline.tracking.alerts import Alert
+from threadline.tracking.alerts import shown as render
+
+from .conftest import FIXTURES, later, load, user
+from .test_alerts import VICTIM, alerts, entity_of, resolve, watch
+
+FLAT = "local/test_intel:IR0001:home"
+
+
+def shown(store: Store, actor: Actor) -> list[Alert]:
+    with store.connect() as conn:
+        return list_alerts(View(conn, actor))
+
+
+def residents(folder: Path, count: int) -> Path:
+    """A later export: `count` unrelated adults living at the victim's flat (graded 1A)."""
+    header = (FIXTURES / "intel.csv").read_text(encoding="utf-8").splitlines()[0]
+    names = ["KOVAC,Mira", "BALOGH,Ivan", "DUDA,Petr", "HORVAT,Ana", "KRAL,Jan", "NOVAK,Eva",
+             "SIMA,Olga"][:count]  # fmt: skip
+    rows = [f'IR01{i:02d},02/10/2025,1,A,P,,OFFICIAL,{name},01/01/1990,witness,,'
+            f'"Flat 2, 10 Mill Street",NS1 4AB,Lives at the flat.'
+            for i, name in enumerate(names)]  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "residents.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_watched_network_gaining_and_losing_members_raises_alerts(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    watch(store, local, network=victim)
+    with store.connect() as conn:
+        [held] = list_watches(View(conn, local))
+        kept = conn.execute(sa.select(t.watch_members.c.node)).scalars().all()
+    assert held.kind == "network" and held.label == "network of Person Thi Lan Nguyen"
+    assert victim in kept and entity_of(store, FLAT) in kept
+    resolve(store)  # nothing new: nothing to tell
+    assert alerts(store, local) == []
+    # a later record: a second Thi Lan Nguyen, not (yet) judged the same, at a new address,
+    # giving the victim's phone: she and her address join the network
+    batch = load(store, later(tmp_path, address="Unit 4, Canal Yard")).batch_id
+    resolve(store)
+    found = shown(store, local)
+    joined = [a for a in found if a.kind == "joined"]
+    [one] = joined
+    assert (one.record_key, one.agency, one.grade, one.marking) == (
+        "IR0004", "local", "2BP", "OFFICIAL")  # fmt: skip
+    assert one.reported_on is not None and one.reported_on.isoformat() == "2025-10-01"
+    assert one.reason == ("Unit 4, Canal Yard, Thi Lan Nguyen joined the watched network of "
+                          "Thi Lan Nguyen")  # fmt: skip
+    assert one.entity_id == entity_of(store, "local/test_intel:IR0004:home")
+    assert one.entity == "Unit 4, Canal Yard" and one.origin.startswith("resolution run ")
+    assert one.watch == "network of Person Thi Lan Nguyen"
+    left = {a.record_key for a in found if a.kind == "left"}
+    assert left <= {"IR0001"}  # the narrative may regroup; nothing else leaves
+    # the later batch rolled back: its alerts go, and its members leave without a word
+    with store.connect() as conn:
+        rollback_batch(conn, int(batch or 0))
+    assert [a for a in shown(store, local) if a.record_key == "IR0004"] == []
+    resolve(store)
+    assert {(a.kind, a.record_key) for a in shown(store, local)} <= {
+        ("left", "IR0001"), ("joined", "IR0001")}  # fmt: skip
+    with store.connect() as conn:
+        nodes = set(conn.execute(sa.select(t.watch_members.c.node)).scalars())
+    assert victim in nodes and entity_of(store, FLAT) in nodes
+
+
+def test_a_partner_watching_a_network_is_told_only_of_what_she_may_see(
+    store: Store, local: Actor, admin: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    partner = user(store, admin, "bea", "b")
+    with store.connect() as conn:
+        add_agreement(conn, admin, "local", "b")
+    watch(store, partner, network=entity_of(store, VICTIM))
+    load(store, later(tmp_path, address="Unit 4, Canal Yard"), agency="c")
+    resolve(store)
+    # the network grew through agency c's record: nothing she may see says so
+    assert alerts(store, partner) == []
+    with store.connect() as conn:
+        add_agreement(conn, admin, "c", "b")
+    resolve(store)
+    assert alerts(store, partner) == []  # she may see it now, but it is not in her network
+    with store.connect() as conn:  # until she judges the newcomer to be the victim
+        record_judgement(conn, partner, VICTIM, "c/test_intel:IR0004:subject", "same",
+                         "same name, date of birth and phone")  # fmt: skip
+    resolve(store)
+    assert ("joined", "IR0004") in alerts(store, partner)
+
+
+def test_an_indicator_newly_firing_on_a_watched_premises_raises_an_alert(
+    store: Store, local: Actor, admin: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    flat = entity_of(store, FLAT)
+    watch(store, local, entity=flat)
+    pat = user(store, admin, "pat", "local", "analyst")
+    watch(store, pat, entity=flat)
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    load(store, residents(tmp_path, 7))
+    resolve(store)
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    [fired] = [a for a in shown(store, local) if a.kind == "indicator"]
+    assert fired.reason == "indicator crowded_address newly fires on Flat 2, 10 Mill Street"
+    assert (fired.record_key, fired.agency, fired.grade, fired.marking) == (
+        "IR0106", "local", "1AP", "OFFICIAL")  # fmt: skip
+    assert fired.origin.startswith("analysis run ") and fired.entity_id == flat
+    assert [a for a in shown(store, pat) if a.kind == "indicator"] == []  # not her run
+    with store.connect() as conn:  # firing again is no news
+        analyse(View(conn, local))
+    assert len([a for a in shown(store, local) if a.kind == "indicator"]) == 1
+    # its evidence record erased: the alert goes, and the next run (which still finds the
+    # flat crowded on the rest) says nothing that would tell of the erasure
+    sue = user(store, admin, "sue", "local", "supervisor")
+    with store.connect() as conn:
+        record = conn.execute(
+            sa.select(t.records.c.id).where(t.records.c.record_key == "IR0106")
+        ).scalar_one()
+        erase_record(conn, sue, int(record), "retention period ended")
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+    resolve(store)
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+
+
+def test_a_captured_report_is_checked_against_the_watches(store: Store, local: Actor) -> None:
+    watch(store, local, identifier=("vrm", "AB12 CDE"))
+    report = IntelligenceReport.model_validate({
+        "agency": "local", "officer": "PC 123 Smith", "source_reference": "SRC-0042",
+        "intelligence_at": "2026-11-01T21:30:00", "reported_at": "2026-11-02T09:00:00Z",
+        "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "P",
+        "marking": "OFFICIAL", "exploitation": ["labour"],
+        "subjects": [{"kind": "vehicle", "properties": {"registrationNumber": "ab12 cde"}}],
+        "statements": [{"text": "The van is seen every morning", "kind": "fact"}],
+        "narrative": "A van was seen at the car wash.", "identifiers": [],
+    })  # fmt: skip
+    saved = capture(store, local, report)
+    [alert] = shown(store, local)
+    assert (alert.kind, alert.record_key, alert.origin) == (
+        "record", saved.record_key, f"batch {saved.batch_id}")  # fmt: skip
+    assert (alert.agency, alert.grade, alert.marking) == ("local", "2BP", "OFFICIAL")
+    assert alert.reason == "vrm AB12CDE stated as registrationNumber"
+
+
+def test_a_reason_names_only_what_its_reader_may_see(
+    store: Store, local: Actor, admin: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    watch(store, local, entity=victim)
+    load(store, later(tmp_path, address="Unit 4, Canal Yard"))
+    resolve(store)
+    with store.connect() as conn:
+        record_judgement(conn, local, VICTIM, "local/test_intel:IR0004:subject", "same",
+                         "same name, date of birth and phone")  # fmt: skip
+    resolve(store)
+    [link] = [a for a in shown(store, local) if a.kind == "link"]
+    assert link.reason == "new link: lives at Unit 4, Canal Yard"
+    assert link.watch == "Person Thi Lan Nguyen" and link.entity == "Unit 4, Canal Yard"
+    with store.connect() as conn:
+        stored = conn.execute(sa.select(t.alerts.c.reason).where(t.alerts.c.kind == "link"))
+        assert stored.scalar_one() == f"new link: lives at [[{link.entity_id}]]"
+    # each reader's View renders the references: the suspect is named only in a record that
+    # may not leave its agency, so a partner sees her caption for no one
+    partner = user(store, admin, "bea", "b")
+    with store.connect() as conn:
+        add_agreement(conn, admin, "local", "b")
+    suspect = entity_of(store, "local/test_intel:IR0002:subject")
+    victim = entity_of(store, VICTIM)
+    about = replace(link, reason=f"[[{suspect}]] and [[{victim}]]", entity_id=suspect)
+    with store.connect() as conn:
+        [theirs] = render(View(conn, partner), [about])
+        [ours] = render(View(conn, local), [about])
+    assert theirs.reason == "another entity and Thi Lan Nguyen"
+    assert (theirs.entity_id, theirs.entity) == (None, "")
+    assert ours.reason == "Ardit Hoxha and Thi Lan Nguyen" and ours.entity == "Ardit Hoxha"
+
+
+def test_a_new_phone_of_a_watched_person_is_a_new_link(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    watch(store, local, entity=victim)
+    path = later(tmp_path)  # the same flat; a new phone number
+    path.write_text(path.read_text(encoding="utf-8").replace("07700 900123", "07700 900999"),
+                    encoding="utf-8")  # fmt: skip
+    load(store, path)
+    with store.connect() as conn:
+        record_judgement(conn, local, VICTIM, "local/test_intel:IR0004:subject", "same",
+                         "same name, date of birth and flat")  # fmt: skip
+    resolve(store)
+    [link] = [a for a in shown(store, local) if a.kind == "link"]
+    assert link.record_key == "IR0004"
+    assert link.reason == "new phone +447700900999"  # her flat is not new, her name neither
