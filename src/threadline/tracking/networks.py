@@ -2,7 +2,10 @@
 
 A watched network is the one `threadline graph changes --network` reads
 (`threadline.graph.network_change.network_state`): the community holding the anchor in the
-graph of what the watch's owner may see. Its members (the entities of its entity nodes: the
+graph of what the watch's owner may see, and whoever shares one of the anchor's own identifiers
+(a phone, a vehicle, an account) with the premises they are linked to: the community finder may
+set apart two people joined only by one shared phone, but whoever watches one of them wants to
+hear of the other. Its members (the entities of its entity nodes: the
 value nodes that join them are not told of) are kept in ``watch_members`` with the newest
 record that puts each there (its own records and those of its links inside the network).
 After each resolution run, each live network watch is read again through
@@ -30,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.build import build_graph
 from threadline.graph.network_change import network_state
+from threadline.graph.profiles import category
 from threadline.graph.vocabulary import ENTITY
 from threadline.read import View
 from threadline.security.actors import Actor, actor_from_row, user_query
@@ -48,18 +52,35 @@ def members_of(g: ig.Graph, anchor: str) -> Members:
     members told of: the people, premises and businesses they join are."""
     state = network_state(g, date.today(), anchor)
     names: list[str] = g.vs["name"] if g.vcount() else []
+    inside = set(state.members) | _sharing(g, anchor) if state.members else set()
     out: Members = {}
     for i, name in enumerate(names):
-        if name not in state.members or g.vs[i]["kind"] != ENTITY:
+        if name not in inside or g.vs[i]["kind"] != ENTITY:
             continue
         held = set(g.vs[i]["records"])
         for edge in g.es[g.incident(i)]:
             other = edge.target if edge.source == i else edge.source
-            if names[other] in state.members:
+            if names[other] in inside:
                 held |= set(edge["records"])
         for entity_id in g.vs[i]["entity_ids"]:
             out[str(entity_id)] = max(held) if held else None
     return out
+
+
+def _sharing(g: ig.Graph, anchor: str) -> set[str]:
+    """The entities holding one of `anchor`'s identifiers (value nodes), and their premises."""
+    names: list[str] = g.vs["name"]
+    try:
+        at = names.index(anchor)
+    except ValueError:
+        return set()
+    held = [v for v in g.neighbors(at) if g.vs[v]["kind"] != ENTITY]
+    sharers = {e for v in held for e in g.neighbors(v) if g.vs[e]["kind"] == ENTITY} - {at}
+    premises = {
+        p for e in sharers for p in g.neighbors(e)
+        if g.vs[p]["kind"] == ENTITY and category(g.vs[p]["schema"]) == "premises"
+    }  # fmt: skip
+    return {names[i] for i in sharers | premises}
 
 
 def kept_members(conn: Connection, watch_id: int) -> Members:
