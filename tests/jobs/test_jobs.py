@@ -86,13 +86,18 @@ def test_an_upload_loads_as_a_job_with_progress_and_is_audited(
     assert ("job.submit", "administration") in events
     assert ("ingest.batch", "collection") in events
     assert store.counts()["records"] == 2
+    # The store kept current, as `threadline ingest` keeps it: resolved, then analysed.
+    assert "; resolution run " in job.message and "; analysis run " in job.message
+    update = job.result["update"]
+    assert update["resolution"]["mode"] != "unchanged" and update["analysis"]["run"]
+    assert ("resolve.run", "combination") in events and ("analyse.run", "combination") in events
     # Run again: the file is recognised by its content and nothing is loaded twice.
     again = _ingest(store, local, job.params["upload"])
     run(store, claim(store) or {})
     with store.connect() as conn:
         second = get_job(conn, local, again)
     assert second is not None and second.status == "done"
-    assert "already held" in second.message
+    assert "already held" in second.message and "update" not in (second.result or {})
     assert store.counts()["records"] == 2
 
 
