@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def _add_watches(store: Any) -> None:
                     except ThreadlineError:  # not visible to this analyst, or not usable
                         continue
                     made += 1
-            added += PER_USER
+                added += made
         print(f"  watches: {added:,}", end="\r", flush=True)
     print()
 
@@ -168,6 +169,7 @@ class _Timer:
 
     def __init__(self, active: bool) -> None:
         self.seconds = 0.0
+        self.cpu = 0.0
         self.active = active
 
     def wrap(self, module: Any, name: str) -> None:
@@ -177,18 +179,30 @@ class _Timer:
         def timed(*args: Any, **kwargs: Any) -> Any:
             if not timer.active:
                 return 0 if name != "before_resolution" else None
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 timer.seconds += time.perf_counter() - start
+                timer.cpu += time.process_time() - cpu
 
         setattr(module, name, timed)
 
 
-def _once(base: Path, batch: Path, *, watches: bool) -> tuple[float, float, int]:
-    """Load the batch and resolve on a copy of the base store: (seconds in all, seconds in
-    the checks, alerts raised)."""
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One load and resolution: wall-clock and CPU seconds, in all and in the checks."""
+
+    wall: float
+    cpu: float
+    check_wall: float
+    check_cpu: float
+    alerts: int
+    watches: int
+
+
+def _once(base: Path, batch: Path, *, watches: bool) -> Run:
+    """Load the batch and resolve on a copy of the base store, the checks timed."""
     import threadline.ingest.batches as batches
     import threadline.resolve.workflow as workflow
     from threadline.ingest.deliveries import ingest_folder
@@ -197,8 +211,8 @@ def _once(base: Path, batch: Path, *, watches: bool) -> tuple[float, float, int]
     from threadline.store import Store
     from threadline.store import tables as t
 
-    run = OUT / "watches-run.db"
-    for stale in OUT.glob("watches-run.db*"):
+    run = OUT / f"watches-run-{batch.name}.db"
+    for stale in OUT.glob(f"{run.name}*"):
         stale.unlink()
     shutil.copyfile(base, run)
     timer = _Timer(watches)
@@ -207,17 +221,17 @@ def _once(base: Path, batch: Path, *, watches: bool) -> tuple[float, float, int]
     timer.wrap(workflow, "after_resolution")
     with Store(f"sqlite:///{run}") as store:
         actor = resolve_actor(store)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         results = ingest_folder(store, batch, actor=actor)
         with store.connect() as conn:
             resolve_store(conn, user_id=actor.user_id)
-        seconds = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert results[0].status == "loaded", results[0].errors
         with store.connect() as conn:
-            alerts = int(
-                conn.execute(sa.select(sa.func.count()).select_from(t.alerts)).scalar_one()
-            )
-    return seconds, timer.seconds, alerts
+            count = sa.select(sa.func.count())
+            alerts = int(conn.execute(count.select_from(t.alerts)).scalar_one())
+            held = int(conn.execute(count.select_from(t.watches)).scalar_one())
+    return Run(wall, cpu, timer.seconds, timer.cpu, alerts, held)
 
 
 def main() -> None:
@@ -230,19 +244,23 @@ def main() -> None:
     args = parser.parse_args()
     base, folder = _base(args.rebuild)
     batch = _batch(folder, args.rows)
-    total, checks, alerts = _once(base, batch, watches=True)
-    rest = total - checks
-    print(f"\n{USERS * PER_USER:,} watches ({USERS} users), a {args.rows:,}-record batch on the "
-          f"medium scenario: {alerts:,} alerts")  # fmt: skip
-    print(f"{'what':<46} {'seconds':>8} {'ratio':>7}  target")
-    print(f"{'ingest + resolution, without the checks':<46} {rest:8.1f} {1:7.2f}  reference")
-    verdict = "ok" if checks / rest < TARGET else f"over {TARGET:.0%}"
-    print(f"{'the watch checks (batch and resolution)':<46} {checks:8.1f} "
-          f"{checks / rest:7.2f}  {verdict}")  # fmt: skip
+    done = _once(base, batch, watches=True)
+    wall, cpu = done.wall - done.check_wall, done.cpu - done.check_cpu
+    print(f"\n{done.watches:,} watches ({USERS} users), a {args.rows:,}-record batch on the "
+          f"medium scenario: {done.alerts:,} alerts")  # fmt: skip
+    print(f"{'what':<44} {'wall s':>8} {'CPU s':>8} {'ratio':>6}  target")
+    print(f"{'ingest + resolution, without the checks':<44} {wall:8.1f} {cpu:8.1f} "
+          f"{1:6.2f}  reference")  # fmt: skip
+    ratio = done.check_cpu / cpu  # CPU time: fair on a shared machine
+    verdict = "ok" if ratio < TARGET else f"over {TARGET:.0%}"
+    print(f"{'the watch checks (batch and resolution)':<44} {done.check_wall:8.1f} "
+          f"{done.check_cpu:8.1f} {ratio:6.3f}  {verdict}")  # fmt: skip
     if not args.no_peer:
-        peer, _, _ = _once(base, batch, watches=False)
-        print(f"{'peer: ingest + resolution, no watch checked':<46} {peer:8.1f} "
-              f"{total / peer:7.2f}  (run with watches / peer)")  # fmt: skip
+        peer = _once(base, batch, watches=False)
+        print(
+            f"{'peer: ingest + resolution, no watch checked':<44} {peer.wall:8.1f} "
+            f"{peer.cpu:8.1f} {done.cpu / peer.cpu:6.2f}  (with watches / peer, CPU)"
+        )
 
 
 if __name__ == "__main__":

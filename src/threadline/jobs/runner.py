@@ -127,6 +127,8 @@ def _ingest(
         return "done", f"already held by batch {result.batch_id}: nothing new", out
     said = (f"loaded as batch {result.batch_id}: {_rows(result.records_written, 'record')} "
             f"written, {_rows(result.rows_rejected, 'row')} set aside")  # fmt: skip
+    if params.get("update") is False:  # asked to load only (`threadline ingest --no-update`)
+        return "done", said, out
     # The store kept current, as `threadline ingest` keeps it: resolution, then the user's
     # analysis when due (the load has committed: a failure here leaves it loaded).
     update = bring_up_to_date(store, actor, held)
