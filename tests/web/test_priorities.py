@@ -148,7 +148,7 @@ def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStor
         with view_of(users.url, "prio_rank") as view:
             said = currency(view).words()
         assert said.endswith("(current)")  # the demo's loads all resolved, then analysed
-        for path in ("/priorities", "/networks", "/chart", "/alerts",
+        for path in ("/priorities", "/chart", "/alerts",
                      f"/entities/{users.entity_ids('Person', 1)[0]}"):  # fmt: skip
             assert f"Currency: {said}" in client.get(path).text, path
     with view_of(users.url, "prio_rank") as view:
