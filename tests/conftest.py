@@ -225,7 +225,9 @@ def api_client(url: str, token: str) -> Iterator[httpx.Client]:
         time.sleep(0.02)
     try:
         headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        # a page may take seconds on a busy machine: httpx waits 5 s by default
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
+                          timeout=60) as client:  # fmt: skip
             yield client
     finally:
         server.should_exit = True

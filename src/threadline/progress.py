@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -17,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["Advance", "progress_bar", "report_console"]
+__all__ = ["Advance", "progress_bar", "report_console", "stages"]
 
 Advance = Callable[[str, int], None]
 """Called by long work as `advance(label, n)`: n more items done under `label`."""
@@ -50,3 +51,13 @@ def progress_bar(console: Console, title: str, total: int | None = None) -> Iter
             bar.advance(tasks[label], n)
 
         yield advance
+
+
+def stages(console: Console) -> Callable[[str], AbstractContextManager[Any]]:
+    """A spinner per stage of work whose length is not known (resolution, analysis): called
+    with the stage's label, it returns the status to hold while the stage runs."""
+
+    def stage(label: str) -> AbstractContextManager[Any]:
+        return console.status(f"{label}...", spinner="dots")
+
+    return stage

@@ -52,20 +52,21 @@ def _upload(store: Store, actor: Actor, csv_text: str | None = None) -> str:
     return kept.token
 
 
-def _ingest(store: Store, actor: Actor, token: str, on_error: str = "skip") -> int:
+def _ingest(
+    store: Store, actor: Actor, token: str, on_error: str = "skip", *, update: bool = False
+) -> int:
+    """An upload's ingest job; loading only unless `update` (the tests of loading need not
+    resolve, as `threadline ingest --no-update`)."""
+    params = {"upload": token, "mapping": "", "agency": "local", "on_error": on_error,
+              "update": update}  # fmt: skip
     with store.connect() as conn:
-        return submit(
-            conn,
-            actor,
-            "ingest",
-            {"upload": token, "mapping": "", "agency": "local", "on_error": on_error},
-        )
+        return submit(conn, actor, "ingest", params)
 
 
 def test_an_upload_loads_as_a_job_with_progress_and_is_audited(
     store: Store, local: Actor, uploads: Path
 ) -> None:
-    job_id = _ingest(store, local, _upload(store, local))
+    job_id = _ingest(store, local, _upload(store, local), update=True)
     with store.connect() as conn:
         queued = get_job(conn, local, job_id)
     assert queued is not None and queued.status == "queued"
@@ -86,13 +87,18 @@ def test_an_upload_loads_as_a_job_with_progress_and_is_audited(
     assert ("job.submit", "administration") in events
     assert ("ingest.batch", "collection") in events
     assert store.counts()["records"] == 2
+    # The store kept current, as `threadline ingest` keeps it: resolved, then analysed.
+    assert "; resolution run " in job.message and "; analysis run " in job.message
+    update = job.result["update"]
+    assert update["resolution"]["mode"] != "unchanged" and update["analysis"]["run"]
+    assert ("resolve.run", "combination") in events and ("analyse.run", "combination") in events
     # Run again: the file is recognised by its content and nothing is loaded twice.
-    again = _ingest(store, local, job.params["upload"])
+    again = _ingest(store, local, job.params["upload"], update=True)
     run(store, claim(store) or {})
     with store.connect() as conn:
         second = get_job(conn, local, again)
     assert second is not None and second.status == "done"
-    assert "already held" in second.message
+    assert "already held" in second.message and "update" not in (second.result or {})
     assert store.counts()["records"] == 2
 
 

@@ -46,6 +46,7 @@ from threadline.store.tables import TABLES
 from threadline.tracking import list_alerts, list_watches, unread_count
 
 from ..conftest import api_client
+from ..tracking.smtp import smtp_server
 from .oracle import (  # the oracle is a helper module of this folder
     AGENCIES,
     Agreement,
@@ -143,13 +144,23 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
         sa.insert(t.watches).values(user_id=me, kind="search", target="TOKEN", reason="matrix",
                                     expires_on=w.NEXT_WEEK).returning(t.watches.c.id)
     ).scalar_one()  # fmt: skip
+    theirs = conn.execute(  # another user's watch, and their alert on each record
+        sa.insert(t.watches).values(user_id=other, kind="search", target="TOKEN",
+                                    reason="theirs", expires_on=w.NEXT_WEEK)
+        .returning(t.watches.c.id)
+    ).scalar_one()  # fmt: skip
     for i in range(len(records)):
-        conn.execute(
-            sa.insert(t.alerts).values(
-                watch_id=watch, user_id=me, record_id=w.records[f"r{i}"], kind="record",
-                entity_id=f"e-r{i}", reason=f"matched {w.token(f'r{i}')}", origin="batch 1",
-            )
-        )  # fmt: skip
+        for holder, held in ((me, watch), (other, theirs)):
+            conn.execute(
+                sa.insert(t.alerts).values(
+                    watch_id=held, user_id=holder, record_id=w.records[f"r{i}"], kind="record",
+                    entity_id=f"e-r{i}", reason=f"matched {w.token(f'r{i}')}",
+                    origin="batch 1",
+                )
+            )  # fmt: skip
+    for holder, address in ((me, "me@force.example"), (other, "other@force.example")):
+        conn.execute(sa.insert(t.alert_mail).values(user_id=holder, address=address,
+                                                    last_alert_id=0))  # fmt: skip
     now = datetime.now(UTC)
     conn.execute(
         sa.insert(t.analysis_runs).values(
@@ -171,7 +182,7 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
     w.commit()
 
 
-def _capture(url: str, tmp: Path, agency: str, entity: str) -> str:
+def _capture(url: str, tmp: Path, agency: str, entity: str, *, update: bool) -> str:
     """`threadline capture` of a report naming `entity` as its subject, as a user who chose
     it from a search: refused, for one the user may not see, as for one that does not exist."""
     report = {
@@ -182,7 +193,9 @@ def _capture(url: str, tmp: Path, agency: str, entity: str) -> str:
     }  # fmt: skip
     path = tmp / "report.json"
     path.write_text(json.dumps(report), encoding="utf-8")
-    result = RUNNER.invoke(app, ["capture", str(path), "--json", "--db", url, "--user", "me"])
+    last = [] if update else ["--no-update"]
+    result = RUNNER.invoke(app, ["capture", str(path), "--json", *last, "--db", url, "--user",
+                                 "me"])  # fmt: skip
     return f"capture\n{result.output}\n{result.exception or ''}".replace(entity, "<asked>")
 
 
@@ -210,10 +223,61 @@ def _run_commands(url: str, tmp: Path) -> list[str]:
 
 def _disclosures(url: str, tmp: Path, agency: str, entities: int) -> list[str]:
     """Every export, then captures naming the hub and the first records (each visible or not,
-    as drawn): last, as a capture writes."""
+    as drawn), then watches, alerts and the digest mailed: last, as they write. Last of all,
+    `update` (resolution rebuilds the world's entities)."""
     out = _run_exports(url, tmp)
     for entity in ["e-hub", *(f"e-r{i}" for i in range(min(entities, 3)))]:
-        out.append(_capture(url, tmp, agency, entity))
+        out.append(_capture(url, tmp, agency, entity, update=False))
+    out += _tracking(url)
+    out.append(_capture(url, tmp, agency, "e-hub", update=True))
+    result = RUNNER.invoke(app, ["update", "--json", "--db", url, "--user", "me"])
+    out.append(f"update\n{result.output}\n{result.exception or ''}")
+    return out
+
+
+TRACKING: tuple[tuple[str, ...], ...] = (
+    ("watch", "add", "--entity", "e-hub", "--reason", "matrix"),
+    *(("watch", "add", "--entity", f"e-r{i}", "--reason", "matrix") for i in range(3)),
+    ("watch", "add", "--search", "TOKEN", "--reason", "matrix"),
+    ("watch", "list", "--json"),
+    ("alerts", "--unread", "--json"),
+)
+"""Watch and alert commands that write for the user (and show what they wrote)."""
+
+
+def _tracking(url: str) -> list[str]:
+    """Watches added and removed (one's own, another's, one that does not exist), alerts
+    marked read (another's, then all one may see), and the daily digest printed and mailed
+    through a real SMTP server on loopback: what it prints and every mail it sends."""
+    with Store(url) as store, store.connect() as conn:
+        w, a = t.watches.c, t.alerts.c
+        me, other = (load_actor(conn, name) for name in ("me", "other"))
+        assert me is not None and other is not None
+        theirs = conn.execute(sa.select(w.id).where(w.user_id == other.user_id)).scalar()
+        alert = conn.execute(sa.select(sa.func.min(a.id)).where(a.user_id == other.user_id))
+        their_alert = alert.scalar()
+    runs = [
+        *TRACKING,
+        ("watch", "remove", str(theirs)),
+        ("watch", "remove", "999999"),
+        ("alerts", "read", str(their_alert or 999999)),
+        ("alerts", "read", "--all"),
+        ("alerts", "digest", "--since", "2000-01-01"),
+    ]
+    out = []
+    for args in runs:
+        result = RUNNER.invoke(app, [*args, "--db", url, "--user", "me"])
+        shown = f"{result.output}\n{result.exception or ''}"
+        for asked in args[3:4]:  # the entity typed is echoed back in a refusal
+            shown = shown.replace(asked, "<asked>") if asked.startswith("e-") else shown
+        out.append(f"{' '.join(a for a in args if not a.startswith('e-'))}\n{shown}")
+    with smtp_server() as (port, mailbox):
+        env = {"THREADLINE_SMTP_HOST": "127.0.0.1", "THREADLINE_SMTP_PORT": str(port),
+               "THREADLINE_SMTP_FROM": "threadline@force.example"}  # fmt: skip
+        args = ["alerts", "digest", "--since", "2000-01-01", "--send"]
+        result = RUNNER.invoke(app, [*args, "--db", url, "--user", "me"], env=env)
+        out.append(f"alerts digest --send\n{result.output}\n{result.exception or ''}")
+        out += [f"mail to {to}\n{message}" for to, message in mailbox.messages]
     return out
 
 
@@ -278,6 +342,37 @@ def _call_http(store: Store, url: str) -> list[str]:
                 for quoted in (f"'{asked}'", f"&#39;{asked}&#39;"):
                     shown = shown.replace(f"not found: {quoted}", "not found: <asked>")
             out.append(f"{ASKED.sub('<asked>', path)}\n{shown}")
+        out += _http_writes(store, client)
+    return out
+
+
+def _http_writes(store: Store, client: Any) -> list[str]:
+    """The API's watch and alert writes, last: watches added on the hub and the first records
+    (each visible or not), another user's watch removed and alert marked read (refused as not
+    found), then every alert one may see marked read."""
+    with store.connect() as conn:
+        other = load_actor(conn, "other")
+        assert other is not None
+        w, a = t.watches.c, t.alerts.c
+        theirs = conn.execute(sa.select(w.id).where(w.user_id == other.user_id)).scalar()
+        alert = conn.execute(sa.select(sa.func.min(a.id)).where(a.user_id == other.user_id))
+        their_alert = alert.scalar() or 999999
+    answers = [
+        *(client.post("/api/v1/watches", json={"entity": entity, "reason": "matrix"})
+          for entity in ("e-hub", "e-r0", "e-r1", "e-r2")),
+        client.post("/api/v1/watches", json={"search": "TOKEN", "reason": "matrix"}),
+        client.delete(f"/api/v1/watches/{theirs}"),
+        client.post(f"/api/v1/alerts/{their_alert}/read"),
+        client.get("/api/v1/watches"),
+        client.get("/api/v1/alerts"),
+    ]  # fmt: skip
+    out = []
+    for answer in answers:
+        assert answer.status_code < 500, answer.text[:500]
+        shown = answer.text
+        for asked in ("e-hub", "e-r0", "e-r1", "e-r2"):  # echoed in a refusal's words
+            shown = shown.replace(f"not found: '{asked}'", "not found: <asked>")
+        out.append(f"{answer.request.method} {answer.request.url.path}\n{shown}")
     return out
 
 

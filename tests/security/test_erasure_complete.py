@@ -70,7 +70,7 @@ def test_an_erased_record_leaves_no_trace_and_stays_erased(
     sup = "sup"
     folder = _delivery(tmp_path / "first")
     _invoke(store_url, "ingest", str(folder / "intel.csv"), "--mapping",
-            str(folder / "intel.yaml"), user=sup)  # fmt: skip
+            str(folder / "intel.yaml"), "--no-update", user=sup)  # fmt: skip
     with store.connect() as conn:
         resolve_store(conn)
     with store.connect() as conn:
@@ -88,7 +88,7 @@ def test_an_erased_record_leaves_no_trace_and_stays_erased(
     for again in (_delivery(tmp_path / "lower", key_case="lower"),
                   _delivery(tmp_path / "renamed", mapping_name="renamed_intel")):  # fmt: skip
         _invoke(store_url, "ingest", str(again / "intel.csv"), "--mapping",
-                str(again / "intel.yaml"), user=sup)  # fmt: skip
+                str(again / "intel.yaml"), "--no-update", user=sup)  # fmt: skip
         with store.connect() as conn:
             keys = conn.execute(sa.select(t.records.c.record_key)).scalars().all()
         assert "IR0001" not in keys and "ir0001" not in keys

@@ -26,7 +26,7 @@ from threadline.store import Store
 from threadline.store import tables as t
 
 FIXTURES = Path(__file__).parent.parent / "ingest" / "fixtures"
-INTEL = [str(FIXTURES / "intel.csv"), "--mapping", str(FIXTURES / "intel.yaml")]
+INTEL = [str(FIXTURES / "intel.csv"), "--mapping", str(FIXTURES / "intel.yaml"), "--no-update"]
 
 
 class Cli:

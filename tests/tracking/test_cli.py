@@ -42,7 +42,7 @@ def test_watch_and_alerts_from_the_command_line(store_url: str, local: Actor, in
         store_url, "watch", "add", "--search", "Hoxha", "--reason", " "
     )
     run(store_url, "ingest", str(intel), "--mapping", str(intel.with_suffix(".yaml")),
-        "--agency", "local")  # fmt: skip
+        "--agency", "local", "--no-update")  # fmt: skip
     shown = run(store_url, "alerts", "--unread")
     assert "Holds: OFFICIAL" in shown
     assert f"Reminder: watch {watch} on phone +447700900123 expires" in shown

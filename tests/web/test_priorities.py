@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from threadline.api.priorities import networks, premises_map
 from threadline.graph import build_graph
 from threadline.read import View
+from threadline.read.currency import currency
 from threadline.read.places import places
 from threadline.read.rankings import latest_run, stored_priorities
 from threadline.security.actors import load_actor
@@ -134,6 +135,7 @@ def test_a_user_without_a_run_is_told_so(server: str, users: DemoStore) -> None:
         page = client.get("/priorities").text
         assert "You have no stored analysis yet" in page
         assert 'action="/jobs/start"' in page
+        assert 'class="currency behind"' in page and "no analysis of yours" in page
 
 
 def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStore) -> None:
@@ -143,6 +145,12 @@ def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStor
             kind: client.get(f"/api/v1/priorities?kind={kind}&top=7").json()
             for kind in ("premises", "business")
         }
+        with view_of(users.url, "prio_rank") as view:
+            said = currency(view).words()
+        assert said.endswith("(current)")  # the demo's loads all resolved, then analysed
+        for path in ("/priorities", "/chart", "/alerts",
+                     f"/entities/{users.entity_ids('Person', 1)[0]}"):  # fmt: skip
+            assert f"Currency: {said}" in client.get(path).text, path
     with view_of(users.url, "prio_rank") as view:
         stored = latest_run(view)
         assert stored is not None and stored.id == run

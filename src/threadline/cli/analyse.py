@@ -21,6 +21,7 @@ from threadline.cli.options import DbOption, JsonOption, UserOption, WeightsOpti
 from threadline.graph.evidence import protection_of_records
 from threadline.model.protection import Protection
 from threadline.read import View, reading
+from threadline.read.currency import Currency, currency
 from threadline.read.rankings import latest_run, stored_priorities
 from threadline.risk.analysis import AnalysisResult, analyse
 from threadline.risk.prioritise import Kind, Priority
@@ -80,6 +81,7 @@ def analyse_command(
             entities=[p.entity_id for p in shown],
             detail={"run": result.run_id},
         )
+        current = currency(view)
     found = Counter(f.indicator for f in result.findings)
     summary = {
         "run": result.run_id,
@@ -98,6 +100,7 @@ def analyse_command(
             {
                 **summary,
                 "protection": held.as_dict(),
+                "currency": current.as_dict(),
                 "premises": show.as_dicts(result.premises[:top]),
                 "businesses": show.as_dicts(result.businesses[:top]),
             }
@@ -113,13 +116,14 @@ def analyse_command(
     table.add_row("weights digest", result.weights.digest[:16])
     console.print(table)
     show.print_protection(console, held)
+    show.print_currency(console, current)
     show.print_priorities(console, "Premises for multi-agency visits", result.premises[:top])
     show.print_priorities(console, "Businesses for multi-agency visits", result.businesses[:top])
 
 
 def _ranking(
     kind: Kind, top: int, weights: Path | None, db: str | None, user: str | None
-) -> tuple[list[Priority], Protection]:
+) -> tuple[list[Priority], Protection, Currency]:
     with reading(db, user, f"analyse.{kind}") as view:
         run = None if weights is not None else latest_run(view)
         if run is not None:
@@ -136,7 +140,8 @@ def _ranking(
             detail={"run": run_id},
         )
         held = view.protection({r for p in ranked for r in p.evidence})
-    return ranked, held
+        current = currency(view)
+    return ranked, held, current
 
 
 @analyse_app.command("premises")
@@ -148,11 +153,13 @@ def premises_command(
     as_json: JsonOption = False,
 ) -> None:
     """Premises ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked, held = _ranking("premises", top, weights, db, user)
+    ranked, held, current = _ranking("premises", top, weights, db, user)
     if as_json:
-        show.print_json({"protection": held.as_dict(), "premises": show.as_dicts(ranked)})
+        show.print_json({"protection": held.as_dict(), "currency": current.as_dict(),
+                         "premises": show.as_dicts(ranked)})  # fmt: skip
         return
     show.print_protection(console, held)
+    show.print_currency(console, current)
     show.print_priorities(console, "Premises for multi-agency visits", ranked)
 
 
@@ -165,9 +172,11 @@ def businesses_command(
     as_json: JsonOption = False,
 ) -> None:
     """Businesses ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked, held = _ranking("business", top, weights, db, user)
+    ranked, held, current = _ranking("business", top, weights, db, user)
     if as_json:
-        show.print_json({"protection": held.as_dict(), "businesses": show.as_dicts(ranked)})
+        show.print_json({"protection": held.as_dict(), "currency": current.as_dict(),
+                         "businesses": show.as_dicts(ranked)})  # fmt: skip
         return
     show.print_protection(console, held)
+    show.print_currency(console, current)
     show.print_priorities(console, "Businesses for multi-agency visits", ranked)

@@ -26,7 +26,9 @@ from threadline.ingest.capture import (
     identifiers_in,
     report_schema,
 )
+from threadline.jobs.update import bring_up_to_date
 from threadline.model import ExploitationType, Role
+from threadline.progress import stages
 from threadline.security.authorise import acting_analyst
 from threadline.store import Store
 
@@ -49,12 +51,22 @@ def capture_command(
     schema: Annotated[
         bool, typer.Option("--schema", help="Print the report's JSON schema and stop.")
     ] = False,
+    no_update: Annotated[
+        bool,
+        typer.Option(
+            "--no-update",
+            help="Capture only: leave resolution and your analysis as they were (bring them "
+            "up to date later with `threadline update`).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Capture one intelligence report (3x5x2 graded, marked, with its subjects) as a record
-    of the originating agency; audited as a collection. Errors name the field at fault."""
+    of the originating agency; audited as a collection. Errors name the field at fault. Then
+    bring resolution and your analysis up to date, as `threadline ingest` does, unless
+    --no-update."""
     if schema:
         print_json(report_schema())
         return
@@ -65,10 +77,19 @@ def capture_command(
         store.require_current()
         actor = acting_analyst(store, user, "capture")
         saved = capture(store, actor, report)
+        done = None
+        if not (no_update or saved.already_held):
+            done = bring_up_to_date(store, actor, stage=stages(console))
     if as_json:
-        print_json({"protection": saved.protection.as_dict(), "record": saved.as_dict()})
+        print_json({"protection": saved.protection.as_dict(), "record": saved.as_dict(),
+                    "update": done.as_dict() if done else None})  # fmt: skip
         return
     _print(saved)
+    if done is not None:
+        console.print(Text(f"Resolution: {done.resolved}."))
+        console.print(Text(f"Analysis: {done.analysed}."))
+    elif not saved.already_held:
+        console.print("Run `threadline update` to resolve its subjects with the store's.")
 
 
 def _print(saved: CapturedRecord) -> None:
@@ -86,8 +107,6 @@ def _print(saved: CapturedRecord) -> None:
     if saved.judgements:
         joined = ", ".join(str(j) for j in saved.judgements)
         console.print(Text(f"Person subjects joined to them by judgements {joined}."))
-    if not saved.already_held:
-        console.print("Run `threadline resolve run` to resolve its subjects with the store's.")
 
 
 def _from_file(path: Path) -> IntelligenceReport:

@@ -55,9 +55,14 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
         if partnership.agreed
         else "Every partner already shares with the local analyst's agency."
     )
-    step("4. Ingest every partner file through its source mapping", ["ingest", str(out)])
-    step("5. Resolve who is who across agencies", ["resolve"])
-    step("6. Analyse the network and rank premises and businesses", ["analyse", "--top", "10"])
+    step(
+        "4. Ingest every partner file through its source mapping; then resolve who is who "
+        "across agencies and analyse the network, as every load does",
+        ["ingest", str(out)],
+    )
+    step("5. Premises ranked for multi-agency visits (the analysis the load brought up to date)",
+         ["analyse", "premises", "--top", "10"])  # fmt: skip
+    step("6. Businesses ranked for multi-agency visits", ["analyse", "businesses", "--top", "10"])
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
     step("8. What the store holds now", ["status"])
     step("9. The largest network as an i2 Analyst's Notebook chart (a disclosure, audited)",
@@ -71,11 +76,11 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     suspect = watched_controller("small", seed)
     step("11. Watch a suspect: a car-wash network's controller, by name (a saved search)",
          ["watch", "add", "--search", suspect, "--reason", "demonstration"])  # fmt: skip
-    step("12. A month later, Northshire Police send their next export: load it",
+    step("12. A month later, Northshire Police send their next export: load it (resolution "
+         "joins the new reports to the people already known)",
          ["ingest", str(out / LATER)])  # fmt: skip
-    step("13. Resolve it: the new reports join the people already known", ["resolve"])
-    step("14. The alerts the new material raised for the watch", ["alerts"])
-    console.rule("[bold]15. The workbench")
+    step("13. The alerts the new material raised for the watch", ["alerts"])
+    console.rule("[bold]14. The workbench")
     with Store(db) as store:
         username, password = demo_login(store)
         where = "" if store.embedded else " --db URL"

@@ -1,4 +1,9 @@
-"""`threadline ingest` and `threadline batches`: loading partner files and undoing loads."""
+"""`threadline ingest` and `threadline batches`: loading partner files and undoing loads.
+
+After a load, `threadline ingest` keeps the store current (`threadline.jobs.update`):
+resolution scores what is new and the user's analysis runs again when due, unless
+``--no-update``. Watches are checked as each batch loads and as resolution runs.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from threadline.ingest.batches import (
 )
 from threadline.ingest.deliveries import collector, ingest_folder
 from threadline.ingest.sources import find_mapping
-from threadline.progress import progress_bar, report_console
+from threadline.jobs.update import Update, bring_up_to_date
+from threadline.progress import progress_bar, report_console, stages
 from threadline.read.holdings import batches as batches_of
 from threadline.read.session import reading
 from threadline.security import audit, transaction
@@ -60,11 +66,23 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and count; write nothing.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    no_update: Annotated[
+        bool,
+        typer.Option(
+            "--no-update",
+            help="Load only: leave resolution and your analysis as they were (bring them up "
+            "to date later with `threadline update`).",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the results (and the update) as JSON."),
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Load partner files through their source mappings; each file is one batch."""
+    """Load partner files through their source mappings; each file is one batch. Then bring
+    resolution and your analysis up to date (incrementally), unless --no-update."""
     with Store(db) as store:
         actor = acting_analyst(store, user, "ingest")
         if path.is_dir():
@@ -85,10 +103,18 @@ def ingest(
                               dry_run=dry_run, progress=advance, user_id=actor.user_id,
                               audit=collector(actor))
                 ]  # fmt: skip
+        done: Update | None = None
+        if not (dry_run or no_update):
+            done = bring_up_to_date(store, actor, stage=stages(console))
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+        out = {"batches": [r.as_dict() for r in results],
+               "update": done.as_dict() if done else None}  # fmt: skip
+        typer.echo(json.dumps(out, indent=2, default=str))
     else:
         _print_results(results)
+        if done is not None:
+            console.print(f"Resolution: {done.resolved}.", highlight=False)
+            console.print(f"Analysis: {done.analysed}.", highlight=False)
     if any(r.status == "rejected" for r in results):
         raise typer.Exit(1)
 

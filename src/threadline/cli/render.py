@@ -22,10 +22,12 @@ from threadline.graph.paths import Step
 from threadline.graph.profiles import CATEGORIES, NetworkProfile
 from threadline.graph.timeline import Changes, Event
 from threadline.model.protection import Protection
+from threadline.read.currency import Currency
 from threadline.risk.prioritise import Priority
 
 __all__ = [
     "print_changes",
+    "print_currency",
     "print_ego",
     "print_json",
     "print_paths",
@@ -43,6 +45,12 @@ def _t(value: object) -> Text:
 def print_protection(console: Console, protection: Protection) -> None:
     """The marking and handling of what follows, as its first line."""
     console.print(Text(f"Holds: {protection.words()}", style="bold"))
+
+
+def print_currency(console: Console, current: Currency) -> None:
+    """How current what follows is (loaded, resolved, analysed; what is behind)."""
+    style = "" if current.current else "yellow"
+    console.print(Text(f"Currency: {current.words()}", style=style))
 
 
 def print_json(data: Any) -> None:

@@ -20,9 +20,10 @@ from rich.console import Console
 from rich.text import Text
 
 from threadline.cli.options import DbOption, JsonOption, UserOption, group, parse_date
-from threadline.cli.render import print_json, print_protection
+from threadline.cli.render import print_currency, print_json, print_protection
 from threadline.errors import ValidationError
 from threadline.read import reading
+from threadline.read.currency import currency
 from threadline.security import AccessDenied, resolve_actor, transaction
 from threadline.store import Store
 from threadline.tracking import (
@@ -156,10 +157,13 @@ def alerts(
         found = list_alerts(view, unread=unread)
         held = protection(view, found)
         watches = list_watches(view)
+        current = currency(view)
     if as_json:
-        print_json({"protection": held.as_dict(), "alerts": [a.as_dict() for a in found]})
+        print_json({"protection": held.as_dict(), "currency": current.as_dict(),
+                    "alerts": [a.as_dict() for a in found]})  # fmt: skip
         return
     print_protection(console, held)
+    print_currency(console, current)
     for w in watches:
         if w.expiring and not w.lapsed:
             console.print(Text(f"Reminder: watch {w.id} on {w.label} expires {w.expires_on}.",
@@ -202,7 +206,9 @@ def alerts_digest(
     user: UserOption = None,
 ) -> None:
     """Each user's unread alerts of the past day that they may see: references and markings
-    only. Meant for cron or a systemd timer (an administrator's job; see docs/tracking.md)."""
+    only. With --send, each is mailed only what was not mailed to them before, and their mark
+    moves past it. Meant for cron or a systemd timer (an administrator's job; see
+    docs/tracking.md)."""
     day = parse_date(since, "--since")
     start = (datetime.now(UTC) - timedelta(days=1) if day is None
              else datetime.combine(day, time(), tzinfo=UTC))  # fmt: skip

@@ -319,7 +319,7 @@ def _disclosure(content: Content) -> str:
     return (
         f"Produced by {content.produced_by} on {content.produced_at:%Y-%m-%d %H:%M} UTC for "
         f"{content.recipient}; purpose: {content.purpose}. Scope: {content.scope.words()}. "
-        f"Holds: {content.protection.words()}."
+        f"Holds: {content.protection.words()}. Currency: {content.currency}."
     )
 
 

@@ -28,6 +28,7 @@ from threadline.model.marking import Marking
 from threadline.model.protection import Protection
 from threadline.read import View
 from threadline.read.cases import narrow_to_case
+from threadline.read.currency import currency
 
 __all__ = ["Content", "Evidence", "LinkRow", "NodeRow", "Scope", "select"]
 
@@ -181,8 +182,11 @@ class Content:
         produced_at: datetime | None = None,
         recipient: str = "",
         purpose: str = "",
+        currency: str = "",
     ) -> None:
         self.graph = graph
+        self.currency = currency
+        """How current the material is (`threadline.read.currency`), in words."""
         self.recipient = recipient
         """Who the export is for (the disclosure's recipient)."""
         self.purpose = purpose
@@ -313,4 +317,5 @@ def select(view: View, scope: Scope, *, by_community: bool = False) -> Content:
     community = None
     if by_community and membership is not None:
         community = {name: membership[i] for i, name in enumerate(g.vs["name"])}
-    return Content(chosen, scope, community=community, produced_by=view.actor.username)
+    return Content(chosen, scope, community=community, produced_by=view.actor.username,
+                   currency=currency(view).words())  # fmt: skip

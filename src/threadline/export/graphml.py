@@ -21,7 +21,7 @@ from threadline.progress import Advance
 __all__ = ["GRAPHML", "register_exporters", "write_graphml"]
 
 GRAPH_KEYS = ("marking", "protection", "title", "scope", "produced_by", "produced_at",
-              "recipient", "purpose")  # fmt: skip
+              "recipient", "purpose", "currency")  # fmt: skip
 
 NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("label", "string"), ("kind", "string"), ("schema", "string"), ("entity_ids", "string"),
@@ -118,6 +118,7 @@ def chunks(content: Content, advance: Advance) -> Iterator[str]:
         "title": content.title(), "scope": content.scope.words(),
         "produced_by": content.produced_by, "produced_at": content.produced_at.isoformat(),
         "recipient": content.recipient, "purpose": content.purpose,
+        "currency": content.currency,
     }  # fmt: skip
     yield "".join(_data(f"g_{k}", v) for k, v in graph.items()) + "\n"
     for row in content.nodes():

@@ -120,6 +120,7 @@ def _about(content: Content) -> list[tuple[str, object]]:
         ("Produced at (UTC)", content.produced_at.replace(tzinfo=None, microsecond=0)),
         ("Recipient", content.recipient),
         ("Purpose", content.purpose),
+        ("Currency", content.currency),
         ("Entities", content.node_count),
         ("Links", content.link_count),
     ]

@@ -2,8 +2,9 @@
 
 A job runs as its user as they are *now* (a user disabled, or stripped of the analyst role,
 since submitting has their job refused) through the same library functions as the command
-line: `load_file` for ``ingest``, `resolve_store` for ``resolve`` and `analyse(view)` for
-``analyse``, audited as that user exactly as the commands are. While it runs, a heartbeat
+line: `load_file` for ``ingest`` (then `bring_up_to_date`, as `threadline ingest` does),
+`resolve_store` for ``resolve`` and `analyse(view)` for ``analyse``, audited as that user
+exactly as the commands are. While it runs, a heartbeat
 thread writes its progress to the row every `BEAT` seconds. Work interrupted part way is
 rolled back (each runs in one transaction) and may be run again: a file already loaded is
 recognised by its content hash and not loaded twice.
@@ -22,15 +23,13 @@ from threadline.ingest.batches import Agency, OnError, load_file
 from threadline.ingest.deliveries import collector
 from threadline.ingest.uploads import find_upload, upload_mapping, uploads_root
 from threadline.jobs.queue import Live, beat, claim, ended, finish, started, worker_name
-from threadline.read import View
-from threadline.read.resolution import run_as_seen, run_in_words
+from threadline.jobs.update import Cancelled, analyse_job, bring_up_to_date, resolve_job
 from threadline.security.actors import Actor, actor_from_row, user_query
-from threadline.security.audit import audit, log_refusal, transaction
+from threadline.security.audit import audit, log_refusal
 from threadline.security.authorise import WRITE_ROLES
 from threadline.security.errors import AccessDenied
 from threadline.store import Store
 from threadline.store import tables as t
-from threadline.tracking.mail import deliver
 
 __all__ = ["BEAT", "Cancelled", "run", "work"]
 
@@ -41,10 +40,6 @@ BEAT = 1.0
 
 Handler = Callable[[Store, Actor, dict[str, Any], Live], tuple[str, str, dict[str, Any]]]
 """Does a job's work: returns (status, message, result)."""
-
-
-class Cancelled(Exception):
-    """The job was cancelled (or taken for dead) while it ran: its work is rolled back."""
 
 
 def _current(store: Store, user_id: int, kind: str) -> Actor:
@@ -130,54 +125,18 @@ def _ingest(
                 out)  # fmt: skip
     if result.status == "already_loaded":
         return "done", f"already held by batch {result.batch_id}: nothing new", out
-    return ("done", f"loaded as batch {result.batch_id}: "
-            f"{_rows(result.records_written, 'record')} written, "
-            f"{_rows(result.rows_rejected, 'row')} set aside", out)  # fmt: skip
+    said = (f"loaded as batch {result.batch_id}: {_rows(result.records_written, 'record')} "
+            f"written, {_rows(result.rows_rejected, 'row')} set aside")  # fmt: skip
+    if params.get("update") is False:  # asked to load only (`threadline ingest --no-update`)
+        return "done", said, out
+    # The store kept current, as `threadline ingest` keeps it: resolution, then the user's
+    # analysis when due (the load has committed: a failure here leaves it loaded).
+    update = bring_up_to_date(store, actor, held)
+    out["update"] = update.as_dict()
+    return "done", f"{said}; {update.resolved}; {update.analysed}", out
 
 
-def _resolve(
-    store: Store, actor: Actor, params: dict[str, Any], held: Live
-) -> tuple[str, str, dict[str, Any]]:
-    from threadline.resolve import resolve_store  # heavy (Splink, DuckDB): only when needed
-
-    held.label = "resolving people, businesses and premises"
-    with store.connect() as conn:
-        summary = resolve_store(conn, user_id=actor.user_id, full=bool(params.get("full")))
-        audit(conn, actor, "combination", "resolve.run",
-              detail={"run": summary.run_id, "entities": sum(summary.entities.values()),
-                      "links": summary.links, "judgements": summary.judgements,
-                      "mode": summary.mode})  # fmt: skip
-    deliver(store)  # the alerts the run raised, mailed now that it has committed
-    if held.stop.is_set():
-        raise Cancelled
-    # Told as the user may be told: what they may see after the run, not the store's totals.
-    with transaction(store, actor) as conn:
-        result = run_as_seen(View(conn, actor), summary)
-    return "done", run_in_words(result), result
-
-
-def _analyse(
-    store: Store, actor: Actor, params: dict[str, Any], held: Live
-) -> tuple[str, str, dict[str, Any]]:
-    from threadline.risk.analysis import analyse
-
-    held.label = "analysing the graph you may see"
-    with transaction(store, actor) as conn:
-        view = View(conn, actor)
-        result = analyse(view, seed=int(params.get("seed", 0)))
-        view.consulted("analyse.run", action="combination", records=result.graph["records"],
-                       detail={"run": result.run_id,
-                               "weights_digest": result.weights.digest})  # fmt: skip
-        if held.stop.is_set():
-            raise Cancelled
-    out = {"run": result.run_id, "premises": len(result.premises),
-           "businesses": len(result.businesses), "findings": len(result.findings),
-           "seconds": round(result.seconds, 2)}  # fmt: skip
-    return ("done", f"analysis run {result.run_id}: {len(result.premises):,} premises and "
-            f"{len(result.businesses):,} businesses ranked", out)  # fmt: skip
-
-
-HANDLERS: dict[str, Handler] = {"ingest": _ingest, "resolve": _resolve, "analyse": _analyse}
+HANDLERS: dict[str, Handler] = {"ingest": _ingest, "resolve": resolve_job, "analyse": analyse_job}
 
 
 def _beating(store: Store, job_id: int, held: Live, every: float) -> threading.Event:

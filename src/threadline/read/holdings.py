@@ -21,7 +21,15 @@ from threadline.security.actors import UserRole
 from threadline.store import tables as t
 from threadline.store.evidence_ids import evidence_records
 
-__all__ = ["LOADING_ROLES", "Holdings", "batches", "counts", "judgements", "visible_mentions"]
+__all__ = [
+    "LOADING_ROLES",
+    "Holdings",
+    "batches",
+    "counts",
+    "judgements",
+    "known_batches",
+    "visible_mentions",
+]
 
 LOADING_ROLES = (UserRole.ANALYST, UserRole.SUPERVISOR)
 """Roles that load an agency's files, and so see its loads' row counts."""
@@ -56,7 +64,7 @@ def counts(view: View) -> Holdings:
     evidenced = sa.select(t.link_evidence.c.link_id).where(t.link_evidence.c.record_id.in_(visible))
     queries: dict[str, sa.Select[Any]] = {
         "agencies": sa.select(sa.func.count(sa.distinct(r.agency_id))).where(r.id.in_(visible)),
-        "batches": sa.select(sa.func.count()).select_from(_batches(view).subquery()),
+        "batches": sa.select(sa.func.count()).select_from(known_batches(view).subquery()),
         "records": sa.select(sa.func.count()).where(r.id.in_(visible)),
         "statements": sa.select(sa.func.count()).where(s.record_id.in_(visible)),
         "entities": sa.select(sa.func.count()).where(t.entities.c.id.in_(mentioned)),
@@ -99,7 +107,9 @@ def _whole_store(view: View) -> dict[str, int]:
     return out
 
 
-def _batches(view: View) -> sa.Select[Any]:
+def known_batches(view: View) -> sa.Select[Any]:
+    """The ids of the loads the user may know of: their own agency's, and those that wrote a
+    record they may see."""
     b = t.batches.c
     wrote_visible = sa.exists().where(t.records.c.batch_id == b.id, view.clause)
     return sa.select(b.id).where(sa.or_(b.agency_id == view.actor.agency_id, wrote_visible))
@@ -122,7 +132,7 @@ def batches(view: View) -> list[dict[str, Any]]:
         )
         .join(t.agencies, t.agencies.c.id == b.agency_id)
         .join(t.sources, t.sources.c.id == b.source_id)
-        .where(b.id.in_(_batches(view).scalar_subquery()))
+        .where(b.id.in_(known_batches(view).scalar_subquery()))
         .order_by(b.id.desc())
     )  # fmt: skip
     loader = view.actor.has(*LOADING_ROLES)

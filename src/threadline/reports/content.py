@@ -27,6 +27,7 @@ from threadline.graph.vocabulary import ENTITY, VALUE, GraphFilter
 from threadline.model.protection import Protection, combine
 from threadline.read import View
 from threadline.read.cases import narrow_to_case
+from threadline.read.currency import Currency, currency
 from threadline.read.places import places
 from threadline.read.rankings import RunInfo, latest_run, stored_priorities
 from threadline.reports.gaps import Gaps, find_gaps
@@ -63,6 +64,8 @@ class Profile:
     agency: str
     produced_at: datetime
     reference: str
+    currency: Currency
+    """How current the material is: when loaded, resolved and analysed, and what is behind."""
     headline: dict[str, int]
     changes: Changes
     people: People
@@ -233,6 +236,7 @@ def gather(
         agency=view.actor.agency,
         produced_at=produced_at or datetime.now(UTC),
         reference=reference,
+        currency=currency(view),
         headline=headline,
         changes=changes_since(view, scope.key(), headline),
         people=people,

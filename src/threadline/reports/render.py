@@ -74,6 +74,7 @@ def _plain(profile: Profile) -> dict[str, Any]:
         "reference": profile.reference,
         "produced_by": profile.produced_by,
         "produced_at": profile.produced_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "currency": profile.currency.words(),
         "headline": dict(profile.headline),
         "networks": [
             {

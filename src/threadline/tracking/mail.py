@@ -188,13 +188,12 @@ def _subscribers(conn: Connection) -> list[tuple[Actor, str, int]]:
     return [(actor_from_row(r), str(r.address), int(r.last_alert_id)) for r in rows]
 
 
-def _record(store: Store, notices: list[Notice], failed: dict[int, str], operation: str,
-            *, advance: bool) -> None:  # fmt: skip
+def _record(store: Store, notices: list[Notice], failed: dict[int, str], operation: str) -> None:
     """After sending: move each user's mark past what was mailed, audit what was and was not."""
     with store.connect() as conn:
         for one in notices:
             ok = one.user_id not in failed
-            if ok and advance:
+            if ok:
                 conn.execute(sa.update(t.alert_mail)
                              .where(t.alert_mail.c.user_id == one.user_id)
                              .values(last_alert_id=max(one.alert_ids)))  # fmt: skip
@@ -220,26 +219,29 @@ def deliver(store: Store, smtp: Smtp | None = None) -> int:
                 notices.append(notice(actor, address, new, smtp.workbench, "New alerts"))
     failed = send(smtp, notices)
     if notices:
-        _record(store, notices, failed, "alerts.mail", advance=True)
+        _record(store, notices, failed, "alerts.mail")
     return len(notices) - len(failed)
 
 
 def digest(store: Store, since: datetime, smtp: Smtp | None = None) -> list[Notice]:
-    """Each user's unread alerts raised since `since` that they may see, as a notice; mailed
-    (to those who asked for mail) when `smtp` is given. References and markings only."""
+    """Each user's unread alerts raised since `since` that they may see, as a notice. With
+    `smtp`, mailed to those who asked for mail, each only the alerts not yet mailed to them
+    (above their mark), and their mark moved past what was sent: no alert is mailed twice,
+    by the next digest or by the next delivery. References and markings only."""
     found: list[Notice] = []
     with store.connect() as conn:
-        addresses = {a.user_id: address for a, address, _ in _subscribers(conn)}
+        subscribers = {a.user_id: (address, last) for a, address, last in _subscribers(conn)}
         users = conn.execute(user_query().where(t.users.c.disabled.is_(False))
                              .order_by(t.users.c.username)).all()  # fmt: skip
         for row in users:
             actor = actor_from_row(row)
-            if smtp is not None and actor.user_id not in addresses:
+            if smtp is not None and actor.user_id not in subscribers:
                 continue
-            new = visible_alerts(View(conn, actor), since=since, unread=True)
+            address, last = subscribers.get(actor.user_id, ("", 0))
+            after = last if smtp is not None else 0
+            new = visible_alerts(View(conn, actor), after=after, since=since, unread=True)
             if new:
-                address = addresses.get(actor.user_id, "")
                 found.append(notice(actor, address, new, workbench_url(), "Daily digest"))
     if smtp is not None and found:
-        _record(store, found, send(smtp, found), "alerts.digest", advance=False)
+        _record(store, found, send(smtp, found), "alerts.digest")
     return found

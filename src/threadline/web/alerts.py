@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from threadline.api.deps import ViewDep
 from threadline.errors import ValidationError
 from threadline.read import View
+from threadline.read.currency import currency
 from threadline.security.errors import NotFound
 from threadline.tracking import (
     REMIND_DAYS,
@@ -46,7 +47,8 @@ def alerts_page(
     shown = found[:PAGE]
     return page(
         request, "alerts.html",
-        {"alerts": shown, "n": n, "more": len(found) > PAGE, "section": "alerts"},
+        {"alerts": shown, "n": n, "more": len(found) > PAGE, "section": "alerts",
+         "currency": currency(view)},
         protection=protection(view, shown) if shown else None,
     )  # fmt: skip
 

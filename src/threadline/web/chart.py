@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from threadline.api.deps import ViewDep
 from threadline.graph.paths import edge_types
+from threadline.read.currency import currency
 from threadline.security.cases import list_cases, list_charts
 from threadline.security.errors import AccessDenied
 from threadline.web.render import page
@@ -34,5 +35,5 @@ def chart_page(
     return page(
         request, "chart.html",
         {"focus": focus[:255], "link_types": edge_types(), "section": "chart", "cases": cases,
-         "saved": charts, "opened": saved},
+         "saved": charts, "opened": saved, "currency": currency(view)},
     )  # fmt: skip

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from threadline.api.deps import ViewDep
+from threadline.read.currency import currency
 from threadline.read.profile import entity_profile
 from threadline.web.render import page
 
@@ -20,5 +21,8 @@ def entity_page(request: Request, entity_id: str, view: ViewDep) -> Response:
     if profile is None:
         raise HTTPException(404, "nothing you may see matches")
     return page(
-        request, "entity.html", {"p": profile, "section": "entity"}, protection=profile.protection
+        request,
+        "entity.html",
+        {"p": profile, "section": "entity", "currency": currency(view)},
+        protection=profile.protection,
     )

@@ -14,6 +14,7 @@ from threadline.api.graphs import GraphCache
 from threadline.api.priorities import MEMBER_FIELDS, networks, premises_map, ranking
 from threadline.graph import GraphFilter
 from threadline.model.protection import combine
+from threadline.read.currency import currency
 from threadline.security.authorise import WRITE_ROLES
 from threadline.web.maps import label_points, project
 from threadline.web.render import page
@@ -42,6 +43,7 @@ def priorities_page(
         "priorities.html",
         {
             "run": premises.run,
+            "currency": currency(view),
             "rankings": [("Premises", premises), ("Businesses", businesses)],
             "top": top,
             "can_analyse": view.actor.has(*WRITE_ROLES),
@@ -65,7 +67,7 @@ def networks_page(
         request,
         "networks.html",
         {"found": found, "fields": MEMBER_FIELDS, "top": top, "section": "priorities",
-         "tab": "networks"},
+         "tab": "networks", "currency": currency(view)},
         protection=found.protection,
     )  # fmt: skip
 
