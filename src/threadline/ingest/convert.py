@@ -227,8 +227,8 @@ class Converter:
         self.hints = Hints(country=str(mapping.options.get("country", "gb")), date_order=order)
         self.link_types = link_types()
         g = mapping.record.grading
-        self._grading = (self._getter(g.source), self._getter(g.information),
-                         self._getter(g.handling))  # fmt: skip
+        self._grading = (self._coded(g.source), self._coded(g.information),
+                         self._coded(g.handling))  # fmt: skip
         self._conditions = self._getter(g.conditions) if g.conditions else None
         self._marking = self._getter(mapping.record.marking)
         self._group = self._getter(mapping.record.retention_group)
@@ -266,6 +266,18 @@ class Converter:
 
             return single
         return lambda values: self._single(spec, values)
+
+    def _coded(self, spec: ValueSpec) -> Single:
+        """:meth:`_getter` for a grade part, reading the source's words through its ``map``."""
+        read = self._getter(spec)
+        if not spec.codes:
+            return read
+
+        def coded(values: dict[str, str]) -> tuple[str, str | None]:
+            text, column = read(values)
+            return spec.read_code(text), column
+
+        return coded
 
     def _prepare(self, spec: EntitySpec) -> _Entity:
         properties = []
