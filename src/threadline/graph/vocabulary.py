@@ -37,7 +37,7 @@ import igraph as ig
 
 from threadline.errors import ThreadlineError
 from threadline.graph.evidence import meets, parse_minimum
-from threadline.model.grading import Grade
+from threadline.model.grading import SCHEME_3X5X2, Grade
 
 __all__ = [
     "CO_MENTION",
@@ -96,6 +96,12 @@ class RecordInfo:
     """Weighting code: the grade read as 3x5x2 source and information (``2B``)."""
     marking: str
     reported_on: date | None
+
+    @property
+    def label(self) -> str:
+        """How an evidence summary names its grade: the weighting code (``2B``), or a legacy
+        grade as given (``B42``), never its reading in its place."""
+        return self.code if self.grade.scheme == SCHEME_3X5X2 else self.grade.code
 
 
 @dataclass(frozen=True, slots=True)

@@ -527,7 +527,7 @@ class Converter:
             slot="entity",
             role="unknown" if schema.is_a("Person") else None,
             statements=statements,
-            caption=_caption(statements),
+            caption=_caption(statements, schema.name),
         )
 
     def _instances(self, spec: EntitySpec, row: Row) -> list[tuple[int | None, dict[str, str]]]:
@@ -597,7 +597,7 @@ class Converter:
             slot=spec.slot,
             role=role,
             statements=statements,
-            caption=_caption(statements),
+            caption=_caption(statements, spec.schema),
         )
 
     def _statements(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
@@ -686,7 +686,20 @@ def _end(mention: MentionDraft) -> str:
     return mention.slot if mention.index is None else f"{mention.slot}.{mention.index}"
 
 
-def _caption(statements: list[StatementDraft]) -> str:
+def _caption(statements: list[StatementDraft], schema: str = "") -> str:
+    """What a mention is called: its name, else its address, number...; a named place (an ANPR
+    camera site, a licensed business's premises) by where it is, with its name beside it.
+
+    >>> site = [StatementDraft("name", "NSP1601", "NSP1601"),
+    ...         StatementDraft("full", "A4540 j/w Mill Street", "A4540 j/w Mill Street")]
+    >>> _caption(site, "Address")
+    'A4540 j/w Mill Street (NSP1601)'
+    """
+    if schema == "Address":
+        full = next((s.value for s in statements if s.prop == "full"), None)
+        name = next((s.value for s in statements if s.prop == "name"), None)
+        if full and name:
+            return f"{full} ({name})"
     for prop in ("name", "full", "registrationNumber", "accountNumber", "iban", "number"):
         for s in statements:
             if s.prop == prop:
