@@ -289,11 +289,16 @@ def _latest_run(view: View) -> Any:
 @resolve_app.command("explain")
 def explain(
     entity: Annotated[str, typer.Argument(help="Entity id.")],
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Also every joining pair, field by field.")
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The entity's mentions, the pairs that joined them, and each field's contribution."""
+    """Why the entity is one: a summary of the strongest evidence for and against, its
+    mentions, and notes; with --detail, each pair that joined them, field by field."""
+    from threadline.read.resolution import entity_name
     from threadline.resolve.explain_store import explain_entity
 
     with Store(db) as store:
@@ -306,28 +311,37 @@ def explain(
                                    operation="resolve.explain", entities=[entity])  # fmt: skip
             run = _latest_run(view)
             report = explain_entity(
-                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other))
-            )
+                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other)),
+                name_of=lambda mention: entity_name(view, mention),
+            )  # fmt: skip
             held = view.protection(m.record_id for m in mentions)
     captions = {m.id: m.caption for m in mentions}
     if as_json:
+        if not detail:
+            report["pairs"] = [{k: v for k, v in p.items() if k != "fields"}
+                               for p in report["pairs"]]  # fmt: skip
         typer.echo(json.dumps({"entity": entity, "protection": held.as_dict(),
                                "mentions": captions, **report}, default=str))  # fmt: skip
         return
     console.print(f"Holds: {held.words()}", highlight=False, markup=False)
     console.print(f"[bold]{entity}[/]: {len(mentions)} mention(s) you may see")
-    for m in mentions:
-        console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
+    for line in report["summary"]:
+        console.print(f"  {line}", highlight=False, markup=False)
     if report["rule"]:
         console.print(f"Joined by rule: {report['rule']}")
-    for pair in report["pairs"]:
+    for m in mentions:
+        console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
+    for pair in report["pairs"] if detail else ():
         console.print(
             f"\n[bold]{pair['left']}[/] ~ [bold]{pair['right']}[/]: "
             f"match probability {pair['probability']:.3f}",
             highlight=False,
         )
-        for line in pair["fields"]:
+        for line in pair["fields"][1:]:  # the first repeats the pair and its probability
             console.print(f"  {line}", highlight=False, markup=False)
+    if report["pairs"] and not detail:
+        console.print(f"[dim]{len(report['pairs'])} joining pair(s): `--detail` shows each, "
+                      "field by field[/]")  # fmt: skip
     for note in report["notes"]:
         console.print(f"[dim]{note}[/]")
 

@@ -525,8 +525,10 @@ class _Builder:
                      if getattr(spec, p).constant is not None]  # fmt: skip
         if defaulted and not spec.reason:
             raise self.fail(
-                grading, None, f"grading gives a default {' and '.join(defaulted)} for every "
-                "row: say why in 'reason' (what the source is, and how it knows what it reports)"
+                grading,
+                None,
+                f"grading gives a default {' and '.join(defaulted)} for every "
+                "row: say why in 'reason' (what the source is, and how it knows what it reports)",
             )
         self._check_constant_grade(grading, spec)
         if "marking" not in node:

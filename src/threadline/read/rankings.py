@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.model.captions import best_caption
 from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
@@ -84,7 +85,8 @@ def stored_priorities(
 
 
 def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's commonest caption among the mentions the reader may see."""
+    """Each entity's caption (:func:`~threadline.model.captions.best_caption`) among the
+    mentions the reader may see."""
     m = t.mentions
     counts: dict[str, Counter[str]] = {}
     for start in range(0, len(entity_ids), 2000):
@@ -96,4 +98,4 @@ def _captions(view: View, entity_ids: list[str]) -> dict[str, str]:
         )
         for row in view.conn.execute(query):
             counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
-    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}
+    return {e: best_caption(c) for e, c in counts.items() if c}

@@ -10,8 +10,9 @@ A candidate's score adds, for each indicator, the strongest of:
 each multiplied by the indicator's ``weight``; plus ``agency_bonus`` for each agency beyond
 the first holding evidence (up to ``max_agency_bonus``): a picture held in pieces by several
 agencies is what a joint visit is for. Every term is listed in the reasons with its
-arithmetic; a term too small to show (under 0.005) is left out, reason and score alike. ANPR camera sites are not premises: a vehicle's findings do not travel along
-``seen_at``, and an address only vehicles are seen at is not ranked.
+arithmetic; a term too small to show (under 0.005) is left out, reason and score alike.
+ANPR camera sites are not premises: a vehicle's findings do not travel along ``seen_at``, and
+an address only vehicles are seen at is not ranked.
 """
 
 from __future__ import annotations
