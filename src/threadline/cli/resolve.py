@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.errors import ThreadlineError
-from threadline.progress import report_console
+from threadline.progress import progress_bar, report_console
 from threadline.read import View
 from threadline.read.holdings import judgements as judgements_of
 from threadline.read.holdings import visible_mentions
@@ -367,6 +368,7 @@ def review(
                  "joined": i.joined, "protection": i.protection.as_dict()}
                 for i in review_queue(view, limit=top)
             ]  # fmt: skip
+            _why(conn, view, run, out)
             joins = _unjudged_joins(view, run, judged, top)
             for join in joins:
                 join["protection"] = protection_of_mentions(
@@ -379,7 +381,7 @@ def review(
         return
     console.print(f"Holds: {overall.words()}", highlight=False, markup=False)
     table = Table(title=f"Pairs to review (run {run.id}): judge with `threadline resolve judge`")
-    for column in ("left", "right", "probability", "joined now"):
+    for column in ("left", "right", "probability", "joined now", "why"):
         table.add_column(column)
     for item in out:
         table.add_row(
@@ -387,6 +389,7 @@ def review(
             f"{item['right_caption']}\n[dim]{item['right']}",
             f"{item['probability']:.2f}",
             "yes" if item["joined"] else "no",
+            escape(item["summary"] or ""),
         )
     console.print(table)
     if joins:
@@ -403,6 +406,28 @@ def review(
                 str(item["why"]),
             )
         console.print(table)
+
+
+def _why(conn: Any, view: View, run: Any, items: list[dict[str, Any]]) -> None:
+    """Each pair's summary (the strongest evidence for and against), scored once with the
+    run's model; None when the run kept no person model."""
+    for item in items:
+        item["summary"] = None
+    if not items or not run.model:
+        return
+    from threadline.read.resolution import entity_name
+    from threadline.resolve.explain_store import PairExplainer
+
+    with progress_bar(console, "Why each pair", total=len(items)) as advance:
+        explainer = PairExplainer(conn, run)  # scores every person record once
+        try:
+            for item in items:
+                item["summary"] = explainer.summary(
+                    item["left"], item["right"], lambda mention: entity_name(view, mention)
+                )
+                advance("explained")
+        finally:
+            explainer.close()
 
 
 def _unjudged_joins(

@@ -164,6 +164,17 @@ class PairExplainer:
             except KeyError:
                 return None
 
+    def summary(
+        self, left: str, right: str, name_of: Callable[[str], str | None] | None = None
+    ) -> str | None:
+        """Why the run's model scores two person mentions as it does, in one line (the
+        strongest evidence for and against, :func:`~threadline.resolve.summaries.pair_summary`);
+        ``name_of`` names a business both records name as the reader sees it."""
+        explanation = self.explain(left, right)
+        if explanation is None:
+            return None
+        return pair_summary(named_context(explanation, name_of or (lambda _mention: None)))
+
     def close(self) -> None:
         """Release the model's database."""
         with self._lock:

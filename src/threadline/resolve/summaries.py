@@ -79,6 +79,8 @@ def _value(text: str | None, field_name: str) -> str:
         return ""
     if field_name in _NAMES or field_name == "middle_name":
         text = text.title()
+    elif field_name == "nationality":
+        text = text.upper()
     elif field_name == "address":  # "11 umberside crescent spalding pe11 7yr, PE11 7YR"
         text = _POSTCODE.sub("", _POSTCODE.sub("", text)).strip(" ,").title()
     if len(text) > _LONGEST:
@@ -130,6 +132,20 @@ def pair_phrases(explanation: PairExplanation) -> list[Phrase]:
         # whose order a record does not show is not split into given name and surname here.
         name = " ".join(sorted(f"{given.left} {surname.left}".title().split()))
         out.append(Phrase(f"same name {name}", given.weight + surname.weight, _NAMES))
+        items = [c for c in items if c.field not in _NAMES]
+    elif (
+        given is not None
+        and surname is not None
+        and given.weight > 0
+        and surname.weight > 0
+        and given.left
+        and given.right
+        and given.left == surname.right
+        and given.right == surname.left
+    ):
+        written = f"{given.left} {surname.left} / {given.right} {surname.right}".title()
+        out.append(Phrase(f"same name in a different order ({written})",
+                          given.weight + surname.weight, _NAMES))  # fmt: skip
         items = [c for c in items if c.field not in _NAMES]
     out.extend(Phrase(_phrase(c), c.weight, (c.field,)) for c in items)
     return sorted(out, key=lambda p: (-abs(p.weight), p.text))
