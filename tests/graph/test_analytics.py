@@ -177,13 +177,12 @@ def test_functions_refuse_what_is_not_a_graph() -> None:
 def test_a_referring_body_or_a_caller_joins_no_two_networks_unless_asked() -> None:
     # Two networks, each with a victim referred by one charity, and a caller who reported
     # both; a real associate joins network b to c.
-    g = graph_from_edges(
-        [
-            ("a1", "a2"), ("b1", "b2"), ("b2", "c1"),
-            ("a2", "charity", "referred_by"), ("b1", "charity", "referred_by"),
-            ("a1", "caller", "mentioned_with"), ("b2", "caller", "mentioned_with"),
-        ],  # fmt: skip
-    )
+    edges = [
+        ("a1", "a2"), ("b1", "b2"), ("b2", "c1"),
+        ("a2", "charity", "referred_by"), ("b1", "charity", "referred_by"),
+        ("a1", "caller", "mentioned_with"), ("b2", "caller", "mentioned_with"),
+    ]  # fmt: skip
+    g = graph_from_edges(edges)
     g.vs["roles"] = [("reporting_person",) if n == "caller" else () for n in g.vs["name"]]
     assert shortest_path(g, "a1", "b1") is None
     assert all_paths(g, "a1", "b2") == []

@@ -285,9 +285,12 @@ def test_a_default_grade_without_a_reason_is_refused_on_its_line(tmp_path: Path)
 
 
 def test_a_row_grade_beats_the_default_and_an_empty_cell_takes_it(tmp_path: Path) -> None:
-    grading = ('    source: {column: source_eval, value: "1", optional: true}\n'
-               '    information: {column: intel_assess, value: "A", optional: true}\n'
-               '    handling: "P"\n    reason: Officers record what they saw themselves.\n')  # fmt: skip
+    grading = (
+        '    source: {column: source_eval, value: "1", optional: true}\n'
+        '    information: {column: intel_assess, value: "A", optional: true}\n'
+        '    handling: "P"\n'
+        "    reason: Officers record what they saw themselves.\n"
+    )
     own = graded(tmp_path, grading, source_eval="2", intel_assess="c")
     default = graded(tmp_path, grading, source_eval=" ", intel_assess="")
     absent = graded(tmp_path, grading)
@@ -302,16 +305,18 @@ def test_a_row_grade_beats_the_default_and_an_empty_cell_takes_it(tmp_path: Path
 
 
 def test_a_map_reads_the_sources_words_as_codes(tmp_path: Path) -> None:
-    grading = ('    source: "1"\n'
-               "    information: {column: rg_decision, map: {Positive: B}, value: C}\n"
-               '    handling: "P"\n    reason: A referral is corroborated by a positive decision.\n')  # fmt: skip
+    grading = (
+        '    source: "1"\n'
+        "    information: {column: rg_decision, map: {Positive: B}, value: C}\n"
+        '    handling: "P"\n'
+        "    reason: A referral is corroborated by a positive decision.\n"
+    )
     found = {
         decision: graded(tmp_path, grading, rg_decision=decision)
         for decision in ("Positive", " positive", "Negative", "Pending", "")
     }
-    assert {d: r.information_assessment for d, r in found.items()
-            if isinstance(r, RecordDraft)} == {"Positive": "B", " positive": "B",
-                                               "Negative": "C", "Pending": "C", "": "C"}  # fmt: skip
+    read = {d: r.information_assessment for d, r in found.items() if isinstance(r, RecordDraft)}
+    assert read == {"Positive": "B", " positive": "B", "Negative": "C", "Pending": "C", "": "C"}
 
 
 @pytest.mark.parametrize(

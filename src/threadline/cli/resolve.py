@@ -425,7 +425,7 @@ def _why(conn: Any, view: View, run: Any, items: list[dict[str, Any]]) -> None:
                 item["summary"] = explainer.summary(
                     item["left"], item["right"], lambda mention: entity_name(view, mention)
                 )
-                advance("explained")
+                advance("explained", 1)
         finally:
             explainer.close()
 
