@@ -172,3 +172,22 @@ def test_ego_network_keeps_attributes_and_follows_only_chosen_types() -> None:
 def test_functions_refuse_what_is_not_a_graph() -> None:
     with pytest.raises(TypeError, match=r"needs an igraph\.Graph"):
         communities(nx.Graph())  # type: ignore[arg-type]
+
+
+def test_a_referring_body_or_a_caller_joins_no_two_networks_unless_asked() -> None:
+    # Two networks, each with a victim referred by one charity, and a caller who reported
+    # both; a real associate joins network b to c.
+    edges = [
+        ("a1", "a2"), ("b1", "b2"), ("b2", "c1"),
+        ("a2", "charity", "referred_by"), ("b1", "charity", "referred_by"),
+        ("a1", "caller", "mentioned_with"), ("b2", "caller", "mentioned_with"),
+    ]  # fmt: skip
+    g = graph_from_edges(edges)
+    g.vs["roles"] = [("reporting_person",) if n == "caller" else () for n in g.vs["name"]]
+    assert shortest_path(g, "a1", "b1") is None
+    assert all_paths(g, "a1", "b2") == []
+    assert shortest_path(g, "b1", "c1") == ["b1", "b2", "c1"]  # an associate still joins
+    assert shortest_path(g, "a2", "b1", through_referrers=True) == ["a2", "charity", "b1"]
+    assert ["a1", "caller", "b2"] in all_paths(g, "a1", "b2", through_referrers=True)
+    # the referrer itself may be an end of a path
+    assert shortest_path(g, "charity", "a1") == ["charity", "a2", "a1"]

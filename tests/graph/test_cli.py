@@ -258,3 +258,24 @@ def test_asking_for_what_one_may_not_see_is_logged_as_denied(
     ).all()
     assert [row.outcome for row in denied] == ["denied"]
     assert "Secret" not in str(denied[0].detail)
+
+
+def test_a_path_through_the_body_that_referred_both_is_offered_only_when_asked(
+    case: Case, store_url: str
+) -> None:
+    case.user("ana", "police")
+    one = case.e("Person", "Victim One", role="potential_victim")
+    two = case.e("Person", "Victim Two", role="potential_victim")
+    charity = case.e("Organization", "Safe Harbour Charity")
+    case.link(one, "referred_by", charity, on=date(2025, 1, 1))
+    case.link(two, "referred_by", charity, on=date(2025, 2, 1))
+    case.commit()
+    plain = run("graph", "path", one, two, "--db", store_url, "--user", "ana", "--json")
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.output)["paths"] == []
+    asked = run("graph", "path", one, two, "--through-referrers", "--db", store_url, "--user",
+                "ana", "--json")  # fmt: skip
+    assert asked.exit_code == 0, asked.output
+    (path,) = json.loads(asked.output)["paths"]
+    assert path["nodes"] == [one, charity, two]
+    assert path["steps"][0]["sentence"] == "Victim One was referred by Safe Harbour Charity"

@@ -298,7 +298,8 @@ agency: testforce
 format: {format}
 key: id
 record:
-  grading: {{scheme: 3x5x2, source: "2", information: "C", handling: "P"}}
+  grading: {{scheme: 3x5x2, source: "2", information: "C", handling: "P",
+             reason: "test rows"}}
   marking: OFFICIAL
   retention_group: other
 entities:

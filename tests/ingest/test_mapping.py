@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from threadline.ingest.convert import Converter, RecordDraft
+from threadline.ingest.convert import Converter, RecordDraft, RowError
 from threadline.ingest.mapping import MappingError, load_mapping
 from threadline.ingest.readers import Row
 from threadline.security.handling import RuleUse
@@ -258,3 +258,87 @@ def test_the_police_mapping_keeps_the_northshire_condition_home() -> None:
     assert reading.restriction.recipients is Recipients.ORIGINATOR
     assert reading.restriction.authority == ("DI",)
     assert reading.unrecognised == ()
+
+
+# -- grades as the source gives them -----------------------------------------------------------
+
+GRADING = (
+    "    source: {column: source_eval}\n"
+    "    information: {column: intel_assess}\n"
+    "    handling: {column: handling}\n"
+)
+
+
+def graded(tmp_path: Path, grading: str, **cells: str) -> RecordDraft | RowError:
+    """The record of one row of `cells` when the fixture mapping grades rows by `grading`."""
+    path, _ = broken(tmp_path, GRADING, grading)
+    row = {"urn": "IR0001", "marking": "OFFICIAL", "role": "victim", "surname": "NGUYEN", **cells}
+    return Converter(load_mapping(path), "testforce").convert(Row(2, row))
+
+
+def test_a_default_grade_without_a_reason_is_refused_on_its_line(tmp_path: Path) -> None:
+    path, line = broken(tmp_path, GRADING, '    source: "1"\n    information: "A"\n'
+                        '    handling: "P"\n')  # fmt: skip
+    with pytest.raises(MappingError, match="say why in 'reason'") as caught:
+        load_mapping(path)
+    assert caught.value.line == line - 1  # the grading block (its scheme line)
+
+
+def test_a_row_grade_beats_the_default_and_an_empty_cell_takes_it(tmp_path: Path) -> None:
+    grading = (
+        '    source: {column: source_eval, value: "1", optional: true}\n'
+        '    information: {column: intel_assess, value: "A", optional: true}\n'
+        '    handling: "P"\n'
+        "    reason: Officers record what they saw themselves.\n"
+    )
+    own = graded(tmp_path, grading, source_eval="2", intel_assess="c")
+    default = graded(tmp_path, grading, source_eval=" ", intel_assess="")
+    absent = graded(tmp_path, grading)
+    assert isinstance(own, RecordDraft) and isinstance(default, RecordDraft)
+    assert isinstance(absent, RecordDraft)
+    assert (own.source_evaluation, own.information_assessment) == ("2", "C")
+    assert (default.source_evaluation, default.information_assessment) == ("1", "A")
+    assert (absent.source_evaluation, absent.information_assessment) == ("1", "A")
+    assert load_mapping(broken(tmp_path, GRADING, grading)[0]).record.grading.reason == (
+        "Officers record what they saw themselves."
+    )
+
+
+def test_a_map_reads_the_sources_words_as_codes(tmp_path: Path) -> None:
+    grading = (
+        '    source: "1"\n'
+        "    information: {column: rg_decision, map: {Positive: B}, value: C}\n"
+        '    handling: "P"\n'
+        "    reason: A referral is corroborated by a positive decision.\n"
+    )
+    found = {
+        decision: graded(tmp_path, grading, rg_decision=decision)
+        for decision in ("Positive", " positive", "Negative", "Pending", "")
+    }
+    read = {d: r.information_assessment for d, r in found.items() if isinstance(r, RecordDraft)}
+    assert read == {"Positive": "B", " positive": "B", "Negative": "C", "Pending": "C", "": "C"}
+
+
+@pytest.mark.parametrize(
+    ("grading", "words"),
+    [
+        ('    source: "1"\n    information: {column: d, map: {Positive: Q}, value: C}\n'
+         '    handling: "P"\n    reason: r\n', "'map' reads as Q: not a 3x5x2 information code"),
+        ('    source: "1"\n    information: {column: d, map: {Positive: B}}\n'
+         '    handling: "P"\n    reason: r\n', "a 'map' needs a default 'value'"),
+        ('    source: "1"\n    information: "A"\n    handling: {column: h, map: {x: P}}\n'
+         "    reason: r\n", "'handling': a 'map' needs a default 'value'"),
+    ],
+)  # fmt: skip
+def test_a_bad_map_is_refused(tmp_path: Path, grading: str, words: str) -> None:
+    path, _ = broken(tmp_path, GRADING, grading)
+    with pytest.raises(MappingError, match=words):
+        load_mapping(path)
+
+
+def test_every_shipped_mapping_gives_its_default_grade_a_reason() -> None:
+    from threadline.ingest.sources import PACKAGED_MAPPINGS
+
+    for path in sorted(PACKAGED_MAPPINGS.glob("*.yaml")):
+        grading = load_mapping(path).record.grading
+        assert grading.reason or "?" in grading.default, path.name

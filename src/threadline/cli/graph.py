@@ -103,6 +103,14 @@ def path_command(
         bool, typer.Option("--all", help="Every simple path, not just the shortest.")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", help="Most paths to list with --all.")] = 20,
+    through_referrers: Annotated[
+        bool,
+        typer.Option(
+            "--through-referrers",
+            help="Also paths through a body that only referred or reported someone (an NRM "
+            "first responder, a caller): not a link between the people it referred.",
+        ),
+    ] = False,
     since: FromOption = None,
     until: ToOption = None,
     types: TypeOption = None,
@@ -112,14 +120,17 @@ def path_command(
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """How two entities are connected, hop by hop, with the evidence for each hop."""
+    """How two entities are connected, hop by hop, with the evidence for each hop (not through
+    a body that only referred or reported someone, unless --through-referrers)."""
     chosen = _filters(since, until, types, grade, agencies)
     with _graph(db, user, chosen, "graph.path") as (view, g):
         a, b = find_node(g, source), find_node(g, target)
         if every:
-            paths = all_paths(g, a, b, max_hops=max_hops, limit=limit)
+            paths = all_paths(
+                g, a, b, max_hops=max_hops, limit=limit, through_referrers=through_referrers
+            )
         else:
-            found = shortest_path(g, a, b, max_hops=max_hops)
+            found = shortest_path(g, a, b, max_hops=max_hops, through_referrers=through_referrers)
             paths = [found] if found else []
         steps = [path_steps(g, p) for p in paths]
         used = {r for hops in steps for step in hops for r in step.records}

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from threadline.cli.options import DbOption, JsonOption, UserOption
 from threadline.errors import ThreadlineError
-from threadline.progress import report_console
+from threadline.progress import progress_bar, report_console
 from threadline.read import View
 from threadline.read.holdings import judgements as judgements_of
 from threadline.read.holdings import visible_mentions
@@ -289,11 +290,16 @@ def _latest_run(view: View) -> Any:
 @resolve_app.command("explain")
 def explain(
     entity: Annotated[str, typer.Argument(help="Entity id.")],
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Also every joining pair, field by field.")
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The entity's mentions, the pairs that joined them, and each field's contribution."""
+    """Why the entity is one: a summary of the strongest evidence for and against, its
+    mentions, and notes; with --detail, each pair that joined them, field by field."""
+    from threadline.read.resolution import entity_name
     from threadline.resolve.explain_store import explain_entity
 
     with Store(db) as store:
@@ -306,28 +312,37 @@ def explain(
                                    operation="resolve.explain", entities=[entity])  # fmt: skip
             run = _latest_run(view)
             report = explain_entity(
-                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other))
-            )
+                conn, run, [m.id for m in mentions], lambda other: bool(view.statements(other)),
+                name_of=lambda mention: entity_name(view, mention),
+            )  # fmt: skip
             held = view.protection(m.record_id for m in mentions)
     captions = {m.id: m.caption for m in mentions}
     if as_json:
+        if not detail:
+            report["pairs"] = [{k: v for k, v in p.items() if k != "fields"}
+                               for p in report["pairs"]]  # fmt: skip
         typer.echo(json.dumps({"entity": entity, "protection": held.as_dict(),
                                "mentions": captions, **report}, default=str))  # fmt: skip
         return
     console.print(f"Holds: {held.words()}", highlight=False, markup=False)
     console.print(f"[bold]{entity}[/]: {len(mentions)} mention(s) you may see")
-    for m in mentions:
-        console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
+    for line in report["summary"]:
+        console.print(f"  {line}", highlight=False, markup=False)
     if report["rule"]:
         console.print(f"Joined by rule: {report['rule']}")
-    for pair in report["pairs"]:
+    for m in mentions:
+        console.print(f"  {m.id}  [dim]{m.schema}[/]  {m.caption}", highlight=False)
+    for pair in report["pairs"] if detail else ():
         console.print(
             f"\n[bold]{pair['left']}[/] ~ [bold]{pair['right']}[/]: "
             f"match probability {pair['probability']:.3f}",
             highlight=False,
         )
-        for line in pair["fields"]:
+        for line in pair["fields"][1:]:  # the first repeats the pair and its probability
             console.print(f"  {line}", highlight=False, markup=False)
+    if report["pairs"] and not detail:
+        console.print(f"[dim]{len(report['pairs'])} joining pair(s): `--detail` shows each, "
+                      "field by field[/]")  # fmt: skip
     for note in report["notes"]:
         console.print(f"[dim]{note}[/]")
 
@@ -353,6 +368,7 @@ def review(
                  "joined": i.joined, "protection": i.protection.as_dict()}
                 for i in review_queue(view, limit=top)
             ]  # fmt: skip
+            _why(conn, view, run, out)
             joins = _unjudged_joins(view, run, judged, top)
             for join in joins:
                 join["protection"] = protection_of_mentions(
@@ -365,7 +381,7 @@ def review(
         return
     console.print(f"Holds: {overall.words()}", highlight=False, markup=False)
     table = Table(title=f"Pairs to review (run {run.id}): judge with `threadline resolve judge`")
-    for column in ("left", "right", "probability", "joined now"):
+    for column in ("left", "right", "probability", "joined now", "why"):
         table.add_column(column)
     for item in out:
         table.add_row(
@@ -373,6 +389,7 @@ def review(
             f"{item['right_caption']}\n[dim]{item['right']}",
             f"{item['probability']:.2f}",
             "yes" if item["joined"] else "no",
+            escape(item["summary"] or ""),
         )
     console.print(table)
     if joins:
@@ -389,6 +406,28 @@ def review(
                 str(item["why"]),
             )
         console.print(table)
+
+
+def _why(conn: Any, view: View, run: Any, items: list[dict[str, Any]]) -> None:
+    """Each pair's summary (the strongest evidence for and against), scored once with the
+    run's model; None when the run kept no person model."""
+    for item in items:
+        item["summary"] = None
+    if not items or not run.model:
+        return
+    from threadline.read.resolution import entity_name
+    from threadline.resolve.explain_store import PairExplainer
+
+    with progress_bar(console, "Why each pair", total=len(items)) as advance:
+        explainer = PairExplainer(conn, run)  # scores every person record once
+        try:
+            for item in items:
+                item["summary"] = explainer.summary(
+                    item["left"], item["right"], lambda mention: entity_name(view, mention)
+                )
+                advance("explained", 1)
+        finally:
+            explainer.close()
 
 
 def _unjudged_joins(

@@ -157,7 +157,7 @@ def _cards(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
         cards.append(
             {
                 "summary": text(f"{e.agency} {e.source} record {e.record}"),
-                "description": text(f"Grade {e.grade} (3x5x2 {e.code}); {e.marking}"),
+                "description": text(f"Grade {e.shown}; {e.marking}"),
                 "date": day,
                 "source_ref": text(f"{e.agency}/{e.source}/{e.record}"),
                 "source_type": text(e.agency),

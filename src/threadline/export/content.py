@@ -23,6 +23,7 @@ from threadline.graph.communities import communities
 from threadline.graph.evidence import protection_of_records
 from threadline.graph.paths import ego_network
 from threadline.graph.vocabulary import GraphFilter, RecordInfo, find_node
+from threadline.model.grading import SCHEME_5X5X5, Grade
 from threadline.model.links import link_types
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection
@@ -87,6 +88,17 @@ class Evidence:
     """Its 3x5x2 reading (``1A``), used for grading columns and chart grades."""
     marking: str
     reported_on: date | None
+
+    @property
+    def shown(self) -> str:
+        """The grade as given, a legacy grade with its suggested 3x5x2 reading beside it.
+
+        >>> Evidence(1, "nwpolice", "legacy", "B42", "1D", "OFFICIAL", None).shown
+        'B42 (5x5x5; suggested 3x5x2 reading 1DC)'
+        """
+        if len(self.grade) == 3 and self.grade[:1].isalpha():
+            return Grade(SCHEME_5X5X5, *self.grade).shown
+        return self.grade
 
 
 @dataclass(frozen=True, slots=True)

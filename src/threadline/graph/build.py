@@ -16,6 +16,7 @@ import igraph as ig
 
 from threadline.graph.evidence import GradeWeights, corroborated
 from threadline.graph.vocabulary import CO_MENTION, ENTITY, VALUE, GraphFilter, RecordInfo
+from threadline.model.captions import best_caption
 from threadline.model.marking import Marking
 from threadline.model.protection import combine, protection_of
 from threadline.model.roles import ExploitationType, parse_exploitation
@@ -229,7 +230,7 @@ def _new_node(
 def _caption(node: Mapping[str, Any]) -> str:
     captions: Counter[str] = node["_captions"]
     if captions:
-        return min(captions.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return best_caption(captions)
     return f"{node['schema']} {node['name']}"
 
 

@@ -153,10 +153,15 @@ def neighbourhood(
 
 
 @graph_function
-def path_chart(g: ig.Graph, source: str, target: str, *, max_hops: int = 8) -> Chart | None:
+def path_chart(
+    g: ig.Graph, source: str, target: str, *, max_hops: int = 8, through_referrers: bool = False
+) -> Chart | None:
     """The shortest path between two nodes, weighted by evidence, with each hop in words; or
-    None when they are not joined within `max_hops` hops in what the user may see."""
-    path = shortest_path(g, source, target, max_hops=max_hops, weighted=True)
+    None when they are not joined within `max_hops` hops in what the user may see (through a
+    body that only referred or reported someone only when `through_referrers`)."""
+    path = shortest_path(
+        g, source, target, max_hops=max_hops, weighted=True, through_referrers=through_referrers
+    )
     if path is None:
         return None
     chart = chart_of(g, path, first=path)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import igraph as ig
 
 from threadline.errors import ValidationError
-from threadline.model.grading import SCHEME_3X5X2
+from threadline.model.grading import SCHEME_3X5X2, SCHEME_5X5X5
 from threadline.model.marking import Marking
 from threadline.model.protection import Protection, combine, protection_of
 
@@ -149,14 +149,22 @@ class GradeWeights:
     )
 
     def weight(self, code: str) -> float:
-        """Weight of one record whose weighting code is `code` (0 to 1)."""
+        """Weight of one record whose weighting code is `code` (0 to 1); a legacy code as
+        given (``B42``) weighs as its weighting code.
+
+        >>> GradeWeights().weight("B42") == GradeWeights().weight("1D")
+        True
+        """
+        if len(code) == 3 and code[:1].isalpha():
+            code = weighting_code(SCHEME_5X5X5, code[0], code[1])
         return round(self.source.get(code[:1], 0.0) * self.information.get(code[1:2], 0.0), 4)
 
     def describe(self, codes: Iterable[str], limit: int = 64) -> str:
-        """A short summary of evidence grades for the ``grade`` columns, best first.
+        """A short summary of evidence grades for the ``grade`` columns, best first: weighting
+        codes, and legacy grades as given (``RecordInfo.label``).
 
-        >>> GradeWeights().describe(["2C", "1A", "1A"])
-        '1A x2, 2C x1 (weights 1, 0.42)'
+        >>> GradeWeights().describe(["2C", "1A", "1A", "B42"])
+        '1A x2, 2C x1, B42 x1 (weights 1, 0.42, 0.4)'
         """
         counts = Counter(codes)
         if not counts:

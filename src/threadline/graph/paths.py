@@ -1,7 +1,11 @@
 """Paths between two entities, and the ego network around one.
 
 Paths run over every kind of edge: a shared phone is a path of two hops (person - phone -
-person), a report naming two people together is one hop (``mentioned_with``).
+person), a report naming two people together is one hop (``mentioned_with``). A path does not
+pass through a body that merely referred or reported someone (the organisation an NRM referral
+names as referring the victim, a caller to a hotline): two networks whose victims were referred
+by one charity are not connected by it. Ask with ``through_referrers=True`` for such paths too;
+a referrer at either end of a path is always allowed.
 """
 
 from __future__ import annotations
@@ -18,14 +22,60 @@ from threadline.graph.vocabulary import CO_MENTION, VALUE_EDGE_TYPES
 from threadline.model.links import link_types
 
 __all__ = [
+    "REFERRING_LINKS",
+    "REPORTING_ROLES",
     "Step",
     "all_paths",
     "edge_label",
     "edge_types",
     "ego_network",
     "path_steps",
+    "referrers",
     "shortest_path",
 ]
+
+
+REFERRING_LINKS = frozenset({"referred_by"})
+"""Links whose far end only referred or reported the near end (it associates with nobody)."""
+
+REPORTING_ROLES = frozenset({"reporting_person"})
+"""Roles of someone who only reported: a node with no other role is a referrer."""
+
+
+def referrers(g: ig.Graph) -> set[int]:
+    """Nodes that only referred or reported someone: the far end of a referral link, or a node
+    whose every role is a reporting one.
+
+    >>> from threadline.graph.build import graph_from_edges
+    >>> g = graph_from_edges([("pv", "charity", "referred_by"), ("pv", "x")])
+    >>> [g.vs[i]["name"] for i in sorted(referrers(g))]
+    ['charity']
+    """
+    out: set[int] = set()
+    if g.ecount():
+        src = g.es["src"] if "src" in g.es.attributes() else [None] * g.ecount()
+        names: list[str] = g.vs["name"]
+        for edge, kind, start in zip(g.es, g.es["type"], src, strict=True):
+            if kind in REFERRING_LINKS:
+                near = edge.source if start is None or names[edge.source] == start else edge.target
+                out.add(edge.target if near == edge.source else edge.source)
+    if "roles" in g.vs.attributes():
+        for index, roles in enumerate(g.vs["roles"]):
+            if roles and set(roles) <= REPORTING_ROLES:
+                out.add(index)
+    return out
+
+
+def _without_referrers(g: ig.Graph, keep: tuple[int, int], through: bool) -> ig.Graph:
+    """`g`, or (unless `through`) a copy whose referrers other than `keep` have no edges."""
+    if through:
+        return g
+    banned = referrers(g) - set(keep)
+    if not banned:
+        return g
+    h = g.copy()
+    h.delete_edges(h.es.select(_incident=banned))
+    return h
 
 
 @cache
@@ -75,6 +125,7 @@ def shortest_path(
     *,
     max_hops: int | None = None,
     weighted: bool = False,
+    through_referrers: bool = False,
 ) -> list[str] | None:
     """Node names on a shortest path from `source` to `target`, or None if there is none.
 
@@ -86,8 +137,14 @@ def shortest_path(
     >>> g = graph_from_edges([("a", "b"), ("b", "c"), ("c", "d")])
     >>> shortest_path(g, "a", "d"), shortest_path(g, "a", "d", max_hops=2)
     (['a', 'b', 'c', 'd'], None)
+    >>> r = graph_from_edges([("v1", "charity", "referred_by"), ("v2", "charity", "referred_by")])
+    >>> shortest_path(r, "v1", "v2"), shortest_path(r, "v1", "v2", through_referrers=True)
+    (None, ['v1', 'charity', 'v2'])
     """
     s, t = node_index(g, source), node_index(g, target)
+    g = _without_referrers(g, (s, t), through_referrers)
+    if t not in g.subcomponent(s):  # unreachable: igraph would warn, not answer
+        return None
     weights = [1.0 / max(w, 1e-6) for w in g.es["weight"]] if weighted and g.ecount() else None
     path = g.get_shortest_path(s, t, weights=weights, output="vpath")
     if not path or (max_hops is not None and len(path) - 1 > max_hops):
@@ -98,9 +155,16 @@ def shortest_path(
 
 @graph_function
 def all_paths(
-    g: ig.Graph, source: NodeRef, target: NodeRef, *, max_hops: int = 4, limit: int = 1000
+    g: ig.Graph,
+    source: NodeRef,
+    target: NodeRef,
+    *,
+    max_hops: int = 4,
+    limit: int = 1000,
+    through_referrers: bool = False,
 ) -> list[list[str]]:
-    """Every simple path of at most `max_hops` hops, shortest first (at most `limit`).
+    """Every simple path of at most `max_hops` hops, shortest first (at most `limit`); through
+    a referrer (:func:`referrers`) only when `through_referrers`.
 
     >>> from threadline.graph.build import graph_from_edges
     >>> g = graph_from_edges([("a", "b"), ("b", "d"), ("a", "c"), ("c", "e"), ("e", "d")])
@@ -112,6 +176,7 @@ def all_paths(
     s, t = node_index(g, source), node_index(g, target)
     if s == t:
         return [[g.vs[s]["name"]]]
+    g = _without_referrers(g, (s, t), through_referrers)
     raw = g.get_all_simple_paths(s, to=t, maxlen=max_hops, max_results=limit)
     names: list[str] = g.vs["name"]
     found = {tuple(names[i] for i in path) for path in raw}

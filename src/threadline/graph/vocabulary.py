@@ -37,7 +37,7 @@ import igraph as ig
 
 from threadline.errors import ThreadlineError
 from threadline.graph.evidence import meets, parse_minimum
-from threadline.model.grading import Grade
+from threadline.model.grading import SCHEME_3X5X2, Grade
 
 __all__ = [
     "CO_MENTION",
@@ -99,6 +99,12 @@ class RecordInfo:
     """The intelligence's own date (when it was reported or happened), if it has one."""
     received_on: date | None = None
     """When the record (this version of it) reached the store: its load or its capture."""
+
+    @property
+    def label(self) -> str:
+        """How an evidence summary names its grade: the weighting code (``2B``), or a legacy
+        grade as given (``B42``), never its reading in its place."""
+        return self.code if self.grade.scheme == SCHEME_3X5X2 else self.grade.code
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,8 +228,8 @@ class Converter:
         self.hints = Hints(country=str(mapping.options.get("country", "gb")), date_order=order)
         self.link_types = link_types()
         g = mapping.record.grading
-        self._grading = (self._getter(g.source), self._getter(g.information),
-                         self._getter(g.handling))  # fmt: skip
+        self._grading = (self._coded(g.source), self._coded(g.information),
+                         self._coded(g.handling))  # fmt: skip
         self._conditions = self._getter(g.conditions) if g.conditions else None
         self._marking = self._getter(mapping.record.marking)
         self._group = self._getter(mapping.record.retention_group)
@@ -267,6 +267,18 @@ class Converter:
 
             return single
         return lambda values: self._single(spec, values)
+
+    def _coded(self, spec: ValueSpec) -> Single:
+        """:meth:`_getter` for a grade part, reading the source's words through its ``map``."""
+        read = self._getter(spec)
+        if not spec.codes:
+            return read
+
+        def coded(values: dict[str, str]) -> tuple[str, str | None]:
+            text, column = read(values)
+            return spec.read_code(text), column
+
+        return coded
 
     def _prepare(self, spec: EntitySpec) -> _Entity:
         properties = []
@@ -516,7 +528,7 @@ class Converter:
             slot="entity",
             role="unknown" if schema.is_a("Person") else None,
             statements=statements,
-            caption=_caption(statements),
+            caption=_caption(statements, schema.name),
         )
 
     def _instances(self, spec: EntitySpec, row: Row) -> list[tuple[int | None, dict[str, str]]]:
@@ -586,7 +598,7 @@ class Converter:
             slot=spec.slot,
             role=role,
             statements=statements,
-            caption=_caption(statements),
+            caption=_caption(statements, spec.schema),
         )
 
     def _statements(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
@@ -795,7 +807,20 @@ def _end(mention: MentionDraft) -> str:
     return mention.slot if mention.index is None else f"{mention.slot}.{mention.index}"
 
 
-def _caption(statements: list[StatementDraft]) -> str:
+def _caption(statements: list[StatementDraft], schema: str = "") -> str:
+    """What a mention is called: its name, else its address, number...; a named place (an ANPR
+    camera site, a licensed business's premises) by where it is, with its name beside it.
+
+    >>> site = [StatementDraft("name", "NSP1601", "NSP1601"),
+    ...         StatementDraft("full", "A4540 j/w Mill Street", "A4540 j/w Mill Street")]
+    >>> _caption(site, "Address")
+    'A4540 j/w Mill Street (NSP1601)'
+    """
+    if schema == "Address":
+        full = next((s.value for s in statements if s.prop == "full"), None)
+        name = next((s.value for s in statements if s.prop == "name"), None)
+        if full and name:
+            return f"{full} ({name})"
     for prop in ("name", "full", "registrationNumber", "accountNumber", "iban", "number"):
         for s in statements:
             if s.prop == prop:

@@ -114,6 +114,22 @@ class ValueSpec:
     line: int = 0
     wildcard: bool = False
     """A column ends in ``.*``: every numbered element of a JSON list."""
+    codes: tuple[tuple[str, str], ...] = ()
+    """For grades only (``map:``): how the source's own words read as a grade code, by the
+    cell's text in upper case (an NRM "Positive" reasonable-grounds decision -> ``B``); a cell
+    the map does not name reads as the default ``value``."""
+
+    def read_code(self, text: str) -> str:
+        """A cell's text through ``codes`` (unchanged when there are none).
+
+        >>> ValueSpec(codes=(("POSITIVE", "B"),), constant="C").read_code(" positive ")
+        'B'
+        >>> ValueSpec(codes=(("POSITIVE", "B"),), constant="C").read_code("Pending")
+        'C'
+        """
+        if not self.codes:
+            return text
+        return dict(self.codes).get(text.strip().upper(), self.constant or text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +141,21 @@ class GradingSpec:
     information: ValueSpec
     handling: ValueSpec
     conditions: ValueSpec | None
+    reason: str = ""
+    """Why the source's default grade is what it is. Required whenever a part of the grade is
+    a constant or falls back to one (``{column: source_eval, value: "2"}``): a default grade
+    is the mapping author's judgement of the whole source, and must say so."""
+
+    @property
+    def default(self) -> str:
+        """The grade a row gets when it gives none of its own, e.g. ``1B``/``1BP``; parts read
+        only from columns show as ``?``."""
+        return "".join(p.constant or "?" for p in (self.source, self.information, self.handling))
+
+    @property
+    def per_row(self) -> bool:
+        """Whether any part of the grade is read from the row."""
+        return any(p.columns for p in (self.source, self.information, self.handling))
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,9 +411,11 @@ class _Builder:
         ftm_type: str | None = None,
         default_type: str | None = None,
         several: bool = False,
+        coded: bool = False,
     ) -> ValueSpec:
         """The value spec at `parent[key]`; `several`: the value may hold several values (an
-        entity's property), so `split_on` applies."""
+        entity's property), so `split_on` applies; `coded`: a grade part, which may `map` the
+        source's words to codes."""
         raw = parent[key]
         line = parent.key_lines.get(key, parent.line)
         if isinstance(raw, str | int | float) and not isinstance(raw, bool):
@@ -394,7 +427,7 @@ class _Builder:
         self.known_keys(
             raw,
             {"column", "columns", "value", "join", "sep", "type", "format", "split", "keep_time",
-             "split_on", "optional"},
+             "split_on", "optional", *(("map",) if coded else ())},
             key,
         )  # fmt: skip
         columns: tuple[str, ...] = ()
@@ -450,7 +483,19 @@ class _Builder:
             optional=optional,
             line=raw.line,
             wildcard=any(c.endswith(".*") for c in columns),
+            codes=self.codes(raw, key) if "map" in raw else (),
         )
+
+    def codes(self, raw: _Node, key: str) -> tuple[tuple[str, str], ...]:
+        """A grade part's ``map:`` of the source's words to codes."""
+        table = raw["map"]
+        if not isinstance(table, _Node) or not table:
+            raise self.fail(raw, "map", f"{key!r}: 'map' gives the source's words and the code "
+                            "each reads as, such as {Positive: B}")  # fmt: skip
+        if "value" not in raw:
+            raise self.fail(raw, "map", f"{key!r}: a 'map' needs a default 'value' for the "
+                            "words it does not name")  # fmt: skip
+        return tuple((str(k).strip().upper(), str(v).strip().upper()) for k, v in table.items())
 
     def record(self, node: _Node) -> RecordSpec:
         self.known_keys(
@@ -458,7 +503,9 @@ class _Builder:
         )
         grading = self.require(node, "grading", dict)
         self.known_keys(
-            grading, {"scheme", "source", "information", "handling", "conditions"}, "grading"
+            grading,
+            {"scheme", "source", "information", "handling", "conditions", "reason"},
+            "grading",
         )
         scheme = str(grading.get("scheme", "3x5x2"))
         if scheme not in ("3x5x2", "5x5x5"):
@@ -468,11 +515,21 @@ class _Builder:
                 raise self.fail(grading, None, f"grading needs {part!r}")
         spec = GradingSpec(
             scheme=scheme,
-            source=self.value(grading, "source"),
-            information=self.value(grading, "information"),
-            handling=self.value(grading, "handling"),
+            source=self.value(grading, "source", coded=True),
+            information=self.value(grading, "information", coded=True),
+            handling=self.value(grading, "handling", coded=True),
             conditions=self.value(grading, "conditions") if "conditions" in grading else None,
+            reason=" ".join(str(grading.get("reason") or "").split()),
         )
+        defaulted = [p for p in ("source", "information", "handling")
+                     if getattr(spec, p).constant is not None]  # fmt: skip
+        if defaulted and not spec.reason:
+            raise self.fail(
+                grading,
+                None,
+                f"grading gives a default {' and '.join(defaulted)} for every "
+                "row: say why in 'reason' (what the source is, and how it knows what it reports)",
+            )
         self._check_constant_grade(grading, spec)
         if "marking" not in node:
             raise self.fail(node, None, "record needs 'marking' (OFFICIAL or OFFICIAL-SENSITIVE)")
@@ -507,6 +564,14 @@ class _Builder:
         from threadline.model import grade_3x5x2, grade_5x5x5
 
         parts = (spec.source, spec.information, spec.handling)
+        codes = ({"1", "2", "3"}, set("ABCDE"), {"P", "C"}) if spec.scheme == "3x5x2" else (
+            set("ABCDE"), set("12345"), set("12345"))  # fmt: skip
+        for name, part, allowed in zip(("source", "information", "handling"), parts, codes,
+                                       strict=True):  # fmt: skip
+            wrong = sorted({code for _, code in part.codes} - allowed)
+            if wrong:
+                raise self.fail(node, name, f"'map' reads as {', '.join(wrong)}: not a "
+                                f"{spec.scheme} {name} code")  # fmt: skip
         if any(p.constant is None for p in parts):
             return
         conditions = spec.conditions.constant if spec.conditions else None

@@ -103,6 +103,18 @@ class Grade:
         return f"{self.source}{self.information}{self.handling}"
 
     @property
+    def shown(self) -> str:
+        """The grade as given, for anywhere a record's grade is shown: a 3x5x2 code, or a
+        legacy code with its suggested 3x5x2 reading beside it (never in its place).
+
+        >>> grade_3x5x2("1", "A", "P").shown, grade_5x5x5("B", 4, 2).shown
+        ('1AP', 'B42 (5x5x5; suggested 3x5x2 reading 1DC)')
+        """
+        if self.scheme == SCHEME_3X5X2:
+            return self.code
+        return f"{self.code} (5x5x5; suggested 3x5x2 reading {self.suggested_3x5x2()})"
+
+    @property
     def restricted(self) -> bool:
         """Whether sharing is subject to conditions (C, or legacy handling 2-5)."""
         if self.scheme == SCHEME_3X5X2:
@@ -116,7 +128,8 @@ class Grade:
         else:
             words = (
                 f"{LEGACY_SOURCE_LABELS[self.source]}; "
-                f"{LEGACY_INFORMATION_LABELS[self.information]} (legacy 5x5x5)"
+                f"{LEGACY_INFORMATION_LABELS[self.information]} (legacy 5x5x5, as graded; "
+                f"suggested 3x5x2 reading {self.suggested_3x5x2()}, for an analyst to confirm)"
             )
         return f"{self.code}: {words}"
 
@@ -192,8 +205,9 @@ def grade_5x5x5(
 ) -> Grade:
     """Validate a legacy 5x5x5 grade and keep its codes verbatim.
 
-    >>> grade_5x5x5("B", 2, 4).describe()
-    'B24: Mostly reliable; Known personally to the source but not to the officer (legacy 5x5x5)'
+    >>> grade_5x5x5("B", 2, 4).describe()  # doctest: +NORMALIZE_WHITESPACE
+    'B24: Mostly reliable; Known personally to the source but not to the officer (legacy 5x5x5,
+    as graded; suggested 3x5x2 reading 1AC, for an analyst to confirm)'
     """
     s, i, h = _clean(source), _clean(information), _clean(handling)
     if s not in LEGACY_SOURCE_LABELS:

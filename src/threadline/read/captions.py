@@ -7,6 +7,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from threadline.model.captions import best_caption
 from threadline.read.view import View
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
@@ -15,8 +16,9 @@ __all__ = ["entity_captions"]
 
 
 def entity_captions(view: View, entity_ids: list[str]) -> dict[str, str]:
-    """Each entity's commonest caption among the mentions the reader may see (those with
-    none the reader may see are left out)."""
+    """Each entity's caption (:func:`~threadline.model.captions.best_caption`: a name before a
+    bare number, then the commonest) among the mentions the reader may see (those with none
+    the reader may see are left out)."""
     m = t.mentions
     counts: dict[str, Counter[str]] = {}
     for chunk in chunked(entity_ids, 2000):
@@ -27,4 +29,4 @@ def entity_captions(view: View, entity_ids: list[str]) -> dict[str, str]:
         )
         for row in view.conn.execute(query):
             counts.setdefault(str(row.entity_id), Counter())[str(row.caption)] += 1
-    return {e: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for e, c in counts.items() if c}
+    return {e: best_caption(c) for e, c in counts.items() if c}

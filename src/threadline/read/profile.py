@@ -85,7 +85,7 @@ class EntityProfile:
 
 
 def _grade(record: Record) -> str:
-    return record.grade.code
+    return record.grade.shown
 
 
 def entity_profile(view: View, entity_id: str) -> EntityProfile | None:

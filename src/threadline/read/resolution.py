@@ -7,12 +7,14 @@ otherwise), and says nothing about the rest.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.model.captions import best_caption
 from threadline.model.protection import Protection
 from threadline.read.holdings import counts
 from threadline.read.view import View
@@ -21,6 +23,7 @@ from threadline.store.chunks import chunked
 
 __all__ = [
     "captions",
+    "entity_name",
     "entity_of_mentions",
     "judged_pairs",
     "latest_run",
@@ -72,6 +75,19 @@ def captions(view: View, mentions: Sequence[str]) -> list[str] | None:
             return None
         shown.append(str(row.caption))
     return shown
+
+
+def entity_name(view: View, mention_id: str) -> str | None:
+    """What the user calls the entity a mention belongs to: the caption of its mentions they may
+    see (:func:`threadline.model.captions.best_caption`), or None when they may not see the
+    mention itself (each read is logged by the View)."""
+    if not mention_visible(view, mention_id):
+        return None
+    entity = view.conn.execute(
+        sa.select(t.mentions.c.entity_id).where(t.mentions.c.id == mention_id)
+    ).scalar()
+    shown = view.mentions(str(entity)) if entity is not None else []
+    return best_caption(Counter(m.caption for m in shown if m.caption)) or None
 
 
 def mention_visible(view: View, mention_id: str) -> bool:

@@ -567,7 +567,7 @@ def _hit(entity_id: str, matches: list[Match], rows: list[Any]) -> Hit:
         score=ordered[0].score,
         matches=tuple(shown[:MATCHES_SHOWN]),
         agencies=tuple(sorted({str(r.code) for r in rows})),
-        best_grade=grade.code,
+        best_grade=grade.shown,
         records=tuple(sorted({int(r.record_id) for r in rows})),
         protection=combine(
             stored_protection(

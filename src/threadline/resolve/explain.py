@@ -10,8 +10,9 @@ factor: +3 means "three doublings of the odds". :class:`PairExplanation` lists t
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
     from threadline.resolve.run import PreparedRun
 
 __all__ = [
-    "Contribution", "PairExplanation", "build_explanation", "explain_pair", "explain_pairs"
+    "Contribution",
+    "PairExplanation",
+    "build_explanation",
+    "explain_pair",
+    "explain_pairs",
+    "name_parts_as_read",
+    "named_context",
 ]  # fmt: skip
 
 _NAME_FIELDS = {"given_name": "given", "surname": "surname"}
@@ -77,14 +84,18 @@ class PairExplanation:
     contributions: tuple[Contribution, ...]
 
     def lines(self) -> list[str]:
-        """The explanation as lines of text, strongest evidence first."""
+        """The explanation as lines of text, strongest evidence first; fields that add
+        nothing (missing on one side) are named together on the last line."""
         ordered = sorted(self.contributions, key=lambda c: -abs(c.weight))
         head = (
             f"{self.left_id} and {self.right_id}: match probability "
             f"{self.match_probability:.3f} (match weight {self.match_weight:+.1f}, "
             f"starting from {self.prior_weight:+.1f} for two records picked at random)"
         )
-        return [head, *(c.text for c in ordered)]
+        weighed = [c.text for c in ordered if round(c.weight, 1) != 0]
+        idle = sorted(c.label for c in ordered if round(c.weight, 1) == 0)
+        tail = [f"not weighed (missing on one side, or no difference): {', '.join(idle)}"]
+        return [head, *weighed, *(tail if idle else [])]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -95,6 +106,61 @@ class PairExplanation:
             if item.field == field:
                 return item
         raise KeyError(field)
+
+
+_CONTEXT_FIELDS = ("record_organisations",)
+"""Fields whose values are mention ids of the same records (a business both name)."""
+
+
+def named_context(
+    explanation: PairExplanation, name_of: Callable[[str], str | None]
+) -> PairExplanation:
+    """The explanation with the businesses a pair's records name (mention ids) named as the
+    reader sees them: ``name_of`` gives a mention's entity caption, or None when the reader may
+    not see it ("a business you may not see")."""
+
+    def name(value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = [name_of(part) or "a business you may not see" for part in value.split()]
+        return ", ".join(sorted(set(parts)))
+
+    items = tuple(
+        replace(c, left=name(c.left), right=name(c.right)) if c.field in _CONTEXT_FIELDS else c
+        for c in explanation.contributions
+    )
+    return replace(explanation, contributions=items)
+
+
+_OTHER_PART = {"given_name": "given name", "surname": "surname"}
+
+
+def name_parts_as_read(explanations: Sequence[PairExplanation]) -> list[PairExplanation]:
+    """The explanations, with a name part that the entity's other records read as the other
+    part (a name written "LACKO DENIS", whose order nothing shows, read as given name Lacko
+    and surname Denis) labelled as such: "surname as these records read it (elsewhere the
+    given name)", never plainly a surname."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for explanation in explanations:
+        for c in explanation.contributions:
+            if c.field in _OTHER_PART:
+                for value in (c.left, c.right):
+                    if value:
+                        votes[value][c.field] += 1
+
+    def relabel(c: Contribution) -> Contribution:
+        if c.field not in _OTHER_PART:
+            return c
+        other = "surname" if c.field == "given_name" else "given_name"
+        values = [v for v in (c.left, c.right) if v]
+        if values and all(votes[v][other] > votes[v][c.field] for v in values):
+            label = f"{c.label} as these records read it (elsewhere the {_OTHER_PART[other]})"
+            return replace(c, label=label)
+        return c
+
+    return [
+        replace(e, contributions=tuple(relabel(c) for c in e.contributions)) for e in explanations
+    ]
 
 
 def _level(field: Field, gamma: int) -> Level:

@@ -14,7 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.resolve.explain import PairExplanation
+from threadline.resolve.explain import PairExplanation, name_parts_as_read, named_context
+from threadline.resolve.summaries import entity_summary, pair_summary
 from threadline.store import tables as t
 
 __all__ = ["RULES", "PairExplainer", "explain_entity", "split_proposal"]
@@ -38,10 +39,15 @@ def explain_entity(
     run: Any,
     mention_ids: list[str],
     may_see: Callable[[str], bool] | None = None,
+    name_of: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
-    """Pairs that joined these mentions in `run`, each with its field-by-field contributions,
-    and the records the run kept apart from them because they contradict (quoted only when
-    ``may_see`` says the viewer may see the other record too)."""
+    """Why these mentions are one entity: a ``summary`` of a few lines (the strongest evidence
+    for and against over every pair, :mod:`threadline.resolve.summaries`), the ``pairs`` that
+    joined them in `run`, each with its own summary and field-by-field contributions, and
+    ``notes``: judgements, working-name joins and the records the run kept apart from them
+    because they contradict (quoted only when ``may_see`` says the viewer may see the other
+    record too). ``name_of`` names the businesses a pair's records have in common as the viewer
+    sees them (:func:`threadline.read.resolution.entity_name`), instead of by mention ids."""
     schemata = {
         str(s)
         for s in conn.execute(
@@ -53,7 +59,7 @@ def explain_entity(
         rule = next((RULES[s] for s in sorted(schemata) if s in RULES), None)
         if rule is None and len(mention_ids) == 1:
             rule = "a single mention: nothing joined"
-        return {"rule": rule, "pairs": [], "notes": notes}
+        return {"rule": rule, "summary": [], "pairs": [], "notes": notes}
     judged = conn.execute(
         sa.select(t.judgements.c.left_id, t.judgements.c.right_id, t.judgements.c.verdict).where(
             t.judgements.c.deleted_at.is_(None),
@@ -79,7 +85,7 @@ def explain_entity(
                 "no scored pair is kept for these mentions (joined by a strong "
                 "identifier: same passport, NI number or email)"
             )
-        return {"rule": None, "pairs": [], "notes": notes}
+        return {"rule": None, "summary": [], "pairs": [], "notes": notes}
     from threadline.resolve.engine import PersonResolver
     from threadline.resolve.groups import person_table
     from threadline.resolve.incremental import load_scoring
@@ -88,26 +94,33 @@ def explain_entity(
     # them, the scores are the run's own even after later batches.
     resolver = PersonResolver.from_model_json(run.model, load_scoring(conn, run))
     out = []
+    scored: list[tuple[PairExplanation, float]] = []
     try:
         # Score the whole person table, as the run did: without the run's own term
         # frequencies they are counted again over every record.
         resolver.predict(person_table(conn))
         explained = resolver.explain_pairs([(left, right) for left, right, _ in pairs])
+        keys = [(left, right) for left, right, _ in pairs if (left, right) in explained]
+        read = dict(zip(keys, name_parts_as_read([explained[k] for k in keys]), strict=True))
         for left, right, probability in pairs:
-            explanation = explained.get((left, right))
+            explanation = read.get((left, right))
             if explanation is None:
                 continue
+            explanation = named_context(explanation, name_of or (lambda _mention: None))
+            scored.append((explanation, float(probability)))
             out.append(
                 {
                     "left": left,
                     "right": right,
                     "probability": probability,
+                    "summary": pair_summary(explanation),
                     "fields": explanation.lines(),
                 }
             )
     finally:
         resolver.close()
-    return {"rule": None, "pairs": out, "notes": notes}
+    summary = entity_summary(scored, len(mention_ids))
+    return {"rule": None, "summary": summary, "pairs": out, "notes": notes}
 
 
 def _working_names(run: Any, mentions: set[str]) -> list[str]:
@@ -150,6 +163,17 @@ class PairExplainer:
                 return self._resolver.explain_pair(left, right)
             except KeyError:
                 return None
+
+    def summary(
+        self, left: str, right: str, name_of: Callable[[str], str | None] | None = None
+    ) -> str | None:
+        """Why the run's model scores two person mentions as it does, in one line (the
+        strongest evidence for and against, :func:`~threadline.resolve.summaries.pair_summary`);
+        ``name_of`` names a business both records name as the reader sees it."""
+        explanation = self.explain(left, right)
+        if explanation is None:
+            return None
+        return pair_summary(named_context(explanation, name_of or (lambda _mention: None)))
 
     def close(self) -> None:
         """Release the model's database."""

@@ -23,6 +23,7 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
+from threadline.model.captions import best_caption
 from threadline.resolve.groups import businesses, identifiers, premises, singletons
 from threadline.resolve.incremental import (
     fingerprint,
@@ -173,12 +174,12 @@ def _entity_rows(
     captions: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     """One entity per cluster: its id, the schema its mentions agree on, and the caption
-    most of them give (the longest among equals)."""
+    they give (:func:`threadline.model.captions.best_caption`)."""
     rows = []
     for head, members in clusters.items():
         schema = _schema_of(schemata[m] for m in members)
         names = Counter(captions.get(m) or "" for m in members if captions.get(m))
-        caption = max(names.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0] if names else ""
+        caption = best_caption(names)
         rows.append({"id": ids[head], "schema": schema, "caption": caption[:2000]})
     return rows
 

@@ -17,9 +17,10 @@ about victims (``victim_indicators``: victims living or found there, a lone work
 home, a missing child found there, signs of exploitation reported there...) counts
 ``without_victims`` of its sum: the home of a controller, a legitimate nail bar whose staff
 live upstairs and a crowded but innocent house share patterns with exploitation, not its
-victims. Every term is listed in the reasons with
-its arithmetic. ANPR camera sites are not premises: a vehicle's findings do not travel along
-``seen_at``, and an address only vehicles are seen at is not ranked.
+victims. Every term is listed in the reasons with its arithmetic; a term too small to show
+(under 0.005) is left out, reason and score alike. ANPR camera sites are not premises: a
+vehicle's findings do not travel along ``seen_at``, and an address only vehicles are seen at
+is not ranked.
 """
 
 from __future__ import annotations
@@ -129,7 +130,11 @@ def prioritise(
             for f in by_node.get(names[other], ()):
                 value = weights.weight(f.indicator) * f.score * factor
                 _offer(best, _Term(f, value, factor, via))
-        terms = sorted(best.values(), key=lambda t: (-t.value, t.finding.indicator))
+        # A term that adds nothing a reader can see to the score is left out, reason and all.
+        terms = sorted(
+            (t for t in best.values() if round(t.value, 2) > 0),
+            key=lambda t: (-t.value, t.finding.indicator),
+        )
         if not terms:
             continue
         evidence = sorted({r for t in terms for r in t.finding.evidence})
@@ -162,7 +167,7 @@ def prioritise(
                 indicators=tuple(sorted(best)),
                 agencies=tuple(agencies),
                 evidence=tuple(evidence),
-                grade=weights.grades.describe(records[r].code for r in evidence if r in records),
+                grade=weights.grades.describe(records[r].label for r in evidence if r in records),
             )
         )
     out.sort(key=lambda p: (-p.score, p.caption, p.node))

@@ -17,6 +17,7 @@ import igraph as ig
 
 from threadline.graph.evidence import corroborated
 from threadline.graph.vocabulary import RecordInfo
+from threadline.risk.wording import tidy
 
 if TYPE_CHECKING:  # the weights read the indicators' defaults; an indicator only reads them
     from threadline.risk.weights import Weights
@@ -44,6 +45,11 @@ class Finding:
     """Summary of the evidence grades, e.g. ``1A x3, 2C x1 (weights 1, 0.42)``."""
     values: tuple[tuple[str, str], ...] = ()
     """What drove it, as (what, value) pairs, e.g. ``("phone", "+447700900123")``."""
+
+    def __post_init__(self) -> None:
+        # Reasons are assembled from labels and counts; their articles and plurals are
+        # checked once, here, for every indicator ("an agriculture business", "1 other").
+        object.__setattr__(self, "reason", tidy(self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +166,7 @@ class Context:
     def grade(self, records: Iterable[int]) -> str:
         """Summary of the evidence grades of `records`."""
         return self.weights.grades.describe(
-            self.records[r].code for r in records if r in self.records
+            self.records[r].label for r in records if r in self.records
         )
 
     def neighbours(self, index: int, types: Iterable[str] | None = None) -> list[tuple[int, int]]:

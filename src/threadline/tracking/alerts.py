@@ -103,7 +103,7 @@ def _alert(row: Any) -> Alert:
         id=int(row.id), kind=str(row.kind), watch_id=int(row.watch_id), watch=watch,
         reason=str(row.reason), entity_id=row.entity_id, entity="", origin=str(row.origin),
         raised_at=row.created_at, read=row.read_at is not None, record_id=int(row.record_id),
-        record_key=str(row.record_key), agency=str(row.agency), grade=grade.code,
+        record_key=str(row.record_key), agency=str(row.agency), grade=grade.shown,
         marking=str(row.marking), reported_on=row.reported_on,
     )  # fmt: skip
 

@@ -10,7 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from threadline.api.deps import ViewDep
 from threadline.api.explainers import Explainers
 from threadline.model.protection import combine
-from threadline.read.resolution import latest_run, pair_score, protection_of_mentions
+from threadline.read.resolution import (
+    entity_name,
+    latest_run,
+    pair_score,
+    protection_of_mentions,
+)
 from threadline.resolve.judgements import VERDICTS
 from threadline.resolve.review import anchor, judge, review_queue
 from threadline.web.render import page
@@ -68,13 +73,39 @@ def compare_explain(
     """The model's field-by-field reasons, as a fragment the compare page loads."""
     left, right = anchor(view, a, "resolve.compare"), anchor(view, b, "resolve.compare")
     run = latest_run(view)
-    explanation = None
+    explanation, summary = None, None
     if run is not None and run.model:
         explainers: Explainers = request.app.state.explainers
-        explanation = explainers.for_run(view.conn, run).explain(left, right)
+        explainer = explainers.for_run(view.conn, run)
+        explanation = explainer.explain(left, right)
+        summary = explainer.summary(left, right, lambda mention: entity_name(view, mention))
     view.consulted("resolve.compare.explain", entities=[left, right], action="combination")
     return page(
-        request, "explain_fragment.html", {"explanation": explanation},
+        request, "explain_fragment.html", {"explanation": explanation, "summary": summary},
+        protection=protection_of_mentions(view, (left, right)),
+    )  # fmt: skip
+
+
+@router.get("/review/why", response_class=HTMLResponse)
+def review_why(
+    request: Request,
+    view: ViewDep,
+    a: Annotated[str, Query(min_length=1, max_length=255)],
+    b: Annotated[str, Query(min_length=1, max_length=255)],
+) -> Response:
+    """One pair's summary (the strongest evidence for and against), as a fragment each row of
+    the queue loads: the page is not held up while the model scores."""
+    left, right = anchor(view, a, "resolve.compare"), anchor(view, b, "resolve.compare")
+    run = latest_run(view)
+    summary = None
+    if run is not None and run.model:
+        explainers: Explainers = request.app.state.explainers
+        summary = explainers.for_run(view.conn, run).summary(
+            left, right, lambda mention: entity_name(view, mention)
+        )
+    view.consulted("resolve.review.why", entities=[left, right], action="combination")
+    return page(
+        request, "why_fragment.html", {"summary": summary},
         protection=protection_of_mentions(view, (left, right)),
     )  # fmt: skip
 

@@ -134,10 +134,15 @@ def get_path(
     types: Types = [],  # noqa: B006 - FastAPI copies a default list per request
     grade: Grade = "",
     agencies: Agencies = [],  # noqa: B006 - as above
+    through_referrers: Annotated[
+        bool, Query(description="Also paths through a body that only referred or reported.")
+    ] = False,
 ) -> ChartOut:
-    """The shortest, best-evidenced path between two entities, each hop in words."""
+    """The shortest, best-evidenced path between two entities, each hop in words; not through
+    a body that only referred or reported someone (an NRM first responder, a caller) unless
+    `through_referrers`."""
     g = _cache(request).graph(view, GraphFilter.asked(since, until, types, grade, agencies))
-    chart = path_chart(g, source, target)
+    chart = path_chart(g, source, target, through_referrers=through_referrers)
     if chart is None:
         view.consulted("graph.path", outcome="denied", detail={"reason": "no path"})
         raise HTTPException(404, "no path between them in what you may see")
