@@ -218,6 +218,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
     sees it once every partner shares with them (as in the demo)."""
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
+    from threadline.scenario.people_accuracy import score_people
     from threadline.security.identity import bootstrap, resolve_actor
     from threadline.store import Store
 
@@ -236,6 +237,9 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
                     View(conn, resolve_actor(store)), truth, top=top,
                     resolved_by=[View(conn, reader) for reader in readers],
                 )  # fmt: skip
+                figures.update(
+                    score_people(View(conn, resolve_actor(store)), folder, truth.mentions)
+                )
         finally:
             store.close()
     return {

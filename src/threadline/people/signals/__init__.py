@@ -1,0 +1,1 @@
+"""Signals that a person may be exploited, or may be exploiting others: indicator plugins."""
