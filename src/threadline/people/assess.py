@@ -42,7 +42,7 @@ from threadline.risk.indicators._common import VICTIM_ROLES, age_on, is_business
 from threadline.risk.plugins import evaluate, registered_indicators
 from threadline.risk.types import Context, Finding
 
-__all__ = ["ACTIONS", "Assessed", "PersonAssessment", "Side", "assess"]
+__all__ = ["ACTIONS", "Assessed", "PersonAssessment", "Side", "assess", "people_context"]
 
 Side = Literal["victim", "suspect"]
 WeightsLike = PeopleWeights | str | Path | None
@@ -135,15 +135,9 @@ def assess(
     """Rank the people `view`'s user may see as potential victims and suspects."""
     chosen = weights if isinstance(weights, PeopleWeights) else load_people_weights(weights)
     day = as_of or date.today()
-    g = graph if graph is not None else build_graph(view)
-    found = risk_findings(view, g, chosen.risk, as_of=day)
+    ctx, found = people_context(view, chosen, day, graph)
+    g = ctx.graph
     index_of = {name: i for i, name in enumerate(g.vs["name"] if g.vcount() else [])}
-    ctx = Context(g, chosen.context_weights(), day, text_search(view, g["records"]))
-    g["flagged_businesses"] = {
-        f.node: set(f.evidence)
-        for f in found
-        if f.indicator in FLAGGED and f.node in index_of and is_business(ctx, index_of[f.node])
-    }
     signals = registered_signals()
     own = evaluate(ctx, signals)
     titles = {i.name: i.title for i in [*registered_indicators(), *signals]}
@@ -187,6 +181,24 @@ def assess(
             ]
         )
     return Assessed(out[0], out[1], g)
+
+
+def people_context(
+    view: View, weights: PeopleWeights, day: date, graph: ig.Graph | None = None
+) -> tuple[Context, list[Finding]]:
+    """What the signals look at, built from what `view`'s user may see: the graph (with the
+    businesses the premises indicators flag), the people weights as indicator settings, a
+    text search of the visible records; and the premises indicators' findings."""
+    g = graph if graph is not None else build_graph(view)
+    found = risk_findings(view, g, weights.risk, as_of=day)
+    ctx = Context(g, weights.context_weights(), day, text_search(view, g["records"]))
+    index_of = {name: i for i, name in enumerate(g.vs["name"] if g.vcount() else [])}
+    g["flagged_businesses"] = {
+        f.node: set(f.evidence)
+        for f in found
+        if f.indicator in FLAGGED and f.node in index_of and is_business(ctx, index_of[f.node])
+    }
+    return ctx, found
 
 
 def _side_of(ctx: Context, index: int, f: Finding) -> str:
