@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
+    VICTIM_ROLES,
     finding,
     is_address,
     is_business,
@@ -47,7 +48,7 @@ def lives_with_victims(ctx: Context) -> Iterator[Finding]:
                     residents.setdefault(other, set()).update(ctx.edge_records[edge])
         if len(ties) < 2 or not residents:
             continue
-        sure, named = victim_weights(ctx, ties)
+        sure, _ = victim_weights(ctx, ties)
         sure = {v: w for v, w in sure.items() if w >= p["min_victim"]}
         if not sure:
             continue
@@ -65,7 +66,8 @@ def lives_with_victims(ctx: Context) -> Iterator[Finding]:
                 f"{count.phrase('people named victims or potential victims')} "
                 f"({names(ctx, others)}), none of them family"
             )
-            evidence = count.evidence | own | (named & set().union(*(ties[v] for v in others)))
+            said = {r for v in others for r in ctx.role_weight(v, VICTIM_ROLES)[1]}
+            evidence = count.evidence | own | said
             yield finding(ctx, "lives_with_victims", person, score, reason, evidence,
                           [("address", caption)])  # fmt: skip
 
