@@ -58,6 +58,8 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("4. Ingest every partner file through its source mapping", ["ingest", str(out)])
     step("5. Resolve who is who across agencies", ["resolve"])
     step("6. Analyse the network and rank premises and businesses", ["analyse", "--top", "10"])
+    step("6b. Potential victims no agency has recognised, and potential suspects, with reasons",
+         ["analyse", "people", "--unrecognised", "--top", "5"])  # fmt: skip
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
     step("8. What the store holds now", ["status"])
     step("9. The largest network as an i2 Analyst's Notebook chart (a disclosure, audited)",
