@@ -180,6 +180,18 @@ def accompanies(count: int) -> Callable[[Case], dict[str, str]]:
     return build
 
 
+def referrals_name_the_line(count: int) -> Callable[[Case], dict[str, str]]:
+    def build(case: Case) -> dict[str, str]:
+        ids = {"boss": case.e("Person", "Line Holder", phone=PHONE, agency="police")}
+        for n in range(count):
+            record = nrm(case)
+            case.e("Person", f"Referred{n} Name{n}", role="potential_victim", record=record)
+            case.note(record, phone=PHONE)  # "the boss, phone 07700 900123"
+        return ids
+
+    return build
+
+
 def advertised_line(adverts: int) -> Callable[[Case], dict[str, str]]:
     def build(case: Case) -> dict[str, str]:
         ids = {"boss": case.e("Person", "Line Holder", phone=PHONE)}
@@ -229,6 +241,10 @@ CASES = [
     SignalCase("accompanies_victims", "accompanied three referred people", accompanies(3),
                {"boss": 0.5}),
     SignalCase("accompanies_victims", "accompanied one", accompanies(1), spares=("boss",)),
+    SignalCase("named_in_referrals", "three referrals give their phone as the exploiter's",
+               referrals_name_the_line(3), {"boss": 0.6}, says=("referrals of 3 people",)),
+    SignalCase("named_in_referrals", "one referral does", referrals_name_the_line(1),
+               spares=("boss",)),
     SignalCase("advert_line", "ten adverts carry their phone", advertised_line(10),
                {"boss": 0.9}),
     SignalCase("advert_line", "two adverts carry it", advertised_line(2), spares=("boss",)),

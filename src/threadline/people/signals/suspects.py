@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
+    VICTIM_ROLES,
     finding,
     is_address,
     is_business,
@@ -136,6 +137,44 @@ def advert_line(ctx: Context) -> Iterator[Finding]:
                           own | adverts, [("phone", caption)])  # fmt: skip
 
 
+def named_in_referrals(ctx: Context) -> Iterator[Finding]:
+    """People named in several victims' referrals (records of `sources`) as someone else, by
+    name or by the phone they give (an exploiter's number in the description)."""
+    p = ctx.params("named_in_referrals")
+    sources = set(p["sources"])
+    named: dict[int, dict[int, set[int]]] = {}
+    for record, info in ctx.records.items():
+        if info.source not in sources:
+            continue
+        nodes = ctx.record_nodes.get(record, ())
+        people = {n: {record} for n in nodes if is_person(ctx, n)}
+        referred = [n for n in people if _victim_in(ctx, n, record)]
+        for phone in (n for n in nodes if ctx.schema[n] == "Phone"):
+            for holder, edge in ctx.neighbours(phone, ("has_phone",)):
+                if is_person(ctx, holder) and holder not in people:
+                    people[holder] = {record, *ctx.edge_records[edge]}
+        for person, evidence in people.items():
+            if person in referred or any(related(ctx, person, v) for v in referred):
+                continue
+            for victim in referred:
+                named.setdefault(person, {})[victim] = evidence
+    for person, victims in sorted(named.items()):
+        count = tally(ctx, victims)
+        score = ramp(count.weighted, p["threshold"], p["full"])
+        if not score:
+            continue
+        reason = (
+            f"named (or their phone) in the referrals of {count.phrase('people')} "
+            f"({names(ctx, victims)})"
+        )
+        yield finding(ctx, "named_in_referrals", person, score, reason, count.evidence)
+
+
+def _victim_in(ctx: Context, index: int, record: int) -> bool:
+    given = ctx.graph.vs[index]["role_records"]
+    return any(record in given.get(role, ()) for role in VICTIM_ROLES)
+
+
 def _indicator(
     name: str, title: str, rule: str, evaluate: Callable[[Context], Iterable[Finding]]
 ) -> Indicator:
@@ -152,6 +191,10 @@ SIGNALS = (
     _indicator("accompanies_victims", "Accompanies victims",
                "Accompanied at least `threshold` people named victims (not family) to "
                "agencies.", accompanies_victims),
+    _indicator("named_in_referrals", "Named in victims' referrals",
+               "Named, or their phone, in the referrals (records of `sources`) of at least "
+               "`threshold` people (not family) as someone other than the person referred.",
+               named_in_referrals),
     _indicator("advert_line", "Phone behind adverts",
                "Gives a phone that adverts carry (weighted by grade: `threshold`).",
                advert_line),
