@@ -25,8 +25,8 @@ def ed(case: Case, text: str) -> int:
 
 def story(case: Case) -> dict[str, str]:
     ids = {"house": case.e("Address", "4 Mill Street")}
-    ids["boss"] = case.e("Person", "Arben HOXHA", role="suspect",
-                         record=case.record("police", "1A", text="modern slavery car wash"))  # fmt: skip
+    intel = case.record("police", "1A", text="modern slavery car wash")
+    ids["boss"] = case.e("Person", "Arben HOXHA", role="suspect", record=intel)
     for n in range(2):
         record = case.record("nrm", "1B", source="nrm_referrals")
         ids[f"v{n}"] = case.e("Person", f"Referred{n} Name{n}", role="potential_victim",
@@ -68,7 +68,7 @@ def test_the_unrecognised_victim_ranks_first_with_reasons_grades_agencies_and_ac
     assert child.role == "potential child victim" and "safeguarding" in child.action
     assert set(man.signals) >= {"lives_with_victims", "accompanied_by_suspect", "indicator_text"}
     for reason in man.reasons:  # each names its grades and the agencies holding it
-        assert "evidence" in reason and "held by" in reason or "agencies hold" in reason
+        assert ("evidence" in reason and "held by" in reason) or "agencies hold" in reason
     assert any("1B" in r and "nhs" in r for r in man.reasons)
     assert man.agencies == ("council", "nhs", "nrm", "police")
     everyone = [p.entity_id for p in assessed.victims]

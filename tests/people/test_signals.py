@@ -130,8 +130,8 @@ def one_passport(family: bool) -> Callable[[Case], dict[str, str]]:
 
 
 def described(case: Case) -> dict[str, str]:
-    record = case.record("nhs", "1B", source="nhs_ed_attendances",
-                         text="Appears malnourished; has few personal possessions; fearful.")  # fmt: skip
+    notes = "Appears malnourished; has few personal possessions; fearful."
+    record = case.record("nhs", "1B", source="nhs_ed_attendances", text=notes)
     ids = {"patient": case.e("Person", "Patient Quiet", record=record),
            "companion": case.e("Person", "Companion Loud", record=record),
            "other": case.e("Person", "Other Patient", agency="nhs")}  # fmt: skip
