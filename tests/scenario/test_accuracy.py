@@ -65,7 +65,10 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     networks rank near the top."""
     figures = evaluate_scenario(small_scenario)
     assert int(figures["records"]) > 1000
-    fractions = {k: v for k, v in figures.items() if k not in {"records", "seconds"}}
+    counts = {"records", "seconds", "unrecognised_victims", "decoys_in_top_100"}
+    fractions = {k: v for k, v in figures.items() if k not in counts}
     assert all(0.0 <= float(v) <= 1.0 for v in fractions.values()), fractions
     assert figures["person_f1"] > 0.9 and figures["business_f1"] > 0.9
     assert figures["premises_precision_at_10"] >= 0.6
+    assert figures["unrecognised_victims"] >= 1 and figures["unrecognised_victims_recall"] > 0
+    assert figures["suspects_precision_at_20"] >= 0.6

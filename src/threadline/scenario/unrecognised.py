@@ -5,7 +5,7 @@ safeguarding referral (``nhs/ed_attendances.csv``): ordinary patients of the bac
 each network (seven in ten) one or two victims whom no record names as a victim: their
 attendances carry only indirect signs (the network's house given as home, or its car wash as
 the address; the controller's phone; a network offender who came with them and answered for
-them; the network's van; arrival at night; no next of kin; the Home Office's published
+them; the network's van; arrival at night; the Home Office's published
 indicators in the triage notes: appearance, few possessions, restricted movement, fear);
 and innocent decoys that share some signs: a large family in one overcrowded house, and a
 legitimate employer's staff who live in accommodation at the workplace, work nights and give
@@ -49,8 +49,7 @@ PEOPLE_TRUTH = "truth/people.csv"
 COLUMNS = (
     "Attendance ID", "Arrived", "Patient Surname", "Patient Forenames", "DOB", "Gender",
     "NHS Number", "Address Given", "Postcode", "Contact Number", "Employer Given",
-    "Accompanied By", "Companion Phone", "Arrived In", "Next Of Kin", "Next Of Kin Relationship",
-    "Presenting Complaint", "Triage Notes",
+    "Accompanied By", "Companion Phone", "Arrived In", "Presenting Complaint", "Triage Notes",
 )  # fmt: skip
 TRUTH_COLUMNS = ("true_id", "kind", "network_id", "signs")
 NAME_STYLE = Style(keep_diacritics=0.3, typo=0.02, respell=0.05, drop_middle=0.3)
@@ -240,10 +239,8 @@ class UnrecognisedWriter(Writer):
                     f"Found in {rng.choice(net.towns or [net.town]).name}, far from home",
                     *words,
                 ]
-            self._row(
-                rng, person, when, address, phone, employer, companion, vehicle, None, "",
-                rng.choice(COMPLAINTS), "; ".join(words) + ".",
-            )  # fmt: skip
+            self._row(rng, person, when, address, phone, employer, companion, vehicle,
+                      rng.choice(COMPLAINTS), "; ".join(words) + ".")  # fmt: skip
         if nights:
             signs.append("night")
         self._truth(person, "unrecognised_victim", net, signs)
@@ -280,7 +277,7 @@ class UnrecognisedWriter(Writer):
                 + rng.choice(("well cared for", "family supportive", "discharged home"))
             )
             self._row(rng, patient, when, home, _own_phone(patient, home), None, kin, None,
-                      kin, "Family", rng.choice(COMPLAINTS), notes + ".")  # fmt: skip
+                      rng.choice(COMPLAINTS), notes + ".")  # fmt: skip
             self._truth(patient, "decoy_family", None, ["crowded_address", "poor_conditions"])
 
     def housed_staff(self, rng: random.Random, world: World) -> None:
@@ -310,18 +307,17 @@ class UnrecognisedWriter(Writer):
                 )
             )
             signs = ["employer_address", "shared_phone" if biz.landline else "", "night_work"]
-            self._row(rng, staff, when, biz.premises, biz.landline, biz, companion, None, None,
-                      "", rng.choice(COMPLAINTS), notes + ".")  # fmt: skip
+            self._row(rng, staff, when, biz.premises, biz.landline, biz, companion, None,
+                      rng.choice(COMPLAINTS), notes + ".")  # fmt: skip
             self._truth(staff, "decoy_staff", None, [s for s in signs if s])
 
     def ordinary(self, rng: random.Random, person: Person) -> None:
         """An everyday attendance of someone outside any network."""
         when = _when(rng, AS_OF - timedelta(days=1500), AS_OF, chance(rng, 0.15))
-        partner = person.partner if person.partner and chance(rng, 0.5) else None
+        partner = person.partner if person.partner and chance(rng, 0.25) else None
         employer = person.employer if person.employer and chance(rng, 0.5) else None
         self._row(rng, person, when, person.home, person.phone, employer, partner, None,
-                  partner, "Partner" if partner else "", rng.choice(COMPLAINTS),
-                  rng.choice(ORDINARY) + ".")  # fmt: skip
+                  rng.choice(COMPLAINTS), rng.choice(ORDINARY) + ".")  # fmt: skip
 
     # -- rows ---------------------------------------------------------------------------
 
@@ -335,8 +331,6 @@ class UnrecognisedWriter(Writer):
         employer: Business | None,
         companion: Person | None,
         vehicle: Vehicle | None,
-        kin: Person | None,
-        relationship: str,
         complaint: str,
         notes: str,
     ) -> None:
@@ -346,7 +340,7 @@ class UnrecognisedWriter(Writer):
         if address is not None:
             line, postcode = render_address(rng, address.address, ADDRESS_STYLE)
         companion_name = render(rng, companion.name, NAME_STYLE).full if companion else ""
-        companion_phone = companion.phone if companion is not None and chance(rng, 0.5) else None
+        companion_phone = companion.phone if companion is not None else None
         vrm = vehicle.vrm if vehicle is not None else ""
         self.sink.write(
             {
@@ -364,8 +358,6 @@ class UnrecognisedWriter(Writer):
                 "Accompanied By": companion_name,
                 "Companion Phone": format_phone(rng, companion_phone) if companion_phone else "",
                 "Arrived In": format_vrm(rng, vrm) if vrm else "",
-                "Next Of Kin": render(rng, kin.name, NAME_STYLE).full if kin else "",
-                "Next Of Kin Relationship": relationship if kin else "",
                 "Presenting Complaint": complaint,
                 "Triage Notes": notes,
             }
@@ -377,8 +369,6 @@ class UnrecognisedWriter(Writer):
             self.truth.mention(FILE, key, "employer", employer)
         if companion is not None:
             self.truth.mention(FILE, key, "companion", companion)
-        if kin is not None:
-            self.truth.mention(FILE, key, "next_of_kin", kin)
 
 
 def _own_phone(person: Person, home: Premises) -> str | None:
