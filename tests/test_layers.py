@@ -19,7 +19,7 @@ INTELLIGENCE = frozenset(
         "judgements", "batches", "indicators", "entity_metrics", "priorities",
         "analysis_runs", "audit_events", "case_records", "resolution_runs",
         "resolution_pairs", "erasures", "record_handling", "record_recipients", "name_keys",
-        "profile_figures", "alerts", "watch_members",
+        "profile_figures", "alerts", "watch_members", "person_assessments",
     }
 )  # fmt: skip
 """Tables whose rows are intelligence, derived from it, or say who saw it."""
@@ -60,6 +60,8 @@ ALLOWED = {
     "they last stood, kept and compared (the network itself is read through the owner's View)",
     "threadline.tracking.alerts": "alerts read back only through the reader's View (its "
     "policy joined to the alert's record), and marked read",
+    "threadline.people.decisions": "analysts' decisions on people's assessments, recorded and "
+    "withdrawn once the command has checked through the View that the user is shown the person",
     "threadline.security.conditions": "handling restrictions: records' conditions read by the "
     "handling rules and stored beside them (at ingest and by `sharing conditions --apply`)",
 }

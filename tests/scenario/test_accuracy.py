@@ -65,10 +65,13 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     networks rank near the top; links attributed from free text are mostly right."""
     figures = evaluate_scenario(small_scenario)
     assert int(figures["records"]) > 1000
-    counts = {"records", "seconds", "attributed_links", "attributed_roles"}
+    counts = {"records", "seconds", "attributed_links", "attributed_roles",
+              "unrecognised_victims", "decoys_in_top_100"}  # fmt: skip
     fractions = {k: v for k, v in figures.items() if k not in counts}
     assert all(0.0 <= float(v) <= 1.0 for v in fractions.values()), fractions
     assert figures["person_f1"] > 0.9 and figures["business_f1"] > 0.9
     assert figures["premises_precision_at_10"] >= 0.6
     # What free text says people use, against the scenario's text truth.
     assert int(figures["attributed_links"]) > 100 and figures["attributed_precision"] >= 0.9
+    assert figures["unrecognised_victims"] >= 1 and figures["unrecognised_victims_recall"] > 0
+    assert figures["suspects_precision_at_20"] >= 0.6

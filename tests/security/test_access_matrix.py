@@ -28,6 +28,7 @@ from threadline.api.priorities import networks, premises_map, ranking
 from threadline.cli import app
 from threadline.graph import build_graph
 from threadline.jobs import get_job, list_jobs, submit
+from threadline.people import assess
 from threadline.read import View
 from threadline.read.conditions import unrecognised_conditions
 from threadline.read.deconfliction import notices
@@ -81,6 +82,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("graph", "path", "e-r0", "e-r1", "--json"),
     ("analyse", "premises", "--json"),
     ("analyse", "businesses", "--json"),
+    ("analyse", "people", "--top", "50", "--json"),
+    ("analyse", "people", "--role", "victim", "--unrecognised", "--json"),
     ("cases", "list", "--json"),
     ("sharing", "list", "--json"),
     ("sharing", "deconflict", "e-hub", "--json"),
@@ -442,6 +445,8 @@ def _call_functions(store: Store) -> list[str]:
             entity_of_mentions(view), communities_of(view), rank_premises(view, top=None),
             rank_businesses(view, top=None), analyse(view, store=False).findings,
         ]  # fmt: skip
+        people = assess(view)
+        shown += [people.victims, people.suspects]
         shown += [notices(view, "e-hub"), unrecognised_conditions(view)]
         named = [f"e-r{i}" for i in range(8)] + ["e-hub"]  # a world holds up to 7 records
         shown += [places(view, named), networks(view, g, min_size=1), premises_map(view, g)]

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from threadline.cli import render as show
 from threadline.cli.options import DbOption, JsonOption, UserOption, WeightsOption
+from threadline.cli.people import people_app
 from threadline.graph.evidence import protection_of_records
 from threadline.model.protection import Protection
 from threadline.read import View, reading
@@ -37,6 +38,7 @@ analyse_app = typer.Typer(
     invoke_without_command=True,
     help="Analyse the graph and rank premises and businesses for multi-agency visits.",
 )
+analyse_app.add_typer(people_app, name="people")
 
 
 def _run(view: View, weights: Path | None, seed: int, *, store: bool = True) -> AnalysisResult:

@@ -63,6 +63,8 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("5. Premises ranked for multi-agency visits (the analysis the load brought up to date)",
          ["analyse", "premises", "--top", "10"])  # fmt: skip
     step("6. Businesses ranked for multi-agency visits", ["analyse", "businesses", "--top", "10"])
+    step("6b. Potential victims no agency has recognised, and potential suspects, with reasons",
+         ["analyse", "people", "--unrecognised", "--top", "5"])  # fmt: skip
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
     step("8. What the store holds now", ["status"])
     step("9. The largest network as an i2 Analyst's Notebook chart (a disclosure, audited)",

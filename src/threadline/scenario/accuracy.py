@@ -262,6 +262,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
     from threadline.scenario.attribution import score_attribution
+    from threadline.scenario.people_accuracy import score_people
     from threadline.security.identity import bootstrap, resolve_actor
     from threadline.store import Store
 
@@ -281,6 +282,9 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
                     resolved_by=[View(conn, reader) for reader in readers],
                 )  # fmt: skip
                 figures |= score_attribution([View(conn, a) for a in readers], folder)
+                figures.update(
+                    score_people(View(conn, resolve_actor(store)), folder, truth.mentions)
+                )
         finally:
             store.close()
     return {

@@ -20,11 +20,15 @@ from threadline.scenario.networks import KINDS, SMALL_KINDS, build_network
 from threadline.scenario.places import TOWNS, StreetDirectory
 from threadline.scenario.sizes import SIZE_SPECS, SizeSpec
 from threadline.scenario.truth import Truth
+from threadline.scenario.unrecognised import UnrecognisedWriter
 from threadline.scenario.world import AS_OF, Builder, Network, World
 from threadline.scenario.writers import WRITERS, Writer
 
 SIZES: tuple[str, ...] = tuple(SIZE_SPECS)
 MARKER = "generator: threadline.scenario"
+ALL_WRITERS: tuple[type[Writer], ...] = (*WRITERS, UnrecognisedWriter)
+"""Every agency writer, in the order they run: the attendances of victims no agency has
+recognised (and of decoys) come last, from their own random stream, changing nothing before."""
 _SMALL_HOSTS = (("agriculture", "food_processing"), ("factory", "construction"))
 
 Progress = Callable[[str, int], None]
@@ -67,7 +71,7 @@ def generate(size: str, seed: int, out: Path, progress: Progress | None = None) 
     truth = Truth(out)
     writers: list[Writer] = []
     try:
-        writers.extend(cls(out, truth) for cls in WRITERS)
+        writers.extend(cls(out, truth) for cls in ALL_WRITERS)
         _write_shards(seed, spec, truth, writers, progress)
     except BaseException:
         for writer in writers:
@@ -173,7 +177,7 @@ def _prepare(out: Path) -> None:
 
 
 def _write_sources(out: Path, size: str, seed: int) -> None:
-    entries = [info.as_dict() for writer in WRITERS for info in writer.sources()]
+    entries = [info.as_dict() for writer in ALL_WRITERS for info in writer.sources()]
     document = {
         "generator": "threadline.scenario",
         "format_version": 1,

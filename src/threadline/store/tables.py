@@ -817,6 +817,26 @@ alert_mail = sa.Table(
 the newest alert already mailed: mail is sent after the transaction that raised the alerts,
 and one that fails leaves the mark where it was, so the next delivery tries again."""
 
+person_assessments = sa.Table(
+    "person_assessments",
+    metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=True),
+    sa.Column("entity_id", KEY, nullable=False, index=True),
+    sa.Column("side", sa.String(16), nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False),
+    _now(),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    sa.Column("deleted_by", ID, sa.ForeignKey("users.id")),
+    sa.CheckConstraint("side IN ('victim', 'suspect')", name="side"),
+    sa.CheckConstraint("decision IN ('confirmed', 'dismissed')", name="decision"),
+)
+"""Analysts' decisions on a person's assessment as a potential victim or suspect: confirmed
+or dismissed with a reason, withdrawn (soft-deleted) rather than overwritten; shown beside the
+score to the deciding agency's users. Keyed by the entity's stable id, so they outlive runs."""
+
 TABLES = (
     agencies,
     users,
@@ -864,5 +884,6 @@ TABLES = (
     alerts,
     watch_members,
     alert_mail,
+    person_assessments,
 )
 """Every table, parents before children (the order to create; reverse it to empty)."""
