@@ -124,6 +124,13 @@ _NAME_WORD = rf"[{_UPPER}][\w'\u2019\-]*"
 _NAME_RUN = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _QUOTED = re.compile(rf"(?<![\w'])'({_NAME_WORD}(?: {_NAME_WORD})?)'(?!\w)")
 _AKA = re.compile(r"^\s*(?:\(\s*)?(?:also known as|known as|aka|a\.k\.a\.)[\s'\"]*$", re.I)
+_OPENING_AKA = re.compile(
+    r"^\s*(?:(?:he|she|they) (?:is|are|goes|go) )?(?:also known as|known as|aka|a\.k\.a\.|goes by)"
+    r"[\s'\"]*$",
+    re.I,
+)
+"""A clause opening with an alias cue and naming no one before it ("Known as Toni."): the
+alias is the record's own subject's, already held in its fields, not another person."""
 _SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.!?]+(?=\s+|$)")
 _NEGATION = re.compile(
     r"\b(?:not|no longer|never|denies|denied|isn't|doesn't|didn't|wasn't|don't|stopped)\b", re.I
@@ -367,6 +374,8 @@ def read_text(
             here = [s for s in spans if c_start <= s.start and s.end <= c_end]
             people: list[tuple[_Span, int]] = []
             for span in here:
+                if not people and _OPENING_AKA.match(text[c_start : span.start]):
+                    continue
                 if people and _AKA.match(text[people[-1][0].end : span.start]):
                     number = people[-1][1]
                     named = reading.people[number]

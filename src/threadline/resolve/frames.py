@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from threadline.store import tables as t
 from threadline.values.postcode import POSTCODE_PATTERN
 
-__all__ = ["PERSON_COLUMNS", "business_frame", "person_frame", "premises_frame"]
+__all__ = ["PERSON_COLUMNS", "business_frame", "from_text", "person_frame", "premises_frame"]
 
 PERSON_COLUMNS = (
     "record_id", "source", "record", "given_name", "surname", "full_name", "date_of_birth", "phone",
@@ -67,7 +67,7 @@ apart), so they wait for a rule of their own (join only to one candidate, by ful
 attributed identifier)."""
 
 
-def _from_text(mention_id: str) -> bool:
+def from_text(mention_id: str) -> bool:
     """Whether a mention is a person a record's free text names."""
     return ":text:" in mention_id and ":person" in mention_id.rsplit(":text:", 1)[1]
 
@@ -252,7 +252,7 @@ def person_frame(
     mentions = [
         (mention_id, record)
         for mention_id, record in _mentions(conn, ("Person",))
-        if JOIN_TEXT_PEOPLE or not _from_text(mention_id)
+        if JOIN_TEXT_PEOPLE or not from_text(mention_id)
     ]
     # An age the record states (an advert's): its year of birth at the record's date.
     years = _years(conn, (r for m, r in mentions if values.get(m, {}).get("statedAge")))

@@ -9,7 +9,7 @@ businesses of each record, grouped here first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -19,9 +19,17 @@ from sqlalchemy.engine import Connection
 from threadline.resolve.address import resolve_addresses
 from threadline.resolve.company import CompanyMatcher, CompanyRecord
 from threadline.resolve.frames import business_frame, person_frame, premises_frame
+from threadline.resolve.results import Judgement
 from threadline.store import tables as t
 
-__all__ = ["businesses", "identifiers", "person_table", "premises", "singletons"]
+__all__ = [
+    "businesses",
+    "identifiers",
+    "judged_together",
+    "person_table",
+    "premises",
+    "singletons",
+]
 
 _IDENTIFIER_PROPS = {
     "Vehicle": "registrationNumber",
@@ -125,4 +133,28 @@ def singletons(conn: Connection, taken: Mapping[str, str]) -> dict[str, str]:
         schema = model.get(schema_name)
         if mention_id not in taken and schema is not None and not schema.edge:
             out[mention_id] = mention_id
+    return out
+
+
+def judged_together(
+    assignment: Mapping[str, str], judgements: Iterable[Judgement], outside: set[str]
+) -> dict[str, str]:
+    """`assignment` with every "same" judgement on a mention in `outside` (people a narrative
+    names, whom the person model does not score) carried out: the mention, and any others of
+    its own group, join the group of the mention it was judged the same as.
+
+    >>> judged_together({"a": "a", "t": "t", "u": "t"}, [Judgement("a", "t", "same")], {"t"})
+    {'a': 'a', 't': 'a', 'u': 'a'}
+    """
+    out = dict(assignment)
+    for j in judgements:
+        if j.verdict != "same" or not {j.left_id, j.right_id} & outside:
+            continue
+        if j.left_id not in out or j.right_id not in out:
+            continue
+        keep, gone = sorted(
+            (out[j.left_id], out[j.right_id]), key=lambda head: head in outside
+        )  # a head the model placed wins over one of a narrative's people
+        if keep != gone:
+            out = {m: keep if head == gone else head for m, head in out.items()}
     return out

@@ -24,7 +24,14 @@ from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
 from threadline.model.captions import best_caption
-from threadline.resolve.groups import businesses, identifiers, premises, singletons
+from threadline.resolve.frames import from_text
+from threadline.resolve.groups import (
+    businesses,
+    identifiers,
+    judged_together,
+    premises,
+    singletons,
+)
 from threadline.resolve.incremental import (
     fingerprint,
     resolve_people,
@@ -118,6 +125,8 @@ def resolve_store(
     assignment.update(premises(conn))
     assignment.update(identifiers(conn))
     assignment.update(singletons(conn, assignment))
+    narrated = {m for m in assignment if from_text(m)}
+    assignment = judged_together(assignment, judgements, narrated)
     lap("by_rule")
 
     schemata = mention_schemata(conn)
