@@ -11,5 +11,6 @@ case "$THREADLINE_TEST_DATABASES" in
   *postgresql*) scripts/ensure-postgres.sh ;;
 esac
 echo "Testing on: $THREADLINE_TEST_DATABASES"
-# One worker per core (pytest-xdist); each worker has its own PostgreSQL database.
-exec .venv/bin/python -m pytest -n auto "$@"
+# One worker per core (pytest-xdist); each worker has its own PostgreSQL database. The 30
+# slowest tests are listed at the end, to keep the whole run under its 15-minute budget.
+exec .venv/bin/python -m pytest -n auto --durations=30 "$@"
