@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from threadline.api.deps import ViewDep
 from threadline.api.explainers import Explainers
 from threadline.model.protection import combine
+from threadline.read import View
 from threadline.read.resolution import (
     entity_name,
     latest_run,
     pair_score,
     protection_of_mentions,
 )
+from threadline.resolve.explain_store import PairExplainer
 from threadline.resolve.judgements import VERDICTS
 from threadline.resolve.review import anchor, judge, review_queue
 from threadline.web.render import page
@@ -63,6 +65,19 @@ def compare_page(
     )  # fmt: skip
 
 
+def _explainer(
+    request: Request, view: View, a: str, b: str
+) -> tuple[str, str, PairExplainer | None]:
+    """The two mentions asked about (the user must see both), and the explainer of the latest
+    run's model (None when no run has a model)."""
+    left, right = anchor(view, a, "resolve.compare"), anchor(view, b, "resolve.compare")
+    run = latest_run(view)
+    if run is None or not run.model:
+        return left, right, None
+    explainers: Explainers = request.app.state.explainers
+    return left, right, explainers.for_run(view.conn, run)
+
+
 @router.get("/compare/explain", response_class=HTMLResponse)
 def compare_explain(
     request: Request,
@@ -71,12 +86,9 @@ def compare_explain(
     b: Annotated[str, Query(min_length=1, max_length=255)],
 ) -> Response:
     """The model's field-by-field reasons, as a fragment the compare page loads."""
-    left, right = anchor(view, a, "resolve.compare"), anchor(view, b, "resolve.compare")
-    run = latest_run(view)
+    left, right, explainer = _explainer(request, view, a, b)
     explanation, summary = None, None
-    if run is not None and run.model:
-        explainers: Explainers = request.app.state.explainers
-        explainer = explainers.for_run(view.conn, run)
+    if explainer is not None:
         explanation = explainer.explain(left, right)
         summary = explainer.summary(left, right, lambda mention: entity_name(view, mention))
     view.consulted("resolve.compare.explain", entities=[left, right], action="combination")
@@ -95,14 +107,10 @@ def review_why(
 ) -> Response:
     """One pair's summary (the strongest evidence for and against), as a fragment each row of
     the queue loads: the page is not held up while the model scores."""
-    left, right = anchor(view, a, "resolve.compare"), anchor(view, b, "resolve.compare")
-    run = latest_run(view)
+    left, right, explainer = _explainer(request, view, a, b)
     summary = None
-    if run is not None and run.model:
-        explainers: Explainers = request.app.state.explainers
-        summary = explainers.for_run(view.conn, run).summary(
-            left, right, lambda mention: entity_name(view, mention)
-        )
+    if explainer is not None:
+        summary = explainer.summary(left, right, lambda mention: entity_name(view, mention))
     view.consulted("resolve.review.why", entities=[left, right], action="combination")
     return page(
         request, "why_fragment.html", {"summary": summary},

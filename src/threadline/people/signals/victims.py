@@ -19,6 +19,7 @@ from threadline.risk.indicators._common import (
     names,
     ramp,
     related,
+    shared_accounts,
     tally,
     victim_weights,
 )
@@ -75,15 +76,7 @@ def lives_with_victims(ctx: Context) -> Iterator[Finding]:
 def paid_into_shared_account(ctx: Context) -> Iterator[Finding]:
     """People paid into an account that receives many people's wages (not its holder)."""
     p = ctx.params("paid_into_shared_account")
-    for index in range(ctx.graph.vcount()):
-        if ctx.schema[index] != "BankAccount":
-            continue
-        paid: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("paid_into",)):
-            if is_person(ctx, other):
-                paid.setdefault(other, set()).update(ctx.edge_records[edge])
-        if len(paid) < p["threshold"]:
-            continue
+    for index, paid in shared_accounts(ctx, p["threshold"]):
         holders = {h for h, _ in ctx.neighbours(index, ("holds_account", "owns"))}
         count = tally(ctx, paid)
         score = ramp(count.weighted, p["threshold"], p["full"])

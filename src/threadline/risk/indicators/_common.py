@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +28,7 @@ __all__ = [
     "ramp",
     "related",
     "roles",
+    "shared_accounts",
     "tally",
     "victim_weights",
 ]
@@ -194,6 +195,20 @@ class Tally:
         if self.weak:
             text += f"; {len(self.weak)} rest only on weak evidence: {', '.join(self.weak)}"
         return text + ")"
+
+
+def shared_accounts(ctx: Context, threshold: int) -> Iterator[tuple[int, dict[int, set[int]]]]:
+    """Each bank account into which at least `threshold` people are paid, with those people
+    (node -> the records of their payments)."""
+    for index in range(ctx.graph.vcount()):
+        if ctx.schema[index] != "BankAccount":
+            continue
+        paid: dict[int, set[int]] = {}
+        for other, edge in ctx.neighbours(index, ("paid_into",)):
+            if is_person(ctx, other):
+                paid.setdefault(other, set()).update(ctx.edge_records[edge])
+        if len(paid) >= threshold:
+            yield index, paid
 
 
 def tally(

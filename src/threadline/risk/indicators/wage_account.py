@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from threadline.risk.hookspecs import hookimpl
-from threadline.risk.indicators._common import finding, is_business, is_person, names, ramp, tally
+from threadline.risk.indicators._common import (
+    finding,
+    is_business,
+    names,
+    ramp,
+    shared_accounts,
+    tally,
+)
 from threadline.risk.types import Context, Finding, Indicator
 
 NAME = "wage_account"
@@ -25,15 +32,7 @@ DEFAULTS = {"weight": 1.0, "threshold": 3, "full": 8}
 def evaluate(ctx: Context) -> Iterator[Finding]:
     """Findings on the account, its holders and the employers of those paid into it."""
     p = ctx.params(NAME)
-    for index in range(ctx.graph.vcount()):
-        if ctx.schema[index] != "BankAccount":
-            continue
-        paid: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("paid_into",)):
-            if is_person(ctx, other):
-                paid.setdefault(other, set()).update(ctx.edge_records[edge])
-        if len(paid) < p["threshold"]:
-            continue
+    for index, paid in shared_accounts(ctx, p["threshold"]):
         count = tally(ctx, paid)
         score = ramp(count.weighted, p["threshold"], p["full"])
         if not score:
