@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["Decision", "active_decisions", "decision_by_id"]
 
@@ -55,10 +56,8 @@ def active_decisions(view: View, entity_ids: Iterable[str]) -> dict[tuple[str, s
     a = t.person_assessments.c
     wanted = sorted(set(entity_ids))
     out: dict[tuple[str, str], Decision] = {}
-    for start in range(0, len(wanted), 2000):
-        query = _query().where(
-            a.entity_id.in_(wanted[start : start + 2000]), a.agency_id == view.actor.agency_id
-        )
+    for chunk in chunked(wanted, 2000):
+        query = _query().where(a.entity_id.in_(chunk), a.agency_id == view.actor.agency_id)
         for row in view.conn.execute(query.order_by(a.created_at, a.id)):
             found = _decision(row)
             out[(found.entity_id, found.side)] = found

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from threadline.model.grading import Grade, stored_grade
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["KIND_OF_LINK", "AttributedLink", "attributed_links"]
 
@@ -147,8 +148,7 @@ def _links(
 def _grades(view: View, record_ids: list[int]) -> dict[int, tuple[Grade, str]]:
     r = t.records.c
     out: dict[int, tuple[Grade, str]] = {}
-    for start in range(0, len(record_ids), 10_000):
-        chunk = record_ids[start : start + 10_000]
+    for chunk in chunked(record_ids, 10_000):
         query = sa.select(r.id, r.grading_scheme, r.source_evaluation, r.information_assessment,
                           r.handling_code, r.handling_conditions, r.marking).where(
             r.id.in_(chunk), view.clause)  # fmt: skip

@@ -32,6 +32,7 @@ from threadline.risk.prioritise import Kind, Priority, prioritise
 from threadline.risk.types import Context, Finding
 from threadline.risk.weights import Weights, load_weights
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.tracking.check import after_analysis
 
 __all__ = [
@@ -221,8 +222,8 @@ def _store(
 
 
 def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), 2000):
-        conn.execute(sa.insert(table), rows[start : start + 2000])
+    for chunk in chunked(rows, 2000):
+        conn.execute(sa.insert(table), chunk)
 
 
 def _rank(

@@ -19,7 +19,7 @@ cascades), so nothing is left to say that anything changed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -32,6 +32,7 @@ from threadline.read.search import BIRTH_PROPS
 from threadline.security import chain
 from threadline.security.audit import make_event
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 from threadline.store.database import insert_ignore
 from threadline.store.evidence_ids import evidence_records
 from threadline.tracking.networks import changed_members
@@ -64,9 +65,9 @@ class _Live:
     recipients: tuple[int, ...]
 
 
-def _chunks(items: Iterable[Any]) -> list[list[Any]]:
-    ordered = sorted(set(items))
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+def _chunks(items: Iterable[Any]) -> Iterator[Sequence[Any]]:
+    """The distinct `items`, in order, a query's worth at a time."""
+    return chunked(sorted(set(items)), CHUNK)
 
 
 def live_watches(conn: Connection, kinds: Iterable[str], today: date | None = None) -> list[_Live]:
@@ -117,8 +118,7 @@ def _raise(conn: Connection, found: list[Found], origin: str) -> int:
     added = 0
     keys = ["watch_id", "user_id", "kind", "record_id"]
     values = list(rows.values())
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
+    for chunk in chunked(values, CHUNK):
         added += conn.execute(insert_ignore(t.alerts, chunk, conn.dialect, keys)).rowcount
     event = make_event(None, "combination", "alerts.check", purpose=PURPOSE, username=SYSTEM,
                        detail={"origin": origin, "watches": len({w.id for w, *_ in found}),

@@ -38,6 +38,7 @@ from threadline.graph.vocabulary import ENTITY
 from threadline.read import View
 from threadline.security.actors import Actor, actor_from_row, user_query
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
 __all__ = ["Members", "changed_members", "keep_members", "kept_members", "members_of"]
 
@@ -94,8 +95,8 @@ def keep_members(conn: Connection, watch_id: int, members: Mapping[str, int | No
     """Replace what is kept of watch `watch_id`'s network with `members`."""
     conn.execute(sa.delete(t.watch_members).where(t.watch_members.c.watch_id == watch_id))
     rows = [{"watch_id": watch_id, "node": n, "record_id": r} for n, r in sorted(members.items())]
-    for start in range(0, len(rows), 1000):
-        conn.execute(sa.insert(t.watch_members), rows[start : start + 1000])
+    for chunk in chunked(rows, 1000):
+        conn.execute(sa.insert(t.watch_members), chunk)
 
 
 def _owners(conn: Connection, watch_ids: Iterable[int]) -> dict[int, Actor]:
