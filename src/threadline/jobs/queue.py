@@ -26,6 +26,7 @@ from threadline.security.actors import Actor, UserRole
 from threadline.security.audit import audit
 from threadline.store import Store
 from threadline.store import tables as t
+from threadline.store.database import aware
 
 __all__ = [
     "KINDS",
@@ -59,13 +60,6 @@ def worker_name() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(when: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; they were written in UTC."""
-    if when is None or when.tzinfo is not None:
-        return when
-    return when.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)
@@ -162,8 +156,8 @@ def _job(row: Any) -> Job:
                                        else int(row.progress_total)),
         message=str(row.message), params=dict(row.params or {}),
         result=None if row.result is None else dict(row.result),
-        created_at=_aware(row.created_at) or _now(), started_at=_aware(row.started_at),
-        finished_at=_aware(row.finished_at), heartbeat_at=_aware(row.heartbeat_at),
+        created_at=aware(row.created_at) or _now(), started_at=aware(row.started_at),
+        finished_at=aware(row.finished_at), heartbeat_at=aware(row.heartbeat_at),
     )  # fmt: skip
 
 

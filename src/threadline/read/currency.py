@@ -21,15 +21,9 @@ from threadline.read.holdings import known_batches
 from threadline.read.rankings import latest_run
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.database import aware
 
 __all__ = ["Currency", "currency", "when"]
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def when(moment: datetime) -> str:
@@ -109,7 +103,7 @@ def currency(view: View) -> Currency:
     (no intelligence is read, so nothing is logged as consulted)."""
     conn, b = view.conn, t.batches.c
     loads = [
-        _utc(moment)
+        aware(moment)
         for (moment,) in conn.execute(
             sa.select(b.finished_at).where(
                 b.id.in_(known_batches(view).scalar_subquery()),
@@ -126,9 +120,9 @@ def currency(view: View) -> Currency:
         .limit(1)
     ).first()
     analysis = latest_run(view)
-    resolved_from = _utc(run.started_at) if run else None
-    resolved_at = _utc(run.finished_at) if run else None
-    analysed_from = _utc(analysis.started_at) if analysis else None
+    resolved_from = aware(run.started_at) if run else None
+    resolved_at = aware(run.finished_at) if run else None
+    analysed_from = aware(analysis.started_at) if analysis else None
 
     def since(start: datetime | None) -> int:
         return 0 if start is None else sum(1 for m in loads if m is not None and m > start)
@@ -136,7 +130,7 @@ def currency(view: View) -> Currency:
     return Currency(
         loaded_at=max((m for m in loads if m is not None), default=None),
         resolved_at=resolved_at,
-        analysed_at=_utc(analysis.finished_at or analysis.started_at) if analysis else None,
+        analysed_at=aware(analysis.finished_at or analysis.started_at) if analysis else None,
         resolution_behind=since(resolved_from) if run else len(loads),
         analysis_behind=since(analysed_from) if analysis else 0,
         analysis_before_resolution=(

@@ -29,6 +29,7 @@ from threadline.security.audit import audit, log_refusal
 from threadline.security.errors import AccessDenied
 from threadline.security.users import may_administer, password_matches
 from threadline.store import tables as t
+from threadline.store.database import aware
 
 __all__ = [
     "IDLE",
@@ -98,13 +99,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(when: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; they were written in UTC."""
-    if when is None or when.tzinfo is not None:
-        return when
-    return when.replace(tzinfo=UTC)
-
-
 # -- the lockout -------------------------------------------------------------------------------
 
 
@@ -112,14 +106,14 @@ def _locked(conn: Connection, username: str, now: datetime) -> bool:
     row = conn.execute(
         sa.select(t.login_failures).where(t.login_failures.c.username == username)
     ).first()
-    until = None if row is None else _aware(row.locked_until)
+    until = None if row is None else aware(row.locked_until)
     return until is not None and until > now
 
 
 def _failed(conn: Connection, username: str, now: datetime) -> None:
     table = t.login_failures
     row = conn.execute(sa.select(table).where(table.c.username == username)).first()
-    if row is None or (_aware(row.first_at) or now) < now - LOCKOUT_WINDOW:
+    if row is None or (aware(row.first_at) or now) < now - LOCKOUT_WINDOW:
         conn.execute(sa.delete(table).where(table.c.username == username))
         conn.execute(sa.insert(table).values(username=username, failures=1, first_at=now))
         return
@@ -204,14 +198,14 @@ def session_for(
     ).first()
     if row is None:
         return None
-    if (_aware(row.last_seen_at) or now) < now - idle:
+    if (aware(row.last_seen_at) or now) < now - idle:
         _end(conn, int(row.id), now)
         return None
     actor = _active(conn, int(row.user_id))
     if actor is None:
         _end(conn, int(row.id), now)
         return None
-    if (_aware(row.last_seen_at) or now) <= now - NOTE_USE:
+    if (aware(row.last_seen_at) or now) <= now - NOTE_USE:
         conn.execute(
             sa.update(t.web_sessions).where(t.web_sessions.c.id == row.id).values(last_seen_at=now)
         )
@@ -310,9 +304,9 @@ def _info(row: Any, username: str) -> TokenInfo:
     return TokenInfo(
         name=str(row.name),
         username=username,
-        created_at=_aware(row.created_at) or _now(),
-        expires_at=_aware(row.expires_at) or _now(),
-        last_used_at=_aware(row.last_used_at),
+        created_at=aware(row.created_at) or _now(),
+        expires_at=aware(row.expires_at) or _now(),
+        last_used_at=aware(row.last_used_at),
         revoked=row.revoked_at is not None,
     )
 
@@ -345,7 +339,7 @@ def token_actor(conn: Connection, secret: str, *, now: datetime | None = None) -
             t.api_tokens.c.token_hash == _digest(secret), t.api_tokens.c.revoked_at.is_(None)
         )
     ).first()
-    if row is None or (_aware(row.expires_at) or now) <= now:
+    if row is None or (aware(row.expires_at) or now) <= now:
         return None
     actor = _active(conn, int(row.user_id))
     if actor is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "DeferredIndexes",
     "StoreError",
     "allocate_ids",
+    "aware",
     "bulk_insert",
     "create_engine",
     "defer_indexes",
@@ -34,6 +36,17 @@ __all__ = [
 
 DEFAULT_URL = "sqlite:///threadline.db"
 URL_ENV = "THREADLINE_DATABASE_URL"
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored moment with its zone: SQLite gives back naive datetimes, written in UTC.
+
+    >>> aware(datetime(2026, 12, 7, 1, 10)).isoformat()
+    '2026-12-07T01:10:00+00:00'
+    """
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 class StoreError(ThreadlineError):
