@@ -11,11 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from threadline import safe_yaml
 from threadline.errors import ValidationError
-from threadline.risk.weights import Weights, load_weights
+from threadline.risk.weights import Weights, load_weights, overlay, read_weights_file
 
 __all__ = ["SHIPPED", "PeopleWeights", "load_people_weights"]
 
@@ -70,16 +67,8 @@ class PeopleWeights:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data, _ = safe_yaml.read(path)
-    except OSError as exc:
-        raise ValidationError(f"cannot read weights file {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        line, reason = safe_yaml.problem(exc)
-        raise ValidationError(f"{path}:{line}: not valid YAML: {reason}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or set(data) - set(_SECTIONS):
+    data = read_weights_file(path, _SECTIONS)
+    if set(data) - set(_SECTIONS):
         raise ValidationError(f"{path}: a people weights file holds {', '.join(_SECTIONS)}")
     return data
 
@@ -87,18 +76,6 @@ def _read(path: Path) -> dict[str, Any]:
 @cache
 def _shipped() -> dict[str, Any]:
     return _read(SHIPPED)
-
-
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in over.items():
-        known = base.get(key)
-        out[key] = (
-            _merge(known, value)
-            if isinstance(value, Mapping) and isinstance(known, Mapping)
-            else value
-        )
-    return out
 
 
 def load_people_weights(
@@ -120,6 +97,6 @@ def load_people_weights(
                 f"{path}: unknown signal {sorted(unknown)[0]!r}; known: "
                 f"{', '.join(sorted(data['signals']))}"
             )
-        data = _merge(data, over)
+        data = overlay(data, over)
         sources.append(str(path))
     return PeopleWeights(data, risk or load_weights(), tuple(sources))

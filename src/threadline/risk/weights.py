@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +23,15 @@ from threadline.errors import ValidationError
 from threadline.graph.evidence import GradeWeights
 from threadline.risk.plugins import registered_indicators
 
-__all__ = ["SHIPPED", "Exploitation", "Sector", "Weights", "load_weights"]
+__all__ = [
+    "SHIPPED",
+    "Exploitation",
+    "Sector",
+    "Weights",
+    "load_weights",
+    "overlay",
+    "read_weights_file",
+]
 
 SHIPPED = Path(__file__).with_name("weights.yaml")
 """The weights Threadline ships; every other weights file is laid over these."""
@@ -127,17 +135,24 @@ class Weights:
         )  # fmt: skip
 
 
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any], where: str) -> dict[str, Any]:
+def overlay(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `over` laid on it, mapping by mapping (a value in `over` wins).
+
+    >>> overlay({"a": {"x": 1, "y": 2}, "b": 3}, {"a": {"y": 5}})
+    {'a': {'x': 1, 'y': 5}, 'b': 3}
+    """
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
-            out[key] = _merge(base[key], value, f"{where}.{key}")
+            out[key] = overlay(base[key], value)
         else:
             out[key] = value
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_weights_file(path: Path, sections: Sequence[str] = _SECTIONS) -> dict[str, Any]:
+    """The mapping a weights file holds (empty for an empty file), refused with the file and
+    line when it cannot be read or is not a mapping of `sections`."""
     try:
         data, _ = safe_yaml.read(path)
     except OSError as exc:
@@ -151,13 +166,13 @@ def _read(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ValidationError(f"{path}: a weights file is a mapping of {', '.join(_SECTIONS)}")
+        raise ValidationError(f"{path}: a weights file is a mapping of {', '.join(sections)}")
     return data
 
 
 @cache
 def _shipped() -> dict[str, Any]:
-    return _read(SHIPPED)
+    return read_weights_file(SHIPPED)
 
 
 def _check(data: Mapping[str, Any], path: Path, known: Mapping[str, Mapping[str, Any]]) -> None:
@@ -194,12 +209,12 @@ def load_weights(path: str | Path | None = None) -> Weights:
     defaults: dict[str, Any] = {"indicators": {n: dict(d) for n, d in sorted(known.items())}}
     base = _shipped()
     _check(base, SHIPPED, known)
-    merged = _merge(defaults, base, "")
+    merged = overlay(defaults, base)
     sources = [str(SHIPPED)]
     if path is not None:
         chosen = Path(path)
-        over = _read(chosen)
+        over = read_weights_file(chosen)
         _check(over, chosen, known)
-        merged = _merge(merged, over, "")
+        merged = overlay(merged, over)
         sources.append(str(chosen))
     return Weights(merged, tuple(sources))
