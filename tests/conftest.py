@@ -13,13 +13,15 @@ profile): no test depends on how fast the machine is.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
+import shutil
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -141,19 +143,53 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder `name`, shared by every pytest-xdist worker of this run, that `build` fills
+    the first time a worker asks for it: workers take turns under a file lock, so the build
+    runs once a run (a build that failed is started again from an empty folder)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's own folder, above each worker's
+    folder, done = root / name, root / f"{name}.built"
+    with (root / f"{name}.lock").open("w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                build(folder)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated to the head once per test session, which each SQLite
+    test copies: running every migration again for each test cost about a second a test
+    (tests/store/test_migrations.py still migrates up and down step by step)."""
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    with Store(f"sqlite:///{path}", create=True) as template:
+        template.migrate()
+    return path
+
+
 @pytest.fixture
 def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """A migrated, empty store on each database under test."""
     if backend == "sqlite":
-        store = Store(f"sqlite:///{tmp_path / 'store.db'}", create=True)
-        store.migrate()
+        path = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        store = Store(f"sqlite:///{path}")
         yield store
         store.close()
         return
     store = request.getfixturevalue("_postgres_store")
-    _empty(store)
+    _empty(store)  # what an earlier test left (the database is dropped at the session's end)
     yield store
-    _empty(store)
 
 
 @pytest.fixture

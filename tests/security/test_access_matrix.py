@@ -78,6 +78,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("graph", "communities", "--min-size", "1", "--json"),
     ("graph", "timeline", "e-hub", "--json"),
     ("graph", "changes", "--since", "2000-01-01", "--json"),
+    ("graph", "changes", "--since", "2000-01-01", "--by", "reported", "--json"),
     ("graph", "changes", "--network", "e-hub", "--from", "2000-01-01", "--json"),
     ("graph", "path", "e-r0", "e-r1", "--json"),
     ("analyse", "premises", "--json"),
@@ -429,6 +430,17 @@ def _run_exports(url: str, tmp: Path) -> list[str]:
         out.append(
             f"report {' '.join(scope)}\n{result.output}\n{result.exception or ''}\n{written}"
         )
+        path.unlink(missing_ok=True)
+    for suffix in (".svg", ".html"):  # the network at two dates, drawn to a file
+        path = tmp / f"changes{suffix}"
+        result = RUNNER.invoke(
+            app,
+            ["graph", "changes", "--network", "e-hub", "--from", "2000-01-01", "--chart",
+             str(path), "--db", url, "--user", "me"],
+        )  # fmt: skip
+        drawn = html.unescape(path.read_text(encoding="utf-8")) if path.exists() else ""
+        shown = f"{result.output}\n{result.exception or ''}".replace("e-hub", "<asked>")
+        out.append(f"graph changes --chart {suffix}\n{shown}\n{drawn}")
         path.unlink(missing_ok=True)
     return out
 

@@ -10,6 +10,7 @@ flags this machine needs. Screenshots go to tests/web/screenshots/ for a person 
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -32,7 +33,7 @@ from threadline.server import create_app
 from threadline.store import Store
 from threadline.store import tables as t
 
-from ..conftest import missing
+from ..conftest import built_once, missing
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,12 +75,21 @@ class DemoStore:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
-    """The demo's store, built once (about a minute), with users ``ana`` and ``pat``."""
+    """The demo's store, built once per run (about a minute) with users ``ana`` and ``pat``,
+    and copied for each worker, which may change its copy."""
+    shared = built_once(tmp_path_factory, "demo", _build_demo)
+    own = tmp_path_factory.mktemp("demo")
+    shutil.copyfile(shared / "threadline.db", own / "threadline.db")
+    return DemoStore(f"sqlite:///{own / 'threadline.db'}", shared)
+
+
+def _build_demo(folder: Path) -> None:
+    """`threadline demo` into `folder`, with ``ana``, ``pat`` and ana's case, and the store's
+    write-ahead log folded into its file (which is then copied alone)."""
     from typer.testing import CliRunner
 
     from threadline.cli import app
 
-    folder = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{folder / 'threadline.db'}"
     result = CliRunner().invoke(
         app, ["demo", "--out", str(folder / "scenario"), "--db", url], env={"COLUMNS": "120"}
@@ -93,7 +103,8 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
             add_user(conn, owner, "pat", PARTNER, ["analyst"], os_cleared=True, password=PASSWORD)
             add_case(conn, owner, CASE, "the demo's labour network")
             add_member(conn, owner, CASE, "ana")
-    return DemoStore(url, folder)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _free_port() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -144,12 +145,7 @@ class Store:
 
     def head(self) -> str | None:
         """The newest schema revision this version of Threadline knows."""
-        return ScriptDirectory.from_config(self._alembic_offline()).get_current_head()
-
-    def _alembic_offline(self) -> Config:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        return config
+        return _head()
 
     def require_current(self) -> None:
         """Fail with a clear message when the store is missing or needs `threadline init`."""
@@ -184,6 +180,15 @@ class Store:
                     query = query.where(t.judgements.c.deleted_at.is_(None))
                 out[name] = int(conn.execute(query).scalar_one())
         return out
+
+
+@cache
+def _head() -> str | None:
+    """The head revision of the migrations shipped with this code: read once per process
+    (reading the scripts takes a tenth of a second, and every command checks it)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def _is_ancestor(script: ScriptDirectory, older: str, newer: str) -> bool:
