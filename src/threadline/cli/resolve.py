@@ -421,11 +421,11 @@ def _why(conn: Any, view: View, run: Any, items: list[dict[str, Any]]) -> None:
     with progress_bar(console, "Why each pair", total=len(items)) as advance:
         explainer = PairExplainer(conn, run)  # scores every person record once
         try:
-            for item in items:
-                item["summary"] = explainer.summary(
-                    item["left"], item["right"], lambda mention: entity_name(view, mention)
-                )
-                advance("explained", 1)
+            pairs = [(item["left"], item["right"]) for item in items]
+            found = explainer.summaries(pairs, lambda mention: entity_name(view, mention))
+            for item, pair in zip(items, pairs, strict=True):
+                item["summary"] = found.get(pair)
+            advance("explained", len(items))
         finally:
             explainer.close()
 

@@ -8,7 +8,7 @@ the words match the scores that joined them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from threadline.resolve.explain import PairExplanation, name_parts_as_read, name
 from threadline.resolve.summaries import entity_summary, pair_summary
 from threadline.store import tables as t
 
-__all__ = ["RULES", "PairExplainer", "explain_entity", "split_proposal"]
+__all__ = ["RULES", "PairExplainer", "explain_entity", "split_proposal", "summarise"]
 
 RULES = {
     "Company": "same company number, or the same name once legal forms (Ltd, Limited, LLP, "
@@ -158,11 +158,15 @@ class PairExplainer:
     def explain(self, left: str, right: str) -> PairExplanation | None:
         """Why the run's model scores two person mentions as it does; None if it cannot
         (not person mentions, or not in the run)."""
+        return self.explain_many([(left, right)]).get((left, right))
+
+    def explain_many(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], PairExplanation]:
+        """:meth:`explain` for many pairs in one scoring pass (a pass costs about a second
+        whatever its size); a pair the model cannot score is left out."""
         with self._lock:
-            try:
-                return self._resolver.explain_pair(left, right)
-            except KeyError:
-                return None
+            return self._resolver.explain_pairs(pairs)
 
     def summary(
         self, left: str, right: str, name_of: Callable[[str], str | None] | None = None
@@ -170,15 +174,30 @@ class PairExplainer:
         """Why the run's model scores two person mentions as it does, in one line (the
         strongest evidence for and against, :func:`~threadline.resolve.summaries.pair_summary`);
         ``name_of`` names a business both records name as the reader sees it."""
-        explanation = self.explain(left, right)
-        if explanation is None:
-            return None
-        return pair_summary(named_context(explanation, name_of or (lambda _mention: None)))
+        return self.summaries([(left, right)], name_of).get((left, right))
+
+    def summaries(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        name_of: Callable[[str], str | None] | None = None,
+    ) -> dict[tuple[str, str], str]:
+        """:meth:`summary` for many pairs in one scoring pass."""
+        return {
+            pair: summarise(explanation, name_of)
+            for pair, explanation in self.explain_many(pairs).items()
+        }
 
     def close(self) -> None:
         """Release the model's database."""
         with self._lock:
             self._resolver.close()
+
+
+def summarise(
+    explanation: PairExplanation, name_of: Callable[[str], str | None] | None = None
+) -> str:
+    """One pair's explanation in one line: the strongest evidence for and against."""
+    return pair_summary(named_context(explanation, name_of or (lambda _mention: None)))
 
 
 def _kept_apart(run: Any, mentions: set[str], may_see: Callable[[str], bool] | None) -> list[str]:

@@ -17,7 +17,7 @@ from threadline.read.resolution import (
     pair_score,
     protection_of_mentions,
 )
-from threadline.resolve.explain_store import PairExplainer
+from threadline.resolve.explain_store import PairExplainer, summarise
 from threadline.resolve.judgements import VERDICTS
 from threadline.resolve.review import anchor, judge, review_queue
 from threadline.web.render import page
@@ -90,7 +90,8 @@ def compare_explain(
     explanation, summary = None, None
     if explainer is not None:
         explanation = explainer.explain(left, right)
-        summary = explainer.summary(left, right, lambda mention: entity_name(view, mention))
+        if explanation is not None:
+            summary = summarise(explanation, lambda mention: entity_name(view, mention))
     view.consulted("resolve.compare.explain", entities=[left, right], action="combination")
     return page(
         request, "explain_fragment.html", {"explanation": explanation, "summary": summary},
