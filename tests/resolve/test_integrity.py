@@ -12,7 +12,12 @@ import pytest
 
 from threadline.resolve import Judgement, PersonResolver
 from threadline.resolve.cluster import cluster_graph
-from threadline.resolve.integrity import contradiction, dates_contradict, propose_split
+from threadline.resolve.integrity import (
+    FAMILY_NAMES,
+    contradiction,
+    dates_contradict,
+    propose_split,
+)
 
 from .conftest import person, table
 
@@ -248,3 +253,19 @@ def test_a_proposed_split_holds_no_contradiction() -> None:
     for group in groups:
         members = [r for r in rows if r["record_id"] in group]
         assert all(contradiction(x, y) is None for x in members for y in members)
+
+
+def test_a_proposed_split_keeps_one_family_s_given_names_apart() -> None:
+    # Two sisters of one surname and date of birth (twins): nothing of the fields that
+    # contradict tells them apart, their given names do.
+    rows: list[dict[str, str | None]] = [
+        {"record_id": "anna1", "dob": "2001-03-04"},
+        {"record_id": "anna2", "dob": "2001-03-04"},
+        {"record_id": "hanna", "dob": "2001-03-04"},
+        {"record_id": "hanna-named", "dob": None},
+    ]
+    kin = [("anna1", "hanna"), ("anna2", "hanna"), ("anna1", "hanna-named")]
+    groups, unplaced, pairs = propose_split(rows, kin)
+    assert groups == [["anna1", "anna2"], ["hanna", "hanna-named"]]
+    assert unplaced == []
+    assert {(a, b, why) for a, b, why in pairs} == {(a, b, FAMILY_NAMES) for a, b in kin}

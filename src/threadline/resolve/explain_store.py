@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -224,14 +225,36 @@ def split_proposal(
     that hold no contradicting records (:func:`.integrity.propose_split`): the groups, the
     mentions that state nothing to place them by, and the contradicting pairs in words."""
     from threadline.resolve.frames import person_frame
-    from threadline.resolve.integrity import CONTRADICTION_FIELDS, propose_split, reason_words
-    from threadline.resolve.normalise import prepare
+    from threadline.resolve.integrity import (
+        CONTRADICTION_FIELDS,
+        FAMILY_NAMES,
+        contradicting_pairs,
+        propose_split,
+        reason_words,
+    )
+    from threadline.resolve.normalise import connect, prepare_in
 
     frame = person_frame(conn, set(mention_ids))
     if frame.num_rows == 0:
         return [], sorted(mention_ids), []
-    rows = prepare(frame).select(["record_id", *CONTRADICTION_FIELDS]).to_pylist()
-    groups, unplaced, pairs = propose_split(rows)
+    con = connect(1)
+    try:
+        prepare_in(con, frame, "tl_split")
+        prepared = con.sql("SELECT * FROM tl_split ORDER BY uid").to_arrow_table()
+        numbers = np.arange(prepared.num_rows, dtype=np.int64)
+        left, right, reasons = contradicting_pairs(
+            con, numbers, np.zeros_like(numbers), table="tl_split"
+        )
+    finally:
+        con.close()
+    ids = [str(r) for r in prepared.column("record_id").to_pylist()]
+    kin = [
+        (ids[a], ids[b])
+        for a, b, why in zip(left.tolist(), right.tolist(), reasons, strict=True)
+        if why == FAMILY_NAMES
+    ]
+    rows = prepared.select(["record_id", *CONTRADICTION_FIELDS, FAMILY_NAMES]).to_pylist()
+    groups, unplaced, pairs = propose_split(rows, kin)
     by_id = {str(r["record_id"]): r for r in rows}
     worded = [(a, b, reason_words(why, by_id[a], by_id[b])) for a, b, why in pairs]
     others = sorted(set(mention_ids) - set(by_id))

@@ -34,7 +34,7 @@ them is a wrong value, not a different person: it does not contradict.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -349,13 +349,15 @@ def contradicting_pairs(
 
 
 def propose_split(
-    rows: list[Mapping[str, Any]],
+    rows: list[Mapping[str, Any]], kin: Sequence[tuple[str, str]] = ()
 ) -> tuple[list[list[str]], list[str], list[tuple[str, str, str]]]:
     """A split of one entity's prepared records (``record_id`` and the
     :data:`CONTRADICTION_FIELDS`) into groups that hold no contradiction.
 
-    Returns the groups (record ids; the largest first), the records that state nothing that
-    could contradict (left for the model to place) and the contradicting pairs, with the
+    ``kin`` are pairs of records of one family whose given names differ
+    (:func:`contradicting_pairs` finds them; reason :data:`FAMILY_NAMES`): they contradict
+    too. Returns the groups (record ids; the largest first), the records that state nothing
+    that could contradict (left for the model to place) and the contradicting pairs, with the
     field. Records are placed most-agreed first: each goes to the group whose members state
     the most of its values, among those it contradicts none of.
 
@@ -365,29 +367,35 @@ def propose_split(
     >>> groups, unplaced, len(pairs)
     ([['a', 'c'], ['b']], ['d'], 2)
     """
-    stated = [r for r in rows if any(r.get(c) for c in CONTRADICTION_FIELDS)]
-    unplaced = [
-        str(r["record_id"]) for r in rows if not any(r.get(c) for c in CONTRADICTION_FIELDS)
+    named = {r for pair in kin for r in pair}
+    placed = [
+        r
+        for r in rows
+        if any(r.get(c) for c in CONTRADICTION_FIELDS) or str(r["record_id"]) in named
     ]
+    stated = [r for r in placed if any(r.get(c) for c in CONTRADICTION_FIELDS)]
+    unplaced = sorted({str(r["record_id"]) for r in rows} - {str(r["record_id"]) for r in placed})
     pairs: list[tuple[str, str, str]] = []
-    against: dict[str, set[str]] = {str(r["record_id"]): set() for r in stated}
+    against: dict[str, set[str]] = {str(r["record_id"]): set() for r in placed}
     for i, a in enumerate(stated):
         for b in stated[i + 1 :]:
             reason = contradiction(a, b)
             if reason is not None:
-                left, right = str(a["record_id"]), str(b["record_id"])
-                pairs.append((left, right, reason))
-                against[left].add(right)
-                against[right].add(left)
+                pairs.append((str(a["record_id"]), str(b["record_id"]), reason))
+    found = {(a, b) for a, b, _ in pairs}
+    pairs += [(a, b, FAMILY_NAMES) for a, b in kin if (a, b) not in found and (b, a) not in found]
+    for left, right, _ in pairs:
+        against[left].add(right)
+        against[right].add(left)
 
     def values(row: Mapping[str, Any]) -> set[tuple[str, Any]]:
         return {(c, row.get(c)) for c in CONTRADICTION_FIELDS if row.get(c)}
 
     counts: dict[tuple[str, Any], int] = {}
-    for row in stated:
+    for row in placed:
         for value in values(row):
             counts[value] = counts.get(value, 0) + 1
-    order = sorted(stated, key=lambda r: (-sum(counts[v] for v in values(r)), str(r["record_id"])))
+    order = sorted(placed, key=lambda r: (-sum(counts[v] for v in values(r)), str(r["record_id"])))
     groups: list[list[Mapping[str, Any]]] = []
     for row in order:
         rid = str(row["record_id"])
@@ -404,4 +412,4 @@ def propose_split(
             best.append(row)
     out = [sorted(str(m["record_id"]) for m in g) for g in groups]
     out.sort(key=lambda g: (-len(g), g))
-    return out, sorted(unplaced), pairs
+    return out, unplaced, pairs
