@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from threadline.graph import GraphFilter, build_graph, find_node
+from threadline.graph.paths import path_steps
 from threadline.graph.vocabulary import NodeNotFound
 from threadline.values import get_type
 
@@ -81,6 +82,13 @@ def test_legacy_grades_are_weighed_through_the_table_and_kept_as_graded(case: Ca
     info = g["records"][edge["records"][0]]
     assert info.grade.code == "B24" and info.code == "1A"
     assert edge["handling"] == "C"  # legacy handling 4 stays with its originating agency
+    assert edge["grade"] == "B24"  # shown as graded, weighed as its reading 1A
+    # The step of a path along it names the strongest grade as given, too.
+    case.link(lan, "lives_at", mill, grade="2B")
+    g = build_graph(case.view("police"))
+    assert _edge(g, lan, mill, "lives_at")["grade"] == "B24"
+    (step,) = path_steps(g, [g.vs[find_node(g, lan)]["name"], g.vs[find_node(g, mill)]["name"]])
+    assert step.grade == "B24"
 
 
 def test_a_link_without_a_type_falls_back_on_its_schema(case: Case) -> None:

@@ -288,7 +288,9 @@ def _edge_attributes(g: ig.Graph, ordered: Sequence[_Edge], records: dict[int, R
     columns: dict[str, list[Any]] = defaultdict(list)
     for edge in ordered:
         evidence = [records[r] for r in sorted(edge.records)]
-        best = min((r.code for r in evidence), key=lambda c: (-weights.weight(c), c))
+        # The strongest evidence's grade as given: a legacy grade keeps its code (``B42``),
+        # which weighs as its reading; it is never shown in its reading's place.
+        best = min(evidence, key=lambda r: (-weights.weight(r.code), r.code)).label
         protection = combine(protection_of(r.grade, Marking(r.marking)) for r in evidence)
         dates = sorted(edge.dates)
         columns["type"].append(edge.type)
