@@ -6,7 +6,6 @@ upsert, pragmas at connect time) is answered here, once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from threadline.config import setting
 from threadline.errors import ThreadlineError
 
 __all__ = [
@@ -58,7 +58,7 @@ def resolve_url(url: str | None = None) -> str:
 
     A bare ``postgresql://`` URL is given the psycopg 3 driver that Threadline installs.
     """
-    chosen = url or os.environ.get(URL_ENV) or DEFAULT_URL
+    chosen = url or setting(URL_ENV) or DEFAULT_URL
     if chosen.startswith(("postgresql://", "postgres://")):
         chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
     return chosen
