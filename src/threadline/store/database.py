@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from threadline.config import setting
+from threadline.config import ConfigError, setting, setting_int
 from threadline.errors import ThreadlineError
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "create_engine",
     "defer_indexes",
     "insert_ignore",
+    "pool_options",
     "refresh_statistics",
     "resolve_url",
     "serialise",
@@ -80,6 +81,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def pool_options() -> dict[str, Any]:
+    """How each process pools its PostgreSQL connections (docs/configuration.md): each web
+    worker, job worker and command keeps `pool_size` open and opens up to `max_overflow`
+    more at a peak; a request waits `pool_timeout` seconds for one; a connection is renewed
+    after `pool_recycle` seconds and tested before each use (`pool_pre_ping`), so a restarted
+    server costs a reconnection, not a failed request.
+
+    >>> options = pool_options()
+    >>> options["pool_size"], options["max_overflow"], options["pool_pre_ping"]
+    (5, 10, True)
+    """
+    recycle = setting_int("THREADLINE_DATABASE_POOL_RECYCLE", 1800)
+    ping = (setting("THREADLINE_DATABASE_POOL_PRE_PING") or "true").strip().lower()
+    if ping not in _FLAGS:
+        raise ConfigError(f"THREADLINE_DATABASE_POOL_PRE_PING={ping!r}: expected true or false")
+    return {
+        "pool_size": setting_int("THREADLINE_DATABASE_POOL_SIZE", 5, minimum=1),
+        "max_overflow": setting_int("THREADLINE_DATABASE_MAX_OVERFLOW", 10),
+        "pool_timeout": setting_int("THREADLINE_DATABASE_POOL_TIMEOUT", 30, minimum=1),
+        "pool_recycle": recycle or -1,
+        "pool_pre_ping": _FLAGS[ping],
+    }
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`, or a StoreError saying in one line what is wrong with it."""
     try:
@@ -96,7 +124,7 @@ def create_engine(url: str) -> Engine:
                 f"cannot create the store {parsed.database!r}: {folder} does not exist"
             )
     try:
-        engine = sa.create_engine(parsed, future=True)
+        engine = sa.create_engine(parsed, **(pool_options() if backend == "postgresql" else {}))
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StoreError(f"cannot open {url!r}: {exc}") from exc
     if backend == "sqlite":
