@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
+from threadline.config import setting
 from threadline.errors import ValidationError
 from threadline.security.sessions import IDLE
 
@@ -16,7 +16,7 @@ WORKERS = ("inline", "none")
 
 
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+    return (setting(name) or "").strip().lower() in {"1", "true", "yes"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +37,8 @@ class Settings:
     @classmethod
     def from_env(cls, database: str | None = None) -> Settings:
         """Settings from the environment, with `database` (if given) as the store."""
-        minutes = os.environ.get("THREADLINE_IDLE_MINUTES", "").strip()
-        worker = os.environ.get("THREADLINE_WORKER", "").strip().lower() or "inline"
+        minutes = (setting("THREADLINE_IDLE_MINUTES") or "").strip()
+        worker = (setting("THREADLINE_WORKER") or "").strip().lower() or "inline"
         if worker not in WORKERS:
             raise ValidationError(f"THREADLINE_WORKER={worker!r}: expected inline or none")
         return cls(

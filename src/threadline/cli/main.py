@@ -18,6 +18,7 @@ from threadline.cli.analyse import analyse_app
 from threadline.cli.audit import audit_app
 from threadline.cli.capture import capture_command
 from threadline.cli.cases import cases_app
+from threadline.cli.doctor import doctor
 from threadline.cli.evaluate import evaluate_app
 from threadline.cli.export import export_command
 from threadline.cli.geodata import geodata_app
@@ -196,6 +197,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(tokens_app, name="tokens")
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.command("doctor")(doctor)
 app.command("update")(update)
 app.command("subject-access")(subject_access)
 app.add_typer(resolve_app, name="resolve")

@@ -42,7 +42,9 @@ from threadline.store.database import (
     allocate_ids,
     bulk_insert,
     defer_indexes,
+    insert_ignore,
     refresh_statistics,
+    serialise,
 )
 from threadline.store.derived import forget_derived
 from threadline.store.erased import agency_had_erasures, erased_keys
@@ -155,17 +157,13 @@ def _scan(path: Path) -> tuple[str, int]:
 
 
 def ensure_agency(conn: Connection, agency: Agency) -> int:
-    """The id of `agency`, creating it on first sight."""
-    found = conn.execute(
-        sa.select(t.agencies.c.id).where(t.agencies.c.code == agency.code)
-    ).scalar_one_or_none()
-    if found is not None:
-        return int(found)
+    """The id of `agency`, creating it on first sight (once, however many loads see it first
+    at the same time)."""
+    row = {"code": agency.code, "name": agency.name or agency.code, "kind": agency.kind}
+    conn.execute(insert_ignore(t.agencies, [row], conn.dialect, ["code"]))
     return int(
         conn.execute(
-            sa.insert(t.agencies)
-            .values(code=agency.code, name=agency.name or agency.code, kind=agency.kind)
-            .returning(t.agencies.c.id)
+            sa.select(t.agencies.c.id).where(t.agencies.c.code == agency.code)
         ).scalar_one()
     )
 
@@ -299,6 +297,8 @@ class _Sink:
             if expected_rows >= stored:
                 # Batches too: their key is checked on every record, and only other loads
                 # (which wait for this one's records anyway) and batch listings read them.
+                # On PostgreSQL, while other loads are writing, this load keeps the indexes
+                # (None): dropping them behind those loads could deadlock with them.
                 self.deferred = defer_indexes(conn, RECORD_TABLES, parents=(t.batches,))
 
     def add(self, record: RecordDraft) -> None:
@@ -573,6 +573,9 @@ def _load(
     audit: Callable[[Connection, int, BatchResult], None] | None,
 ) -> None:  # fmt: skip
     digest, lines = scanned
+    # Two loads of one source at once would both find the file new: the second waits here
+    # for the first to end, and then finds what it holds. Other sources load meanwhile.
+    serialise(conn, f"ingest:{agency.code}/{mapping.name}", t.sources)
     held_by = _already_loaded(conn, digest, mapping)
     if held_by is not None:
         result.status = "already_loaded"

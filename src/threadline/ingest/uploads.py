@@ -13,7 +13,6 @@ cell is wrong and why.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -23,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from threadline.config import setting
 from threadline.errors import ThreadlineError
 from threadline.ingest.convert import Converter, RecordDraft
 from threadline.ingest.mapping import Mapping, MappingError, load_mapping
@@ -92,7 +92,7 @@ def uploads_root(store: Store) -> Path:
     """Where uploads are kept: $THREADLINE_UPLOADS, else an ``uploads`` folder beside the
     SQLite file, else (a server database) ``threadline-uploads`` in the working folder. Made
     readable by its owner only."""
-    chosen = os.environ.get("THREADLINE_UPLOADS", "").strip()
+    chosen = (setting("THREADLINE_UPLOADS") or "").strip()
     if chosen:
         root = Path(chosen).expanduser()
     else:
@@ -107,7 +107,7 @@ def uploads_root(store: Store) -> Path:
 
 def upload_limit() -> int:
     """The largest upload accepted, in bytes ($THREADLINE_UPLOAD_MB, default 200 MB)."""
-    text = os.environ.get("THREADLINE_UPLOAD_MB", "").strip()
+    text = (setting("THREADLINE_UPLOAD_MB") or "").strip()
     megabytes = int(text) if text.isdigit() and int(text) > 0 else DEFAULT_LIMIT_MB
     return megabytes * 1_000_000
 

@@ -9,7 +9,6 @@ hash-chained when it commits (`threadline.security.chain`).
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from threadline.config import setting
 from threadline.errors import ThreadlineError, ValidationError
 from threadline.security import chain
 from threadline.security.actors import Actor
@@ -66,10 +66,10 @@ justification; a deployment may still require one (domain-standards.md §4.2).""
 
 def purpose_required(action: str) -> bool:
     """Whether this deployment requires a purpose for `action`."""
-    setting = os.environ.get(PURPOSE_ENV, "none").strip().lower()
-    if setting == "all":
+    required = (setting(PURPOSE_ENV) or "none").strip().lower()
+    if required == "all":
         return action in {"consultation", "disclosure"}
-    return setting == "disclosure" and action == "disclosure"
+    return required == "disclosure" and action == "disclosure"
 
 
 def _text(value: str, limit: int | None = None) -> str:

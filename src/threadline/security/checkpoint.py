@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from threadline.config import setting
 from threadline.errors import ThreadlineError
 
 __all__ = [
@@ -159,7 +160,7 @@ def anchor_file(given: Path | None) -> Path | None:
     else None."""
     if given is not None:
         return given
-    named = os.environ.get(ANCHOR_ENV, "").strip()
+    named = (setting(ANCHOR_ENV) or "").strip()
     return Path(named) if named else None
 
 
@@ -167,7 +168,7 @@ def key_file(given: Path | None) -> Path:
     """The key file named by `--key-file`, else by ``THREADLINE_AUDIT_KEY_FILE``."""
     if given is not None:
         return given
-    named = os.environ.get(KEY_FILE_ENV, "").strip()
+    named = (setting(KEY_FILE_ENV) or "").strip()
     if not named:
         raise AnchorError(f"no checkpoint key: give --key-file or set {KEY_FILE_ENV}")
     return Path(named)

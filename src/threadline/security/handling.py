@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from threadline.config import setting
 from threadline.errors import ThreadlineError
 from threadline.model.handling import MOST, Recipients, Restriction, most_restrictive
 from threadline.yamlfile import Node, YamlProblem, parse_yaml
@@ -255,7 +256,7 @@ def _texts(spec: Node, key: str, fail: Any) -> list[str]:
 
 def active_rules() -> RuleSet:
     """The shipped rules and the deployment's (``$THREADLINE_HANDLING_RULES``)."""
-    return _rules_for(os.environ.get(RULES_ENV, ""))
+    return _rules_for(setting(RULES_ENV) or "")
 
 
 @lru_cache(maxsize=4)

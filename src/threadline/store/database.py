@@ -6,7 +6,6 @@ upsert, pragmas at connect time) is answered here, once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from threadline.config import ConfigError, setting, setting_int
 from threadline.errors import ThreadlineError
 
 __all__ = [
@@ -30,8 +30,10 @@ __all__ = [
     "create_engine",
     "defer_indexes",
     "insert_ignore",
+    "pool_options",
     "refresh_statistics",
     "resolve_url",
+    "serialise",
 ]
 
 DEFAULT_URL = "sqlite:///threadline.db"
@@ -58,7 +60,7 @@ def resolve_url(url: str | None = None) -> str:
 
     A bare ``postgresql://`` URL is given the psycopg 3 driver that Threadline installs.
     """
-    chosen = url or os.environ.get(URL_ENV) or DEFAULT_URL
+    chosen = url or setting(URL_ENV) or DEFAULT_URL
     if chosen.startswith(("postgresql://", "postgres://")):
         chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
     return chosen
@@ -79,6 +81,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def pool_options() -> dict[str, Any]:
+    """How each process pools its PostgreSQL connections (docs/configuration.md): each web
+    worker, job worker and command keeps `pool_size` open and opens up to `max_overflow`
+    more at a peak; a request waits `pool_timeout` seconds for one; a connection is renewed
+    after `pool_recycle` seconds and tested before each use (`pool_pre_ping`), so a restarted
+    server costs a reconnection, not a failed request.
+
+    >>> options = pool_options()
+    >>> options["pool_size"], options["max_overflow"], options["pool_pre_ping"]
+    (5, 10, True)
+    """
+    recycle = setting_int("THREADLINE_DATABASE_POOL_RECYCLE", 1800)
+    ping = (setting("THREADLINE_DATABASE_POOL_PRE_PING") or "true").strip().lower()
+    if ping not in _FLAGS:
+        raise ConfigError(f"THREADLINE_DATABASE_POOL_PRE_PING={ping!r}: expected true or false")
+    return {
+        "pool_size": setting_int("THREADLINE_DATABASE_POOL_SIZE", 5, minimum=1),
+        "max_overflow": setting_int("THREADLINE_DATABASE_MAX_OVERFLOW", 10),
+        "pool_timeout": setting_int("THREADLINE_DATABASE_POOL_TIMEOUT", 30, minimum=1),
+        "pool_recycle": recycle or -1,
+        "pool_pre_ping": _FLAGS[ping],
+    }
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def create_engine(url: str) -> Engine:
     """An engine for `url`, or a StoreError saying in one line what is wrong with it."""
     try:
@@ -95,7 +124,7 @@ def create_engine(url: str) -> Engine:
                 f"cannot create the store {parsed.database!r}: {folder} does not exist"
             )
     try:
-        engine = sa.create_engine(parsed, future=True)
+        engine = sa.create_engine(parsed, **(pool_options() if backend == "postgresql" else {}))
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StoreError(f"cannot open {url!r}: {exc}") from exc
     if backend == "sqlite":
@@ -114,6 +143,22 @@ def insert_ignore(
             .on_conflict_do_nothing(index_elements=list(keys))
         )
     return sqlite.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def serialise(conn: sa.Connection, name: str, table: sa.Table) -> None:
+    """Wait until no other transaction holds the lock `name`, then hold it until this
+    transaction ends: work that must not run twice at once (loading one source) takes it first.
+
+    PostgreSQL takes an advisory lock on the name only, so other work goes on. SQLite has one
+    writer: a write that changes nothing (to `table`) takes the database's write lock, waiting
+    its busy timeout, so that what the caller reads next is not stale by the time it writes.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
+        )
+        return
+    conn.execute(sa.update(table).where(sa.false()).values({table.c.id: table.c.id}))
 
 
 def allocate_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int]:
@@ -185,20 +230,34 @@ class DeferredIndexes:
         self._restore = []
 
 
+_BUSY = ("55P03", "40P01")  # lock_not_available, deadlock_detected
+
+LOCK_WAIT = "200ms"
+"""How long a large load on PostgreSQL waits for the tables whose indexes it would build
+afterwards before it loads with them instead (:func:`defer_indexes`)."""
+
+
 def defer_indexes(
     conn: sa.Connection, tables: Sequence[sa.Table], parents: Sequence[sa.Table] = ()
-) -> DeferredIndexes:
+) -> DeferredIndexes | None:
     """Drop the non-unique indexes of `tables` and, on PostgreSQL, their foreign keys to each
     other and to `parents`, returning what will build them again (see
     :class:`DeferredIndexes`). Dropping a foreign key locks the table it points at until the
     transaction ends, so `parents` should be tables other work rarely reads. Call it inside a
-    transaction."""
+    transaction.
+
+    On PostgreSQL the tables are locked first, all at once, waiting at most `LOCK_WAIT`: while
+    other loads are writing to them (or a long read holds them) None is returned and nothing
+    is dropped, and the caller loads with the indexes. Taking the locks one by one behind
+    other writers would deadlock with them."""
     names = [table.name for table in tables]
     referenced = names + [table.name for table in parents]
     dropped: list[str] = []
     restore: list[str] = []
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
+        if not _lock_now(conn, names, [table.name for table in parents]):
+            return None
         keys = conn.exec_driver_sql(
             "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
             " JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid"
@@ -236,6 +295,26 @@ def defer_indexes(
         dropped.append(name)
         restore.append(definition)
     return DeferredIndexes(conn, dropped, restore)
+
+
+def _lock_now(conn: sa.Connection, tables: Sequence[str], parents: Sequence[str]) -> bool:
+    """Lock `tables` and `parents` against everyone (dropping a foreign key locks both of its
+    tables so), if that can be done within `LOCK_WAIT`. When it cannot (another transaction
+    holds one of them, or is waiting for one as this one would: a deadlock), nothing stays
+    locked and the transaction goes on."""
+    quoted = ", ".join(f'"{name}"' for name in [*tables, *parents])
+    savepoint = conn.begin_nested()
+    try:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+        conn.exec_driver_sql(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
+        conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
+    except OperationalError as exc:
+        savepoint.rollback()
+        if getattr(exc.orig, "sqlstate", "") not in _BUSY:
+            raise
+        return False
+    savepoint.commit()
+    return True
 
 
 def refresh_statistics(conn: sa.Connection, tables: Sequence[sa.Table]) -> None:

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
@@ -146,6 +147,22 @@ class Store:
     def head(self) -> str | None:
         """The newest schema revision this version of Threadline knows."""
         return _head()
+
+    def knows(self, revision: str) -> bool:
+        """Whether `revision` is one of this version's migrations (not a newer one's)."""
+        try:
+            script = ScriptDirectory.from_config(self._alembic_offline())
+            return script.get_revision(revision) is not None
+        except CommandError:
+            return False
+
+    def server_version(self) -> str:
+        """The database server's name and version, read over a new connection: it proves
+        the store can be reached."""
+        with self.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                return "PostgreSQL " + str(conn.exec_driver_sql("SHOW server_version").scalar_one())
+            return "SQLite " + str(conn.exec_driver_sql("SELECT sqlite_version()").scalar_one())
 
     def require_current(self) -> None:
         """Fail with a clear message when the store is missing or needs `threadline init`."""

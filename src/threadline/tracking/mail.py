@@ -19,7 +19,6 @@ again.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from threadline.config import setting, setting_int
 from threadline.errors import ValidationError
 from threadline.model.marking import Marking
 from threadline.read import View
@@ -73,18 +73,18 @@ class Smtp:
     @classmethod
     def from_env(cls) -> Smtp | None:
         """The configured server, or None when ``THREADLINE_SMTP_HOST`` is not set."""
-        host = os.environ.get("THREADLINE_SMTP_HOST", "").strip()
+        host = (setting("THREADLINE_SMTP_HOST") or "").strip()
         if not host:
             return None
-        sender = os.environ.get("THREADLINE_SMTP_FROM", "").strip()
+        sender = (setting("THREADLINE_SMTP_FROM") or "").strip()
         if not sender:
             log.error("THREADLINE_SMTP_HOST is set but not THREADLINE_SMTP_FROM: no alert mail")
             return None
         return cls(
-            host=host, port=int(os.environ.get("THREADLINE_SMTP_PORT", "25")), sender=sender,
-            starttls=os.environ.get("THREADLINE_SMTP_STARTTLS", "") in ("1", "true", "yes"),
-            user=os.environ.get("THREADLINE_SMTP_USER", ""),
-            password=os.environ.get("THREADLINE_SMTP_PASSWORD", ""),
+            host=host, port=setting_int("THREADLINE_SMTP_PORT", 25, minimum=1), sender=sender,
+            starttls=(setting("THREADLINE_SMTP_STARTTLS") or "") in ("1", "true", "yes"),
+            user=(setting("THREADLINE_SMTP_USER") or ""),
+            password=(setting("THREADLINE_SMTP_PASSWORD") or ""),
             workbench=workbench_url(),
         )  # fmt: skip
 
@@ -120,7 +120,7 @@ def set_address(conn: Connection, actor: Actor, address: str | None) -> str | No
         cleaned = get_type("email").clean(address).value
         if cleaned is None:
             raise ValidationError("that is not an e-mail address")
-        domains = {d.strip().lower() for d in os.environ.get("THREADLINE_MAIL_DOMAINS", "")
+        domains = {d.strip().lower() for d in (setting("THREADLINE_MAIL_DOMAINS") or "")
                    .split(",") if d.strip()}  # fmt: skip
         if domains and cleaned.rsplit("@", 1)[-1].lower() not in domains:
             raise ValidationError(f"alert mail goes only to {', '.join(sorted(domains))}")
@@ -133,7 +133,7 @@ def set_address(conn: Connection, actor: Actor, address: str | None) -> str | No
 
 def workbench_url() -> str:
     """Where the workbench is, for the link in a mail (``THREADLINE_WORKBENCH_URL``)."""
-    return os.environ.get("THREADLINE_WORKBENCH_URL", "http://127.0.0.1:8000").rstrip("/")
+    return (setting("THREADLINE_WORKBENCH_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 
 def notice(actor: Actor, address: str, alerts: list[Alert], workbench: str, title: str) -> Notice:
