@@ -146,13 +146,12 @@ class Store:
 
     def head(self) -> str | None:
         """The newest schema revision this version of Threadline knows."""
-        return _head()
+        return _scripts().get_current_head()
 
     def knows(self, revision: str) -> bool:
         """Whether `revision` is one of this version's migrations (not a newer one's)."""
         try:
-            script = ScriptDirectory.from_config(self._alembic_offline())
-            return script.get_revision(revision) is not None
+            return _scripts().get_revision(revision) is not None
         except CommandError:
             return False
 
@@ -200,12 +199,12 @@ class Store:
 
 
 @cache
-def _head() -> str | None:
-    """The head revision of the migrations shipped with this code: read once per process
-    (reading the scripts takes a tenth of a second, and every command checks it)."""
+def _scripts() -> ScriptDirectory:
+    """The migrations shipped with this code, read once per process (reading them takes a
+    tenth of a second, and every command checks the schema's head)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
 
 
 def _is_ancestor(script: ScriptDirectory, older: str, newer: str) -> bool:
