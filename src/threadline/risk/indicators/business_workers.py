@@ -4,7 +4,9 @@ Rule: for each business, its workers are the people who work for it (``works_for
 it when at least `nrm_threshold` of them were referred to the National Referral Mechanism
 (named in a record of `nrm_sources`, or with a ``referred_by`` link), or when at least
 `shared_threshold` of them live at one address. Workers are weighted by the grade of the
-evidence that they work there, and (for referrals) of the referral.
+evidence that they work there, and (for referrals) of the referral. Only a finding with a
+referred worker is about victims (``prioritisation.victim_indicators``): staff housed
+together are a pattern that exploitation shares with a family firm.
 """
 
 from __future__ import annotations
@@ -97,8 +99,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             parts.append(f"{shared.phrase('of its workers')} live at {where}")
             values.append(("address", where))
         yield finding(
-            ctx, NAME, index, score, "; ".join(parts), nrm.evidence | shared.evidence, values
-        )
+            ctx, NAME, index, score, "; ".join(parts), nrm.evidence | shared.evidence, values,
+            about_victims=bool(referred),
+        )  # fmt: skip
 
 
 INDICATOR = Indicator(
