@@ -189,6 +189,19 @@ def business_with(
     return build
 
 
+def supplied_worker(case: Case) -> dict[str, str]:
+    """A worker referred to the NRM, found working at a farm (an enforcement visit) and paid by
+    a labour provider (a payroll return naming it and the account the wages go into)."""
+    ids = {"farm": case.e("Company", "Fen Growers Ltd"), "agency": case.e("Company", "Staff Ltd")}
+    referral = case.record("nrm", "1B", source="nrm_referrals")
+    worker = case.e("Person", "Ion POPA", role="potential_victim", record=referral)
+    case.link(worker, "works_for", ids["farm"], agency="ie")
+    payroll = case.record("hmrc", "1A", source="payroll")
+    case.link(worker, "works_for", ids["agency"], records=[payroll])
+    case.link(worker, "paid_into", case.e("BankAccount", "001122-33445566"), records=[payroll])
+    return ids
+
+
 def person_with(**facts: Any) -> Callable[[Case], dict[str, str]]:
     def build(case: Case) -> dict[str, str]:
         ids = {"person": case.e("Person", "Arben KOLA")}
@@ -384,6 +397,9 @@ CASES = [
                   {"firm": 0.5}, says=("referred to the NRM",)),
     IndicatorCase("business_workers", "three workers registered at one address",
                   business_with(housed=3), {"firm": 0.5}, says=("live at 9 Field Lane",)),
+    IndicatorCase("business_workers", "a referred worker a labour provider pays counts in "
+                  "full there, half at the farm they were supplied to", supplied_worker,
+                  {"agency": 0.5}, spares=("farm",)),
     IndicatorCase("business_workers", "two workers, different homes, no referrals",
                   business_with(), spares=("firm",)),
     IndicatorCase("cash_sector_housed", "a hand car wash whose two staff live together",
