@@ -104,3 +104,12 @@ def test_a_place_someone_was_seen_at_counts_their_findings_at_a_smaller_share(
     at_home = reason_of(ranking[ids["home"]], "One phone across many people")
     at_yard = reason_of(ranking[ids["yard"]], "One phone across many people")
     assert "x 0.50 =" in at_home and "x 0.25 =" in at_yard, (at_home, at_yard)
+
+
+def test_a_registered_office_shares_its_businesses_findings_among_them(case: Case) -> None:
+    ids = staff_upstairs_at(case)
+    for n in range(4):  # four more companies give the shop as their registered office
+        case.link(case.e("Company", f"Holding {n} Ltd"), "located_at", ids["shop"])
+    ranking = ranked(case, "premises")
+    workers = reason_of(ranking[ids["shop"]], "Business whose workers are referred")
+    assert "x 0.10 =" in workers, workers  # 0.5 shared among five businesses
