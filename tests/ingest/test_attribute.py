@@ -40,6 +40,8 @@ LINK_CASES = [
     # a name and its nickname are one person
     ("Arben Hoxha (also known as 'Beni') controls the women and uses 07700 900123.",
      [("Arben Hoxha", "phone", "+447700900123")]),
+    ("Driton Koci, known as Toni, uses +44 7700 900884.",
+     [("Driton Koci", "phone", "+447700900884")]),
     # a victim given a phone by the controller is its user; the controller is not
     ("Miri Hysa was given 07700 900111 by Driton Koci.", [("Miri Hysa", "phone", "+447700900111")]),
     ("Driton Koci gave Miri Hysa a phone, 07700 900111.",
@@ -105,6 +107,22 @@ def test_roles_are_read_from_the_words_of_the_sentence(
 ) -> None:
     reading = read_text(text)
     assert {p.name: p.functions for p in reading.people} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Driton Koci, known as Toni, controls the workers.",
+        "Driton Koci (known as 'Toni') controls the workers.",
+    ],
+)
+def test_a_name_and_the_alias_after_it_are_one_person_with_what_follows(text: str) -> None:
+    (named,) = read_text(text).people
+    assert (named.name, [a[0] for a in named.aliases], named.functions) == (
+        "Driton Koci",
+        ["Toni"],
+        ("controller",),
+    )
 
 
 def test_a_function_gives_the_data_subject_role() -> None:

@@ -189,6 +189,19 @@ def business_with(
     return build
 
 
+def supplied_worker(case: Case) -> dict[str, str]:
+    """A worker referred to the NRM, found working at a farm (an enforcement visit) and paid by
+    a labour provider (a payroll return naming it and the account the wages go into)."""
+    ids = {"farm": case.e("Company", "Fen Growers Ltd"), "agency": case.e("Company", "Staff Ltd")}
+    referral = case.record("nrm", "1B", source="nrm_referrals")
+    worker = case.e("Person", "Ion POPA", role="potential_victim", record=referral)
+    case.link(worker, "works_for", ids["farm"], agency="ie")
+    payroll = case.record("hmrc", "1A", source="payroll")
+    case.link(worker, "works_for", ids["agency"], records=[payroll])
+    case.link(worker, "paid_into", case.e("BankAccount", "001122-33445566"), records=[payroll])
+    return ids
+
+
 def person_with(**facts: Any) -> Callable[[Case], dict[str, str]]:
     def build(case: Case) -> dict[str, str]:
         ids = {"person": case.e("Person", "Arben KOLA")}
@@ -243,17 +256,26 @@ def recruited_by_links(case: Case) -> dict[str, str]:
 
 
 def servant_in_a_home(
-    born: str = "1995-05-01", paid: bool = False, kin: bool = False, residents: int = 0
+    born: str = "1995-05-01",
+    paid: bool = False,
+    kin: bool = False,
+    residents: int = 0,
+    seen_by: str = "",
 ) -> Any:
-    """A woman referred to the NRM lives with a couple, one named as a suspect."""
+    """A woman referred to the NRM lives with a couple, one named as a suspect; or (`seen_by`
+    a text) a woman only a record of that text names, with no role, such as a patient."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "4 Heronhurst Way")}
         ids["husband"] = case.e("Person", "Adebayo NWOSU", role="suspect")
         wife = case.e("Person", "Patience NWOSU")
         worker = "Yetunde NWOSU" if kin else "Yetunde ABUBAKAR"
-        ids["worker"] = case.e("Person", worker, role="victim", record=referral(case),
-                               birthDate=born)  # fmt: skip
+        if seen_by:
+            seen = case.record("nhs", "1B", source="ed_attendances", text=seen_by)
+            ids["worker"] = case.e("Person", worker, record=seen, birthDate=born)
+        else:
+            ids["worker"] = case.e("Person", worker, role="victim", record=referral(case),
+                                   birthDate=born)  # fmt: skip
         for person in (ids["husband"], wife, ids["worker"]):
             case.link(person, "lives_at", ids["house"])
         case.link(ids["husband"], "family", wife)
@@ -266,14 +288,16 @@ def servant_in_a_home(
     return build
 
 
-def reported_at(text: str, grade: str = "1B", how: str = "seen_at") -> Any:
-    """A report whose text speaks of signs; its location (or a resident's home) is a house."""
+def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | None = None) -> Any:
+    """A report whose text speaks of signs; its location (or a resident's home) is a house,
+    and the home of the person it names (when it gives a location) another address."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "1 Pikehurst Road"), "home": case.e("Address", "9 Elm")}
         record = case.record("police", grade, text=text)
-        role = "victim" if how == "lives_at" else "suspect"
-        person = case.e("Person", "Dinh NGUYEN", role=role, record=record)
+        default = "victim" if how == "lives_at" else "suspect"
+        named = default if role is None else role or None
+        person = case.e("Person", "Dinh NGUYEN", role=named, record=record)
         case.link(person, how, ids["house"], records=[record])
         if how == "seen_at":
             case.link(person, "lives_at", ids["home"], records=[record])
@@ -373,6 +397,9 @@ CASES = [
                   {"firm": 0.5}, says=("referred to the NRM",)),
     IndicatorCase("business_workers", "three workers registered at one address",
                   business_with(housed=3), {"firm": 0.5}, says=("live at 9 Field Lane",)),
+    IndicatorCase("business_workers", "a referred worker a labour provider pays counts in "
+                  "full there, half at the farm they were supplied to", supplied_worker,
+                  {"agency": 0.5}, spares=("farm",)),
     IndicatorCase("business_workers", "two workers, different homes, no referrals",
                   business_with(), spares=("firm",)),
     IndicatorCase("cash_sector_housed", "a hand car wash whose two staff live together",
@@ -411,6 +438,11 @@ CASES = [
                   spares=("house",)),
     IndicatorCase("household_worker", "a crowded house is not a family home",
                   servant_in_a_home(residents=5), spares=("house",)),
+    IndicatorCase("household_worker", "a patient with no role who sleeps in the kitchen",
+                  servant_in_a_home(seen_by="Does all the housework; sleeps in the kitchen."),
+                  {"house": 0.9}, says=("Yetunde ABUBAKAR",)),
+    IndicatorCase("household_worker", "a patient with no role and nothing of servitude",
+                  servant_in_a_home(seen_by="Back pain."), spares=("house",)),
     IndicatorCase("premises_signs", "a reliable report of a grow at a house",
                   reported_at("Windows blacked out and a strong smell of cannabis"),
                   {"house": 0.5}, spares=("home",), says=("signs of criminal exploitation",)),
@@ -422,6 +454,12 @@ CASES = [
                   spares=("house", "home")),
     IndicatorCase("premises_signs", "a report without signs", reported_at("A noisy party"),
                   spares=("house",)),
+    IndicatorCase("premises_signs", "a report on a missing child gives where the signs are: "
+                  "not the child's home", reported_at("Heavy foot traffic to the flat",
+                  role="victim"), {"house": 0.5}, spares=("home",)),
+    IndicatorCase("premises_signs", "the home of the one person a record names, a patient",
+                  reported_at("Sleeps in the kitchen", how="lives_at", role=""),
+                  {"house": 0.5}, says=("signs of domestic servitude",)),
     IndicatorCase("missing_child_found", "a child missing twice, found at a flat each time",
                   child_found_at(2), {"flat": 0.7}, spares=("home",),
                   says=("a repeatedly missing child was found here",)),

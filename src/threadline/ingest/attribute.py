@@ -123,7 +123,7 @@ _UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00
 _NAME_WORD = rf"[{_UPPER}][\w'\u2019\-]*"
 _NAME_RUN = rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
 _QUOTED = re.compile(rf"(?<![\w'])'({_NAME_WORD}(?: {_NAME_WORD})?)'(?!\w)")
-_AKA = re.compile(r"^\s*(?:\(\s*)?(?:also known as|known as|aka|a\.k\.a\.)[\s'\"]*$", re.I)
+_AKA = re.compile(r"^\s*(?:[(,]\s*)?(?:also known as|known as|aka|a\.k\.a\.)[\s'\"]*$", re.I)
 _OPENING_AKA = re.compile(
     r"^\s*(?:(?:he|she|they) (?:is|are|goes|go) )?(?:also known as|known as|aka|a\.k\.a\.|goes by)"
     r"[\s'\"]*$",
@@ -244,7 +244,7 @@ def _people_spans(text: str, found: Sequence[Extraction]) -> list[_Span]:
         if words and words[0].lower() not in _NOT_SUBJECTS:
             name = " ".join(words)
             spans.append(_Span(name, run.start(1), run.start(1) + len(name)))
-    for run in [*_SUBJECT.finditer(text), *_DESCRIBED.finditer(text)]:
+    for run in [*_SUBJECT.finditer(text), *_DESCRIBED.finditer(text), *_ALIASED.finditer(text)]:
         words = run.group(1).split(" ")
         while words and words[0].lower() in _NOT_SUBJECTS:
             words.pop(0)
@@ -278,6 +278,11 @@ _DESCRIBED = re.compile(
     r"(?i:about|aged|approx(?:imately|\.)?|around)\s+[0-9])"
 )
 """A name opening a description ("Driton Koci, Albanian, about 35 years old")."""
+_ALIASED = re.compile(
+    rf"(?<![\w'])({_NAME_RUN})(?=\s*,\s*(?i:also known as|known as|aka|a\.k\.a\.)\s)"
+)
+"""A name before an alias clause ("Driton Koci, known as Toni, uses ..."): the name and the
+alias are one person's."""
 """A capitalised run right before a cue of role or use ("Arben drives", "ARBEN HOXHA USES"):
 a name even when no list knows it."""
 
@@ -377,11 +382,18 @@ def read_text(
                 if not people and _OPENING_AKA.match(text[c_start : span.start]):
                     continue
                 if people and _AKA.match(text[people[-1][0].end : span.start]):
-                    number = people[-1][1]
+                    before, number = people[-1]
                     named = reading.people[number]
                     if _key(span.text) not in index:
                         named.aliases.append((span.text, span.start, span.end))
                         index[_key(span.text)] = number
+                    # What follows the alias is said of the person ("..., known as Toni,
+                    # controls ..."): their span runs to the alias's end (and its quote or
+                    # bracket).
+                    close = span.end
+                    while close < len(text) and text[close] in "'\"\u2019)":
+                        close += 1
+                    people[-1] = (_Span(before.text, before.start, close), number)
                     continue
                 people.append((span, person_at(span, sentence)))
             if topic is None and people and people[0][0].start - c_start <= 2:

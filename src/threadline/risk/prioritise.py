@@ -7,7 +7,12 @@ A candidate's score adds, for each indicator, the strongest of:
   along the weights file's ``prioritisation.link_types``, counted at ``propagation`` times
   the link's own evidence weight,
 
-each multiplied by the indicator's ``weight``; plus ``agency_bonus`` for each agency beyond
+each multiplied by the indicator's ``weight``. What is found at the premises a business trades
+from is found at the business: a business counts its premises' findings along ``same_place``
+links (``located_at``) in full, times the link's weight (premises count a business's findings
+at ``propagation``: those come from its workers' homes and accounts, and a registered office
+hosts many businesses: where more than ``office_businesses`` are located, each counts divided
+by their number). Plus ``agency_bonus`` for each agency beyond
 the first holding evidence (up to ``max_agency_bonus``): a picture held in pieces by several
 agencies is what a joint visit is for. The sum is then multiplied by how recent the newest
 evidence is (``recency``): in full within ``recent_years`` of the analysis date, less
@@ -102,6 +107,9 @@ def prioritise(
     propagation = float(settings["propagation"])
     bonus, max_bonus = float(settings["agency_bonus"]), float(settings["max_agency_bonus"])
     link_types = set(settings["link_types"])
+    same_place = set(settings.get("same_place", ()))
+    sighting = float(settings.get("sighting", 1.0))
+    office = int(settings.get("office_businesses", 0))
     today = as_of or date.today()
     victims = set(settings.get("victim_indicators", ()))
     without = float(settings.get("without_victims", 1.0))
@@ -116,6 +124,7 @@ def prioritise(
         if not _candidate(g, index, kind):
             continue
         best: dict[str, _Term] = {}
+        tenants = _tenants(g, index) if kind == "premises" else 0
         for f in by_node.get(names[index], ()):
             _offer(best, _Term(f, weights.weight(f.indicator) * f.score, 1.0, ""))
         for edge_id in g.incident(index, mode="all"):
@@ -125,7 +134,14 @@ def prioritise(
             other = edge.target if edge.source == index else edge.source
             if edge["type"] == "seen_at" and g.vs[other]["schema"] != "Person":
                 continue
-            factor = propagation * float(edge["weight"])
+            share = propagation
+            if kind == "business" and edge["type"] in same_place:
+                share = 1.0  # what is found at its premises is found at the business
+            elif edge["type"] == "seen_at":
+                share *= sighting  # a person seen at a place once does not live there
+            elif office and tenants > office and edge["type"] == "located_at":
+                share /= tenants  # a registered office: none of its businesses trades here
+            factor = share * float(edge["weight"])
             via = f"{g.vs[other]['caption']} ({edge_label(edge['type'])})"
             for f in by_node.get(names[other], ()):
                 value = weights.weight(f.indicator) * f.score * factor
@@ -149,11 +165,11 @@ def prioritise(
         factor = recency(newest, today, settings.get("recency") or {})
         if factor < 1.0 and newest is not None:
             reasons.append(f"newest evidence {newest.isoformat()}: the sum counts x{factor:.2f}")
-        if not victims & set(best):
+        if not any(t.finding.indicator in victims and t.finding.about_victims for t in terms):
             factor *= without
             reasons.append(
-                f"no indicator about victims ({', '.join(sorted(victims))}) fires here or on "
-                f"anything linked: the sum counts x{without:g}"
+                f"nothing found here or on anything linked is about victims "
+                f"({', '.join(sorted(victims))}): the sum counts x{without:g}"
             )
         out.append(
             Priority(
@@ -172,6 +188,17 @@ def prioritise(
         )
     out.sort(key=lambda p: (-p.score, p.caption, p.node))
     return [replace(p, rank=i + 1) for i, p in enumerate(out[:top] if top is not None else out)]
+
+
+def _tenants(g: ig.Graph, index: int) -> int:
+    """How many businesses are located at premises `index`."""
+    located = (g.es[e] for e in g.incident(index, mode="all"))
+    return sum(
+        1
+        for edge in located
+        if edge["type"] == "located_at"
+        and g.vs[edge.target if edge.source == index else edge.source]["schema"] in BUSINESSES
+    )
 
 
 def _day(records: Any, record: int) -> date | None:

@@ -45,6 +45,9 @@ class Finding:
     """Summary of the evidence grades, e.g. ``1A x3, 2C x1 (weights 1, 0.42)``."""
     values: tuple[tuple[str, str], ...] = ()
     """What drove it, as (what, value) pairs, e.g. ``("phone", "+447700900123")``."""
+    about_victims: bool = True
+    """False when this finding of an indicator the weights count as about victims rests on
+    none (a business's workers housed together, none of them referred)."""
 
     def __post_init__(self) -> None:
         # Reasons are assembled from labels and counts; their articles and plurals are

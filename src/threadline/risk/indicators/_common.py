@@ -250,6 +250,8 @@ def finding(
     reason: str,
     evidence: Iterable[int],
     values: Iterable[tuple[str, str]] = (),
+    *,
+    about_victims: bool = True,
 ) -> Finding:
     """A finding on node `index`, with its evidence grades summarised."""
     records = tuple(sorted(set(evidence)))
@@ -262,4 +264,5 @@ def finding(
         evidence=records,
         grade=ctx.grade(records),
         values=tuple(values),
+        about_victims=about_victims,
     )

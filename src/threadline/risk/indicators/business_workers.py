@@ -4,7 +4,12 @@ Rule: for each business, its workers are the people who work for it (``works_for
 it when at least `nrm_threshold` of them were referred to the National Referral Mechanism
 (named in a record of `nrm_sources`, or with a ``referred_by`` link), or when at least
 `shared_threshold` of them live at one address. Workers are weighted by the grade of the
-evidence that they work there, and (for referrals) of the referral.
+evidence that they work there, and (for referrals) of the referral. A referred worker whose
+pay another business's payroll return records (and this one's does not) was supplied to
+this business by that one, its labour user: they count `supplied_share` here, in full at
+the business that pays them. Only a finding with a referred worker is about victims
+(``prioritisation.victim_indicators``): staff housed together are a pattern that
+exploitation shares with a family firm.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ DEFAULTS = {
     "shared_threshold": 3,
     "shared_full": 6,
     "nrm_sources": ["nrm_referrals"],
+    "supplied_share": 0.5,
 }
 
 
@@ -56,6 +62,17 @@ def housed_together(ctx: Context, staff: dict[int, set[int]]) -> tuple[int, dict
     return address, by_address[address]
 
 
+def payers(ctx: Context, person: int) -> set[int]:
+    """Businesses whose pay of `person` is on record: a ``works_for`` link resting on a record
+    that also backs one of their ``paid_into`` links (a payroll return)."""
+    paid = {r for _, edge in ctx.neighbours(person, ("paid_into",)) for r in ctx.edge_records[edge]}
+    return {
+        business
+        for business, edge in ctx.neighbours(person, ("works_for",))
+        if paid.intersection(ctx.edge_records[edge])
+    }
+
+
 def evaluate(ctx: Context) -> Iterator[Finding]:
     """Findings on businesses with referred workers or workers housed together."""
     p = ctx.params(NAME)
@@ -77,8 +94,14 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 referrals.update(ctx.edge_records[edge])
             if referrals:
                 referred[person] = records | referrals
+        supplied = {
+            person: float(p["supplied_share"])
+            for person in referred
+            if (paying := payers(ctx, person)) and index not in paying
+        }
         address, housed = housed_together(ctx, staff)
-        nrm, shared = tally(ctx, referred), tally(ctx, housed)
+        nrm = tally(ctx, referred, factor=supplied, factor_note="paid by another business")
+        shared = tally(ctx, housed)
         score = max(
             ramp(nrm.weighted, p["nrm_threshold"], p["nrm_full"]),
             ramp(shared.weighted, p["shared_threshold"], p["shared_full"]),
@@ -97,8 +120,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             parts.append(f"{shared.phrase('of its workers')} live at {where}")
             values.append(("address", where))
         yield finding(
-            ctx, NAME, index, score, "; ".join(parts), nrm.evidence | shared.evidence, values
-        )
+            ctx, NAME, index, score, "; ".join(parts), nrm.evidence | shared.evidence, values,
+            about_victims=bool(referred),
+        )  # fmt: skip
 
 
 INDICATOR = Indicator(

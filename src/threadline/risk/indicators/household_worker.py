@@ -1,20 +1,23 @@
 """A lone worker kept in a family's home: the sign of domestic servitude.
 
-Rule: at an address, a person named as a victim or potential victim lives (``lives_at``)
-with someone the records name as a suspect (or another of `suspect_roles`) who is not their
-family (no family link, no shared family name), and no record shows the victim working
-anywhere: no ``works_for`` link, no wages paid (``paid_into``). One such victim is enough:
-domestic servitude is a single-victim typology. How surely they are a victim is weighted as
-everywhere (in full from records about exploitation, at ``exploitation.other_roles`` from
-others) and by the grade of the evidence that they live there; a child counts
-`child_factor` times (capped at 1). A home of more than `max_residents` people on record is
-not a family's (a crowded house is another indicator's business). The address is flagged,
-with the score of its surest victim; the score is 0 below `threshold`.
+Rule: at an address, a person named as a victim or potential victim (or the one person a
+record speaking of domestic servitude's signs, `premises_signs`, is about: a patient who
+"sleeps in the kitchen", whatever role the record gives, unless named as a suspect) lives
+(``lives_at``) with someone the records name as a suspect (or another of `suspect_roles`)
+who is not their family (no family link, no shared family name), and no record shows the
+victim working anywhere: no ``works_for`` link, no wages paid (``paid_into``). One such
+victim is enough: domestic servitude is a single-victim typology. How surely they are a
+victim is weighted as everywhere (in full from records about exploitation, at
+``exploitation.other_roles`` from others; by the grades of the records describing them) and
+by the grade of the evidence that they live there; a child counts `child_factor` times
+(capped at 1). A home of more than `max_residents` people on record is not a family's (a
+crowded house is another indicator's business). The address is flagged, with the score of
+its surest victim; the score is 0 below `threshold`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
@@ -46,6 +49,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     p = ctx.params(NAME)
     suspect_roles = frozenset(p["suspect_roles"])
     working = tuple(p["employment_links"])
+    signs = ctx.words(list(ctx.params("premises_signs")["signs"].get("domestic_servitude", ())))
     for index in range(ctx.graph.vcount()):
         if not is_address(ctx, index):
             continue
@@ -56,6 +60,10 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if not 2 <= len(residents) <= p["max_residents"]:
             continue
         sure, named = victim_weights(ctx, residents)
+        for person, (weight, told) in described(ctx, residents, signs).items():
+            if weight > sure.get(person, 0.0) and not roles(ctx, person) & suspect_roles:
+                sure[person] = weight
+                named |= told
         suspects = [r for r in residents if r not in sure and roles(ctx, r) & suspect_roles]
         if not sure or not suspects:
             continue
@@ -85,6 +93,24 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         evidence = named | residents[victim] | {r for s in keepers for r in residents[s]}
         values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
         yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+def described(
+    ctx: Context, people: Iterable[int], signs: set[int]
+) -> dict[int, tuple[float, set[int]]]:
+    """Of `people`, those a record speaking of domestic servitude's signs is about (the one
+    person it names: a patient who "sleeps in the kitchen"), however the record gives their
+    role: how surely, by the records' grades, and the records."""
+    out: dict[int, tuple[float, set[int]]] = {}
+    for person in people:
+        told = {
+            r
+            for r in signs.intersection(ctx.graph.vs[person]["records"])
+            if [n for n in ctx.record_nodes.get(r, ()) if is_person(ctx, n)] == [person]
+        }
+        if told:
+            out[person] = (ctx.evidence_weight(told), told)
+    return out
 
 
 INDICATOR = Indicator(

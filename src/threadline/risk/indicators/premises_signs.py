@@ -6,8 +6,9 @@ windows, a bypassed meter or unusual power use and the smell of cannabis at a gr
 coming and going at all hours at a brothel; heavy foot traffic and a vulnerable tenant who
 has lost control of a cuckooed flat; a woman who sleeps in the kitchen of a family home.
 An address is flagged when records whose text speaks of one typology's signs place something
-there (along `link_types`: the report's location; or the home of a person named as a victim,
-not that of a suspect or a bystander it names), and
+there (along `link_types`: the report's location; only a record giving no location is read
+as about a home, that of a person it names as a victim or of the one person it names, such as
+a patient: never a suspect's or a bystander's), and
 they weigh at least `threshold` when each is weighted by its grade (one report of a
 source that is usually reliable is enough, 2C; a report of one not known to be needs
 corroborating). A record naming more than `max_places`
@@ -63,13 +64,20 @@ DEFAULTS = {
 def places_named(
     ctx: Context, records: set[int], max_places: int, link_types: Sequence[str]
 ) -> dict[int, set[int]]:
-    """Addresses `records` place something at (a link of `link_types` they back: the location
-    of a report, where a victim lives), for records placing things at no more than
-    `max_places` addresses, with the records placing something at each."""
-    placed: dict[int, set[int]] = {}
+    """Addresses `records` place something at, for records placing things at no more than
+    `max_places` addresses, with the records placing something at each. A record's places
+    are its locations (links of `link_types` it backs: where the report happened); only a
+    record giving no location is read as about a home: that of a person it names as a
+    victim, or of the one person it names (a patient's, a caller's)."""
+    located: dict[int, set[int]] = {}
+    homes: dict[int, set[int]] = {}
     types = set(link_types)
     for edge_id, kind in enumerate(ctx.edge_types):
-        if kind not in types and not (kind == "lives_at" and _victim_home(ctx, edge_id)):
+        if kind in types:
+            into = located
+        elif kind == "lives_at":
+            into = homes
+        else:
             continue
         shared = records.intersection(ctx.edge_records[edge_id])
         if not shared:
@@ -77,19 +85,24 @@ def places_named(
         for end in ctx.endpoints[edge_id]:
             if is_address(ctx, end):
                 for record in shared:
-                    placed.setdefault(record, set()).add(end)
+                    if into is located or _about_resident(ctx, edge_id, record):
+                        into.setdefault(record, set()).add(end)
     out: dict[int, set[int]] = {}
-    for record, places in placed.items():
+    for record in records:
+        places = located.get(record) or homes.get(record, set())
         if len(places) <= max_places:
             for place in places:
                 out.setdefault(place, set()).add(record)
     return out
 
 
-def _victim_home(ctx: Context, edge_id: int) -> bool:
-    """Whether a ``lives_at`` link is a victim's: the home of someone named as a victim."""
+def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
+    """Whether a ``lives_at`` link's person is whom `record` is about: someone named as a
+    victim, or the only person the record names."""
+    people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
     return any(
-        is_person(ctx, end) and roles(ctx, end) & VICTIM_ROLES for end in ctx.endpoints[edge_id]
+        is_person(ctx, end) and (roles(ctx, end) & VICTIM_ROLES or people == [end])
+        for end in ctx.endpoints[edge_id]
     )
 
 
