@@ -110,12 +110,12 @@ def test_a_person_named_twice_by_name_alone_is_ranked_once(case: Case) -> None:
     ids = story(case)
     phone = case.e("Phone", "07700900111")
     case.link(ids["boss"], "has_phone", phone, agency="police", grade="1A")
-    # a note's free text names him by name alone with his phone, twice; a namesake with a date
-    # of birth and another phone stays apart
-    for _ in range(2):
+    # notes' free text name him by name alone with his phone, in two forms; a namesake with a
+    # date of birth and another phone stays apart
+    for written in (phone, case.e("Phone", "0044 7700 900111")):
         record = case.record("police", "1B", text="modern slavery: he runs the car wash")
         alias = case.e("Person", "Arben Hoxha", role="suspect", record=record)
-        case.link(alias, "has_phone", phone, records=[record])
+        case.link(alias, "has_phone", written, records=[record])
     other = case.e("Person", "Arben Hoxha", birthDate="1970-01-01", role="suspect",
                    record=case.record("police", "1A", text="modern slavery"))  # fmt: skip
     case.link(other, "has_phone", case.e("Phone", "07700900222"), agency="police")

@@ -197,7 +197,7 @@ def same_people(ctx: Context) -> dict[int, int]:
     outside the person model) who share a phone, vehicle, account or email with a person of
     the same full name: each is taken as that person (the one with a date of birth when there
     is exactly one, else the one most records name), so that no one is ranked twice."""
-    by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     g = ctx.graph
     for index in range(g.vcount()):
         if not is_person(ctx, index):
@@ -205,7 +205,7 @@ def same_people(ctx: Context) -> dict[int, int]:
         name = " ".join(str(g.vs[index]["caption"]).casefold().split())
         for other, _ in ctx.neighbours(index):
             if ctx.schema[other] in IDENTIFIERS:
-                by_key[(name, other)].append(index)
+                by_key[(name, _identifier(ctx, other))].append(index)
     aliases: dict[int, int] = {}
     for people in by_key.values():
         if len(people) < 2:
@@ -221,6 +221,19 @@ def same_people(ctx: Context) -> dict[int, int]:
             if person != target and person not in aliases:
                 aliases[person] = target
     return aliases
+
+
+def _identifier(ctx: Context, index: int) -> str:
+    """An identifier node as a key: a phone by its national digits, whichever form a record
+    wrote it in ("07700 900123", "00447700900123", "+44 7700 900123"); any other by its node."""
+    if ctx.schema[index] == "Phone":
+        digits = "".join(c for c in str(ctx.graph.vs[index]["caption"]) if c.isdigit())
+        for prefix in ("0044", "44"):
+            if digits.startswith(prefix) and len(digits) == len(prefix) + 10:
+                digits = digits[len(prefix) :]
+                break
+        return f"phone:{digits.lstrip('0')}"
+    return str(ctx.graph.vs[index]["name"])
 
 
 def people_context(
