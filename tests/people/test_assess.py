@@ -104,3 +104,40 @@ def test_no_one_is_ranked_on_material_the_user_may_not_see(case: Case) -> None:
     # the council's analyst sees the addresses only: no one is ranked at all
     council = assess(case.view("council", shared=False), as_of=AS_OF)
     assert council.victims == [] and council.suspects == []
+
+
+def test_a_person_named_twice_by_name_alone_is_ranked_once(case: Case) -> None:
+    ids = story(case)
+    phone = case.e("Phone", "07700900111")
+    case.link(ids["boss"], "has_phone", phone, agency="police", grade="1A")
+    # notes' free text name him by name alone with his phone, in two forms; a namesake with a
+    # date of birth and another phone stays apart
+    for written in (phone, case.e("Phone", "0044 7700 900111")):
+        record = case.record("police", "1B", text="modern slavery: he runs the car wash")
+        alias = case.e("Person", "Arben Hoxha", role="suspect", record=record)
+        case.link(alias, "has_phone", written, records=[record])
+    other = case.e("Person", "Arben Hoxha", birthDate="1970-01-01", role="suspect",
+                   record=case.record("police", "1A", text="modern slavery"))  # fmt: skip
+    case.link(other, "has_phone", case.e("Phone", "07700900222"), agency="police")
+    assessed = assess(case.view(), as_of=AS_OF)
+    named = [p for p in assessed.suspects if p.caption.casefold() == "arben hoxha"]
+    assert {p.entity_id for p in named} == {ids["boss"], other}
+
+
+def test_a_wage_account_holder_who_directs_a_flagged_business_is_a_controller() -> None:
+    """Signals of control outrank the other roles (`control` in the weights)."""
+    from threadline.people.assess import _role, _Term
+    from threadline.people.settings import load_people_weights
+    from threadline.risk.types import Finding
+
+    weights = load_people_weights()
+
+    def term(indicator: str, weight: float) -> _Term:
+        found = Finding(indicator, "n", ("e",), 1.0, "why", (1,), "1A")
+        return _Term("suspect", found, indicator, weight)
+
+    money, directs = term("wage_account", 1.0), term("director_of_flagged", 0.4)
+    assert _role([money], weights.roles, weights.control) == "money handler"
+    assert _role([money, directs], weights.roles, weights.control) == "controller"
+    escorts = term("accompanies_victims", 0.4)
+    assert _role([money, escorts], weights.roles, weights.control) == "money handler"

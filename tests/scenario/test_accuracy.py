@@ -74,6 +74,7 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     # What free text says people use, against the scenario's text truth.
     assert int(figures["attributed_links"]) > 100 and figures["attributed_precision"] >= 0.9
     assert figures["unrecognised_victims"] >= 1 and figures["unrecognised_victims_recall"] > 0
-    # The small scenario's floor (0.55 measured once the innocent look-alikes of
-    # scenario/decoys.py joined it); the targets are judged on medium scenarios.
-    assert figures["suspects_precision_at_20"] >= 0.5
+    # The small scenario's floor (0.55 once the innocent look-alikes of scenario/decoys.py
+    # joined it; back over 0.6 once a person named by name alone is no longer ranked twice);
+    # the targets are judged on medium scenarios.
+    assert figures["suspects_precision_at_20"] >= 0.6

@@ -20,14 +20,9 @@ from rich.text import Text
 
 from threadline.cli import render as show
 from threadline.cli.options import DbOption, JsonOption, UserOption, WeightsOption
-from threadline.errors import ThreadlineError
-from threadline.people.assess import PersonAssessment, assess
-from threadline.people.decisions import record_decision, withdraw_decision
-from threadline.people.settings import load_people_weights
+from threadline.people.assess import PersonAssessment, Side
+from threadline.people.shown import decide, people_shown, withdraw
 from threadline.read import reading
-from threadline.read.assessments import decision_by_id
-from threadline.security import AccessDenied
-from threadline.security.authorise import WRITE_ROLES
 
 __all__ = ["people_app", "print_people"]
 
@@ -72,28 +67,16 @@ def people_command(
     controllers, recruiters and transporters, with reasons, grades, agencies and an action."""
     if ctx.invoked_subcommand is not None:
         return
-    sides = [role.value] if role else ["victim", "suspect"]
+    sides: list[Side] = [role.value] if role else ["victim", "suspect"]
     with reading(db, user, "analyse.people") as view:
-        chosen = load_people_weights(weights)
-        assessed = assess(view, chosen)
-        shown = {
-            side: assessed.ranking(side, unrecognised=unrecognised and side == "victim", top=top)  # type: ignore[arg-type]
-            for side in sides
-        }
-        everyone = [p for ranked in shown.values() for p in ranked]
-        view.consulted(
-            "analyse.people",
-            action="combination",
-            records={r for p in everyone for r in p.evidence},
-            entities=[p.entity_id for p in everyone],
-            detail={"weights_digest": chosen.digest, "unrecognised": unrecognised},
-        )
-        held = view.protection({r for p in everyone for r in p.evidence})
+        found = people_shown(view, sides=sides, unrecognised=unrecognised, top=top,
+                             weights=weights)  # fmt: skip
+    shown, held = found.sides, found.protection
     if as_json:
         show.print_json(
             {
                 "protection": held.as_dict(),
-                "weights_digest": chosen.digest,
+                "weights_digest": found.weights_digest,
                 **{f"{side}s": show.as_dicts(ranked) for side, ranked in shown.items()},
             }
         )
@@ -136,18 +119,8 @@ def print_people(console: Console, title: str, ranked: list[PersonAssessment]) -
 
 def _decide(entity: str, side: Role, decision: str, reason: str, db: str | None,
             user: str | None) -> None:  # fmt: skip
-    operation = f"analyse.people.{decision.removesuffix('ed')}"
-    with reading(db, user, operation) as view:
-        if not view.actor.has(*WRITE_ROLES):
-            raise AccessDenied(
-                "permission denied: a decision on a person needs the analyst or supervisor role",
-                action="alteration",
-                operation=operation,
-            )
-        found = view.entity(entity)
-        if found is None or found.schema != "Person":
-            raise ThreadlineError(f"no person {entity} among what you may see")
-        decision_id = record_decision(view.conn, view.actor, entity, side.value, decision, reason)
+    with reading(db, user, f"analyse.people.{decision.removesuffix('ed')}") as view:
+        decision_id = decide(view, entity, side.value, decision, reason)
     console.print(f"Decision #{decision_id}: {side.value} assessment of {entity} {decision}.")
 
 
@@ -182,13 +155,5 @@ def withdraw_command(
 ) -> None:
     """Withdraw a decision of your agency (kept, marked withdrawn)."""
     with reading(db, user, "analyse.people.withdraw") as view:
-        if not view.actor.has(*WRITE_ROLES):
-            raise AccessDenied(
-                "permission denied: withdrawing a decision needs the analyst or supervisor role",
-                action="alteration",
-                operation="analyse.people.withdraw",
-            )
-        if decision_by_id(view, decision) is None:
-            raise ThreadlineError(f"no active decision {decision} of your agency")
-        withdraw_decision(view.conn, view.actor, decision)
+        withdraw(view, decision)
     console.print(f"Decision #{decision} withdrawn.")

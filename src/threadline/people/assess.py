@@ -10,7 +10,8 @@ indicators and the people signals over it, and ranks every person on two sides:
 - **potential suspects**: the same over the suspect signals, the findings that point to
   control (the account taking many wages, the phone behind adverts, the recruiter), and how
   surely records about exploitation name them a suspect. Their role (controller, recruiter,
-  transporter) is the group of signals that weighs most (``roles`` in the weights).
+  transporter) is ``controller`` when any signal of control over victims shows
+  (``control`` in the weights), else the group of signals that weighs most (``roles``).
 
 A person is ranked on one side only: the side the records name them for (weight at least
 ``suspect_share``), else the side that scores more. *Unrecognised* victims are those no
@@ -155,19 +156,23 @@ def assess(
         weight = chosen.finding_weight(side, f.indicator)
         if weight > 0:
             terms[index].append(_Term(side, f, titles.get(f.indicator, f.indicator), weight))
+    aliases = same_people(ctx)
+    folded: dict[int, list[int]] = defaultdict(list)
+    for alias, person in aliases.items():
+        folded[person].append(alias)
+        terms[person].extend(terms.pop(alias, []))
     membership = communities(g, seed=seed) if g.vcount() else []
     victims: list[PersonAssessment] = []
     suspects: list[PersonAssessment] = []
     for index in range(g.vcount()):
-        if not is_person(ctx, index):
+        if not is_person(ctx, index) or index in aliases:
             continue
-        named = _named_suspect(ctx, index, chosen)
-        listed = terms.get(index, [])
-        if named is not None:
-            listed = [*listed, named]
+        same = [index, *folded.get(index, [])]
+        named = [t for i in same if (t := _named_suspect(ctx, i, chosen)) is not None]
+        listed = [*terms.get(index, []), *named]
         if not listed:
             continue
-        entry = _entry(ctx, index, listed, chosen, day, membership)
+        entry = _entry(ctx, same, listed, chosen, day, membership)
         if entry is not None:
             (victims if entry.side == "victim" else suspects).append(entry)
     decided = active_decisions(view, [p.entity_id for p in [*victims, *suspects]])
@@ -181,6 +186,54 @@ def assess(
             ]
         )
     return Assessed(out[0], out[1], g)
+
+
+IDENTIFIERS = ("Phone", "Vehicle", "BankAccount", "Email")
+"""Identifiers that a name-only person sharing with a person of the same name makes them one."""
+
+
+def same_people(ctx: Context) -> dict[int, int]:
+    """People recorded by name alone (no date of birth: as a record's free text names them,
+    outside the person model) who share a phone, vehicle, account or email with a person of
+    the same full name: each is taken as that person (the one with a date of birth when there
+    is exactly one, else the one most records name), so that no one is ranked twice."""
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    g = ctx.graph
+    for index in range(g.vcount()):
+        if not is_person(ctx, index):
+            continue
+        name = " ".join(str(g.vs[index]["caption"]).casefold().split())
+        for other, _ in ctx.neighbours(index):
+            if ctx.schema[other] in IDENTIFIERS:
+                by_key[(name, _identifier(ctx, other))].append(index)
+    aliases: dict[int, int] = {}
+    for people in by_key.values():
+        if len(people) < 2:
+            continue
+        dated = sorted({p for p in people if g.vs[p]["facts"].get("birthDate")})
+        name_only = sorted({p for p in people if p not in dated},
+                           key=lambda p: (-len(g.vs[p]["records"]), p))  # fmt: skip
+        if len(dated) > 1 or not name_only:
+            continue
+        target = dated[0] if dated else name_only.pop(0)
+        target = aliases.get(target, target)
+        for person in name_only:
+            if person != target and person not in aliases:
+                aliases[person] = target
+    return aliases
+
+
+def _identifier(ctx: Context, index: int) -> str:
+    """An identifier node as a key: a phone by its national digits, whichever form a record
+    wrote it in ("07700 900123", "00447700900123", "+44 7700 900123"); any other by its node."""
+    if ctx.schema[index] == "Phone":
+        digits = "".join(c for c in str(ctx.graph.vs[index]["caption"]) if c.isdigit())
+        for prefix in ("0044", "44"):
+            if digits.startswith(prefix) and len(digits) == len(prefix) + 10:
+                digits = digits[len(prefix) :]
+                break
+        return f"phone:{digits.lstrip('0')}"
+    return str(ctx.graph.vs[index]["name"])
 
 
 def people_context(
@@ -239,12 +292,13 @@ def _best(terms: Iterable[_Term], side: str) -> list[_Term]:
 
 def _entry(
     ctx: Context,
-    index: int,
+    same: list[int],
     terms: list[_Term],
     weights: PeopleWeights,
     day: date,
     membership: list[int],
 ) -> PersonAssessment | None:
+    index = same[0]
     settings = weights.ranking
     scores = {side: _best(terms, side) for side in ("victim", "suspect")}
     total = {side: sum(t.value for t in chosen) for side, chosen in scores.items()}
@@ -270,14 +324,16 @@ def _entry(
                        f"+{bonus:.2f}")  # fmt: skip
     age = age_on(ctx, index, day)
     child = age is not None and age < settings["child_age"]
-    node_roles = frozenset(ctx.graph.vs[index]["roles"])
+    node_roles = frozenset(role for i in same for role in ctx.graph.vs[i]["roles"])
     nrm = set(ctx.weights.exploitation.sources)
-    referred = any(records[r].source in nrm for r in ctx.graph.vs[index]["records"] if r in records)
+    referred = any(
+        records[r].source in nrm for i in same for r in ctx.graph.vs[i]["records"] if r in records
+    )
     if side == "victim":
         role = "potential child victim" if child else "potential victim"
         action = ACTIONS["child" if child else "adult"]
     else:
-        role = f"potential {_role(chosen, weights.roles)}"
+        role = f"potential {_role(chosen, weights.roles, weights.control)}"
         action = ACTIONS["suspect"].format(role=role.removeprefix("potential "))
     return PersonAssessment(
         rank=0,
@@ -299,7 +355,9 @@ def _entry(
     )
 
 
-def _role(terms: list[_Term], roles: Mapping[str, tuple[str, ...]]) -> str:
+def _role(terms: list[_Term], roles: Mapping[str, tuple[str, ...]], control: frozenset[str]) -> str:
+    if any(t.value > 0 and t.finding.indicator in control for t in terms):
+        return "controller"
     weighed = {
         role: sum(t.value for t in terms if t.finding.indicator in signals)
         for role, signals in roles.items()

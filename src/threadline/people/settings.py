@@ -17,7 +17,7 @@ from threadline.risk.weights import Weights, load_weights, overlay, read_weights
 __all__ = ["SHIPPED", "PeopleWeights", "load_people_weights"]
 
 SHIPPED = Path(__file__).with_name("weights.yaml")
-_SECTIONS = ("version", "signals", "findings", "roles", "ranking")
+_SECTIONS = ("version", "signals", "findings", "roles", "control", "ranking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,12 @@ class PeopleWeights:
     def roles(self) -> Mapping[str, tuple[str, ...]]:
         """Suspect roles and the signals pointing to each."""
         return {role: tuple(names) for role, names in self.data["roles"].items()}
+
+    @property
+    def control(self) -> frozenset[str]:
+        """Signals of control over victims: a suspect showing any is a potential controller,
+        whatever else their signals point to."""
+        return frozenset(self.data.get("control") or ())
 
     @property
     def ranking(self) -> Mapping[str, float]:

@@ -11,6 +11,7 @@ from threadline.web import (
     chart,
     entities,
     network_changes,
+    people,
     priorities,
     review,
     search,
@@ -23,5 +24,5 @@ __all__ = ["STATIC", "page", "page_router", "render_error"]
 
 page_router = fastapi.APIRouter(include_in_schema=False)
 for _module in (signin, alerts, search, network_changes, entities, chart, review, capture,
-                priorities, uploads):  # fmt: skip
+                priorities, people, uploads):  # fmt: skip
     page_router.include_router(_module.router)
