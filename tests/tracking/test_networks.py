@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from threadline.ingest.batches import rollback_batch
@@ -22,7 +24,7 @@ from threadline.security import Actor, erase_record
 from threadline.security.sharing import add_agreement
 from threadline.store import Store
 from threadline.store import tables as t
-from threadline.tracking import list_alerts, list_watches
+from threadline.tracking import list_alerts, list_watches, networks
 from threadline.tracking.alerts import Alert
 from threadline.tracking.alerts import shown as render
 
@@ -116,6 +118,37 @@ def test_a_partner_watching_a_network_is_told_only_of_what_she_may_see(
                          "same name, date of birth and phone")  # fmt: skip
     resolve(store)
     assert ("joined", "IR0004") in alerts(store, partner)
+
+
+def test_owners_who_see_the_same_records_share_one_graph(
+    store: Store, admin: Actor, intel: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    pat = user(store, admin, "pat", "local", "analyst")
+    kim = user(store, admin, "kim", "local", "analyst")
+    bea = user(store, admin, "bea", "b")
+    with store.connect() as conn:
+        add_agreement(conn, admin, "local", "b")
+    for someone in (pat, kim, bea):
+        watch(store, someone, network=victim)
+    built: list[str] = []
+    real = networks.build_graph
+
+    def counted(view: View, **kw: Any) -> Any:
+        built.append(view.actor.username)
+        return real(view, **kw)
+
+    monkeypatch.setattr(networks, "build_graph", counted)
+    load(store, later(tmp_path, address="Unit 4, Canal Yard"))
+    resolve(store)
+    # the two local analysts (one agency, roles, clearance and no case) share a graph; the
+    # partner, who sees less (not the suspect's record, kept in its agency), has her own
+    assert len(built) == 2 and "bea" in built
+    for someone in (pat, kim, bea):
+        assert ("joined", "IR0004") in alerts(store, someone), someone.username
 
 
 def test_an_indicator_newly_firing_on_a_watched_premises_raises_an_alert(
