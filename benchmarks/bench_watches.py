@@ -6,12 +6,14 @@ What the check of 10,000 live watches (50 analysts, 200 each) adds to the time o
 The base store is built once (SQLite, kept in benchmarks/out/; `--rebuild` starts again): the
 medium scenario generated, the demo's sharing agreements recorded, loaded (`--no-update`) and
 resolved, 50 analysts of the local agency added, and each given 200 watches drawn from what
-they may see, as `add_watch` adds them (audited): 40% entities (people, premises,
-businesses, vehicles), 35% identifiers (phones, vehicle registrations, e-mails, postcodes
-stated in the records) and 25% saved searches (people's names). The batch is a police
-intelligence log of 100,000 rows resampled from the scenario's own (new keys, the same
-people, phones and vehicles: a partner's next, larger export), loaded through the shipped
-mapping as one batch.
+they may see, as `add_watch` adds them (audited): 1% networks (two per analyst, around a
+person: the check reads each owner's graph), 39% entities (people, premises, businesses,
+vehicles), 35% identifiers (phones, vehicle registrations, e-mails, postcodes stated in the
+records) and 25% saved searches (people's names). A network watch's members are kept from one
+graph per analyst (as `add_watch` keeps them, without building it again for each watch). The
+batch is a police intelligence log of 100,000 rows (`--rows`) resampled from the scenario's
+own (new keys, the same people, phones and vehicles: a partner's next, larger export), loaded
+through the shipped mapping as one batch.
 
 Each run copies the base store, then loads the batch and resolves (incrementally) in this
 process, as `threadline ingest` does, with the watch checks timed where they run
@@ -41,7 +43,7 @@ OUT = Path(__file__).parent / "out"
 BIN = Path(sys.executable).parent
 USERS = 50
 PER_USER = 200
-MIX = (("entity", 0.40), ("identifier", 0.35), ("search", 0.25))
+MIX = (("network", 0.01), ("entity", 0.39), ("identifier", 0.35), ("search", 0.25))
 TARGET = 0.10
 SOURCE = "police/intel_log.csv"
 
@@ -92,7 +94,9 @@ def _drawn(conn: Any, rng: random.Random) -> dict[str, list[Any]]:
         s.schema == "Person", s.prop == "name").distinct())})  # fmt: skip
     for pool in (entities, identifiers, names):
         rng.shuffle(pool)
-    return {"entity": entities, "identifier": identifiers, "search": names}
+    people = [str(i) for (i,) in conn.execute(sa.select(e.id).where(e.schema == "Person"))]
+    rng.shuffle(people)
+    return {"network": people, "entity": entities, "identifier": identifiers, "search": names}
 
 
 def _add_watches(store: Any) -> None:
@@ -118,13 +122,16 @@ def _add_watches(store: Any) -> None:
         actor = actor_from_row(row)
         with transaction(store, actor) as conn:
             view = View(conn, actor)
+            graphs: list[Any] = []
             for kind, share in MIX:
                 wanted, pool = round(PER_USER * share), pools[kind]
                 made = 0
                 while made < wanted and pool:
                     item = pool.pop()
                     try:
-                        if kind == "entity":
+                        if kind == "network":
+                            _add_network(view, item, graphs)
+                        elif kind == "entity":
                             add_watch(view, reason="benchmark", entity=item)
                         elif kind == "identifier":
                             add_watch(view, reason="benchmark", identifier=item)
@@ -136,6 +143,26 @@ def _add_watches(store: Any) -> None:
                 added += made
         print(f"  watches: {added:,}", end="\r", flush=True)
     print()
+
+
+def _add_network(view: Any, anchor: str, graphs: list[Any]) -> None:
+    """A network watch around `anchor`, added as an entity watch and made a network watch with
+    its members kept from the analyst's graph (built once, kept in `graphs`)."""
+    from threadline.errors import ValidationError
+    from threadline.graph.build import build_graph
+    from threadline.store import tables as t
+    from threadline.tracking import add_watch
+    from threadline.tracking.networks import keep_members, members_of
+
+    if not graphs:
+        graphs.append(build_graph(view))
+    members = members_of(graphs[0], anchor)
+    if len(members) < 2:
+        raise ValidationError("not a network")
+    watch = add_watch(view, reason="benchmark", entity=anchor)
+    w = t.watches.c
+    view.conn.execute(sa.update(t.watches).where(w.id == watch.id).values(kind="network"))
+    keep_members(view.conn, watch.id, members)
 
 
 def _batch(folder: Path, rows: int) -> Path:

@@ -16,9 +16,12 @@ from threadline.cli.analyse import analyse_app
 from threadline.cli.graph import graph_app
 from threadline.errors import ThreadlineError
 from threadline.graph.vocabulary import NodeNotFound
+from threadline.security.audit import find_events
+from threadline.store import Store
 from threadline.store import tables as t
 
 Case = Any
+PASSWORD = "correct horse battery staple"  # the test users' password (tests/conftest.py)
 
 app = typer.Typer()
 app.add_typer(analyse_app, name="analyse")
@@ -183,29 +186,84 @@ def test_how_a_network_changed_between_two_dates(world: dict[str, str]) -> None:
     assert backwards.exit_code == 2
 
 
-def test_the_network_at_each_date_drawn_side_by_side(world: dict[str, str], tmp_path: Path) -> None:
+def test_the_network_at_each_date_drawn_side_by_side(
+    world: dict[str, str], store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart written to a file is a disclosure, as an export is (cli/disclosure.py): for a
+    named recipient and purpose, with the password again, audited with what it draws."""
     db = world["db"]
     asked = ("graph", "changes", "--network", "Worker 0", "--from", "2025-02-15",
              "--to", "2025-03-15", "--db", db, "--user", "ana")  # fmt: skip
+    told = ("--recipient", "Fenland council licensing", "--purpose", "joint visit planning")
     svg = tmp_path / "changes.svg"
-    result = run(*asked, "--chart", str(svg))
+    unconfirmed = run(*asked, "--chart", str(svg), *told)  # the password not given again
+    assert unconfirmed.exit_code != 0 and "password again" in str(unconfirmed.exception)
+    assert not svg.exists()
+    monkeypatch.setenv("THREADLINE_CONFIRM_PASSWORD", PASSWORD)
+    nobody = run(*asked, "--chart", str(svg), "--purpose", "p")  # no recipient, no terminal
+    assert nobody.exit_code == 2 and "--recipient" in nobody.output and not svg.exists()
+    result = run(*asked, "--chart", str(svg), *told)
     assert result.exit_code == 0, result.output
-    assert f"Chart written to {svg}" in result.output
+    assert f"Chart written to {svg}, disclosed to 'Fenland council licensing'" in result.output
     drawn = svg.read_text(encoding="utf-8")
     assert drawn.startswith("<svg") and 'role="img"' in drawn and "<script" not in drawn
     assert "1 joined, 0 left" in drawn  # the text alternative: the boss joined
+    store = Store(store_url)
+    with store.connect() as conn:
+        found = [e for e in find_events(conn, username="ana") if e.action == "disclosure"]
+    [event, denied] = sorted(found, key=lambda e: e.outcome)  # this one; the unconfirmed one
+    store.close()
+    assert (event.outcome, denied.outcome) == ("allowed", "denied")
+    assert (event.operation, event.recipients, event.purpose) == (
+        "graph.chart.svg", "Fenland council licensing", "joint visit planning")  # fmt: skip
+    assert world["boss"] in event.entities and world["secret"] not in event.entities
+    assert event.records and event.detail["file"] == "changes.svg"
     page = tmp_path / "changes.html"
-    assert run(*asked, "--chart", str(page)).exit_code == 0
+    shown = run(*asked, "--chart", str(page), *told, "--json")
+    assert json.loads(shown.output)["chart"]["recipient"] == "Fenland council licensing"
     html = page.read_text(encoding="utf-8")
     assert html.count("<strong>OFFICIAL, handling P</strong>") == 2  # head and foot
     assert "<td>Hung TRAN</td><td>people</td><td>joined</td>" in html
     assert "<td>Worker 0</td><td>people</td><td>kept</td>" in html
     assert "Secret Patient" not in html  # the NHS's patient: not the police's to see
-    wrong = run(*asked, "--chart", str(tmp_path / "changes.png"))
+    wrong = run(*asked, "--chart", str(tmp_path / "changes.png"), *told)
     assert wrong.exit_code == 2
     alone = run("graph", "changes", "--since", "2025-01-01", "--db", db, "--user", "ana",
                 "--chart", str(svg))  # fmt: skip
     assert alone.exit_code == 2
+
+
+def test_a_viewer_may_not_write_a_chart(
+    world: dict[str, str], case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THREADLINE_CONFIRM_PASSWORD", PASSWORD)
+    case.conn.execute(sa.update(t.users).where(t.users.c.username == "ana")
+                      .values(roles=["viewer"]))  # fmt: skip
+    case.commit()
+    svg = tmp_path / "changes.svg"
+    result = run("graph", "changes", "--network", "Worker 0", "--from", "2025-02-15", "--to",
+                 "2025-03-15", "--db", world["db"], "--user", "ana", "--chart", str(svg),
+                 "--recipient", "r", "--purpose", "p")  # fmt: skip
+    assert result.exit_code != 0 and "analyst or supervisor" in str(result.exception)
+    assert not svg.exists()
+    # the table itself is a consultation a viewer may make
+    assert (
+        run(
+            "graph",
+            "changes",
+            "--network",
+            "Worker 0",
+            "--from",
+            "2025-02-15",
+            "--to",
+            "2025-03-15",
+            "--db",
+            world["db"],
+            "--user",
+            "ana",
+        ).exit_code
+        == 0
+    )
 
 
 def test_analyse_stores_a_run_and_ranks_premises_and_businesses(

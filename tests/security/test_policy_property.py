@@ -1,4 +1,5 @@
-"""Property: whatever the world, a record the rules deny never shows through any View output.
+"""Property: whatever the world, a record the rules deny never shows through any View output,
+and a user with the same sight (`threadline.security.policy.sight`) sees the same records.
 
 Worlds are drawn at random (records of three agencies under every handling code and marking,
 sharing agreements past, present and future, open and closed cases) and checked against an
@@ -12,6 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from threadline.read import View
+from threadline.security.policy import sight
 from threadline.store import Store
 
 from .oracle import (  # the oracle is a helper module of this folder
@@ -48,6 +50,7 @@ def test_denied_values_never_appear(
         for code in AGENCIES:
             w.agency(code)
         me = w.user("me", actor[0], *sorted(actor[1]), os=actor[2])
+        twin = w.user("twin", actor[0], *sorted(actor[1]), os=actor[2])  # the same sight
         w.user("other", "a", "analyst")
         for i, rec in enumerate(records):
             marking = "OFFICIAL-SENSITIVE" if rec.sensitive else "OFFICIAL"
@@ -59,7 +62,7 @@ def test_denied_values_never_appear(
             w.agreement(a.giver, a.taker, scope=a.scope, conditioned=a.conditioned,
                         valid_from=start, valid_to=end)  # fmt: skip
         for n, case in enumerate(cases):
-            members = ["me"] if case.member else ["other"]
+            members = ["me", "twin"] if case.member else ["other"]
             keys = [f"r{i}" for i in sorted(case.records) if i < len(records)]
             w.case(f"case{n}", "a", members, keys, closed=case.closed)
         for i in range(len(records)):
@@ -83,6 +86,9 @@ def test_denied_values_never_appear(
 
         assert {r.id for r in outputs[0]} == expected
         assert outputs[1] == len(expected)
+        # what one sees, one with the same sight sees (network watches share their graph)
+        assert sight(conn, twin) == sight(conn, me)
+        assert {r.id for r in View(conn, twin).records()} == expected
         text = repr(outputs)
         for i in range(len(records)):
             key = f"r{i}"

@@ -1,15 +1,18 @@
 """Network watches, indicator alerts, captured records and reasons shown with captions, on both
 databases: a watched network gaining and losing members after resolution (naming who, on the
 record's agency, grade, marking and date), a rolled-back batch taking its members' alerts and
-raising none about their leaving; an indicator newly firing on a watched premises after an
-analysis run, told only to the user whose run it was; a captured report checked against the
-watches as a loaded batch is; a caption shown only to someone who may see a record naming it."""
+raising none about their leaving; an indicator newly firing on a watched premises, or on a
+premises in a watched network, after an analysis run, told only to the user whose run it was
+(once an agreement lets them see its evidence); a captured report checked against the watches
+as a loaded batch is; a caption shown only to someone who may see a record naming it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from threadline.ingest.batches import rollback_batch
@@ -21,7 +24,7 @@ from threadline.security import Actor, erase_record
 from threadline.security.sharing import add_agreement
 from threadline.store import Store
 from threadline.store import tables as t
-from threadline.tracking import list_alerts, list_watches
+from threadline.tracking import list_alerts, list_watches, networks
 from threadline.tracking.alerts import Alert
 from threadline.tracking.alerts import shown as render
 
@@ -117,6 +120,37 @@ def test_a_partner_watching_a_network_is_told_only_of_what_she_may_see(
     assert ("joined", "IR0004") in alerts(store, partner)
 
 
+def test_owners_who_see_the_same_records_share_one_graph(
+    store: Store, admin: Actor, intel: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    pat = user(store, admin, "pat", "local", "analyst")
+    kim = user(store, admin, "kim", "local", "analyst")
+    bea = user(store, admin, "bea", "b")
+    with store.connect() as conn:
+        add_agreement(conn, admin, "local", "b")
+    for someone in (pat, kim, bea):
+        watch(store, someone, network=victim)
+    built: list[str] = []
+    real = networks.build_graph
+
+    def counted(view: View, **kw: Any) -> Any:
+        built.append(view.actor.username)
+        return real(view, **kw)
+
+    monkeypatch.setattr(networks, "build_graph", counted)
+    load(store, later(tmp_path, address="Unit 4, Canal Yard"))
+    resolve(store)
+    # the two local analysts (one agency, roles, clearance and no case) share a graph; the
+    # partner, who sees less (not the suspect's record, kept in its agency), has her own
+    assert len(built) == 2 and "bea" in built
+    for someone in (pat, kim, bea):
+        assert ("joined", "IR0004") in alerts(store, someone), someone.username
+
+
 def test_an_indicator_newly_firing_on_a_watched_premises_raises_an_alert(
     store: Store, local: Actor, admin: Actor, intel: Path, tmp_path: Path
 ) -> None:
@@ -155,6 +189,41 @@ def test_an_indicator_newly_firing_on_a_watched_premises_raises_an_alert(
     with store.connect() as conn:
         analyse(View(conn, local))
     assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+
+
+def test_an_indicator_newly_firing_on_a_member_of_a_watched_network_raises_an_alert(
+    store: Store, local: Actor, admin: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim, flat = entity_of(store, VICTIM), entity_of(store, FLAT)
+    watch(store, local, network=victim)
+    pat = user(store, admin, "pat", "local", "analyst")
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    # seven unrelated adults at the victim's flat, in agency c's file: the flat is crowded,
+    # but not in anything the analyst may see, so her run finds nothing and she is told nothing
+    load(store, residents(tmp_path, 7), agency="c")
+    resolve(store)
+    with store.connect() as conn:
+        analyse(View(conn, local))
+    assert [a for a in shown(store, local) if a.kind == "indicator"] == []
+    with store.connect() as conn:  # until an agreement lets her see it
+        add_agreement(conn, admin, "c", "local")
+        analyse(View(conn, local))
+        analyse(View(conn, pat))
+    [fired] = [a for a in shown(store, local) if a.kind == "indicator"]
+    assert fired.reason == ("indicator crowded_address newly fires on Flat 2, 10 Mill Street, a "
+                            "member of the watched network of Thi Lan Nguyen")  # fmt: skip
+    assert (fired.record_key, fired.agency, fired.grade, fired.marking) == (
+        "IR0106", "c", "1AP", "OFFICIAL")  # fmt: skip
+    assert fired.reported_on is not None and fired.reported_on.isoformat() == "2025-10-02"
+    assert fired.entity_id == flat and fired.watch == "network of Person Thi Lan Nguyen"
+    assert fired.origin.startswith("analysis run ")
+    assert shown(store, pat) == []  # her run found the flat crowded, but she watches nothing
+    with store.connect() as conn:  # firing again is no news
+        analyse(View(conn, local))
+    assert len([a for a in shown(store, local) if a.kind == "indicator"]) == 1
 
 
 def test_a_captured_report_is_checked_against_the_watches(store: Store, local: Actor) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +26,7 @@ import typer
 from rich.console import Console
 
 from threadline.cli import render as show
+from threadline.cli.disclosure import asked, disclose
 from threadline.cli.options import (
     AgencyOption,
     DbOption,
@@ -42,14 +43,14 @@ from threadline.errors import ThreadlineError
 from threadline.graph.build import build_graph
 from threadline.graph.communities import carried, communities
 from threadline.graph.evidence import protection_of_records
-from threadline.graph.network_change import network_change_seen
+from threadline.graph.network_change import NetworkChange, network_change_seen
 from threadline.graph.paths import all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import network_profiles
 from threadline.graph.timeline import Clock, changes_since, timeline
 from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
-from threadline.reports.network_changes import change_chart, change_page
+from threadline.reports.network_changes import write_change_chart
 from threadline.risk.analysis import member_scores
 
 __all__ = ["graph_app"]
@@ -339,9 +340,17 @@ def changes_command(
         Path | None,
         typer.Option(
             "--chart",
-            help="With --network or --case: draw the network at both "
-            "dates side by side into this .svg or .html file.",
+            help="With --network or --case: draw the network at both dates side by side into "
+            "this .svg or .html file (a disclosure: --recipient, --purpose, your password).",
         ),
+    ] = None,
+    recipient: Annotated[
+        str | None,
+        typer.Option("--recipient", help="With --chart: who receives it (asked if not given)."),
+    ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option("--purpose", help="With --chart: why it is disclosed (asked if not given)."),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -351,11 +360,17 @@ def changes_command(
     by when the material reached the store (or --by reported: the intelligence's own date),
     each record with both dates. Or how one network (--network ENTITY) or a case (--case C)
     changed between two dates (--from, --to): who joined and left, which links and premises are
-    new or gone, and with --chart the network at each date drawn side by side."""
+    new or gone, and with --chart the network at each date drawn side by side (a file: a
+    disclosure, audited with its recipient and purpose, as an export is)."""
     if chart is not None and chart.suffix.lower() not in (".svg", ".html"):
         raise typer.BadParameter("the chart is an .svg or an .html file", param_hint="--chart")
     if network is not None or case is not None:
-        _network_changes(network, case, start, end, db, user, as_json, chart)
+        drawn = None
+        if chart is not None:
+            drawn = Drawn(chart, asked(recipient, "Recipient (who receives this chart)",
+                                       "--recipient"),
+                          asked(purpose, "Purpose (why it is disclosed)", "--purpose"))  # fmt: skip
+        _network_changes(network, case, start, end, db, user, as_json, drawn)
         return
     if chart is not None:
         raise typer.BadParameter("--chart draws --network or --case", param_hint="--chart")
@@ -381,9 +396,18 @@ def changes_command(
     show.print_changes(console, g, changes)
 
 
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A chart asked for: its file, and to whom and why it is disclosed."""
+
+    path: Path
+    recipient: str
+    purpose: str
+
+
 def _network_changes(
     network: str | None, case: str | None, start: str | None, end: str | None,
-    db: str | None, user: str | None, as_json: bool, chart: Path | None = None,
+    db: str | None, user: str | None, as_json: bool, chart: Drawn | None = None,
 ) -> None:  # fmt: skip
     if network is not None and case is not None:
         raise typer.BadParameter("give --network or --case, not both", param_hint="--case")
@@ -392,19 +416,31 @@ def _network_changes(
         raise typer.BadParameter("give the first date (YYYY-MM-DD)", param_hint="--from")
     if second < first:
         raise typer.BadParameter("the second date is before the first", param_hint="--to")
-    with reading(db, user, "graph.network_changes") as view:
+
+    def changed(view: View) -> tuple[NetworkChange, ig.Graph]:
         if case is not None and not narrow_to_case(view, case):
             raise ThreadlineError(f"no open case {case!r} that you are a member of")
-        drawn = {"chart": chart.name} if chart else None
-        change, g = network_change_seen(view, first, second, network, detail=drawn)
-    held = protection_of_records(g, change.records)
-    if chart is not None:
-        title = f"How the network of {network} changed" if network else f"Case {case}"
-        figure = change_chart(change, f"{title}: {first} to {second}", held.words())
-        text = change_page(figure, held.words()) if chart.suffix.lower() == ".html" else figure.svg
-        chart.write_text(text, encoding="utf-8")
+        detail = {"chart": chart.path.name} if chart else None
+        change, g = network_change_seen(view, first, second, network, detail=detail)
+        if chart is not None:
+            title = f"How the network of {network} changed" if network else f"Case {case}"
+            write_change_chart(view, change, g, chart.path, title=f"{title}: {first} to "
+                               f"{second}", recipient=chart.recipient,
+                               purpose=chart.purpose)  # fmt: skip
+        return change, g
+
+    if chart is None:
+        with reading(db, user, "graph.network_changes") as view:
+            change, g = changed(view)
+    else:
+        operation = f"graph.chart.{chart.path.suffix.lower().lstrip('.')}"
+        change, g = disclose(db, user, operation, chart.purpose, changed,
+                             lambda _: chart.path)  # fmt: skip
         if not as_json:
-            console.print(f"Chart written to {chart}", soft_wrap=True)
+            console.print(f"Chart written to {chart.path}, disclosed to {chart.recipient!r} for "
+                          f"{chart.purpose!r}.", soft_wrap=True, markup=False,
+                          highlight=False)  # fmt: skip
+    held = protection_of_records(g, change.records)
     if as_json:
         show.print_json({
             "protection": held.as_dict(), "from": first.isoformat(), "to": second.isoformat(),
@@ -414,6 +450,8 @@ def _network_changes(
             "premises_left": change.of(change.left, "premises"),
             "new_links": change.new_links, "gone_links": change.gone_links,
             "captions": {n: change.caption(n) for n in (*change.joined, *change.left)},
+            "chart": None if chart is None else {"path": str(chart.path),
+                "recipient": chart.recipient, "purpose": chart.purpose},
         })  # fmt: skip
         return
     show.print_protection(console, held)

@@ -29,6 +29,7 @@ from threadline.read.view import View
 __all__ = [
     "NetworkChange",
     "NetworkState",
+    "change_entities",
     "network_change",
     "network_change_seen",
     "network_state",
@@ -174,9 +175,14 @@ def network_change_seen(
 
     change = network_change(graph_at, start, end, anchor)
     g = graphs[end]
-    index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}
-    entities = sorted({e for n in change.after.members if n in index
-                       for e in g.vs[index[n]]["entity_ids"]})  # fmt: skip
-    view.consulted("graph.network_changes", records=change.records, entities=entities,
-                   action="combination", detail=detail)  # fmt: skip
+    view.consulted("graph.network_changes", records=change.records,
+                   entities=change_entities(change, g), action="combination",
+                   detail=detail)  # fmt: skip
     return change, g
+
+
+def change_entities(change: NetworkChange, g: ig.Graph) -> list[str]:
+    """The entities of the network's members at the second date (`g`, the graph then)."""
+    index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}
+    return sorted({e for n in change.after.members if n in index
+                   for e in g.vs[index[n]]["entity_ids"]})  # fmt: skip

@@ -3,7 +3,8 @@
 An upload is kept only for a user who may load (the analyst or supervisor role) and only for
 an agency they may load for (`threadline.ingest.batches.may_load`, refused in its words); a
 refused upload is deleted at once. Loading is a job (`threadline.jobs`), checked again when it
-is submitted and once more when it runs.
+is submitted and once more when it runs. A captured report is followed by an update job, as
+an uploaded file's load is followed by an update in its own job.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from threadline.security.authorise import WRITE_ROLES
 from threadline.security.errors import AccessDenied
 from threadline.untrusted import valid_agency_code
 
-__all__ = ["Received", "may_run", "receive", "start_load"]
+__all__ = ["Received", "may_run", "receive", "start_load", "start_update"]
 
 Received = tuple[Upload, Mapping, str]
 """A kept upload, the mapping it is read with, and the agency it is loaded for."""
@@ -73,3 +74,10 @@ def start_load(view: View, upload: Upload, mapping: str, agency: str, on_error: 
               "pasted": upload.pasted is not None, "agency": code,
               "on_error": "skip" if on_error == "skip" else "reject"}  # fmt: skip
     return submit(view.conn, view.actor, "ingest", params)
+
+
+def start_update(view: View) -> int:
+    """Submit the job that brings resolution and the user's analysis up to date after a report
+    they captured (as `threadline capture` does in the foreground); its id."""
+    may_run(view, "update")
+    return submit(view.conn, view.actor, "update", {})

@@ -44,8 +44,9 @@ __all__ = [
     "worker_name",
 ]
 
-KINDS = ("ingest", "resolve", "analyse")
-"""What a job may do: load an uploaded file, resolve the store, analyse what the user sees."""
+KINDS = ("ingest", "resolve", "analyse", "update")
+"""What a job may do: load an uploaded file, resolve the store, analyse what the user sees, or
+bring both up to date (after a captured report, as `threadline update`)."""
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 FINISHED = frozenset({"done", "failed", "cancelled"})
 STALE = timedelta(minutes=2)

@@ -3,7 +3,8 @@
 A job runs as its user as they are *now* (a user disabled, or stripped of the analyst role,
 since submitting has their job refused) through the same library functions as the command
 line: `load_file` for ``ingest`` (then `bring_up_to_date`, as `threadline ingest` does),
-`resolve_store` for ``resolve`` and `analyse(view)` for ``analyse``, audited as that user
+`resolve_store` for ``resolve``, `analyse(view)` for ``analyse`` and `bring_up_to_date` for
+``update`` (queued after a report captured in the workbench or the API), audited as that user
 exactly as the commands are. While it runs, a heartbeat
 thread writes its progress to the row every `BEAT` seconds. Work interrupted part way is
 rolled back (each runs in one transaction) and may be run again: a file already loaded is
@@ -136,7 +137,17 @@ def _ingest(
     return "done", f"{said}; {update.resolved}; {update.analysed}", out
 
 
-HANDLERS: dict[str, Handler] = {"ingest": _ingest, "resolve": resolve_job, "analyse": analyse_job}
+def _update(
+    store: Store, actor: Actor, _params: dict[str, Any], held: Live
+) -> tuple[str, str, dict[str, Any]]:
+    """Resolution, then the user's analysis when due: what `threadline update` does."""
+    update = bring_up_to_date(store, actor, held)
+    return "done", f"{update.resolved}; {update.analysed}", update.as_dict()
+
+
+HANDLERS: dict[str, Handler] = {
+    "ingest": _ingest, "resolve": resolve_job, "analyse": analyse_job, "update": _update,
+}  # fmt: skip
 
 
 def _beating(store: Store, job_id: int, held: Live, every: float) -> threading.Event:

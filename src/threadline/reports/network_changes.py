@@ -6,22 +6,38 @@ eye compares like with like. A member that joined is drawn with a thick ring and
 its label; one that left, faded in the first picture with ``-`` before its label; a new link is
 drawn thick, a link that is gone dashed. The same marks are listed in the figure's table, and
 `change_elements` gives the same nodes and links to the workbench's chart (Cytoscape.js).
+
+A chart written to a file (`write_change_chart`, `threadline graph changes --chart`) is a
+disclosure, as an export is: it takes names, links and dates out of the store, where the audit
+log no longer sees who reads them. It names a recipient and a purpose, needs the analyst or
+supervisor role, and is logged with every record and entity it draws; the file is removed if the
+log is not written. Seeing the same charts in the workbench is a consultation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import igraph
 from matplotlib.lines import Line2D
 
-from threadline.graph.network_change import NetworkChange, NetworkState
+from threadline.errors import ValidationError
+from threadline.export.run import EXPORT_ROLES
+from threadline.graph.evidence import protection_of_records
+from threadline.graph.network_change import NetworkChange, NetworkState, change_entities
+from threadline.model.protection import Protection
+from threadline.read import View
 from threadline.reports._drawing import INK, Figure, drawable, drawing, to_figure
 from threadline.reports._network import style_of
+from threadline.security.audit import audit
+from threadline.security.errors import AccessDenied
 
-__all__ = ["change_chart", "change_elements", "change_page", "node_state"]
+__all__ = ["change_chart", "change_elements", "change_page", "node_state", "write_change_chart"]
+
+CHART_SUFFIXES = (".svg", ".html")
 
 JOINED, LEFT, KEPT = "joined", "left", "kept"
 NEW, GONE = "new", "gone"
@@ -184,3 +200,36 @@ def change_page(figure: Figure, marking: str) -> str:
         f"</thead><tbody>{body}</tbody></table>\n"
         f"<p><strong>{escape(marking)}</strong></p>\n</body></html>\n"
     )
+
+
+def write_change_chart(
+    view: View, change: NetworkChange, g: igraph.Graph, out: Path, *, title: str,
+    recipient: str, purpose: str,
+) -> Protection:  # fmt: skip
+    """Draw `change` (`g`: the graph at its second date) into `out` (``.svg``, or ``.html`` for
+    a page), logged as a disclosure to `recipient` for `purpose` (see the module docstring);
+    the protection the chart carries."""
+    suffix = out.suffix.lower()
+    operation = f"graph.chart.{suffix.lstrip('.')}"
+    if not view.actor.has(*EXPORT_ROLES):
+        raise AccessDenied("permission denied: a chart written to a file needs the analyst or "
+                           "supervisor role", action="disclosure", operation=operation)  # fmt: skip
+    if suffix not in CHART_SUFFIXES:
+        raise ValidationError("the chart is an .svg or an .html file")
+    if not recipient.strip() or not purpose.strip():
+        raise ValidationError("a chart written to a file must name its recipient and purpose")
+    held = protection_of_records(g, change.records)
+    figure = change_chart(change, title, held.words())
+    out.write_text(change_page(figure, held.words()) if suffix == ".html" else figure.svg,
+                   encoding="utf-8")  # fmt: skip
+    try:
+        # a disclosure names every record and entity it hands over, however many (s62)
+        audit(view.conn, view.actor, "disclosure", operation, records=sorted(change.records),
+              entities=change_entities(change, g), purpose=purpose.strip(),
+              recipients=recipient.strip(),
+              detail={"file": out.name, "marking": held.marking.value,
+                      "handling": held.handling})  # fmt: skip
+    except BaseException:
+        out.unlink(missing_ok=True)  # not disclosed: nothing is left behind
+        raise
+    return held

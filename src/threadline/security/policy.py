@@ -37,6 +37,7 @@ from threadline.store.chunks import chunked
 
 __all__ = [
     "may_leave",
+    "sight",
     "visible_record_ids",
     "visible_records_clause",
 ]
@@ -134,6 +135,26 @@ def visible_records_clause(actor: Actor, *, today: date | None = None) -> Column
     if not actor.os_cleared:
         conditions.append(r.marking == Marking.OFFICIAL.value)
     return sa.and_(*conditions)
+
+
+Sight = tuple[int, str, bool, bool, bool, frozenset[int]]
+"""What `visible_records_clause` reads of an actor (see `sight`)."""
+
+
+def sight(conn: Connection, actor: Actor) -> Sight:
+    """Everything of `actor` that `visible_records_clause` depends on: their agency, whether
+    their roles read, whether they hold any role, their clearance, and the open cases they are
+    members of. Two active actors with the same sight see the same records on the same day, so
+    what is built from what one of them may see (a graph, its networks) is what the other may
+    see. Keep it in step with the clause: a new condition there is a new part here."""
+    cm, cases = t.case_members.c, t.cases.c
+    member_of = conn.execute(
+        sa.select(cm.case_id)
+        .join(t.cases, cases.id == cm.case_id)
+        .where(cm.user_id == actor.user_id, cases.closed_at.is_(None))
+    ).scalars()
+    return (actor.agency_id, actor.agency, actor.reads, bool(actor.roles), actor.os_cleared,
+            frozenset(int(c) for c in member_of))  # fmt: skip
 
 
 def visible_record_ids(conn: Connection, actor: Actor, ids: Iterable[int]) -> set[int]:

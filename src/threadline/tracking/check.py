@@ -6,7 +6,9 @@ After a resolution run, every live entity watch is checked against what the run 
 its entity: mentions new to it (a new record about the subject), mentions that joined it from
 another entity (a merge) or left it for another (a split), and links it did not have before.
 An entity merged away under another id is followed: the watch moves to the id that holds most
-of its mentions. With no live watch, each check costs one indexed query.
+of its mentions. After a user's analysis run, their entity watches and the premises and
+businesses of their watched networks are checked for indicators that newly fire. With no live
+watch, each check costs one indexed query.
 
 An alert is stored for every user the watch tells (its owner; for a case's watch, each member
 of the case) whether or not they may see the record yet: it is *shown* only through the
@@ -27,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from threadline.graph.profiles import category
 from threadline.read.saved_search import NAME_PROPS, SavedSearch, identifier_props
 from threadline.read.search import BIRTH_PROPS
 from threadline.security import chain
@@ -334,12 +337,15 @@ def _network_alerts(conn: Connection, watches: list[_Live], standing: set[str]) 
 def after_analysis(
     conn: Connection, run_id: str, user_id: int, *, today: date | None = None
 ) -> int:
-    """Check the entity watches against analysis run `run_id` (of user `user_id`): an
-    indicator that fires on a watched entity in this run and did not in the user's previous
-    run raises an alert on its newest evidence record. Only that user is told (the run was
-    computed over what they may see); how many alerts were raised. Nothing after a run made
-    stale by an erasure: what the erasure took cannot be told apart from what is new."""
-    watches = [replace(w, recipients=(user_id,)) for w in live_watches(conn, ("entity",), today)
+    """Check the entity and network watches against analysis run `run_id` (of user
+    `user_id`): an indicator that fires in this run, and did not in the user's previous run, on
+    a watched entity or on a premises or business in a watched network (its members as the
+    last resolution left them) raises an alert on its newest evidence record. Only that user is
+    told (the run was computed over what they may see); how many alerts were raised. Nothing
+    after a run made stale by an erasure: what the erasure took cannot be told apart from what
+    is new."""
+    watches = [replace(w, recipients=(user_id,))
+               for w in live_watches(conn, ("entity", "network"), today)
                if user_id in w.recipients]  # fmt: skip
     if not watches:
         return 0
@@ -355,10 +361,10 @@ def after_analysis(
         # left, an indicator would seem new and tell of the erasure; this run starts afresh
         return 0
     earlier_id = None if earlier is None else str(earlier.id)
-    targets = sorted({w.target for w in watches})
+    watched = _indicator_targets(conn, watches)
     fired: dict[tuple[str, str], set[int]] = {}
     had: set[tuple[str, str]] = set()
-    for chunk in _chunks(targets):
+    for chunk in _chunks(e for targets in watched.values() for e in targets):
         query = sa.select(ind.run_id, ind.entity_id, ind.name, ind.evidence).where(
             ind.entity_id.in_(chunk), ind.run_id.in_([run_id, earlier_id or run_id])
         )
@@ -370,14 +376,41 @@ def after_analysis(
                 had.add(key)
     found: list[Found] = []
     for watch in watches:
-        grouped: dict[int, list[str]] = defaultdict(list)
+        grouped: dict[tuple[int, str], list[str]] = defaultdict(list)
         for (entity, name), evidence in sorted(fired.items()):
-            if entity == watch.target and (entity, name) not in had and evidence:
-                grouped[max(evidence)].append(name)
-        for record_id, names in grouped.items():
-            why = f"indicator {', '.join(names)} newly fires on {ref(watch.target)}"
-            found.append((watch, record_id, "indicator", watch.target, why))
+            if entity in watched[watch.id] and (entity, name) not in had and evidence:
+                grouped[(max(evidence), entity)].append(name)
+        for (record_id, entity), names in grouped.items():
+            why = f"indicator {', '.join(names)} newly fires on {ref(entity)}"
+            if watch.kind == "network":
+                why += f", a member of the watched network of {ref(watch.target)}"
+            found.append((watch, record_id, "indicator", entity, why))
     return _raise(conn, _existing(conn, found), f"analysis run {run_id}")
+
+
+INDICATED = frozenset({"premises", "businesses"})
+"""The members of a watched network whose indicators are told of."""
+
+
+def _indicator_targets(conn: Connection, watches: list[_Live]) -> dict[int, set[str]]:
+    """The entities whose indicators each watch tells of: an entity watch's entity; a network
+    watch's premises and businesses, as its members were last kept."""
+    out: dict[int, set[str]] = {w.id: {w.target} for w in watches if w.kind == "entity"}
+    networks = [w.id for w in watches if w.kind == "network"]
+    if not networks:
+        return out
+    wm, e = t.watch_members.c, t.entities.c
+    query = (
+        sa.select(wm.watch_id, wm.node, e.schema)
+        .join(t.entities, e.id == wm.node)
+        .where(wm.watch_id.in_(networks))
+    )
+    for watch_id in networks:
+        out[watch_id] = set()
+    for watch_id, node, schema in conn.execute(query):
+        if category(str(schema)) in INDICATED:
+            out[int(watch_id)].add(str(node))
+    return out
 
 
 def _existing(conn: Connection, found: list[Found]) -> list[Found]:

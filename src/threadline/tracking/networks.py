@@ -17,8 +17,11 @@ record of its own raises nothing, so an erasure is never told by a network's shr
 
 Communities are found over the whole graph, so one run's change may regroup a network far from
 where it happened, and what an owner may see changes with agreements and cases between runs:
-the check reads each owner's graph once per run while a network watch of theirs is live, and
-compares with the kept members; the alert itself rests only on what differs.
+the check reads the owners' graphs once per run while a network watch of theirs is live, and
+compares with the kept members; the alert itself rests only on what differs. Owners who see
+exactly the same records (the same `threadline.security.policy.sight`: agency, roles,
+clearance, open cases) share one graph, built through the View of one of them: fifty analysts
+of one team watching networks cost one graph, not fifty.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from threadline.graph.profiles import category
 from threadline.graph.vocabulary import ENTITY
 from threadline.read import View
 from threadline.security.actors import Actor, actor_from_row, user_query
+from threadline.security.policy import Sight, sight
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
 
@@ -117,18 +121,22 @@ def changed_members(
     conn: Connection, watches: Iterable[tuple[int, str]]
 ) -> dict[int, tuple[Members, Members]]:
     """For each (watch id, anchor), the kept members and the members now, read through the
-    watch owner's View (one graph per owner); what is kept is replaced by what is now. Only
-    watches whose network changed are returned."""
+    watch owner's View (one graph for the owners who see the same records); what is kept is
+    replaced by what is now. Only watches whose network changed are returned."""
     todo = list(watches)
     owners = _owners(conn, (w for w, _ in todo))
-    by_owner: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    sights: dict[int, Sight] = {}
+    alike: dict[Sight, list[tuple[int, str]]] = defaultdict(list)
     for watch_id, anchor in todo:
         if watch_id in owners:
-            by_owner[owners[watch_id].user_id].append((watch_id, anchor))
+            owner = owners[watch_id]
+            if owner.user_id not in sights:
+                sights[owner.user_id] = sight(conn, owner)
+            alike[sights[owner.user_id]].append((watch_id, anchor))
     out: dict[int, tuple[Members, Members]] = {}
-    for mine in by_owner.values():
-        g = build_graph(View(conn, owners[mine[0][0]]))
-        for watch_id, anchor in mine:
+    for theirs in alike.values():
+        g = build_graph(View(conn, owners[theirs[0][0]]))
+        for watch_id, anchor in theirs:
             before, now = kept_members(conn, watch_id), members_of(g, anchor)
             if before != now:
                 keep_members(conn, watch_id, now)

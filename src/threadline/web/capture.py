@@ -20,6 +20,7 @@ from threadline.ingest.capture import (
     field_errors,
     identifiers_in,
 )
+from threadline.jobs.intake import start_update
 from threadline.model.grading import INFORMATION_LABELS, SOURCE_LABELS
 from threadline.model.retention import RetentionGroup
 from threadline.model.roles import ExploitationType, Role
@@ -175,7 +176,10 @@ def capture_post(request: Request, view: ViewDep, form: FormDep) -> Response:
         saved = capture_with(view, report)
     except (CaptureError, NotFound) as refused:
         return _form_page(request, echo, [str(refused)], status=422)
+    # resolution and the analyst's analysis brought up to date outside the request, as an
+    # upload's load is (`threadline capture` does it in the foreground)
+    job = None if saved.already_held else start_update(view)
     return page(
-        request, "captured.html", {"saved": saved, "section": "capture"},
+        request, "captured.html", {"saved": saved, "job": job, "section": "capture"},
         protection=saved.protection,
     )  # fmt: skip

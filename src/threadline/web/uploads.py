@@ -101,8 +101,8 @@ def upload_load(
 
 @router.post("/jobs/start")
 def start_job(view: ViewDep, kind: Annotated[str, Form(max_length=16)]) -> Response:
-    if kind not in ("resolve", "analyse"):
-        raise HTTPException(422, "choose resolve or analyse")
+    if kind not in ("resolve", "analyse", "update"):
+        raise HTTPException(422, "choose resolve, analyse or update")
     may_run(view, kind)
     job_id = submit(view.conn, view.actor, kind, {})
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from threadline.api.deps import ViewDep
@@ -14,6 +14,7 @@ from threadline.ingest.capture import (
     capture_with,
     identifiers_in,
 )
+from threadline.jobs.intake import start_update
 from threadline.security.errors import NotFound
 
 __all__ = ["router"]
@@ -35,15 +36,21 @@ class FoundOut(BaseModel):
 
 
 @router.post("", status_code=201, responses={404: {"description": "a subject not found"}})
-def post_intelligence(report: IntelligenceReport, view: ViewDep) -> dict[str, Any]:
-    """Capture one intelligence report; errors name the field at fault."""
+def post_intelligence(
+    report: IntelligenceReport, view: ViewDep, update: Annotated[bool, Query()] = True
+) -> dict[str, Any]:
+    """Capture one intelligence report; errors name the field at fault. Then, unless
+    ``update=false``, a job (``update_job``; follow it at ``/jobs/{id}``) brings resolution
+    and your analysis up to date, as ``threadline capture`` does, and with them the alerts."""
     try:
-        return capture_with(view, report).as_dict()
+        saved = capture_with(view, report)
     except CaptureError as refused:
         raise HTTPException(422, [{"loc": ["body", *refused.field.split(".")],
                                    "msg": refused.reason}]) from None  # fmt: skip
     except NotFound as missing:
         raise HTTPException(404, str(missing)) from None
+    job = start_update(view) if update and not saved.already_held else None
+    return {**saved.as_dict(), "update_job": job}
 
 
 @router.post("/identifiers", response_model=list[FoundOut])

@@ -98,9 +98,9 @@ class LoadIn(BaseModel):
 
 
 class JobIn(BaseModel):
-    """Start resolution or analysis in the background."""
+    """Start resolution, analysis, or both when due (``update``), in the background."""
 
-    kind: Literal["resolve", "analyse"]
+    kind: Literal["resolve", "analyse", "update"]
 
 
 @router.post("/uploads", status_code=202, response_model=PreviewOut | JobOut)
@@ -161,7 +161,8 @@ def start_job(view: View, kind: str) -> JobOut:
 
 @router.post("/jobs", status_code=202, response_model=JobOut)
 def post_job(view: ViewDep, body: JobIn) -> JobOut:
-    """Start resolution of the store, or an analysis of what you may see, as a job."""
+    """Start resolution of the store, an analysis of what you may see, or both when due
+    (``update``, as `threadline update`), as a job."""
     return start_job(view, body.kind)
 
 
