@@ -439,7 +439,8 @@ def _run_exports(url: str, tmp: Path) -> list[str]:
         result = RUNNER.invoke(
             app,
             ["graph", "changes", "--network", "e-hub", "--from", "2000-01-01", "--chart",
-             str(path), "--db", url, "--user", "me"],
+             str(path), "--recipient", "r", "--purpose", "p", "--db", url, "--user", "me"],
+            env=confirm,
         )  # fmt: skip
         drawn = html.unescape(path.read_text(encoding="utf-8")) if path.exists() else ""
         shown = f"{result.output}\n{result.exception or ''}".replace("e-hub", "<asked>")

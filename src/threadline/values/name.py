@@ -312,6 +312,8 @@ class NameType(ValueType):
         return Cleaned(raw, value, problem, tuple(flags))
 
     def compare_detail(self, left: str, right: str) -> tuple[float, str]:
+        if left == right:  # a kept value with no name in it ("0") is still itself
+            return 1.0, "same name"
         return compare_detail(left, right)
 
 
