@@ -16,6 +16,7 @@ from threadline.risk.indicators._common import (
     is_address,
     is_business,
     is_person,
+    linked_people,
     names,
     ramp,
     related,
@@ -101,10 +102,7 @@ def suspect_line(ctx: Context) -> Iterator[Finding]:
     for index in range(ctx.graph.vcount()):
         if ctx.schema[index] != "Phone":
             continue
-        givers: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("has_phone",)):
-            if is_person(ctx, other):
-                givers.setdefault(other, set()).update(ctx.edge_records[edge])
+        givers = linked_people(ctx, index, ("has_phone",))
         if not givers:
             continue
         suspects = {g: suspect_weight(ctx, g) for g in givers}
@@ -190,10 +188,7 @@ def shared_document(ctx: Context) -> Iterator[Finding]:
     for index in range(ctx.graph.vcount()):
         if ctx.schema[index] not in ("Identification", "Passport"):
             continue
-        holders: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("holds_document",)):
-            if is_person(ctx, other):
-                holders.setdefault(other, set()).update(ctx.edge_records[edge])
+        holders = linked_people(ctx, index, ("holds_document",))
         if len(holders) < p["threshold"]:
             continue
         caption = ctx.graph.vs[index]["caption"]

@@ -24,6 +24,7 @@ __all__ = [
     "is_business",
     "is_child",
     "is_person",
+    "linked_people",
     "names",
     "ramp",
     "related",
@@ -42,6 +43,16 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 def is_person(ctx: Context, index: int) -> bool:
     """A person entity."""
     return ctx.kind[index] == ENTITY and ctx.schema[index] == "Person"
+
+
+def linked_people(ctx: Context, index: int, types: Iterable[str]) -> dict[int, set[int]]:
+    """The people linked to node `index` along edges of `types`, each with the records of
+    those links."""
+    people: dict[int, set[int]] = {}
+    for other, edge in ctx.neighbours(index, types):
+        if is_person(ctx, other):
+            people.setdefault(other, set()).update(ctx.edge_records[edge])
+    return people
 
 
 def is_business(ctx: Context, index: int) -> bool:
@@ -203,10 +214,7 @@ def shared_accounts(ctx: Context, threshold: int) -> Iterator[tuple[int, dict[in
     for index in range(ctx.graph.vcount()):
         if ctx.schema[index] != "BankAccount":
             continue
-        paid: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("paid_into",)):
-            if is_person(ctx, other):
-                paid.setdefault(other, set()).update(ctx.edge_records[edge])
+        paid = linked_people(ctx, index, ("paid_into",))
         if len(paid) >= threshold:
             yield index, paid
 

@@ -19,6 +19,7 @@ from threadline.risk.indicators._common import (
     households,
     is_address,
     is_person,
+    linked_people,
     ramp,
 )
 from threadline.risk.types import Context, Finding, Indicator
@@ -33,10 +34,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     for index in range(ctx.graph.vcount()):
         if not is_address(ctx, index):
             continue
-        residents: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("lives_at",)):
-            if is_person(ctx, other):
-                residents.setdefault(other, set()).update(ctx.edge_records[edge])
+        residents = linked_people(ctx, index, ("lives_at",))
         if len(residents) < p["threshold"]:
             continue
         ages = {r: age_on(ctx, r, ctx.as_of) for r in residents}

@@ -25,6 +25,7 @@ from threadline.risk.indicators._common import (
     is_address,
     is_child,
     is_person,
+    linked_people,
     names,
     related,
     roles,
@@ -53,10 +54,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     for index in range(ctx.graph.vcount()):
         if not is_address(ctx, index):
             continue
-        residents: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, ("lives_at",)):
-            if is_person(ctx, other):
-                residents.setdefault(other, set()).update(ctx.edge_records[edge])
+        residents = linked_people(ctx, index, ("lives_at",))
         if not 2 <= len(residents) <= p["max_residents"]:
             continue
         sure, named = victim_weights(ctx, residents)

@@ -22,7 +22,7 @@ from threadline.risk.indicators._common import (
     finding,
     households,
     is_address,
-    is_person,
+    linked_people,
     names,
     ramp,
     tally,
@@ -42,10 +42,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     for index in range(ctx.graph.vcount()):
         if not is_address(ctx, index):
             continue
-        ties: dict[int, set[int]] = {}
-        for other, edge in ctx.neighbours(index, types):
-            if is_person(ctx, other):
-                ties.setdefault(other, set()).update(ctx.edge_records[edge])
+        ties = linked_people(ctx, index, types)
         if len(ties) < p["threshold"]:
             continue
         sure, named = victim_weights(ctx, ties)
