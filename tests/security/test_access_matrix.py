@@ -97,6 +97,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("alerts", "--json"),
     ("alerts",),
     ("watch", "list", "--json"),
+    ("doctor", "--json"),
 )
 """Every command that reads for a user, with options that make it show the most (and
 `capture`, which reads the entities a report names: see `_capture`)."""
