@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -295,7 +296,7 @@ def test_progress_is_seen_while_a_load_runs(store: Store, local: Actor, uploads:
     job_id = _ingest(store, local, _upload(store, local, "\n".join([header, *rows]) + "\n"))
     claimed = claim(store)
     assert claimed is not None
-    runner = threading.Thread(target=run, args=(store, claimed), kwargs={"every": 0.05})
+    runner = threading.Thread(target=run, args=(store, claimed), kwargs={"every": 0.5})
     runner.start()
     seen: list[tuple[int, int | None]] = []
     written: set[int] = set()
@@ -309,6 +310,7 @@ def test_progress_is_seen_while_a_load_runs(store: Store, local: Actor, uploads:
         if job.status == "running":
             seen.append((job.done, job.total))
             written.add(int(row))
+        time.sleep(0.05)  # a reader polls, as the workbench does; a tight loop starves the load
     runner.join()
     assert any(0 < done < 20_000 for done, _total in seen), seen[-3:]
     assert all(total is not None and total >= 20_000 for _d, total in seen if _d)
