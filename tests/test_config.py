@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from threadline.config import ENV_ONLY, SETTINGS, ConfigError, setting, setting_int
+from threadline.config import (
+    ENV_ONLY,
+    SETTINGS,
+    ConfigError,
+    setting,
+    setting_flag,
+    setting_int,
+)
 from threadline.store.database import resolve_url
 
 ROOT = Path(__file__).parent.parent
@@ -33,6 +40,7 @@ def test_the_file_sets_what_the_environment_does_not(
     assert setting("THREADLINE_SMTP_HOST") == "mail.example"
     assert setting_int("THREADLINE_SMTP_PORT", 25) == 2525
     assert setting("THREADLINE_SMTP_STARTTLS") == "true"
+    assert setting_flag("THREADLINE_SMTP_STARTTLS", False) is True
     assert setting("THREADLINE_MAIL_DOMAINS") == "police.example,council.example"
     assert setting("THREADLINE_WORKER") is None
     monkeypatch.setenv("THREADLINE_SMTP_HOST", "relay.example")
@@ -85,3 +93,21 @@ def test_every_variable_the_code_reads_is_a_documented_setting() -> None:
         name for name in SETTINGS.keys() | ENV_ONLY.keys() if f"`{name}`" not in documented
     }
     assert undocumented == set()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("Yes", True), ("off", False), ("0", False)])
+def test_an_on_off_setting_reads_the_usual_words(
+    config: Path, monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    monkeypatch.setenv("THREADLINE_SECURE_COOKIES", value)
+    assert setting_flag("THREADLINE_SECURE_COOKIES", not expected) is expected
+
+
+def test_a_mistyped_on_off_setting_is_refused_not_read_as_off(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("THREADLINE_SECURE_COOKIES", "ture")
+    with pytest.raises(ConfigError, match="THREADLINE_SECURE_COOKIES='ture'"):
+        setting_flag("THREADLINE_SECURE_COOKIES", False)
+    assert setting_flag("THREADLINE_SMTP_STARTTLS", False) is False  # unset: the default

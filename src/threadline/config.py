@@ -31,6 +31,7 @@ __all__ = [
     "config_file",
     "file_settings",
     "setting",
+    "setting_flag",
     "setting_int",
 ]
 
@@ -179,3 +180,19 @@ def setting_int(name: str, default: int, *, minimum: int = 0) -> int:
     if number < minimum:
         raise ConfigError(f"{name}={value!r}: expected a whole number of at least {minimum}")
     return number
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False}  # fmt: skip
+
+
+def setting_flag(name: str, default: bool) -> bool:
+    """An on/off setting, or `default` when it is unset. Anything but true/false, yes/no,
+    on/off or 1/0 is refused by name: a mistyped "ture" for secure cookies or STARTTLS must
+    not quietly turn them off."""
+    value = setting(name)
+    if value is None:
+        return default
+    if value.strip().lower() not in _FLAGS:
+        raise ConfigError(f"{name}={value!r}: expected true or false")
+    return _FLAGS[value.strip().lower()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from threadline.config import setting
+from threadline.config import setting, setting_flag
 from threadline.errors import ValidationError
 from threadline.security.sessions import IDLE
 
@@ -13,10 +13,6 @@ __all__ = ["WORKERS", "Settings"]
 
 WORKERS = ("inline", "none")
 """Where background jobs run (see `Settings.worker`)."""
-
-
-def _flag(name: str) -> bool:
-    return (setting(name) or "").strip().lower() in {"1", "true", "yes"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +40,6 @@ class Settings:
         return cls(
             database=database,
             idle=timedelta(minutes=int(minutes)) if minutes.isdigit() else IDLE,
-            secure_cookies=_flag("THREADLINE_SECURE_COOKIES"),
+            secure_cookies=setting_flag("THREADLINE_SECURE_COOKIES", False),
             worker=worker,
         )

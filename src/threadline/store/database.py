@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from threadline.config import ConfigError, setting, setting_int
+from threadline.config import setting, setting_flag, setting_int
 from threadline.errors import ThreadlineError
 
 __all__ = [
@@ -93,19 +93,13 @@ def pool_options() -> dict[str, Any]:
     (5, 10, True)
     """
     recycle = setting_int("THREADLINE_DATABASE_POOL_RECYCLE", 1800)
-    ping = (setting("THREADLINE_DATABASE_POOL_PRE_PING") or "true").strip().lower()
-    if ping not in _FLAGS:
-        raise ConfigError(f"THREADLINE_DATABASE_POOL_PRE_PING={ping!r}: expected true or false")
     return {
         "pool_size": setting_int("THREADLINE_DATABASE_POOL_SIZE", 5, minimum=1),
         "max_overflow": setting_int("THREADLINE_DATABASE_MAX_OVERFLOW", 10),
         "pool_timeout": setting_int("THREADLINE_DATABASE_POOL_TIMEOUT", 30, minimum=1),
         "pool_recycle": recycle or -1,
-        "pool_pre_ping": _FLAGS[ping],
+        "pool_pre_ping": setting_flag("THREADLINE_DATABASE_POOL_PRE_PING", True),
     }
-
-
-_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def create_engine(url: str) -> Engine:

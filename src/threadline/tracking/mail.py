@@ -29,7 +29,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.config import setting, setting_int
+from threadline.config import setting, setting_flag, setting_int
 from threadline.errors import ValidationError
 from threadline.model.marking import Marking
 from threadline.read import View
@@ -82,7 +82,7 @@ class Smtp:
             return None
         return cls(
             host=host, port=setting_int("THREADLINE_SMTP_PORT", 25, minimum=1), sender=sender,
-            starttls=(setting("THREADLINE_SMTP_STARTTLS") or "") in ("1", "true", "yes"),
+            starttls=setting_flag("THREADLINE_SMTP_STARTTLS", False),
             user=(setting("THREADLINE_SMTP_USER") or ""),
             password=(setting("THREADLINE_SMTP_PASSWORD") or ""),
             workbench=workbench_url(),
