@@ -104,3 +104,17 @@ def test_the_web_server_pools_by_the_settings(url: str, monkeypatch: pytest.Monk
 
     asyncio.run(serve())
     assert sizes == [7]
+
+
+def test_connections_compile_no_queries_just_in_time(url: str) -> None:
+    """JIT compilation of the need-to-know clause cost seconds a read (see _without_jit); the
+    URL's own server options are kept beside it."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off"
+    engine.dispose()
+    engine = create_engine(url + ("&" if "?" in url else "?") + "options=-c%20work_mem%3D7MB")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off"
+        assert conn.execute(sa.text("SHOW work_mem")).scalar_one() == "7MB"
+    engine.dispose()
