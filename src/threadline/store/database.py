@@ -278,7 +278,9 @@ def defer_indexes(
         for name, definition in indexes:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
             dropped.append(name)
-            restore.append(definition)
+            # A partitioned table's index reads "ON ONLY": built again, it must cover every
+            # partition.
+            restore.append(definition.replace(" ON ONLY ", " ON ", 1))
         restore.extend(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
                        for name, table, definition in keys)  # fmt: skip
         return DeferredIndexes(conn, dropped, restore)
