@@ -273,11 +273,10 @@ def test_a_large_load_builds_its_indexes_after_its_rows(
     (and on PostgreSQL the foreign keys among them) and builds them again before it commits;
     it writes what a row-by-row load writes, and a refused one leaves the schema as it was."""
     from alembic.autogenerate import compare_metadata
-
-    from threadline.store.partitions import schema_filter
     from alembic.runtime.migration import MigrationContext
 
     import threadline.ingest.batches as batches
+    from threadline.store.partitions import schema_filter
 
     def schema_diff() -> list[object]:
         with store.connect() as conn:
