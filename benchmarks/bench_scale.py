@@ -24,6 +24,7 @@ printed beside the figures: on a shared machine they are upper bounds.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -41,8 +42,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-from bench_ingest import write_people  # noqa: E402 - the benchmarks folder is not a package
+write_people = importlib.import_module("bench_ingest").write_people  # beside this script
 
 PG_ADMIN = os.environ.get("THREADLINE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 AGENCIES = ("north", "south", "east", "west")
