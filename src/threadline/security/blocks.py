@@ -81,10 +81,10 @@ def _stored(conn: Connection) -> list[tuple[Block, str]]:
     ]  # fmt: skip
 
 
-def verify_incremental(conn: Connection, key: Key, *, block: int = BLOCK_EVENTS) -> ChainReport:
+def verify_incremental(conn: Connection, key: Key, *, block: int | None = None) -> ChainReport:
     """Verify the chain as `verify_chain` does, taking the blocks kept by earlier runs that
-    still hold as verified (see the module docstring), and keep new blocks for what this
-    run walks, if it finds the whole chain intact."""
+    still hold as verified (see the module docstring), and keep new blocks of `block` places
+    (default `BLOCK_EVENTS`) for what this run walks, if it finds the whole chain intact."""
     head = chain_head(conn)
     problems: list[ChainProblem] = []
     after, prev_hash, trusted = 0, GENESIS, 0
@@ -114,7 +114,7 @@ def verify_incremental(conn: Connection, key: Key, *, block: int = BLOCK_EVENTS)
     b = t.audit_blocks.c
     conn.execute(sa.delete(t.audit_blocks).where(b.first_seq > after))
     if not problems:
-        _keep(conn, key, after, walk.last_seq, block)
+        _keep(conn, key, after, walk.last_seq, block or BLOCK_EVENTS)
     report_hash = walk.last_hash if walk.events else prev_hash
     return ChainReport(
         trusted + walk.events, report_hash, tuple(problems), max(after, walk.last_seq), trusted
