@@ -343,7 +343,7 @@ def explain(url: str) -> None:
             print(f"    {name}: " + " / ".join(n.replace("->  ", "") for n in nodes[:6]))
 
 
-def part_growth(folder: Path, sizes: list[int]) -> None:
+def part_growth(folder: Path, sizes: list[int], per_record: int = 1) -> None:
     print(f"\n3. Retention and audit verification as the store grows ({load_average()})")
     print(f"{'records':>9}{'events':>9}  {'layout':<13}{'erase ms':>9}{'full s':>8}"
           f"{'incr. 1st s':>12}{'incr. 2nd s':>12}{'full/2nd':>9}")  # fmt: skip
@@ -354,13 +354,13 @@ def part_growth(folder: Path, sizes: list[int]) -> None:
         for partitioned in (False, True):
             with postgres(partitioned) as url:
                 load(url, path)
-                write_events(url, size)
+                write_events(url, size * per_record)
                 actor = supervisor(url)
                 erase = timed_erasures(url, actor)
                 full, first, second = timed_verifications(url, folder)
                 results[partitioned] = (erase, full, first, second)
                 layout = "partitioned" if partitioned else "one table"
-                print(f"{size:>9,}{size:>9,}  {layout:<13}{erase:>9.1f}{full:>8.1f}{first:>12.1f}"
+                print(f"{size:>9,}{size * per_record:>9,}  {layout:<13}{erase:>9.1f}{full:>8.1f}{first:>12.1f}"
                       f"{second:>12.2f}{full / second:>8.0f}x", flush=True)  # fmt: skip
                 if size == sizes[-1]:
                     explain(url)
@@ -378,6 +378,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--sizes", default="")
     parser.add_argument("--parts", default="ingest,concurrent,growth")
+    parser.add_argument(
+        "--events-per-record", type=int, default=1, help="audit events per record (growth)"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     sizes = [int(s) for s in args.sizes.split(",") if s] or [
@@ -391,7 +394,7 @@ def main() -> None:
         if "concurrent" in parts:
             part_concurrent(folder, args.rows)
         if "growth" in parts:
-            part_growth(folder, sizes)
+            part_growth(folder, sizes, args.events_per_record)
 
 
 if __name__ == "__main__":
