@@ -360,7 +360,8 @@ def part_growth(folder: Path, sizes: list[int], per_record: int = 1) -> None:
                 full, first, second = timed_verifications(url, folder)
                 results[partitioned] = (erase, full, first, second)
                 layout = "partitioned" if partitioned else "one table"
-                print(f"{size:>9,}{size * per_record:>9,}  {layout:<13}{erase:>9.1f}{full:>8.1f}{first:>12.1f}"
+                events = size * per_record
+                print(f"{size:>9,}{events:>9,}  {layout:<13}{erase:>9.1f}{full:>8.1f}{first:>12.1f}"
                       f"{second:>12.2f}{full / second:>8.0f}x", flush=True)  # fmt: skip
                 if size == sizes[-1]:
                     explain(url)
