@@ -345,7 +345,7 @@ def explain(url: str) -> None:
 
 def part_growth(folder: Path, sizes: list[int], per_record: int = 1) -> None:
     print(f"\n3. Retention and audit verification as the store grows ({load_average()})")
-    print(f"{'records':>9}{'events':>9}  {'layout':<13}{'erase ms':>9}{'full s':>8}"
+    print(f"{'records':>10}{'events':>11}  {'layout':<13}{'erase ms':>9}{'full s':>8}"
           f"{'incr. 1st s':>12}{'incr. 2nd s':>12}{'full/2nd':>9}")  # fmt: skip
     for size in sizes:
         path = folder / f"growth-{size}.csv"
@@ -361,12 +361,12 @@ def part_growth(folder: Path, sizes: list[int], per_record: int = 1) -> None:
                 results[partitioned] = (erase, full, first, second)
                 layout = "partitioned" if partitioned else "one table"
                 events = size * per_record
-                print(f"{size:>9,}{events:>9,}  {layout:<13}{erase:>9.1f}{full:>8.1f}{first:>12.1f}"
-                      f"{second:>12.2f}{full / second:>8.0f}x", flush=True)  # fmt: skip
+                line = f"{size:>10,}{events:>11,}  {layout:<13}{erase:>9.1f}{full:>8.1f}"
+                print(f"{line}{first:>12.1f}{second:>12.2f}{full / second:>8.0f}x", flush=True)
                 if size == sizes[-1]:
                     explain(url)
         plain, parted = results[False], results[True]
-        print(f"{'':>20}partitioned / one table: erase {parted[0] / plain[0]:.2f}x, "
+        print(f"{'':>23}partitioned / one table: erase {parted[0] / plain[0]:.2f}x, "
               f"full verify {parted[1] / plain[1]:.2f}x")  # fmt: skip
     print("erase ms: median of 20 MoPI erasures (each removes a record and all derived from it);")
     print(
