@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from threadline.doctor import run_checks
 from threadline.security import audit, erase_record, transaction, verify_chain
 from threadline.security.blocks import verify_incremental
 from threadline.security.checkpoint import Key, create_key
@@ -23,6 +24,7 @@ from threadline.store.partitions import (
     ensure_partitions,
     is_partitioned,
     partitions,
+    shortfall,
 )
 
 
@@ -125,9 +127,16 @@ def test_rows_past_the_partitions_are_moved_into_their_own(
         audit(conn, world.users["sup"], "consultation", "read.far")
     world.record("far", "met")
     world.commit()
+    with store.connect() as conn:
+        lacking = shortfall(conn)
+    assert lacking == ([] if store.embedded else [f"{table} has rows beyond its partitions"])
+    checks = {c.name: c for c in run_checks(store.url, "sup")}  # audited when it passes
+    assert checks["schema"].status == ("ok" if store.embedded else "fail")
+    assert ("threadline init" in checks["schema"].action) is not store.embedded
     before = held(store)
     with store.connect() as conn:
         made = ensure_partitions(conn)
+        assert shortfall(conn) == []
         if store.embedded:
             assert made == []
         else:

@@ -38,6 +38,7 @@ __all__ = [
     "partition_table",
     "partitions",
     "schema_filter",
+    "shortfall",
     "unpartition_table",
 ]
 
@@ -144,6 +145,30 @@ def ensure_partitions(conn: sa.Connection, ahead: int = AHEAD) -> list[str]:
                 _create_block(conn, spec, number)
                 made.append(_block_name(spec, number))
     return made
+
+
+def shortfall(conn: sa.Connection) -> list[str]:
+    """What the partitions lack, in words: rows held in a default partition, or no empty
+    partition left beyond the newest row (an empty list when all is well, and on SQLite)."""
+    found: list[str] = []
+    for spec in PARTITIONED:
+        if not is_partitioned(conn, spec.table):
+            continue
+        stray = conn.exec_driver_sql(
+            f'SELECT EXISTS (SELECT 1 FROM "{spec.table}_default")'  # noqa: S608 - names are our own
+        ).scalar()
+        if stray:
+            found.append(f"{spec.table} has rows beyond its partitions")
+            continue
+        newest = conn.exec_driver_sql(f'SELECT max("{spec.key}") FROM "{spec.table}"').scalar()  # noqa: S608 - names are our own
+        blocks = [
+            int(match.group(1))
+            for name in partitions(conn, spec.table)
+            if (match := _BLOCK_NAME.search(name))
+        ]
+        if max(blocks, default=-1) <= int(newest or 0) // spec.block:
+            found.append(f"{spec.table} has no empty partition left")
+    return found
 
 
 def _definitions(conn: sa.Connection, table: str) -> tuple[list[str], list[str]]:
