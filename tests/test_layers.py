@@ -46,6 +46,7 @@ ALLOWED = {
     "threadline.security.audit": "the audit log's writer and verifier",
     "threadline.security.chain": "the audit chain's writer",
     "threadline.security.anchor": "the audit chain checked against its checkpoints",
+    "threadline.security.blocks": "the audit chain verified incrementally (signed digests)",
     "threadline.security.locking": "the audit chain's lock, taken before each append",
     "threadline.resolve.judgements": "resolution writes: analysts' judgements, recorded and "
     "withdrawn once the command has checked the View; the active ones, which every run applies",

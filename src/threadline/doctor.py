@@ -22,6 +22,7 @@ from threadline.security.chain import verify_chain
 from threadline.security.identity import resolve_actor
 from threadline.store import Store
 from threadline.store.database import resolve_url
+from threadline.store.partitions import shortfall
 
 __all__ = ["SPARK_ENV", "Check", "run_checks", "spark_check"]
 
@@ -109,6 +110,16 @@ def _reach_advice(db: str | None) -> str:
 def _schema(store: Store) -> Check:
     current, head = store.revision(), store.head()
     if current == head:
+        with store.connect() as conn:
+            lacking = shortfall(conn)
+        if lacking:
+            return Check(
+                "schema",
+                "fail",
+                f"at the newest schema, {head}, but " + "; ".join(lacking),
+                "run `threadline init` while no load is running: it makes the partitions "
+                "ahead and moves the rows into theirs",
+            )
         return Check("schema", "ok", f"at the newest schema, {head}")
     if current is None:
         return Check(

@@ -276,10 +276,12 @@ def test_a_large_load_builds_its_indexes_after_its_rows(
     from alembic.runtime.migration import MigrationContext
 
     import threadline.ingest.batches as batches
+    from threadline.store.partitions import schema_filter
 
     def schema_diff() -> list[object]:
         with store.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": schema_filter(conn)}
+            context = MigrationContext.configure(conn, opts=opts)
             return list(compare_metadata(context, t.metadata))
 
     monkeypatch.setattr(batches, "BULK_ROWS", 1)

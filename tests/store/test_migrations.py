@@ -10,14 +10,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from threadline.store import Store
+from threadline.store.partitions import schema_filter
 from threadline.store.tables import TABLES, metadata
 
 
 def test_schema_matches_tables(store: Store) -> None:
     with store.connect() as conn:
-        diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
-        )
+        opts = {"compare_type": True, "include_object": schema_filter(conn)}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
     assert diff == [], "tables.py and the migrations disagree: write a migration"
 
 

@@ -21,6 +21,7 @@ from threadline.read.audit_log import audit_events
 from threadline.read.view import View
 from threadline.security.anchor import AnchorReport, checkpoint_of, verify_anchor
 from threadline.security.audit import audit, transaction
+from threadline.security.blocks import verify_incremental
 from threadline.security.chain import ChainProblem, ChainReport, verify_chain
 from threadline.security.checkpoint import (
     ANCHOR_ENV,
@@ -101,6 +102,14 @@ def audit_verify(
             show_default=False,
         ),
     ] = None,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental",
+            help="Rehash only what changed since a verification found it intact, as signed "
+            "digests kept by the database show (needs the checkpoint key).",
+        ),
+    ] = False,
     key_file: KeyFileOption = None,
     db: DbOption = None,
     user: UserOption = None,
@@ -108,13 +117,19 @@ def audit_verify(
 ) -> None:
     """Check the hash chain, and the checkpoints of it; exit 1 and name each problem."""
     checkpoints = anchor_file(anchor)
-    key = None if checkpoints is None else load_key(checkpoint_key(key_file))
+    needs_key = checkpoints is not None or incremental
+    key = load_key(checkpoint_key(key_file)) if needs_key else None
     with acting(db, user) as (store, actor), transaction(store, actor) as conn:
-        report = verify_chain(conn)
+        if incremental and key is not None:
+            report = verify_incremental(conn, key)
+        else:
+            report = verify_chain(conn)
         anchored = None
         if checkpoints is not None and key is not None:
             anchored = verify_anchor(conn, checkpoints, key)
         detail: dict[str, object] = {"events": report.events, "intact": report.intact}
+        if incremental:
+            detail["trusted"] = report.trusted
         if anchored is not None:
             detail["anchor"] = {"checkpoints": anchored.checkpoints, "intact": anchored.intact}
         audit(conn, actor, "administration", "audit.verify", outcome="allowed", detail=detail)
@@ -126,6 +141,8 @@ def audit_verify(
             "head": report.head_hash,
             "problems": [asdict(p) for p in report.problems],
         }
+        if incremental:
+            out["rehashed"] = report.events - report.trusted
         if anchored is not None:
             out["anchor"] = {
                 "file": str(checkpoints),
@@ -155,6 +172,11 @@ def _print_verdict(report: ChainReport, anchored: AnchorReport | None, path: Pat
         typer.echo(f"Audit log NOT intact: {problems} problem(s)")
         return
     typer.echo(f"Audit log intact: {report.events} events; head {report.head_hash}")
+    if report.trusted:
+        typer.echo(
+            f"{report.trusted} of them unchanged since found intact (signed digests); "
+            f"{report.events - report.trusted} rehashed"
+        )
     if anchored is not None and anchored.newest is not None:
         newest = anchored.newest
         typer.echo(

@@ -37,13 +37,17 @@ __all__ = [
     "HASHED_FIELDS",
     "ChainProblem",
     "ChainReport",
+    "Walk",
     "append",
     "buffer",
     "canonical",
+    "chain_head",
     "event_hash",
     "index_subjects",
+    "loose_ends",
     "refusals",
     "verify_chain",
+    "walk_chain",
 ]
 
 HASHED_FIELDS = (
@@ -492,6 +496,9 @@ class ChainReport:
     problems: tuple[ChainProblem, ...]
     head_seq: int = 0
     """The last event's place in the chain (0 for an empty log)."""
+    trusted: int = 0
+    """Events not rehashed, because a signed digest showed them unchanged since a walk found
+    them intact (an incremental verification: `threadline.security.blocks`)."""
 
     @property
     def intact(self) -> bool:
@@ -507,16 +514,42 @@ def verify_chain(conn: Connection) -> ChainReport:
     (`threadline.security.anchor`). The head row is read before the walk, so events that
     other transactions seal meanwhile are walked but never taken for a cut.
     """
-    events = t.audit_events
-    head = conn.execute(
+    head = chain_head(conn)
+    walk = walk_chain(conn, 0, GENESIS, head)
+    problems = [*walk.problems, *loose_ends(conn, head, walk.at_head)]
+    return ChainReport(walk.events, walk.last_hash, tuple(problems), walk.last_seq)
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """What `walk_chain` found over one stretch of the chain."""
+
+    events: int
+    last_seq: int
+    last_hash: str
+    problems: tuple[ChainProblem, ...]
+    at_head: str | None
+    """The hash of the event at the head row's place, if the walk passed it."""
+
+
+def chain_head(conn: Connection) -> tuple[int, str] | None:
+    """The chain's head row (its place and hash), read before a walk."""
+    row = conn.execute(
         sa.select(t.audit_chain.c.head_seq, t.audit_chain.c.head_hash)
         .where(t.audit_chain.c.id == 1)
     ).first()  # fmt: skip
+    return None if row is None else (int(row.head_seq), str(row.head_hash))
+
+
+def walk_chain(conn: Connection, after: int, prev_hash: str, head: tuple[int, str] | None) -> Walk:
+    """Rehash every sealed event after place `after` in order, the first of them expected to
+    follow an event whose hash is `prev_hash`."""
+    events = t.audit_events
     problems: list[ChainProblem] = []
     columns = [events.c.id, events.c.seq, events.c.prev_hash, events.c.hash]
     columns += [events.c[name] for name in HASHED_FIELDS]
-    query = sa.select(*columns).where(events.c.seq.is_not(None)).order_by(events.c.seq)
-    prev_hash, prev_id, seq, count, at_head = GENESIS, None, 0, 0, None
+    query = sa.select(*columns).where(events.c.seq > after).order_by(events.c.seq)
+    prev_id, seq, count, at_head = None, after, 0, None
     for row in conn.execute(query.execution_options(yield_per=2000)):
         count += 1
         event = dict(row._mapping)
@@ -527,13 +560,23 @@ def verify_chain(conn: Connection) -> ChainReport:
         if row.prev_hash != prev_hash:
             problems.append(_break(conn, row.id, row.prev_hash, prev_id))
         prev_hash, prev_id, seq = row.hash, row.id, int(row.seq)
-        if head is not None and seq == head.head_seq:
+        if head is not None and seq == head[0]:
             at_head = row.hash
-    for event_id in conn.execute(sa.select(events.c.id).where(events.c.seq.is_(None))).scalars():
-        problems.append(
-            ChainProblem(event_id, "unsealed", f"event {event_id} was committed outside the chain")
-        )
-    if head is not None and head.head_seq > 0 and at_head != head.head_hash:
+    return Walk(count, seq, prev_hash, tuple(problems), at_head)
+
+
+def loose_ends(
+    conn: Connection, head: tuple[int, str] | None, at_head: str | None
+) -> list[ChainProblem]:
+    """Events committed outside the chain, and a head row naming an event that is gone
+    (`at_head`: the hash found at the head's place, or None)."""
+    events = t.audit_events
+    problems = [
+        ChainProblem(event_id, "unsealed", f"event {event_id} was committed outside the chain")
+        for event_id in conn.execute(sa.select(events.c.id).where(events.c.seq.is_(None)))
+        .scalars()
+    ]  # fmt: skip
+    if head is not None and head[0] > 0 and at_head != head[1]:
         problems.append(
             ChainProblem(
                 None,
@@ -542,7 +585,7 @@ def verify_chain(conn: Connection) -> ChainReport:
                 "events at the end were deleted",
             )
         )
-    return ChainReport(count, prev_hash, tuple(problems), seq)
+    return problems
 
 
 def _break(conn: Connection, event_id: int, prev_hash: str, prev_id: int | None) -> ChainProblem:

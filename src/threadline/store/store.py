@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from threadline.errors import first_line
 from threadline.store import tables as t
 from threadline.store.database import StoreError, create_engine, resolve_url
+from threadline.store.partitions import ensure_partitions
 
 __all__ = ["COUNTED", "Store"]
 
@@ -96,6 +97,8 @@ class Store:
 
     def migrate(self, revision: str = "head") -> str | None:
         """Bring the schema up (or down) to `revision`; return the revision now in place.
+        Going up also makes the partitions the store will need next (PostgreSQL: see
+        `threadline.store.partitions`).
 
         On SQLite, foreign keys are not enforced while migrations run and are checked before
         they commit: SQLite changes a table's constraints by building a new table and
@@ -137,6 +140,7 @@ class Store:
             command.downgrade(config, revision)
         else:
             command.upgrade(config, revision)
+            ensure_partitions(conn)
         return MigrationContext.configure(conn).get_current_revision()
 
     def revision(self) -> str | None:

@@ -22,6 +22,7 @@ __all__ = [
     "alerts",
     "analysis_runs",
     "api_tokens",
+    "audit_blocks",
     "audit_chain",
     "audit_events",
     "audit_index",
@@ -488,6 +489,24 @@ audit_chain = sa.Table(
 )
 """The one-row head of the audit hash chain: updating it serialises appends on every database."""
 
+audit_blocks = sa.Table(
+    "audit_blocks",
+    metadata,
+    sa.Column("first_seq", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("last_seq", sa.BigInteger(), nullable=False),
+    sa.Column("events", sa.BigInteger(), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(16), nullable=False),
+    sa.Column("mac", sa.String(64), nullable=False),
+    sa.Column("verified_at", sa.String(32), nullable=False),
+)
+"""Stretches of the audit chain found intact by a full walk, each with a digest of every
+column of its events computed by the database, signed with the checkpoint key: an
+incremental `threadline audit verify` takes a stretch whose digest is unchanged as verified
+and walks the rest (`threadline.security.blocks`)."""
+
 audit_subjects = sa.Table(
     "audit_subjects",
     metadata,
@@ -863,6 +882,7 @@ TABLES = (
     audit_chain,
     audit_subjects,
     audit_index,
+    audit_blocks,
     erased_records,
     analysis_runs,
     entity_metrics,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from threadline.store.partitions import schema_filter
 from threadline.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
@@ -15,6 +16,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=schema_filter(connection),
 )
 with context.begin_transaction():
     context.run_migrations()
