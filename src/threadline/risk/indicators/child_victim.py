@@ -7,10 +7,10 @@ premises or business is flagged with the score of its surest child: how surely t
 victim times the grade of the evidence tying them there. Children weigh more than adults in
 every typology; this indicator adds that weight to the ranking, whoever else is there.
 
-A home counts only when the child lives there with someone who is not their family (a
-family link or a shared family name): a child recorded at home alone or with their family
-(a county-lines child's parents' house) shows where the child lives, not where they are
-exploited, as a lone worker's family is set apart in `household_worker`. Where they were
+A home the child shares only with their family (a family link or a shared family name: a
+county-lines child's parents' house) does not count: it shows where the child lives, not
+where they are exploited, as a lone worker's family is set apart in `household_worker`. A
+home where someone not their family lives, or where no one else is on record, counts. Where they were
 found or work counts whoever is there.
 """
 
@@ -82,11 +82,10 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
 
 
 def _lives_with_others(ctx: Context, home: int, child: int) -> bool:
-    """Whether someone who is not the child's family lives at `home` too."""
-    return any(
-        person != child and not related(ctx, person, child)
-        for person in linked_people(ctx, home, ("lives_at",))
-    )
+    """Whether `home` is other than the child's family's: someone not their family lives
+    there too, or no one else is on record there."""
+    others = [p for p in linked_people(ctx, home, ("lives_at",)) if p != child]
+    return not others or any(not related(ctx, person, child) for person in others)
 
 
 INDICATOR = Indicator(
@@ -94,7 +93,7 @@ INDICATOR = Indicator(
     title="Child victim at the premises or business",
     rule=(
         "A child (under `child_age` when a record about exploitation names them a victim) "
-        "lives (with someone not their family), works or was found here (`link_types`); "
+        "lives (not only with their family), works or was found here (`link_types`); "
         "scored by the surest child, from `threshold`."
     ),
     subjects=("premises", "businesses"),
