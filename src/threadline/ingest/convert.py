@@ -797,7 +797,7 @@ def attributed(
         key = " ".join(named_business.name.lower().split())
         business = businesses.get(key)
         if business is None:
-            name = _said(
+            called = _said(
                 StatementDraft("name", named_business.name, named_business.name),
                 named_business.start,
                 named_business.end,
@@ -807,7 +807,7 @@ def attributed(
                 schema="Organization",
                 slot=f"text:{column}:organisation{len(businesses)}",
                 role=None,
-                statements=[name],
+                statements=[called],
                 caption=named_business.name,
             )
             out.append(business)

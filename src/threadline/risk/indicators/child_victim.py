@@ -10,8 +10,8 @@ every typology; this indicator adds that weight to the ranking, whoever else is 
 A home the child shares only with their family (a family link or a shared family name: a
 county-lines child's parents' house) does not count: it shows where the child lives, not
 where they are exploited, as a lone worker's family is set apart in `household_worker`. A
-home where someone not their family lives, or where no one else is on record, counts. Where they were
-found or work counts whoever is there.
+home where someone not their family lives, or where no one else is on record, counts. Where
+they were found or work counts whoever is there.
 """
 
 from __future__ import annotations
