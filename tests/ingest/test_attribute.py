@@ -148,3 +148,48 @@ def test_people_a_sentence_joins_are_linked() -> None:
         ("Alin Sandu", "associate", "Marian Dumitru"),
         ("Ionel Florea", "recruited_by", "Alin Sandu"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ifeanyi Oyewole controls the women selling sex at Jade Therapy Rooms and uses "
+         "+447700538551.", [("Jade Therapy Rooms", "Ifeanyi Oyewole")]),
+        ("Andrei Neagu controls the women selling sex at Ace Spa & Massage Ltd.",
+         [("Ace Spa & Massage Ltd", "Andrei Neagu")]),
+        ("Ion Pop supplies workers to farms and factories at Ziga & Sons (Growers) Ltd.",
+         [("Ziga & Sons (Growers) Ltd", "Ion Pop")]),
+        # An address after "at" is a place, not a business; no cue of running, no business.
+        ("Koci runs the men washing cars at 12 Mill Street, Luton.", []),
+        ("Koci was seen at Prime Hand Car Wash.", []),
+        ("Koci no longer runs the car wash at Prime Hand Car Wash.", []),
+    ],
+)  # fmt: skip
+def test_a_business_someone_runs_something_at_is_named(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    reading = read_text(text)
+    found = [(b.name, reading.people[b.person].name) for b in reading.businesses]
+    assert found == expected
+
+
+def test_a_named_business_becomes_an_organisation_linked_to_who_runs_it() -> None:
+    from threadline.ingest.convert import attributed
+    from threadline.ingest.extract import extract
+    from threadline.model.links import link_types
+    from threadline.values import DEFAULT_HINTS
+
+    text = (
+        "Ifeanyi Oyewole controls the women selling sex at Jade Therapy Rooms. "
+        "Ifeanyi Oyewole runs the flat at Jade Therapy Rooms."
+    )
+    made = attributed("x:text:n", "n", text, extract(text), DEFAULT_HINTS, link_types())
+    assert [(m.id, m.schema, m.caption) for m in made] == [
+        ("x:text:n:person0", "Person", "Ifeanyi Oyewole"),
+        ("x:text:n:organisation0", "Organization", "Jade Therapy Rooms"),
+        ("x:text:n:person0-runs-organisation0", "UnknownLink",
+         "Ifeanyi Oyewole runs Jade Therapy Rooms"),
+    ]  # fmt: skip
+    link = {s.prop: s.value for s in made[2].statements}
+    assert link["subject"] == "x:text:n:person0" and link["object"] == "x:text:n:organisation0"
+    assert all('"attributed"' in s.flags for s in made[1].statements)

@@ -371,6 +371,52 @@ def test_undecided_identifiers_are_held_unverified_as_ingest_holds_them(
     assert len(rows) == 2 and all("unverified" in f and o == "extracted" for _, f, o in rows)
 
 
+def test_the_narrative_is_attributed_as_a_loaded_row_s_free_text_is(
+    store: Store, local: Actor
+) -> None:
+    """Who the narrative says uses a phone or drives a vehicle is read as ingest reads a
+    loaded row's free text: the same people, links, flags and sentence; a value the author
+    rejected is neither held nor attributed."""
+    from threadline.read.attributions import attributed_links
+
+    narrative = (
+        "Driton Koci runs the car wash and uses 07700 900884. "
+        "Klodian Basha drives a white Ford Transit UC16 OJV. Basha uses 07700 900111."
+    )
+    rejected = narrative.index("07700 900111")
+    saved = capture(
+        store,
+        local,
+        IntelligenceReport.model_validate(
+            report(
+                narrative=narrative,
+                identifiers=[
+                    {"kind": "phone", "start": rejected, "end": rejected + 12, "confirmed": False}
+                ],
+            )
+        ),
+    )
+    with store.connect() as conn:
+        found = attributed_links(View(conn, local))
+        rows = conn.execute(
+            sa.select(t.statements.c.prop, t.statements.c.flags, t.statements.c.origin)
+            .join(t.mentions, t.mentions.c.id == t.statements.c.mention_id)
+            .where(t.mentions.c.id.like(f"%{saved.record_key}:text:narrative:person0"))
+        ).all()
+        conn.commit()
+    assert {(a.person, a.kind, a.value, a.grade.code) for a in found} == {
+        ("Driton Koci", "role", "controller", "2BC"),
+        ("Driton Koci", "phone", "+447700900884", "2BC"),
+        ("Klodian Basha", "role", "driver", "2BC"),
+        ("Klodian Basha", "vehicle", "UC16OJV", "2BC"),
+    }
+    assert rows and all(o == "extracted" and "attributed" in f for _, f, o in rows)
+    # The subjects, the text's Note and the Event come first, as before.
+    assert [m.rsplit(":", 1)[-1] for m in saved.mentions[:4]] == [
+        "subject0", "subject1", "narrative", "intelligence"
+    ]  # fmt: skip
+
+
 def test_rollback_and_erasure_remove_a_captured_record(
     store: Store, local: Actor, admin: Actor
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from threadline.graph import build_graph
-from threadline.read.text import text_search
+from threadline.read.text import text_places, text_search
 from threadline.risk import Context, load_weights, registered_indicators
 from threadline.risk.plugins import evaluate
 
@@ -306,6 +306,37 @@ def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | 
     return build
 
 
+def child_at_family_home(housemate: str) -> Any:
+    """A child named as a victim lives at home with one other person, `housemate`."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"home": case.e("Address", "12 Oak Road, Boston")}
+        child = case.e("Person", "Ryan CLARKE", role="victim", record=referral(case, True),
+                       birthDate="2011-02-02")  # fmt: skip
+        case.link(child, "lives_at", ids["home"])
+        case.link(case.e("Person", housemate), "lives_at", ids["home"])
+        return ids
+
+    return build
+
+
+def signs_told_at(told: str) -> Any:
+    """A report giving no location, naming a child as its victim, whose text speaks of signs
+    and names an address (`told`); the child lives at their home, a flat is elsewhere."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"flat": case.e("Address", "Flat 4, 19 Garnetley Place, Wisbech"),
+               "home": case.e("Address", "12 Oak Road, Boston")}  # fmt: skip
+        record = case.record("police", "1B", text=f"People are living at {told} and there is "
+                             "heavy foot traffic to the flat day and night.")  # fmt: skip
+        child = case.e("Person", "Ryan CLARKE", role="victim", record=record)
+        case.link(child, "lives_at", ids["home"], records=[record])
+        case.note(record, locationMentioned=told)
+        return ids
+
+    return build
+
+
 def child_found_at(episodes: int, born: str = "2011-02-02", found_at_home: bool = False) -> Any:
     """A child reported missing `episodes` times, each time found at the same flat."""
 
@@ -457,6 +488,13 @@ CASES = [
     IndicatorCase("premises_signs", "a report on a missing child gives where the signs are: "
                   "not the child's home", reported_at("Heavy foot traffic to the flat",
                   role="victim"), {"house": 0.5}, spares=("home",)),
+    IndicatorCase("premises_signs", "a report giving no location whose text names the flat: "
+                  "about the flat, not the victim's home",
+                  signs_told_at("Flat 4, 19 Garnetley Pl, Wisbech PE13 2XY"), {"flat": 0.5},
+                  spares=("home",)),
+    IndicatorCase("premises_signs", "a report whose text names an address no record holds: "
+                  "not about the victim's home", signs_told_at("3 Mill Street, Luton"),
+                  spares=("home", "flat")),
     IndicatorCase("premises_signs", "the home of the one person a record names, a patient",
                   reported_at("Sleeps in the kitchen", how="lives_at", role=""),
                   {"house": 0.5}, says=("signs of domestic servitude",)),
@@ -472,6 +510,10 @@ CASES = [
     IndicatorCase("child_victim", "a 15-year-old referred to the NRM works at a car wash",
                   child_referred_at("2010-01-01"), {"house": 0.9, "firm": 0.9},
                   says=("a child named as a victim",)),
+    IndicatorCase("child_victim", "a child at home with their family only",
+                  child_at_family_home("Karen CLARKE"), spares=("home",)),
+    IndicatorCase("child_victim", "a child living with someone not their family",
+                  child_at_family_home("Arben KOLA"), {"home": 0.9}),
     IndicatorCase("child_victim", "an adult referred to the NRM",
                   child_referred_at("1990-01-01"), spares=("house", "firm")),
     IndicatorCase("child_victim", "a child only on a safeguarding referral about self-neglect",
@@ -483,7 +525,10 @@ CASES = [
 
 def run(case: Case, name: str) -> dict[str, Any]:
     g = build_graph(case.view())
-    context = Context(g, load_weights(), AS_OF, text_search(case.view(), g["records"]))
+    view = case.view()
+    context = Context(
+        g, load_weights(), AS_OF, text_search(view, g["records"]), text_places(view, g["records"])
+    )
     chosen = [i for i in registered_indicators() if i.name == name]
     out: dict[str, Any] = {}
     for finding in evaluate(context, chosen):

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from threadline.scenario.accuracy import adjusted_rand_index, evaluate_scenario
+from threadline.graph.build import graph_from_edges
+from threadline.risk.types import Finding
+from threadline.risk.weights import load_weights
+from threadline.scenario.accuracy import adjusted_rand_index, evaluate_scenario, network_ranking
 
 
 def _by_hand(truth: list[int], predicted: list[int]) -> float:
@@ -59,6 +62,37 @@ def test_only_items_both_label_count() -> None:
     assert adjusted_rand_index({"a": "x"}, {"a": 1, "b": 2}) == 0.0
 
 
+def test_real_networks_are_ranked_against_background_clusters() -> None:
+    """Communities ranked by their members' findings: each network's main community is
+    real, one holding no network member is background; the measure says where the lowest
+    real one and the highest background one rank, and how many real ones are below."""
+    g = graph_from_edges([("a", "b"), ("b", "c"), ("d", "e"), ("e", "f"), ("x", "y"), ("y", "z")])
+    g.vs["entity_ids"] = [(f"E-{name}",) for name in g.vs["name"]]
+    membership = [0, 0, 0, 1, 1, 1, 2, 2, 2]  # a b c | d e f | x y z
+    truth = {"E-a": "NET-1", "E-b": "NET-1", "E-d": "NET-2", "E-e": "NET-2", "E-x": "NET-1"}
+
+    def found(scores: dict[str, float]) -> list[Finding]:
+        return [Finding("crowded_address", n, (f"E-{n}",), v, "many", (), "1A x1")
+                for n, v in scores.items()]  # fmt: skip
+
+    ranked = network_ranking(
+        g, membership, found({"a": 0.9, "d": 0.5, "z": 0.2}), load_weights(), truth
+    )
+    assert ranked == {
+        "networks_profiled": 2,  # x is NET-1's too, but its community holds less of it
+        "networks_lowest_real_rank": 2,
+        "networks_highest_background_rank": 4,  # none: one past the last
+        "networks_real_below_background": 0,
+    }
+    truth = {"E-a": "NET-1", "E-d": "NET-2"}  # x y z: background, and it outranks NET-2
+    ranked = network_ranking(
+        g, membership, found({"a": 0.9, "d": 0.5, "z": 0.7}), load_weights(), truth
+    )
+    assert ranked["networks_lowest_real_rank"] == 3
+    assert ranked["networks_highest_background_rank"] == 2
+    assert ranked["networks_real_below_background"] == 1
+
+
 def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) -> None:
     """`threadline evaluate scenario`: resolution judged over every agency's mentions, the
     analysis as the local analyst sees it; every figure is a fraction and the scenario's
@@ -66,7 +100,9 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     figures = evaluate_scenario(small_scenario)
     assert int(figures["records"]) > 1000
     counts = {"records", "seconds", "attributed_links", "attributed_roles",
-              "unrecognised_victims", "decoys_in_top_100"}  # fmt: skip
+              "unrecognised_victims", "decoys_in_top_100", "networks_profiled",
+              "networks_lowest_real_rank", "networks_highest_background_rank",
+              "networks_real_below_background"}  # fmt: skip
     fractions = {k: v for k, v in figures.items() if k not in counts}
     assert all(0.0 <= float(v) <= 1.0 for v in fractions.values()), fractions
     assert figures["person_f1"] > 0.9 and figures["business_f1"] > 0.9

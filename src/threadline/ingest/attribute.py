@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from threadline.ingest.extract import Extraction, extract
 from threadline.values import DEFAULT_HINTS, Hints, get_type
 
-__all__ = ["FUNCTIONS", "Attribution", "Named", "Reading", "Relation", "read_text"]
+__all__ = ["FUNCTIONS", "Attribution", "Business", "Named", "Reading", "Relation", "read_text"]
 
 FUNCTIONS: dict[str, str] = {
     "controller": "suspect",
@@ -109,6 +109,20 @@ class Relation:
     cue: str
 
 
+@dataclass(frozen=True, slots=True)
+class Business:
+    """A business a sentence names as where a person it names runs or controls something
+    ("Koci runs the men washing cars at Prime Hand Car Wash")."""
+
+    name: str
+    start: int
+    end: int
+    person: int
+    """Index into :attr:`Reading.people`: who runs it."""
+    sentence: tuple[int, int]
+    cue: str
+
+
 @dataclass(slots=True)
 class Reading:
     """Everything read from one text."""
@@ -116,6 +130,7 @@ class Reading:
     people: list[Named] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    businesses: list[Business] = field(default_factory=list)
 
 
 _UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
@@ -399,6 +414,7 @@ def read_text(
             if topic is None and people and people[0][0].start - c_start <= 2:
                 topic = people[0][1]
             _roles(text, reading, people, (c_start, c_end), sentence[0], topic)
+            _businesses(text, reading, people, (c_start, c_end), sentence, found)
             for item in identifiers:
                 if c_start <= item.start and item.end <= c_end:
                     made = _attribute(text, item, people, (c_start, c_end), topic)
@@ -521,6 +537,42 @@ def _attribute(
             return None
         return number, cue
     return None
+
+
+_ORG_WORD = rf"(?:[{_UPPER}0-9][\w'\u2019\-]*|&|\([{_UPPER}][\w ]*\))"
+_RUNS_AT = re.compile(
+    rf"^{_SKIP},?\s+(?:who\s+)?(controls|runs|manages|is in charge of|supplies workers)\b"
+    r"[^.;]*?\bat\s+"
+    rf"([{_UPPER}][\w'\u2019\-]*(?: {_ORG_WORD}){{0,6}})(?=\s+and\b|\s*[.,;:]|\s*$)"
+)
+"""A person who "controls"/"runs" something "at" a capitalised name: the business (a name
+opening with a digit is an address, and an address :func:`extract` found is not taken)."""
+
+
+def _businesses(
+    text: str,
+    reading: Reading,
+    people: list[tuple[_Span, int]],
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+    found: Sequence[Extraction],
+) -> None:
+    """The businesses a clause says the person it names runs something at."""
+    end = clause[1]
+    for position, (span, number) in enumerate(people):
+        following = people[position + 1][0].start if position + 1 < len(people) else end
+        after = text[span.end : following]
+        runs = _RUNS_AT.match(after)
+        if runs is None or _NEGATION.search(after[: runs.start(2)]):
+            continue
+        start = span.end + runs.start(2)
+        stop = span.end + runs.end(2)
+        if any(e.kind in ("place", "name") and e.start < stop and start < e.end for e in found):
+            continue
+        cue = runs.group(1).lower()
+        reading.businesses.append(
+            Business(runs.group(2), start, stop, number, sentence, f"{cue} ... at")
+        )
 
 
 def _roles(

@@ -9,7 +9,7 @@ unknown role) is rejected with the column and the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -29,7 +29,7 @@ from threadline.model import (
     parse_role,
     review_date,
 )
-from threadline.model.links import link_types
+from threadline.model.links import LinkType, link_types
 from threadline.untrusted import printable
 from threadline.values import Cleaned, Hints, get_type
 
@@ -40,6 +40,8 @@ __all__ = [
     "RecordDraft",
     "RowError",
     "StatementDraft",
+    "attributed",
+    "value_statements",
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -617,36 +619,8 @@ class Converter:
         return tuple(made), tuple(problems)
 
     def _value(self, prop: str, spec: ValueSpec, text: str, column: str | None) -> Outcome:
-        """The statements one value makes (the cleaned value first, then any derived from it)
-        and the warnings it raises."""
-        original = text
-        if spec.type is None:
-            value = " ".join(text.split())
-            return ((StatementDraft(prop, value, original),) if value else ()), ()
-        cleaned = _clean(spec.type, text, self._hints(spec))
-        if cleaned.value is None:
-            placeholder = "unknown" in cleaned.flags or "empty" in cleaned.flags
-            problems: tuple[str, ...] = ()
-            if cleaned.problem and (not placeholder or "no_fixed_abode" in cleaned.flags):
-                problems = (f"{column}: {cleaned.problem}",)
-            if placeholder:
-                return (), problems
-            unparsed = StatementDraft(prop, original.strip(), original, flags='["unparsed"]')
-            return (unparsed,), problems
-        problems = (f"{column}: {cleaned.problem}",) if cleaned.problem else ()
-        out = [StatementDraft(prop, cleaned.value, original, flags=_flags_json(cleaned.flags))]
-        if spec.split and spec.type == "name":
-            from threadline.values.name import parse_name
-
-            parts = parse_name(text, hints=self.hints)
-            for part_prop, part in (
-                ("firstName", parts.given),
-                ("middleName", " ".join(parts.middle) or None),
-                ("lastName", parts.family),
-            ):
-                if part:
-                    out.append(StatementDraft(part_prop, part, original, origin="derived"))
-        return tuple(out), problems
+        """The statements one value makes (:func:`value_statements`)."""
+        return value_statements(prop, spec, text, column, self._hints(spec), self.hints)
 
     def _extracted(self, mention_id: str, column: str, text: str) -> list[MentionDraft]:
         """The text's Note (every value found in it), then the people it names with what its
@@ -683,92 +657,9 @@ class Converter:
     def _attributed(
         self, prefix: str, column: str, text: str, found: list[Extraction]
     ) -> list[MentionDraft]:
-        """A Person mention for each person the text names (their names, the sentences that
-        speak of them, the functions those give them, the phones they use), and the vehicles,
-        accounts and addresses the sentences say they use, each linked to its user. Every
-        statement is marked extracted and unverified, and its span is where the text says it."""
-        from threadline.ingest.attribute import read_text
-
-        reading = read_text(text, found, self.hints)
-        people: list[MentionDraft] = []
-        for number, named in enumerate(reading.people):
-            statements: list[StatementDraft] = []
-            for name, start, end in [(named.name, named.start, named.end), *named.aliases]:
-                made, _ = self._value("name", _TEXT_NAME, name, column)
-                prop = "name" if start == named.start else "alias"
-                statements.extend(
-                    _said(s._replace(prop=prop) if s.prop == "name" else s, start, end)
-                    for s in made
-                    if prop == "name" or s.prop == "name"
-                )
-            statements += [
-                _said(StatementDraft("position", function, function), named.start, named.end)
-                for function in named.functions
-            ]
-            statements += [
-                _said(StatementDraft("description", text[a:b], text[a:b]), a, b)
-                for a, b in named.sentences
-            ]
-            people.append(
-                MentionDraft(
-                    id=f"{prefix}:person{number}",
-                    schema="Person",
-                    slot=f"text:{column}:person{number}",
-                    role=named.role,
-                    statements=statements,
-                    caption=named.name,
-                )
-            )
-        out = list(people)
-        for number, said in enumerate(reading.attributions):
-            person = people[said.person]
-            value = said.item.value or said.item.text
-            item = StatementDraft(THINGS[said.item.kind][1], value, said.item.text)
-            item = _said(item, said.item.start, said.item.end, said.item.flags)
-            if said.link == "phone":
-                person.statements.append(item)
-                continue
-            schema = THINGS[said.item.kind][0]
-            thing = MentionDraft(
-                id=f"{prefix}:{said.item.kind}{number}",
-                schema=schema,
-                slot=f"text:{column}:{said.item.kind}{number}",
-                role=None,
-                statements=[item],
-                caption=value,
-            )
-            out += [thing, self._text_link(person, said.link, thing, text, said.sentence)]
-        for relation in reading.relations:
-            source, target = people[relation.source], people[relation.target]
-            out.append(self._text_link(source, relation.kind, target, text, relation.sentence))
-        return out
-
-    def _text_link(
-        self,
-        source: MentionDraft,
-        link_type: str,
-        target: MentionDraft,
-        text: str,
-        sentence: tuple[int, int],
-    ) -> MentionDraft:
-        """A link a sentence states, with the sentence as its description."""
-        kind = self.link_types[link_type]
-        label = "relationship" if kind.schema in ("Associate", "Family") else "role"
-        start, end = sentence
-        statements = [
-            StatementDraft(kind.source_prop, source.id, source.id),
-            StatementDraft(kind.target_prop, target.id, target.id),
-            StatementDraft(label, kind.label, link_type),
-            _said(StatementDraft("description", text[start:end], text[start:end]), start, end),
-        ]
-        return MentionDraft(
-            id=f"{source.id}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
-            schema=kind.schema,
-            slot=f"{source.slot}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
-            role=None,
-            statements=statements,
-            caption=f"{source.caption} {kind.label} {target.caption}",
-        )
+        """The people `text` names and what its sentences say they use and are
+        (:func:`attributed`)."""
+        return attributed(prefix, column, text, found, self.hints, self.link_types)
 
 
 THINGS: dict[str, tuple[str, str]] = {
@@ -783,6 +674,177 @@ a property of the person; the others are things of their own, linked to the pers
 
 _TEXT_NAME = ValueSpec(type="name", split=True)
 """A name a text gives: cleaned and split as a name column is."""
+
+
+def value_statements(
+    prop: str,
+    spec: ValueSpec,
+    text: str,
+    column: str | None,
+    hints: Hints,
+    name_hints: Hints | None = None,
+) -> Outcome:
+    """The statements one value makes (the cleaned value first, then any derived from it: a
+    name's parts, split with `name_hints`, else `hints`) and the warnings it raises."""
+    original = text
+    if spec.type is None:
+        value = " ".join(text.split())
+        return ((StatementDraft(prop, value, original),) if value else ()), ()
+    cleaned = _clean(spec.type, text, hints)
+    if cleaned.value is None:
+        placeholder = "unknown" in cleaned.flags or "empty" in cleaned.flags
+        problems: tuple[str, ...] = ()
+        if cleaned.problem and (not placeholder or "no_fixed_abode" in cleaned.flags):
+            problems = (f"{column}: {cleaned.problem}",)
+        if placeholder:
+            return (), problems
+        unparsed = StatementDraft(prop, original.strip(), original, flags='["unparsed"]')
+        return (unparsed,), problems
+    problems = (f"{column}: {cleaned.problem}",) if cleaned.problem else ()
+    out = [StatementDraft(prop, cleaned.value, original, flags=_flags_json(cleaned.flags))]
+    if spec.split and spec.type == "name":
+        from threadline.values.name import parse_name
+
+        parts = parse_name(text, hints=name_hints or hints)
+        for part_prop, part in (
+            ("firstName", parts.given),
+            ("middleName", " ".join(parts.middle) or None),
+            ("lastName", parts.family),
+        ):
+            if part:
+                out.append(StatementDraft(part_prop, part, original, origin="derived"))
+    return tuple(out), problems
+
+
+def attributed(
+    prefix: str,
+    column: str,
+    text: str,
+    found: list[Extraction],
+    hints: Hints,
+    kinds: dict[str, LinkType],
+    refused: Collection[tuple[int, int]] = (),
+) -> list[MentionDraft]:
+    """A Person mention for each person `text` names (their names, the sentences that speak
+    of them, the functions those give them, the phones they use), the vehicles, accounts
+    and addresses the sentences say they use, each linked to its user, and the businesses
+    they say a person runs something at (an Organization, linked ``runs``)
+    (:mod:`threadline.ingest.attribute`). Every statement is marked extracted and unverified,
+    and its span is where the text says it. Mention ids start with `prefix` (the id of the
+    text's Note); `found` is what :func:`threadline.ingest.extract.extract` found in the
+    text, and `kinds` the link types by name. A loaded row's free-text columns and a captured
+    report's narrative are read alike."""
+    from threadline.ingest.attribute import read_text
+
+    reading = read_text(text, found, hints)
+    people: list[MentionDraft] = []
+    for number, named in enumerate(reading.people):
+        statements: list[StatementDraft] = []
+        for name, start, end in [(named.name, named.start, named.end), *named.aliases]:
+            made, _ = value_statements("name", _TEXT_NAME, name, column, hints)
+            prop = "name" if start == named.start else "alias"
+            statements.extend(
+                _said(s._replace(prop=prop) if s.prop == "name" else s, start, end)
+                for s in made
+                if prop == "name" or s.prop == "name"
+            )
+        statements += [
+            _said(StatementDraft("position", function, function), named.start, named.end)
+            for function in named.functions
+        ]
+        statements += [
+            _said(StatementDraft("description", text[a:b], text[a:b]), a, b)
+            for a, b in named.sentences
+        ]
+        people.append(
+            MentionDraft(
+                id=f"{prefix}:person{number}",
+                schema="Person",
+                slot=f"text:{column}:person{number}",
+                role=named.role,
+                statements=statements,
+                caption=named.name,
+            )
+        )
+    out = list(people)
+    for number, said in enumerate(reading.attributions):
+        if any(a < said.item.end and said.item.start < b for a, b in refused):
+            continue
+        person = people[said.person]
+        value = said.item.value or said.item.text
+        item = StatementDraft(THINGS[said.item.kind][1], value, said.item.text)
+        item = _said(item, said.item.start, said.item.end, said.item.flags)
+        if said.link == "phone":
+            person.statements.append(item)
+            continue
+        thing = MentionDraft(
+            id=f"{prefix}:{said.item.kind}{number}",
+            schema=THINGS[said.item.kind][0],
+            slot=f"text:{column}:{said.item.kind}{number}",
+            role=None,
+            statements=[item],
+            caption=value,
+        )
+        link = _text_link(kinds[said.link], person, said.link, thing, text, said.sentence)
+        out += [thing, link]
+    for relation in reading.relations:
+        source, target = people[relation.source], people[relation.target]
+        kind = kinds[relation.kind]
+        out.append(_text_link(kind, source, relation.kind, target, text, relation.sentence))
+    businesses: dict[str, MentionDraft] = {}
+    runs: set[tuple[int, str]] = set()
+    for named_business in reading.businesses:
+        key = " ".join(named_business.name.lower().split())
+        business = businesses.get(key)
+        if business is None:
+            called = _said(
+                StatementDraft("name", named_business.name, named_business.name),
+                named_business.start,
+                named_business.end,
+            )
+            business = businesses[key] = MentionDraft(
+                id=f"{prefix}:organisation{len(businesses)}",
+                schema="Organization",
+                slot=f"text:{column}:organisation{len(businesses)}",
+                role=None,
+                statements=[called],
+                caption=named_business.name,
+            )
+            out.append(business)
+        if (named_business.person, business.id) in runs:
+            continue  # said again: the first sentence is the link's
+        runs.add((named_business.person, business.id))
+        person = people[named_business.person]
+        out.append(_text_link(kinds["runs"], person, "runs", business, text,
+                              named_business.sentence))  # fmt: skip
+    return out
+
+
+def _text_link(
+    kind: LinkType,
+    source: MentionDraft,
+    link_type: str,
+    target: MentionDraft,
+    text: str,
+    sentence: tuple[int, int],
+) -> MentionDraft:
+    """A link of `kind` (named `link_type`) a sentence states, the sentence its description."""
+    label = "relationship" if kind.schema in ("Associate", "Family") else "role"
+    start, end = sentence
+    statements = [
+        StatementDraft(kind.source_prop, source.id, source.id),
+        StatementDraft(kind.target_prop, target.id, target.id),
+        StatementDraft(label, kind.label, link_type),
+        _said(StatementDraft("description", text[start:end], text[start:end]), start, end),
+    ]
+    return MentionDraft(
+        id=f"{source.id}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
+        schema=kind.schema,
+        slot=f"{source.slot}-{link_type}-{target.slot.rsplit(':', 1)[-1]}",
+        role=None,
+        statements=statements,
+        caption=f"{source.caption} {kind.label} {target.caption}",
+    )
 
 
 def _said(

@@ -36,7 +36,7 @@ from threadline.people.plugins import registered_signals
 from threadline.people.settings import PeopleWeights, load_people_weights
 from threadline.people.signals.suspects import FLAGGED
 from threadline.read.assessments import Decision, active_decisions
-from threadline.read.text import text_search
+from threadline.read.text import text_places, text_search
 from threadline.read.view import View
 from threadline.risk.analysis import findings as risk_findings
 from threadline.risk.indicators._common import VICTIM_ROLES, age_on, is_business, is_person
@@ -244,7 +244,13 @@ def people_context(
     text search of the visible records; and the premises indicators' findings."""
     g = graph if graph is not None else build_graph(view)
     found = risk_findings(view, g, weights.risk, as_of=day)
-    ctx = Context(g, weights.context_weights(), day, text_search(view, g["records"]))
+    ctx = Context(
+        g,
+        weights.context_weights(),
+        day,
+        text_search(view, g["records"]),
+        text_places(view, g["records"]),
+    )
     index_of = {name: i for i, name in enumerate(g.vs["name"] if g.vcount() else [])}
     g["flagged_businesses"] = {
         f.node: set(f.evidence)

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from threadline.graph.build import build_graph
 from threadline.graph.measures import Measures, measure
 from threadline.graph.vocabulary import ENTITY, GraphFilter
-from threadline.read.text import text_search
+from threadline.read.text import text_places, text_search
 from threadline.read.view import View
 from threadline.risk.plugins import evaluate
 from threadline.risk.prioritise import Kind, Priority, prioritise
@@ -43,6 +43,7 @@ __all__ = [
     "member_scores",
     "rank_businesses",
     "rank_premises",
+    "scores_of",
 ]
 
 WeightsLike = Weights | str | Path | None
@@ -71,7 +72,13 @@ def findings(
     view: View, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
 ) -> list[Finding]:
     """Evaluate every indicator over a graph built from `view`."""
-    context = Context(g, _weights(weights), as_of or date.today(), text_search(view, g["records"]))
+    context = Context(
+        g,
+        _weights(weights),
+        as_of or date.today(),
+        text_search(view, g["records"]),
+        text_places(view, g["records"]),
+    )
     return evaluate(context)
 
 
@@ -82,10 +89,15 @@ def member_scores(
     the indicator's weight (nodes without findings are left out). A network's risk is the sum
     of its members' (``threadline.graph.profiles``)."""
     chosen = _weights(weights)
+    return scores_of(findings(view, g, chosen, as_of=as_of), chosen)
+
+
+def scores_of(found: Iterable[Finding], weights: Weights) -> dict[str, float]:
+    """Each node's risk score from `found`, as :func:`member_scores` gives it."""
     best: dict[tuple[str, str], float] = {}
-    for f in findings(view, g, chosen, as_of=as_of):
+    for f in found:
         key = (f.node, f.indicator)
-        best[key] = max(best.get(key, 0.0), chosen.weight(f.indicator) * f.score)
+        best[key] = max(best.get(key, 0.0), weights.weight(f.indicator) * f.score)
     out: dict[str, float] = {}
     for (node, _), value in best.items():
         out[node] = round(out.get(node, 0.0) + value, 4)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import igraph as ig
 
 from threadline.graph.evidence import corroborated
-from threadline.graph.vocabulary import RecordInfo
+from threadline.graph.vocabulary import ENTITY, RecordInfo
 from threadline.risk.wording import tidy
 
 if TYPE_CHECKING:  # the weights read the indicators' defaults; an indicator only reads them
@@ -78,6 +78,8 @@ class Context:
     weights: Weights
     as_of: date
     text_search: TextSearch | None = None
+    place_search: Callable[[], dict[int, set[str]]] | None = None
+    """The addresses each record's free text names (none without it)."""
 
     @cached_property
     def records(self) -> Mapping[int, RecordInfo]:
@@ -187,6 +189,25 @@ class Context:
         """Entity ids a node stands for."""
         ids: tuple[str, ...] = self.graph.vs[index]["entity_ids"]
         return ids
+
+    @cached_property
+    def placed_in_text(self) -> Mapping[int, set[str]]:
+        """The addresses each record's free text names, by record
+        (:func:`threadline.read.text.text_places`)."""
+        return self.place_search() if self.place_search is not None else {}
+
+    @cached_property
+    def addresses_by_key(self) -> Mapping[str, list[int]]:
+        """The graph's premises (Address entities) by building-and-flat key
+        (:func:`threadline.values.address.address_key`), to find an address a text names."""
+        from threadline.values.address import address_key
+
+        out: dict[str, list[int]] = {}
+        for index, (kind, schema) in enumerate(zip(self.kind, self.schema, strict=True)):
+            if kind == ENTITY and schema == "Address":
+                key = address_key(str(self.graph.vs[index]["caption"]), unit=True)
+                out.setdefault(key, []).append(index)
+        return out
 
     def words(self, words: Sequence[str]) -> set[int]:
         """Records whose text holds any of `words` (none without a text search)."""

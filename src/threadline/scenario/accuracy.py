@@ -26,6 +26,7 @@ from threadline.errors import ThreadlineError
 
 if TYPE_CHECKING:
     from threadline.read import View
+    from threadline.risk.types import Finding
     from threadline.risk.weights import Weights
     from threadline.security.actors import Actor
     from threadline.store import Store
@@ -233,6 +234,7 @@ def score_store(
     coverage = [
         Counter(found).most_common(1)[0][1] / len(found) for found in members.values() if found
     ]
+    ranking = network_ranking(g, membership, found, chosen, true_label)
     return {
         "person_f1": round(f1("person"), 4),
         "business_f1": round(f1("business"), 4),
@@ -245,6 +247,50 @@ def score_store(
         **_by_type("businesses", businesses, type_of["business"]),
         "community_ari": round(adjusted_rand_index(true_label, community), 4),
         "network_coverage": round(sum(coverage) / len(coverage), 4) if coverage else 0.0,
+        **ranking,
+    }
+
+
+def network_ranking(
+    g: ig.Graph,
+    membership: Sequence[int],
+    found: Iterable[Finding],
+    weights: Weights,
+    true_label: Mapping[str, str],
+) -> dict[str, float | int]:
+    """Whether the real networks are ranked above every background cluster, as network
+    profiles rank communities by risk (the sum of their members' strongest findings,
+    :func:`threadline.risk.analysis.member_scores`).
+
+    A community is a real network's when it holds the most of that network's members (one
+    per network, so a network split in two is judged by its main part); a background cluster
+    holds no member of any network. Reported: how many real networks have a profile, the rank
+    (1 is first) of the lowest-ranked of them, the rank of the highest-ranked background
+    cluster, and how many real networks rank below that cluster (0 when every real network
+    is above every background cluster)."""
+    from threadline.graph.profiles import network_profiles
+    from threadline.risk.analysis import scores_of
+
+    scores = scores_of(found, weights)
+    profiles = network_profiles(g, list(membership), scores=scores) if g.vcount() else []
+    rank_of = {p.community: rank for rank, p in enumerate(profiles, start=1)}
+    networks_in: dict[int, Counter[str]] = defaultdict(Counter)
+    where: dict[str, Counter[int]] = defaultdict(Counter)
+    for index, ids in enumerate(g.vs["entity_ids"] if g.vcount() else []):
+        for entity_id in ids:
+            network = true_label.get(entity_id)
+            if network is not None:
+                networks_in[membership[index]][network] += 1
+                where[network][membership[index]] += 1
+    real = {counts.most_common(1)[0][0] for counts in where.values() if counts} & rank_of.keys()
+    background = [rank_of[c] for c in rank_of if not networks_in.get(c)]
+    lowest_real = max((rank_of[c] for c in real), default=0)
+    first_background = min(background, default=len(profiles) + 1)
+    return {
+        "networks_profiled": len(real),
+        "networks_lowest_real_rank": lowest_real,
+        "networks_highest_background_rank": first_background,
+        "networks_real_below_background": sum(1 for c in real if rank_of[c] > first_background),
     }
 
 

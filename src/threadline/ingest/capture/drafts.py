@@ -5,8 +5,10 @@ The record is graded, marked and dated for review exactly as a loaded row (the s
 role; each statement is a ``notes`` value marked fact or opinion on the subject it is about
 (or on the report's text); the narrative is a Note whose identifiers are held as ingest holds
 free text, except that those the author confirmed are facts without the ``unverified`` flag
-and those rejected are not held; the date of the intelligence and its exploitation types are
-an Event, which timelines and network profiles read.
+and those rejected are not held; the people the narrative names, with the phones, vehicles,
+accounts and addresses its sentences say they use, are mentions as in a loaded row's free
+text; the date of the intelligence and its exploitation types are an Event, which timelines
+and network profiles read.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from threadline.ingest.convert import (
     MentionDraft,
     RecordDraft,
     StatementDraft,
+    attributed,
 )
-from threadline.ingest.extract import extract
+from threadline.ingest.extract import Extraction, extract
 from threadline.ingest.readers import flatten
 from threadline.model import Role, review_date
+from threadline.model.links import link_types
 from threadline.values import DEFAULT_HINTS, parse_name
 
 __all__ = [
@@ -118,30 +122,44 @@ def _subject(
     )
 
 
-def _text(report: IntelligenceReport, prefix: str) -> MentionDraft | None:
-    """The report's own text: the narrative's identifiers and what it says as a whole."""
+def _text(report: IntelligenceReport, prefix: str) -> list[MentionDraft]:
+    """The report's own text: the narrative's identifiers and what it says as a whole, then
+    the people the narrative names with what its sentences say each uses and is, read as
+    ingest reads a loaded row's free text (:func:`threadline.ingest.convert.attributed`); an
+    identifier the author rejected is neither held nor attributed."""
     statements: list[StatementDraft] = []
+    attributions: list[MentionDraft] = []
+    mention_id = f"{prefix}:text:narrative"
     if report.narrative.strip():
         statements.append(StatementDraft("description", "free text in narrative", "narrative"))
         decided = {(d.kind, d.start, d.end): d.confirmed for d in report.identifiers}
+        kept: list[Extraction] = []
+        refused: list[tuple[int, int]] = []
         for found in extract(report.narrative, DEFAULT_HINTS):
-            prop = EXTRACTED_PROPS.get(found.kind)
             confirmed = decided.get((found.kind, found.start, found.end))
-            if prop is None or confirmed is False:
+            if confirmed is False:
+                refused.append((found.start, found.end))
+                continue
+            kept.append(found)
+            prop = EXTRACTED_PROPS.get(found.kind)
+            if prop is None:
                 continue
             flags = ("confirmed", *found.flags) if confirmed else ("unverified", *found.flags)
             statements.append(
                 StatementDraft(prop, found.value or found.text, found.text, origin="extracted",
                                span_start=found.start, span_end=found.end, flags=_flags(flags))
             )  # fmt: skip
+        attributions = attributed(
+            mention_id, "narrative", report.narrative, kept, DEFAULT_HINTS, link_types(), refused
+        )
     for said in report.statements:
         if said.subject is None:
             statements.append(StatementDraft("notes", said.text, said.text, kind=said.kind.value))
     if not statements:
-        return None
-    return MentionDraft(id=f"{prefix}:text:narrative", schema="Note", slot="text:narrative",
-                        role=None, statements=statements,
-                        caption="Text of narrative")  # fmt: skip
+        return []
+    note = MentionDraft(id=mention_id, schema="Note", slot="text:narrative", role=None,
+                        statements=statements, caption="Text of narrative")  # fmt: skip
+    return [note, *attributions]
 
 
 def _event(report: IntelligenceReport, prefix: str) -> MentionDraft:
@@ -169,9 +187,9 @@ def draft_record(
     mentions = [_subject(report, i, s, prefix, carried.get(i, ()))
                 for i, s in enumerate(report.subjects)]  # fmt: skip
     text = _text(report, prefix)
-    if text is not None:
-        mentions.append(text)
+    mentions += text[:1]
     mentions.append(_event(report, prefix))
+    mentions += text[1:]
     raw = flatten(report.model_dump(mode="json", exclude_none=True))
     return RecordDraft(
         key=key,

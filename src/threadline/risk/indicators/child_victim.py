@@ -6,6 +6,12 @@ lives, works or was found at an address, or works for a business (along `link_ty
 premises or business is flagged with the score of its surest child: how surely they are a
 victim times the grade of the evidence tying them there. Children weigh more than adults in
 every typology; this indicator adds that weight to the ranking, whoever else is there.
+
+A home the child shares only with their family (a family link or a shared family name: a
+county-lines child's parents' house) does not count: it shows where the child lives, not
+where they are exploited, as a lone worker's family is set apart in `household_worker`. A
+home where someone not their family lives, or where no one else is on record, counts. Where
+they were found or work counts whoever is there.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from threadline.risk.indicators._common import (
     is_business,
     is_child,
     is_person,
+    linked_people,
     names,
+    related,
 )
 from threadline.risk.types import Context, Finding, Indicator
 
@@ -49,6 +57,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             naming = {r for role in VICTIM_ROLES for r in given.get(role, ()) if r in about}
             if not naming or not is_child(ctx, other, naming, p["child_age"]):
                 continue
+            if ctx.edge_types[edge] == "lives_at" and not _lives_with_others(ctx, index, other):
+                continue
             weight, records = ctx.role_weight(other, VICTIM_ROLES)
             tie = set(ctx.edge_records[edge])
             score = round(weight * ctx.evidence_weight(tie), 4)
@@ -71,13 +81,20 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         yield finding(ctx, NAME, index, score, reason, evidence, values)
 
 
+def _lives_with_others(ctx: Context, home: int, child: int) -> bool:
+    """Whether `home` is other than the child's family's: someone not their family lives
+    there too, or no one else is on record there."""
+    others = [p for p in linked_people(ctx, home, ("lives_at",)) if p != child]
+    return not others or any(not related(ctx, person, child) for person in others)
+
+
 INDICATOR = Indicator(
     name=NAME,
     title="Child victim at the premises or business",
     rule=(
         "A child (under `child_age` when a record about exploitation names them a victim) "
-        "lives, works or was found here (`link_types`); scored by the surest child, from "
-        "`threshold`."
+        "lives (not only with their family), works or was found here (`link_types`); "
+        "scored by the surest child, from `threshold`."
     ),
     subjects=("premises", "businesses"),
     evaluate=evaluate,

@@ -8,7 +8,9 @@ has lost control of a cuckooed flat; a woman who sleeps in the kitchen of a fami
 An address is flagged when records whose text speaks of one typology's signs place something
 there (along `link_types`: the report's location; only a record giving no location is read
 as about a home, that of a person it names as a victim or of the one person it names, such as
-a patient: never a suspect's or a bystander's), and
+a patient: never a suspect's or a bystander's, and only a home at the address its free text
+names when it names one: a county-lines report whose narrative names the trap flat is not
+about the missing child's family home), and
 they weigh at least `threshold` when each is weighted by its grade (one report of a
 source that is usually reliable is enough, 2C; a report of one not known to be needs
 corroborating). A record naming more than `max_places`
@@ -29,6 +31,8 @@ from threadline.risk.indicators._common import (
     roles,
 )
 from threadline.risk.types import Context, Finding, Indicator
+from threadline.values import get_type
+from threadline.values.address import address_key
 
 NAME = "premises_signs"
 DEFAULTS = {
@@ -89,11 +93,73 @@ def places_named(
                         into.setdefault(record, set()).add(end)
     out: dict[int, set[int]] = {}
     for record in records:
-        places = located.get(record) or homes.get(record, set())
+        places = (
+            located.get(record)
+            or text_places(ctx, record)
+            or _homes_told(ctx, record, homes.get(record, set()))
+        )
         if len(places) <= max_places:
             for place in places:
                 out.setdefault(place, set()).add(record)
     return out
+
+
+def _homes_told(ctx: Context, record: int, homes: set[int]) -> set[int]:
+    """Of the homes a record without a location is read as about, those its free text does
+    not contradict: when the text names where things happened ("people are living at 2
+    Mill Street"), only a home at that address (a county-lines report naming the trap flat is
+    not about the missing child's family home)."""
+    told = ctx.placed_in_text.get(record)
+    if not told:
+        return homes
+    return {h for h in homes if any(same_place(str(ctx.graph.vs[h]["caption"]), t) for t in told)}
+
+
+def text_places(ctx: Context, record: int) -> set[int]:
+    """The addresses of the graph that a record's free text names ("At 40 Ploverley Terrace,
+    Spalding the women are moved between flats"): where the report says it happened when no
+    column gives its location."""
+    told = ctx.placed_in_text.get(record)
+    if not told:
+        return set()
+    index = ctx.addresses_by_key
+    return {
+        node
+        for place in told
+        for node in index.get(address_key(place, unit=True), ())
+        if same_place(str(ctx.graph.vs[node]["caption"]), place)
+    }
+
+
+SAME_PLACE = 0.8
+"""How alike (the address comparator's score) an address of the graph and one a text names
+must be to be one place: the same address written differently, or the same building with
+the flat given in one only."""
+
+
+def same_place(known: str, told: str) -> bool:
+    """Whether an address of the graph and one a text names are one place: alike to the
+    address comparator, and not in different towns when both name one.
+
+    >>> same_place("5 Elderhurst Terrace, Wisbech", "5 Elderhurst Terr, Wisbech PE13 2XY")
+    True
+    >>> same_place("5 Elderhurst Terrace, Halifax", "5 Elderhurst Terr, Wisbech PE13 2XY")
+    False
+    """
+    if get_type("address").compare(known, told) < SAME_PLACE:
+        return False
+    a, b = _town(known), _town(told)
+    return not (a and b and a != b)
+
+
+def _town(address: str) -> str:
+    """The town an address line ends with ("Wisbech" of "5 Elderhurst Terr, Wisbech PE13
+    2XY"), or "" when its last part is not one (it holds a number)."""
+    last = address.rsplit(",", 1)[-1] if "," in address else ""
+    words = [w for w in last.lower().split() if not any(c.isdigit() for c in w)]
+    if not words or any(c.isdigit() for c in " ".join(last.split()[:1])):
+        return ""
+    return " ".join(words)
 
 
 def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
