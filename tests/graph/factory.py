@@ -221,6 +221,7 @@ class Case:
         grade: str = "1A",
         on: date | None = DAY,
         origin: str = "structured",
+        slot: str = "s",
         **props: str | Iterable[str],
     ) -> int:
         """Another record (new, or `record`) naming the entity; returns the record id."""
@@ -232,7 +233,7 @@ class Case:
         mention_id = f"m{self.count}:{entity_id}"
         self.conn.execute(
             sa.insert(t.mentions).values(
-                id=mention_id, record_id=rid, schema=schema or row.schema, slot="s",
+                id=mention_id, record_id=rid, schema=schema or row.schema, slot=slot,
                 role=role, caption=row.caption if caption is None else caption,
                 entity_id=entity_id,
             )

@@ -173,3 +173,19 @@ def test_find_node_by_id_value_or_unique_caption(case: Case) -> None:
 def test_an_empty_store_gives_an_empty_graph(case: Case) -> None:
     g = build_graph(case.view())
     assert (g.vcount(), g.ecount(), g["records"]) == (0, 0, {})
+
+
+def test_a_business_is_named_by_its_records_fields_before_narratives(case: Case) -> None:
+    """Two narratives call it "Jade Therapy Rooms"; the register's name stays its caption. A
+    business only narratives name takes theirs."""
+    from threadline.read.captions import entity_captions
+
+    jade = case.e("Company", "JADE THERAPY ROOMS LTD")
+    zenith = case.e("Company", "Zenith Therapy Rooms", slot="text:narrative:organisation0")
+    for _ in range(2):
+        case.mention(jade, caption="Jade Therapy Rooms", slot="text:narrative:organisation0")
+    g = build_graph(case.view())
+    assert _node(g, jade)["caption"] == "JADE THERAPY ROOMS LTD"
+    assert _node(g, zenith)["caption"] == "Zenith Therapy Rooms"
+    shown = entity_captions(case.view(), [jade, zenith])
+    assert shown == {jade: "JADE THERAPY ROOMS LTD", zenith: "Zenith Therapy Rooms"}

@@ -16,7 +16,7 @@ import igraph as ig
 
 from threadline.graph.evidence import GradeWeights, corroborated
 from threadline.graph.vocabulary import CO_MENTION, ENTITY, VALUE, GraphFilter, RecordInfo
-from threadline.model.captions import best_caption
+from threadline.model.captions import best_caption, caption_of
 from threadline.model.marking import Marking
 from threadline.model.protection import combine, protection_of
 from threadline.model.roles import ExploitationType, parse_exploitation
@@ -80,10 +80,10 @@ def _value_node(kind: str, value: str) -> str | None:
 def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
     """Turn loaded rows into the graph (see the module docstring)."""
     records = data.records
-    by_entity: dict[str, list[tuple[int, str, str | None, str]]] = defaultdict(list)
+    by_entity: dict[str, list[tuple[int, str, str | None, str, str]]] = defaultdict(list)
     dated: set[str] = set()
-    for entity_id, record_id, schema, role, caption in data.mentions:
-        by_entity[entity_id].append((record_id, schema, role, caption))
+    for entity_id, record_id, schema, role, caption, slot in data.mentions:
+        by_entity[entity_id].append((record_id, schema, role, caption, slot))
         if filters.day_in_range(records[record_id].reported_on):
             dated.add(entity_id)
 
@@ -112,11 +112,11 @@ def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
         row["records"].update(
             m[0] for m in mentions if filters.day_in_range(records[m[0]].reported_on)
         )
-        for record_id, _, role, _ in mentions:
+        for record_id, _, role, _, _ in mentions:
             if role:
                 row["_roles"][role] += 1
                 row["_role_records"][role].add(record_id)
-        row["_captions"].update(m[3] for m in mentions if m[3])
+        row["_named"].extend((m[3], m[4]) for m in mentions)
 
     edges: dict[tuple[str, str, str], _Edge] = {}
 
@@ -173,7 +173,7 @@ def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
     if filters.co_mentions:
         named: dict[int, set[str]] = defaultdict(set)
         for entity_id, mentions in by_entity.items():
-            for record_id, schema, _, _ in mentions:
+            for record_id, schema, _, _, _ in mentions:
                 if schema in CO_MENTION_SCHEMATA and filters.day_in_range(
                     records[record_id].reported_on
                 ):
@@ -224,6 +224,7 @@ def _new_node(
         "_roles": Counter(),
         "_role_records": defaultdict(set),
         "_captions": Counter([caption] if caption else []),
+        "_named": [],  # an entity node's mentions' (caption, slot)
     }
 
 
@@ -231,7 +232,7 @@ def _caption(node: Mapping[str, Any]) -> str:
     captions: Counter[str] = node["_captions"]
     if captions:
         return best_caption(captions)
-    return f"{node['schema']} {node['name']}"
+    return caption_of(node["_named"]) or f"{node['schema']} {node['name']}"
 
 
 def _to_igraph(

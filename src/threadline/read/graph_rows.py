@@ -74,8 +74,8 @@ class Loaded:
     records: dict[int, RecordInfo] = field(default_factory=dict)
     entities: dict[str, tuple[str, str]] = field(default_factory=dict)
     """entity id -> (schema, stored caption)."""
-    mentions: list[tuple[str, int, str, str | None, str]] = field(default_factory=list)
-    """(entity id, record id, schema, role, caption)."""
+    mentions: list[tuple[str, int, str, str | None, str, str]] = field(default_factory=list)
+    """(entity id, record id, schema, role, caption, slot)."""
     statements: list[tuple[str, int, str, str, str, str]] = field(default_factory=list)
     """(entity id, record id, schema, prop, value, origin)."""
     links: list[tuple[str, str, str | None, str, str, str | None, str | None, int]] = field(
@@ -156,14 +156,21 @@ def load(view: View, filters: GraphFilter) -> Loaded:
 
     m = t.mentions
     query = (
-        sa.select(m.c.entity_id, m.c.record_id, m.c.schema, m.c.role, m.c.caption)
+        sa.select(m.c.entity_id, m.c.record_id, m.c.schema, m.c.role, m.c.caption, m.c.slot)
         .where(m.c.entity_id.is_not(None))
         .order_by(m.c.entity_id, m.c.record_id, m.c.id)
     )
     for row in _rows(conn, within(query, m.c.record_id)):
         if int(row.record_id) in records:
             out.mentions.append(
-                (str(row.entity_id), int(row.record_id), row.schema, row.role, row.caption or "")
+                (
+                    str(row.entity_id),
+                    int(row.record_id),
+                    row.schema,
+                    row.role,
+                    row.caption or "",
+                    str(row.slot),
+                )
             )
 
     e = t.entities

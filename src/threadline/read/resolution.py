@@ -7,14 +7,13 @@ otherwise), and says nothing about the rest.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 
-from threadline.model.captions import best_caption
+from threadline.model.captions import caption_of
 from threadline.model.protection import Protection
 from threadline.read.holdings import counts
 from threadline.read.view import View
@@ -87,7 +86,7 @@ def entity_name(view: View, mention_id: str) -> str | None:
         sa.select(t.mentions.c.entity_id).where(t.mentions.c.id == mention_id)
     ).scalar()
     shown = view.mentions(str(entity)) if entity is not None else []
-    return best_caption(Counter(m.caption for m in shown if m.caption)) or None
+    return caption_of((m.caption, m.slot) for m in shown) or None
 
 
 def mention_visible(view: View, mention_id: str) -> bool:

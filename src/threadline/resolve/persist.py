@@ -66,9 +66,12 @@ def mention_entities(conn: Connection) -> dict[str, str]:
     )
 
 
-def mention_captions(conn: Connection) -> dict[str, str]:
-    """Mention id -> its caption, for every mention."""
-    return dict(conn.execute(sa.select(t.mentions.c.id, t.mentions.c.caption)).all())
+def mention_captions(conn: Connection) -> dict[str, tuple[str, str]]:
+    """Mention id -> its caption and slot, for every mention."""
+    m = t.mentions.c
+    return {
+        str(r.id): (r.caption, r.slot) for r in conn.execute(sa.select(m.id, m.caption, m.slot))
+    }
 
 
 def write_entities(

@@ -12,7 +12,7 @@ scored with (term frequencies, blocking), so it can be explained and reproduced.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from followthemoney import model
 from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
-from threadline.model.captions import best_caption
+from threadline.model.captions import caption_of
 from threadline.resolve.frames import from_text
 from threadline.resolve.groups import (
     businesses,
@@ -180,15 +180,14 @@ def _entity_rows(
     clusters: Mapping[str, list[str]],
     ids: Mapping[str, str],
     schemata: Mapping[str, str],
-    captions: Mapping[str, str],
+    captions: Mapping[str, tuple[str, str]],
 ) -> list[dict[str, Any]]:
     """One entity per cluster: its id, the schema its mentions agree on, and the caption
-    they give (:func:`threadline.model.captions.best_caption`)."""
+    they give (:func:`threadline.model.captions.caption_of`)."""
     rows = []
     for head, members in clusters.items():
         schema = _schema_of(schemata[m] for m in members)
-        names = Counter(captions.get(m) or "" for m in members if captions.get(m))
-        caption = best_caption(names)
+        caption = caption_of(captions[m] for m in members if m in captions)
         rows.append({"id": ids[head], "schema": schema, "caption": caption[:2000]})
     return rows
 
