@@ -18,8 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from threadline.resolve import clustering_run, saved_model, scoring, training, updating
-from threadline.resolve.explain import PairExplanation, explain_pair, explain_pairs
 from threadline.resolve.engines import Engine
+from threadline.resolve.explain import PairExplanation, explain_pair, explain_pairs
 from threadline.resolve.normalise import Records
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.results import (

@@ -39,13 +39,15 @@ class DuckDBEngine:
         return SplinkModel(run.con, "tl_records", settings, run.fields)
 
 
-def engine_named(name: str, spark_master: str | None = None) -> Engine:
+def engine_named(
+    name: str, spark_master: str | None = None, driver_memory: str | None = None
+) -> Engine:
     """The engine called ``name`` (see :data:`ENGINES`); Spark at ``spark_master`` (default:
-    ``local[*]``, every core of this machine)."""
+    ``local[*]``, every core of this machine) with ``driver_memory`` (default 4g)."""
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
         from threadline.resolve.spark_model import SparkEngine
 
-        return SparkEngine(spark_master or "local[*]")
+        return SparkEngine(spark_master or "local[*]", driver_memory or "4g")
     raise ValueError(f"unknown resolution engine {name!r} (known: {', '.join(ENGINES)})")

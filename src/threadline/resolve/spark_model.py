@@ -57,6 +57,7 @@ def spark_session(
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", driver_memory)
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
@@ -110,7 +111,9 @@ class SparkModel(SplinkModel):
 
         # Splink's tables are kept in Spark's memory, spilling to local disk: nothing needs a
         # checkpoint folder that every node of a cluster can reach.
-        return SparkAPI(spark_session=self.spark, break_lineage_method="persist")
+        return SparkAPI(  # type: ignore[no-untyped-call]  # Splink's Spark API is untyped
+            spark_session=self.spark, break_lineage_method="persist"
+        )
 
     def _table_of(self, name: str) -> Any:
         return self.records if name == self.table else self.spark.table(name)
@@ -147,27 +150,35 @@ class SparkModel(SplinkModel):
 
     def _blocked_pairs(self, plan: BlockingPlan) -> DataFrame:
         """The candidate pairs of ``plan`` as :func:`.blocking.blocked_pairs` writes them:
-        one equi-join per rule, each pair once, under the first rule that found it."""
+        each pair once, under the first rule that found it. Every record's keys are stacked
+        as (rule, key) rows, so one equi-join (one shuffle) finds the pairs of every rule."""
         from pyspark.sql import functions as f
 
         if not plan.rules:
             return self.spark.createDataFrame(
                 [], "match_key string, join_key_l bigint, join_key_r bigint"
             )
-        found = None
-        for number, rule in enumerate(plan.rules):
-            keys = self.records.select("uid", rule.column).where(f.col(rule.column).isNotNull())
-            left = keys.select(f.col("uid").alias("a"), f.col(rule.column).alias("k"))
-            right = keys.select(f.col("uid").alias("b"), f.col(rule.column).alias("k"))
-            joined = (
-                left.join(right, "k")
-                .where(f.col("a") < f.col("b"))
-                .select(f.lit(number).alias("m"), "a", "b")
+        keys = (
+            self.records.select(
+                "uid",
+                f.explode(
+                    f.array(
+                        *(
+                            f.struct(f.lit(number).alias("m"), f.col(rule.column).alias("k"))
+                            for number, rule in enumerate(plan.rules)
+                        )
+                    )
+                ).alias("e"),
             )
-            found = joined if found is None else found.unionAll(joined)
-        assert found is not None
+            .select("uid", "e.m", "e.k")
+            .where(f.col("k").isNotNull())
+        )
+        left = keys.select(f.col("uid").alias("a"), "m", "k")
+        right = keys.select(f.col("uid").alias("b"), "m", "k")
         return (
-            found.groupBy("a", "b")
+            left.join(right, ["m", "k"])
+            .where(f.col("a") < f.col("b"))
+            .groupBy("a", "b")
             .agg(f.min("m").alias("m"))
             .select(
                 f.col("m").cast("string").alias("match_key"),
@@ -182,15 +193,14 @@ class SparkModel(SplinkModel):
         if self._on_duckdb is None:
             local = SplinkModel(self.con, self.table, self.settings, self.fields)
             local.frozen_tf = self.term_frequency_tables()
+            local._term_frequencies(local.linker)
             self._on_duckdb = local
         return self._on_duckdb
 
     def score_within(self, uids: Any, groups: Any) -> pa.Table:
         return self._local().score_within(uids, groups)
 
-    def explain_many(
-        self, pairs: Any, extra: Any
-    ) -> dict[tuple[int, int], dict[str, Any]]:
+    def explain_many(self, pairs: Any, extra: Any) -> dict[tuple[int, int], dict[str, Any]]:
         return self._local().explain_many(pairs, extra)
 
     def close(self) -> None:

@@ -31,7 +31,7 @@ _HAMMING = (
 )
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.JarowinklerSimilarity):
         return exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression])
     if isinstance(node, exp.ArrayOverlaps):
@@ -42,7 +42,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return exp.RegexpLike(this=node.this, expression=pattern)
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "hamming":
         a, b = (arg.sql("spark") for arg in node.expressions)
-        return sqlglot.parse_one(_HAMMING.format(a=a, b=b), read="spark")
+        folded: exp.Expr = sqlglot.parse_one(_HAMMING.format(a=a, b=b), read="spark")
+        return folded
     return node
 
 
