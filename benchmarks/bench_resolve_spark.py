@@ -130,8 +130,9 @@ def main() -> None:
         run_one(args.only, args.rows, args.master, args.driver_memory, args.out)
         return
     load = os.getloadavg()
+    loads = " ".join(f"{x:.1f}" for x in load)
     print(f"{args.rows:,} records; Spark {args.master}, driver memory {args.driver_memory}; "
-          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+          f"load average {loads} on {os.cpu_count()} cores")  # fmt: skip
     figures = {}
     with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
         for name in ("duckdb", "spark"):
