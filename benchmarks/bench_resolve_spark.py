@@ -16,6 +16,7 @@ process and the Spark JVM's high-water mark).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -24,16 +25,23 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_resolve import generate
-
 from threadline.resolve import PersonResolver, evaluate_clusters
 from threadline.resolve.engines import DuckDBEngine, Engine
+
+
+def _generator() -> Any:
+    """The records generator of the DuckDB benchmark (benchmarks/bench_resolve.py)."""
+    path = Path(__file__).resolve().with_name("bench_resolve.py")
+    spec = importlib.util.spec_from_file_location("bench_resolve", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
 
 
 def _jvm_peak_mb() -> float:
@@ -59,7 +67,7 @@ def _jvm_peak_mb() -> float:
 
 def run_one(engine_name: str, rows: int, master: str, memory: str, out: Path) -> None:
     """Resolve the records with one engine; write the figures and the clusters to ``out``."""
-    records, person = generate(rows)
+    records, person = _generator()(rows)
     truth = dict(zip(records.column("record_id").to_pylist(), map(str, person), strict=True))
     engine: Engine = DuckDBEngine()
     if engine_name == "spark":
