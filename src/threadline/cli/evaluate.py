@@ -166,6 +166,8 @@ def evaluate_scenario_command(
     record: RecordOption = False,
     db: DbOption = None,
     user: UserOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
     truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
@@ -174,7 +176,7 @@ def evaluate_scenario_command(
     if not folder.is_dir():
         raise ThreadlineError(f"{folder}: no such folder")
     with console.status("Ingesting, resolving and analysing the scenario..."):
-        figures = evaluate_scenario(folder)
+        figures = evaluate_scenario(folder, engine=resolution_engine(engine, spark_master))
     _print(f"Pipeline against the truth of {folder}", figures, as_json)
     if record:
         _record(db, user, "scenario", folder, figures)
