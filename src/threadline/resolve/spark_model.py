@@ -49,7 +49,7 @@ def spark_session(
     """The Spark session of this process (started on first use) at ``master``, with Splink's
     similarity functions. A session already running is used as it is."""
     from pyspark.sql import SparkSession
-    from splink.internals.spark.jar_location import similarity_jar_location
+    from splink.internals.spark.jar_location import get_scala_udfs, similarity_jar_location
 
     builder = (
         SparkSession.builder.master(master)
@@ -65,6 +65,9 @@ def spark_session(
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
+    # jaro_winkler, damerau_levenshtein...: there for our own SQL too, not only Splink's.
+    for name, java_class, returns in get_scala_udfs():  # type: ignore[no-untyped-call]  # Splink is untyped
+        session.udf.registerJavaFunction(name, java_class, returns)
     return session
 
 
