@@ -48,7 +48,9 @@ SETTINGS: dict[str, str] = {
     "THREADLINE_DATABASE_POOL_TIMEOUT": "PostgreSQL: seconds to wait for a free connection",
     "THREADLINE_DATABASE_POOL_RECYCLE": "PostgreSQL: seconds after which a connection is renewed",
     "THREADLINE_DATABASE_POOL_PRE_PING": "PostgreSQL: test a pooled connection before using it",
-    "THREADLINE_SPARK_MASTER": "the Spark master that `threadline doctor` checks",
+    "THREADLINE_SPARK_MASTER": "the Spark master of `--engine spark`, which `threadline doctor` "
+    "checks",
+    "THREADLINE_SPARK_DRIVER_MEMORY": "the Spark driver's memory for `--engine spark` (4g)",
     "THREADLINE_WORKER": "who runs the server's background jobs: inline or none",
     "THREADLINE_IDLE_MINUTES": "minutes after which an unused browser session signs out",
     "THREADLINE_SECURE_COOKIES": "send the session cookie over HTTPS only",

@@ -11,7 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from threadline.cli.options import DbOption, JsonOption, UserOption
+from threadline.cli.options import (
+    DbOption,
+    EngineOption,
+    JsonOption,
+    SparkMasterOption,
+    UserOption,
+    resolution_engine,
+)
 from threadline.errors import ThreadlineError
 
 __all__ = ["evaluate_app"]
@@ -93,6 +100,8 @@ def evaluate_er(
     record: RecordOption = False,
     db: DbOption = None,
     user: UserOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Resolve a person CSV with the same code as `threadline resolve` and score the clusters.
 
@@ -105,8 +114,9 @@ def evaluate_er(
     from threadline.resolve import evaluate_er_csv
 
     _readable(path)
+    runs_on = resolution_engine(engine, spark_master)
     try:
-        figures = evaluate_er_csv(path, truth)
+        figures = evaluate_er_csv(path, truth, engine=runs_on)
     except ValueError as exc:
         raise ThreadlineError(str(exc)) from None
     _print(f"Entity resolution on {path.name}", figures, as_json)
@@ -156,6 +166,8 @@ def evaluate_scenario_command(
     record: RecordOption = False,
     db: DbOption = None,
     user: UserOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Ingest, resolve and analyse a generated scenario in a fresh store; score it against its
     truth (cluster F1, ranking precision at 10 and 20, community ARI)."""
@@ -164,7 +176,7 @@ def evaluate_scenario_command(
     if not folder.is_dir():
         raise ThreadlineError(f"{folder}: no such folder")
     with console.status("Ingesting, resolving and analysing the scenario..."):
-        figures = evaluate_scenario(folder)
+        figures = evaluate_scenario(folder, engine=resolution_engine(engine, spark_master))
     _print(f"Pipeline against the truth of {folder}", figures, as_json)
     if record:
         _record(db, user, "scenario", folder, figures)

@@ -23,10 +23,12 @@ __all__ = [
     "NEW_PASSWORD_ENV",
     "AgencyOption",
     "DbOption",
+    "EngineOption",
     "EntityArg",
     "FromOption",
     "GradeOption",
     "JsonOption",
+    "SparkMasterOption",
     "ToOption",
     "TypeOption",
     "UserOption",
@@ -36,6 +38,7 @@ __all__ = [
     "new_password",
     "parse_date",
     "print_json",
+    "resolution_engine",
 ]
 
 NEW_PASSWORD_ENV = "THREADLINE_NEW_PASSWORD"  # noqa: S105 - a variable's name, not a password
@@ -73,6 +76,41 @@ UserOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where people are blocked, trained and scored: duckdb (in this process) or spark "
+        "(Splink's Spark backend; see docs/spark.md).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        metavar="URL",
+        help="The Spark master for --engine spark: local[*], spark://host:7077... (default: "
+        "$THREADLINE_SPARK_MASTER, else local[*]).",
+        show_default=False,
+    ),
+]
+
+
+def resolution_engine(name: str, spark_master: str | None) -> Any:
+    """The resolution engine ``name`` (:mod:`threadline.resolve.engines`), with the Spark
+    master and driver memory of the configuration when the option does not give them."""
+    from threadline.config import setting
+    from threadline.resolve.engines import ENGINES, engine_named
+
+    if name not in ENGINES:
+        raise ThreadlineError(f"--engine {name}: expected one of {', '.join(ENGINES)}")
+    if name != "spark" and spark_master:
+        raise ThreadlineError("--spark-master is for --engine spark")
+    master = spark_master or setting("THREADLINE_SPARK_MASTER")
+    memory = setting("THREADLINE_SPARK_DRIVER_MEMORY")
+    return engine_named(name, master, memory)
+
+
 WeightsOption = Annotated[
     Path | None,
     typer.Option("--weights", help="A weights YAML file laid over the shipped weights."),

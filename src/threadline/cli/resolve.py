@@ -13,7 +13,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from threadline.cli.options import DbOption, JsonOption, UserOption
+from threadline.cli.options import (
+    DbOption,
+    EngineOption,
+    JsonOption,
+    SparkMasterOption,
+    UserOption,
+    resolution_engine,
+)
 from threadline.errors import ThreadlineError
 from threadline.progress import progress_bar, report_console
 from threadline.read import View
@@ -69,6 +76,8 @@ def resolve(
             "earlier run (reproduces that run on the same data).",
         ),
     ] = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
 ) -> None:
     """Resolve every mention into entities (people, businesses, premises, identifiers)."""
     if ctx.invoked_subcommand is not None:
@@ -77,12 +86,15 @@ def resolve(
 
     if full and model_of is not None:
         raise ThreadlineError("--full trains a new model; --model-of reuses one: choose one")
+    runs_on = resolution_engine(engine, spark_master)
     with Store(db) as store:
         actor = acting_analyst(store, user, "resolve")
         status = console.status("Resolving: scoring people, matching businesses and premises...")
         with status, store.connect() as conn:
             try:
-                summary = resolve_store(conn, user_id=actor.user_id, full=full, model_of=model_of)
+                summary = resolve_store(
+                    conn, user_id=actor.user_id, full=full, model_of=model_of, engine=runs_on
+                )
             except ValueError as error:
                 raise ThreadlineError(str(error)) from error
             audit(

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from threadline.resolve.engine import PersonResolver
+from threadline.resolve.engines import Engine
 from threadline.resolve.name_matching import compare_names
 from threadline.resolve.settings import ResolverSettings
 from threadline.values.name import compare_detail
@@ -73,7 +74,10 @@ def _read_csv(path: str | Path) -> pa.Table:
 
 
 def evaluate_er_csv(
-    path: str | Path, truth_column: str, settings: ResolverSettings | None = None
+    path: str | Path,
+    truth_column: str,
+    settings: ResolverSettings | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, float | int]:
     """Resolve the person records of a CSV file and score the result against a truth column.
 
@@ -98,7 +102,7 @@ def evaluate_er_csv(
     )
     records = table.drop_columns([truth_column])
     started = time.perf_counter()
-    resolver = PersonResolver(settings)
+    resolver = PersonResolver(settings, engine)
     try:
         result = resolver.resolve(records)
     finally:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from threadline.resolve import clustering_run, saved_model, scoring, training, updating
+from threadline.resolve.engines import Engine
 from threadline.resolve.explain import PairExplanation, explain_pair, explain_pairs
 from threadline.resolve.normalise import Records
 from threadline.resolve.resolver_state import ResolverState
@@ -49,8 +50,10 @@ class PersonResolver:
     True
     """
 
-    def __init__(self, settings: ResolverSettings | None = None) -> None:
-        self._state = ResolverState(settings or ResolverSettings())
+    def __init__(
+        self, settings: ResolverSettings | None = None, engine: Engine | None = None
+    ) -> None:
+        self._state = ResolverState(settings or ResolverSettings(), engine)
 
     @property
     def settings(self) -> ResolverSettings:
@@ -145,11 +148,13 @@ class PersonResolver:
         return cls.from_model_json(Path(path).read_text(encoding="utf-8"))
 
     @classmethod
-    def from_model_json(cls, text: str, scoring: Scoring | None = None) -> PersonResolver:
+    def from_model_json(
+        cls, text: str, scoring: Scoring | None = None, engine: Engine | None = None
+    ) -> PersonResolver:
         """A resolver with the model of :meth:`model_json` (it will not retrain); with the
         ``scoring`` of a run, it blocks and weighs names exactly as that run did."""
         settings, model_settings = saved_model.read_model_json(text)
-        resolver = cls(settings)
+        resolver = cls(settings, engine)
         resolver._state.model_settings = model_settings
         resolver._state.scoring = scoring
         return resolver

@@ -30,6 +30,7 @@ from threadline.resolve.engine import (
     ResolutionResult,
     Scoring,
 )
+from threadline.resolve.engines import Engine
 from threadline.resolve.groups import person_table
 from threadline.resolve.working_names import WorkingNameJoin
 from threadline.store import tables as t
@@ -74,6 +75,7 @@ def resolve_people(
     *,
     full: bool,
     model_of: int | None,
+    engine: Engine | None = None,
 ) -> People:
     """Resolve the people of the store for run ``run_id`` (see the module's docstring)."""
     frame = person_table(conn)
@@ -91,13 +93,13 @@ def resolve_people(
     if model_of is not None:
         if scoring is None:
             raise ValueError(f"run {model_of} kept no model and scoring to score with")
-        resolver = PersonResolver.from_model_json(base.model, scoring)
+        resolver = PersonResolver.from_model_json(base.model, scoring, engine)
         mode, model_run = "rescored", base.model_run_id
     elif full or scoring is None or other_version or len(ids) > RETRAIN_GROWTH * trained:
-        resolver = PersonResolver()
+        resolver = PersonResolver(engine=engine)
         mode, model_run, trained = "trained", None, len(ids)
     else:
-        resolver = PersonResolver.from_model_json(base.model, scoring)
+        resolver = PersonResolver.from_model_json(base.model, scoring, engine)
         mode, model_run = "incremental", base.model_run_id
     try:
         if mode == "incremental":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from threadline.resolve.engines import DuckDBEngine, Engine
 from threadline.resolve.normalise import Records
 from threadline.resolve.results import Scoring
 from threadline.resolve.run import PreparedRun
@@ -21,8 +22,10 @@ __all__ = ["ResolverState"]
 class ResolverState:
     """A resolver's settings, its model, the scoring it was given, and its current run."""
 
-    def __init__(self, settings: ResolverSettings) -> None:
+    def __init__(self, settings: ResolverSettings, engine: Engine | None = None) -> None:
         self.settings = settings
+        self.engine: Engine = engine or DuckDBEngine()
+        """Where blocking, training and scoring run (:mod:`.engines`)."""
         self.model_settings: dict[str, Any] | None = None
         """The trained Splink model's settings: None until trained or loaded."""
         self.scoring: Scoring | None = None

@@ -106,6 +106,9 @@ class PreparedRun:
         return [(int(a), int(b)) for a, b in found]
 
     def close(self) -> None:
+        if self.model is not None:
+            self.model.close()
+            self.model = None
         self._finalizer()
 
 

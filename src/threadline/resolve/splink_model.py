@@ -25,7 +25,7 @@ from threadline.resolve.blocking import BlockingPlan, blocked_pairs
 from threadline.resolve.comparisons import NAME_PAIR, PERSON_FIELDS, Field, splink_comparison
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
 
-__all__ = ["SplinkModel", "fields_for"]
+__all__ = ["SplinkModel", "fields_for", "starting_settings"]
 
 logger = logging.getLogger(__name__)
 # Splink reports training progress through logging; without a handler of the application's
@@ -70,6 +70,21 @@ def fields_for(con: Any, table: str) -> tuple[Field, ...]:
     return tuple(f for f in PERSON_FIELDS if present & set(f.shown))
 
 
+def starting_settings(fields: tuple[Field, ...], plan: BlockingPlan) -> dict[str, Any]:
+    """An untrained model's Splink settings: starting parameters for ``fields``, blocked by
+    ``plan``."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "uid",
+        "comparisons": [splink_comparison(f) for f in fields],
+        "blocking_rules_to_generate_predictions": plan.splink_rules(),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": 25,
+        "em_convergence": 0.0001,
+    }
+
+
 _Recall = tuple[tuple[str, int], ...]
 
 
@@ -90,7 +105,7 @@ class SplinkModel:
         self.con = con
         self.table = table
         self.fields = fields
-        self.db_api = DuckDBAPI(connection=con)
+        self.db_api = self._database_api()
         self.settings = settings
         self._validated = False
         self.linker = self._linker(settings)
@@ -107,25 +122,49 @@ class SplinkModel:
         cls, con: Any, table: str, fields: tuple[Field, ...], plan: BlockingPlan
     ) -> SplinkModel:
         """A model with starting parameters for ``fields``, blocked by ``plan``."""
-        settings = {
-            "link_type": "dedupe_only",
-            "unique_id_column_name": "uid",
-            "comparisons": [splink_comparison(f) for f in fields],
-            "blocking_rules_to_generate_predictions": plan.splink_rules(),
-            "retain_matching_columns": False,
-            "retain_intermediate_calculation_columns": False,
-            "max_iterations": 25,
-            "em_convergence": 0.0001,
-        }
-        return cls(con, table, settings, fields)
+        return cls(con, table, starting_settings(fields, plan), fields)
 
     def _linker(self, settings: dict[str, Any]) -> Linker:
-        sdf = self.db_api.register(self.table, table_name=f"tl_in_{next(_names)}")
+        sdf = self.db_api.register(self._table_of(self.table), table_name=f"tl_in_{next(_names)}")
         # Splink checks a new model's settings against the data; ours are generated from the
         # fields present, so the check (half a second per linker) is done once.
         validate = not self._validated
         self._validated = True
-        return Linker(sdf, settings, log_level=None, validate_settings=validate)
+        return Linker(
+            sdf, self._splink_settings(settings), log_level=None, validate_settings=validate
+        )
+
+    # -- what an engine does its own way (:class:`.spark_model.SparkModel` for Spark) -------
+
+    def _database_api(self) -> Any:
+        return DuckDBAPI(connection=self.con)
+
+    def _splink_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        """Our settings (in DuckDB's SQL) as this engine's Splink linker takes them."""
+        return settings
+
+    def _model_json(self) -> dict[str, Any]:
+        """The linker's model as Splink settings, written in DuckDB's SQL."""
+        settings: dict[str, Any] = self.linker.misc.save_model_to_json()
+        return settings
+
+    def _table_of(self, name: str) -> Any:
+        """What Splink registers for our table ``name``."""
+        return name
+
+    def _register_arrow(self, name: str, table: pa.Table) -> Any:
+        """``table`` as a table of Splink's database, named ``name``."""
+        self.con.register(f"{name}_v", table)
+        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v")  # noqa: S608 - SQL of our own constants
+        self.con.unregister(f"{name}_v")
+        return self.db_api.register(name, table_name=f"{name}_sdf")
+
+    def _fetch(self, sql: str) -> pa.Table:
+        """The rows of a query on Splink's database."""
+        return self.con.sql(sql).to_arrow_table()
+
+    def _drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     # -- training ------------------------------------------------------------------------
 
@@ -148,7 +187,7 @@ class SplinkModel:
             num_chunks=1,
         )
         for rule in self._em_rules():
-            before = self.linker.misc.save_model_to_json()
+            before = self._model_json()
             try:
                 self.linker.training.estimate_parameters_using_expectation_maximisation(
                     rule,
@@ -161,10 +200,10 @@ class SplinkModel:
                 # restored, and the fields keep what the other sessions taught them.
                 logger.warning("training on %s skipped: %s", rule, error)
                 self.linker = self._linker(before)
-        trained = _finalise(self.linker.misc.save_model_to_json(), settings.shared_cap)
+        trained = _finalise(self._model_json(), settings.shared_cap)
         self.linker = self._linker(trained)
         self._set_prior(found / self._rules_recall(rules, trained))
-        self.settings = self.linker.misc.save_model_to_json()
+        self.settings = self._model_json()
         self._explainer = None
 
     def _exact_share(self, rules: list[str]) -> float:
@@ -179,12 +218,12 @@ class SplinkModel:
         except (ValueError, SplinkException) as error:
             logger.warning("exact rules not counted (%s); assuming 1 pair in 10,000", error)
             return 1e-4
-        return float(self.linker.misc.save_model_to_json()["probability_two_random_records_match"])
+        return float(self._model_json()["probability_two_random_records_match"])
 
     def _set_prior(self, prior: float) -> None:
         """Set the probability that two random records match, kept to sensible bounds: in a
         handful of records the exact rules can pair everything (a prior of 1)."""
-        settings = self.linker.misc.save_model_to_json()
+        settings = self._model_json()
         settings["probability_two_random_records_match"] = min(max(prior, _MIN_PRIOR), _MAX_PRIOR)
         self.linker = self._linker(settings)
 
@@ -279,19 +318,13 @@ class SplinkModel:
         (given name and surname together), whose frequency allows for naming cultures."""
         for column in self._tf_columns():
             if self.frozen_tf is not None:
-                name = f"tl_tf_{next(_names)}"
-                self.con.register(f"{name}_v", self.frozen_tf[column])
-                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v")  # noqa: S608 - SQL of our own constants
-                self.con.unregister(f"{name}_v")
-                frozen = self.db_api.register(name, table_name=f"{name}_sdf")
+                frozen = self._register_arrow(f"tl_tf_{next(_names)}", self.frozen_tf[column])
                 linker.table_management.register_term_frequency_lookup(frozen, column)
             elif column == NAME_PAIR:
                 if self._name_pairs is None:
-                    name = f"tl_tf_{next(_names)}"
-                    self.con.register(f"{name}_v", self._name_pair_frequencies())
-                    self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_v")  # noqa: S608 - SQL of our own constants
-                    self.con.unregister(f"{name}_v")
-                    self._name_pairs = self.db_api.register(name, table_name=f"{name}_sdf")
+                    self._name_pairs = self._register_arrow(
+                        f"tl_tf_{next(_names)}", self._name_pair_frequencies()
+                    )
                 linker.table_management.register_term_frequency_lookup(self._name_pairs, NAME_PAIR)
             else:
                 linker.table_management.compute_tf_table(column)
@@ -333,9 +366,9 @@ class SplinkModel:
                 found = self._name_pairs
             else:  # Splink keeps the table it counted for scoring
                 found = self.linker.table_management.compute_tf_table(column)
-            out[column] = self.con.sql(
+            out[column] = self._fetch(
                 f"SELECT {column}, tf_{column} FROM {found.physical_name} ORDER BY {column}"  # noqa: S608 - SQL of our own constants
-            ).to_arrow_table()
+            )
         return out
 
     def predict(self, plan: BlockingPlan, floor: float) -> pa.Table:
@@ -349,15 +382,15 @@ class SplinkModel:
         """Score the pairs of table ``name`` (as :func:`blocked_pairs` writes them; dropped
         afterwards); keep those with match probability at or above ``floor``."""
         self._term_frequencies(self.linker)
-        sdf = self.db_api.register(name, table_name=f"{name}_sdf")
+        sdf = self.db_api.register(self._table_of(name), table_name=f"{name}_sdf")
         self.linker.table_management.register_blocked_pairs_for_predict(sdf)
         result = self.linker.inference.predict(
             threshold_match_probability=floor, warning_mode="never"
         )
-        self.con.execute(f"DROP TABLE IF EXISTS {name}")
-        out = self.con.sql(
+        self._drop(name)
+        out = self._fetch(
             f"SELECT uid_l, uid_r, match_weight, match_probability FROM {result.physical_name}"  # noqa: S608 - SQL of our own constants; values are bound
-        ).to_arrow_table()
+        )
         result.drop_table_from_database_and_remove_from_cache()
         return out
 
@@ -443,6 +476,9 @@ class SplinkModel:
             row["uid_l"], row["uid_r"] = left, right
             out[(left, right)] = row
         return out
+
+    def close(self) -> None:
+        """Release what the model keeps outside the run's DuckDB database (nothing here)."""
 
     def _tf_columns(self) -> list[str]:
         return sorted({lv.tf for f in self.fields for lv in f.levels if lv.tf is not None})

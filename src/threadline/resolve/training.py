@@ -9,7 +9,7 @@ from threadline.resolve.comparisons import PERSON_FIELDS
 from threadline.resolve.normalise import Records
 from threadline.resolve.resolver_state import ResolverState
 from threadline.resolve.run import PreparedRun
-from threadline.resolve.splink_model import SplinkModel
+from threadline.resolve.splink_model import SplinkModel, starting_settings
 
 __all__ = ["fit", "run_model"]
 
@@ -19,7 +19,7 @@ def fit(state: ResolverState, records: Records) -> None:
     state.scoring = None
     run = state.open(records)
     started = time.perf_counter()
-    run.model = SplinkModel.untrained(run.con, "tl_records", run.fields, run.plan)
+    run.model = state.engine.model(run, starting_settings(run.fields, run.plan))
     run.model.train(state.settings)
     state.model_settings = run.model.settings
     state.timings["train"] = time.perf_counter() - started
@@ -34,7 +34,7 @@ def run_model(state: ResolverState, run: PreparedRun) -> SplinkModel:
         # A loaded model compares the fields it was trained on, whatever this data holds.
         names = {c["output_column_name"] for c in settings["comparisons"]}
         run.fields = tuple(f for f in PERSON_FIELDS if f.name in names)
-        run.model = SplinkModel(run.con, "tl_records", settings, run.fields)
+        run.model = state.engine.model(run, settings)
         if state.scoring is not None:
             run.model.frozen_tf = state.scoring.term_frequencies
     return run.model

@@ -24,6 +24,7 @@ from followthemoney.exc import InvalidData
 from sqlalchemy.engine import Connection
 
 from threadline.model.captions import caption_of
+from threadline.resolve.engines import Engine
 from threadline.resolve.frames import from_text
 from threadline.resolve.groups import (
     businesses,
@@ -89,12 +90,15 @@ def resolve_store(
     user_id: int | None = None,
     full: bool = False,
     model_of: int | None = None,
+    engine: Engine | None = None,
 ) -> ResolveSummary:
     """Resolve every mention in the store (within the caller's transaction).
 
     People are resolved incrementally after an earlier run (see :mod:`.incremental`);
     ``full`` trains a new model and scores everything; ``model_of`` scores everything with the
     model and scoring of that earlier run (to reproduce it, or to check an incremental run).
+    ``engine`` is where people are blocked, trained and scored (:mod:`.engines`; DuckDB in
+    this process by default).
     """
     started = datetime.now(UTC)
     seen = fingerprint(conn)
@@ -115,7 +119,7 @@ def resolve_store(
         stages[stage] = round(now - clock, 3)
         clock = now
 
-    found = resolve_people(conn, run_id, judgements, full=full, model_of=model_of)
+    found = resolve_people(conn, run_id, judgements, full=full, model_of=model_of, engine=engine)
     lap("people")
     people, result = found.clusters, found.result
     summary.mode = found.mode

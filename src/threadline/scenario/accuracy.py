@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import isnan
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import igraph as ig
 
@@ -153,8 +153,10 @@ class ScenarioTruth:
         return cls(_true_mentions(folder), frozenset(types), network_of, types)
 
 
-def load_scenario(store: Store, folder: Path) -> int:
-    """Ingest the scenario in FOLDER into `store` and resolve it; the records written."""
+def load_scenario(store: Store, folder: Path, engine: Any = None) -> int:
+    """Ingest the scenario in FOLDER into `store` and resolve it (people blocked, trained and
+    scored on `engine`, :mod:`threadline.resolve.engines`; DuckDB by default); the records
+    written."""
     from threadline.ingest.deliveries import ingest_folder
     from threadline.resolve import resolve_store
 
@@ -163,7 +165,7 @@ def load_scenario(store: Store, folder: Path) -> int:
     if refused:
         raise ThreadlineError(f"the scenario did not load: {', '.join(refused)} refused")
     with store.connect() as conn:
-        resolve_store(conn)
+        resolve_store(conn, engine=engine)
     return sum(r.records_written for r in results)
 
 
@@ -300,7 +302,7 @@ def _by_type(label: str, ranked: Sequence[str], type_of: Mapping[str, str]) -> d
     return {f"{label}_{name}": v for name, v in precision_by_type(ranked, type_of).items()}
 
 
-def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
+def evaluate_scenario(folder: Path, *, top: int = 20, engine: Any = None) -> dict[str, float | int]:
     """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score resolution
     over every agency's mentions (each read by an analyst of that agency, so that no handling
     condition hides a mention from the count) and the analysis as the store's local analyst
@@ -320,7 +322,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20) -> dict[str, float | int]:
             store.migrate()
             bootstrap(store, os_cleared=True)
             record_agreements(store, folder)
-            records = load_scenario(store, folder)
+            records = load_scenario(store, folder, engine)
             readers = _agency_readers(store)
             with store.connect() as conn:
                 figures = score_store(
