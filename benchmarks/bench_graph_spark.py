@@ -228,8 +228,9 @@ def main() -> None:
 
         np.save(folder / "pairs.npy", pairs)
         pq.write_table(pa.table({"src": pairs[:, 0], "dst": pairs[:, 1]}), folder / "edges.parquet")
-        print(f"Connected components of {what}: {nodes:,} nodes, {len(pairs):,} edges; "
-              f"pyspark {pyspark.__version__}, load average {os.getloadavg()[0]:.2f} (2 cores)")  # fmt: skip
+        load = os.getloadavg()[0]
+        print(f"Connected components of {what}: {nodes:,} nodes, {len(pairs):,} edges; pyspark "
+              f"{pyspark.__version__}, load average {load:.2f} (2 cores)")  # fmt: skip
         ig_fig = measure("igraph", str(folder / "pairs.npy"), str(nodes), str(folder / "m.npy"))
         sp_fig = measure("spark", str(folder / "edges.parquet"), str(folder / "cc"),
                          str(args.partitions))  # fmt: skip
@@ -242,8 +243,10 @@ def main() -> None:
           f"{sp_fig['jvm_peak_mib']:>12,.0f} JVM {sp_fig['python_peak_mib']:>5,.0f} py"
           f"   ({sp_fig['rounds']} rounds, {sp_fig['partitions']} partitions; session "
           f"started in {sp_fig['session_seconds']:.1f} s beforehand)")  # fmt: skip
-    print(f"  ratio spark/igraph: {ratio:.1f}x   same partition: {'yes' if same else 'NO'} "
-          f"({n_ig:,} components by igraph, {n_spark:,} by Spark, among nodes with an edge)")
+    print(
+        f"  ratio spark/igraph: {ratio:.1f}x   same partition: {'yes' if same else 'NO'} "
+        f"({n_ig:,} components by igraph, {n_spark:,} by Spark, among nodes with an edge)"
+    )
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
     raise SystemExit(0 if same else 1)
 

@@ -97,8 +97,8 @@ def write_records(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
     tmp = path.with_suffix(".part")
     pacsv.write_csv(table, tmp)
     tmp.rename(path)
-    return {"records": table.num_rows, "people": len(set(person.tolist())), "businesses": businesses,
-            "megabytes": round(path.stat().st_size / 1e6, 1)}  # fmt: skip
+    return {"records": table.num_rows, "people": len(set(person.tolist())),
+            "businesses": businesses, "megabytes": round(path.stat().st_size / 1e6, 1)}  # fmt: skip
 
 
 # -- the stages, each run in a child process ------------------------------------------------
@@ -231,7 +231,9 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
         values.sort()
         key = kind.replace(" ", "_")
         out[f"{key}_ms_p50"] = round(statistics.median(values), 1) if values else None
-        out[f"{key}_ms_p95"] = round(values[max(int(len(values) * 0.95) - 1, 0)], 1) if values else None
+        out[f"{key}_ms_p95"] = (
+            round(values[max(int(len(values) * 0.95) - 1, 0)], 1) if values else None
+        )
     return out
 
 
@@ -416,8 +418,11 @@ def print_table(sizes: Sequence[int], kind: str) -> None:
             peer_name = next((p for p, s in PEERS.items() if s == stage), None)
             peer = results.get(peer_name or "")
             if peer and "failed" not in peer and "skipped" not in peer.get("detail", {}):
-                ratio = _analytics(peer) / _analytics(r) if stage == "graph" else (
-                    peer["seconds"] / r["seconds"])
+                ratio = (
+                    _analytics(peer) / _analytics(r)
+                    if stage == "graph"
+                    else (peer["seconds"] / r["seconds"])
+                )
                 line += f"  {peer_name:<12}{peer['seconds']:>9.1f}{peer['peak_mib']:>10,}"
                 line += f"{ratio:>7.2f}x"
             else:
