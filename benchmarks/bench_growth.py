@@ -28,7 +28,7 @@ stage starts again; an interrupted ingest starts from an empty store). `--again`
 size. `--table` prints the figures held without running anything.
 
     .venv/bin/python benchmarks/bench_growth.py [--sizes 100000 1000000] [--database sqlite]
-        [--stages ingest,resolve,graph,analyse,web] [--no-peers] [--again] [--table]
+        [--stages ingest,resolve,graph,analyse,web] [--no-peers] [--again] [--table] [--fit]
 """
 
 from __future__ import annotations
@@ -437,6 +437,33 @@ def print_table(sizes: Sequence[int], kind: str) -> None:
           "load: 1-minute load average before-after (2 cores, shared).")  # fmt: skip
 
 
+def fit(sizes: Sequence[int], kind: str, targets: Sequence[int] = (10**7, 10**8)) -> None:
+    """Least squares of log(y) on log(N) per stage (y = a * N^b) for seconds and peak MiB,
+    over the sizes that finished, and the fitted values at `targets`."""
+    import numpy as np
+
+    print(f"\nFits y = a * N^b over the sizes held ({kind}), and what they give further on")
+    head = "".join(f"{f'at {t:.0e}':>16}" for t in targets)
+    print(f"{'stage':<13}{'measure':<10}{'sizes':<24}{'b':>6}{'R^2':>7}{head}")
+    for stage in STAGES:
+        points = [(n, load_results(size_folder(n, kind)).get(stage)) for n in sizes]
+        held = [(n, r) for n, r in points if r and "failed" not in r]
+        if len(held) < 2 or stage == "generate":
+            continue
+        for measure, unit in (("seconds", "s"), ("peak_mib", "MiB")):
+            x = np.log([n for n, _ in held])
+            y = np.log([max(float(r[measure]), 1e-3) for _, r in held])
+            b, log_a = np.polyfit(x, y, 1)
+            predicted = log_a + b * x
+            spread = float(((y - y.mean()) ** 2).sum())
+            r2 = 1 - float(((y - predicted) ** 2).sum()) / spread if spread else 1.0
+            values = "".join(
+                f"{float(np.exp(log_a + b * np.log(t))):>12,.0f} {unit:<3}" for t in targets
+            )
+            shown = ",".join(f"{n:.0e}" for n, _ in held)
+            print(f"{stage:<13}{measure:<10}{shown:<24}{b:>6.2f}{r2:>7.3f}{values}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -444,13 +471,19 @@ def main() -> None:
     parser.add_argument("--stages", default="ingest,resolve,graph,analyse,web")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--again", action="store_true", help="start the sizes afresh")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where to keep it all ({OUT})")
     parser.add_argument("--table", action="store_true", help="print the figures held; run none")
+    parser.add_argument("--fit", action="store_true", help="also fit and extrapolate each stage")
     args = parser.parse_args()
+    global OUT  # one folder for the whole run, set once from the command line
+    OUT = args.out
     if not args.table:
         print(f"load average {os.getloadavg()}; {os.cpu_count()} cores; figures in {OUT}")
         for n in args.sizes:
             run_size(n, args.database, args.stages.split(","), not args.no_peers, args.again)
     print_table(args.sizes, args.database)
+    if args.fit:
+        fit(args.sizes, args.database)
 
 
 if __name__ == "__main__":
