@@ -465,6 +465,7 @@ def fit(sizes: Sequence[int], kind: str, targets: Sequence[int] = (10**7, 10**8)
 
 
 def main() -> None:
+    global OUT  # one folder for the whole run, set once from the command line
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
@@ -475,7 +476,6 @@ def main() -> None:
     parser.add_argument("--table", action="store_true", help="print the figures held; run none")
     parser.add_argument("--fit", action="store_true", help="also fit and extrapolate each stage")
     args = parser.parse_args()
-    global OUT  # one folder for the whole run, set once from the command line
     OUT = args.out
     if not args.table:
         print(f"load average {os.getloadavg()}; {os.cpu_count()} cores; figures in {OUT}")
