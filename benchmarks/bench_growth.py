@@ -52,6 +52,10 @@ BIN = Path(sys.executable).parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 STAGES = ("generate", "ingest", "ingest-peer", "resolve", "graph", "graph-peer", "analyse", "web")
 PEERS = {"ingest-peer": "ingest", "graph-peer": "graph"}
+ANALYST = "growth-analyst"
+"""On PostgreSQL every stage acts as this analyst of the agency `local` (SQLite: the local
+analyst account)."""
+PASSWORD = "benchmark password, not a secret"
 NETWORKX_MAX_NODES = 2_000_000
 """Beyond this many nodes the networkx peer is not run (its graph alone would take >10 GB)."""
 
@@ -115,13 +119,22 @@ def child_ingest_peer(folder: Path, url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         target = f"sqlite:///{folder / 'peer.db'}"
         (folder / "peer.db").unlink(missing_ok=True)
-    else:
-        target = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    else:  # a database of its own beside the store's, dropped afterwards
+        import psycopg
+
+        peer = f"{url.rsplit('/', 1)[1]}_peer"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{peer}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{peer}"')
+        target = f"postgresql+psycopg://postgres@127.0.0.1:5432/{peer}"
     engine = sa.create_engine(target)
     frame = pd.read_csv(folder / "records.csv", dtype=str, keep_default_na=False)
     frame.to_sql("growth_peer_records", engine, if_exists="replace", index=False, chunksize=10_000)
     engine.dispose()
     (folder / "peer.db").unlink(missing_ok=True)
+    if not url.startswith("sqlite"):
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{peer}" WITH (FORCE)')
     return {"rows": len(frame), "tool": "pandas.read_csv + DataFrame.to_sql"}
 
 
@@ -330,10 +343,18 @@ def fresh_store(n: int, kind: str, folder: Path, url: str) -> None:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
-    done = subprocess.run([str(BIN / "threadline"), "init", "--db", url], capture_output=True,
-                          text=True, check=False)  # fmt: skip
-    if done.returncode:
-        raise SystemExit(f"threadline init failed:\n{done.stderr}")
+    steps = [["init", "--db", url]]
+    if kind != "sqlite":  # a shared store starts with an administrator, who adds the analyst
+        steps = [["init", "--db", url, "--admin", "growth-admin", "--agency", "local",
+                  "--agency-name", "Local analyst"],
+                 ["users", "add", ANALYST, "--role", "analyst", "--agency", "local",
+                  "--password", "--db", url, "--user", "growth-admin"]]  # fmt: skip
+    env = {**os.environ, "THREADLINE_NEW_PASSWORD": PASSWORD, "THREADLINE_PASSWORD": PASSWORD}
+    for step in steps:
+        done = subprocess.run([str(BIN / "threadline"), *step], capture_output=True, text=True,
+                              check=False, env=env)  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"threadline {step[0]} failed:\n{done.stdout}{done.stderr}")
 
 
 def load_results(folder: Path) -> dict[str, Any]:
@@ -359,6 +380,8 @@ def run_size(n: int, kind: str, stages: Sequence[str], peers: bool, again: bool)
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     url = database(n, kind, folder)
+    if kind != "sqlite":  # the stages' processes act as the analyst
+        os.environ.update({"THREADLINE_USER": ANALYST, "THREADLINE_PASSWORD": PASSWORD})
     results = load_results(folder)
     wanted = [s for s in STAGES if (s == "generate" or PEERS.get(s, s) in stages)
               and (peers or s not in PEERS)]  # fmt: skip
