@@ -23,6 +23,7 @@ driver is capped at 6 GB.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -196,10 +197,8 @@ def load_edges(args: argparse.Namespace) -> tuple[np.ndarray, int, str]:
         nodes_file = args.edges.parent / "nodes.txt"
         nodes = int(nodes_file.read_text()) if nodes_file.exists() else int(pairs.max()) + 1
         return pairs, nodes, f"the entity graph in {args.edges}"
-    sys.path.insert(0, str(HERE))
-    from bench_graph import random_edges
-
-    pairs = random_edges(args.nodes, args.edges_count, "planted", args.seed)
+    graph_bench = importlib.import_module("bench_graph")  # beside this script, on its path
+    pairs = graph_bench.random_edges(args.nodes, args.edges_count, "planted", args.seed)
     return pairs, args.nodes, "a planted-partition random graph"
 
 

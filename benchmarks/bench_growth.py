@@ -34,6 +34,7 @@ size. `--table` prints the figures held without running anything.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -69,9 +70,8 @@ def write_records(path: Path, n: int, seed: int = 7) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    sys.path.insert(0, str(HERE))
-    from bench_resolve import _synthetic_names, generate
-
+    resolve_bench = importlib.import_module("bench_resolve")  # beside this script, on its path
+    generate, _synthetic_names = resolve_bench.generate, resolve_bench._synthetic_names
     table, person = generate(n, seed)
     rng = np.random.default_rng(seed + 1)
     people = int(person.max()) + 1
