@@ -10,8 +10,10 @@ peak resident memory is read from that process alone, with os.wait4) through the
 * ingest     `threadline ingest FILE --mapping growth_mapping.yaml --no-update`
 * resolve    `threadline resolve --full`
 * graph      `threadline.graph.build_graph` through the local analyst's View (what the
-             server's graph cache and `threadline analyse` build), then 2-hop ego networks of
-             sampled people (a chart's expansion), timed per query
+             server's graph cache and `threadline analyse` build), then connected components,
+             Leiden and betweenness from 16 sampled sources on it, and 2-hop ego networks of
+             sampled people (a chart's expansion), timed per query; the edges are saved for
+             bench_graph_spark.py
 * analyse    `threadline analyse` (builds the graph again, then communities, centralities,
              indicators and rankings, stored as a run)
 * web        `threadline.read.search` for names and phones, and `entity_profile` (the entity
@@ -25,10 +27,15 @@ is recorded before and after each stage (the machine is shared).
 Everything is kept under benchmarks/out/growth/N/ (the records, the store, results.json):
 re-running skips what is done, so an interrupted run resumes at the stage it stopped in (that
 stage starts again; an interrupted ingest starts from an empty store). `--again` redoes a
-size. `--table` prints the figures held without running anything.
+size. `--table` prints the figures held without running anything; `--fit` adds each stage's
+fits (y = a*N^b, and for memory also y = c + d*N) and their values at 10^7 and 10^8. On
+PostgreSQL (`--database postgresql`) each size gets a database of its own, with an
+administrator and an analyst of its own, and every stage acts as that analyst. docs/scaling.md
+holds the figures of a run and what they mean.
 
-    .venv/bin/python benchmarks/bench_growth.py [--sizes 100000 1000000] [--database sqlite]
-        [--stages ingest,resolve,graph,analyse,web] [--no-peers] [--again] [--table] [--fit]
+    .venv/bin/python benchmarks/bench_growth.py [--sizes 100000 1000000]
+        [--database sqlite|postgresql] [--stages ingest,resolve,graph,analyse,web]
+        [--no-peers] [--again] [--out DIR] [--table] [--fit]
 """
 
 from __future__ import annotations
