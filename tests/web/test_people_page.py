@@ -70,6 +70,8 @@ def test_the_api_ranks_as_the_read_path_and_keeps_decisions(server: str, users: 
         assert decided["score"] == victim["score"]  # a decision never changes the score
         gone = client.delete(f"/api/v1/people/decisions/{made.json()['id']}", headers=headers)
         assert gone.status_code == 204
+        past_64_bits = client.delete(f"/api/v1/people/decisions/{2**64}", headers=headers)
+        assert past_64_bits.status_code == 422  # refused as invalid, not failed on
         refused = client.post(path, json={"side": "victim", "decision": "confirmed",
                                           "reason": "no token"})  # fmt: skip
         assert refused.status_code == 403

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from threadline.api.settings import Settings
 from threadline.read import View
@@ -30,6 +30,7 @@ __all__ = [
     "CurrentUser",
     "NotSignedIn",
     "Principal",
+    "RowId",
     "StoreDep",
     "ViewDep",
     "WriteCheck",
@@ -128,3 +129,8 @@ def _view(request: Request, store: StoreDep, actor: CurrentUser) -> Iterator[Vie
 ViewDep = Annotated[View, Depends(_view, scope="function")]
 """The acting user's View, in one transaction committed before the response is sent (so a
 redirect after a write never reaches a page that reads the store before the write lands)."""
+
+
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+"""A row's number in a path (a job, a decision): a positive whole number the databases can
+hold, so that a number past 64 bits is refused as invalid, not failed on."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Path, UploadFile
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import StoreDep, ViewDep
+from threadline.api.deps import RowId, StoreDep, ViewDep
 from threadline.api.schemas import ProtectionOut
 from threadline.ingest.uploads import Preview, UploadRefused, find_upload, preview, uploads_root
 from threadline.jobs import Job, cancel_job, get_job, list_jobs, submit
@@ -173,7 +173,7 @@ def get_jobs(view: ViewDep) -> list[JobOut]:
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_one_job(view: ViewDep, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> JobOut:
+def get_one_job(view: ViewDep, job_id: RowId) -> JobOut:
     """One of your jobs, with its progress."""
     job = get_job(view.conn, view.actor, job_id)
     if job is None:
@@ -182,7 +182,7 @@ def get_one_job(view: ViewDep, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> 
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobOut)
-def post_cancel(view: ViewDep, job_id: Annotated[int, Path(ge=1, le=2**62)]) -> JobOut:
+def post_cancel(view: ViewDep, job_id: RowId) -> JobOut:
     """Cancel one of your jobs: a queued one never runs; a running one stops at its next step
     and keeps nothing it did."""
     job = cancel_job(view.conn, view.actor, job_id)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import ViewDep
+from threadline.api.deps import RowId, ViewDep
 from threadline.api.graphs import GraphCache
 from threadline.api.schemas import FromLibrary, ProtectionOut
 from threadline.graph import GraphFilter
@@ -110,7 +110,7 @@ def post_decision(entity_id: str, body: DecisionIn, view: ViewDep) -> DecisionMa
 
 
 @router.delete("/people/decisions/{decision_id}", status_code=204)
-def delete_decision(decision_id: int, view: ViewDep) -> Response:
+def delete_decision(decision_id: RowId, view: ViewDep) -> Response:
     """Withdraw a decision of your agency (kept, marked withdrawn)."""
     withdraw(view, decision_id)
     return Response(status_code=204)
