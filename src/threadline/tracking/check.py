@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.graph.profiles import category
-from threadline.read.saved_search import NAME_PROPS, SavedSearch, identifier_props
+from threadline.read.saved_search import NAME_PROPS, SavedSearch, SearchMatch, identifier_props
 from threadline.read.search import BIRTH_PROPS
 from threadline.security import chain
 from threadline.security.audit import make_event
@@ -161,14 +161,14 @@ def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -
             for watch in identifiers.get(str(row.value), []):
                 found.append((watch, int(row.record_id), "record", None,
                               f"{watch.value_type} {row.value} stated as {row.prop}"))  # fmt: skip
-            found += _searched(index.candidates(str(row.prop), str(row.value)), row)
+            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
     births = [reading.birth for _, reading in searches if reading.birth is not None]
     if births:
         days = [s.value == d if whole else sa.and_(s.value >= d, s.value < f"{d}~")
                 for d, whole in births]  # fmt: skip
         query = stated.where(r.batch_id == batch_id, s.prop.in_(BIRTH_PROPS), sa.or_(*days))
         for row in conn.execute(query):
-            found += _searched(index.candidates(str(row.prop), str(row.value)), row)
+            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
     found += _names(conn, batch_id, index, stated)
     return _raise(conn, found, f"batch {batch_id}")
 
@@ -192,6 +192,7 @@ class _Searches:
                 self._named[key].append((watch, reading))
         self._dated = [(w, rd) for w, rd in searches if rd.birth is not None]
         self._any_name = [(w, rd) for w, rd in searches if rd.keys]
+        self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
 
     def candidates(self, prop: str, value: str) -> list[tuple[_Live, SavedSearch]]:
         """Those of the searches whose `SavedSearch.match` may match `prop` `value`."""
@@ -202,15 +203,23 @@ class _Searches:
             out += self._any_name
         return list({w.id: (w, rd) for w, rd in out}.values())
 
+    def match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
+        """`reading.match`, once for each search text and statement value: a batch states
+        one name many times, and many users save one search."""
+        key = (reading.typed, schema, prop, value)
+        if key not in self._matched:
+            self._matched[key] = reading.match(schema, prop, value)
+        return self._matched[key]
+
     def sharing(self, keys: set[str]) -> list[tuple[_Live, SavedSearch]]:
         """The searches that share one of the name `keys`."""
         return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
 
 
-def _searched(searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
+def _searched(index: _Searches, searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
     out: list[Found] = []
     for watch, reading in searches:
-        match = reading.match(str(row.schema), str(row.prop), str(row.value))
+        match = index.match(reading, str(row.schema), str(row.prop), str(row.value))
         if match is not None:
             why = f"search {watch.target!r}: {match.how} ({match.reason}), {row.prop} {row.value}"
             out.append((watch, int(row.record_id), "record", None, why))
@@ -242,7 +251,7 @@ def _names(
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            out += _searched(searches.sharing(candidates[str(row.mention_id)]), row)
+            out += _searched(searches, searches.sharing(candidates[str(row.mention_id)]), row)
     return out
 
 
