@@ -3,14 +3,15 @@
 What the check of 10,000 live watches (50 analysts, 200 each) adds to the time of loading a
 100,000-record batch and resolving it: the check must add under 10%.
 
-The base store is built once (SQLite, kept in benchmarks/out/; `--rebuild` starts again): the
-medium scenario generated, the demo's sharing agreements recorded, loaded (`--no-update`) and
+The base store is built once (SQLite, kept in benchmarks/out/; `--rebuild` starts again), in
+stages that are each kept once complete, so that an interrupted build goes on where it stopped:
+the medium scenario generated, the demo's sharing agreements recorded, loaded (`--no-update`) and
 resolved, 50 analysts of the local agency added, and each given 200 watches drawn from what
 they may see, as `add_watch` adds them (audited): 1% networks (two per analyst, around a
 person: the check reads each owner's graph), 39% entities (people, premises, businesses,
 vehicles), 35% identifiers (phones, vehicle registrations, e-mails, postcodes stated in the
-records) and 25% saved searches (people's names). A network watch's members are kept from one
-graph per analyst (as `add_watch` keeps them, without building it again for each watch). The
+records) and 25% saved searches (people's names), added in bulk (`add_watches`: the rows and
+audit events of `add_watch`, one graph for analysts who see the same records). The
 batch is a police intelligence log of 100,000 rows (`--rows`) resampled from the scenario's
 own (new keys, the same people, phones and vehicles: a partner's next, larger export), loaded
 through the shipped mapping as one batch.
@@ -39,6 +40,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.progress import progress_bar, report_console
+from threadline.store import Store
+
 OUT = Path(__file__).parent / "out"
 BIN = Path(sys.executable).parent
 USERS = 50
@@ -53,30 +57,52 @@ def _run(args: list[str]) -> None:
 
 
 def _base(rebuild: bool) -> tuple[Path, Path]:
-    """The base store (built once) and the scenario folder."""
-    from threadline.scenario.agreements import record_agreements
-    from threadline.store import Store
-
+    """The base store and the scenario folder, built once in stages that are each kept when
+    done (a file is renamed into place only when complete), so an interrupted build starts
+    again where it stopped: the scenario, the store loaded and resolved, then the watches."""
     OUT.mkdir(exist_ok=True)
-    folder, db = OUT / "watches-medium", OUT / "watches-medium.db"
-    marker = OUT / "watches-medium.built"
-    if marker.exists() and not rebuild:
+    folder = OUT / "watches-medium"
+    resolved, db = OUT / "watches-medium-resolved.db", OUT / "watches-medium.db"
+    if rebuild:
+        for stale in (*OUT.glob("watches-medium*.db*"), OUT / "watches-medium.built"):
+            stale.unlink(missing_ok=True)
+    if db.exists():
         return db, folder
-    print("building the medium store with 10,000 watches (once; many minutes)...", flush=True)
     if not (folder / "sources.yaml").exists():
+        print("generating the medium scenario (once)...", flush=True)
         _run(["generate", "--scenario", "medium", "--seed", "1", "--out", str(folder)])
-    for stale in OUT.glob("watches-medium.db*"):
+    if not resolved.exists():
+        _loaded(folder, resolved)
+    print("adding 10,000 watches (once)...", flush=True)
+    partial = OUT / "watches-medium.db.partial"
+    _fresh(partial)
+    shutil.copyfile(resolved, partial)
+    with Store(f"sqlite:///{partial}") as store:
+        _add_watches(store)
+    partial.rename(db)
+    return db, folder
+
+
+def _fresh(path: Path) -> None:
+    """Remove what an interrupted stage left at `path` (with SQLite's side files)."""
+    for stale in path.parent.glob(f"{path.name}*"):
         stale.unlink()
-    url = f"sqlite:///{db}"
+
+
+def _loaded(folder: Path, resolved: Path) -> None:
+    """The scenario loaded (`--no-update`) and resolved, with the demo's agreements."""
+    from threadline.scenario.agreements import record_agreements
+
+    print("loading and resolving the medium scenario (once; many minutes)...", flush=True)
+    partial = OUT / "watches-medium-resolved.db.partial"
+    _fresh(partial)
+    url = f"sqlite:///{partial}"
     _run(["init", "--os-cleared", "--db", url])
     with Store(url) as store:
         record_agreements(store, folder)
     _run(["ingest", str(folder), "--no-update", "--db", url])
     _run(["resolve", "--db", url])
-    with Store(url) as store:
-        _add_watches(store)
-    marker.write_text(url, encoding="utf-8")
-    return db, folder
+    partial.rename(resolved)
 
 
 def _drawn(conn: Any, rng: random.Random) -> dict[str, list[Any]]:
@@ -100,14 +126,15 @@ def _drawn(conn: Any, rng: random.Random) -> dict[str, list[Any]]:
 
 
 def _add_watches(store: Any) -> None:
-    """50 analysts of the local agency, 200 watches each (see the module docstring)."""
-    from threadline.errors import ThreadlineError
+    """50 analysts of the local agency, 200 watches each (see the module docstring), each
+    analyst's added in one call of `add_watches` (the rows and audit events `add_watch` writes,
+    its network members read from one graph of what the analyst sees) and one transaction."""
     from threadline.read import View
     from threadline.security import resolve_actor, transaction
     from threadline.security.actors import actor_from_row, user_query
     from threadline.security.users import add_user
     from threadline.store import tables as t
-    from threadline.tracking import add_watch
+    from threadline.tracking import Wanted, add_watches
 
     rng = random.Random(19)
     owner = resolve_actor(store)
@@ -115,54 +142,32 @@ def _add_watches(store: Any) -> None:
         for n in range(USERS):
             add_user(conn, owner, f"watcher{n:02d}", "local", ["analyst"], os_cleared=True)
         pools = _drawn(conn, rng)
+    made = {
+        "network": lambda x: Wanted(network=x),
+        "entity": lambda x: Wanted(entity=x),
+        "identifier": lambda x: Wanted(identifier=x),
+        "search": lambda x: Wanted(search=x),
+    }
     added = 0
-    for n in range(USERS):
-        with store.connect() as conn:
-            row = conn.execute(user_query().where(t.users.c.username == f"watcher{n:02d}")).one()
-        actor = actor_from_row(row)
-        with transaction(store, actor) as conn:
-            view = View(conn, actor)
-            graphs: list[Any] = []
-            for kind, share in MIX:
-                wanted, pool = round(PER_USER * share), pools[kind]
-                made = 0
-                while made < wanted and pool:
-                    item = pool.pop()
-                    try:
-                        if kind == "network":
-                            _add_network(view, item, graphs)
-                        elif kind == "entity":
-                            add_watch(view, reason="benchmark", entity=item)
-                        elif kind == "identifier":
-                            add_watch(view, reason="benchmark", identifier=item)
-                        else:
-                            add_watch(view, reason="benchmark", search=item)
-                    except ThreadlineError:  # not visible to this analyst, or not usable
-                        continue
-                    made += 1
-                added += made
-        print(f"  watches: {added:,}", end="\r", flush=True)
-    print()
-
-
-def _add_network(view: Any, anchor: str, graphs: list[Any]) -> None:
-    """A network watch around `anchor`, added as an entity watch and made a network watch with
-    its members kept from the analyst's graph (built once, kept in `graphs`)."""
-    from threadline.errors import ValidationError
-    from threadline.graph.build import build_graph
-    from threadline.store import tables as t
-    from threadline.tracking import add_watch
-    from threadline.tracking.networks import keep_members, members_of
-
-    if not graphs:
-        graphs.append(build_graph(view))
-    members = members_of(graphs[0], anchor)
-    if len(members) < 2:
-        raise ValidationError("not a network")
-    watch = add_watch(view, reason="benchmark", entity=anchor)
-    w = t.watches.c
-    view.conn.execute(sa.update(t.watches).where(w.id == watch.id).values(kind="network"))
-    keep_members(view.conn, watch.id, members)
+    graphs: dict[Any, Any] = {}  # one graph per sight: the store's records do not change here
+    with progress_bar(report_console(), "watches", USERS * PER_USER) as advance:
+        for n in range(USERS):
+            with store.connect() as conn:
+                row = conn.execute(
+                    user_query().where(t.users.c.username == f"watcher{n:02d}")
+                ).one()
+            actor = actor_from_row(row)
+            with transaction(store, actor) as conn:
+                view = View(conn, actor)
+                for kind, share in MIX:
+                    wanted, pool = round(PER_USER * share), pools[kind]
+                    while wanted and pool:  # draw again for those refused (not visible...)
+                        items = [made[kind](pool.pop()) for _ in range(min(wanted, len(pool)))]
+                        ids, _ = add_watches(view, items, reason="benchmark", graphs=graphs)
+                        wanted -= len(ids)
+                        added += len(ids)
+                        advance(kind, len(ids))
+    print(f"  watches: {added:,}")
 
 
 def _batch(folder: Path, rows: int) -> Path:
@@ -235,7 +240,6 @@ def _once(base: Path, batch: Path, *, watches: bool) -> Run:
     from threadline.ingest.deliveries import ingest_folder
     from threadline.resolve import resolve_store
     from threadline.security import resolve_actor
-    from threadline.store import Store
     from threadline.store import tables as t
 
     run = OUT / f"watches-run-{batch.name}.db"

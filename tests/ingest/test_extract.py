@@ -21,7 +21,7 @@ FOUND_CASES = [
     ("mobile 07911 123456", "phone", "07911 123456", "+447911123456", ()),
     ("landline 020 7946 0123", "phone", "020 7946 0123", "+442079460123", ("fictional_range",)),
     ("his Romanian number +40 721 234 567", "phone", "+40 721 234 567", "+40721234567", ()),
-    ("partial 0791112345 given", "phone", "0791112345", "0791112345", ("raw",)),
+    ("partial 0791112345 given", "phone", "0791112345", "+44791112345", ("raw",)),
     # emails
     (
         "mail lan.nguyen@example.co.uk.",

@@ -98,7 +98,8 @@ LOCAL_ROWS = [
     '123456789,"12 Quarry Road, Northtown",NS2 4DF,,Works nights at the nail bar.',
     "L3,07/09/2025,2,C,P,,OFFICIAL,NGUYEN,Thi Lan,NGUYEN Thi Lan,Amber,03/04/1998,,,,,,,,"
     "Advertised as Amber.",
-    "L4,07/09/2025,2,B,P,,OFFICIAL,SMITH,John,John SMITH,,1975-06-01,,,,,,,,Witness.",
+    "L4,07/09/2025,2,B,P,,OFFICIAL,SMITH,John,John SMITH,,1975-06-01,0044 7700 926473,,,,,,,"
+    "Witness.",
     "L5,08/09/2025,2,B,P,,OFFICIAL,KOCI,Drita,Drita KOCI,,1992-11-11,,,,,,,,Sister.",
 ]
 """The local agency's log: P records, OFFICIAL, that an agreement may share."""
@@ -229,6 +230,8 @@ CASES = [
     Case("07700 900123", "e-L1-subject", "exact identifier", "a phone, national form"),
     Case("+447700900123", "e-L1-subject", "exact identifier", "the phone, international"),
     Case("0044 7700 900 456", "e-L2-subject", "exact identifier", "another spacing"),
+    Case("07700 926473", "e-L4-subject", "exact identifier", "a mobile no range holds"),
+    Case("+44 7700 926 473", "e-L4-subject", "exact identifier", "the same, international"),
     Case("ns14ab", "e-L1-home", "exact identifier", "a postcode without its space"),
     Case("NS1 4AB", "e-L1-home", "exact identifier", "a postcode with its space"),
     Case("ab12cde", "e-L1-car", "exact identifier", "a plate without its space"),

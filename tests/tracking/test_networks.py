@@ -298,3 +298,54 @@ def test_a_new_phone_of_a_watched_person_is_a_new_link(
     [link] = [a for a in shown(store, local) if a.kind == "link"]
     assert link.record_key == "IR0004"
     assert link.reason == "new phone +447700900999"  # her flat is not new, her name neither
+
+
+def _reference_members(g: Any, anchor: str) -> dict[str, int | None]:
+    """Members as `network_state` reads one anchor's network (a Leiden run per anchor), with
+    the anchor's identifier sharers: what `Networks` must give, finding communities once."""
+    from datetime import date
+
+    from threadline.graph.network_change import network_state
+    from threadline.graph.profiles import category
+
+    names: list[str] = g.vs["name"]
+    state = network_state(g, date.today(), anchor)
+    if not state.members:
+        return {}
+    inside = set(state.members)
+    if anchor in names:
+        at = names.index(anchor)
+        held = [v for v in g.neighbors(at) if g.vs[v]["kind"] != "entity"]
+        sharers = {e for v in held for e in g.neighbors(v) if g.vs[e]["kind"] == "entity"} - {at}
+        inside |= {names[e] for e in sharers}
+        premises = {p for e in sharers for p in g.neighbors(e) if g.vs[p]["kind"] == "entity"}
+        inside |= {names[p] for p in premises if category(g.vs[p]["schema"]) == "premises"}
+    out: dict[str, int | None] = {}
+    for i, name in enumerate(names):
+        if name in inside and g.vs[i]["kind"] == "entity":
+            held_records = set(g.vs[i]["records"])
+            for edge in g.es[g.incident(i)]:
+                other = edge.target if edge.source == i else edge.source
+                if names[other] in inside:
+                    held_records |= set(edge["records"])
+            for entity_id in g.vs[i]["entity_ids"]:
+                out[str(entity_id)] = max(held_records) if held_records else None
+    return out
+
+
+def test_one_graphs_networks_are_read_as_one_anchors_network_is(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    from threadline.graph.build import build_graph
+
+    load(store, intel)
+    load(store, later(tmp_path, address="Unit 4, Canal Yard"))
+    load(store, residents(tmp_path / "more", 4))
+    resolve(store)
+    with store.connect() as conn:
+        g = build_graph(View(conn, local))
+    many = networks.Networks(g)
+    anchors = [*g.vs["name"], *(str(e) for ids in g.vs["entity_ids"] for e in ids), "nobody"]
+    assert len(anchors) > 10
+    for anchor in anchors:
+        assert many.members(anchor) == _reference_members(g, anchor), anchor

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from threadline.values import Hints, PhoneType, drama_range
 from threadline.values._phone_fast import read_number
+from threadline.values.phone import canonical
 
 phone = PhoneType()
 GB = Hints()
@@ -39,10 +41,17 @@ CLEAN_CASES = [
     ("+40 721 234 567", GB, "+40721234567", (), None),
     ("0721 234 567", RO, "+40721234567", (), None),
     ("+84 91 234 56 78", GB, "+84912345678", (), None),
-    # partial or mistyped numbers are kept as raw digits, flagged, never dropped
-    ("079111 2345", GB, "0791112345", ("raw",), "kept as raw digits"),
+    # numbers no range holds, of a length their country's numbers have: E.164, flagged raw
+    ("079111 2345", GB, "+44791112345", ("raw",), "kept in international form"),
     ("+44 7911 12345", GB, "+44791112345", ("raw",), "not a valid phone number"),
+    ("07700 926473", GB, "+447700926473", ("raw",), "not a valid phone number"),
+    ("0044 7700 926473", GB, "+447700926473", ("raw",), "kept in international form"),
+    ("+44 (0)7700 926473", GB, "+447700926473", ("raw",), "kept in international form"),
+    ("447700926473", GB, "+447700926473", ("raw",), "kept in international form"),
+    ("7700926473", GB, "+447700926473", ("raw",), "kept in international form"),
+    # partial numbers are kept as raw digits, flagged, never dropped
     ("12345", GB, "12345", ("raw",), "kept as raw digits"),
+    ("0033 6 12 34 56", GB, "00336123456", ("raw",), "too short"),
     ("07911 123456 ext 23", GB, "+447911123456", ("extension",), "extension 23"),
     ("no number", GB, None, (), "no digits"),
     ("N/K", GB, None, ("unknown",), "placeholder"),
@@ -71,6 +80,7 @@ def test_clean(
         ("+442079460123", "020 7946 0123"),
         ("+40721234567", "+40 721 234 567"),
         ("0791112345", "0791112345"),
+        ("+447700926473", "07700 926473"),
     ],
 )
 def test_caption(value: str, caption: str) -> None:
@@ -97,6 +107,60 @@ def test_compare(left: str, right: str, score: float, detail: str) -> None:
 def test_node_id_keeps_raw_numbers_for_exact_matching() -> None:
     assert phone.node_id("+447911123456") == "phone:+447911123456"
     assert phone.node_id("0791112345") == "phone:0791112345"
+
+
+# One number, however it is written: spacing, the trunk zero, the country code with "+" or
+# "00" or neither, "(0)" after it. Numbers of mobile length in 07700 9xxxxx outside the drama
+# range are in no allocated range (phonenumbers holds them invalid): they must still be one
+# value, so that two records giving one shared mobile meet in the graph and in resolution.
+
+UNALLOCATED = st.integers(910_000, 999_999).map(lambda n: f"7700{n}")
+"""National significant numbers of UK mobile length that no range holds."""
+
+
+@st.composite
+def one_number_written(draw: st.DrawFn, nsn: str) -> str:
+    """`nsn` (a UK national significant number) written as people write it."""
+    sep = draw(st.sampled_from(["", " ", "-", "."]))
+    body = draw(st.sampled_from([nsn, f"{nsn[:4]}{sep}{nsn[4:]}",
+                                 f"{nsn[:4]}{sep}{nsn[4:7]}{sep}{nsn[7:]}"]))  # fmt: skip
+    prefix = draw(st.sampled_from(["0", "+44 ", "+44", "0044 ", "0044", "00 44 ", "+44 (0)",
+                                   "44", ""]))  # fmt: skip
+    return prefix + body
+
+
+@given(data=st.data(), nsn=UNALLOCATED)
+def test_a_number_no_range_holds_is_one_value_however_written(
+    data: st.DataObject, nsn: str
+) -> None:
+    first = data.draw(one_number_written(nsn))
+    second = data.draw(one_number_written(nsn))
+    a, b = phone.clean(first), phone.clean(second)
+    assert a.value == b.value == f"+44{nsn}"
+    assert a.flags == b.flags == ("raw",)  # still flagged as not valid
+    assert a.problem is not None and "not a valid phone number" in a.problem
+    assert phone.node_id(a.value) == phone.node_id(b.value)
+    assert a == phone._clean_slow(first)
+
+
+@given(raw=st.text(alphabet="0123456789 +-()", min_size=1, max_size=20))
+def test_raw_numbers_are_e164_exactly_when_possible(raw: str) -> None:
+    """A raw number's value is E.164 when one of its readings is of a possible length, and
+    its digits as written otherwise."""
+    cleaned = phone.clean(raw)
+    assume(cleaned.value is not None and cleaned.is_raw)
+    assert cleaned.value is not None
+    if (
+        cleaned.value.startswith("+")
+        and cleaned.problem
+        and "international form" in cleaned.problem
+    ):
+        number = phonenumbers.parse(cleaned.value, None)
+        assert canonical(number)
+        assert not phonenumbers.is_valid_number(number)
+    else:
+        assert "kept as raw digits" in (cleaned.problem or "")
+        assert cleaned.value.lstrip("+") == "".join(ch for ch in raw if ch.isdigit())
 
 
 def test_drama_range_needs_the_full_length() -> None:

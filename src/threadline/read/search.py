@@ -283,6 +283,9 @@ def _identifier_forms(text: str) -> dict[str, str]:
         cleaned = kind.clean(text)
         if cleaned.value is not None and cleaned.problem is None and not cleaned.is_raw:
             forms.setdefault(cleaned.value, kind.label.lower())
+        elif cleaned.value is not None and cleaned.is_raw:
+            # stored as ingest cleans it: a number no range holds is kept in E.164
+            forms.setdefault(cleaned.value, "identifier")
     squeezed = "".join(ch for ch in text if ch.isalnum())
     for form in (text, text.upper(), squeezed, squeezed.upper()):
         if form:

@@ -15,8 +15,10 @@ from threadline.tracking.check import (
 from threadline.tracking.watches import (
     DEFAULT_DAYS,
     REMIND_DAYS,
+    Wanted,
     Watch,
     add_watch,
+    add_watches,
     list_watches,
     remove_watch,
 )
@@ -25,8 +27,10 @@ __all__ = [
     "DEFAULT_DAYS",
     "REMIND_DAYS",
     "Alert",
+    "Wanted",
     "Watch",
     "add_watch",
+    "add_watches",
     "after_analysis",
     "after_resolution",
     "before_resolution",

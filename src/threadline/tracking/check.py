@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.graph.profiles import category
-from threadline.read.saved_search import NAME_PROPS, SavedSearch, identifier_props
+from threadline.read.saved_search import NAME_PROPS, SavedSearch, SearchMatch, identifier_props
 from threadline.read.search import BIRTH_PROPS
 from threadline.security import chain
 from threadline.security.audit import make_event
@@ -147,6 +147,7 @@ def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -
         else:
             searches.append((watch, SavedSearch(watch.target)))
     found: list[Found] = []
+    index = _Searches(searches)
     values = set(identifiers).union(*(reading.forms for _, reading in searches))
     s, r = t.statements.c, t.records.c
     stated = sa.select(s.record_id, s.mention_id, s.schema, s.prop, s.value).join(
@@ -160,22 +161,65 @@ def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -
             for watch in identifiers.get(str(row.value), []):
                 found.append((watch, int(row.record_id), "record", None,
                               f"{watch.value_type} {row.value} stated as {row.prop}"))  # fmt: skip
-            found += _searched(searches, row)
+            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
     births = [reading.birth for _, reading in searches if reading.birth is not None]
     if births:
         days = [s.value == d if whole else sa.and_(s.value >= d, s.value < f"{d}~")
                 for d, whole in births]  # fmt: skip
         query = stated.where(r.batch_id == batch_id, s.prop.in_(BIRTH_PROPS), sa.or_(*days))
         for row in conn.execute(query):
-            found += _searched(searches, row)
-    found += _names(conn, batch_id, searches, stated)
+            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
+    found += _names(conn, batch_id, index, stated)
     return _raise(conn, found, f"batch {batch_id}")
 
 
-def _searched(searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
+class _Searches:
+    """The saved searches indexed by what can make them match a statement (an identifier
+    form, a name key; a date of birth or a name for any of them that reads one), so that each
+    statement is read against the searches it may match, not against all of them: with
+    thousands of searches and a large batch, reading every statement against every search
+    was most of the check."""
+
+    def __init__(self, searches: list[tuple[_Live, SavedSearch]]) -> None:
+        self.all = searches
+        self.keys = set().union(*(reading.keys for _, reading in searches))
+        self._forms: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
+        self._named: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
+        for watch, reading in searches:
+            for form in reading.forms:
+                self._forms[form].append((watch, reading))
+            for key in reading.keys:
+                self._named[key].append((watch, reading))
+        self._dated = [(w, rd) for w, rd in searches if rd.birth is not None]
+        self._any_name = [(w, rd) for w, rd in searches if rd.keys]
+        self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
+
+    def candidates(self, prop: str, value: str) -> list[tuple[_Live, SavedSearch]]:
+        """Those of the searches whose `SavedSearch.match` may match `prop` `value`."""
+        out = list(self._forms.get(value, ()))
+        if prop in BIRTH_PROPS:
+            out += self._dated
+        if prop in NAME_PROPS:
+            out += self._any_name
+        return list({w.id: (w, rd) for w, rd in out}.values())
+
+    def match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
+        """`reading.match`, once for each search text and statement value: a batch states
+        one name many times, and many users save one search."""
+        key = (reading.typed, schema, prop, value)
+        if key not in self._matched:
+            self._matched[key] = reading.match(schema, prop, value)
+        return self._matched[key]
+
+    def sharing(self, keys: set[str]) -> list[tuple[_Live, SavedSearch]]:
+        """The searches that share one of the name `keys`."""
+        return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
+
+
+def _searched(index: _Searches, searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
     out: list[Found] = []
     for watch, reading in searches:
-        match = reading.match(str(row.schema), str(row.prop), str(row.value))
+        match = index.match(reading, str(row.schema), str(row.prop), str(row.value))
         if match is not None:
             why = f"search {watch.target!r}: {match.how} ({match.reason}), {row.prop} {row.value}"
             out.append((watch, int(row.record_id), "record", None, why))
@@ -183,12 +227,11 @@ def _searched(searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found
 
 
 def _names(
-    conn: Connection, batch_id: int, searches: list[tuple[_Live, SavedSearch]],
-    stated: sa.Select[Any],
-) -> list[Found]:  # fmt: skip
+    conn: Connection, batch_id: int, searches: _Searches, stated: sa.Select[Any]
+) -> list[Found]:
     """Names the batch states that share a search key with a saved search, scored as the
     search scores them."""
-    keys = set().union(*(reading.keys for _, reading in searches))
+    keys = searches.keys
     if not keys:
         return []
     nk, r = t.name_keys.c, t.records.c
@@ -208,8 +251,7 @@ def _names(
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            shared = candidates[str(row.mention_id)]
-            out += _searched([(w, rd) for w, rd in searches if rd.keys & shared], row)
+            out += _searched(searches, searches.sharing(candidates[str(row.mention_id)]), row)
     return out
 
 

@@ -28,64 +28,113 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
 
 import igraph as ig
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.graph.build import build_graph
-from threadline.graph.network_change import network_state
+from threadline.graph.communities import communities
 from threadline.graph.profiles import category
-from threadline.graph.vocabulary import ENTITY
+from threadline.graph.vocabulary import ENTITY, NodeNotFound, find_node
 from threadline.read import View
 from threadline.security.actors import Actor, actor_from_row, user_query
 from threadline.security.policy import Sight, sight
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
 
-__all__ = ["Members", "changed_members", "keep_members", "kept_members", "members_of"]
+__all__ = [
+    "Members",
+    "Networks",
+    "changed_members",
+    "keep_members",
+    "kept_members",
+    "members_of",
+]
 
 Members = dict[str, int | None]
 """Entity id -> the newest record that puts it in the network (None once that is gone)."""
+
+
+class Networks:
+    """The networks of one graph, for many anchors: the graph's communities are found once
+    (a Leiden run over the whole graph) and each anchor's network read from them, as
+    `threadline.graph.network_change.network_state` reads it for one anchor."""
+
+    def __init__(self, g: ig.Graph) -> None:
+        self.g = g
+        self.names: list[str] = g.vs["name"] if g.vcount() else []
+        self._named: dict[str, int] = {}
+        for i, name in enumerate(self.names):
+            self._named.setdefault(name, i)
+        self._at = dict(self._named)
+        for i, ids in enumerate(g.vs["entity_ids"] if g.vcount() else []):
+            for entity_id in ids:
+                self._at.setdefault(str(entity_id), i)
+        self._membership: list[int] | None = None
+        self._communities: dict[int, list[int]] = {}
+
+    def _community(self, at: int) -> list[int]:
+        if self._membership is None:
+            self._membership = communities(self.g)
+            for i, c in enumerate(self._membership):
+                self._communities.setdefault(c, []).append(i)
+        return self._communities[self._membership[at]]
+
+    def _find(self, anchor: str) -> int | None:
+        """`find_node`'s answer: a node's name or entity id (indexed), else a caption."""
+        at = self._at.get(anchor.strip())
+        if at is not None:
+            return at
+        try:
+            return find_node(self.g, anchor)
+        except NodeNotFound:
+            return None
+
+    def members(self, anchor: str) -> Members:
+        """`members_of(g, anchor)`."""
+        g = self.g
+        at = self._find(anchor)
+        if at is None:
+            return {}
+        inside = set(self._community(at))
+        named = self._named.get(anchor)  # identifiers are shared with a node named exactly
+        if named is not None:
+            inside |= _sharing(g, named)
+        out: Members = {}
+        for i in sorted(inside):
+            vertex = g.vs[i]
+            if vertex["kind"] != ENTITY:
+                continue
+            held = set(vertex["records"])
+            for edge in g.es[g.incident(i)]:
+                other = edge.target if edge.source == i else edge.source
+                if other in inside:
+                    held |= set(edge["records"])
+            for entity_id in vertex["entity_ids"]:
+                out[str(entity_id)] = max(held) if held else None
+        return out
 
 
 def members_of(g: ig.Graph, anchor: str) -> Members:
     """The entities of the network around `anchor` in `g`, each with the newest record behind
     it (its own records and those of its links to other members); empty if `anchor` is not in
     `g`. Value nodes (a shared phone, an address) hold the network together but are not
-    members told of: the people, premises and businesses they join are."""
-    state = network_state(g, date.today(), anchor)
-    names: list[str] = g.vs["name"] if g.vcount() else []
-    inside = set(state.members) | _sharing(g, anchor) if state.members else set()
-    out: Members = {}
-    for i, name in enumerate(names):
-        if name not in inside or g.vs[i]["kind"] != ENTITY:
-            continue
-        held = set(g.vs[i]["records"])
-        for edge in g.es[g.incident(i)]:
-            other = edge.target if edge.source == i else edge.source
-            if names[other] in inside:
-                held |= set(edge["records"])
-        for entity_id in g.vs[i]["entity_ids"]:
-            out[str(entity_id)] = max(held) if held else None
-    return out
+    members told of: the people, premises and businesses they join are. For many anchors
+    on one graph, `Networks(g).members` finds the graph's communities once."""
+    return Networks(g).members(anchor)
 
 
-def _sharing(g: ig.Graph, anchor: str) -> set[str]:
-    """The entities holding one of `anchor`'s identifiers (value nodes), and their premises."""
-    names: list[str] = g.vs["name"]
-    try:
-        at = names.index(anchor)
-    except ValueError:
-        return set()
+def _sharing(g: ig.Graph, at: int) -> set[int]:
+    """The entities holding one of node `at`'s identifiers (value nodes), and their
+    premises."""
     held = [v for v in g.neighbors(at) if g.vs[v]["kind"] != ENTITY]
     sharers = {e for v in held for e in g.neighbors(v) if g.vs[e]["kind"] == ENTITY} - {at}
     premises = {
         p for e in sharers for p in g.neighbors(e)
         if g.vs[p]["kind"] == ENTITY and category(g.vs[p]["schema"]) == "premises"
     }  # fmt: skip
-    return {names[i] for i in sharers | premises}
+    return sharers | premises
 
 
 def kept_members(conn: Connection, watch_id: int) -> Members:
@@ -135,9 +184,9 @@ def changed_members(
             alike[sights[owner.user_id]].append((watch_id, anchor))
     out: dict[int, tuple[Members, Members]] = {}
     for theirs in alike.values():
-        g = build_graph(View(conn, owners[theirs[0][0]]))
+        networks = Networks(build_graph(View(conn, owners[theirs[0][0]])))
         for watch_id, anchor in theirs:
-            before, now = kept_members(conn, watch_id), members_of(g, anchor)
+            before, now = kept_members(conn, watch_id), networks.members(anchor)
             if before != now:
                 keep_members(conn, watch_id, now)
             if set(before) != set(now):

@@ -18,21 +18,25 @@ not written into the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import igraph as ig
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.errors import ValidationError
+from threadline.errors import ThreadlineError, ValidationError
 from threadline.graph.build import build_graph
 from threadline.read import View
 from threadline.read.captions import entity_captions
 from threadline.read.saved_search import SavedSearch
+from threadline.security import chain
 from threadline.security.actors import Actor
-from threadline.security.audit import audit
+from threadline.security.audit import audit, make_event
 from threadline.security.errors import NotFound
+from threadline.security.policy import Sight, sight
 from threadline.store import tables as t
 from threadline.tracking.networks import keep_members, members_of
 from threadline.tracking.reasons import ref, render
@@ -44,8 +48,10 @@ __all__ = [
     "ENTITY_KINDS",
     "IDENTIFIER_TYPES",
     "REMIND_DAYS",
+    "Wanted",
     "Watch",
     "add_watch",
+    "add_watches",
     "label",
     "list_watches",
     "remove_watch",
@@ -159,6 +165,16 @@ def _target(
     return "search", "", reading.typed
 
 
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One thing to watch, named as `add_watch`'s keywords name it: exactly one of the four."""
+
+    entity: str | None = None
+    network: str | None = None
+    identifier: tuple[str, str] | None = None
+    search: str | None = None
+
+
 def add_watch(
     view: View,
     *,
@@ -176,8 +192,36 @@ def add_watch(
     identifier (value type, value) or one search, for the actor or (with `case`, of which they
     must be a member) for the case's members."""
     today = today or date.today()
-    typed = [reason, entity, network, case, search, *(identifier or ())]
-    for text in (x for x in typed if x is not None):
+    wanted = Wanted(entity=entity, network=network, identifier=identifier, search=search)
+    added, refused = add_watches(view, [wanted], reason=reason, case=case,
+                                 expires_on=expires_on, today=today)  # fmt: skip
+    if refused:
+        raise refused[0]
+    return _watch(_query().where(t.watches.c.id == added[0]), view, today)[0]
+
+
+def add_watches(
+    view: View,
+    wanted: Sequence[Wanted],
+    *,
+    reason: str,
+    case: str | None = None,
+    expires_on: date | None = None,
+    today: date | None = None,
+    graphs: dict[Sight, ig.Graph] | None = None,
+) -> tuple[list[int], dict[int, ThreadlineError]]:
+    """Add many watches at once, each as `add_watch` adds it (the same checks, rows and audit
+    events), with one reason, case and expiry: the ids of those added, in order, and for each
+    of `wanted` (by position) that could not be watched, why (an entity the actor may not see,
+    an identifier that does not clean...). A reason, expiry or case that is not acceptable
+    raises, for all of them alike. The rows go in one statement, the audit events are written
+    with the transaction, and a network's members are read from one graph of what the actor
+    may see, built once for the call; or once for many calls, through `graphs`, a dict kept
+    by the caller while the records do not change (one set-up): the graph is kept there under
+    the actor's `threadline.security.policy.sight`, and used again for an actor of the same
+    sight (who sees the same records: as the checks share one graph between them)."""
+    today = today or date.today()
+    for text in (x for x in (reason, case) if x is not None):
         if problem := unstorable(text):
             raise ValidationError(f"{printable(text[:40])!r}: {problem}")
     if not reason.strip():
@@ -187,22 +231,51 @@ def add_watch(
         raise ValidationError(f"a watch expires after today and within {MAX_DAYS} days")
     conn, actor = view.conn, view.actor
     case_id = None if case is None else _member_case(conn, actor, case)
-    kind, value_type, target = _target(view, entity, network, identifier, search)
-    watch_id = int(
-        conn.execute(
-            sa.insert(t.watches)
-            .values(user_id=actor.user_id, case_id=case_id, kind=kind, value_type=value_type,
-                    target=target, reason=reason.strip()[:2000], expires_on=expires)
-            .returning(t.watches.c.id)
-        ).scalar_one()
-    )  # fmt: skip
-    if kind == "network":
-        keep_members(conn, watch_id, members_of(build_graph(view), target))
-    audit(conn, actor, "administration", "watch.add",
-          entities=[target] if kind in ENTITY_KINDS else [],
-          detail={"watch": watch_id, "kind": kind, "case": case,
-                  "expires_on": expires.isoformat()})  # fmt: skip
-    return _watch(_query().where(t.watches.c.id == watch_id), view, today)[0]
+    targets: list[tuple[str, str, str]] = []
+    refused: dict[int, ThreadlineError] = {}
+    for n, item in enumerate(wanted):
+        try:
+            targets.append(_checked(view, item))
+        except ThreadlineError as error:
+            refused[n] = error
+    if not targets:
+        return [], refused
+    rows = [{"user_id": actor.user_id, "case_id": case_id, "kind": kind, "value_type": value_type,
+             "target": target, "reason": reason.strip()[:2000], "expires_on": expires}
+            for kind, value_type, target in targets]  # fmt: skip
+    insert = sa.insert(t.watches).returning(t.watches.c.id, sort_by_parameter_order=True)
+    ids = [int(i) for i in conn.execute(insert, rows).scalars()]
+    networks = [(i, target) for i, (kind, _, target) in zip(ids, targets, strict=True)
+                if kind == "network"]  # fmt: skip
+    if networks:
+        g = _graph(view, {} if graphs is None else graphs)
+        for watch_id, target in networks:
+            keep_members(conn, watch_id, members_of(g, target))
+    for watch_id, (kind, _, target) in zip(ids, targets, strict=True):
+        chain.buffer(conn, make_event(actor, "administration", "watch.add",
+                                      entities=[target] if kind in ENTITY_KINDS else [],
+                                      detail={"watch": watch_id, "kind": kind, "case": case,
+                                              "expires_on": expires.isoformat()}))  # fmt: skip
+    return ids, refused
+
+
+def _graph(view: View, graphs: dict[Sight, ig.Graph]) -> ig.Graph:
+    """The graph of what the view's actor may see: the one in `graphs` for their sight, or
+    built (and kept there)."""
+    theirs = sight(view.conn, view.actor)
+    g = graphs.get(theirs)
+    if g is None:
+        g = graphs[theirs] = build_graph(view)
+    return g
+
+
+def _checked(view: View, item: Wanted) -> tuple[str, str, str]:
+    """`_target` of `item`, once what was typed is known to be storable."""
+    typed = [item.entity, item.network, item.search, *(item.identifier or ())]
+    for text in (x for x in typed if x is not None):
+        if problem := unstorable(text):
+            raise ValidationError(f"{printable(text[:40])!r}: {problem}")
+    return _target(view, item.entity, item.network, item.identifier, item.search)
 
 
 def _query() -> sa.Select[Any]:

@@ -10,6 +10,7 @@ reference the tests hold the fast path to.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import ClassVar
 
@@ -20,7 +21,7 @@ from threadline.values._phone_fast import is_valid, read_number
 from threadline.values._text import digits, load_table, squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 
-__all__ = ["PhoneType", "drama_range"]
+__all__ = ["PhoneType", "canonical", "drama_range"]
 
 _LENGTH_WORDS = {
     ValidationResult.TOO_SHORT: "too short",
@@ -46,6 +47,21 @@ def drama_range(e164: str) -> str | None:
     if len(e164) != 13:
         return None
     return _drama_prefixes().get(e164[:10])
+
+
+def canonical(number: PhoneNumber) -> bool:
+    """Whether a number that no allocated range holds is still written in E.164: it has a
+    length its country's numbers have (`phonenumbers.is_possible_number`, local-only lengths
+    left out: a number without its area code is no number), so that "07700 926473",
+    "0044 7700 926473" and "+44 7700 926473" are one value, one graph node and one key for
+    resolution, while a partial number ("12345") is kept as written.
+
+    >>> canonical(phonenumbers.parse("07700 926473", "GB"))
+    True
+    >>> canonical(phonenumbers.parse("12345", "GB")), canonical(phonenumbers.parse("0033 6", "GB"))
+    (False, False)
+    """
+    return phonenumbers.is_possible_number_with_reason(number) == ValidationResult.IS_POSSIBLE
 
 
 def _region(hints: Hints) -> str:
@@ -130,7 +146,8 @@ class PhoneType(ValueType):
             return Cleaned(raw, e164, None, ("fictional_range",))
         if is_valid(code, nsn):
             return Cleaned(raw, e164)
-        number = PhoneNumber(country_code=code, national_number=int(nsn))
+        national = PhoneNumber(country_code=code, national_number=int(nsn))
+        readings: list[PhoneNumber] = [national]
         bare = digits(text)
         if not text.startswith(("+", "0")) and len(bare) >= self.min_international_digits:
             again = read_number("+" + bare, region)  # the second reading _clean_text tries
@@ -139,8 +156,8 @@ class PhoneType(ValueType):
             code, nsn = again
             if is_valid(code, nsn):
                 return Cleaned(raw, f"+{code}{nsn}", None, ("assumed_international",))
-            number = PhoneNumber(country_code=code, national_number=int(nsn))
-        return self._raw(raw, text, bare, region, number)
+            readings.append(PhoneNumber(country_code=code, national_number=int(nsn)))
+        return self._raw(raw, text, bare, region, readings)
 
     def _clean_slow(self, raw: str, hints: Hints = DEFAULT_HINTS) -> Cleaned:
         """:meth:`clean` through phonenumbers alone: the reference for the fast path."""
@@ -156,6 +173,7 @@ class PhoneType(ValueType):
 
     def _clean_text(self, raw: str, text: str, region: str) -> Cleaned:
         number = _parse(text, region)
+        readings = [] if number is None else [number]
         if number is not None:
             found = self._judge(raw, number)
             if found is not None:
@@ -163,10 +181,11 @@ class PhoneType(ValueType):
         bare = digits(text)
         # Call records often drop the "+" of an international number: "447911123456".
         if not text.startswith(("+", "0")) and len(bare) >= self.min_international_digits:
-            number = _parse("+" + bare, None)
-            if number is not None and phonenumbers.is_valid_number(number):
-                return Cleaned(raw, _e164(number), None, ("assumed_international",))
-        return self._raw(raw, text, bare, region, number)
+            again = _parse("+" + bare, None)
+            if again is not None and phonenumbers.is_valid_number(again):
+                return Cleaned(raw, _e164(again), None, ("assumed_international",))
+            readings = readings if again is None else [*readings, again]
+        return self._raw(raw, text, bare, region, readings)
 
     def _judge(self, raw: str, number: PhoneNumber) -> Cleaned | None:
         e164 = _e164(number)
@@ -182,13 +201,21 @@ class PhoneType(ValueType):
         return None
 
     def _raw(
-        self, raw: str, text: str, bare: str, region: str, number: PhoneNumber | None
+        self, raw: str, text: str, bare: str, region: str, readings: Sequence[PhoneNumber]
     ) -> Cleaned:
+        """A number no allocated range holds: flagged ``raw`` (not valid, never a merge key),
+        in E.164 if one of its `readings` (the region's first, then as international) is of a
+        length its country's numbers have (`canonical`), else as its digits were written."""
         if not bare:
             return Cleaned(raw, None, "no digits in this phone number")
+        possible = next((n for n in readings if canonical(n)), None)
+        if possible is not None:
+            problem = (f"not a valid phone number for region {region} (not in any allocated "
+                       "number range): kept in international form")  # fmt: skip
+            return Cleaned(raw, _e164(possible), problem, ("raw",))
         reason = "not in any allocated number range"
-        if number is not None:
-            check = phonenumbers.is_possible_number_with_reason(number)
+        if readings:
+            check = phonenumbers.is_possible_number_with_reason(readings[-1])
             reason = _LENGTH_WORDS.get(check, reason)
         value = ("+" if text.startswith("+") else "") + bare
         problem = f"not a valid phone number for region {region} ({reason}): kept as raw digits"
