@@ -21,7 +21,7 @@ LINK_CASES = [
      [("Mohd Khan", "lives_at", "4 Yarrowdale Road")]),
     # a number no plan knows, and an address line in capitals, after a word of use
     ("Bujar Bytyqi runs the cannabis grow and uses 7700225033.",
-     [("Bujar Bytyqi", "phone", "7700225033")]),
+     [("Bujar Bytyqi", "phone", "+447700225033")]),
     ("Van Nam Nguyen linked to thefts; lives at 2/1 BRACKENGARTH CLOSE, SPALDING PE12 3WD.",
      [("Van Nam Nguyen", "lives_at", "2/1 Brackengarth Close, Spalding PE12 3WD")]),
     ("Kim lives at home with her parents.", []),

@@ -58,8 +58,8 @@ def canonical(number: PhoneNumber) -> bool:
 
     >>> canonical(phonenumbers.parse("07700 926473", "GB"))
     True
-    >>> canonical(phonenumbers.parse("12345", "GB")), canonical(phonenumbers.parse("0033 6", "GB"))
-    (False, False)
+    >>> [canonical(phonenumbers.parse(text, "GB")) for text in ("12345", "0033 6123")]
+    [False, False]
     """
     return phonenumbers.is_possible_number_with_reason(number) == ValidationResult.IS_POSSIBLE
 
