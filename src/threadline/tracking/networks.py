@@ -49,7 +49,6 @@ __all__ = [
     "changed_members",
     "keep_members",
     "kept_members",
-    "members_of",
 ]
 
 Members = dict[str, int | None]
@@ -92,7 +91,10 @@ class Networks:
             return None
 
     def members(self, anchor: str) -> Members:
-        """`members_of(g, anchor)`."""
+        """The entities of the network around `anchor`, each with the newest record behind
+        it (its own records and those of its links to other members); empty if `anchor` is
+        not in the graph. Value nodes (a shared phone, an address) hold the network together
+        but are not members told of: the people, premises and businesses they join are."""
         g = self.g
         at = self._find(anchor)
         if at is None:
@@ -114,15 +116,6 @@ class Networks:
             for entity_id in vertex["entity_ids"]:
                 out[str(entity_id)] = max(held) if held else None
         return out
-
-
-def members_of(g: ig.Graph, anchor: str) -> Members:
-    """The entities of the network around `anchor` in `g`, each with the newest record behind
-    it (its own records and those of its links to other members); empty if `anchor` is not in
-    `g`. Value nodes (a shared phone, an address) hold the network together but are not
-    members told of: the people, premises and businesses they join are. For many anchors
-    on one graph, `Networks(g).members` finds the graph's communities once."""
-    return Networks(g).members(anchor)
 
 
 def _sharing(g: ig.Graph, at: int) -> set[int]:

@@ -38,7 +38,7 @@ from threadline.security.audit import audit, make_event
 from threadline.security.errors import NotFound
 from threadline.security.policy import Sight, sight
 from threadline.store import tables as t
-from threadline.tracking.networks import keep_members, members_of
+from threadline.tracking.networks import Networks, keep_members
 from threadline.tracking.reasons import ref, render
 from threadline.untrusted import printable, unstorable
 from threadline.values import get_type
@@ -248,9 +248,9 @@ def add_watches(
     networks = [(i, target) for i, (kind, _, target) in zip(ids, targets, strict=True)
                 if kind == "network"]  # fmt: skip
     if networks:
-        g = _graph(view, {} if graphs is None else graphs)
+        found = Networks(_graph(view, {} if graphs is None else graphs))  # one Leiden pass
         for watch_id, target in networks:
-            keep_members(conn, watch_id, members_of(g, target))
+            keep_members(conn, watch_id, found.members(target))
     for watch_id, (kind, _, target) in zip(ids, targets, strict=True):
         chain.buffer(conn, make_event(actor, "administration", "watch.add",
                                       entities=[target] if kind in ENTITY_KINDS else [],
