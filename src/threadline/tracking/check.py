@@ -181,7 +181,6 @@ class _Searches:
     was most of the check."""
 
     def __init__(self, searches: list[tuple[_Live, SavedSearch]]) -> None:
-        self.all = searches
         self.keys = set().union(*(reading.keys for _, reading in searches))
         self._forms: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
         self._named: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
