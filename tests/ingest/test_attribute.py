@@ -33,7 +33,8 @@ LINK_CASES = [
     # a description whose clauses speak of the person it opens with (an NRM referral)
     ("Driton Koci, Albanian, about 35 years old; phone 07700 900884; drives a white Ford "
      "Transit AB12 CDE; kept at 12 Mill Street, Luton.",
-     [("Driton Koci", "phone", "+447700900884"), ("Driton Koci", "uses_vehicle", "AB12CDE")]),
+     [("Driton Koci", "phone", "+447700900884"), ("Driton Koci", "uses_vehicle", "AB12CDE"),
+      ("(the person the record is about)", "lives_at", "12 Mill Street, Luton")]),
     # a sentence that opens with a verb goes on about the last one's subject
     ("DYLAN MARSH DEALING FROM HOUSE. SEEN IN A GREY FORD FOCUS UK66 PJZ.",
      [("DYLAN MARSH", "uses_vehicle", "UK66PJZ")]),
@@ -65,7 +66,16 @@ def test_links_go_to_the_person_the_sentence_names_as_user(
     text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     reading = read_text(text)
-    found = [(reading.people[a.person].name, a.link, a.item.value) for a in reading.attributions]
+    found = [
+        (
+            "(the person the record is about)"
+            if a.person is None
+            else reading.people[a.person].name,
+            a.link,
+            a.item.value,
+        )
+        for a in reading.attributions
+    ]
     assert found == expected
 
 
@@ -193,3 +203,31 @@ def test_a_named_business_becomes_an_organisation_linked_to_who_runs_it() -> Non
     link = {s.prop: s.value for s in made[2].statements}
     assert link["subject"] == "x:text:n:person0" and link["object"] == "x:text:n:organisation0"
     assert all('"attributed"' in s.flags for s in made[1].statements)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arben Hoxha, Albanian, about 35 years old; kept at 10 Ironcroft Lane, Halifax HX1 2AB.",
+        "Arben Hoxha, Albanian, about 35; phone 07700 900123; held at FLAT 2, 20 MILL STREET.",
+    ],
+)
+def test_where_a_referral_says_its_person_was_kept_is_linked_to_them(text: str) -> None:
+    """A referral's description is of the exploiters, but "kept at ADDRESS" is where the
+    referred person was kept: linked to the mention the mapping names (``text_about``), with
+    the sentence as evidence; without one it stays on the Note."""
+    from threadline.ingest.convert import MentionDraft, attributed
+    from threadline.ingest.extract import extract
+    from threadline.model.links import link_types
+    from threadline.values import DEFAULT_HINTS
+
+    pv = MentionDraft("x:pv", "Person", "pv", "victim", [], caption="Lan Nguyen")
+    made = attributed("x:text:n", "n", text, extract(text), DEFAULT_HINTS, link_types(), about=pv)
+    (link,) = [m for m in made if m.schema == "UnknownLink"]
+    ends = {s.prop: s.value for s in link.statements}
+    assert ends["subject"] == "x:pv", "the referred person, not Arben Hoxha"
+    assert ends["role"] == "lives at" and link.caption.startswith("Lan Nguyen lives at")
+    (place,) = [m for m in made if m.schema == "Address"]
+    assert ends["object"] == place.id
+    alone = attributed("x:text:n", "n", text, extract(text), DEFAULT_HINTS, link_types())
+    assert not [m for m in alone if m.schema in ("UnknownLink", "Address")]

@@ -76,6 +76,7 @@ BROKEN = [
      "unknown key 'splits_on' in phone (did you mean 'split_on'?)"),
     ("      phone: {column: phone}", "      phone: {column: phone, optional: yes please}",
      "'optional' must be true or false"),
+    ("  text: [narrative]", "  text_about: home", "text_about 'home' is not a Person entity slot"),
 ]  # fmt: skip
 
 

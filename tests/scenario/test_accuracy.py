@@ -102,13 +102,16 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     counts = {"records", "seconds", "attributed_links", "attributed_roles",
               "unrecognised_victims", "decoys_in_top_100", "networks_profiled",
               "networks_lowest_real_rank", "networks_highest_background_rank",
-              "networks_real_below_background"}  # fmt: skip
+              "networks_real_below_background", "narrated_people", "narrated_joined",
+              "narrated_grouped_pairs"}  # fmt: skip
     fractions = {k: v for k, v in figures.items() if k not in counts}
     assert all(0.0 <= float(v) <= 1.0 for v in fractions.values()), fractions
     assert figures["person_f1"] > 0.9 and figures["business_f1"] > 0.9
     assert figures["premises_precision_at_10"] >= 0.6
     # What free text says people use, against the scenario's text truth.
     assert int(figures["attributed_links"]) > 100 and figures["attributed_precision"] >= 0.9
+    # People narratives name, joined to the people on record (threadline.resolve.narrated).
+    assert int(figures["narrated_joined"]) > 100 and figures["narrated_precision"] >= 0.95
     assert figures["unrecognised_victims"] >= 1 and figures["unrecognised_victims_recall"] > 0
     # The small scenario's floor (0.55 once the innocent look-alikes of scenario/decoys.py
     # joined it; back over 0.6 once a person named by name alone is no longer ranked twice);

@@ -28,6 +28,13 @@ small enough to ship, and these cues are what agencies' narratives actually use.
 [('Driton Koci', ('controller',))]
 >>> [(a.link, a.item.value, a.cue) for a in reading.attributions]
 [('phone', '+447700900884', 'uses')]
+
+A place where someone was "kept" is said of the person the record is about (a referral's
+potential victim), not of the exploiter the sentence opened with:
+
+>>> reading = read_text("Arben Hoxha, Albanian, about 35; kept at 10 Ironcroft Lane, Halifax.")
+>>> [(a.person, a.link, a.item.text, a.cue) for a in reading.attributions]
+[(None, 'lives_at', '10 Ironcroft Lane, Halifax', 'kept at')]
 """
 
 from __future__ import annotations
@@ -87,8 +94,9 @@ class Named:
 class Attribution:
     """An identifier a sentence says a person uses."""
 
-    person: int
-    """Index into :attr:`Reading.people`."""
+    person: int | None
+    """Index into :attr:`Reading.people`; None for the person the record is about (the
+    referred person a referral says was "kept at" an address), whom the text does not name."""
     item: Extraction
     link: str
     """``phone`` or a link type (``uses_vehicle``, ``holds_account``, ``lives_at``)."""
@@ -418,7 +426,15 @@ def read_text(
             for item in identifiers:
                 if c_start <= item.start and item.end <= c_end:
                     made = _attribute(text, item, people, (c_start, c_end), topic)
-                    if made is not None:
+                    kept = _KEPT.search(text[c_start : item.start])
+                    if made is None and kept is not None and not (
+                        any(kept.end() + c_start <= s.start for s, _ in people)
+                        or _NEGATION.search(text[c_start : item.start])
+                    ):
+                        reading.attributions.append(
+                            Attribution(None, item, "lives_at", sentence, kept.group(1).lower())
+                        )
+                    elif made is not None:
                         number, cue = made
                         if topic is not None and number == topic:
                             reading.people[number].sentences.append(sentence)
@@ -429,6 +445,13 @@ def read_text(
         named.sentences = sorted(set(named.sentences))
     return reading
 
+
+_KEPT = re.compile(
+    r"\b(kept at|held at|housed at|made to (?:live|stay) at|forced to (?:live|stay) at)\s*$",
+    re.I,
+)
+"""A place said of the person the record is about, whom the text does not name: a referral's
+"kept at 10 Ironcroft Ln" (the exploiter the sentence opened with was not kept there)."""
 
 _OPENS_WITH_VERB = re.compile(
     r"(?i:seen in|seen driving|drives|driving|uses|using|lives at|living at|phone|mobile|tel)\b"
@@ -461,7 +484,8 @@ def _cued_phones(text: str, found: Sequence[Extraction], hints: Hints) -> list[E
 
 
 _ADDRESS_CUE = re.compile(
-    r"\b(?i:lives at|living at|resides at|residing at|stays at|staying at|home address is)\s+"
+    r"\b(?i:lives at|living at|resides at|residing at|stays at|staying at|home address is"
+    r"|kept at|held at|housed at)\s+"
     r"((?i:flat|unit|apartment|room|[0-9])[^.;:]*?)(?=[.;:](?:\s|$)|$)"
 )
 

@@ -475,10 +475,11 @@ class Converter:
                             caption=f"{source.caption} {kind.label} {target.caption}",
                         )
                     )
+        about = by_slot.get(m.record.text_about or "", [None])[0]
         for column in m.record.text:
             text = row.values.get(column, "")
             if text.strip():
-                out.extend(self._extracted(f"{prefix}:text:{column}", column, text))
+                out.extend(self._extracted(f"{prefix}:text:{column}", column, text, about))
         return out
 
     def _reference(self, spec: EntitySpec, values: dict[str, str]) -> MentionDraft | None:
@@ -622,9 +623,12 @@ class Converter:
         """The statements one value makes (:func:`value_statements`)."""
         return value_statements(prop, spec, text, column, self._hints(spec), self.hints)
 
-    def _extracted(self, mention_id: str, column: str, text: str) -> list[MentionDraft]:
+    def _extracted(
+        self, mention_id: str, column: str, text: str, about: MentionDraft | None = None
+    ) -> list[MentionDraft]:
         """The text's Note (every value found in it), then the people it names with what its
-        sentences say each uses and is (:mod:`threadline.ingest.attribute`)."""
+        sentences say each uses and is (:mod:`threadline.ingest.attribute`), and where it says
+        the person the record is `about` was kept."""
         from threadline.ingest.extract import extract
 
         statements = [StatementDraft("description", f"free text in {column}", column)]
@@ -652,14 +656,19 @@ class Converter:
             statements=statements,
             caption=f"Text of {column}",
         )
-        return [note, *self._attributed(mention_id, column, text, everything)]
+        return [note, *self._attributed(mention_id, column, text, everything, about)]
 
     def _attributed(
-        self, prefix: str, column: str, text: str, found: list[Extraction]
+        self,
+        prefix: str,
+        column: str,
+        text: str,
+        found: list[Extraction],
+        about: MentionDraft | None = None,
     ) -> list[MentionDraft]:
         """The people `text` names and what its sentences say they use and are
         (:func:`attributed`)."""
-        return attributed(prefix, column, text, found, self.hints, self.link_types)
+        return attributed(prefix, column, text, found, self.hints, self.link_types, about=about)
 
 
 THINGS: dict[str, tuple[str, str]] = {
@@ -724,6 +733,7 @@ def attributed(
     hints: Hints,
     kinds: dict[str, LinkType],
     refused: Collection[tuple[int, int]] = (),
+    about: MentionDraft | None = None,
 ) -> list[MentionDraft]:
     """A Person mention for each person `text` names (their names, the sentences that speak
     of them, the functions those give them, the phones they use), the vehicles, accounts
@@ -732,7 +742,9 @@ def attributed(
     (:mod:`threadline.ingest.attribute`). Every statement is marked extracted and unverified,
     and its span is where the text says it. Mention ids start with `prefix` (the id of the
     text's Note); `found` is what :func:`threadline.ingest.extract.extract` found in the
-    text, and `kinds` the link types by name. A loaded row's free-text columns and a captured
+    text, and `kinds` the link types by name. A place the text says the person the record is
+    `about` was kept at ("kept at 10 Ironcroft Lane") is linked to that mention; without one
+    it stays on the Note. A loaded row's free-text columns and a captured
     report's narrative are read alike."""
     from threadline.ingest.attribute import read_text
 
@@ -770,7 +782,9 @@ def attributed(
     for number, said in enumerate(reading.attributions):
         if any(a < said.item.end and said.item.start < b for a, b in refused):
             continue
-        person = people[said.person]
+        person = about if said.person is None else people[said.person]
+        if person is None:
+            continue  # kept somewhere, but the mapping names no one the text is about
         value = said.item.value or said.item.text
         item = StatementDraft(THINGS[said.item.kind][1], value, said.item.text)
         item = _said(item, said.item.start, said.item.end, said.item.flags)

@@ -168,6 +168,9 @@ class RecordSpec:
     reported_on: ValueSpec | None
     text: tuple[str, ...]
     """Free-text columns: identifiers in them are extracted as unverified statements."""
+    text_about: str | None = None
+    """The entity slot (a Person) the texts' phrases without a subject speak of: the person a
+    referral is about, whom "kept at ADDRESS" says where they were kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +342,12 @@ class _Builder:
             raise self.fail(d, None, "missing 'key': the column(s) that identify a row")
         entities = self.entities(d.get("entities") or _Node(), fmt)
         record = self.record(self.require(d, "record", dict))
+        about = record.text_about
+        if about is not None and not any(
+            e.slot == about and e.schema == "Person" and e.each is None for e in entities
+        ):
+            raise self.fail(d["record"], "text_about", f"text_about {about!r} is not a Person "
+                            "entity slot of one per row")  # fmt: skip
         return Mapping(
             path=self.path,
             name=str(self.require(d, "mapping")),
@@ -499,7 +508,9 @@ class _Builder:
 
     def record(self, node: _Node) -> RecordSpec:
         self.known_keys(
-            node, {"grading", "marking", "retention_group", "reported_on", "text"}, "record"
+            node,
+            {"grading", "marking", "retention_group", "reported_on", "text", "text_about"},
+            "record",
         )
         grading = self.require(node, "grading", dict)
         self.known_keys(
@@ -558,6 +569,7 @@ class _Builder:
             if "reported_on" in node
             else None,
             text=tuple(str(c) for c in ([text] if isinstance(text, str) else text)),
+            text_about=str(node["text_about"]) if node.get("text_about") else None,
         )
 
     def _check_constant_grade(self, node: _Node, spec: GradingSpec) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "judged_pairs",
     "latest_run",
     "mention_visible",
+    "narrated_people",
     "pair_score",
     "protection_of_mentions",
     "run_as_seen",
@@ -107,6 +108,19 @@ def entity_of_mentions(view: View) -> dict[str, str]:
     ).all()
     view.consulted("resolution.entities", records={int(r.record_id) for r in rows})
     return {str(r.id): str(r.entity_id) for r in rows}
+
+
+def narrated_people(view: View) -> dict[str, str]:
+    """Mention id -> name, for every person a narrative names (``text:<column>:person<n>``
+    mentions) in a record the user may see."""
+    m = t.mentions.c
+    rows = view.conn.execute(
+        sa.select(m.id, m.caption, m.record_id)
+        .join(t.records, t.records.c.id == m.record_id)
+        .where(m.schema == "Person", m.slot.like("text:%"), view.clause)
+    ).all()
+    view.consulted("resolution.narrated", records={int(r.record_id) for r in rows})
+    return {str(r.id): str(r.caption) for r in rows}
 
 
 def protection_of_mentions(view: View, mentions: Sequence[str]) -> Protection:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from threadline.resolve.union_find import Groups
 from threadline.values import PostcodeType, address_key, parse_address
 
 __all__ = ["AddressKey", "AddressMatch", "compare_addresses", "premises_key", "resolve_addresses"]
@@ -123,27 +124,19 @@ def resolve_addresses(
         if found.postcode:
             flat = found.flat if level == "premises" else None
             near.setdefault((found.postcode, found.number, flat), set()).add(key)
-    parent = {key: key for key in keys.values()}
-
-    def find(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    groups = Groups()
     for (_, number, _), group in near.items():
         ordered = sorted(group)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 if _slip(a, b, numbered=number is not None):
-                    ra, rb = find(a), find(b)
-                    parent[max(ra, rb)] = min(ra, rb)
+                    groups.join(a, b)
     heads: dict[str, str] = {}
     for record_id, key in keys.items():
-        root = find(key)
+        root = groups.head(key)
         if root not in heads or record_id < heads[root]:
             heads[root] = record_id
-    return {record_id: heads[find(key)] for record_id, key in keys.items()}
+    return {record_id: heads[groups.head(key)] for record_id, key in keys.items()}
 
 
 _SLIP = 85

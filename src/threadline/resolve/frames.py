@@ -61,10 +61,9 @@ _LIVES = ("lives_at", "located_at")
 JOIN_TEXT_PEOPLE = False
 """Whether the people a narrative names (``text:<column>:person<n>`` mentions, a name and what
 the text attributes to them) are scored by the person model. Off: each stays a person of its
-own, found by search and carrying its links. Scored on the medium scenario (seed 1) they cost
-person F1 0.959 -> 0.924 (names alone, often a given name, join clusters that should stay
-apart), so they wait for a rule of their own (join only to one candidate, by full name and an
-attributed identifier)."""
+own, found by search and carrying its links, unless :mod:`threadline.resolve.narrated`'s rules
+join it to a person. Scored on the medium scenario (seed 1) they cost person F1 0.959 -> 0.924
+(names alone, often a given name, join clusters that should stay apart)."""
 
 
 def from_text(mention_id: str) -> bool:

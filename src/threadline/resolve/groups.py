@@ -20,6 +20,7 @@ from threadline.resolve.address import resolve_addresses
 from threadline.resolve.company import CompanyMatcher, CompanyRecord
 from threadline.resolve.frames import business_frame, person_frame, premises_frame
 from threadline.resolve.results import Judgement
+from threadline.resolve.union_find import Groups
 from threadline.store import tables as t
 
 __all__ = [
@@ -68,18 +69,7 @@ def premises(conn: Connection) -> dict[str, str]:
     """Premises by address and postcode, joined across sources by UPRN where one is known;
     named sites (ANPR cameras) by their name."""
     frame = premises_frame(conn).to_pylist()
-    parent: dict[str, str] = {row["record_id"]: row["record_id"] for row in frame}
-
-    def find(item: str) -> str:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    groups = Groups()
 
     addressed = [
         (row["record_id"], row["address"], row["postcode"])
@@ -87,7 +77,7 @@ def premises(conn: Connection) -> dict[str, str]:
         if row["address"] and not row["name"]
     ]
     for mention, head in resolve_addresses(addressed).items():
-        union(mention, head)
+        groups.join(mention, head)
     first: dict[str, str] = {}
     for row in frame:
         for key in (f"uprn:{row['uprn']}" if row["uprn"] else None,
@@ -95,10 +85,10 @@ def premises(conn: Connection) -> dict[str, str]:
             if key is None:
                 continue
             if key in first:
-                union(row["record_id"], first[key])
+                groups.join(row["record_id"], first[key])
             else:
                 first[key] = row["record_id"]
-    return {mention: find(mention) for mention in parent}
+    return {row["record_id"]: groups.head(row["record_id"]) for row in frame}
 
 
 def identifiers(conn: Connection) -> dict[str, str]:

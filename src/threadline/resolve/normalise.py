@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from threadline.bulk import paused_gc
 from threadline.resolve import _names
+from threadline.resolve.union_find import Groups
 from threadline.values import CountryType, DateType, EmailType, PhoneType, PostcodeType
 from threadline.values._text import load_table
 
@@ -278,24 +279,12 @@ def _photo_groups(con: Any) -> None:
         "coalesce(b.phone_fast, p.v) AS phone FROM _tl_base b "
         "LEFT JOIN _tl_phone p ON p.k = b.phone WHERE b.photo IS NOT NULL"
     ).fetchall()
-    parent: dict[str, str] = {}
-
-    def find(item: str) -> str:
-        parent.setdefault(item, item)
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
+    joined = Groups()  # the smallest name leads: "i:" photos before "p:" phones
     for photo, phone in pairs:
-        if photo is None:
-            continue
-        find(f"i:{photo}")
-        if phone is not None:
-            a, b = sorted((find(f"i:{photo}"), find(f"p:{phone}")))
-            parent[b] = a  # the smaller name leads, "i:" photos before "p:" phones
+        if photo is not None and phone is not None:
+            joined.join(f"i:{photo}", f"p:{phone}")
     photos = sorted({photo for photo, _ in pairs if photo is not None})
-    groups = [find(f"i:{photo}")[2:] for photo in photos]
+    groups = [joined.head(f"i:{photo}")[2:] for photo in photos]
     _register(con, "_tl_photo_group", {"k": photos, "v": groups}, _VALUE_SCHEMA)
 
 

@@ -41,6 +41,7 @@ from threadline.resolve.incremental import (
 )
 from threadline.resolve.judgements import active_judgements
 from threadline.resolve.links import clear_links, links_between, write_links
+from threadline.resolve.narrated import narrated_people
 from threadline.resolve.persist import (
     assign_mentions,
     finish_run,
@@ -128,6 +129,7 @@ def resolve_store(
     assignment.update(businesses(conn, people))
     assignment.update(premises(conn))
     assignment.update(identifiers(conn))
+    assignment.update(narrated_people(conn, assignment, dict(people), judgements))
     assignment.update(singletons(conn, assignment))
     narrated = {m for m in assignment if from_text(m)}
     assignment = judged_together(assignment, judgements, narrated)

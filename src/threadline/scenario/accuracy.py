@@ -309,7 +309,7 @@ def evaluate_scenario(folder: Path, *, top: int = 20, engine: Any = None) -> dic
     sees it once every partner shares with them (as in the demo)."""
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
-    from threadline.scenario.attribution import score_attribution
+    from threadline.scenario.attribution import score_attribution, score_narrated
     from threadline.scenario.people_accuracy import score_people
     from threadline.security.identity import bootstrap, resolve_actor
     from threadline.store import Store
@@ -329,7 +329,9 @@ def evaluate_scenario(folder: Path, *, top: int = 20, engine: Any = None) -> dic
                     View(conn, resolve_actor(store)), truth, top=top,
                     resolved_by=[View(conn, reader) for reader in readers],
                 )  # fmt: skip
-                figures |= score_attribution([View(conn, a) for a in readers], folder)
+                agencies = [View(conn, a) for a in readers]
+                figures |= score_attribution(agencies, folder)
+                figures |= score_narrated(agencies, folder, truth.mentions)
                 figures.update(
                     score_people(View(conn, resolve_actor(store)), folder, truth.mentions)
                 )

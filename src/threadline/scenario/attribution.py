@@ -11,8 +11,8 @@ part of it: "UC16 OJV" in "a red Ford Focus UC16 OJV").
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from threadline import safe_yaml
 if TYPE_CHECKING:
     from threadline.read import View
 
-__all__ = ["score_attribution"]
+__all__ = ["score_attribution", "score_narrated"]
 
 LINK_KINDS = frozenset({"phone", "vehicle", "account", "address"})
 """Kinds of attributed link scored as links (roles are scored apart)."""
@@ -125,3 +125,58 @@ def _score(
     precision = round(right / total, 4) if total else 0.0
     recall = round(len(recalled) / wanted, 4) if wanted else 0.0
     return precision, recall, total
+
+
+def score_narrated(
+    views: Sequence[View], folder: Path, mentions: Mapping[str, tuple[str, str]]
+) -> dict[str, float | int]:
+    """How well the people narratives name were joined to the people the records make
+    (:mod:`threadline.resolve.narrated`): of the narrative people that joined a person whose
+    records the truth knows (``mentions``: structured mention -> (kind, true id)), the share
+    joined to their own person (precision); of the narrative people whose true person has
+    records in the store, the share joined to them (recall); and of the pairs of narrative
+    people joined to each other with no record of their own, the share that are one person."""
+    from threadline.read.resolution import entity_of_mentions, narrated_people
+
+    prefixes = _prefixes(folder)
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in _csv(folder / "truth" / "text_mentions.csv"):
+        record = _record(prefixes, row["file"], row["key"])
+        if record is not None and row["kind"] == "person":
+            names[record][_plain(row["text"])].add(row["true_id"])
+    entity_of: dict[str, str] = {}
+    narrated: dict[str, str] = {}
+    for view in views:
+        entity_of.update(entity_of_mentions(view))
+        narrated.update(narrated_people(view))
+    held: dict[str, Counter[str]] = defaultdict(Counter)  # entity -> true ids of its records
+    for mention, (kind, true_id) in mentions.items():
+        if kind == "person" and mention in entity_of:
+            held[entity_of[mention]][true_id] += 1
+    on_record = {true_id for counts in held.values() for true_id in counts}
+    joined = right = wanted = found = 0
+    strangers: dict[str, list[str]] = defaultdict(list)  # entity of narratives only -> true ids
+    for mention, name in narrated.items():
+        who = _who(names[mention.split(":text:", 1)[0]], _plain(name))
+        true_id = next(iter(who)) if len(who) == 1 else ""
+        if entity_of.get(mention) and entity_of[mention] not in held:
+            strangers[entity_of[mention]].append(true_id)
+        counts = held.get(entity_of.get(mention, ""), Counter())
+        person = counts.most_common(1)[0][0] if counts else None
+        joined += person is not None
+        right += person is not None and person == true_id
+        wanted += true_id in on_record
+        found += true_id in on_record and person == true_id
+    pairs = same = 0
+    for ids in strangers.values():
+        for i, one in enumerate(ids):
+            pairs += len(ids) - i - 1
+            same += sum(1 for other in ids[i + 1 :] if one and other == one)
+    return {
+        "narrated_grouped_pairs": pairs,
+        "narrated_grouped_precision": round(same / pairs, 4) if pairs else 0.0,
+        "narrated_people": len(narrated),
+        "narrated_joined": joined,
+        "narrated_precision": round(right / joined, 4) if joined else 0.0,
+        "narrated_recall": round(found / wanted, 4) if wanted else 0.0,
+    }

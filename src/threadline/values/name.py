@@ -90,10 +90,15 @@ class NameParts:
     """Sorted ASCII lower-case tokens, for comparison that ignores name order."""
 
     @property
+    def variants(self) -> tuple[str, ...]:
+        """``tokens`` with spelling variants folded ("muhammad" for "mohamed"), sorted."""
+        table = _tables().variant
+        return tuple(sorted(table.get(token, token) for token in self.tokens))
+
+    @property
     def key(self) -> str:
         """Order-free key with spelling variants folded, for blocking and exact matching."""
-        table = _tables().variant
-        return " ".join(sorted(table.get(token, token) for token in self.tokens))
+        return " ".join(self.variants)
 
 
 @lru_cache(maxsize=65_536)
