@@ -7,15 +7,14 @@ a matrix of which agencies hold evidence on how many of its members of each kind
 Profiles are ranked by risk when the members' risk scores are given (``MemberRisk``, as
 ``threadline.risk.analysis.member_risk`` gives them: each node's strongest finding per
 indicator times its weight, added up, and which nodes have a finding about victims). A
-network's risk is how far the findings against its members stand above what as many nodes
-drawn at random from the graph would carry (``network_risk``): their sum, less the graph's
-mean score times the network's size, in standard errors of such a sum (the graph's standard
-deviation times the square root of the size), never below 0; a network none of whose
-findings is about victims counts the weights' ``without_victims`` share of it, as a premises
-does. The raw sum grows with size: a community of 200 background people, one in twenty with
-a weak finding of their own (a crowded house, two names), outweighed a family keeping one
-woman in servitude. The excess does not: chance findings grow with size, and so does what
-is expected of them. Without scores profiles are listed by size.
+network's risk (``network_risk``) is the sum of its members' scores divided by the square
+root of its size: the geometric mean of how much is found against the network (the sum)
+and how concentrated it is (the sum per member). A network none of whose findings is about
+victims counts the weights' ``without_victims`` share of it, as a premises does. The sum
+alone grows with size: a community of 150 background people, one in twenty with a weak
+finding of their own (a crowded house, a shared phone, two names), outranked a family
+keeping one woman in servitude. The mean alone dilutes a network among the people the
+community finder put around it. Without scores profiles are listed by size.
 """
 
 from __future__ import annotations
@@ -77,19 +76,19 @@ class MemberRisk:
     """Share of its risk a network counts when none of its members is in `victims`."""
 
 
-def network_risk(total: float, size: int, mean: float, sd: float) -> float:
-    """How far `total`, the risk scores of a network's `size` members added up, stands above
-    what as many nodes drawn at random from a graph whose node scores have this `mean` and
-    standard deviation `sd` would carry, in standard errors; 0 at or below it.
+def network_risk(total: float, size: int) -> float:
+    """A network's risk from `total`, its `size` members' risk scores added up: the geometric
+    mean of the total and the total per member, total / sqrt(size).
 
-    >>> round(network_risk(6.0, 25, 0.04, 0.2), 2), round(network_risk(6.0, 150, 0.04, 0.2), 2)
-    (5.0, 0.0)
-    >>> network_risk(3.0, 4, 0.0, 0.0)
+    A few members with strong findings outweigh many with weak ones: 3 members scoring 1.5
+    in a network of 30 outweigh 12 scoring 0.5 in a cluster of 150.
+
+    >>> round(network_risk(4.5, 30), 2), round(network_risk(6.0, 150), 2)
+    (0.82, 0.49)
+    >>> network_risk(3.0, 0)
     0.0
     """
-    if size <= 0 or sd <= 0:
-        return 0.0
-    return max(0.0, (total - size * mean) / (sd * math.sqrt(size)))
+    return total / math.sqrt(size) if size > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,8 @@ class NetworkProfile:
     naming the member, or backing one of its links)."""
     records: int
     risk: float = 0.0
-    """How far its members' risk scores stand above chance (``network_risk``), times
+    """Its members' risk scores added up, over the square root of its size
+    (``network_risk``), times
     ``MemberRisk.without_victims`` when no finding on them is about victims (0 when no scores
     were given)."""
     scored: int = 0
@@ -153,7 +153,7 @@ def network_profiles(
     (('lan',), ('hung',), ('mill',))
     >>> [(p.community, round(p.risk, 2), p.total) for p in network_profiles(
     ...     g, [0, 0, 1], min_size=1, scores={"hung": 0.9, "lan": 0.2})]
-    [(1, 1.38, 0.9), (0, 0.0, 0.2)]
+    [(1, 0.9, 0.9), (0, 0.14, 0.2)]
     """
     if len(membership) != g.vcount():
         raise ValueError("membership must give a community for every node")
@@ -164,7 +164,6 @@ def network_profiles(
     evidence = node_evidence(g)
     exploitation = g["exploitation"] if "exploitation" in g.attributes() else {}
     risk = scores if isinstance(scores, MemberRisk) or scores is None else MemberRisk(scores)
-    mean, sd = _spread(risk.scores, g.vcount()) if risk is not None else (0.0, 0.0)
     out: list[NetworkProfile] = []
     for comm in sorted(groups):
         members = groups[comm]
@@ -203,9 +202,9 @@ def network_profiles(
         names = [g.vs[i]["name"] for i in members]
         risks = [risk.scores.get(n, 0.0) for n in names] if risk is not None else []
         victims_found = risk is not None and not risk.victims.isdisjoint(names)
-        excess = network_risk(sum(risks), len(members), mean, sd)
+        value = network_risk(sum(risks), len(members))
         if risk is not None and not victims_found:
-            excess *= risk.without_victims
+            value *= risk.without_victims
         out.append(
             NetworkProfile(
                 community=comm,
@@ -216,7 +215,7 @@ def network_profiles(
                 last=max(dates) if dates else None,
                 agencies={a: dict(sorted(c.items())) for a, c in sorted(matrix.items())},
                 records=len(used),
-                risk=round(excess, 4),
+                risk=round(value, 4),
                 scored=sum(1 for r in risks if r > 0),
                 total=round(sum(risks), 4),
                 victims_found=victims_found,
@@ -225,16 +224,6 @@ def network_profiles(
     if risk is not None:
         return sorted(out, key=lambda p: (-p.risk, -p.total, -p.size, p.community))
     return sorted(out, key=lambda p: (-p.size, p.community))
-
-
-def _spread(scores: Mapping[str, float], nodes: int) -> tuple[float, float]:
-    """Mean and standard deviation of the risk score over a graph's `nodes` nodes (those
-    missing from `scores` score 0)."""
-    if nodes <= 0:
-        return 0.0, 0.0
-    mean = sum(scores.values()) / nodes
-    square = sum(v * v for v in scores.values()) / nodes
-    return mean, math.sqrt(max(0.0, square - mean * mean))
 
 
 _LIST_FIELDS = (
