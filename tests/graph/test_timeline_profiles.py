@@ -83,7 +83,9 @@ def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_o
     ranks above 150 background people, 10 of them with a weak finding each, whose findings
     add up to more; a cluster whose findings are none about victims counts
     `without_victims` of its risk."""
-    house = [(f"family {n}", "home", "lives_at") for n in range(10)] + [("woman", "home", "lives_at")]
+    house = [(f"family {n}", "home", "lives_at") for n in range(10)] + [
+        ("woman", "home", "lives_at")
+    ]
     crowd = [(f"resident {n}", f"house {n // 5}", "lives_at") for n in range(120)]
     crowd += [(f"house {n}", f"house {n + 1}", "associate") for n in range(23)]
     g = graph_from_edges([*house, *crowd])
@@ -100,7 +102,10 @@ def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_o
     assert household.victims_found and not cluster.victims_found
     assert (household.scored, cluster.scored) == (2, 10)
     plain = network_profiles(g, membership, scores={**weak, **strong})
-    assert [p.risk for p in plain] == [round(network_risk(2.77, 12), 4), round(network_risk(6.0, 144), 4)]
+    assert [p.risk for p in plain] == [
+        round(network_risk(2.77, 12), 4),
+        round(network_risk(6.0, 144), 4),
+    ]
 
 
 def test_profiles_of_communities_skip_small_ones(case: Case) -> None:

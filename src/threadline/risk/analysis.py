@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.graph.build import build_graph
-from threadline.graph.profiles import MemberRisk
 from threadline.graph.measures import Measures, measure
+from threadline.graph.profiles import MemberRisk
 from threadline.graph.vocabulary import ENTITY, GraphFilter
 from threadline.read.text import text_places, text_search
 from threadline.read.view import View

@@ -13,8 +13,9 @@ by the grade of the evidence that they live there; a child counts `child_factor`
 (capped at 1), but only a child a record about exploitation names as a victim (or a record
 describes with the signs): every child an NHS safeguarding record is about is a potential
 victim, and the adults a child lives with are their family whatever their names say (a
-mother who kept her own family name, a step-parent, a name written family-name-first). A home of more than `max_residents` people on record is not a family's (a
-crowded house is another indicator's business). The address is flagged, with the score of
+mother who kept her own family name, a step-parent, a name written family-name-first). A
+home of more than `max_residents` people on record is not a family's (a crowded house is
+another indicator's business). The address is flagged, with the score of
 its surest victim; the score is 0 below `threshold`.
 """
 
@@ -135,8 +136,8 @@ INDICATOR = Indicator(
     rule=(
         "A person named as a victim or potential victim lives at an address with a suspect who "
         "is not their family, and no record shows them employed or paid; scored by how surely "
-        "they are a victim and live there (a child `child_factor` times), from `threshold`; a child "
-        "only when a record about exploitation names them a victim or describes the signs."
+        "they are a victim and live there (a child `child_factor` times, and only when a record "
+        "about exploitation names them a victim or describes the signs), from `threshold`."
     ),
     subjects=("premises",),
     evaluate=evaluate,
