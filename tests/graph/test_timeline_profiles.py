@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from threadline.graph import build_graph, changes_since, communities, network_profiles, timeline
+from threadline.graph.build import graph_from_edges
+from threadline.graph.profiles import MemberRisk, network_risk
 from threadline.store import tables as t
 
 Case = Any
@@ -74,6 +76,36 @@ def test_a_network_profile_says_who_is_who_and_who_knows_what(case: Case) -> Non
     assert profile.agencies["council"] == {"people": 2, "premises": 1}
     assert profile.agencies["hmrc"]["businesses"] == 1
     assert profile.agencies["nrm"]["people"] == 1
+
+
+def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_ones() -> None:
+    """A family keeping one woman (two members with strong findings about victims, among 12)
+    ranks above 150 background people, 10 of them with a weak finding each, whose findings
+    add up to more; a cluster whose findings are none about victims counts
+    `without_victims` of its risk."""
+    house = [(f"family {n}", "home", "lives_at") for n in range(10)] + [
+        ("woman", "home", "lives_at")
+    ]
+    crowd = [(f"resident {n}", f"house {n // 5}", "lives_at") for n in range(120)]
+    crowd += [(f"house {n}", f"house {n + 1}", "associate") for n in range(23)]
+    g = graph_from_edges([*house, *crowd])
+    names = list(g.vs["name"])
+    membership = [0 if n in {"home", "woman"} or n.startswith("family") else 1 for n in names]
+    weak = {f"resident {n * 12}": 0.6 for n in range(10)}  # 6.0 in all
+    strong = {"home": 1.77, "woman": 1.0}  # 2.77 in all
+    risk = MemberRisk({**weak, **strong}, victims=frozenset(strong), without_victims=0.6)
+    household, cluster = network_profiles(g, membership, scores=risk)
+    assert household.community == 0 and cluster.community == 1
+    assert cluster.total > household.total and cluster.size > 10 * household.size
+    assert household.risk == round(network_risk(2.77, household.size), 4)
+    assert cluster.risk == round(network_risk(6.0, cluster.size) * 0.6, 4)
+    assert household.victims_found and not cluster.victims_found
+    assert (household.scored, cluster.scored) == (2, 10)
+    plain = network_profiles(g, membership, scores={**weak, **strong})
+    assert [p.risk for p in plain] == [
+        round(network_risk(2.77, 12), 4),
+        round(network_risk(6.0, 144), 4),
+    ]
 
 
 def test_profiles_of_communities_skip_small_ones(case: Case) -> None:

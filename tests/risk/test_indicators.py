@@ -261,9 +261,11 @@ def servant_in_a_home(
     kin: bool = False,
     residents: int = 0,
     seen_by: str = "",
+    safeguarded: bool = False,
 ) -> Any:
     """A woman referred to the NRM lives with a couple, one named as a suspect; or (`seen_by`
-    a text) a woman only a record of that text names, with no role, such as a patient."""
+    a text) a woman only a record of that text names, with no role, such as a patient; or
+    (`safeguarded`) one two NHS safeguarding records name as a potential victim."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "4 Heronhurst Way")}
@@ -273,6 +275,11 @@ def servant_in_a_home(
         if seen_by:
             seen = case.record("nhs", "1B", source="ed_attendances", text=seen_by)
             ids["worker"] = case.e("Person", worker, record=seen, birthDate=born)
+        elif safeguarded:
+            first, second = (case.record("nhs", "1B", source="safeguarding") for _ in range(2))
+            ids["worker"] = case.e("Person", worker, role="potential_victim", record=first,
+                                   birthDate=born)  # fmt: skip
+            case.mention(ids["worker"], second, role="potential_victim")
         else:
             ids["worker"] = case.e("Person", worker, role="victim", record=referral(case),
                                    birthDate=born)  # fmt: skip
@@ -463,6 +470,9 @@ CASES = [
     IndicatorCase("household_worker", "a child servant counts more",
                   servant_in_a_home(born="2010-05-01"), {"house": 1.0},
                   says=("child victim",)),
+    IndicatorCase("household_worker", "a child at home whom safeguarding records name as a "
+                  "potential victim (a parent's different family name is no sign)",
+                  servant_in_a_home(born="2012-05-01", safeguarded=True), spares=("house",)),
     IndicatorCase("household_worker", "a nanny on an agency's payroll", servant_in_a_home(
                   paid=True), spares=("house",)),
     IndicatorCase("household_worker", "a daughter of the family", servant_in_a_home(kin=True),

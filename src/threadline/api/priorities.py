@@ -24,7 +24,7 @@ from threadline.model.protection import Protection, combine
 from threadline.read import View
 from threadline.read.places import Place, places
 from threadline.read.rankings import RunInfo, latest_run, stored_priorities
-from threadline.risk.analysis import member_scores
+from threadline.risk.analysis import member_risk
 from threadline.risk.prioritise import Kind, Priority
 
 __all__ = [
@@ -127,9 +127,10 @@ def networks(view: View, g: ig.Graph, *, top: int = 10, min_size: int = 3) -> Ne
     communities` shows them (Leiden with seed 0 and the resolution chosen by size); audited as
     `graph.communities`."""
     membership = communities(g, seed=0, resolution=None) if g.vcount() else []
-    scores = member_scores(view, g) if g.vcount() else {}
     profiles = (
-        network_profiles(g, membership, min_size=min_size, scores=scores) if g.vcount() else []
+        network_profiles(g, membership, min_size=min_size, scores=member_risk(view, g))
+        if g.vcount()
+        else []
     )
     shown = profiles[:top]
     index = {n: i for i, n in enumerate(g.vs["name"])} if g.vcount() else {}

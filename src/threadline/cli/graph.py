@@ -51,7 +51,7 @@ from threadline.graph.vocabulary import GraphFilter, find_node
 from threadline.read import View, reading
 from threadline.read.cases import narrow_to_case
 from threadline.reports.network_changes import write_change_chart
-from threadline.risk.analysis import member_scores
+from threadline.risk.analysis import member_risk
 
 __all__ = ["graph_app"]
 
@@ -228,7 +228,7 @@ def communities_command(
     chosen = _filters(since, until, types, grade, agencies)
     with _graph(db, user, chosen, "graph.communities") as (view, g):
         membership = _membership(view, g, chosen, seed)
-        scores = member_scores(view, g)
+        scores = member_risk(view, g)
         profiles = network_profiles(g, membership, min_size=min_size, scores=scores)[:top]
         names = {
             n

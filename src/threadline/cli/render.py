@@ -114,7 +114,13 @@ def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProf
         console.print("No community of that size.")
         return
     for p in profiles:
-        risk = f", risk {p.risk:.2f} from {p.scored} flagged members" if p.scored else ""
+        risk = (
+            f", risk {p.risk:.2f} (findings {p.total:.2f} on {p.scored} flagged members"
+            + ("" if p.victims_found else ", none about victims")
+            + ")"
+            if p.scored
+            else ""
+        )
         table = Table(title=f"Network {p.community}: {p.size} members, {p.records} records{risk}")
         table.add_column("what")
         table.add_column("count", justify="right")

@@ -4,18 +4,25 @@ A profile lists a community's people by role, its premises, businesses, phones, 
 and accounts, the exploitation types its NRM referrals name, its first and last dates, and
 a matrix of which agencies hold evidence on how many of its members of each kind.
 
-Profiles are ranked by risk when the members' risk scores are given (their strongest risk
-finding each, as ``threadline.risk.analysis.member_scores`` gives them): a network's risk is
-the sum of its members' scores, so that a cluster of background people with nothing against
-them falls below a real network however large it is. Without scores they are listed by
-size.
+Profiles are ranked by risk when the members' risk scores are given (``MemberRisk``, as
+``threadline.risk.analysis.member_risk`` gives them: each node's strongest finding per
+indicator times its weight, added up, and which nodes have a finding about victims). A
+network's risk (``network_risk``) is the sum of its members' scores divided by the square
+root of its size: the geometric mean of how much is found against the network (the sum)
+and how concentrated it is (the sum per member). A network none of whose findings is about
+victims counts the weights' ``without_victims`` share of it, as a premises does. The sum
+alone grows with size: a community of 150 background people, one in twenty with a weak
+finding of their own (a crowded house, a shared phone, two names), outranked a family
+keeping one woman in servitude. The mean alone dilutes a network among the people the
+community finder put around it. Without scores profiles are listed by size.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import igraph as ig
 
@@ -23,7 +30,14 @@ from threadline.graph._guards import graph_function
 from threadline.graph.vocabulary import VALUE, node_evidence
 from threadline.model.roles import Role
 
-__all__ = ["CATEGORIES", "NetworkProfile", "category", "network_profiles"]
+__all__ = [
+    "CATEGORIES",
+    "MemberRisk",
+    "NetworkProfile",
+    "category",
+    "network_profiles",
+    "network_risk",
+]
 
 CATEGORIES = ("people", "premises", "businesses", "phones", "emails", "vehicles", "accounts")
 """Kinds of member counted in a profile and in its agency matrix."""
@@ -47,6 +61,34 @@ def category(schema: str, value_type: str = "") -> str:
     if schema in _BUSINESS:
         return "businesses"
     return {"Vehicle": "vehicles", "BankAccount": "accounts"}.get(schema, "other")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRisk:
+    """What the risk findings say about a graph's nodes, for ranking its networks."""
+
+    scores: Mapping[str, float]
+    """Node name -> its score (nodes without findings left out)."""
+    victims: frozenset[str] = field(default_factory=frozenset)
+    """Nodes with a finding of an indicator about victims (the weights'
+    ``victim_indicators``) that rests on victims."""
+    without_victims: float = 1.0
+    """Share of its risk a network counts when none of its members is in `victims`."""
+
+
+def network_risk(total: float, size: int) -> float:
+    """A network's risk from `total`, its `size` members' risk scores added up: the geometric
+    mean of the total and the total per member, total / sqrt(size).
+
+    A few members with strong findings outweigh many with weak ones: 3 members scoring 1.5
+    in a network of 30 outweigh 12 scoring 0.5 in a cluster of 150.
+
+    >>> round(network_risk(4.5, 30), 2), round(network_risk(6.0, 150), 2)
+    (0.82, 0.49)
+    >>> network_risk(3.0, 0)
+    0.0
+    """
+    return total / math.sqrt(size) if size > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +118,16 @@ class NetworkProfile:
     naming the member, or backing one of its links)."""
     records: int
     risk: float = 0.0
-    """Sum of its members' risk scores (0 when none were given)."""
+    """Its members' risk scores added up, over the square root of its size
+    (``network_risk``), times
+    ``MemberRisk.without_victims`` when no finding on them is about victims (0 when no scores
+    were given)."""
     scored: int = 0
     """How many of its members have a risk score above 0."""
+    total: float = 0.0
+    """Its members' risk scores added up."""
+    victims_found: bool = False
+    """Whether a finding on a member is about victims."""
 
 
 @graph_function
@@ -87,10 +136,11 @@ def network_profiles(
     membership: list[int],
     *,
     min_size: int = 3,
-    scores: Mapping[str, float] | None = None,
+    scores: MemberRisk | Mapping[str, float] | None = None,
 ) -> list[NetworkProfile]:
     """A profile of every community of at least `min_size` nodes: riskiest first when
-    `scores` (node name -> risk score) are given, else largest first.
+    `scores` are given (a ``MemberRisk``, or node name -> risk score, when no node is
+    known to have a finding about victims), else largest first.
 
     >>> from threadline.graph.build import graph_from_edges
     >>> g = graph_from_edges(
@@ -101,9 +151,9 @@ def network_profiles(
     >>> p = network_profiles(g, [0, 0, 0])[0]
     >>> p.victims, p.suspects, p.premises
     (('lan',), ('hung',), ('mill',))
-    >>> [(p.community, p.risk) for p in network_profiles(
+    >>> [(p.community, round(p.risk, 2), p.total) for p in network_profiles(
     ...     g, [0, 0, 1], min_size=1, scores={"hung": 0.9, "lan": 0.2})]
-    [(1, 0.9), (0, 0.2)]
+    [(1, 0.9, 0.9), (0, 0.14, 0.2)]
     """
     if len(membership) != g.vcount():
         raise ValueError("membership must give a community for every node")
@@ -113,6 +163,7 @@ def network_profiles(
     records = g["records"]
     evidence = node_evidence(g)
     exploitation = g["exploitation"] if "exploitation" in g.attributes() else {}
+    risk = scores if isinstance(scores, MemberRisk) or scores is None else MemberRisk(scores)
     out: list[NetworkProfile] = []
     for comm in sorted(groups):
         members = groups[comm]
@@ -148,7 +199,12 @@ def network_profiles(
         for edge in g.es.select(_within=inside):
             dates.extend(d[:10] for d in edge["dates"])
         kinds = Counter(k for r in used for k in exploitation.get(r, ()))
-        risks = [scores.get(g.vs[i]["name"], 0.0) for i in members] if scores else []
+        names = [g.vs[i]["name"] for i in members]
+        risks = [risk.scores.get(n, 0.0) for n in names] if risk is not None else []
+        victims_found = risk is not None and not risk.victims.isdisjoint(names)
+        value = network_risk(sum(risks), len(members))
+        if risk is not None and not victims_found:
+            value *= risk.without_victims
         out.append(
             NetworkProfile(
                 community=comm,
@@ -159,12 +215,14 @@ def network_profiles(
                 last=max(dates) if dates else None,
                 agencies={a: dict(sorted(c.items())) for a, c in sorted(matrix.items())},
                 records=len(used),
-                risk=round(sum(risks), 4),
+                risk=round(value, 4),
                 scored=sum(1 for r in risks if r > 0),
+                total=round(sum(risks), 4),
+                victims_found=victims_found,
             )
         )
-    if scores is not None:
-        return sorted(out, key=lambda p: (-p.risk, -p.size, p.community))
+    if risk is not None:
+        return sorted(out, key=lambda p: (-p.risk, -p.total, -p.size, p.community))
     return sorted(out, key=lambda p: (-p.size, p.community))
 
 

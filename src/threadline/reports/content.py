@@ -36,7 +36,7 @@ from threadline.reports.methodology import Methodology, methodology
 from threadline.reports.networks import Networks, find_networks
 from threadline.reports.people import People, count_people
 from threadline.reports.scope import ProfileScope
-from threadline.risk.analysis import member_scores
+from threadline.risk.analysis import member_risk
 from threadline.risk.prioritise import Kind, Priority
 
 __all__ = ["STAGES", "Profile", "gather", "not_found"]
@@ -183,7 +183,7 @@ def gather(
     records = _records(g)
     people = count_people(g, nodes)
     advance("people")
-    found = find_networks(g, scores=member_scores(view, g))
+    found = find_networks(g, scores=member_risk(view, g))
     advance("networks")
     entities = sorted({e for ids in (g.vs["entity_ids"] if g.vcount() else []) for e in ids})
     run = latest_run(view)

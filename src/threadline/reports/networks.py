@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import igraph as ig
 
 from threadline.graph.communities import communities
-from threadline.graph.profiles import NetworkProfile, category, network_profiles
+from threadline.graph.profiles import MemberRisk, NetworkProfile, category, network_profiles
 from threadline.graph.vocabulary import VALUE
 from threadline.reports.people import NOT_RECORDED
 
@@ -95,7 +95,11 @@ def _chart(g: ig.Graph, members: Sequence[int]) -> tuple[list[int], list[tuple[i
 
 
 def find_networks(
-    g: ig.Graph, *, top: int = 6, min_size: int = 3, scores: Mapping[str, float] | None = None
+    g: ig.Graph,
+    *,
+    top: int = 6,
+    min_size: int = 3,
+    scores: MemberRisk | Mapping[str, float] | None = None,
 ) -> Networks:
     """The networks of `g` (module docstring), the `top` riskiest profiled (by the members'
     risk `scores`; the largest without them)."""

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.build import build_graph
 from threadline.graph.measures import Measures, measure
+from threadline.graph.profiles import MemberRisk
 from threadline.graph.vocabulary import ENTITY, GraphFilter
 from threadline.read.text import text_places, text_search
 from threadline.read.view import View
@@ -40,9 +41,11 @@ __all__ = [
     "analyse",
     "communities_of",
     "findings",
+    "member_risk",
     "member_scores",
     "rank_businesses",
     "rank_premises",
+    "risk_of",
     "scores_of",
 ]
 
@@ -86,8 +89,7 @@ def member_scores(
     view: View, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
 ) -> dict[str, float]:
     """Each node's risk score: the sum over indicators of its strongest finding's score times
-    the indicator's weight (nodes without findings are left out). A network's risk is the sum
-    of its members' (``threadline.graph.profiles``)."""
+    the indicator's weight (nodes without findings are left out)."""
     chosen = _weights(weights)
     return scores_of(findings(view, g, chosen, as_of=as_of), chosen)
 
@@ -102,6 +104,29 @@ def scores_of(found: Iterable[Finding], weights: Weights) -> dict[str, float]:
     for (node, _), value in best.items():
         out[node] = round(out.get(node, 0.0) + value, 4)
     return out
+
+
+def member_risk(
+    view: View, g: ig.Graph, weights: WeightsLike = None, *, as_of: date | None = None
+) -> MemberRisk:
+    """What network profiles rank networks by (``threadline.graph.profiles``): each node's
+    score (:func:`member_scores`) and which nodes have a finding about victims."""
+    chosen = _weights(weights)
+    return risk_of(findings(view, g, chosen, as_of=as_of), chosen)
+
+
+def risk_of(found: Iterable[Finding], weights: Weights) -> MemberRisk:
+    """:func:`member_risk` from `found`: a finding is about victims when its indicator is one
+    of the weights' ``prioritisation.victim_indicators`` and it rests on victims, as when
+    premises are ranked."""
+    found = list(found)
+    settings = weights.prioritisation
+    about = set(settings.get("victim_indicators", ()))
+    return MemberRisk(
+        scores=scores_of(found, weights),
+        victims=frozenset(f.node for f in found if f.indicator in about and f.about_victims),
+        without_victims=float(settings.get("without_victims", 1.0)),
+    )
 
 
 def analyse(

@@ -261,8 +261,9 @@ def network_ranking(
     true_label: Mapping[str, str],
 ) -> dict[str, float | int]:
     """Whether the real networks are ranked above every background cluster, as network
-    profiles rank communities by risk (the sum of their members' strongest findings,
-    :func:`threadline.risk.analysis.member_scores`).
+    profiles rank communities by risk (how far their members' findings stand above chance,
+    :func:`threadline.graph.profiles.network_risk`, from
+    :func:`threadline.risk.analysis.member_risk`).
 
     A community is a real network's when it holds the most of that network's members (one
     per network, so a network split in two is judged by its main part); a background cluster
@@ -271,10 +272,10 @@ def network_ranking(
     cluster, and how many real networks rank below that cluster (0 when every real network
     is above every background cluster)."""
     from threadline.graph.profiles import network_profiles
-    from threadline.risk.analysis import scores_of
+    from threadline.risk.analysis import risk_of
 
-    scores = scores_of(found, weights)
-    profiles = network_profiles(g, list(membership), scores=scores) if g.vcount() else []
+    risk = risk_of(found, weights)
+    profiles = network_profiles(g, list(membership), scores=risk) if g.vcount() else []
     rank_of = {p.community: rank for rank, p in enumerate(profiles, start=1)}
     networks_in: dict[int, Counter[str]] = defaultdict(Counter)
     where: dict[str, Counter[int]] = defaultdict(Counter)

@@ -10,8 +10,12 @@ victim is enough: domestic servitude is a single-victim typology. How surely the
 victim is weighted as everywhere (in full from records about exploitation, at
 ``exploitation.other_roles`` from others; by the grades of the records describing them) and
 by the grade of the evidence that they live there; a child counts `child_factor` times
-(capped at 1). A home of more than `max_residents` people on record is not a family's (a
-crowded house is another indicator's business). The address is flagged, with the score of
+(capped at 1), but only a child a record about exploitation names as a victim (or a record
+describes with the signs): every child an NHS safeguarding record is about is a potential
+victim, and the adults a child lives with are their family whatever their names say (a
+mother who kept her own family name, a step-parent, a name written family-name-first). A
+home of more than `max_residents` people on record is not a family's (a crowded house is
+another indicator's business). The address is flagged, with the score of
 its surest victim; the score is 0 below `threshold`.
 """
 
@@ -21,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
+    VICTIM_ROLES,
     finding,
     is_address,
     is_child,
@@ -58,7 +63,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if not 2 <= len(residents) <= p["max_residents"]:
             continue
         sure, named = victim_weights(ctx, residents)
-        for person, (weight, told) in described(ctx, residents, signs).items():
+        told_of = described(ctx, residents, signs)
+        for person, (weight, told) in told_of.items():
             if weight > sure.get(person, 0.0) and not roles(ctx, person) & suspect_roles:
                 sure[person] = weight
                 named |= told
@@ -74,6 +80,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 continue
             score = weight * ctx.evidence_weight(residents[victim])
             if is_child(ctx, victim, named | residents[victim], p["child_age"]):
+                if victim not in told_of and not exploited(ctx, victim):
+                    continue  # a child at home, on the records: not a worker kept there
                 score = min(1.0, score * float(p["child_factor"]))
             best = max(best, (round(score, 4), victim))
         score, victim = best
@@ -91,6 +99,17 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         evidence = named | residents[victim] | {r for s in keepers for r in residents[s]}
         values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
         yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+def exploited(ctx: Context, person: int) -> bool:
+    """Whether a record about exploitation names the person as a victim or potential victim.
+
+    Every child an NHS safeguarding record is about is recorded as a potential victim, and
+    the adults a child lives with are their family whatever their names (a mother who kept
+    her own family name, a step-parent, a name written family-name-first): a child is read
+    as kept in a home only on a record about exploitation, or one describing the signs."""
+    records = ctx.role_weight(person, VICTIM_ROLES)[1]
+    return bool(records & ctx.exploitation_records)
 
 
 def described(
@@ -117,7 +136,8 @@ INDICATOR = Indicator(
     rule=(
         "A person named as a victim or potential victim lives at an address with a suspect who "
         "is not their family, and no record shows them employed or paid; scored by how surely "
-        "they are a victim and live there (a child `child_factor` times), from `threshold`."
+        "they are a victim and live there (a child `child_factor` times, and only when a record "
+        "about exploitation names them a victim or describes the signs), from `threshold`."
     ),
     subjects=("premises",),
     evaluate=evaluate,
