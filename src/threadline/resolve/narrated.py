@@ -19,10 +19,9 @@ to be read out in court:
    with that person's records: a premises, a phone number, a vehicle, a business, another
    person.
    A name held by two people, a name of one word ("Dylan"), or a name with nothing around
-   it in common stays a person of its own: on the medium scenario, where a quarter of the
-   people share their names with others, the name alone joined one narrative person in 21
-   to a namesake; with something shared, one in 180.
-
+   it in common stays a person of its own: on the medium scenario (seed 1), where a quarter
+   of the people share their names with others, the name alone joined one narrative person
+   in 21 to a namesake; with something shared, one in 180.
 3. **The same stranger, met again.** Narrative people of one full name that no record's
    person carries are one person when their records share something (the premises, the
    phone...): the controller whom five logs about one car wash name and nobody has
