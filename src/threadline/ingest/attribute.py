@@ -426,13 +426,10 @@ def read_text(
             for item in identifiers:
                 if c_start <= item.start and item.end <= c_end:
                     made = _attribute(text, item, people, (c_start, c_end), topic)
-                    kept = _KEPT.search(text[c_start : item.start])
-                    if made is None and kept is not None and not (
-                        any(kept.end() + c_start <= s.start for s, _ in people)
-                        or _NEGATION.search(text[c_start : item.start])
-                    ):
+                    kept = None if made else _kept(text, item, people, c_start)
+                    if kept is not None:
                         reading.attributions.append(
-                            Attribution(None, item, "lives_at", sentence, kept.group(1).lower())
+                            Attribution(None, item, "lives_at", sentence, kept)
                         )
                     elif made is not None:
                         number, cue = made
@@ -452,6 +449,18 @@ _KEPT = re.compile(
 )
 """A place said of the person the record is about, whom the text does not name: a referral's
 "kept at 10 Ironcroft Ln" (the exploiter the sentence opened with was not kept there)."""
+
+
+def _kept(text: str, item: Extraction, people: list[tuple[_Span, int]], start: int) -> str | None:
+    """The cue ("kept at") when the clause says the person the record is about was kept at
+    the place `item`, with no one named between the cue and the place and no negation."""
+    kept = _KEPT.search(text[start : item.start])
+    if kept is None or _NEGATION.search(text[start : item.start]):
+        return None
+    if any(start + kept.end() <= span.start for span, _ in people):
+        return None
+    return kept.group(1).lower()
+
 
 _OPENS_WITH_VERB = re.compile(
     r"(?i:seen in|seen driving|drives|driving|uses|using|lives at|living at|phone|mobile|tel)\b"
