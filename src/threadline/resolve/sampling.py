@@ -14,13 +14,15 @@ same value, and :func:`sample_hash` computes it in numpy for tests.
   Splink's u estimation filters its records with) is :func:`sample_filter_sql`
   (:class:`SampledDuckDBDialect`, :class:`SampledSparkDialect`).
 * EM: the training session's blocking rule gets the same filter on both sides
-  (:func:`sample_filter_sql` of ``l.uid`` and ``r.uid``) when its pairs, counted exactly in the
-  run's DuckDB database, exceed the cap; Splink's own EM sampling is not used.
+  (:func:`sampled_rule`) when its pairs, counted exactly in the run's DuckDB database
+  (:func:`equality_pairs`), exceed the cap; Splink's own EM sampling (by the database's
+  hash, its share estimated from a probe sample) is not used.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -31,10 +33,12 @@ __all__ = [
     "Dialect",
     "SampledDuckDBDialect",
     "SampledSparkDialect",
+    "equality_pairs",
     "proportion_for_pairs",
     "sample_filter_sql",
     "sample_hash",
     "sample_hash_sql",
+    "sampled_rule",
 ]
 
 Dialect = Literal["duckdb", "spark"]
@@ -57,8 +61,8 @@ def _shift(a: str, bits: int, dialect: Dialect) -> str:
 def sample_hash_sql(uid: str, dialect: Dialect, seed: int = 0) -> str:
     """SQL of ``dialect`` for the 32-bit hash (0 to 2**32 - 1) of the integer ``uid``.
 
-    >>> sample_hash_sql("uid", "spark").count("uid")
-    4
+    >>> sample_hash_sql("uid", "spark").count("uid")  # three xor-shifts of it
+    8
     """
     x = f"((CAST({uid} AS BIGINT) + {(seed * _SEED_STEP) & _MASK}) & {_MASK})"
     for _ in range(2):
@@ -108,6 +112,43 @@ def proportion_for_pairs(pairs: float, max_pairs: float) -> float:
     if pairs <= max_pairs:
         return 1.0
     return math.sqrt(max_pairs / pairs)
+
+
+def sampled_rule(rule: str, proportion: float, dialect: Dialect) -> str:
+    """Blocking ``rule`` (in ``dialect``'s SQL) keeping the pairs whose two records are both
+    in the sample of ``proportion`` of the records.
+
+    >>> sampled_rule("l.dob = r.dob", 1.0, "duckdb")
+    'l.dob = r.dob'
+    >>> sampled_rule("l.dob = r.dob", 0.5, "spark").count("r.uid")
+    8
+    """
+    if proportion >= 1:
+        return rule
+    left, right = (sample_filter_sql(f"{side}.uid", dialect, proportion) for side in "lr")
+    return f"({rule}) AND {left} AND {right}"
+
+
+def equality_pairs(con: Any, table: str, rule: str) -> int:
+    """How many pairs of records of DuckDB ``table`` an equality rule (``l.a = r.a AND
+    l.b = r.b``) finds: exactly, from the size of each key's group.
+
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE t AS SELECT i AS uid, i % 3 AS k FROM range(9) r(i)")
+    >>> equality_pairs(con, "t", "l.k = r.k")
+    9
+    """
+    columns = re.findall(r"\bl\.(\w+) = r\.\1\b", rule)
+    if not columns or " AND ".join(f"l.{c} = r.{c}" for c in columns) != rule:
+        raise ValueError(f"not a rule of equalities: {rule}")
+    keys = ", ".join(columns)
+    filled = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+    ((found,),) = con.sql(
+        f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (SELECT count(*) AS n "  # noqa: S608 - SQL of our own column names
+        f"FROM {table} WHERE {filled} GROUP BY {keys})"
+    ).fetchall()
+    return int(found)
 
 
 class SampledDuckDBDialect(DuckDBDialect):

@@ -26,8 +26,9 @@ from threadline.resolve.comparisons import NAME_PAIR, PERSON_FIELDS, Field, spli
 from threadline.resolve.sampling import (
     Dialect,
     SampledDuckDBDialect,
+    equality_pairs,
     proportion_for_pairs,
-    sample_filter_sql,
+    sampled_rule,
 )
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
 
@@ -221,28 +222,10 @@ class SplinkModel:
         self._explainer = None
 
     def _em_sample(self, rule: str, max_pairs: float) -> str:
-        """``rule`` limited to about ``max_pairs`` pairs: both records of a pair must be in a
-        sample drawn by :func:`.sampling.sample_hash`, the same records on every engine (the
-        pairs are counted in the run's DuckDB database, where the records are prepared)."""
-        proportion = proportion_for_pairs(self._pairs_of(rule), max_pairs)
-        if proportion >= 1:
-            return rule
-        left, right = (sample_filter_sql(f"{side}.uid", self.dialect, proportion)
-                       for side in "lr")  # fmt: skip
-        return f"({rule}) AND {left} AND {right}"
-
-    def _pairs_of(self, rule: str) -> int:
-        """How many record pairs an equality rule (``l.a = r.a AND l.b = r.b``) finds."""
-        columns = re.findall(r"\bl\.(\w+) = r\.\1\b", rule)
-        if " AND ".join(f"l.{c} = r.{c}" for c in columns) != rule:
-            raise ValueError(f"not a rule of equalities: {rule}")
-        keys = ", ".join(columns)
-        filled = " AND ".join(f"{c} IS NOT NULL" for c in columns)
-        (found,) = self.con.sql(
-            f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (SELECT count(*) AS n "  # noqa: S608 - SQL of our own constants
-            f"FROM {self.table} WHERE {filled} GROUP BY {keys})"
-        ).fetchone()
-        return int(found)
+        """``rule`` limited to about ``max_pairs`` pairs by a sample that every engine draws
+        alike (the pairs are counted in the run's DuckDB database, where the records are)."""
+        pairs = equality_pairs(self.con, self.table, rule)
+        return sampled_rule(rule, proportion_for_pairs(pairs, max_pairs), self.dialect)
 
     def _exact_share(self, rules: list[str]) -> float:
         """Share of all record pairs that the exact rules pair (Splink's count, recall 1)."""
