@@ -22,6 +22,14 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from threadline.cli import app
+from threadline.resolve.sampling import (
+    Dialect,
+    SampledDuckDBDialect,
+    SampledSparkDialect,
+    sample_hash,
+    sample_hash_sql,
+    sampled_rule,
+)
 from threadline.resolve.spark_model import spark_session
 from threadline.resolve.spark_sql import to_spark
 from threadline.store import Store
@@ -63,6 +71,51 @@ def test_transpiled_functions_give_duckdbs_values(
     spark.createDataFrame(rows).createOrReplaceTempView("rows")
     found = spark.sql(f"SELECT {to_spark(duckdb_sql)} AS v FROM rows").collect()
     assert [round(float(v), 9) for (v,) in expected] == [round(float(r.v), 9) for r in found]
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+def test_the_sample_hash_is_the_same_on_duckdb_spark_and_numpy(spark: Any, seed: int) -> None:
+    on_duckdb = duckdb.sql(
+        f"SELECT {sample_hash_sql('uid', 'duckdb', seed)} FROM range(1, 3001) r(uid) ORDER BY uid"
+    ).fetchall()
+    on_spark = spark.sql(
+        f"SELECT {sample_hash_sql('id', 'spark', seed)} AS h FROM range(1, 3001) ORDER BY id"
+    ).collect()
+    expected = sample_hash(range(1, 3001), seed).tolist()
+    assert [h for (h,) in on_duckdb] == expected
+    assert [r.h for r in on_spark] == expected
+    assert len(set(expected)) == 3000
+
+
+def test_both_engines_train_on_the_same_samples(spark: Any) -> None:
+    """The records Splink's u estimation keeps (through our dialects) and the pairs an EM
+    session keeps (its rule sampled) are the same on DuckDB and on Spark."""
+    from splink.internals.input_column import InputColumn
+
+    rows = pa.table({"uid": pa.array(range(1, 2001), pa.int64()),
+                     "k": pa.array([i % 50 for i in range(2000)], pa.int64())})  # fmt: skip
+    spark.createDataFrame(rows).createOrReplaceTempView("sampled")
+    con = duckdb.connect()
+    con.register("sampled", rows)
+    kept = []
+    for dialect, engine in ((SampledDuckDBDialect(), "duckdb"), (SampledSparkDialect(), "spark")):
+        uid = InputColumn("uid", sqlglot_dialect_str=engine)
+        where = dialect.proportion_sample_sql(0.1, [uid], seed=42)
+        sql = f"SELECT uid FROM sampled WHERE 1=1 {where} ORDER BY uid"
+        found = con.sql(sql).fetchall() if engine == "duckdb" else spark.sql(sql).collect()
+        kept.append([r[0] for r in found])
+    assert kept[0] == kept[1]
+    assert 150 < len(kept[0]) < 250  # a tenth of 2,000
+    pairs = []
+    engines: tuple[Dialect, ...] = ("duckdb", "spark")
+    for engine in engines:
+        rule = sampled_rule("l.k = r.k", 0.25, engine)
+        sql = (f"SELECT l.uid AS a, r.uid AS b FROM sampled l JOIN sampled r "
+               f"ON {rule} AND l.uid < r.uid ORDER BY a, b")  # fmt: skip
+        found = con.sql(sql).fetchall() if engine == "duckdb" else spark.sql(sql).collect()
+        pairs.append([(r[0], r[1]) for r in found])
+    assert pairs[0] == pairs[1]
+    assert 0.03 < len(pairs[0]) / 39_000 < 0.1  # a sixteenth of 50 x 780 pairs
 
 
 MAPPING = """\

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from threadline.resolve.blocking import BlockingPlan
 from threadline.resolve.comparisons import Field
+from threadline.resolve.sampling import Dialect, SampledSparkDialect
 from threadline.resolve.spark_sql import duckdb_form, spark_form
 from threadline.resolve.splink_model import SplinkModel
 
@@ -90,6 +91,8 @@ class SparkEngine:
 class SparkModel(SplinkModel):
     """A :class:`SplinkModel` whose linker runs on Spark, over a copy of the run's records."""
 
+    dialect: Dialect = "spark"
+
     def __init__(
         self,
         con: Any,
@@ -112,9 +115,14 @@ class SparkModel(SplinkModel):
     def _database_api(self) -> Any:
         from splink import SparkAPI
 
+        class _SparkAPI(SparkAPI):
+            """Splink's Spark API, drawing u's sample as DuckDB does (:mod:`.sampling`)."""
+
+            sql_dialect = SampledSparkDialect()  # type: ignore[no-untyped-call]  # Splink is untyped
+
         # Splink's tables are kept in Spark's memory, spilling to local disk: nothing needs a
         # checkpoint folder that every node of a cluster can reach.
-        return SparkAPI(  # type: ignore[no-untyped-call]  # Splink's Spark API is untyped
+        return _SparkAPI(  # type: ignore[no-untyped-call]  # Splink's Spark API is untyped
             spark_session=self.spark, break_lineage_method="persist"
         )
 

@@ -23,6 +23,13 @@ from splink.internals.exceptions import SplinkException
 from threadline.resolve._cultures import culture_lift
 from threadline.resolve.blocking import BlockingPlan, blocked_pairs
 from threadline.resolve.comparisons import NAME_PAIR, PERSON_FIELDS, Field, splink_comparison
+from threadline.resolve.sampling import (
+    Dialect,
+    SampledDuckDBDialect,
+    equality_pairs,
+    proportion_for_pairs,
+    sampled_rule,
+)
 from threadline.resolve.settings import IDENTIFIER_KEYS, ResolverSettings
 
 __all__ = ["SplinkModel", "fields_for", "starting_settings"]
@@ -60,6 +67,12 @@ change numbers, and a record may give a work or correspondence address (about -4
 most). Training on records made close together in time would teach that they never do."""
 
 
+class _DuckDBAPI(DuckDBAPI):
+    """Splink's DuckDB API, drawing u's sample as every engine does (:mod:`.sampling`)."""
+
+    sql_dialect = SampledDuckDBDialect()  # type: ignore[no-untyped-call]  # Splink is untyped
+
+
 def fields_for(con: Any, table: str) -> tuple[Field, ...]:
     """The person fields with at least one value to compare in ``table``."""
     columns = sorted({c for f in PERSON_FIELDS for c in f.shown})
@@ -94,6 +107,9 @@ def _has(fields: Sequence[Field], name: str) -> bool:
 
 class SplinkModel:
     """A Splink linker over one prepared table, with the calls the resolver needs."""
+
+    dialect: Dialect = "duckdb"
+    """The SQL of the database the linker runs on."""
 
     def __init__(
         self,
@@ -137,7 +153,7 @@ class SplinkModel:
     # -- what an engine does its own way (:class:`.spark_model.SparkModel` for Spark) -------
 
     def _database_api(self) -> Any:
-        return DuckDBAPI(connection=self.con)
+        return _DuckDBAPI(connection=self.con)
 
     def _splink_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
         """Our settings (in DuckDB's SQL) as this engine's Splink linker takes them."""
@@ -190,9 +206,8 @@ class SplinkModel:
             before = self._model_json()
             try:
                 self.linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule,
+                    self._em_sample(rule, settings.em_max_pairs),
                     estimate_without_term_frequencies=True,
-                    max_pairs=settings.em_max_pairs,
                 )
             except (SplinkException, ValueError) as error:
                 # Splink refuses an m that reaches exactly 0, which happens when a session's
@@ -205,6 +220,12 @@ class SplinkModel:
         self._set_prior(found / self._rules_recall(rules, trained))
         self.settings = self._model_json()
         self._explainer = None
+
+    def _em_sample(self, rule: str, max_pairs: float) -> str:
+        """``rule`` limited to about ``max_pairs`` pairs by a sample that every engine draws
+        alike (the pairs are counted in the run's DuckDB database, where the records are)."""
+        pairs = equality_pairs(self.con, self.table, rule)
+        return sampled_rule(rule, proportion_for_pairs(pairs, max_pairs), self.dialect)
 
     def _exact_share(self, rules: list[str]) -> float:
         """Share of all record pairs that the exact rules pair (Splink's count, recall 1)."""

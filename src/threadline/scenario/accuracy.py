@@ -303,11 +303,14 @@ def _by_type(label: str, ranked: Sequence[str], type_of: Mapping[str, str]) -> d
     return {f"{label}_{name}": v for name, v in precision_by_type(ranked, type_of).items()}
 
 
-def evaluate_scenario(folder: Path, *, top: int = 20, engine: Any = None) -> dict[str, float | int]:
+def evaluate_scenario(
+    folder: Path, *, top: int = 20, engine: Any = None, keep: Path | None = None
+) -> dict[str, float | int]:
     """Ingest, resolve and analyse the scenario in FOLDER in a fresh store; score resolution
     over every agency's mentions (each read by an analyst of that agency, so that no handling
     condition hides a mention from the count) and the analysis as the store's local analyst
-    sees it once every partner shares with them (as in the demo)."""
+    sees it once every partner shares with them (as in the demo). The store is a SQLite file
+    in a temporary folder, or the file ``keep`` (which must not exist yet) to look at after."""
     from threadline.read import View
     from threadline.scenario.agreements import record_agreements
     from threadline.scenario.attribution import score_attribution, score_narrated
@@ -318,7 +321,10 @@ def evaluate_scenario(folder: Path, *, top: int = 20, engine: Any = None) -> dic
     truth = ScenarioTruth.load(folder)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'evaluate.db'}", create=True)
+        path = keep if keep is not None else Path(tmp) / "evaluate.db"
+        if path.exists():
+            raise ThreadlineError(f"{path} exists: the evaluation needs a fresh store")
+        store = Store(f"sqlite:///{path}", create=True)
         try:
             store.migrate()
             bootstrap(store, os_cleared=True)
