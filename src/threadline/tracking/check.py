@@ -161,48 +161,50 @@ def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -
             for watch in identifiers.get(str(row.value), []):
                 found.append((watch, int(row.record_id), "record", None,
                               f"{watch.value_type} {row.value} stated as {row.prop}"))  # fmt: skip
-            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
+            found += index.found(row, index.stating(str(row.value)))
     births = [reading.birth for _, reading in searches if reading.birth is not None]
     if births:
         days = [s.value == d if whole else sa.and_(s.value >= d, s.value < f"{d}~")
                 for d, whole in births]  # fmt: skip
         query = stated.where(r.batch_id == batch_id, s.prop.in_(BIRTH_PROPS), sa.or_(*days))
         for row in conn.execute(query):
-            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
+            found += index.found(row, index.dated)
     found += _names(conn, batch_id, index, stated)
     return _raise(conn, found, f"batch {batch_id}")
 
 
+Searched = tuple[_Live, SavedSearch]
+
+
 class _Searches:
     """The saved searches indexed by what can make them match a statement (an identifier
-    form, a name key; a date of birth or a name for any of them that reads one), so that each
+    form, a name key; a date of birth for any of them that reads one), so that each
     statement is read against the searches it may match, not against all of them: with
     thousands of searches and a large batch, reading every statement against every search
     was most of the check."""
 
-    def __init__(self, searches: list[tuple[_Live, SavedSearch]]) -> None:
+    def __init__(self, searches: list[Searched]) -> None:
         self.keys = set().union(*(reading.keys for _, reading in searches))
-        self._forms: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
-        self._named: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
+        self._forms: dict[str, list[Searched]] = defaultdict(list)
+        self._named: dict[str, list[Searched]] = defaultdict(list)
         for watch, reading in searches:
             for form in reading.forms:
                 self._forms[form].append((watch, reading))
             for key in reading.keys:
                 self._named[key].append((watch, reading))
-        self._dated = [(w, rd) for w, rd in searches if rd.birth is not None]
-        self._any_name = [(w, rd) for w, rd in searches if rd.keys]
+        self.dated = [(w, rd) for w, rd in searches if rd.birth is not None]
+        """The searches that read a date of birth."""
         self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
 
-    def candidates(self, prop: str, value: str) -> list[tuple[_Live, SavedSearch]]:
-        """Those of the searches whose `SavedSearch.match` may match `prop` `value`."""
-        out = list(self._forms.get(value, ()))
-        if prop in BIRTH_PROPS:
-            out += self._dated
-        if prop in NAME_PROPS:
-            out += self._any_name
-        return list({w.id: (w, rd) for w, rd in out}.values())
+    def stating(self, value: str) -> list[Searched]:
+        """The searches that read identifier `value` as one of their forms."""
+        return self._forms.get(value, [])
 
-    def match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
+    def sharing(self, keys: set[str]) -> list[Searched]:
+        """The searches that share one of the name `keys`."""
+        return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
+
+    def _match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
         """`reading.match`, once for each search text and statement value: a batch states
         one name many times, and many users save one search."""
         key = (reading.typed, schema, prop, value)
@@ -210,26 +212,23 @@ class _Searches:
             self._matched[key] = reading.match(schema, prop, value)
         return self._matched[key]
 
-    def sharing(self, keys: set[str]) -> list[tuple[_Live, SavedSearch]]:
-        """The searches that share one of the name `keys`."""
-        return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
-
-
-def _searched(index: _Searches, searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
-    out: list[Found] = []
-    for watch, reading in searches:
-        match = index.match(reading, str(row.schema), str(row.prop), str(row.value))
-        if match is not None:
-            why = f"search {watch.target!r}: {match.how} ({match.reason}), {row.prop} {row.value}"
-            out.append((watch, int(row.record_id), "record", None, why))
-    return out
+    def found(self, row: Any, searches: Iterable[Searched]) -> list[Found]:
+        """What each of `searches` finds in statement `row`."""
+        out: list[Found] = []
+        schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+        for watch, reading in searches:
+            match = self._match(reading, schema, prop, value)
+            if match is not None:
+                why = f"search {watch.target!r}: {match.how} ({match.reason}), {prop} {value}"
+                out.append((watch, int(row.record_id), "record", None, why))
+        return out
 
 
 def _names(
     conn: Connection, batch_id: int, searches: _Searches, stated: sa.Select[Any]
 ) -> list[Found]:
-    """Names the batch states that share a search key with a saved search, scored as the
-    search scores them."""
+    """Names the batch states that share a search key with a saved search and that the
+    search box would compare (`SavedSearch.compares`), scored as the search scores them."""
     keys = searches.keys
     if not keys:
         return []
@@ -250,7 +249,11 @@ def _names(
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            out += _searched(searches, searches.sharing(candidates[str(row.mention_id)]), row)
+            shared = candidates[str(row.mention_id)]
+            prop, value = str(row.prop), str(row.value)
+            compared = [(w, rd) for w, rd in searches.sharing(shared)
+                        if rd.compares(shared, prop, value)]  # fmt: skip
+            out += searches.found(row, compared)
     return out
 
 
