@@ -126,7 +126,7 @@ def test_each_saved_search_finds_in_a_batch_what_the_search_box_finds(
     """The equivalence a saved search rests on: the records each saved search is alerted to
     are the records the search box finds for its text (and only those: a name sharing a key
     that the search box would not compare is not told of either)."""
-    from threadline.read.search import _Found, _find_names
+    from threadline.read.search import _find_names, _Found
 
     header = (FIXTURES / "intel.csv").read_text(encoding="utf-8").splitlines()[0]
     rows = [f"IR{n:04d},05/09/2025,2,B,P,,OFFICIAL,{surname},{forenames},,suspect,,,,{text}"

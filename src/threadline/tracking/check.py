@@ -204,7 +204,9 @@ class _Searches:
         """The searches that share one of the name `keys`."""
         return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
 
-    def _match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
+    def _match(
+        self, reading: SavedSearch, schema: str, prop: str, value: str
+    ) -> SearchMatch | None:
         """`reading.match`, once for each search text and statement value: a batch states
         one name many times, and many users save one search."""
         key = (reading.typed, schema, prop, value)
