@@ -59,6 +59,7 @@ __all__ = [
     "NameLookup",
     "Reading",
     "SearchResults",
+    "lone",
     "search",
     "warm_up",
 ]
@@ -482,9 +483,18 @@ class NameLookup:
         several words typed has a word of its own left over on both sides: "names differ",
         never a hit. Only a lone name (a working name, "Amber") can still match such a
         mention, so only those are compared."""
-        if len(self.words) < 2 or len(covered) >= 2:
-            return True
-        return len(_words(held)) < 2 and prop not in PART_PROPS
+        return self.meets(covered) or lone(held, prop)
+
+    def meets(self, covered: set[int]) -> bool:
+        """Whether a mention whose shared keys cover the words `covered` has every one of its
+        names compared: a name of one word typed, or two of its words met."""
+        return len(self.words) < 2 or len(covered) >= 2
+
+
+def lone(held: str, prop: str) -> bool:
+    """A name of one word stated whole (not as one part of a person's name): the only kind
+    compared with a mention that meets one of several words typed (`NameLookup.compares`)."""
+    return len(_words(held)) < 2 and prop not in PART_PROPS
 
 
 def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Reading | None:

@@ -31,12 +31,12 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.profiles import category
 from threadline.read.saved_search import NAME_PROPS, SavedSearch, SearchMatch, identifier_props
-from threadline.read.search import BIRTH_PROPS
+from threadline.read.search import BIRTH_PROPS, lone
 from threadline.security import chain
 from threadline.security.audit import make_event
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
-from threadline.store.database import insert_ignore
+from threadline.store.database import insert_new
 from threadline.store.evidence_ids import evidence_records
 from threadline.tracking.networks import changed_members
 from threadline.tracking.reasons import ref
@@ -118,11 +118,8 @@ def _raise(conn: Connection, found: list[Found], origin: str) -> int:
         row["reason"] = row["reason"][:2000]
     if not rows:
         return 0
-    added = 0
     keys = ["watch_id", "user_id", "kind", "record_id"]
-    values = list(rows.values())
-    for chunk in chunked(values, CHUNK):
-        added += conn.execute(insert_ignore(t.alerts, chunk, conn.dialect, keys)).rowcount
+    added = insert_new(conn, t.alerts, list(rows.values()), keys)
     event = make_event(None, "combination", "alerts.check", purpose=PURPOSE, username=SYSTEM,
                        detail={"origin": origin, "watches": len({w.id for w, *_ in found}),
                                "alerts": added})  # fmt: skip
@@ -186,12 +183,16 @@ class _Searches:
     def __init__(self, searches: list[Searched]) -> None:
         self.keys = set().union(*(reading.keys for _, reading in searches))
         self._forms: dict[str, list[Searched]] = defaultdict(list)
-        self._named: dict[str, list[Searched]] = defaultdict(list)
+        self._named: dict[str, list[tuple[Searched, frozenset[int]]]] = defaultdict(list)
+        """Name key -> the searches that read it, each with the words typed that make it."""
         for watch, reading in searches:
             for form in reading.forms:
                 self._forms[form].append((watch, reading))
-            for key in reading.keys:
-                self._named[key].append((watch, reading))
+            if reading.lookup is not None:
+                every = frozenset(range(len(reading.lookup.words)))
+                for key in reading.keys:
+                    words = reading.lookup.origin.get(key, every)
+                    self._named[key].append(((watch, reading), words))
         self.dated = [(w, rd) for w, rd in searches if rd.birth is not None]
         """The searches that read a date of birth."""
         self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
@@ -200,9 +201,20 @@ class _Searches:
         """The searches that read identifier `value` as one of their forms."""
         return self._forms.get(value, [])
 
-    def sharing(self, keys: set[str]) -> list[Searched]:
-        """The searches that share one of the name `keys`."""
-        return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
+    def sharing(self, keys: Iterable[str]) -> list[tuple[Searched, bool]]:
+        """The searches that share one of the name `keys` of a mention, each with whether
+        they compare every name of that mention (`NameLookup.meets`: else only its lone
+        names, `lone`), as the search box decides for the keys a mention shares."""
+        covered: dict[int, tuple[Searched, set[int]]] = {}
+        for key in keys:
+            for searched, words in self._named.get(key, ()):
+                held = covered.setdefault(searched[0].id, (searched, set()))
+                held[1].update(words)
+        out: list[tuple[Searched, bool]] = []
+        for searched, met in covered.values():
+            lookup = searched[1].lookup
+            out.append((searched, lookup is not None and lookup.meets(met)))
+        return out
 
     def _match(
         self, reading: SavedSearch, schema: str, prop: str, value: str
@@ -248,14 +260,15 @@ def _names(
     s = t.statements.c
     for chunk in _chunks(candidates):
         query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
+        near: dict[str, list[tuple[Searched, bool]]] = {}
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            shared = candidates[str(row.mention_id)]
-            prop, value = str(row.prop), str(row.value)
-            compared = [(w, rd) for w, rd in searches.sharing(shared)
-                        if rd.compares(shared, prop, value)]  # fmt: skip
-            out += searches.found(row, compared)
+            mention = str(row.mention_id)
+            if mention not in near:
+                near[mention] = searches.sharing(candidates[mention])
+            single = lone(str(row.value), str(row.prop))
+            out += searches.found(row, [sr for sr, every in near[mention] if every or single])
     return out
 
 
