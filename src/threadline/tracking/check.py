@@ -488,9 +488,11 @@ def _new_identifiers(
     """Identifiers (a phone, a vehicle, an account...) that new mentions of a watched entity
     state and none of its mentions before the run did: a new link to that identifier, on the
     record that states it."""
-    entities = [w for w in watching.watches if w.kind == "entity"]
-    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in entities}
-    wanted = set().union(*fresh.values()) if fresh else set()
+    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in watching.watches
+             if w.kind == "entity"}  # fmt: skip
+    # only the watches with a new mention: the others' earlier mentions are not read
+    entities = [w for w in watching.watches if fresh.get(w.id)]
+    wanted = set().union(*(fresh[w.id] for w in entities))
     if not wanted:
         return []
     stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
