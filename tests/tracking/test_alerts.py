@@ -25,7 +25,7 @@ from threadline.store import tables as t
 from threadline.tracking import add_watch, list_alerts, list_watches, mark_read, remove_watch
 from threadline.tracking.alerts import unread_count
 
-from .conftest import later, load, user
+from .conftest import FIXTURES, later, load, user
 
 VICTIM = "local/test_intel:IR0001:subject"
 WITNESS = "local/test_intel:IR0003:subject"
@@ -99,6 +99,58 @@ def test_a_saved_search_reads_the_batch_as_the_search_box_does(
     assert sorted((a.record_key, a.watch) for a in found) == [
         ("IR0001", "search '03/04/1998'"), ("IR0002", "search 'Ardit HOXHA'")]  # fmt: skip
     assert "exact name" in next(a.reason for a in found if a.record_key == "IR0002")
+
+
+NAMES = (  # surname, forenames, narrative: spellings, nicknames, parts, other people
+    ("HOXHA", "Ardit", "Met Ardit Berisha and a man called Ardi Hoxha."),
+    ("BERISHA", "Ardit", ""),
+    ("SMITH", "William", "Calls himself Bill."),
+    ("SMYTH", "Jon", "Seen with Johnny Smith."),
+    ("ABDULKARIM", "Mohamed", "Works for Muhammad Abdul Rahim."),
+    ("NGUYEN", "Thi Lan", "Sister of Lan Nguyen; knows Tran Van Hung."),
+    ("KOCI", "Driton", "Also known as Dritan Koçi."),
+)
+"""Names a batch states (as a person's name and parts, and in the narrative)."""
+
+SEARCHES = (
+    "Ardit Hoxha", "Bill Smith", "John Smith", "Smith", "Hoxha", "Ardit", "Lan",
+    "Thi Lan Nguyen", "Nguyen Lan", "Mohammed Abdul Karim", "Tran Hung", "Driton Koci",
+    "Koçi Dritan", "Jon Smyth Junior",
+)  # fmt: skip
+"""Saved searches, of one word and several, that meet those names in every way."""
+
+
+def test_each_saved_search_finds_in_a_batch_what_the_search_box_finds(
+    store: Store, local: Actor, tmp_path: Path
+) -> None:
+    """The equivalence a saved search rests on: the records each saved search is alerted to
+    are the records the search box finds for its text (and only those: a name sharing a key
+    that the search box would not compare is not told of either)."""
+    from threadline.read.search import _find_names, _Found
+
+    header = (FIXTURES / "intel.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [f"IR{n:04d},05/09/2025,2,B,P,,OFFICIAL,{surname},{forenames},,suspect,,,,{text}"
+            for n, (surname, forenames, text) in enumerate(NAMES, start=1)]  # fmt: skip
+    path = tmp_path / "names.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    ids = {text: watch(store, local, search=text) for text in SEARCHES}
+    load(store, path)
+    resolve(store)  # the search box finds entities: the batch's mentions now have theirs
+    with store.connect() as conn:
+        alerted: dict[int, set[int]] = {i: set() for i in ids.values()}
+        for watch_id, record_id in conn.execute(
+            sa.select(t.alerts.c.watch_id, t.alerts.c.record_id)
+        ):
+            alerted[int(watch_id)].add(int(record_id))
+        view = View(conn, local)
+        for text, watch_id in ids.items():
+            found = _Found()
+            _find_names(view, text, None, found)
+            searched = {m.record_id for ms in found.matches.values() for m in ms}
+            assert alerted[watch_id] == searched, text
+    told = {text for text, watch_id in ids.items() if alerted[watch_id]}
+    assert {"Ardit Hoxha", "Smith", "Hoxha", "Ardit", "Thi Lan Nguyen", "Driton Koci"} <= told
+    assert "Bill Smith" not in told  # one word of two shared: the search box compares neither
 
 
 def test_resolution_alerts_a_new_mention_a_new_link_and_a_merge(

@@ -3,8 +3,8 @@
 A watch on a saved search (`threadline.tracking`) is told about a new record when the search
 would have found it: the same identifier forms, date of birth and name reading as
 :func:`threadline.read.search.search`, applied to the values one batch states rather than to
-the whole store. Names are compared only where they share a search key with the text, as the
-search does.
+the whole store. Names are compared only where they share a search key with the text and
+the search box would compare them (:class:`threadline.read.search.NameLookup`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from threadline.read.search import (
     _HAS_DIGIT,
     BIRTH_PROPS,
     MIN_NAME_SCORE,
+    NameLookup,
     _birth_date,
     _comparator,
     _identifier_forms,
@@ -23,7 +24,7 @@ from threadline.read.search import (
     _nameable,
 )
 from threadline.values._text import squash
-from threadline.values.name_keys import NAME_PROPS, name_keys
+from threadline.values.name_keys import NAME_PROPS
 
 __all__ = ["NAME_PROPS", "SavedSearch", "SearchMatch", "identifier_props"]
 
@@ -55,7 +56,7 @@ class SavedSearch:
     True
     """
 
-    __slots__ = ("birth", "forms", "keys", "typed")
+    __slots__ = ("birth", "forms", "keys", "lookup", "typed")
 
     def __init__(self, text: str) -> None:
         self.typed = squash(text).strip()[:200]
@@ -64,7 +65,9 @@ class SavedSearch:
         """Stored forms of an identifier typed, with the kind of identifier each is."""
         self.birth = _birth_date(self.typed) if _HAS_DIGIT.search(self.typed) else None
         """The date of birth typed (ISO, or its year or month) and whether it is whole."""
-        self.keys = frozenset(name_keys(self.typed)) if _nameable(self.typed) else frozenset()
+        self.lookup = NameLookup.of(self.typed) if _nameable(self.typed) else None
+        """How the name typed looks names up (None when it is no name)."""
+        self.keys = self.lookup.keys if self.lookup is not None else frozenset()
         """The search keys of the name typed (none when it is no name)."""
 
     @property
@@ -73,7 +76,9 @@ class SavedSearch:
         return bool(self.forms or self.birth or self.keys)
 
     def match(self, schema: str, prop: str, value: str) -> SearchMatch | None:
-        """How the value a record states would match the search, or None."""
+        """How the value a record states would match the search, or None. A name is scored
+        whatever keys it shares: the caller passes only the names the search box would
+        compare (those :meth:`compares`)."""
         if value in self.forms and prop in _identifier_props():
             return SearchMatch("exact identifier", 1.0, self.forms[value])
         if self.birth is not None and prop in BIRTH_PROPS:
@@ -85,3 +90,21 @@ class SavedSearch:
             if score >= MIN_NAME_SCORE:
                 return SearchMatch(how, score, reason)
         return None
+
+    def compares(self, shared: frozenset[str] | set[str], prop: str, value: str) -> bool:
+        """Whether the search box compares name `value` (stated as `prop`) by a mention that
+        shares the search keys `shared` with the text: it shares one, and
+        :meth:`NameLookup.compares` lets it.
+
+        >>> two = SavedSearch("Ardit Hoxha")
+        >>> two.compares({"w:ardit", "w:hoxha"}, "name", "Ardit Hoxa")
+        True
+        >>> two.compares({"w:ardit"}, "name", "Ardit Berisha")  # one word of two met
+        False
+        >>> two.compares({"w:ardit"}, "alias", "Ardi")  # a lone name still may be
+        True
+        """
+        if self.lookup is None or prop not in NAME_PROPS:
+            return False
+        shared = shared & self.keys
+        return bool(shared) and self.lookup.compares(self.lookup.covered(shared), value, prop)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -56,8 +56,10 @@ __all__ = [
     "MAX_LIMIT",
     "Hit",
     "Match",
+    "NameLookup",
     "Reading",
     "SearchResults",
+    "lone",
     "search",
     "warm_up",
 ]
@@ -444,34 +446,75 @@ def _judge(typed: str, held: str, prop: str, comparator: str) -> tuple[float, st
     return score, "fuzzy name", reason
 
 
+@dataclass(frozen=True, slots=True)
+class NameLookup:
+    """How a name typed looks names up: its search keys, which of its words make each key,
+    and which of the names sharing a key are compared (:meth:`compares`). The search box and
+    a saved search (`threadline.read.saved_search`) both read a name through it, so that a
+    saved search is told of exactly the names the search box would compare."""
+
+    words: tuple[str, ...]
+    """The words typed (split on spaces and hyphens)."""
+    keys: frozenset[str]
+    origin: dict[str, frozenset[int]]
+    """Key -> the words typed that make it (a key of two words run together: none here,
+    so all of them)."""
+
+    @classmethod
+    def of(cls, text: str) -> NameLookup:
+        words = _words(text)
+        origin: dict[str, set[int]] = defaultdict(set)
+        for i, word in enumerate(words):
+            for key in name_keys(word):
+                origin[key].add(i)
+        return cls(words, name_keys(text), {k: frozenset(v) for k, v in origin.items()})
+
+    def covered(self, shared: Iterable[str]) -> set[int]:
+        """The words typed that the keys a mention `shared` with the text come from."""
+        out: set[int] = set()
+        every = frozenset(range(len(self.words)))
+        for key in shared:
+            out |= self.origin.get(key, every)
+        return out
+
+    def compares(self, covered: set[int], held: str, prop: str) -> bool:
+        """Whether a name `held` as `prop`, by a mention whose shared keys cover the words
+        `covered`, is compared at all. A name of several words that meets only one of
+        several words typed has a word of its own left over on both sides: "names differ",
+        never a hit. Only a lone name (a working name, "Amber") can still match such a
+        mention, so only those are compared."""
+        return self.meets(covered) or lone(held, prop)
+
+    def meets(self, covered: set[int]) -> bool:
+        """Whether a mention whose shared keys cover the words `covered` has every one of its
+        names compared: a name of one word typed, or two of its words met."""
+        return len(self.words) < 2 or len(covered) >= 2
+
+
+def lone(held: str, prop: str) -> bool:
+    """A name of one word stated whole (not as one part of a person's name): the only kind
+    compared with a mention that meets one of several words typed (`NameLookup.compares`)."""
+    return len(_words(held)) < 2 and prop not in PART_PROPS
+
+
 def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Reading | None:
     """Names that share a key with `text`, scored. The View's policy is applied to the
     records the keys and statements come from, once per record (`View.visible`), rather
     than joined per row: a common name's keys are thousands of rows over far fewer records."""
-    keys = sorted(name_keys(text))
-    if not keys:
+    lookup = NameLookup.of(text)
+    if not lookup.keys:
         return None
-    words = _words(text)
-    origin: dict[str, set[int]] = defaultdict(set)  # which words typed make each key
-    for i, word in enumerate(words):
-        for key in name_keys(word):
-            origin[key].add(i)
     nk = t.name_keys.c
     rows = view.conn.execute(
-        sa.select(nk.mention_id, nk.record_id, nk.key).where(nk.key.in_(keys))
+        sa.select(nk.mention_id, nk.record_id, nk.key).where(nk.key.in_(sorted(lookup.keys)))
     ).all()
     visible = view.visible({int(r.record_id) for r in rows})
     shared: dict[str, set[str]] = defaultdict(set)
-    covered: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         if int(row.record_id) in visible:
             shared[str(row.mention_id)].add(str(row.key))
-            covered[str(row.mention_id)] |= origin.get(str(row.key), set(range(len(words))))
     mentions = sorted(shared, key=lambda m: (-len(shared[m]), m))[:CANDIDATES]
-    # A name of several words that meets only one of several words typed has a word of its
-    # own left over on both sides: "names differ", never a hit. Only a lone name (a working
-    # name, "Amber") can still match such a mention, so only those are compared.
-    narrow = {m for m in mentions if len(words) > 1 and len(covered[m]) < 2}
+    covered = {m: lookup.covered(shared[m]) for m in mentions}
     s, m = t.statements, t.mentions
     for chunk in chunked(mentions):
         # The properties are picked here, not in SQL: asked for there, they lead the planner
@@ -493,7 +536,7 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
             if int(name.record_id) not in admitted:
                 continue
             held = str(name.value)
-            if name.mention_id in narrow and (len(_words(held)) > 1 or name.prop in PART_PROPS):
+            if not lookup.compares(covered[str(name.mention_id)], held, str(name.prop)):
                 continue
             comparator = _comparator(name.schema, name.prop)
             score, how, reason = _judge(text, held, str(name.prop), comparator)

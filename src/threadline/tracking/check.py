@@ -31,12 +31,12 @@ from sqlalchemy.engine import Connection
 
 from threadline.graph.profiles import category
 from threadline.read.saved_search import NAME_PROPS, SavedSearch, SearchMatch, identifier_props
-from threadline.read.search import BIRTH_PROPS
+from threadline.read.search import BIRTH_PROPS, lone
 from threadline.security import chain
 from threadline.security.audit import make_event
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
-from threadline.store.database import insert_ignore
+from threadline.store.database import insert_new
 from threadline.store.evidence_ids import evidence_records
 from threadline.tracking.networks import changed_members
 from threadline.tracking.reasons import ref
@@ -118,11 +118,8 @@ def _raise(conn: Connection, found: list[Found], origin: str) -> int:
         row["reason"] = row["reason"][:2000]
     if not rows:
         return 0
-    added = 0
     keys = ["watch_id", "user_id", "kind", "record_id"]
-    values = list(rows.values())
-    for chunk in chunked(values, CHUNK):
-        added += conn.execute(insert_ignore(t.alerts, chunk, conn.dialect, keys)).rowcount
+    added = insert_new(conn, t.alerts, list(rows.values()), keys)
     event = make_event(None, "combination", "alerts.check", purpose=PURPOSE, username=SYSTEM,
                        detail={"origin": origin, "watches": len({w.id for w, *_ in found}),
                                "alerts": added})  # fmt: skip
@@ -161,48 +158,67 @@ def check_batch(conn: Connection, batch_id: int, *, today: date | None = None) -
             for watch in identifiers.get(str(row.value), []):
                 found.append((watch, int(row.record_id), "record", None,
                               f"{watch.value_type} {row.value} stated as {row.prop}"))  # fmt: skip
-            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
+            found += index.found(row, index.stating(str(row.value)))
     births = [reading.birth for _, reading in searches if reading.birth is not None]
     if births:
         days = [s.value == d if whole else sa.and_(s.value >= d, s.value < f"{d}~")
                 for d, whole in births]  # fmt: skip
         query = stated.where(r.batch_id == batch_id, s.prop.in_(BIRTH_PROPS), sa.or_(*days))
         for row in conn.execute(query):
-            found += _searched(index, index.candidates(str(row.prop), str(row.value)), row)
+            found += index.found(row, index.dated)
     found += _names(conn, batch_id, index, stated)
     return _raise(conn, found, f"batch {batch_id}")
 
 
+Searched = tuple[_Live, SavedSearch]
+
+
 class _Searches:
     """The saved searches indexed by what can make them match a statement (an identifier
-    form, a name key; a date of birth or a name for any of them that reads one), so that each
+    form, a name key; a date of birth for any of them that reads one), so that each
     statement is read against the searches it may match, not against all of them: with
     thousands of searches and a large batch, reading every statement against every search
     was most of the check."""
 
-    def __init__(self, searches: list[tuple[_Live, SavedSearch]]) -> None:
+    def __init__(self, searches: list[Searched]) -> None:
         self.keys = set().union(*(reading.keys for _, reading in searches))
-        self._forms: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
-        self._named: dict[str, list[tuple[_Live, SavedSearch]]] = defaultdict(list)
+        self._forms: dict[str, list[Searched]] = defaultdict(list)
+        self._named: dict[str, list[tuple[Searched, frozenset[int]]]] = defaultdict(list)
+        """Name key -> the searches that read it, each with the words typed that make it."""
         for watch, reading in searches:
             for form in reading.forms:
                 self._forms[form].append((watch, reading))
-            for key in reading.keys:
-                self._named[key].append((watch, reading))
-        self._dated = [(w, rd) for w, rd in searches if rd.birth is not None]
-        self._any_name = [(w, rd) for w, rd in searches if rd.keys]
+            if reading.lookup is not None:
+                every = frozenset(range(len(reading.lookup.words)))
+                for key in reading.keys:
+                    words = reading.lookup.origin.get(key, every)
+                    self._named[key].append(((watch, reading), words))
+        self.dated = [(w, rd) for w, rd in searches if rd.birth is not None]
+        """The searches that read a date of birth."""
         self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
 
-    def candidates(self, prop: str, value: str) -> list[tuple[_Live, SavedSearch]]:
-        """Those of the searches whose `SavedSearch.match` may match `prop` `value`."""
-        out = list(self._forms.get(value, ()))
-        if prop in BIRTH_PROPS:
-            out += self._dated
-        if prop in NAME_PROPS:
-            out += self._any_name
-        return list({w.id: (w, rd) for w, rd in out}.values())
+    def stating(self, value: str) -> list[Searched]:
+        """The searches that read identifier `value` as one of their forms."""
+        return self._forms.get(value, [])
 
-    def match(self, reading: SavedSearch, schema: str, prop: str, value: str) -> SearchMatch | None:
+    def sharing(self, keys: Iterable[str]) -> list[tuple[Searched, bool]]:
+        """The searches that share one of the name `keys` of a mention, each with whether
+        they compare every name of that mention (`NameLookup.meets`: else only its lone
+        names, `lone`), as the search box decides for the keys a mention shares."""
+        covered: dict[int, tuple[Searched, set[int]]] = {}
+        for key in keys:
+            for searched, words in self._named.get(key, ()):
+                held = covered.setdefault(searched[0].id, (searched, set()))
+                held[1].update(words)
+        out: list[tuple[Searched, bool]] = []
+        for searched, met in covered.values():
+            lookup = searched[1].lookup
+            out.append((searched, lookup is not None and lookup.meets(met)))
+        return out
+
+    def _match(
+        self, reading: SavedSearch, schema: str, prop: str, value: str
+    ) -> SearchMatch | None:
         """`reading.match`, once for each search text and statement value: a batch states
         one name many times, and many users save one search."""
         key = (reading.typed, schema, prop, value)
@@ -210,26 +226,23 @@ class _Searches:
             self._matched[key] = reading.match(schema, prop, value)
         return self._matched[key]
 
-    def sharing(self, keys: set[str]) -> list[tuple[_Live, SavedSearch]]:
-        """The searches that share one of the name `keys`."""
-        return list({w.id: (w, rd) for k in keys for w, rd in self._named.get(k, ())}.values())
-
-
-def _searched(index: _Searches, searches: list[tuple[_Live, SavedSearch]], row: Any) -> list[Found]:
-    out: list[Found] = []
-    for watch, reading in searches:
-        match = index.match(reading, str(row.schema), str(row.prop), str(row.value))
-        if match is not None:
-            why = f"search {watch.target!r}: {match.how} ({match.reason}), {row.prop} {row.value}"
-            out.append((watch, int(row.record_id), "record", None, why))
-    return out
+    def found(self, row: Any, searches: Iterable[Searched]) -> list[Found]:
+        """What each of `searches` finds in statement `row`."""
+        out: list[Found] = []
+        schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+        for watch, reading in searches:
+            match = self._match(reading, schema, prop, value)
+            if match is not None:
+                why = f"search {watch.target!r}: {match.how} ({match.reason}), {prop} {value}"
+                out.append((watch, int(row.record_id), "record", None, why))
+        return out
 
 
 def _names(
     conn: Connection, batch_id: int, searches: _Searches, stated: sa.Select[Any]
 ) -> list[Found]:
-    """Names the batch states that share a search key with a saved search, scored as the
-    search scores them."""
+    """Names the batch states that share a search key with a saved search and that the
+    search box would compare (`SavedSearch.compares`), scored as the search scores them."""
     keys = searches.keys
     if not keys:
         return []
@@ -247,10 +260,15 @@ def _names(
     s = t.statements.c
     for chunk in _chunks(candidates):
         query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
+        near: dict[str, list[tuple[Searched, bool]]] = {}
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            out += _searched(searches, searches.sharing(candidates[str(row.mention_id)]), row)
+            mention = str(row.mention_id)
+            if mention not in near:
+                near[mention] = searches.sharing(candidates[mention])
+            single = lone(str(row.value), str(row.prop))
+            out += searches.found(row, [sr for sr, every in near[mention] if every or single])
     return out
 
 
@@ -470,9 +488,11 @@ def _new_identifiers(
     """Identifiers (a phone, a vehicle, an account...) that new mentions of a watched entity
     state and none of its mentions before the run did: a new link to that identifier, on the
     record that states it."""
-    entities = [w for w in watching.watches if w.kind == "entity"]
-    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in entities}
-    wanted = set().union(*fresh.values()) if fresh else set()
+    fresh = {w.id: after[follow[w.target]] - before[w.target] for w in watching.watches
+             if w.kind == "entity"}  # fmt: skip
+    # only the watches with a new mention: the others' earlier mentions are not read
+    entities = [w for w in watching.watches if fresh.get(w.id)]
+    wanted = set().union(*(fresh[w.id] for w in entities))
     if not wanted:
         return []
     stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
