@@ -175,6 +175,10 @@ class CompanyMatcher:
     def __init__(self, threshold: float = ORGANISATION_THRESHOLD) -> None:
         self.threshold = threshold
         """Score at or above which two records are the same business."""
+        self._scores: dict[tuple[CompanyName, CompanyName, bool], tuple[float, str]] = {}
+        """Name comparisons made, by the two names and whether they share a postcode: the
+        records of one business mostly spell its name alike, so most comparisons of a large
+        set repeat one already made."""
 
     def compare(self, left: CompanyRecord, right: CompanyRecord) -> CompanyMatch:
         """Score two business records."""
@@ -232,14 +236,12 @@ class CompanyMatcher:
         score = round(min(max(score, 0.0), 1.0), 3)
         return CompanyMatch(score, score >= self.threshold, tuple(reasons))
 
-    @staticmethod
-    def _names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
-        score, reason = compare_org_names(a.parsed or a.original, b.parsed or b.original)
-        if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
-            if same_place:
-                return 0.95, ["trading name of the other, at the same postcode"]
-            return 0.7, ["shares a trading name, but not shown at the same place"]
-        return score, [reason]
+    def _names(self, a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
+        key = (a, b, same_place)
+        known = self._scores.get(key)
+        if known is None:
+            known = self._scores[key] = _compare_names(a, b, same_place)
+        return known[0], [known[1]]
 
     def resolve(self, records: Sequence[CompanyRecord]) -> dict[str, str]:
         """Cluster business records; returns record id -> cluster id (smallest record id).
@@ -252,7 +254,8 @@ class CompanyMatcher:
         only when something else agrees: the same postcode, the same person running it or
         working for it.
         """
-        parsed = [parse_company(r.name) for r in records]
+        names = {name: parse_company(name) for name in {r.name for r in records}}
+        parsed = [names[r.name] for r in records]
         profiles = _profiles(records, parsed)
         rivals: dict[str, set[int]] = defaultdict(set)
         for p, profile in enumerate(profiles):
@@ -290,6 +293,15 @@ class CompanyMatcher:
                 if label not in heads or record_id < heads[label]:
                     heads[label] = record_id
         return {r.record_id: heads[label_of[i]] for i, r in enumerate(records)}
+
+
+def _compare_names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, str]:
+    """Score two business names, with the reason in words."""
+    if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
+        if same_place:
+            return 0.95, "trading name of the other, at the same postcode"
+        return 0.7, "shares a trading name, but not shown at the same place"
+    return compare_org_names(a.parsed or a.original, b.parsed or b.original)
 
 
 def _profiles(records: Sequence[CompanyRecord], parsed: Sequence[CompanyName]) -> list[_Profile]:
