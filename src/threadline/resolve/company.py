@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -175,10 +176,6 @@ class CompanyMatcher:
     def __init__(self, threshold: float = ORGANISATION_THRESHOLD) -> None:
         self.threshold = threshold
         """Score at or above which two records are the same business."""
-        self._scores: dict[tuple[CompanyName, CompanyName, bool], tuple[float, str]] = {}
-        """Name comparisons made, by the two names and whether they share a postcode: the
-        records of one business mostly spell its name alike, so most comparisons of a large
-        set repeat one already made."""
 
     def compare(self, left: CompanyRecord, right: CompanyRecord) -> CompanyMatch:
         """Score two business records."""
@@ -236,12 +233,11 @@ class CompanyMatcher:
         score = round(min(max(score, 0.0), 1.0), 3)
         return CompanyMatch(score, score >= self.threshold, tuple(reasons))
 
-    def _names(self, a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
-        key = (a, b, same_place)
-        known = self._scores.get(key)
-        if known is None:
-            known = self._scores[key] = _compare_names(a, b, same_place)
-        return known[0], [known[1]]
+    @staticmethod
+    def _names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
+        # Every CompanyName here is parse_company's, so the name as written stands for it.
+        score, reason = _name_score(a.original, b.original, same_place)
+        return score, [reason]
 
     def resolve(self, records: Sequence[CompanyRecord]) -> dict[str, str]:
         """Cluster business records; returns record id -> cluster id (smallest record id).
@@ -295,8 +291,13 @@ class CompanyMatcher:
         return {r.record_id: heads[label_of[i]] for i, r in enumerate(records)}
 
 
-def _compare_names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, str]:
-    """Score two business names, with the reason in words."""
+@lru_cache(maxsize=1 << 18)
+def _name_score(left: str, right: str, same_place: bool) -> tuple[float, str]:
+    """Score two business names as written (:func:`parse_company` takes them apart), with the
+    reason in words. The records of one business mostly spell its name alike, and businesses
+    share names, so most of the comparisons a large set of records needs repeat one already
+    made: they are kept (a quarter of a million, some tens of MB at most)."""
+    a, b = parse_company(left), parse_company(right)
     if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
         if same_place:
             return 0.95, "trading name of the other, at the same postcode"
