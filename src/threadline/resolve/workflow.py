@@ -52,6 +52,8 @@ from threadline.resolve.persist import (
     write_entities,
 )
 from threadline.resolve.stable_ids import id_prefix, stable_ids
+from threadline.store import tables as t
+from threadline.store.database import refresh_statistics
 from threadline.tracking.check import after_resolution, before_resolution
 
 __all__ = ["ResolveSummary", "resolve_store"]
@@ -168,6 +170,10 @@ def resolve_store(
         summary.conflicts = list(result.conflicts)
         summary.working_name_joins = len(result.joins)
         summary.timings = dict(result.timings)
+    # The tables just rewritten: PostgreSQL plans the reads that follow in this transaction
+    # (the run's counts) and after it by their statistics, which were of the store before.
+    refresh_statistics(conn, [t.entities, t.mentions, t.links, t.link_evidence,
+                              t.resolution_pairs])  # fmt: skip
     lap("pairs")
     summary.timings.update({f"store_{k}": v for k, v in stages.items()})
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
