@@ -50,10 +50,9 @@ from threadline.resolve.persist import (
     mention_schemata,
     start_run,
     write_entities,
+    written_statistics,
 )
 from threadline.resolve.stable_ids import id_prefix, stable_ids
-from threadline.store import tables as t
-from threadline.store.database import refresh_statistics
 from threadline.tracking.check import after_resolution, before_resolution
 
 __all__ = ["ResolveSummary", "resolve_store"]
@@ -170,10 +169,7 @@ def resolve_store(
         summary.conflicts = list(result.conflicts)
         summary.working_name_joins = len(result.joins)
         summary.timings = dict(result.timings)
-    # The tables just rewritten: PostgreSQL plans the reads that follow in this transaction
-    # (the run's counts) and after it by their statistics, which were of the store before.
-    refresh_statistics(conn, [t.entities, t.mentions, t.links, t.link_evidence,
-                              t.resolution_pairs])  # fmt: skip
+    written_statistics(conn)
     lap("pairs")
     summary.timings.update({f"store_{k}": v for k, v in stages.items()})
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
