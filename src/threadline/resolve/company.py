@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -234,11 +235,8 @@ class CompanyMatcher:
 
     @staticmethod
     def _names(a: CompanyName, b: CompanyName, same_place: bool) -> tuple[float, list[str]]:
-        score, reason = compare_org_names(a.parsed or a.original, b.parsed or b.original)
-        if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
-            if same_place:
-                return 0.95, ["trading name of the other, at the same postcode"]
-            return 0.7, ["shares a trading name, but not shown at the same place"]
+        # Every CompanyName here is parse_company's, so the name as written stands for it.
+        score, reason = _name_score(a.original, b.original, same_place)
         return score, [reason]
 
     def resolve(self, records: Sequence[CompanyRecord]) -> dict[str, str]:
@@ -252,7 +250,8 @@ class CompanyMatcher:
         only when something else agrees: the same postcode, the same person running it or
         working for it.
         """
-        parsed = [parse_company(r.name) for r in records]
+        names = {name: parse_company(name) for name in {r.name for r in records}}
+        parsed = [names[r.name] for r in records]
         profiles = _profiles(records, parsed)
         rivals: dict[str, set[int]] = defaultdict(set)
         for p, profile in enumerate(profiles):
@@ -290,6 +289,20 @@ class CompanyMatcher:
                 if label not in heads or record_id < heads[label]:
                     heads[label] = record_id
         return {r.record_id: heads[label_of[i]] for i, r in enumerate(records)}
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_score(left: str, right: str, same_place: bool) -> tuple[float, str]:
+    """Score two business names as written (:func:`parse_company` takes them apart), with the
+    reason in words. The records of one business mostly spell its name alike, and businesses
+    share names, so most of the comparisons a large set of records needs repeat one already
+    made: they are kept (a quarter of a million, some tens of MB at most)."""
+    a, b = parse_company(left), parse_company(right)
+    if a.name != b.name and {a.name, *a.trading_as} & {b.name, *b.trading_as}:
+        if same_place:
+            return 0.95, "trading name of the other, at the same postcode"
+        return 0.7, "shares a trading name, but not shown at the same place"
+    return compare_org_names(a.parsed or a.original, b.parsed or b.original)
 
 
 def _profiles(records: Sequence[CompanyRecord], parsed: Sequence[CompanyName]) -> list[_Profile]:

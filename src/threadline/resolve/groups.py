@@ -41,17 +41,21 @@ _IDENTIFIER_PROPS = {
 }
 
 
-def person_table(conn: Connection) -> pa.Table:
+def person_table(conn: Connection, companies: pa.Table | None = None) -> pa.Table:
     """The person table a run scores: every Person mention, with the businesses its record
     names resolved first by their own evidence (numbers, names, places), so that two records
-    naming one business can say so."""
-    return person_frame(conn, organisations=businesses(conn, {}))
+    naming one business can say so (``companies``: the store's
+    :func:`~threadline.resolve.frames.business_frame`, when the caller has it already)."""
+    return person_frame(conn, organisations=businesses(conn, {}, companies))
 
 
-def businesses(conn: Connection, people: Mapping[str, str]) -> dict[str, str]:
+def businesses(
+    conn: Connection, people: Mapping[str, str], companies: pa.Table | None = None
+) -> dict[str, str]:
     """Businesses by company number, tax reference, name and place, and by the people who run
-    them or work for them (``people``: person mention -> resolved person)."""
-    frame = business_frame(conn).to_pylist()
+    them or work for them (``people``: person mention -> resolved person; ``companies``: the
+    store's :func:`~threadline.resolve.frames.business_frame`, read here if not given)."""
+    frame = (companies if companies is not None else business_frame(conn)).to_pylist()
 
     def persons(mentions: list[str]) -> frozenset[str]:
         return frozenset(people.get(m, m) for m in mentions)

@@ -76,9 +76,11 @@ def resolve_people(
     full: bool,
     model_of: int | None,
     engine: Engine | None = None,
+    companies: pa.Table | None = None,
 ) -> People:
-    """Resolve the people of the store for run ``run_id`` (see the module's docstring)."""
-    frame = person_table(conn)
+    """Resolve the people of the store for run ``run_id`` (see the module's docstring);
+    ``companies``: the store's business frame, if the caller has read it."""
+    frame = person_table(conn, companies)
     ids = frame.column("record_id").to_pylist()
     if len(ids) < 3:
         return People({i: i for i in ids}, trained_people=len(ids), people=len(ids))

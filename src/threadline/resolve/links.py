@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,8 +48,9 @@ def links_between(conn: Connection, entity_of: Mapping[str, str]) -> list[dict[s
         )
         item["props"][prop].append(value)
     grouped: dict[str, dict[str, Any]] = {}
+    schemata = {name: model.get(name) for name in {item["schema"] for item in found.values()}}
     for item in found.values():
-        schema = model.get(item["schema"])
+        schema = schemata[item["schema"]]
         if schema is None:
             continue
         props = item["props"]
@@ -77,7 +78,7 @@ def links_between(conn: Connection, entity_of: Mapping[str, str]) -> list[dict[s
 def write_links(conn: Connection, links: list[dict[str, Any]]) -> int:
     """Write ``links`` with their evidence and protection; how many."""
     records = {r for link in links for r in link["records"]}
-    grades: dict[int, Any] = {}
+    grades: dict[int, Protection] = {}  # each record's, worked out once for all its links
     ids = sorted(records)
     for chunk in chunked(ids, 1000):
         query = sa.select(
@@ -86,11 +87,14 @@ def write_links(conn: Connection, links: list[dict[str, Any]]) -> int:
             t.records.c.handling_conditions, t.records.c.marking,
         ).where(t.records.c.id.in_(chunk))  # fmt: skip
         for row in conn.execute(query):
-            grades[int(row.id)] = row._mapping
+            grades[int(row.id)] = stored_protection(
+                row.grading_scheme, row.source_evaluation, row.information_assessment,
+                row.handling_code, row.handling_conditions, row.marking,
+            )  # fmt: skip
     rows: list[tuple[Any, ...]] = []
     evidence: list[tuple[str, int]] = []
     for link in links:
-        protection = _protection(grades[r] for r in link["records"] if r in grades)
+        protection = combine(grades[r] for r in link["records"] if r in grades)
         dates = sorted(d for d in link["dates"] if d)
         rows.append(
             (link["id"], link["schema"], link["source_id"], link["target_id"],
@@ -107,11 +111,3 @@ def write_links(conn: Connection, links: list[dict[str, Any]]) -> int:
     )  # fmt: skip
     bulk_insert(conn, t.link_evidence, ("link_id", "record_id"), evidence)
     return len(rows)
-
-
-def _protection(rows: Iterable[Mapping[str, Any]]) -> Protection:
-    return combine(
-        stored_protection(r["grading_scheme"], r["source_evaluation"], r["information_assessment"],
-                          r["handling_code"], r["handling_conditions"], r["marking"])
-        for r in rows
-    )  # fmt: skip

@@ -19,7 +19,7 @@ from threadline.resolve.engine import ResolutionResult
 from threadline.resolve.incremental import People
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
-from threadline.store.database import bulk_insert
+from threadline.store.database import bulk_insert, refresh_statistics
 
 __all__ = [
     "KEEP_PAIRS_FROM",
@@ -31,6 +31,7 @@ __all__ = [
     "mention_schemata",
     "start_run",
     "write_entities",
+    "written_statistics",
 ]
 
 KEEP_PAIRS_FROM = 0.2
@@ -190,3 +191,11 @@ def keep_pairs(
         conn, t.resolution_pairs,
         ("run_id", "left_id", "right_id", "probability", "weight", "joined"), rows,
     )  # fmt: skip
+
+
+def written_statistics(conn: Connection) -> None:
+    """Bring the planner's statistics of the tables a run rewrites up to date (PostgreSQL):
+    until then it plans the reads that follow, in the run's transaction (its counts) and
+    after it, for the store as it was before (empty entities and links on a first run: nested
+    loops over what are tens of thousands of rows)."""
+    refresh_statistics(conn, [t.entities, t.mentions, t.links, t.link_evidence, t.resolution_pairs])

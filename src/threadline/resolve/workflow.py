@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from threadline.model.captions import caption_of
 from threadline.resolve.engines import Engine
-from threadline.resolve.frames import from_text
+from threadline.resolve.frames import business_frame, from_text
 from threadline.resolve.groups import (
     businesses,
     identifiers,
@@ -51,6 +51,7 @@ from threadline.resolve.persist import (
     mention_schemata,
     start_run,
     write_entities,
+    written_statistics,
 )
 from threadline.resolve.stable_ids import id_prefix, stable_ids
 from threadline.tracking.check import after_resolution, before_resolution
@@ -120,13 +121,16 @@ def resolve_store(
         stages[stage] = round(now - clock, 3)
         clock = now
 
-    found = resolve_people(conn, run_id, judgements, full=full, model_of=model_of, engine=engine)
+    companies = business_frame(conn)  # read once: the people's table and by_rule both need it
+    found = resolve_people(
+        conn, run_id, judgements, full=full, model_of=model_of, engine=engine, companies=companies
+    )
     lap("people")
     people, result = found.clusters, found.result
     summary.mode = found.mode
     summary.fresh = found.people if found.mode in ("trained", "rescored") else found.fresh_count()
     assignment: dict[str, str] = dict(people)
-    assignment.update(businesses(conn, people))
+    assignment.update(businesses(conn, people, companies))
     assignment.update(premises(conn))
     assignment.update(identifiers(conn))
     assignment.update(narrated_people(conn, assignment, dict(people), judgements))
@@ -167,6 +171,7 @@ def resolve_store(
         summary.conflicts = list(result.conflicts)
         summary.working_name_joins = len(result.joins)
         summary.timings = dict(result.timings)
+    written_statistics(conn)
     lap("pairs")
     summary.timings.update({f"store_{k}": v for k, v in stages.items()})
     summary.seconds = (datetime.now(UTC) - started).total_seconds()
