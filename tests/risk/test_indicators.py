@@ -344,19 +344,28 @@ def signs_told_at(told: str) -> Any:
     return build
 
 
-def child_found_at(episodes: int, born: str = "2011-02-02", found_at_home: bool = False) -> Any:
-    """A child reported missing `episodes` times, each time found at the same flat."""
+def child_found_at(
+    episodes: int, born: str = "2011-02-02", found_at_home: bool = False, about_him: bool = False
+) -> Any:
+    """A child reported missing `episodes` times, each time found at the same flat; with
+    `about_him`, each log is about the man the child was found with, and gives his home."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"flat": case.e("Address", "Flat 2, 4 Heronhurst Grove")}
         ids["home"] = case.e("Address", "12 Oak Road")
         ids["child"] = case.e("Person", "Ryan CLARKE", role="victim", birthDate=born)
+        ids["his_home"] = case.e("Address", "3 Lindenwick Grove")
+        ids["man"] = case.e("Person", "Neil WHITTAKER", role="suspect")
         case.link(ids["child"], "lives_at", ids["flat" if found_at_home else "home"])
         for n in range(episodes):
             record = case.record("police", "1A", on=date(2025, 3, 1 + n),
                                  text="Ryan reported missing from home overnight")  # fmt: skip
             case.mention(ids["child"], record)
             case.mention(ids["flat"], record)
+            if about_him:
+                case.mention(ids["man"], record)
+                case.mention(ids["his_home"], record)
+                case.link(ids["man"], "lives_at", ids["his_home"], records=[record])
         return ids
 
     return build
@@ -517,6 +526,9 @@ CASES = [
                   child_found_at(2, born="1990-01-01"), spares=("flat",)),
     IndicatorCase("missing_child_found", "found at home", child_found_at(2, found_at_home=True),
                   spares=("flat",)),
+    IndicatorCase("missing_child_found", "logs about the man the child was found with give his "
+                  "home: found at the flat, not at his home", child_found_at(2, about_him=True),
+                  {"flat": 0.7}, spares=("home", "his_home")),
     IndicatorCase("child_victim", "a 15-year-old referred to the NRM works at a car wash",
                   child_referred_at("2010-01-01"), {"house": 0.9, "firm": 0.9},
                   says=("a child named as a victim",)),

@@ -3,7 +3,8 @@
 Rule: a child (under `child_age` on the date of the record) named in at least `min_episodes`
 records whose text reports them missing (`missing_words`) is a repeat missing child
 (episodes counted, not weighed: a missing report is rarely in doubt). An address a missing
-episode names that is not the child's own home (no ``lives_at`` link) is where they were
+episode names that is not the child's own home (no ``lives_at`` link), nor the home the same
+record gives another person it names (the man the child was found with), is where they were
 found: a trap house, a cuckooed flat, a brothel. The address is flagged when the episodes
 naming it weigh at least `threshold` (one reliable police record is enough); a record naming
 more than `max_places` addresses is not read as placing the child at any one. Children found
@@ -12,7 +13,7 @@ at one address add up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import age_on, finding, is_address, is_person, names, ramp
@@ -49,12 +50,12 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             continue
         homes = {a for a, _ in ctx.neighbours(index, ("lives_at",))}
         for record in episodes:
-            places = [n for n in ctx.record_nodes.get(record, ()) if is_address(ctx, n)]
+            named = ctx.record_nodes.get(record, ())
+            places = [n for n in named if is_address(ctx, n)]
             if len(places) > p["max_places"]:
                 continue
-            for place in places:
-                if place not in homes:
-                    found.setdefault(place, {}).setdefault(index, set()).add(record)
+            for place in set(places) - homes - _homes_of_others(ctx, index, named, record):
+                found.setdefault(place, {}).setdefault(index, set()).add(record)
     for place, children in sorted(found.items()):
         weighted = sum(ctx.evidence_weight(records) for records in children.values())
         score = ramp(weighted, p["threshold"], p["full"])
@@ -73,6 +74,18 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         )
         values = [("children", str(len(children)))]
         yield finding(ctx, NAME, place, score, reason, evidence, values)
+
+
+def _homes_of_others(ctx: Context, child: int, named: Iterable[int], record: int) -> set[int]:
+    """The addresses `record` gives as the homes of the other people it names (a log about
+    the man a child was found with gives his address): not where the child was found."""
+    out: set[int] = set()
+    for node in named:
+        if node != child and is_person(ctx, node):
+            for home, edge in ctx.neighbours(node, ("lives_at",)):
+                if record in ctx.edge_records[edge]:
+                    out.add(home)
+    return out
 
 
 INDICATOR = Indicator(
