@@ -40,6 +40,8 @@ ALLOWED = {
     "mention's earlier entity and digest, the store's fingerprint",
     "threadline.resolve.frames": "resolution's input: every mention of the store, unscoped by "
     "design (resolution is not a read for a user; its output is read through a View)",
+    "threadline.resolve.narrated": "resolution's input: the names, records and phones of every "
+    "person mention, to join the people narratives name, unscoped by design like frames",
     "threadline.resolve.explain_store": "resolution's stored state for explanations, read "
     "only through the command that checks the View first",
     "threadline.risk.analysis": "analysis writes: runs, metrics, indicators, rankings",
