@@ -453,13 +453,7 @@ class Converter:
             kind = self.link_types[link.type]
             for source in by_slot.get(link.source, []):
                 for target in by_slot.get(link.target, []):
-                    statements = [
-                        StatementDraft(kind.source_prop, source.id, source.id),
-                        StatementDraft(kind.target_prop, target.id, target.id),
-                        StatementDraft("role", kind.label, link.type),
-                    ]
-                    if kind.schema == "Associate" or kind.schema == "Family":
-                        statements[2] = StatementDraft("relationship", kind.label, link.type)
+                    statements = _link_ends(kind, source, target, link.type)
                     if link.start is not None:
                         text, _ = self._single(link.start, row.values)
                         cleaned = _clean("date", text, self._hints(link.start)) if text else None
@@ -843,12 +837,9 @@ def _text_link(
     sentence: tuple[int, int],
 ) -> MentionDraft:
     """A link of `kind` (named `link_type`) a sentence states, the sentence its description."""
-    label = "relationship" if kind.schema in ("Associate", "Family") else "role"
     start, end = sentence
     statements = [
-        StatementDraft(kind.source_prop, source.id, source.id),
-        StatementDraft(kind.target_prop, target.id, target.id),
-        StatementDraft(label, kind.label, link_type),
+        *_link_ends(kind, source, target, link_type),
         _said(StatementDraft("description", text[start:end], text[start:end]), start, end),
     ]
     return MentionDraft(
@@ -859,6 +850,19 @@ def _text_link(
         statements=statements,
         caption=f"{source.caption} {kind.label} {target.caption}",
     )
+
+
+def _link_ends(
+    kind: LinkType, source: MentionDraft, target: MentionDraft, link_type: str
+) -> list[StatementDraft]:
+    """A link's two ends and what it is: a ``relationship`` between people (Associate,
+    Family), else a ``role``."""
+    label = "relationship" if kind.schema in ("Associate", "Family") else "role"
+    return [
+        StatementDraft(kind.source_prop, source.id, source.id),
+        StatementDraft(kind.target_prop, target.id, target.id),
+        StatementDraft(label, kind.label, link_type),
+    ]
 
 
 def _said(

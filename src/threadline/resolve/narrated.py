@@ -158,8 +158,8 @@ def join_narrated(
             continue
         if not here:
             here = {head for name in full for head in holders.get(name, ())}
-            if len(here) != 1 or any(len(holders[name]) > 1 for name in full if name in holders):
-                continue
+            if len(here) != 1:
+                continue  # no one of that name, or a name two people carry
             theirs = set().union(*(shared.get(r, set()) for r in held_in[next(iter(here))]))
             if not (shared.get(record, set()) & theirs) - here:
                 continue  # the name alone: nothing the record and theirs share

@@ -133,7 +133,7 @@ def resolve_store(
     assignment.update(businesses(conn, people, companies))
     assignment.update(premises(conn))
     assignment.update(identifiers(conn))
-    assignment.update(narrated_people(conn, assignment, dict(people), judgements))
+    assignment.update(narrated_people(conn, assignment, people, judgements))
     assignment.update(singletons(conn, assignment))
     narrated = {m for m in assignment if from_text(m)}
     assignment = judged_together(assignment, judgements, narrated)

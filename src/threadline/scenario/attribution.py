@@ -65,11 +65,7 @@ def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | 
         record = _record(prefixes, row["file"], row["key"])
         if record is not None:
             truth[(record, row["kind"], row["true_id"])].append(_plain(row["value"]))
-    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in _csv(folder / "truth" / "text_mentions.csv"):
-        record = _record(prefixes, row["file"], row["key"])
-        if record is not None and row["kind"] == "person":
-            names[record][_plain(row["text"])].add(row["true_id"])
+    names = _named(folder, prefixes)
     found: dict[str, list[tuple[Key, str]]] = {"links": [], "roles": []}
     seen: dict[tuple[str, str, str], AttributedLink] = {}
     for view in views:
@@ -95,6 +91,17 @@ def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | 
         "role_precision": roles[0],
         "role_recall": roles[1],
     }
+
+
+def _named(folder: Path, prefixes: list[tuple[str, str]]) -> dict[str, dict[str, set[str]]]:
+    """Record prefix -> each person's name as its text writes it (plain) -> their true ids,
+    from ``truth/text_mentions.csv``."""
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in _csv(folder / "truth" / "text_mentions.csv"):
+        record = _record(prefixes, row["file"], row["key"])
+        if record is not None and row["kind"] == "person":
+            names[record][_plain(row["text"])].add(row["true_id"])
+    return names
 
 
 def _who(names: dict[str, set[str]], name: str) -> set[str]:
@@ -139,11 +146,7 @@ def score_narrated(
     from threadline.read.resolution import entity_of_mentions, narrated_people
 
     prefixes = _prefixes(folder)
-    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in _csv(folder / "truth" / "text_mentions.csv"):
-        record = _record(prefixes, row["file"], row["key"])
-        if record is not None and row["kind"] == "person":
-            names[record][_plain(row["text"])].add(row["true_id"])
+    names = _named(folder, prefixes)
     entity_of: dict[str, str] = {}
     narrated: dict[str, str] = {}
     for view in views:
