@@ -79,10 +79,10 @@ def test_a_network_profile_says_who_is_who_and_who_knows_what(case: Case) -> Non
 
 
 def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_ones() -> None:
-    """A family keeping one woman (two members with strong findings about victims, among 12)
-    ranks above 150 background people, 10 of them with a weak finding each, whose findings
-    add up to more; a cluster whose findings are none about victims counts
-    `without_victims` of its risk."""
+    """A family keeping one woman (two members with strong findings about victims, of two
+    kinds, among 12) ranks above 150 background people, 10 of them with a weak finding each,
+    whose findings add up to more; each kind of evidence about victims counts the findings
+    once more, however many members it is found on."""
     house = [(f"family {n}", "home", "lives_at") for n in range(10)] + [
         ("woman", "home", "lives_at")
     ]
@@ -93,12 +93,17 @@ def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_o
     membership = [0 if n in {"home", "woman"} or n.startswith("family") else 1 for n in names]
     weak = {f"resident {n * 12}": 0.6 for n in range(10)}  # 6.0 in all
     strong = {"home": 1.77, "woman": 1.0}  # 2.77 in all
-    risk = MemberRisk({**weak, **strong}, victims=frozenset(strong), without_victims=0.6)
+    victims = {
+        "home": frozenset({"household_worker", "premises_signs"}),
+        "woman": frozenset({"household_worker"}),
+    }
+    risk = MemberRisk({**weak, **strong}, victims=victims)
     household, cluster = network_profiles(g, membership, scores=risk)
     assert household.community == 0 and cluster.community == 1
     assert cluster.total > household.total and cluster.size > 10 * household.size
-    assert household.risk == round(network_risk(2.77, household.size), 4)
-    assert cluster.risk == round(network_risk(6.0, cluster.size) * 0.6, 4)
+    assert household.victim_evidence == ("household_worker", "premises_signs")
+    assert household.risk == round(network_risk(2.77, household.size) * 3, 4)
+    assert cluster.risk == round(network_risk(6.0, cluster.size), 4)
     assert household.victims_found and not cluster.victims_found
     assert (household.scored, cluster.scored) == (2, 10)
     plain = network_profiles(g, membership, scores={**weak, **strong})

@@ -116,7 +116,11 @@ def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProf
     for p in profiles:
         risk = (
             f", risk {p.risk:.2f} (findings {p.total:.2f} on {p.scored} flagged members"
-            + ("" if p.victims_found else ", none about victims")
+            + (
+                f"; about victims: {', '.join(p.victim_evidence)}"
+                if p.victims_found
+                else ", none about victims"
+            )
             + ")"
             if p.scored
             else ""

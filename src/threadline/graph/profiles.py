@@ -6,15 +6,18 @@ a matrix of which agencies hold evidence on how many of its members of each kind
 
 Profiles are ranked by risk when the members' risk scores are given (``MemberRisk``, as
 ``threadline.risk.analysis.member_risk`` gives them: each node's strongest finding per
-indicator times its weight, added up, and which nodes have a finding about victims). A
-network's risk (``network_risk``) is the sum of its members' scores divided by the square
-root of its size: the geometric mean of how much is found against the network (the sum)
-and how concentrated it is (the sum per member). A network none of whose findings is about
-victims counts the weights' ``without_victims`` share of it, as a premises does. The sum
-alone grows with size: a community of 150 background people, one in twenty with a weak
-finding of their own (a crowded house, a shared phone, two names), outranked a family
-keeping one woman in servitude. The mean alone dilutes a network among the people the
-community finder put around it. Without scores profiles are listed by size.
+indicator times its weight, added up, and which indicators about victims found something on
+each node). A network's risk (``network_risk``) is the sum of its members' scores divided by
+the square root of its size: the geometric mean of how much is found against the network
+(the sum) and how concentrated it is (the sum per member), times one more than the number
+of kinds of evidence about victims found on its members (victims living at one address, a
+lone worker in a family's home, a child found there, a typology's signs reported there):
+independent kinds of evidence corroborate one another, where a pattern repeated on many
+members (one phone given by five people) is still one kind. The sum alone grows with size:
+a community of 150 background people, one in twenty with a weak finding of their own (a
+crowded house, a shared phone, two names), outranked a family keeping one woman in
+servitude. The mean alone dilutes a network among the people the community finder put
+around it. Without scores profiles are listed by size.
 """
 
 from __future__ import annotations
@@ -69,26 +72,28 @@ class MemberRisk:
 
     scores: Mapping[str, float]
     """Node name -> its score (nodes without findings left out)."""
-    victims: frozenset[str] = field(default_factory=frozenset)
-    """Nodes with a finding of an indicator about victims (the weights'
-    ``victim_indicators``) that rests on victims."""
-    without_victims: float = 1.0
-    """Share of its risk a network counts when none of its members is in `victims`."""
+    victims: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Node name -> the indicators about victims (the weights' ``victim_indicators``) with a
+    finding on it that rests on victims (nodes without one left out)."""
 
 
-def network_risk(total: float, size: int) -> float:
-    """A network's risk from `total`, its `size` members' risk scores added up: the geometric
-    mean of the total and the total per member, total / sqrt(size).
+def network_risk(total: float, size: int, kinds: int = 0) -> float:
+    """A network's risk from `total`, its `size` members' risk scores added up, and the
+    `kinds` of evidence about victims found on them: the geometric mean of the total and the
+    total per member, total / sqrt(size), times 1 + kinds.
 
     A few members with strong findings outweigh many with weak ones: 3 members scoring 1.5
-    in a network of 30 outweigh 12 scoring 0.5 in a cluster of 150.
+    in a network of 30 outweigh 12 scoring 0.5 in a cluster of 150; and the same findings
+    count twice when one kind of evidence about victims is among them, three times with two.
 
     >>> round(network_risk(4.5, 30), 2), round(network_risk(6.0, 150), 2)
     (0.82, 0.49)
+    >>> round(network_risk(4.5, 30, kinds=2), 2)
+    2.46
     >>> network_risk(3.0, 0)
     0.0
     """
-    return total / math.sqrt(size) if size > 0 else 0.0
+    return total / math.sqrt(size) * (1 + kinds) if size > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +123,20 @@ class NetworkProfile:
     naming the member, or backing one of its links)."""
     records: int
     risk: float = 0.0
-    """Its members' risk scores added up, over the square root of its size
-    (``network_risk``), times
-    ``MemberRisk.without_victims`` when no finding on them is about victims (0 when no scores
-    were given)."""
+    """Its members' risk scores added up, over the square root of its size, times one more
+    than the kinds of evidence about victims found on them (``network_risk``; 0 when no
+    scores were given)."""
     scored: int = 0
     """How many of its members have a risk score above 0."""
     total: float = 0.0
     """Its members' risk scores added up."""
-    victims_found: bool = False
-    """Whether a finding on a member is about victims."""
+    victim_evidence: tuple[str, ...] = ()
+    """The indicators about victims with a finding on a member, sorted."""
+
+    @property
+    def victims_found(self) -> bool:
+        """Whether a finding on a member is about victims."""
+        return bool(self.victim_evidence)
 
 
 @graph_function
@@ -201,10 +210,8 @@ def network_profiles(
         kinds = Counter(k for r in used for k in exploitation.get(r, ()))
         names = [g.vs[i]["name"] for i in members]
         risks = [risk.scores.get(n, 0.0) for n in names] if risk is not None else []
-        victims_found = risk is not None and not risk.victims.isdisjoint(names)
-        value = network_risk(sum(risks), len(members))
-        if risk is not None and not victims_found:
-            value *= risk.without_victims
+        about = sorted({k for n in names for k in risk.victims.get(n, ())}) if risk else []
+        value = network_risk(sum(risks), len(members), len(about))
         out.append(
             NetworkProfile(
                 community=comm,
@@ -218,7 +225,7 @@ def network_profiles(
                 risk=round(value, 4),
                 scored=sum(1 for r in risks if r > 0),
                 total=round(sum(risks), 4),
-                victims_found=victims_found,
+                victim_evidence=tuple(about),
             )
         )
     if risk is not None:

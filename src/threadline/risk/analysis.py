@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -120,12 +121,14 @@ def risk_of(found: Iterable[Finding], weights: Weights) -> MemberRisk:
     of the weights' ``prioritisation.victim_indicators`` and it rests on victims, as when
     premises are ranked."""
     found = list(found)
-    settings = weights.prioritisation
-    about = set(settings.get("victim_indicators", ()))
+    about = set(weights.prioritisation.get("victim_indicators", ()))
+    victims: dict[str, set[str]] = defaultdict(set)
+    for f in found:
+        if f.indicator in about and f.about_victims:
+            victims[f.node].add(f.indicator)
     return MemberRisk(
         scores=scores_of(found, weights),
-        victims=frozenset(f.node for f in found if f.indicator in about and f.about_victims),
-        without_victims=float(settings.get("without_victims", 1.0)),
+        victims={node: frozenset(kinds) for node, kinds in victims.items()},
     )
 
 
