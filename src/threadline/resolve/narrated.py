@@ -73,10 +73,16 @@ def _names(conn: Connection) -> list[tuple[str, str, str]]:
     return [(str(m), str(r), str(v)) for m, r, v in conn.execute(query)]
 
 
-def _records(conn: Connection) -> dict[str, str]:
-    """Mention -> its record, for every mention."""
+def _shared(conn: Connection, grouped: Mapping[str, str]) -> dict[str, set[str]]:
+    """Record -> the heads of the grouped mentions it holds (those not read from its text),
+    streamed from the mentions table: no map of every mention to its record is kept."""
+    shared: dict[str, set[str]] = defaultdict(set)
     query = sa.select(t.mentions.c.id, t.mentions.c.record_id)
-    return {str(m): str(r) for m, r in conn.execute(query)}
+    for mention, record in conn.execute(query.execution_options(yield_per=50_000)):
+        head = grouped.get(str(mention))
+        if head is not None and not from_text(str(mention)):
+            shared[str(record)].add(head)
+    return shared
 
 
 def narrated_people(
@@ -89,11 +95,7 @@ def narrated_people(
     rules join; the others are left out (each becomes a person of its own). ``people`` is
     structured person mention -> its head; ``grouped`` every mention grouped so far (people,
     businesses, premises, identifiers) -> its head, the records' shared entities."""
-    records = _records(conn)
-    shared: dict[str, set[str]] = defaultdict(set)
-    for mention, head in grouped.items():
-        if mention in records and not from_text(mention):
-            shared[records[mention]].add(head)
+    shared = _shared(conn, grouped)
     for record, number in _phones(conn):
         shared[record].add(f"phone:{number}")
     return join_narrated(_names(conn), people, shared, judgements)
