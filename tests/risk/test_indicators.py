@@ -327,6 +327,24 @@ def child_at_family_home(housemate: str) -> Any:
     return build
 
 
+def child_alone_at_home(missing: int) -> Any:
+    """A child named as a victim is the one person on record at their home, and reported
+    missing from home in `missing` police logs."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"home": case.e("Address", "3 Gorsehurst Place, Halifax")}
+        child = case.e("Person", "Keith WILLIAMSON", role="victim", record=referral(case, True),
+                       birthDate="2011-02-02")  # fmt: skip
+        case.link(child, "lives_at", ids["home"])
+        for n in range(missing):
+            record = case.record("police", "1A", on=date(2025, 3, 1 + n),
+                                 text="Keith reported missing from home overnight")  # fmt: skip
+            case.mention(child, record)
+        return ids
+
+    return build
+
+
 def signs_told_at(told: str) -> Any:
     """A report giving no location, naming a child as its victim, whose text speaks of signs
     and names an address (`told`); the child lives at their home, a flat is elsewhere."""
@@ -517,6 +535,13 @@ CASES = [
     IndicatorCase("premises_signs", "the home of the one person a record names, a patient",
                   reported_at("Sleeps in the kitchen", how="lives_at", role=""),
                   {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a woman kept in the house to cook and clean, reported "
+                  "where the family lives", reported_at("Uche keeps a woman in the house to "
+                  "cook, clean and look after the children"), {"house": 0.5}, spares=("home",),
+                  says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a patient not allowed out of the house alone, at her "
+                  "home", reported_at("Not allowed out of the house alone", how="lives_at",
+                  role=""), {"house": 0.5}, says=("signs of domestic servitude",)),
     IndicatorCase("missing_child_found", "a child missing twice, found at a flat each time",
                   child_found_at(2), {"flat": 0.7}, spares=("home",),
                   says=("a repeatedly missing child was found here",)),
@@ -536,6 +561,13 @@ CASES = [
                   child_at_family_home("Karen CLARKE"), spares=("home",)),
     IndicatorCase("child_victim", "a child living with someone not their family",
                   child_at_family_home("Arben KOLA"), {"home": 0.9}),
+    IndicatorCase("child_victim", "a child alone on record at home",
+                  child_alone_at_home(missing=0), {"home": 0.9}),
+    IndicatorCase("child_victim", "a child alone on record at the home they are reported "
+                  "missing from again and again: where they go missing from",
+                  child_alone_at_home(missing=2), spares=("home",)),
+    IndicatorCase("child_victim", "missing once: the home still counts",
+                  child_alone_at_home(missing=1), {"home": 0.9}),
     IndicatorCase("child_victim", "an adult referred to the NRM",
                   child_referred_at("1990-01-01"), spares=("house", "firm")),
     IndicatorCase("child_victim", "a child only on a safeguarding referral about self-neglect",

@@ -55,6 +55,7 @@ DEFAULTS = {
         "domestic_servitude": [
             "sleeps in the kitchen", "passport is kept by the family",
             "never seen outside except", "cooks and cleans for a family",
+            "to cook, clean", "housework for the family", "not allowed out of the house",
         ],
         "labour": [
             "sleep in a caravan", "paid £20 a day", "picked up from town",
