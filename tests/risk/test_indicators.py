@@ -101,15 +101,28 @@ def victims_with_suspect(via: str, surname: str = "", count: int = 3, about: boo
 
 
 def victims_at(
-    count: int, about: bool = True, via: str = "lives_at", family: bool = False
+    count: int, about: bool = True, via: str = "lives_at", family: bool = False, paid_by: str = ""
 ) -> Callable[[Case], dict[str, str]]:
+    """`count` referred people live (or were found, `via`) at one address; with `paid_by`,
+    each is paid by a business's payroll: one located elsewhere (``"agency"``) or at the
+    address (``"here"``)."""
+
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "4 Mill Street", agency="council")}
+        if paid_by:
+            ids["payer"] = case.e("Company", "Staff Ltd")
+            where = ids["house"] if paid_by == "here" else case.e("Address", "1 High Street")
+            case.link(ids["payer"], "located_at", where)
         people = []
         for n in range(count):
             person = case.e("Person", f"Resident{n} Surname{n}", role="potential_victim",
                             record=referral(case, about))  # fmt: skip
             case.link(person, via, ids["house"], agency="council", grade="1B")
+            if paid_by:
+                payroll = case.record("hmrc", "1A", source="payroll")
+                case.link(person, "works_for", ids["payer"], records=[payroll])
+                account = case.e("BankAccount", f"001122-3344556{n}")
+                case.link(person, "paid_into", account, records=[payroll])
             people.append(person)
         if family:
             case.link(people[0], "family", people[1])
@@ -433,6 +446,17 @@ CASES = [
                         "2 named as victims in records about exploitation count in full")),
     IndicatorCase("victims_at_address", "two referred people found at a site by an "
                   "enforcement visit", victims_at(2, via="seen_at"), {"house": 0.5}),
+    IndicatorCase("victims_at_address", "four referred people found working at a farm, paid by "
+                  "a labour provider elsewhere, count half each", victims_at(4, via="seen_at",
+                  paid_by="agency"), {"house": 0.5},
+                  says=("4 found working here are paid by another business",)),
+    IndicatorCase("victims_at_address", "two found working at a farm, paid by a labour "
+                  "provider elsewhere: supplied, not several victims of the farm",
+                  victims_at(2, via="seen_at", paid_by="agency"), spares=("house",)),
+    IndicatorCase("victims_at_address", "two found at a site and paid by the business there",
+                  victims_at(2, via="seen_at", paid_by="here"), {"house": 0.5}),
+    IndicatorCase("victims_at_address", "two paid by an agency who live at the house",
+                  victims_at(2, paid_by="agency"), {"house": 0.5}),
     IndicatorCase("victims_at_address", "one referred person is not several", victims_at(1),
                   spares=("house",)),
     IndicatorCase("victims_at_address", "four NHS patients referred about self-neglect "
