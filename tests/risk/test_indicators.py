@@ -340,6 +340,22 @@ def child_at_family_home(housemate: str) -> Any:
     return build
 
 
+def runs_business(text: str) -> Any:
+    """A police log whose narrative says a man runs something at a business (a ``runs`` link
+    the log backs); the business trades from a shop."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"firm": case.e("Company", "Ace Spa & Massage Ltd"),
+               "shop": case.e("Address", "9 Quarryholme Avenue, Spalding")}  # fmt: skip
+        case.link(ids["firm"], "located_at", ids["shop"])
+        record = case.record("police", "1B", text=text)
+        boss = case.e("Person", "Ion FLOREA", role="suspect", record=record)
+        case.link(boss, "runs", ids["firm"], records=[record])
+        return ids
+
+    return build
+
+
 def child_alone_at_home(missing: int) -> Any:
     """A child named as a victim is the one person on record at their home, and reported
     missing from home in `missing` police logs."""
@@ -566,6 +582,13 @@ CASES = [
     IndicatorCase("premises_signs", "a patient not allowed out of the house alone, at her "
                   "home", reported_at("Not allowed out of the house alone", how="lives_at",
                   role=""), {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a report that a man controls the women selling sex at a "
+                  "massage parlour: the signs are at the business", runs_business(
+                      "Ion Florea controls the women selling sex at Ace Spa & Massage Ltd"),
+                  {"firm": 0.5}, spares=("shop",), says=("signs of sexual exploitation",)),
+    IndicatorCase("premises_signs", "a report that a man runs a business, and no sign",
+                  runs_business("Ion Florea runs the men washing cars at Ace Spa"),
+                  spares=("firm", "shop")),
     IndicatorCase("missing_child_found", "a child missing twice, found at a flat each time",
                   child_found_at(2), {"flat": 0.7}, spares=("home",),
                   says=("a repeatedly missing child was found here",)),
