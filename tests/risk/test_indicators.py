@@ -101,15 +101,28 @@ def victims_with_suspect(via: str, surname: str = "", count: int = 3, about: boo
 
 
 def victims_at(
-    count: int, about: bool = True, via: str = "lives_at", family: bool = False
+    count: int, about: bool = True, via: str = "lives_at", family: bool = False, paid_by: str = ""
 ) -> Callable[[Case], dict[str, str]]:
+    """`count` referred people live (or were found, `via`) at one address; with `paid_by`,
+    each is paid by a business's payroll: one located elsewhere (``"agency"``) or at the
+    address (``"here"``)."""
+
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "4 Mill Street", agency="council")}
+        if paid_by:
+            ids["payer"] = case.e("Company", "Staff Ltd")
+            where = ids["house"] if paid_by == "here" else case.e("Address", "1 High Street")
+            case.link(ids["payer"], "located_at", where)
         people = []
         for n in range(count):
             person = case.e("Person", f"Resident{n} Surname{n}", role="potential_victim",
                             record=referral(case, about))  # fmt: skip
             case.link(person, via, ids["house"], agency="council", grade="1B")
+            if paid_by:
+                payroll = case.record("hmrc", "1A", source="payroll")
+                case.link(person, "works_for", ids["payer"], records=[payroll])
+                account = case.e("BankAccount", f"001122-3344556{n}")
+                case.link(person, "paid_into", account, records=[payroll])
             people.append(person)
         if family:
             case.link(people[0], "family", people[1])
@@ -327,6 +340,40 @@ def child_at_family_home(housemate: str) -> Any:
     return build
 
 
+def runs_business(text: str) -> Any:
+    """A police log whose narrative says a man runs something at a business (a ``runs`` link
+    the log backs); the business trades from a shop."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"firm": case.e("Company", "Ace Spa & Massage Ltd"),
+               "shop": case.e("Address", "9 Quarryholme Avenue, Spalding")}  # fmt: skip
+        case.link(ids["firm"], "located_at", ids["shop"])
+        record = case.record("police", "1B", text=text)
+        boss = case.e("Person", "Ion FLOREA", role="suspect", record=record)
+        case.link(boss, "runs", ids["firm"], records=[record])
+        return ids
+
+    return build
+
+
+def child_alone_at_home(missing: int) -> Any:
+    """A child named as a victim is the one person on record at their home, and reported
+    missing from home in `missing` police logs."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"home": case.e("Address", "3 Gorsehurst Place, Halifax")}
+        child = case.e("Person", "Keith WILLIAMSON", role="victim", record=referral(case, True),
+                       birthDate="2011-02-02")  # fmt: skip
+        case.link(child, "lives_at", ids["home"])
+        for n in range(missing):
+            record = case.record("police", "1A", on=date(2025, 3, 1 + n),
+                                 text="Keith reported missing from home overnight")  # fmt: skip
+            case.mention(child, record)
+        return ids
+
+    return build
+
+
 def signs_told_at(told: str) -> Any:
     """A report giving no location, naming a child as its victim, whose text speaks of signs
     and names an address (`told`); the child lives at their home, a flat is elsewhere."""
@@ -415,6 +462,17 @@ CASES = [
                         "2 named as victims in records about exploitation count in full")),
     IndicatorCase("victims_at_address", "two referred people found at a site by an "
                   "enforcement visit", victims_at(2, via="seen_at"), {"house": 0.5}),
+    IndicatorCase("victims_at_address", "four referred people found working at a farm, paid by "
+                  "a labour provider elsewhere, count half each", victims_at(4, via="seen_at",
+                  paid_by="agency"), {"house": 0.5},
+                  says=("4 found working here are paid by another business",)),
+    IndicatorCase("victims_at_address", "two found working at a farm, paid by a labour "
+                  "provider elsewhere: supplied, not several victims of the farm",
+                  victims_at(2, via="seen_at", paid_by="agency"), spares=("house",)),
+    IndicatorCase("victims_at_address", "two found at a site and paid by the business there",
+                  victims_at(2, via="seen_at", paid_by="here"), {"house": 0.5}),
+    IndicatorCase("victims_at_address", "two paid by an agency who live at the house",
+                  victims_at(2, paid_by="agency"), {"house": 0.5}),
     IndicatorCase("victims_at_address", "one referred person is not several", victims_at(1),
                   spares=("house",)),
     IndicatorCase("victims_at_address", "four NHS patients referred about self-neglect "
@@ -517,6 +575,20 @@ CASES = [
     IndicatorCase("premises_signs", "the home of the one person a record names, a patient",
                   reported_at("Sleeps in the kitchen", how="lives_at", role=""),
                   {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a woman kept in the house to cook and clean, reported "
+                  "where the family lives", reported_at("Uche keeps a woman in the house to "
+                  "cook, clean and look after the children"), {"house": 0.5}, spares=("home",),
+                  says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a patient not allowed out of the house alone, at her "
+                  "home", reported_at("Not allowed out of the house alone", how="lives_at",
+                  role=""), {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "a report that a man controls the women selling sex at a "
+                  "massage parlour: the signs are at the business", runs_business(
+                      "Ion Florea controls the women selling sex at Ace Spa & Massage Ltd"),
+                  {"firm": 0.5}, spares=("shop",), says=("signs of sexual exploitation",)),
+    IndicatorCase("premises_signs", "a report that a man runs a business, and no sign",
+                  runs_business("Ion Florea runs the men washing cars at Ace Spa"),
+                  spares=("firm", "shop")),
     IndicatorCase("missing_child_found", "a child missing twice, found at a flat each time",
                   child_found_at(2), {"flat": 0.7}, spares=("home",),
                   says=("a repeatedly missing child was found here",)),
@@ -536,6 +608,13 @@ CASES = [
                   child_at_family_home("Karen CLARKE"), spares=("home",)),
     IndicatorCase("child_victim", "a child living with someone not their family",
                   child_at_family_home("Arben KOLA"), {"home": 0.9}),
+    IndicatorCase("child_victim", "a child alone on record at home",
+                  child_alone_at_home(missing=0), {"home": 0.9}),
+    IndicatorCase("child_victim", "a child alone on record at the home they are reported "
+                  "missing from again and again: where they go missing from",
+                  child_alone_at_home(missing=2), spares=("home",)),
+    IndicatorCase("child_victim", "missing once: the home still counts",
+                  child_alone_at_home(missing=1), {"home": 0.9}),
     IndicatorCase("child_victim", "an adult referred to the NRM",
                   child_referred_at("1990-01-01"), spares=("house", "firm")),
     IndicatorCase("child_victim", "a child only on a safeguarding referral about self-neglect",

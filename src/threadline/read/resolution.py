@@ -27,6 +27,7 @@ __all__ = [
     "judged_pairs",
     "latest_run",
     "mention_visible",
+    "narrated_mentions",
     "narrated_people",
     "pair_score",
     "protection_of_mentions",
@@ -113,11 +114,18 @@ def entity_of_mentions(view: View) -> dict[str, str]:
 def narrated_people(view: View) -> dict[str, str]:
     """Mention id -> name, for every person a narrative names (``text:<column>:person<n>``
     mentions) in a record the user may see."""
+    return narrated_mentions(view, ("Person",))
+
+
+def narrated_mentions(view: View, schemata: Sequence[str]) -> dict[str, str]:
+    """Mention id -> caption, for every mention of one of `schemata` that a narrative makes
+    (``text:<column>:...``: a person, a place, a business its text names) in a record the
+    user may see."""
     m = t.mentions.c
     rows = view.conn.execute(
         sa.select(m.id, m.caption, m.record_id)
         .join(t.records, t.records.c.id == m.record_id)
-        .where(m.schema == "Person", m.slot.like("text:%"), view.clause)
+        .where(m.schema.in_(list(schemata)), m.slot.like("text:%"), view.clause)
     ).all()
     view.consulted("resolution.narrated", records={int(r.record_id) for r in rows})
     return {str(r.id): str(r.caption) for r in rows}

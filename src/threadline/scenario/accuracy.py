@@ -23,6 +23,7 @@ import igraph as ig
 
 from threadline import safe_yaml
 from threadline.errors import ThreadlineError
+from threadline.scenario.attribution import named_in_text, who_is
 
 if TYPE_CHECKING:
     from threadline.read import View
@@ -132,6 +133,9 @@ class ScenarioTruth:
     """True id of each network member (people, premises, businesses) -> network id."""
     types: Mapping[str, str] = field(default_factory=dict)
     """True id of each exploitative premises and business -> its network's exploitation type."""
+    named: Mapping[str, Mapping[str, Mapping[str, set[str]]]] = field(default_factory=dict)
+    """Kind (``premises``, ``business``) -> record prefix -> each of that kind its text names,
+    as written (plain) -> true ids (``truth/text_mentions.csv``)."""
 
     @classmethod
     def load(cls, folder: Path) -> ScenarioTruth:
@@ -150,7 +154,8 @@ class ScenarioTruth:
         network_of = {
             r["true_id"]: r["network_id"] for r in _csv(folder / "truth" / "network_members.csv")
         }
-        return cls(_true_mentions(folder), frozenset(types), network_of, types)
+        named = {kind: named_in_text(folder, (kind,)) for kind in ("premises", "business")}
+        return cls(_true_mentions(folder), frozenset(types), network_of, types, named)
 
 
 def load_scenario(store: Store, folder: Path, engine: Any = None) -> int:
@@ -186,7 +191,7 @@ def score_store(
     built once for the rankings and communities."""
     from threadline.graph.build import build_graph
     from threadline.graph.communities import communities
-    from threadline.read.resolution import entity_of_mentions
+    from threadline.read.resolution import entity_of_mentions, narrated_mentions
     from threadline.resolve import evaluate_clusters
     from threadline.risk.analysis import findings
     from threadline.risk.prioritise import prioritise
@@ -201,7 +206,6 @@ def score_store(
     found = findings(view, g, chosen)
     premises = [p.entity_id for p in prioritise(g, found, chosen, "premises")]
     businesses = [p.entity_id for p in prioritise(g, found, chosen, "business")]
-    top_premises, top_businesses = premises[:top], businesses[:top]
     membership = communities(g, seed=seed, resolution=resolution)
     community = {
         entity_id: membership[i]
@@ -217,17 +221,27 @@ def score_store(
         wanted = by_kind[kind]
         return evaluate_clusters({m: entity_of[m] for m in wanted}, wanted).f1
 
-    exploitative: set[str] = set()
-    type_of: dict[str, dict[str, str]] = defaultdict(dict)
+    narrated: dict[str, dict[str, str]] = {"premises": {}, "business": {}}
+    for reader in (view, *resolved_by):
+        narrated["premises"].update(narrated_mentions(reader, PLACES))
+        narrated["business"].update(narrated_mentions(reader, BUSINESSES))
+    held = held_ids(truth, entity_of, narrated)
+    ranked = {"premises": distinct(premises, held["premises"])}
+    ranked["business"] = distinct(businesses, held["business"])
+    exploitative = set(truth.exploitative)
+    type_of = {  # every exploitative premises (business) the store holds, ranked or not
+        kind: {
+            true_id: truth.types.get(true_id, "unknown")
+            for true_id in distinct(list(held[kind]), held[kind])
+            if true_id in exploitative
+        }
+        for kind in ranked
+    }
+    top_premises, top_businesses = ranked["premises"][:top], ranked["business"][:top]
     true_label: dict[str, str] = {}
-    for mention, (kind, true_id) in truth.mentions.items():
+    for mention, (_kind, true_id) in truth.mentions.items():
         entity = entity_of.get(mention)
-        if entity is None:
-            continue
-        if true_id in truth.exploitative:
-            exploitative.add(entity)
-            type_of[kind][entity] = truth.types.get(true_id, "unknown")
-        if true_id in truth.network_of:
+        if entity is not None and true_id in truth.network_of:
             true_label[entity] = truth.network_of[true_id]
     members: dict[str, list[int]] = defaultdict(list)
     for entity, network in true_label.items():
@@ -245,12 +259,71 @@ def score_store(
         "premises_precision_at_20": precision_at(top_premises, exploitative, 20),
         "businesses_precision_at_10": precision_at(top_businesses, exploitative, 10),
         "businesses_precision_at_20": precision_at(top_businesses, exploitative, 20),
-        **_by_type("premises", premises, type_of["premises"]),
-        **_by_type("businesses", businesses, type_of["business"]),
+        **_by_type("premises", ranked["premises"], type_of["premises"]),
+        **_by_type("businesses", ranked["business"], type_of["business"]),
         "community_ari": round(adjusted_rand_index(true_label, community), 4),
         "network_coverage": round(sum(coverage) / len(coverage), 4) if coverage else 0.0,
         **ranking,
     }
+
+
+PLACES = ("Address",)
+"""Schemata of premises mentions."""
+BUSINESSES = ("Company", "Organization")
+"""Schemata of business mentions a narrative makes."""
+
+
+def held_ids(
+    truth: ScenarioTruth,
+    entity_of: Mapping[str, str],
+    narrated: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, Counter[str]]]:
+    """Kind (``premises``, ``business``) -> entity -> the true ids of its mentions, counted:
+    its records' mentions as the truth gives them, and the places and businesses narratives
+    name (`narrated`: kind -> mention -> caption) as the text truth writes them ("kept at Flat 1, 6
+    Quarryholme Avenue": an entity of narrative mentions alone is the premises they name,
+    not an innocent one). A ranked entity is the premises or business most of its mentions
+    are (one stray mention does not make a house a brothel, nor the brothel a house).
+
+    >>> truth = ScenarioTruth({"a/m:1:location": ("premises", "PRM-1")}, frozenset(), {},
+    ...     named={"premises": {"a/m:2": {"flat1,6mainst,hull": {"PRM-1"}}}})
+    >>> held = held_ids(truth, {"a/m:1:location": "adr-1", "a/m:2:text:n:place0": "adr-2"},
+    ...                 {"premises": {"a/m:2:text:n:place0": "Flat 1, 6 Main St"}})
+    >>> dict(held["premises"]["adr-1"]), dict(held["premises"]["adr-2"])
+    ({'PRM-1': 1}, {'PRM-1': 1})
+    """
+    held: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for mention, (kind, true_id) in truth.mentions.items():
+        entity = entity_of.get(mention)
+        if entity is not None and kind in ("premises", "business"):
+            held[kind][entity][true_id] += 1
+    for kind, captions in narrated.items():
+        for mention, caption in captions.items():
+            entity = entity_of.get(mention)
+            names = truth.named.get(kind, {}).get(mention.split(":text:", 1)[0], {})
+            ids = who_is(names, caption) if entity is not None else set()
+            if len(ids) == 1:
+                held[kind][str(entity)][next(iter(ids))] += 1
+    return held
+
+
+def distinct(ranked: Sequence[str], held: Mapping[str, Counter[str]]) -> list[str]:
+    """A ranking of entities as the premises (or businesses) they are: each entity as the
+    true id most of its mentions are (:func:`held_ids`; an entity the truth knows nothing of
+    stands for itself), each true id at its first place only. A house that resolution left in
+    two entities (its full address, and a narrative's "4 Foxglovethorpe Street" without a
+    town) is found where its first entity ranks; the second is a duplicate for the analyst
+    to merge, neither a second find nor an innocent place ranked.
+
+    >>> held = {"adr-1": Counter({"PRM-1": 5}), "adr-2": Counter({"PRM-1": 1, "PRM-2": 0})}
+    >>> distinct(["adr-1", "adr-3", "adr-2"], held)
+    ['PRM-1', 'adr-3']
+    """
+    out: dict[str, None] = {}
+    for entity in ranked:
+        counts = held.get(entity)
+        out.setdefault(counts.most_common(1)[0][0] if counts else entity)
+    return list(out)
 
 
 def network_ranking(

@@ -21,7 +21,7 @@ from threadline import safe_yaml
 if TYPE_CHECKING:
     from threadline.read import View
 
-__all__ = ["score_attribution", "score_narrated"]
+__all__ = ["named_in_text", "plain", "score_attribution", "score_narrated", "who_is"]
 
 LINK_KINDS = frozenset({"phone", "vehicle", "account", "address"})
 """Kinds of attributed link scored as links (roles are scored apart)."""
@@ -50,7 +50,8 @@ def _record(prefixes: list[tuple[str, str]], file: str, key: str) -> str | None:
     return None
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """A text without spaces, case folded, as texts are compared with the truth's."""
     return "".join(text.split()).casefold()
 
 
@@ -64,8 +65,8 @@ def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | 
     for row in _csv(folder / "truth" / "text_links.csv"):
         record = _record(prefixes, row["file"], row["key"])
         if record is not None:
-            truth[(record, row["kind"], row["true_id"])].append(_plain(row["value"]))
-    names = _named(folder, prefixes)
+            truth[(record, row["kind"], row["true_id"])].append(plain(row["value"]))
+    names = named_in_text(folder)
     found: dict[str, list[tuple[Key, str]]] = {"links": [], "roles": []}
     seen: dict[tuple[str, str, str], AttributedLink] = {}
     for view in views:
@@ -76,8 +77,8 @@ def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | 
         kind = {"role": "role"}.get(link.kind, link.kind)
         if kind not in LINK_KINDS and kind != "role":
             continue
-        value = _plain(link.written if kind != "role" else link.value)
-        for true_id in _who(names[record], _plain(link.person)) or {""}:
+        value = plain(link.written if kind != "role" else link.value)
+        for true_id in who_is(names[record], plain(link.person)) or {""}:
             found["links" if kind in LINK_KINDS else "roles"].append(
                 ((record, kind, true_id), value)
             )
@@ -93,23 +94,36 @@ def score_attribution(views: Sequence[View], folder: Path) -> dict[str, float | 
     }
 
 
-def _named(folder: Path, prefixes: list[tuple[str, str]]) -> dict[str, dict[str, set[str]]]:
-    """Record prefix -> each person's name as its text writes it (plain) -> their true ids,
-    from ``truth/text_mentions.csv``."""
+def named_in_text(
+    folder: Path, kinds: Iterable[str] = ("person",)
+) -> dict[str, dict[str, set[str]]]:
+    """Record prefix (``agency/mapping:key``) -> each person (or, with `kinds`, premises or
+    business) its text names, as written (plain) -> their true ids, from
+    ``truth/text_mentions.csv``."""
+    wanted = frozenset(kinds)
+    prefixes = _prefixes(folder)
     names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in _csv(folder / "truth" / "text_mentions.csv"):
         record = _record(prefixes, row["file"], row["key"])
-        if record is not None and row["kind"] == "person":
-            names[record][_plain(row["text"])].add(row["true_id"])
+        if record is not None and row["kind"] in wanted:
+            names[record][plain(row["text"])].add(row["true_id"])
     return names
 
 
-def _who(names: dict[str, set[str]], name: str) -> set[str]:
-    """The true people a name written in a text may be: those written so, else the one person
-    whose name as written holds it or is held by it."""
+def who_is(names: Mapping[str, set[str]], written: str) -> set[str]:
+    """The true ids a name written in a text may stand for (`names` as
+    :func:`named_in_text` gives them for its record): those written so, else the one whose
+    name as written holds it or is held by it ("Flat 1, 6 Quarryholme Avenue" of "Flat 1, 6
+    Quarryholme Avenue, Spalding PE12 8WQ").
+
+    >>> names = {"flat1,6quarryholmeavenue,spalding": {"PRM-1"}, "andreineagu": {"PER-1"}}
+    >>> who_is(names, plain("Flat 1, 6 Quarryholme Avenue")), who_is(names, "x")
+    ({'PRM-1'}, set())
+    """
+    name = plain(written)
     if name in names:
         return names[name]
-    near = {i for written, ids in names.items() if name in written or written in name for i in ids}
+    near = {i for known, ids in names.items() if name in known or known in name for i in ids}
     return near if len(near) == 1 else set()
 
 
@@ -145,8 +159,7 @@ def score_narrated(
     people joined to each other with no record of their own, the share that are one person."""
     from threadline.read.resolution import entity_of_mentions, narrated_people
 
-    prefixes = _prefixes(folder)
-    names = _named(folder, prefixes)
+    names = named_in_text(folder)
     entity_of: dict[str, str] = {}
     narrated: dict[str, str] = {}
     for view in views:
@@ -160,7 +173,7 @@ def score_narrated(
     joined = right = wanted = found = 0
     strangers: dict[str, list[str]] = defaultdict(list)  # entity of narratives only -> true ids
     for mention, name in narrated.items():
-        who = _who(names[mention.split(":text:", 1)[0]], _plain(name))
+        who = who_is(names[mention.split(":text:", 1)[0]], plain(name))
         true_id = next(iter(who)) if len(who) == 1 else ""
         if entity_of.get(mention) and entity_of[mention] not in held:
             strangers[entity_of[mention]].append(true_id)

@@ -26,6 +26,7 @@ __all__ = [
     "is_person",
     "linked_people",
     "names",
+    "payers",
     "ramp",
     "related",
     "roles",
@@ -176,6 +177,17 @@ def names(ctx: Context, indices: Iterable[int], limit: int = 4) -> str:
     if len(captions) <= limit:
         return ", ".join(captions[:-1]) + (" and " if len(captions) > 1 else "") + captions[-1]
     return f"{', '.join(captions[:limit])} and {len(captions) - limit} others"
+
+
+def payers(ctx: Context, person: int) -> set[int]:
+    """Businesses whose pay of `person` is on record: a ``works_for`` link resting on a record
+    that also backs one of their ``paid_into`` links (a payroll return)."""
+    paid = {r for _, edge in ctx.neighbours(person, ("paid_into",)) for r in ctx.edge_records[edge]}
+    return {
+        business
+        for business, edge in ctx.neighbours(person, ("works_for",))
+        if paid.intersection(ctx.edge_records[edge])
+    }
 
 
 @dataclass(frozen=True, slots=True)

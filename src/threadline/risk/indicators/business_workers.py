@@ -23,6 +23,7 @@ from threadline.risk.indicators._common import (
     is_business,
     is_person,
     names,
+    payers,
     ramp,
     tally,
 )
@@ -60,17 +61,6 @@ def housed_together(ctx: Context, staff: dict[int, set[int]]) -> tuple[int, dict
         return -1, {}
     address = max(by_address, key=lambda a: (len(by_address[a]), -a))
     return address, by_address[address]
-
-
-def payers(ctx: Context, person: int) -> set[int]:
-    """Businesses whose pay of `person` is on record: a ``works_for`` link resting on a record
-    that also backs one of their ``paid_into`` links (a payroll return)."""
-    paid = {r for _, edge in ctx.neighbours(person, ("paid_into",)) for r in ctx.edge_records[edge]}
-    return {
-        business
-        for business, edge in ctx.neighbours(person, ("works_for",))
-        if paid.intersection(ctx.edge_records[edge])
-    }
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:

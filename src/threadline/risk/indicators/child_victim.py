@@ -10,8 +10,12 @@ every typology; this indicator adds that weight to the ranking, whoever else is 
 A home the child shares only with their family (a family link or a shared family name: a
 county-lines child's parents' house) does not count: it shows where the child lives, not
 where they are exploited, as a lone worker's family is set apart in `household_worker`. A
-home where someone not their family lives, or where no one else is on record, counts. Where
-they were found or work counts whoever is there.
+home where someone not their family lives counts; so does one where no one else is on
+record, unless the child is reported missing in at least `min_episodes` records (their
+`missing_words`): someone reports a child missing from the home they live in, and a child who
+goes missing again and again is exploited where they are found (`missing_child_found`), not
+at the home they go missing from, whose family the records may simply not name. Where they
+were found or work counts whoever is there.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ DEFAULTS = {
     "child_age": 18,
     "threshold": 0.4,
     "link_types": ["lives_at", "seen_at", "works_for"],
+    "min_episodes": 2,
+    "missing_words": ["reported missing", "missing from home", "missing person", "went missing"],
 }
 
 
@@ -46,6 +52,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     p = ctx.params(NAME)
     types = tuple(p["link_types"])
     about = ctx.exploitation_records
+    missing = ctx.words(p["missing_words"])
     for index in range(ctx.graph.vcount()):
         if not (is_address(ctx, index) or is_business(ctx, index)):
             continue
@@ -57,7 +64,10 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             naming = {r for role in VICTIM_ROLES for r in given.get(role, ()) if r in about}
             if not naming or not is_child(ctx, other, naming, p["child_age"]):
                 continue
-            if ctx.edge_types[edge] == "lives_at" and not _lives_with_others(ctx, index, other):
+            runs_away = len(missing.intersection(ctx.graph.vs[other]["records"]))
+            if ctx.edge_types[edge] == "lives_at" and not _kept_at(
+                ctx, index, other, missing_from=runs_away >= int(p["min_episodes"])
+            ):
                 continue
             weight, records = ctx.role_weight(other, VICTIM_ROLES)
             tie = set(ctx.edge_records[edge])
@@ -81,11 +91,14 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         yield finding(ctx, NAME, index, score, reason, evidence, values)
 
 
-def _lives_with_others(ctx: Context, home: int, child: int) -> bool:
+def _kept_at(ctx: Context, home: int, child: int, *, missing_from: bool) -> bool:
     """Whether `home` is other than the child's family's: someone not their family lives
-    there too, or no one else is on record there."""
+    there too, or no one else is on record there and the child is not one who goes missing
+    from it (`missing_from`: reported missing again and again)."""
     others = [p for p in linked_people(ctx, home, ("lives_at",)) if p != child]
-    return not others or any(not related(ctx, person, child) for person in others)
+    if not others:
+        return not missing_from
+    return any(not related(ctx, person, child) for person in others)
 
 
 INDICATOR = Indicator(
@@ -93,8 +106,9 @@ INDICATOR = Indicator(
     title="Child victim at the premises or business",
     rule=(
         "A child (under `child_age` when a record about exploitation names them a victim) "
-        "lives (not only with their family), works or was found here (`link_types`); "
-        "scored by the surest child, from `threshold`."
+        "lives (not only with their family, nor alone on record when reported missing in "
+        "`min_episodes` records), works or was found here (`link_types`); scored by the "
+        "surest child, from `threshold`."
     ),
     subjects=("premises", "businesses"),
     evaluate=evaluate,

@@ -15,6 +15,10 @@ they weigh at least `threshold` when each is weighted by its grade (one report o
 source that is usually reliable is enough, 2C; a report of one not known to be needs
 corroborating). A record naming more than `max_places`
 addresses is not read as about any one of them. The finding says which typology.
+
+A business is flagged the same way when such records say someone runs something at it (a
+``runs`` link the record backs: "Ion Florea controls the women selling sex at Ace Spa &
+Massage"): the signs are reported at the business, wherever it trades.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from threadline.risk.indicators._common import (
     VICTIM_ROLES,
     finding,
     is_address,
+    is_business,
     is_person,
     ramp,
     roles,
@@ -50,11 +55,12 @@ DEFAULTS = {
         ],
         "sexual": [
             "come and go at all hours", "moved between flats", "adverts for the flat",
-            "brothel", "curtains are always closed",
+            "brothel", "curtains are always closed", "selling sex",
         ],
         "domestic_servitude": [
             "sleeps in the kitchen", "passport is kept by the family",
             "never seen outside except", "cooks and cleans for a family",
+            "to cook, clean", "housework for the family", "not allowed out of the house",
         ],
         "labour": [
             "sleep in a caravan", "paid £20 a day", "picked up from town",
@@ -101,6 +107,20 @@ def places_named(
         if len(places) <= max_places:
             for place in places:
                 out.setdefault(place, set()).add(record)
+    return out
+
+
+def businesses_run(ctx: Context, records: set[int]) -> dict[int, set[int]]:
+    """Businesses `records` say someone runs something at (``runs`` links they back), with
+    the records saying so."""
+    out: dict[int, set[int]] = {}
+    for edge_id, kind in enumerate(ctx.edge_types):
+        if kind != "runs":
+            continue
+        shared = records.intersection(ctx.edge_records[edge_id])
+        for end in ctx.endpoints[edge_id] if shared else ():
+            if is_business(ctx, end):
+                out.setdefault(end, set()).update(shared)
     return out
 
 
@@ -180,6 +200,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     for typology in sorted(signs):
         speaking = ctx.words(list(signs[typology]))
         named = places_named(ctx, speaking, int(p["max_places"]), p["link_types"])
+        for business, records in businesses_run(ctx, speaking).items():
+            named.setdefault(business, set()).update(records)
         for place, records in named.items():
             weighted = ctx.evidence_weight(records)
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
@@ -204,7 +226,7 @@ INDICATOR = Indicator(
         "victim's home), weighing at least `threshold` by their grades; records placing "
         "things at more than `max_places` addresses are not read as about one."
     ),
-    subjects=("premises",),
+    subjects=("premises", "businesses"),
     evaluate=evaluate,
     defaults=DEFAULTS,
 )
