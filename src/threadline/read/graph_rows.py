@@ -231,7 +231,7 @@ def _load(view: View, filters: GraphFilter, among: Sequence[int] | None) -> Load
                 )
             )
 
-    own = _record_dates(conn, within, records.keys())
+    own = _record_dates(conn, within, records.keys(), among is not None)
     lk, ev = t.links, t.link_evidence
     query = (
         sa.select(
@@ -268,6 +268,7 @@ def _record_dates(
     conn: Connection,
     within: Callable[[AnySelect, sa.ColumnElement[Any]], AnySelect],
     records: AbstractSet[int],
+    part: bool = False,
 ) -> dict[LinkKey, set[str]]:
     """The start dates each record states for its links, as resolution joined their ends.
 
@@ -277,6 +278,8 @@ def _record_dates(
     lm, st, end = t.mentions, t.statements, t.mentions.alias("link_end")
     edges = [s.name for s in model.schemata.values() if s.edge]
     dated = sa.select(st.c.mention_id).where(st.c.prop == "startDate")
+    if part:  # a few records: their own dated statements, not every one in the store
+        dated = within(dated, st.c.record_id)
     query = (
         sa.select(lm.c.id, lm.c.record_id, lm.c.schema, lm.c.slot, st.c.prop, st.c.value,
                   end.c.entity_id)
