@@ -20,9 +20,14 @@ from threadline.graph import (
     ego_network,
     eigenvector,
     graph_from_edges,
+    network_around,
     shortest_path,
 )
-from threadline.graph.communities import AUTO_RESOLUTION_EDGES, LEIDENALG_MAX_NODES
+from threadline.graph.communities import (
+    AUTO_RESOLUTION_EDGES,
+    LEIDENALG_MAX_NODES,
+    NETWORK_RADIUS,
+)
 
 
 def _random(seed: int, n: int, m: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -191,3 +196,21 @@ def test_a_referring_body_or_a_caller_joins_no_two_networks_unless_asked() -> No
     assert ["a1", "caller", "b2"] in all_paths(g, "a1", "b2", through_referrers=True)
     # the referrer itself may be an end of a path
     assert shortest_path(g, "charity", "a1") == ["charity", "a2", "a1"]
+
+
+def test_a_network_is_what_lies_within_its_radius_and_nothing_further_changes_it() -> None:
+    chain = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")]
+
+    def network(edges: list[tuple[str, ...]]) -> list[str]:
+        g = graph_from_edges(edges)
+        names: list[str] = g.vs["name"]
+        return sorted(names[i] for i in network_around(g, names.index("a")))
+
+    assert NETWORK_RADIUS == 3
+    assert network(chain) == ["a", "b", "c", "d"]
+    # a change beyond the radius (e gains a neighbour, f is gone) leaves it as it was
+    assert network([*chain, ("e", "x"), ("x", "y")]) == network(chain[:4]) == ["a", "b", "c", "d"]
+    # a change at a member reaches it: a new neighbour of c joins, one of d is too far
+    assert network([*chain, ("c", "n"), ("d", "m")]) == ["a", "b", "c", "d", "n"]
+    # a referral associates no one: whom the organisation referred is not in her network
+    assert network([("a", "org", "referred_by"), ("z", "org", "referred_by")]) == ["a"]

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from threadline.graph import around
+from threadline.graph.around import build_around
 from threadline.ingest.batches import rollback_batch
 from threadline.ingest.capture import IntelligenceReport, capture
 from threadline.read import View
@@ -120,6 +122,28 @@ def test_a_partner_watching_a_network_is_told_only_of_what_she_may_see(
     assert ("joined", "IR0004") in alerts(store, partner)
 
 
+def test_members_kept_under_another_definition_are_kept_again_without_alerts(
+    store: Store, local: Actor, intel: Path, tmp_path: Path
+) -> None:
+    load(store, intel)
+    resolve(store)
+    victim = entity_of(store, VICTIM)
+    watch_id = watch(store, local, network=victim)
+    wm, w = t.watch_members.c, t.watches.c
+    with store.connect() as conn:
+        assert conn.execute(sa.select(w.network_rule)).scalar_one() == networks.NETWORK_RULE
+        kept = networks.kept_members(conn, watch_id)
+        # as an earlier definition (none recorded) had kept it: the anchor alone
+        conn.execute(sa.delete(t.watch_members).where(wm.node != victim))
+        conn.execute(sa.update(t.watches).values(network_rule=None))
+    load(store, later(tmp_path, key="IR0005"))  # about her: the network is read again
+    resolve(store)
+    assert [a for a in alerts(store, local) if a[0] in ("joined", "left")] == []
+    with store.connect() as conn:
+        assert conn.execute(sa.select(w.network_rule)).scalar_one() == networks.NETWORK_RULE
+        assert set(kept) <= set(networks.kept_members(conn, watch_id))
+
+
 def test_owners_who_see_the_same_records_share_one_graph(
     store: Store, admin: Actor, intel: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -135,13 +159,13 @@ def test_owners_who_see_the_same_records_share_one_graph(
     for someone in (pat, kim, bea):
         watch(store, someone, network=victim)
     built: list[str] = []
-    real = networks.build_graph
+    real = networks.build_around
 
-    def counted(view: View, **kw: Any) -> Any:
+    def counted(view: View, anchors: Any, **kw: Any) -> Any:
         built.append(view.actor.username)
-        return real(view, **kw)
+        return real(view, anchors, **kw)
 
-    monkeypatch.setattr(networks, "build_graph", counted)
+    monkeypatch.setattr(networks, "build_around", counted)
     load(store, later(tmp_path, address="Unit 4, Canal Yard"))
     resolve(store)
     # the two local analysts (one agency, roles, clearance and no case) share a graph; the
@@ -301,8 +325,8 @@ def test_a_new_phone_of_a_watched_person_is_a_new_link(
 
 
 def _reference_members(g: Any, anchor: str) -> dict[str, int | None]:
-    """Members as `network_state` reads one anchor's network (a Leiden run per anchor), with
-    the anchor's identifier sharers: what `Networks` must give, finding communities once."""
+    """Members as `network_state` reads one anchor's network, with the anchor's identifier
+    sharers (records' texts left out): what `Networks` must give, for many anchors at once."""
     from datetime import date
 
     from threadline.graph.network_change import network_state
@@ -322,7 +346,7 @@ def _reference_members(g: Any, anchor: str) -> dict[str, int | None]:
         inside |= {names[p] for p in premises if category(g.vs[p]["schema"]) == "premises"}
     out: dict[str, int | None] = {}
     for i, name in enumerate(names):
-        if name in inside and g.vs[i]["kind"] == "entity":
+        if name in inside and g.vs[i]["kind"] == "entity" and g.vs[i]["schema"] != "Note":
             held_records = set(g.vs[i]["records"])
             for edge in g.es[g.incident(i)]:
                 other = edge.target if edge.source == i else edge.source
@@ -349,3 +373,43 @@ def test_one_graphs_networks_are_read_as_one_anchors_network_is(
     assert len(anchors) > 10
     for anchor in anchors:
         assert many.members(anchor) == _reference_members(g, anchor), anchor
+    # the part of the graph around some entities holds their networks as the whole graph does
+    entities = [str(e) for ids in g.vs["entity_ids"] for e in ids]
+    for some in ([entities[0]], entities[::3], entities):
+        with store.connect() as conn:
+            part = networks.Networks(build_around(View(conn, local), some))
+        for anchor in some:
+            assert part.members(anchor) == many.members(anchor), anchor
+
+
+def test_a_batch_far_from_a_watched_network_is_not_read_and_raises_nothing(
+    store: Store, local: Actor, intel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(store, intel)
+    resolve(store)
+    watch(store, local, network=entity_of(store, VICTIM))
+    read: list[int] = []
+    real = around.load
+
+    def counted(view: View, filters: Any, among: Any = None) -> Any:
+        read.extend(among or ())
+        return real(view, filters, among)
+
+    monkeypatch.setattr(around, "load", counted)
+    # someone unrelated: no name, phone, address or record shared with the network
+    lines = (FIXTURES / "intel.csv").read_text(encoding="utf-8").splitlines()
+    far = tmp_path / "far.csv"
+    far.write_text(f"{lines[0]}\nIR0300,03/10/2025,2,B,P,,OFFICIAL,BERISHA,Drita,1991,victim,"
+                   f'07700 900777,"9 Dock Lane",NS9 9ZZ,Works at the nail bar.\n',
+                   encoding="utf-8")  # fmt: skip
+    batch = load(store, far).batch_id
+    resolve(store)
+    assert alerts(store, local) == []
+    with store.connect() as conn:
+        new = set(conn.execute(sa.select(t.records.c.id)
+                               .where(t.records.c.batch_id == batch)).scalars())  # fmt: skip
+    assert new and read and not new & set(read)  # the check read the network, not the batch
+    # a record next to a member (her flat) is read, and brings its subject in
+    load(store, residents(tmp_path, 1))
+    resolve(store)
+    assert ("joined", "IR0100") in alerts(store, local)

@@ -12,7 +12,13 @@ See docs/analysis.md for the graph model and every function.
 
 from threadline.graph.build import build_graph, graph_from_edges
 from threadline.graph.centrality import betweenness, degree, eigenvector
-from threadline.graph.communities import auto_resolution, brokers, carried, communities
+from threadline.graph.communities import (
+    auto_resolution,
+    brokers,
+    carried,
+    communities,
+    network_around,
+)
 from threadline.graph.components import component_membership, component_of, connected_components
 from threadline.graph.evidence import GradeWeights, corroborated, weighting_code
 from threadline.graph.measures import Measures, measure
@@ -49,6 +55,7 @@ __all__ = [
     "find_node",
     "graph_from_edges",
     "measure",
+    "network_around",
     "network_profiles",
     "path_steps",
     "shortest_path",

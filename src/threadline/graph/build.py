@@ -77,8 +77,11 @@ def _value_node(kind: str, value: str) -> str | None:
         return None
 
 
-def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
-    """Turn loaded rows into the graph (see the module docstring)."""
+def assemble(data: Loaded, filters: GraphFilter, *, shape: bool = False) -> ig.Graph:
+    """Turn loaded rows into the graph (see the module docstring). With `shape`, only what
+    says which nodes associate with which (names, kinds, schemata, entity ids, records, edge
+    types and ends, waypoints): no captions, facts, roles, grades or protections, for finding
+    what is near (`threadline.graph.around`)."""
     records = data.records
     by_entity: dict[str, list[tuple[int, str, str | None, str, str]]] = defaultdict(list)
     dated: set[str] = set()
@@ -153,7 +156,8 @@ def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
             if target:
                 target = alias.get(target, target)
                 if target not in nodes:
-                    nodes[target] = _new_node(target, VALUE, _VALUE_SCHEMA[kind], kind, value)
+                    nodes[target] = _new_node(target, VALUE, _VALUE_SCHEMA[kind], kind,
+                                              "" if shape else value)  # fmt: skip
                 add_edge(name, target, edge_type, record_id)
         elif (schema, prop) not in KEY_PROPS:
             facts[name][prop].append((value, record_id))
@@ -196,6 +200,8 @@ def assemble(data: Loaded, filters: GraphFilter) -> ig.Graph:
         for name in [n for n, row in nodes.items() if row["kind"] == ENTITY]:
             if name not in touched and not nodes[name]["entity_ids"] & dated:
                 del nodes[name]
+    if shape:
+        return _shape(nodes, edges)
     g = _to_igraph(nodes, edges, facts, records, filters)
     g["exploitation"] = {r: tuple(sorted(kinds)) for r, kinds in sorted(exploitation.items())}
     return g
@@ -264,6 +270,26 @@ def _to_igraph(
         {p: tuple(sorted(set(v))) for p, v in sorted(facts.get(n, {}).items())} for n in names
     ]
     _edge_attributes(g, ordered, records)
+    g.vs["waypoint"] = _waypoints(g)
+    return g
+
+
+def _shape(nodes: dict[str, dict[str, Any]], edges: dict[tuple[str, str, str], _Edge]) -> ig.Graph:
+    """`_to_igraph`'s nodes and edges, with only the attributes `assemble`'s `shape` keeps."""
+    names = sorted(nodes)
+    index = {name: i for i, name in enumerate(names)}
+    ordered = sorted(edges.values(), key=lambda e: (min(e.src, e.dst), max(e.src, e.dst), e.type))
+    g = ig.Graph(n=len(names), edges=[(index[e.src], index[e.dst]) for e in ordered])
+    rows = [nodes[n] for n in names]
+    g.vs["name"] = names
+    g.vs["kind"] = [r["kind"] for r in rows]
+    g.vs["schema"] = [r["schema"] for r in rows]
+    g.vs["entity_ids"] = [tuple(sorted(r["entity_ids"])) for r in rows]
+    g.vs["records"] = [tuple(sorted(r["records"])) for r in rows]
+    g.vs["caption"] = [""] * len(rows)
+    g.es["type"] = [e.type for e in ordered]
+    g.es["src"] = [e.src for e in ordered]
+    g.es["records"] = [tuple(sorted(e.records)) for e in ordered]
     g.vs["waypoint"] = _waypoints(g)
     return g
 

@@ -3,13 +3,15 @@ are new or gone.
 
 A network is read twice from the same user's graph: as it stood at the first date (only
 evidence reported or dated on or before it) and at the second. At the second date it is the
-community (`threadline.graph.communities`) holding the anchor, the entity the analyst named;
-at the first, the community holding the anchor then, together with every member of the later
-network already linked to the anchor through members of it (communities are found afresh at
-each date and may group a little differently, so a member present all along is never reported
-as joining). For a case it is everything the case's records show. The difference is stated in
-members, links and premises, each with the records it rests on, so that a command or a page can
-state its protection and the audit log what was shown.
+network around the anchor, the entity the analyst named: everything within
+`threadline.graph.communities.NETWORK_RADIUS` associating steps of it
+(`threadline.graph.communities.network_around`, the one definition watches read too); at the
+first, the network around the anchor then, together with every member of the later network
+already linked to the anchor through members of it (so that a member present all along, by a
+path a little longer then, is never reported as joining). For a case it is everything the
+case's records show. The difference is stated in members, links and premises, each with the
+records it rests on, so that a command or a page can state its protection and the audit log
+what was shown.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import date
 import igraph as ig
 
 from threadline.graph.build import build_graph
-from threadline.graph.communities import communities
+from threadline.graph.communities import network_around
 from threadline.graph.profiles import category
 from threadline.graph.vocabulary import GraphFilter, NodeNotFound, find_node
 from threadline.read.view import View
@@ -93,9 +95,10 @@ class NetworkChange:
 def network_state(
     g: ig.Graph, day: date, anchor: str | None, later: frozenset[str] = frozenset()
 ) -> NetworkState:
-    """The network of `g` (a graph built with evidence up to `day`): the community holding
-    `anchor` (an entity id, value or caption `find_node` accepts), with the nodes of `later`
-    linked to the anchor through nodes of `later`; or the whole graph when `anchor` is None.
+    """The network of `g` (a graph built with evidence up to `day`): the network around
+    `anchor` (`network_around`; an entity id, value or caption `find_node` accepts), with the
+    nodes of `later` linked to the anchor through nodes of `later`; or the whole graph when
+    `anchor` is None.
     An anchor not yet in the graph at that date gives an empty network."""
     if anchor is None:
         chosen = list(range(g.vcount()))
@@ -105,8 +108,7 @@ def network_state(
         except NodeNotFound:
             chosen = []
         else:
-            membership = communities(g)
-            chosen = [i for i, c in enumerate(membership) if c == membership[at]]
+            chosen = network_around(g, at)
             chosen += sorted(_reached(g, at, later) - set(chosen))
     inside = set(chosen)
     names: list[str] = g.vs["name"] if g.vcount() else []

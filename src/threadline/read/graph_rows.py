@@ -8,7 +8,7 @@ may not see is never read at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +22,9 @@ from threadline.graph.vocabulary import GraphFilter, RecordInfo
 from threadline.model.grading import stored_grade
 from threadline.read.view import View
 from threadline.store import tables as t
+from threadline.store.chunks import chunked
 
-__all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "load"]
+__all__ = ["FACT_PROPS", "KEY_PROPS", "VALUE_PROPS", "Loaded", "load", "records_around"]
 
 AnySelect = sa.Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
@@ -66,6 +67,9 @@ FACT_PROPS = frozenset(
 
 CHUNK = 10_000
 
+AMONG = 5_000
+"""Records (or entity ids) per query when a part of the graph is read."""
+
 
 @dataclass(slots=True)
 class Loaded:
@@ -85,12 +89,22 @@ class Loaded:
     per date the evidence record states for the link (each ANPR read's time), else one with the
     link's own first and last dates."""
 
+    def add(self, other: Loaded) -> None:
+        """Take in `other`'s rows (read from other records than these)."""
+        self.records.update(other.records)
+        self.entities.update(other.entities)
+        self.mentions.extend(other.mentions)
+        self.statements.extend(other.statements)
+        self.links.extend(other.links)
 
-def _scope(view: View, filters: GraphFilter) -> AnySelect:
+
+def _scope(view: View, filters: GraphFilter, among: Sequence[int] | None = None) -> AnySelect:
     """``SELECT records.id`` of admissible records: visible to the actor, of the filter's
-    agencies."""
+    agencies (and among the records `among`, when given)."""
     r = t.records
     conditions: list[sa.ColumnElement[bool]] = [view.clause]
+    if among is not None:
+        conditions.append(r.c.id.in_(among))
     if filters.agencies is not None:
         codes = sorted(filters.agencies)
         conditions.append(
@@ -104,11 +118,34 @@ def _rows(conn: Connection, query: AnySelect) -> Iterator[sa.Row[Any]]:
     yield from conn.execute(query.execution_options(yield_per=CHUNK))
 
 
-def load(view: View, filters: GraphFilter) -> Loaded:
-    """Read every row the graph needs (see the module docstring for what is admitted)."""
+def load(view: View, filters: GraphFilter, among: Collection[int] | None = None) -> Loaded:
+    """Read every row the graph needs (see the module docstring for what is admitted); with
+    `among`, only the rows those records back (a part of the graph: `build_around`), read
+    a chunk of records at a time."""
+    if among is None:
+        out = _load(view, filters, None)
+        wanted = {mention[0] for mention in out.mentions}
+        e = t.entities
+        for row in _rows(view.conn, sa.select(e.c.id, e.c.schema, e.c.caption).order_by(e.c.id)):
+            if row.id in wanted:
+                out.entities[str(row.id)] = (str(row.schema), str(row.caption or ""))
+        return out
+    out = Loaded()
+    for chunk in chunked(sorted(set(among)), AMONG):
+        out.add(_load(view, filters, chunk))
+    e = t.entities
+    for ids in chunked(sorted({mention[0] for mention in out.mentions}), AMONG):
+        query = sa.select(e.c.id, e.c.schema, e.c.caption).where(e.c.id.in_(ids))
+        for entity_id, schema, caption in view.conn.execute(query):
+            out.entities[str(entity_id)] = (str(schema), str(caption or ""))
+    return out
+
+
+def _load(view: View, filters: GraphFilter, among: Sequence[int] | None) -> Loaded:
+    """`load`'s rows but the entities', of the records `among` (or all)."""
     out = Loaded()
     conn = view.conn
-    scope = _scope(view, filters)
+    scope = _scope(view, filters, among)
 
     def within(query: AnySelect, column: sa.ColumnElement[Any]) -> AnySelect:
         return query.where(column.in_(scope))
@@ -173,12 +210,6 @@ def load(view: View, filters: GraphFilter) -> Loaded:
                 )
             )
 
-    e = t.entities
-    wanted = {mention[0] for mention in out.mentions}
-    for row in _rows(conn, sa.select(e.c.id, e.c.schema, e.c.caption).order_by(e.c.id)):
-        if row.id in wanted:
-            out.entities[str(row.id)] = (str(row.schema), str(row.caption or ""))
-
     st = t.statements
     props = sorted(set(VALUE_PROPS) | {p for _, p in KEY_PROPS} | FACT_PROPS)
     query = (
@@ -200,7 +231,7 @@ def load(view: View, filters: GraphFilter) -> Loaded:
                 )
             )
 
-    own = _record_dates(conn, within, records.keys())
+    own = _record_dates(conn, within, records.keys(), among is not None)
     lk, ev = t.links, t.link_evidence
     query = (
         sa.select(
@@ -237,6 +268,7 @@ def _record_dates(
     conn: Connection,
     within: Callable[[AnySelect, sa.ColumnElement[Any]], AnySelect],
     records: AbstractSet[int],
+    part: bool = False,
 ) -> dict[LinkKey, set[str]]:
     """The start dates each record states for its links, as resolution joined their ends.
 
@@ -246,6 +278,8 @@ def _record_dates(
     lm, st, end = t.mentions, t.statements, t.mentions.alias("link_end")
     edges = [s.name for s in model.schemata.values() if s.edge]
     dated = sa.select(st.c.mention_id).where(st.c.prop == "startDate")
+    if part:  # a few records: their own dated statements, not every one in the store
+        dated = within(dated, st.c.record_id)
     query = (
         sa.select(lm.c.id, lm.c.record_id, lm.c.schema, lm.c.slot, st.c.prop, st.c.value,
                   end.c.entity_id)
@@ -280,3 +314,37 @@ def _record_dates(
     if current is not None:
         keep(*current[1:], props)
     return out
+
+
+def records_around(view: View, entities: Collection[str], values: Collection[str]) -> set[int]:
+    """The records the actor may see that mention one of `entities`, are evidence of a link
+    at one of them, or state one of `values` as a value node's or an identifying key's
+    property: every record that a node of those entities or values, or an edge at one, rests
+    on (a co-mention's record names both its ends; a link's evidence need not)."""
+    r, m, st = t.records, t.mentions.c, t.statements.c
+    lk, ev = t.links.c, t.link_evidence.c
+    props = sorted(set(VALUE_PROPS) | {p for _, p in KEY_PROPS})
+    found: set[int] = set()
+    for chunk in chunked(sorted(entities), AMONG):
+        query = (
+            sa.select(m.record_id).distinct()
+            .join(r, r.c.id == m.record_id)
+            .where(m.entity_id.in_(chunk), view.clause)
+        )  # fmt: skip
+        found.update(int(i) for i in view.conn.execute(query).scalars())
+        for end in (lk.source_id, lk.target_id):
+            query = (
+                sa.select(ev.record_id).distinct()
+                .join(t.links, lk.id == ev.link_id)
+                .join(r, r.c.id == ev.record_id)
+                .where(end.in_(chunk), view.clause)
+            )  # fmt: skip
+            found.update(int(i) for i in view.conn.execute(query).scalars())
+    for chunk in chunked(sorted(values), AMONG):
+        query = (
+            sa.select(st.record_id).distinct()
+            .join(r, r.c.id == st.record_id)
+            .where(st.prop.in_(props), st.value.in_(chunk), view.clause)
+        )  # fmt: skip
+        found.update(int(i) for i in view.conn.execute(query).scalars())
+    return found

@@ -777,6 +777,7 @@ watches = sa.Table(
     sa.Column("target", sa.Text(), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("expires_on", sa.Date(), nullable=False),
+    sa.Column("network_rule", sa.String(32)),
     _now(),
     sa.Index(None, "user_id"),
     sa.Index(None, "expires_on"),
@@ -785,7 +786,9 @@ watches = sa.Table(
 """What a user (or a case's members) asked to be told about: an entity by id, the network
 around an entity (by its id), an identifier cleaned by its value type, or a saved search (the
 text, read as the search box reads it); each with a reason and the date it lapses
-(`threadline.tracking`)."""
+(`threadline.tracking`). A network watch holds the definition of a network its members were
+kept under (`threadline.tracking.networks.NETWORK_RULE`): members kept under another are kept
+again at the next check without alerts, for a new definition is no news."""
 
 watch_members = sa.Table(
     "watch_members",

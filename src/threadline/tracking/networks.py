@@ -1,27 +1,31 @@
 """Network watches: the network around an entity, as it last stood, and who joined or left it.
 
 A watched network is the one `threadline graph changes --network` reads
-(`threadline.graph.network_change.network_state`): the community holding the anchor in the
-graph of what the watch's owner may see, and whoever shares one of the anchor's own identifiers
-(a phone, a vehicle, an account) with the premises they are linked to: the community finder may
-set apart two people joined only by one shared phone, but whoever watches one of them wants to
-hear of the other. Its members (the entities of its entity nodes: the
-value nodes that join them are not told of) are kept in ``watch_members`` with the newest
-record that puts each there (its own records and those of its links inside the network).
-After each resolution run, each live network watch is read again through
-its owner's View and compared with what was kept: a member that is new raises a ``joined``
-alert on the record that brought it, a member that is gone a ``left`` alert on the record that
-had put it there, and the kept members are replaced. A record rolled back or erased leaves its
-members without a record (the foreign key is set null), and a member that leaves with no
-record of its own raises nothing, so an erasure is never told by a network's shrinking.
+(`threadline.graph.network_change.network_state`): everything within
+`threadline.graph.communities.NETWORK_RADIUS` associating steps of the anchor in the graph of
+what the watch's owner may see (`threadline.graph.communities.network_around`), and whoever
+shares one of the anchor's own identifiers (a phone, a vehicle, an account) with the premises
+they are linked to: a shared phone may be held apart from the anchor by a referral or a
+waypoint, but whoever watches one of them wants to hear of the other. Its members (the
+entities of its entity nodes: the value nodes that join them are not told of) are kept in
+``watch_members`` with the newest record that puts each there (its own records and those of
+its links inside the network). After each resolution run, each live network watch is read
+again through its owner's View and compared with what was kept: a member that is new raises a
+``joined`` alert on the record that brought it, a member that is gone a ``left`` alert on the
+record that had put it there, and the kept members are replaced. A record rolled back or
+erased leaves its members without a record (the foreign key is set null), and a member that
+leaves with no record of its own raises nothing, so an erasure is never told by a network's
+shrinking.
 
-Communities are found over the whole graph, so one run's change may regroup a network far from
-where it happened, and what an owner may see changes with agreements and cases between runs:
-the check reads the owners' graphs once per run while a network watch of theirs is live, and
-compares with the kept members; the alert itself rests only on what differs. Owners who see
-exactly the same records (the same `threadline.security.policy.sight`: agency, roles,
-clearance, open cases) share one graph, built through the View of one of them: fifty analysts
-of one team watching networks cost one graph, not fifty.
+A network depends on nothing further than its radius from its anchor, so the check reads
+only that much of the owners' graphs (`threadline.graph.around.build_around`: the records
+touching a node that near, through the owner's View), never the whole store: a batch far from
+every watched network costs a few indexed queries. What an owner may see changes with
+agreements and cases between runs, so the part is read again each run, not kept; the alert
+itself rests only on what differs. Owners who see exactly the same records (the same
+`threadline.security.policy.sight`: agency, roles, clearance, open cases) share one part,
+read around all their anchors at once, through the View of one of them: fifty analysts of one
+team watching networks cost one read, not fifty.
 """
 
 from __future__ import annotations
@@ -33,8 +37,8 @@ import igraph as ig
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadline.graph.build import build_graph
-from threadline.graph.communities import communities
+from threadline.graph.around import build_around
+from threadline.graph.communities import NETWORK_RADIUS, associations, network_around
 from threadline.graph.profiles import category
 from threadline.graph.vocabulary import ENTITY, NodeNotFound, find_node
 from threadline.read import View
@@ -44,6 +48,7 @@ from threadline.store import tables as t
 from threadline.store.chunks import chunked
 
 __all__ = [
+    "NETWORK_RULE",
     "Members",
     "Networks",
     "changed_members",
@@ -51,14 +56,24 @@ __all__ = [
     "kept_members",
 ]
 
+NETWORK_RULE = f"within {NETWORK_RADIUS}"
+"""The definition of a network that members are kept under (``watches.network_rule``): a
+watch whose members were kept under another (an earlier definition, or none recorded) has them
+kept again at its next check without alerts, for what differs is the definition, not the
+intelligence."""
+
+UNTOLD = frozenset({"Note"})
+"""Entities in a network that are not members told of: a record's free text (its Note) joins
+the people the record names, as a shared phone does, but is no one to be told of."""
+
 Members = dict[str, int | None]
 """Entity id -> the newest record that puts it in the network (None once that is gone)."""
 
 
 class Networks:
-    """The networks of one graph, for many anchors: the graph's communities are found once
-    (a Leiden run over the whole graph) and each anchor's network read from them, as
-    `threadline.graph.network_change.network_state` reads it for one anchor."""
+    """The networks of one graph, for many anchors, each read as
+    `threadline.graph.network_change.network_state` reads one anchor's (`network_around`),
+    with the associating edges worked out once for all of them."""
 
     def __init__(self, g: ig.Graph) -> None:
         self.g = g
@@ -70,15 +85,12 @@ class Networks:
         for i, ids in enumerate(g.vs["entity_ids"] if g.vcount() else []):
             for entity_id in ids:
                 self._at.setdefault(str(entity_id), i)
-        self._membership: list[int] | None = None
-        self._communities: dict[int, list[int]] = {}
+        self._linked: ig.Graph | None = None
 
-    def _community(self, at: int) -> list[int]:
-        if self._membership is None:
-            self._membership = communities(self.g)
-            for i, c in enumerate(self._membership):
-                self._communities.setdefault(c, []).append(i)
-        return self._communities[self._membership[at]]
+    def _around(self, at: int) -> list[int]:
+        if self._linked is None:
+            self._linked = associations(self.g)
+        return network_around(self.g, at, linked=self._linked)
 
     def _find(self, anchor: str) -> int | None:
         """`find_node`'s answer: a node's name or entity id (indexed), else a caption."""
@@ -93,20 +105,21 @@ class Networks:
     def members(self, anchor: str) -> Members:
         """The entities of the network around `anchor`, each with the newest record behind
         it (its own records and those of its links to other members); empty if `anchor` is
-        not in the graph. Value nodes (a shared phone, an address) hold the network together
-        but are not members told of: the people, premises and businesses they join are."""
+        not in the graph. Value nodes (a shared phone) and records' texts (`UNTOLD`) hold the
+        network together but are not members told of: the people, premises and businesses
+        they join are."""
         g = self.g
         at = self._find(anchor)
         if at is None:
             return {}
-        inside = set(self._community(at))
+        inside = set(self._around(at))
         named = self._named.get(anchor)  # identifiers are shared with a node named exactly
         if named is not None:
             inside |= _sharing(g, named)
         out: Members = {}
         for i in sorted(inside):
             vertex = g.vs[i]
-            if vertex["kind"] != ENTITY:
+            if vertex["kind"] != ENTITY or vertex["schema"] in UNTOLD:
                 continue
             held = set(vertex["records"])
             for edge in g.es[g.incident(i)]:
@@ -138,8 +151,11 @@ def kept_members(conn: Connection, watch_id: int) -> Members:
 
 
 def keep_members(conn: Connection, watch_id: int, members: Mapping[str, int | None]) -> None:
-    """Replace what is kept of watch `watch_id`'s network with `members`."""
+    """Replace what is kept of watch `watch_id`'s network with `members` (read under
+    `NETWORK_RULE`)."""
     conn.execute(sa.delete(t.watch_members).where(t.watch_members.c.watch_id == watch_id))
+    conn.execute(sa.update(t.watches).where(t.watches.c.id == watch_id)
+                 .values(network_rule=NETWORK_RULE))  # fmt: skip
     rows = [{"watch_id": watch_id, "node": n, "record_id": r} for n, r in sorted(members.items())]
     for chunk in chunked(rows, 1000):
         conn.execute(sa.insert(t.watch_members), chunk)
@@ -163,10 +179,15 @@ def changed_members(
     conn: Connection, watches: Iterable[tuple[int, str]]
 ) -> dict[int, tuple[Members, Members]]:
     """For each (watch id, anchor), the kept members and the members now, read through the
-    watch owner's View (one graph for the owners who see the same records); what is kept is
-    replaced by what is now. Only watches whose network changed are returned."""
+    watch owner's View (one part of the graph, around all their anchors, for the owners who
+    see the same records: `build_around`); what is kept is replaced by what is now. Only
+    watches whose network changed are returned: not those whose members were kept under
+    another definition than `NETWORK_RULE`, which are kept again and say nothing."""
     todo = list(watches)
-    owners = _owners(conn, (w for w, _ in todo))
+    owners = _owners(conn, (watch_id for watch_id, _ in todo))
+    w = t.watches.c
+    ruled = {int(i) for i in conn.execute(sa.select(w.id).where(
+        w.id.in_(sorted(owners)), w.network_rule == NETWORK_RULE)).scalars()}  # fmt: skip
     sights: dict[int, Sight] = {}
     alike: dict[Sight, list[tuple[int, str]]] = defaultdict(list)
     for watch_id, anchor in todo:
@@ -177,11 +198,12 @@ def changed_members(
             alike[sights[owner.user_id]].append((watch_id, anchor))
     out: dict[int, tuple[Members, Members]] = {}
     for theirs in alike.values():
-        networks = Networks(build_graph(View(conn, owners[theirs[0][0]])))
+        view = View(conn, owners[theirs[0][0]])
+        networks = Networks(build_around(view, (anchor for _, anchor in theirs)))
         for watch_id, anchor in theirs:
             before, now = kept_members(conn, watch_id), networks.members(anchor)
-            if before != now:
+            if before != now or watch_id not in ruled:
                 keep_members(conn, watch_id, now)
-            if set(before) != set(now):
+            if set(before) != set(now) and watch_id in ruled:
                 out[watch_id] = (before, now)
     return out

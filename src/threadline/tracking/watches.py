@@ -2,8 +2,9 @@
 
 A watch is on an **entity** (a person, phone, email, vehicle, account, premises or business,
 by the id resolution gives it, which the user must be able to see), the **network** around an
-entity (the community holding it in the user's graph, as `threadline graph changes --network`
-reads it: `threadline.tracking.networks`), an **identifier** typed in
+entity (everything within three associating steps of it in the user's graph, as
+`threadline graph changes --network` reads it: `threadline.tracking.networks`), an
+**identifier** typed in
 (a phone number, email, vehicle registration, account...: cleaned by its value type as ingest
 cleans it), or a **saved search** (a text, read as the search box reads it:
 `threadline.read.saved_search`). Each has a reason, required, and lapses on its expiry date
@@ -248,7 +249,7 @@ def add_watches(
     networks = [(i, target) for i, (kind, _, target) in zip(ids, targets, strict=True)
                 if kind == "network"]  # fmt: skip
     if networks:
-        found = Networks(_graph(view, {} if graphs is None else graphs))  # one Leiden pass
+        found = Networks(_graph(view, {} if graphs is None else graphs))  # one graph
         for watch_id, target in networks:
             keep_members(conn, watch_id, found.members(target))
     for watch_id, (kind, _, target) in zip(ids, targets, strict=True):
