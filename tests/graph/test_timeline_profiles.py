@@ -142,3 +142,24 @@ def test_changes_since_a_date_count_what_reached_the_store_then(case: Case) -> N
     assert "seen_at" in kinds and not kinds & {"lives_at", "works_for"}
     assert all(g["records"][r].received_on == date.today() for r in changes.records)
     assert changes_since(g, date.today() + timedelta(days=1)).records == ()
+
+
+def test_a_profile_names_its_kinds_of_evidence_about_victims_in_words() -> None:
+    """The command line's profile heading gives the risk, what it comes from and the kinds of
+    evidence about victims by the indicators' titles, not their machine names."""
+    from rich.console import Console
+
+    from threadline.cli.render import print_profiles
+
+    g = graph_from_edges([("woman", "home", "lives_at"), ("man", "home", "lives_at")])
+    victims = {"home": frozenset({"household_worker", "premises_signs"})}
+    risk = MemberRisk({"home": 1.77, "woman": 1.0}, victims=victims)
+    profiles = network_profiles(g, [0, 0, 0], scores=risk)
+    console = Console(record=True, width=200)
+    print_profiles(console, g, profiles)
+    heading = " ".join(console.export_text().split("┏")[0].split())  # the table's title
+    assert "risk 4.80 (findings 2.77 on 2 flagged members" in heading
+    assert (
+        "about victims: lone unpaid worker living in a suspect's home; signs of exploitation "
+        "reported at the premises" in heading
+    )

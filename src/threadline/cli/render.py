@@ -23,6 +23,7 @@ from threadline.graph.profiles import CATEGORIES, NetworkProfile
 from threadline.graph.timeline import Changes, Event
 from threadline.model.protection import Protection
 from threadline.read.currency import Currency
+from threadline.risk.plugins import registered_indicators
 from threadline.risk.prioritise import Priority
 
 __all__ = [
@@ -113,11 +114,12 @@ def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProf
     if not profiles:
         console.print("No community of that size.")
         return
+    titles = {i.name: i.title.lower() for i in registered_indicators()}
     for p in profiles:
         risk = (
             f", risk {p.risk:.2f} (findings {p.total:.2f} on {p.scored} flagged members"
             + (
-                f"; about victims: {', '.join(p.victim_evidence)}"
+                f"; about victims: {'; '.join(titles.get(k, k) for k in p.victim_evidence)}"
                 if p.victims_found
                 else ", none about victims"
             )
