@@ -575,6 +575,9 @@ CASES = [
     IndicatorCase("premises_signs", "the home of the one person a record names, a patient",
                   reported_at("Sleeps in the kitchen", how="lives_at", role=""),
                   {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "the home of the one person a record names, its witness: "
+                  "they tell what they saw elsewhere", reported_at("Possible brothel, men come "
+                  "and go at all hours", how="lives_at", role="witness"), spares=("house",)),
     IndicatorCase("premises_signs", "a woman kept in the house to cook and clean, reported "
                   "where the family lives", reported_at("Uche keeps a woman in the house to "
                   "cook, clean and look after the children"), {"house": 0.5}, spares=("home",),

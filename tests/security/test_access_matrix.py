@@ -541,7 +541,7 @@ def _in_world(
                 clean.execute(sa.delete(table))
 
 
-@_settings(12)
+@_settings(10)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_command_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any, tmp_path: Path,
@@ -567,7 +567,7 @@ def test_no_command_shows_what_the_user_may_not_see(
                 assert name not in batches_out, (name, batches_out)
 
 
-@_settings(12)
+@_settings(10)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_function_endpoint_or_page_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any,
@@ -585,7 +585,7 @@ def test_no_function_endpoint_or_page_shows_what_the_user_may_not_see(
         assert OTHERS_JOB in text
 
 
-@_settings(8)
+@_settings(7)
 @given(records=records_st, agreements=agreements_st, cases=cases_st, actor=actor_st)
 def test_no_export_or_capture_shows_what_the_user_may_not_see(
     store: Store, store_url: str, make_world: Any, tmp_path: Path,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from threadline.model.roles import Role
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
     VICTIM_ROLES,
@@ -182,14 +183,29 @@ def _town(address: str) -> str:
     return " ".join(words)
 
 
+OBSERVERS = frozenset({Role.WITNESS.value, Role.REPORTING_PERSON.value})
+"""Roles of people who tell what they saw: a record naming one of them alone reports signs
+seen somewhere else (a neighbour's flat, a place they were driven to), not at their home."""
+
+
 def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
     """Whether a ``lives_at`` link's person is whom `record` is about: someone named as a
-    victim, or the only person the record names."""
+    victim, or the only person the record names, unless it names them as its witness or the
+    person reporting."""
     people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
     return any(
-        is_person(ctx, end) and (roles(ctx, end) & VICTIM_ROLES or people == [end])
+        is_person(ctx, end)
+        and (
+            roles(ctx, end) & VICTIM_ROLES or (people == [end] and not _observer(ctx, end, record))
+        )
         for end in ctx.endpoints[edge_id]
     )
+
+
+def _observer(ctx: Context, person: int, record: int) -> bool:
+    """Whether `record` names `person` as a witness or the person reporting."""
+    given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
+    return any(record in given.get(role, ()) for role in OBSERVERS)
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
