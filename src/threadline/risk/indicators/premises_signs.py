@@ -183,15 +183,15 @@ def _town(address: str) -> str:
     return " ".join(words)
 
 
-OBSERVERS = frozenset({Role.WITNESS.value, Role.REPORTING_PERSON.value})
-"""Roles of people who tell what they saw: a record naming one of them alone reports signs
-seen somewhere else (a neighbour's flat, a place they were driven to), not at their home."""
+OBSERVERS = frozenset({Role.WITNESS.value})
+"""Roles of third parties telling what they saw: a record naming one of them alone reports
+signs seen somewhere else (a neighbour's flat, a place they were driven to), not at their
+home. (A caller or patient reporting is often the one it happens to: their home counts.)"""
 
 
 def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
     """Whether a ``lives_at`` link's person is whom `record` is about: someone named as a
-    victim, or the only person the record names, unless it names them as its witness or the
-    person reporting."""
+    victim, or the only person the record names, unless it names them as its witness."""
     people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
     return any(
         is_person(ctx, end)
@@ -203,7 +203,7 @@ def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
 
 
 def _observer(ctx: Context, person: int, record: int) -> bool:
-    """Whether `record` names `person` as a witness or the person reporting."""
+    """Whether `record` names `person` as a witness."""
     given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
     return any(record in given.get(role, ()) for role in OBSERVERS)
 
