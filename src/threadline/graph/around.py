@@ -80,9 +80,10 @@ def _within(g: ig.Graph, starts: set[str], radius: int) -> tuple[set[str], ...]:
     linked = associations(g)
     out: list[set[str]] = []
     for steps in (radius - 2, radius - 1, radius):
-        near = {n for seen in linked.neighborhood(at, order=max(steps, 0)) for n in seen}
         if steps < 0:
-            near = set()
+            out.append(set())
+            continue
+        near = {n for seen in linked.neighborhood(at, order=steps) for n in seen}
         if steps == radius:
             waypoint: list[bool] = g.vs["waypoint"]
             near |= {n for i in list(near) for n in g.neighbors(i) if waypoint[n]}
