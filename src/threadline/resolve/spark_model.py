@@ -120,8 +120,24 @@ class SparkModel(SplinkModel):
 
             sql_dialect = SampledSparkDialect()  # type: ignore[no-untyped-call]  # Splink is untyped
 
-        # Splink's tables are kept in Spark's memory, spilling to local disk: nothing needs a
-        # checkpoint folder that every node of a cluster can reach.
+            def _break_lineage_and_repartition(
+                self, spark_df: Any, templated_name: str, physical_name: str
+            ) -> Any:
+                kept = super()._break_lineage_and_repartition(  # type: ignore[no-untyped-call]
+                    spark_df, templated_name, physical_name
+                )
+                if not kept.is_cached:
+                    return kept
+                # Splink's "persist" caches a table but keeps its plan: every later query
+                # over it (each EM iteration) analysed the comparison SQL again, some 10^4
+                # expressions. A local checkpoint keeps the rows in the executors' memory
+                # (spilling to their disk) and starts the plan afresh from them.
+                checkpointed = kept.localCheckpoint(eager=True)
+                kept.unpersist()
+                return checkpointed
+
+        # Splink's tables are kept in the executors' memory, spilling to local disk: nothing
+        # needs a checkpoint folder that every node of a cluster can reach.
         return _SparkAPI(  # type: ignore[no-untyped-call]  # Splink's Spark API is untyped
             spark_session=self.spark, break_lineage_method="persist"
         )
