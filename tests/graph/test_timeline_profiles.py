@@ -82,7 +82,9 @@ def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_o
     """A family keeping one woman (two members with strong findings about victims, of two
     kinds, among 12) ranks above 150 background people, 10 of them with a weak finding each,
     whose findings add up to more; each kind of evidence about victims counts the findings
-    once more, however many members it is found on."""
+    once more, however many members it is found on. Each is measured against its core, the
+    members within two steps of a flagged one: the whole household, and the flagged
+    residents' houses, housemates and neighbouring houses in the cluster."""
     house = [(f"family {n}", "home", "lives_at") for n in range(10)] + [
         ("woman", "home", "lives_at")
     ]
@@ -102,15 +104,45 @@ def test_a_small_network_with_strong_findings_outranks_a_large_cluster_of_weak_o
     assert household.community == 0 and cluster.community == 1
     assert cluster.total > household.total and cluster.size > 10 * household.size
     assert household.victim_evidence == ("household_worker", "premises_signs")
-    assert household.risk == round(network_risk(2.77, household.size) * 3, 4)
-    assert cluster.risk == round(network_risk(6.0, cluster.size), 4)
+    assert household.core == household.size == 12
+    assert cluster.core == 73 and cluster.size == 144
+    assert household.risk == round(network_risk(2.77, household.core) * 3, 4)
+    assert cluster.risk == round(network_risk(6.0, cluster.core), 4)
     assert household.victims_found and not cluster.victims_found
     assert (household.scored, cluster.scored) == (2, 10)
     plain = network_profiles(g, membership, scores={**weak, **strong})
     assert [p.risk for p in plain] == [
         round(network_risk(2.77, 12), 4),
-        round(network_risk(6.0, 144), 4),
+        round(network_risk(6.0, 73), 4),
     ]
+
+
+def test_a_network_is_measured_against_its_core_not_the_people_drawn_around_it() -> None:
+    """A yard with signs of exploitation reported, its three workers and their boss sit in a
+    community of 66 with the boss's shop and its 60 customers, three steps and more from
+    anything found; an innocent cafe's staff share a flat and a phone (20 nodes, no finding
+    about victims). Against the whole community the network would rank below the cafe
+    (1.57 / sqrt(66) x 2 = 0.39 against 0.94); against its core, the six members within two
+    steps of a finding, above it (1.28)."""
+    network = [(f"worker {n}", "yard", "lives_at") for n in range(3)]
+    network += [("boss", "yard", "owns"), ("boss", "shop", "owns")]
+    network += [(f"customer {n}", "shop", "customer_of") for n in range(60)]
+    cafe = [(f"staff {n}", "flat", "lives_at") for n in range(6)]
+    cafe += [(f"staff {n}", "cafe", "works_for") for n in range(6)]
+    cafe += [(f"supplier {n}", "cafe", "supplies") for n in range(12)]
+    g = graph_from_edges([*network, *cafe])
+    names = list(g.vs["name"])
+    in_cafe = {"cafe", "flat"}
+    membership = [1 if n in in_cafe or n.startswith(("staff", "supplier")) else 0 for n in names]
+    scores = {"yard": 0.77, "worker 0": 0.4, "worker 1": 0.4, "cafe": 0.83}
+    scores |= {f"staff {n}": 0.56 for n in range(6)}
+    risk = MemberRisk(scores, victims={"yard": frozenset({"premises_signs"})})
+    yard, cafe_profile = network_profiles(g, membership, scores=risk)
+    assert (yard.community, yard.size, yard.core) == (0, 66, 6)
+    assert (cafe_profile.size, cafe_profile.core) == (20, 20)
+    assert yard.risk == round(network_risk(1.57, 6) * 2, 4) == 1.2819
+    assert cafe_profile.risk == round(network_risk(4.19, 20), 4) < yard.risk
+    assert network_risk(1.57, 66) * 2 < cafe_profile.risk
 
 
 def test_profiles_of_communities_skip_small_ones(case: Case) -> None:

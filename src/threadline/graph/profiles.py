@@ -8,8 +8,9 @@ Profiles are ranked by risk when the members' risk scores are given (``MemberRis
 ``threadline.risk.analysis.member_risk`` gives them: each node's strongest finding per
 indicator times its weight, added up, and which indicators about victims found something on
 each node). A network's risk (``network_risk``) is the sum of its members' scores divided by
-the square root of its size: the geometric mean of how much is found against the network
-(the sum) and how concentrated it is (the sum per member), times one more than the number
+the square root of its core's size: the geometric mean of how much is found against the
+network (the sum) and how concentrated it is (the sum per member of its core: the members
+within ``CORE_STEPS`` steps of a flagged member), times one more than the number
 of kinds of evidence about victims found on its members (victims living at one address, a
 lone worker in a family's home, a child found there, a typology's signs reported there):
 independent kinds of evidence corroborate one another, where a pattern repeated on many
@@ -17,7 +18,11 @@ members (one phone given by five people) is still one kind. The sum alone grows 
 a community of 150 background people, one in twenty with a weak finding of their own (a
 crowded house, a shared phone, two names), outranked a family keeping one woman in
 servitude. The mean alone dilutes a network among the people the community finder put
-around it. Without scores profiles are listed by size.
+around it, and so does dividing by the whole community's size: a network inside a community
+of 190 (91 of them within two steps of a finding; the rest its customers, a landlord's other
+tenants, further from anything found) ranked below an innocent business's 20 staff sharing a
+house and a phone.
+Without scores profiles are listed by size.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from threadline.model.roles import Role
 
 __all__ = [
     "CATEGORIES",
+    "CORE_STEPS",
     "MemberRisk",
     "NetworkProfile",
     "category",
@@ -44,6 +50,10 @@ __all__ = [
 
 CATEGORIES = ("people", "premises", "businesses", "phones", "emails", "vehicles", "accounts")
 """Kinds of member counted in a profile and in its agency matrix."""
+
+CORE_STEPS = 2
+"""How far from a flagged member a network's core reaches: two steps take in what a flagged
+member shares (an address, a phone, a record) and who shares it with them."""
 
 _BUSINESS = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 VICTIM_ROLES = frozenset({Role.VICTIM.value, Role.POTENTIAL_VICTIM.value})
@@ -123,7 +133,7 @@ class NetworkProfile:
     naming the member, or backing one of its links)."""
     records: int
     risk: float = 0.0
-    """Its members' risk scores added up, over the square root of its size, times one more
+    """Its members' risk scores added up, over the square root of its ``core``, times one more
     than the kinds of evidence about victims found on them (``network_risk``; 0 when no
     scores were given)."""
     scored: int = 0
@@ -132,6 +142,9 @@ class NetworkProfile:
     """Its members' risk scores added up."""
     victim_evidence: tuple[str, ...] = ()
     """The indicators about victims with a finding on a member, sorted."""
+    core: int = 0
+    """How many of its members are within ``CORE_STEPS`` steps of a flagged member, inside
+    the community (flagged members included): the size its risk is measured against."""
 
     @property
     def victims_found(self) -> bool:
@@ -173,6 +186,7 @@ def network_profiles(
     evidence = node_evidence(g)
     exploitation = g["exploitation"] if "exploitation" in g.attributes() else {}
     risk = scores if isinstance(scores, MemberRisk) or scores is None else MemberRisk(scores)
+    adjacency: list[list[int]] = g.get_adjlist() if risk is not None else []
     out: list[NetworkProfile] = []
     for comm in sorted(groups):
         members = groups[comm]
@@ -211,7 +225,9 @@ def network_profiles(
         names = [g.vs[i]["name"] for i in members]
         risks = [risk.scores.get(n, 0.0) for n in names] if risk is not None else []
         about = sorted({k for n in names for k in risk.victims.get(n, ())}) if risk else []
-        value = network_risk(sum(risks), len(members), len(about))
+        flagged = [i for i, r in zip(members, risks, strict=True) if r > 0] if risk else []
+        core = len(_core(adjacency, flagged, inside)) if flagged else len(members)
+        value = network_risk(sum(risks), core, len(about))
         out.append(
             NetworkProfile(
                 community=comm,
@@ -226,11 +242,23 @@ def network_profiles(
                 scored=sum(1 for r in risks if r > 0),
                 total=round(sum(risks), 4),
                 victim_evidence=tuple(about),
+                core=core if risk is not None else 0,
             )
         )
     if risk is not None:
         return sorted(out, key=lambda p: (-p.risk, -p.total, -p.size, p.community))
     return sorted(out, key=lambda p: (-p.size, p.community))
+
+
+def _core(adjacency: list[list[int]], flagged: list[int], inside: set[int]) -> set[int]:
+    """The nodes of `inside` (a community) within ``CORE_STEPS`` steps of a `flagged` node,
+    over edges inside the community."""
+    core = set(flagged)
+    frontier = set(flagged)
+    for _ in range(CORE_STEPS):
+        frontier = {n for i in frontier for n in adjacency[i] if n in inside} - core
+        core |= frontier
+    return core
 
 
 _LIST_FIELDS = (
