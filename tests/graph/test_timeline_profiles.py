@@ -190,7 +190,7 @@ def test_a_profile_names_its_kinds_of_evidence_about_victims_in_words() -> None:
     console = Console(record=True, width=200)
     print_profiles(console, g, profiles)
     heading = " ".join(console.export_text().split("┏")[0].split())  # the table's title
-    assert "risk 4.80 (findings 2.77 on 2 flagged members" in heading
+    assert "risk 4.80 (findings 2.77 on 2 members flagged, 1 member more within 2 steps" in heading
     assert (
         "about victims: lone unpaid worker living in a suspect's home; signs of exploitation "
         "reported at the premises" in heading

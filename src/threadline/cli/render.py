@@ -19,7 +19,7 @@ from rich.text import Text
 
 from threadline.graph.network_change import NetworkChange
 from threadline.graph.paths import Step
-from threadline.graph.profiles import CATEGORIES, NetworkProfile
+from threadline.graph.profiles import CATEGORIES, CORE_STEPS, NetworkProfile
 from threadline.graph.timeline import Changes, Event
 from threadline.model.protection import Protection
 from threadline.read.currency import Currency
@@ -109,6 +109,10 @@ def print_ego(console: Console, ego: ig.Graph, centre: str, hops: int) -> None:
     console.print(links)
 
 
+def _members(count: int) -> str:
+    return f"{count} member" if count == 1 else f"{count} members"
+
+
 def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProfile]) -> None:
     """Each network's profile, then who knows what."""
     if not profiles:
@@ -117,7 +121,8 @@ def print_profiles(console: Console, g: ig.Graph, profiles: Sequence[NetworkProf
     titles = {i.name: i.title.lower() for i in registered_indicators()}
     for p in profiles:
         risk = (
-            f", risk {p.risk:.2f} (findings {p.total:.2f} on {p.scored} flagged members"
+            f", risk {p.risk:.2f} (findings {p.total:.2f} on {_members(p.scored)} flagged, "
+            f"{_members(p.core - p.scored)} more within {CORE_STEPS} steps of them"
             + (
                 f"; about victims: {'; '.join(titles.get(k, k) for k in p.victim_evidence)}"
                 if p.victims_found
