@@ -196,15 +196,23 @@ class _Searches:
         self.dated = [(w, rd) for w, rd in searches if rd.birth is not None]
         """The searches that read a date of birth."""
         self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
+        self._shared: dict[frozenset[str], list[tuple[Searched, bool]]] = {}
 
     def stating(self, value: str) -> list[Searched]:
         """The searches that read identifier `value` as one of their forms."""
         return self._forms.get(value, [])
 
-    def sharing(self, keys: Iterable[str]) -> list[tuple[Searched, bool]]:
+    def sharing(self, keys: frozenset[str]) -> list[tuple[Searched, bool]]:
         """The searches that share one of the name `keys` of a mention, each with whether
         they compare every name of that mention (`NameLookup.meets`: else only its lone
-        names, `lone`), as the search box decides for the keys a mention shares."""
+        names, `lone`), as the search box decides for the keys a mention shares. Worked out
+        once for each set of keys: a batch names one person many times, and a common name's
+        keys are shared by hundreds of searches."""
+        if keys not in self._shared:
+            self._shared[keys] = self._sharing(keys)
+        return self._shared[keys]
+
+    def _sharing(self, keys: frozenset[str]) -> list[tuple[Searched, bool]]:
         covered: dict[int, tuple[Searched, set[int]]] = {}
         for key in keys:
             for searched, words in self._named.get(key, ()):
@@ -266,7 +274,7 @@ def _names(
                 continue
             mention = str(row.mention_id)
             if mention not in near:
-                near[mention] = searches.sharing(candidates[mention])
+                near[mention] = searches.sharing(frozenset(candidates[mention]))
             single = lone(str(row.value), str(row.prop))
             out += searches.found(row, [sr for sr, every in near[mention] if every or single])
     return out
@@ -497,13 +505,14 @@ def _new_identifiers(
         return []
     stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
     s = t.statements.c
-    props = identifier_props()
+    props = frozenset(identifier_props())
     for chunk in _chunks(wanted | set().union(*(before[w.target] for w in entities))):
-        query = sa.select(s.mention_id, s.prop, s.value).where(
-            s.mention_id.in_(chunk), s.prop.in_(props)
-        )
+        # the properties are picked here: asked for in SQL, they lead SQLite's planner to the
+        # property index (every identifier of the store, for each chunk) over the mentions'
+        query = sa.select(s.mention_id, s.prop, s.value).where(s.mention_id.in_(chunk))
         for mention, prop, value in conn.execute(query):
-            stated[str(mention)].add((str(prop), str(value)))
+            if prop in props:
+                stated[str(mention)].add((str(prop), str(value)))
     found: list[Found] = []
     for watch in entities:
         had = {v for m in before[watch.target] for _, v in stated[m]}
