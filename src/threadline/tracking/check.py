@@ -236,13 +236,20 @@ class _Searches:
 
     def found(self, row: Any, searches: Iterable[Searched]) -> list[Found]:
         """What each of `searches` finds in statement `row`."""
-        out: list[Found] = []
-        schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+        hits = self.hits(str(row.schema), str(row.prop), str(row.value), searches)
+        return [(watch, int(row.record_id), "record", None, why) for watch, why in hits]
+
+    def hits(
+        self, schema: str, prop: str, value: str, searches: Iterable[Searched]
+    ) -> list[tuple[_Live, str]]:
+        """The searches of `searches` that find `value` (stated as `prop` of `schema`), each
+        with why."""
+        out: list[tuple[_Live, str]] = []
         for watch, reading in searches:
             match = self._match(reading, schema, prop, value)
             if match is not None:
                 why = f"search {watch.target!r}: {match.how} ({match.reason}), {prop} {value}"
-                out.append((watch, int(row.record_id), "record", None, why))
+                out.append((watch, why))
         return out
 
 
@@ -266,17 +273,23 @@ def _names(
             candidates[str(mention_id)].add(str(key))
     out: list[Found] = []
     s = t.statements.c
+    # what a name finds depends only on it and the keys its mention shares: a batch names
+    # one person many times, so each is worked out once
+    hits: dict[tuple[frozenset[str], str, str, str], list[tuple[_Live, str]]] = {}
     for chunk in _chunks(candidates):
         query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
-        near: dict[str, list[tuple[Searched, bool]]] = {}
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            mention = str(row.mention_id)
-            if mention not in near:
-                near[mention] = searches.sharing(frozenset(candidates[mention]))
-            single = lone(str(row.value), str(row.prop))
-            out += searches.found(row, [sr for sr, every in near[mention] if every or single])
+            shared = frozenset(candidates[str(row.mention_id)])
+            schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+            name = (shared, schema, prop, value)
+            if name not in hits:
+                single = lone(value, prop)
+                near = [sr for sr, every in searches.sharing(shared) if every or single]
+                hits[name] = searches.hits(schema, prop, value, near)
+            record_id = int(row.record_id)
+            out += [(watch, record_id, "record", None, why) for watch, why in hits[name]]
     return out
 
 
