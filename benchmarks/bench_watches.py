@@ -23,7 +23,7 @@ process, as `threadline ingest` does, with the watch checks timed where they run
 (`check_batch` after the load, `before_resolution`/`after_resolution` around the run). The
 peer is the same work without the checks: the ratio is the checks' time over the rest.
 
-    .venv/bin/python benchmarks/bench_watches.py [--rebuild] [--rows 100000]
+    .venv/bin/python benchmarks/bench_watches.py [--rebuild] [--rows 100000] [--profile FILE]
 """
 
 from __future__ import annotations
