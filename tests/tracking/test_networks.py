@@ -391,9 +391,9 @@ def test_a_batch_far_from_a_watched_network_is_not_read_and_raises_nothing(
     read: list[int] = []
     real = around.load
 
-    def counted(view: View, filters: Any, among: Any = None) -> Any:
+    def counted(view: View, filters: Any, among: Any = None, **options: Any) -> Any:
         read.extend(among or ())
-        return real(view, filters, among)
+        return real(view, filters, among, **options)
 
     monkeypatch.setattr(around, "load", counted)
     # someone unrelated: no name, phone, address or record shared with the network

@@ -172,3 +172,7 @@ def test_analysts_who_see_the_same_records_share_one_graph(
     assert len(graphs) == 1
     local_members, pat_members = written(loaded, local)[1], written(loaded, pat)[1]
     assert local_members and local_members == pat_members
+    with loaded.connect() as conn:  # without them, the part of the graph around the network
+        add_watches(View(conn, local), network, reason=REASON)
+    kept = written(loaded, local)[1]
+    assert [m[1:] for m in kept if m[0] == 1] == [m[1:] for m in local_members]

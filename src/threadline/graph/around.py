@@ -4,7 +4,8 @@ read without reading the rest of the store.
 A network is everything within `NETWORK_RADIUS` associating steps of its anchor
 (`threadline.graph.communities.network_around`), so it rests only on the records that touch a
 node that near: `build_around` reads those, step by step, through the user's View, and
-assembles them as `build_graph` assembles the whole store (the same rows, the same rules).
+assembles them as `build_graph` assembles the whole store (the same rows, the same rules),
+but only the graph's shape: what says which nodes associate with which.
 Each step reads, for what the part read so far puts within reach of an anchor:
 
 - every record mentioning an entity within the radius, or evidence of a link at one (a
@@ -42,19 +43,24 @@ __all__ = ["build_around"]
 def build_around(view: View, anchors: Iterable[str], *, radius: int = NETWORK_RADIUS) -> ig.Graph:
     """The graph of what `view`'s actor may see, read only as far as the networks around
     `anchors` (entity ids) need: exact within `radius` steps of each anchor (module
-    docstring). The reads are the View's, so the caller logs what it shows."""
+    docstring). It is the graph's shape (`assemble`'s `shape`: which nodes associate with
+    which, and the records behind each node and edge; no captions, facts, grades or dates),
+    all that a network's members are read from: what each step assembles to find what is
+    near is the answer once a step reads nothing new. The reads are the View's, so the
+    caller logs what it shows."""
     filters = GraphFilter()
     starts = set(anchors)
     data, read = Loaded(), set[int]()
     entities, values = set(starts), set[str]()
     asked_entities, asked_values = set[str](), set[str]()
+    g = assemble(data, filters, shape=True)
     while True:
         fresh = records_around(view, entities - asked_entities, values - asked_values) - read
         asked_entities |= entities
         asked_values |= values
         if not fresh:
-            return assemble(data, filters)
-        data.add(load(view, filters, fresh))
+            return g  # assembled from every record read
+        data.add(load(view, filters, fresh, shape=True))
         read |= fresh
         g = assemble(data, filters, shape=True)
         nearer, near, entities = _within(g, starts, radius)

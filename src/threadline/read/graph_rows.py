@@ -118,12 +118,18 @@ def _rows(conn: Connection, query: AnySelect) -> Iterator[sa.Row[Any]]:
     yield from conn.execute(query.execution_options(yield_per=CHUNK))
 
 
-def load(view: View, filters: GraphFilter, among: Collection[int] | None = None) -> Loaded:
+def load(
+    view: View, filters: GraphFilter, among: Collection[int] | None = None, *, shape: bool = False
+) -> Loaded:
     """Read every row the graph needs (see the module docstring for what is admitted); with
     `among`, only the rows those records back (a part of the graph: `build_around`), read
-    a chunk of records at a time."""
+    a chunk of records at a time. With `shape`, only what `assemble`'s `shape` reads under a
+    filter of no dates: no facts, and each link with its own first and last dates rather
+    than those each record states (which only a date range reads)."""
+    if shape and (filters.since is not None or filters.until is not None):
+        raise ValueError("the shape of a graph is read without a date range")
     if among is None:
-        out = _load(view, filters, None)
+        out = _load(view, filters, None, shape)
         wanted = {mention[0] for mention in out.mentions}
         e = t.entities
         for row in _rows(view.conn, sa.select(e.c.id, e.c.schema, e.c.caption).order_by(e.c.id)):
@@ -132,7 +138,7 @@ def load(view: View, filters: GraphFilter, among: Collection[int] | None = None)
         return out
     out = Loaded()
     for chunk in chunked(sorted(set(among)), AMONG):
-        out.add(_load(view, filters, chunk))
+        out.add(_load(view, filters, chunk, shape))
     e = t.entities
     for ids in chunked(sorted({mention[0] for mention in out.mentions}), AMONG):
         query = sa.select(e.c.id, e.c.schema, e.c.caption).where(e.c.id.in_(ids))
@@ -141,7 +147,9 @@ def load(view: View, filters: GraphFilter, among: Collection[int] | None = None)
     return out
 
 
-def _load(view: View, filters: GraphFilter, among: Sequence[int] | None) -> Loaded:
+def _load(
+    view: View, filters: GraphFilter, among: Sequence[int] | None, shape: bool = False
+) -> Loaded:
     """`load`'s rows but the entities', of the records `among` (or all)."""
     out = Loaded()
     conn = view.conn
@@ -211,15 +219,19 @@ def _load(view: View, filters: GraphFilter, among: Sequence[int] | None) -> Load
             )
 
     st = t.statements
-    props = sorted(set(VALUE_PROPS) | {p for _, p in KEY_PROPS} | FACT_PROPS)
+    props = set(VALUE_PROPS) | {p for _, p in KEY_PROPS} | (set() if shape else FACT_PROPS)
     query = (
         sa.select(m.c.entity_id, st.c.record_id, st.c.schema, st.c.prop, st.c.value, st.c.origin)
         .join(m, m.c.id == st.c.mention_id)
-        .where(m.c.entity_id.is_not(None), st.c.prop.in_(props))
+        .where(m.c.entity_id.is_not(None))
         .order_by(st.c.id)
     )
+    if among is None:
+        query = query.where(st.c.prop.in_(sorted(props)))
+    # else the properties are picked here: asked for in SQL, they lead SQLite's planner to
+    # the property index (every such statement of the store) instead of the records'
     for row in _rows(conn, within(query, st.c.record_id)):
-        if int(row.record_id) in records:
+        if int(row.record_id) in records and row.prop in props:
             out.statements.append(
                 (
                     str(row.entity_id),
@@ -231,7 +243,7 @@ def _load(view: View, filters: GraphFilter, among: Sequence[int] | None) -> Load
                 )
             )
 
-    own = _record_dates(conn, within, records.keys(), among is not None)
+    own = {} if shape else _record_dates(conn, within, records.keys(), among is not None)
     lk, ev = t.links, t.link_evidence
     query = (
         sa.select(

@@ -196,15 +196,23 @@ class _Searches:
         self.dated = [(w, rd) for w, rd in searches if rd.birth is not None]
         """The searches that read a date of birth."""
         self._matched: dict[tuple[str, str, str, str], SearchMatch | None] = {}
+        self._shared: dict[frozenset[str], list[tuple[Searched, bool]]] = {}
 
     def stating(self, value: str) -> list[Searched]:
         """The searches that read identifier `value` as one of their forms."""
         return self._forms.get(value, [])
 
-    def sharing(self, keys: Iterable[str]) -> list[tuple[Searched, bool]]:
+    def sharing(self, keys: frozenset[str]) -> list[tuple[Searched, bool]]:
         """The searches that share one of the name `keys` of a mention, each with whether
         they compare every name of that mention (`NameLookup.meets`: else only its lone
-        names, `lone`), as the search box decides for the keys a mention shares."""
+        names, `lone`), as the search box decides for the keys a mention shares. Worked out
+        once for each set of keys: a batch names one person many times, and a common name's
+        keys are shared by hundreds of searches."""
+        if keys not in self._shared:
+            self._shared[keys] = self._sharing(keys)
+        return self._shared[keys]
+
+    def _sharing(self, keys: frozenset[str]) -> list[tuple[Searched, bool]]:
         covered: dict[int, tuple[Searched, set[int]]] = {}
         for key in keys:
             for searched, words in self._named.get(key, ()):
@@ -228,13 +236,20 @@ class _Searches:
 
     def found(self, row: Any, searches: Iterable[Searched]) -> list[Found]:
         """What each of `searches` finds in statement `row`."""
-        out: list[Found] = []
-        schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+        hits = self.hits(str(row.schema), str(row.prop), str(row.value), searches)
+        return [(watch, int(row.record_id), "record", None, why) for watch, why in hits]
+
+    def hits(
+        self, schema: str, prop: str, value: str, searches: Iterable[Searched]
+    ) -> list[tuple[_Live, str]]:
+        """The searches of `searches` that find `value` (stated as `prop` of `schema`), each
+        with why."""
+        out: list[tuple[_Live, str]] = []
         for watch, reading in searches:
             match = self._match(reading, schema, prop, value)
             if match is not None:
                 why = f"search {watch.target!r}: {match.how} ({match.reason}), {prop} {value}"
-                out.append((watch, int(row.record_id), "record", None, why))
+                out.append((watch, why))
         return out
 
 
@@ -258,17 +273,23 @@ def _names(
             candidates[str(mention_id)].add(str(key))
     out: list[Found] = []
     s = t.statements.c
+    # what a name finds depends only on it and the keys its mention shares: a batch names
+    # one person many times, so each is worked out once
+    hits: dict[tuple[frozenset[str], str, str, str], list[tuple[_Live, str]]] = {}
     for chunk in _chunks(candidates):
         query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
-        near: dict[str, list[tuple[Searched, bool]]] = {}
         for row in conn.execute(query):
             if row.prop not in NAME_PROPS:
                 continue
-            mention = str(row.mention_id)
-            if mention not in near:
-                near[mention] = searches.sharing(candidates[mention])
-            single = lone(str(row.value), str(row.prop))
-            out += searches.found(row, [sr for sr, every in near[mention] if every or single])
+            shared = frozenset(candidates[str(row.mention_id)])
+            schema, prop, value = str(row.schema), str(row.prop), str(row.value)
+            name = (shared, schema, prop, value)
+            if name not in hits:
+                single = lone(value, prop)
+                near = [sr for sr, every in searches.sharing(shared) if every or single]
+                hits[name] = searches.hits(schema, prop, value, near)
+            record_id = int(row.record_id)
+            out += [(watch, record_id, "record", None, why) for watch, why in hits[name]]
     return out
 
 
@@ -497,13 +518,14 @@ def _new_identifiers(
         return []
     stated: dict[str, set[tuple[str, str]]] = defaultdict(set)
     s = t.statements.c
-    props = identifier_props()
+    props = frozenset(identifier_props())
     for chunk in _chunks(wanted | set().union(*(before[w.target] for w in entities))):
-        query = sa.select(s.mention_id, s.prop, s.value).where(
-            s.mention_id.in_(chunk), s.prop.in_(props)
-        )
+        # the properties are picked here: asked for in SQL, they lead SQLite's planner to the
+        # property index (every identifier of the store, for each chunk) over the mentions'
+        query = sa.select(s.mention_id, s.prop, s.value).where(s.mention_id.in_(chunk))
         for mention, prop, value in conn.execute(query):
-            stated[str(mention)].add((str(prop), str(value)))
+            if prop in props:
+                stated[str(mention)].add((str(prop), str(value)))
     found: list[Found] = []
     for watch in entities:
         had = {v for m in before[watch.target] for _, v in stated[m]}

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadline.errors import ThreadlineError, ValidationError
+from threadline.graph.around import build_around
 from threadline.graph.build import build_graph
 from threadline.read import View
 from threadline.read.captions import entity_captions
@@ -216,11 +217,13 @@ def add_watches(
     of `wanted` (by position) that could not be watched, why (an entity the actor may not see,
     an identifier that does not clean...). A reason, expiry or case that is not acceptable
     raises, for all of them alike. The rows go in one statement, the audit events are written
-    with the transaction, and a network's members are read from one graph of what the actor
-    may see, built once for the call; or once for many calls, through `graphs`, a dict kept
-    by the caller while the records do not change (one set-up): the graph is kept there under
-    the actor's `threadline.security.policy.sight`, and used again for an actor of the same
-    sight (who sees the same records: as the checks share one graph between them)."""
+    with the transaction, and a network's members are read from the part of the graph of what
+    the actor may see around the call's networks (`threadline.graph.around.build_around`,
+    as the checks read them: not the whole store); or, through `graphs`, from the whole
+    graph, built once for many calls (one set-up, where most of it is read anyway) and kept
+    in that dict by the caller while the records do not change, under the actor's
+    `threadline.security.policy.sight`, to be used again for an actor of the same sight (who
+    sees the same records: as the checks share one part between them)."""
     today = today or date.today()
     for text in (x for x in (reason, case) if x is not None):
         if problem := unstorable(text):
@@ -249,7 +252,11 @@ def add_watches(
     networks = [(i, target) for i, (kind, _, target) in zip(ids, targets, strict=True)
                 if kind == "network"]  # fmt: skip
     if networks:
-        found = Networks(_graph(view, {} if graphs is None else graphs))  # one graph
+        found = Networks(
+            build_around(view, (target for _, target in networks))
+            if graphs is None
+            else _graph(view, graphs)
+        )
         for watch_id, target in networks:
             keep_members(conn, watch_id, found.members(target))
     for watch_id, (kind, _, target) in zip(ids, targets, strict=True):
