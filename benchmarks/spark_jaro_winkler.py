@@ -2,7 +2,8 @@
 
 Checks `--check` random string pairs (small alphabets, so characters repeat and move;
 accented letters, CJK, emoji, combining marks, empty strings, single characters, NULLs)
-through the transpiled ``jaro_winkler_similarity`` (`resolve/spark_sql.py`) against DuckDB,
+through the transpiled ``jaro_winkler_similarity`` (`resolve/spark_sql.py`: Threadline's Java
+function, `resolve/spark_udfs.py`) against DuckDB,
 and prints how many differ at all, and how many differ on the jar. Then times `--pairs`
 name-like pairs (half of them a copy with up to three typos) with the jar's ``jaro_winkler``
 and with ours, each twice (the first run warms the JVM), in the Spark JVM's CPU seconds.

@@ -176,7 +176,7 @@ def _audit_chain(store: Store, user: str | None) -> Check:
 
 def spark_check(master: str | None, *, timeout: float = 3.0) -> Check:
     """Whether the Spark master `master` can be used: in local mode, pyspark and a Java
-    runtime on this machine; a ``spark://`` or ``k8s://`` master, reached over TCP."""
+    runtime and compiler on this machine; a ``spark://`` or ``k8s://`` master, reached over TCP."""
     if not master:
         return Check("spark", "skip", f"no Spark master configured ({SPARK_ENV})")
     if master.startswith("local"):
@@ -185,6 +185,8 @@ def spark_check(master: str | None, *, timeout: float = 3.0) -> Check:
             for what, found in (
                 ("pyspark", importlib.util.find_spec("pyspark") is not None),
                 ("a Java runtime (java)", shutil.which("java") is not None),
+                # Threadline's Jaro-Winkler is compiled for the JVM on first use (spark_udfs)
+                ("a Java compiler (javac)", shutil.which("javac") is not None),
             )
             if not found
         ]
@@ -195,7 +197,7 @@ def spark_check(master: str | None, *, timeout: float = 3.0) -> Check:
                 f"{master}: {' and '.join(missing)} not installed",
                 "install what is missing on this machine, or name a Spark cluster",
             )
-        return Check("spark", "ok", f"{master}: pyspark and java are installed")
+        return Check("spark", "ok", f"{master}: pyspark, java and javac are installed")
     if not master.startswith(("spark://", "k8s://")):
         return Check(
             "spark", "skip", f"{master}: only local, spark:// and k8s:// masters are checked"

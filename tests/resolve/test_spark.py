@@ -94,6 +94,25 @@ def test_transpiled_functions_give_duckdbs_values(
     assert [v for (v,) in expected] == [r.v for r in found]
 
 
+def test_the_winkler_boost_is_rounded_as_each_build_of_duckdb_rounds_it(spark: Any) -> None:
+    """Some builds of DuckDB round ``jaro + prefix * 0.1 * (1 - jaro)`` once (a fused
+    multiply-add), others twice; the session registers the one this DuckDB is."""
+    from pyspark.sql.types import DoubleType
+
+    from threadline.resolve.spark_sql import fused_boost
+    from threadline.resolve.spark_udfs import udfs
+
+    spark.udf.registerJavaFunction("jw_once", "threadline.JaroWinkler", DoubleType())
+    spark.udf.registerJavaFunction("jw_twice", "threadline.JaroWinkler$Twice", DoubleType())
+    once, twice = spark.sql("SELECT jw_once('abb', 'abbbbbbaaabaa'), "
+                            "jw_twice('abb', 'abbbbbbaaabaa')").first()  # fmt: skip
+    assert (once, twice) == (0.8205128205128206, 0.8205128205128205)
+    [(on_duckdb,)] = duckdb.sql("SELECT jaro_winkler_similarity('abb', 'abbbbbbaaabaa')").fetchall()
+    assert on_duckdb == (once if fused_boost() else twice)
+    assert udfs(fused_boost())[0][1] == ("threadline.JaroWinkler" if fused_boost()
+                                         else "threadline.JaroWinkler$Twice")  # fmt: skip
+
+
 @pytest.mark.parametrize("seed", [0, 42])
 def test_the_sample_hash_is_the_same_on_duckdb_spark_and_numpy(spark: Any, seed: int) -> None:
     on_duckdb = duckdb.sql(

@@ -12,9 +12,9 @@ Re-scoring within an oversized component while clustering, and explanations, sco
 of pairs; they run on the run's DuckDB database with the model and the term frequencies that
 Spark trained and counted, so they give the scores Spark gives.
 
-Splink's similarity functions for Spark (Jaro-Winkler, Damerau-Levenshtein) come from the jar
-Splink ships for Spark 4 (Scala 2.13), passed with ``spark.jars`` when the session starts: no
-package is downloaded.
+Damerau-Levenshtein comes from the jar Splink ships for Spark 4 (Scala 2.13), and DuckDB's
+Jaro-Winkler from Threadline's own jar (:mod:`.spark_udfs`), both passed with ``spark.jars``
+when the session starts: no package is downloaded.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ import pyarrow as pa
 from threadline.resolve.blocking import BlockingPlan
 from threadline.resolve.comparisons import Field
 from threadline.resolve.sampling import Dialect, SampledSparkDialect
-from threadline.resolve.spark_sql import duckdb_form, spark_form
+from threadline.resolve.spark_sql import duckdb_form, fused_boost, spark_form
+from threadline.resolve.spark_udfs import udf_jar, udfs
 from threadline.resolve.splink_model import SplinkModel
 
 if TYPE_CHECKING:
@@ -50,12 +51,13 @@ def spark_session(
     """The Spark session of this process (started on first use) at ``master``, with Splink's
     similarity functions. A session already running is used as it is."""
     from pyspark.sql import SparkSession
+    from pyspark.sql.types import DoubleType
     from splink.internals.spark.jar_location import get_scala_udfs, similarity_jar_location
 
     builder = (
         SparkSession.builder.master(master)
         .appName("threadline-resolve")
-        .config("spark.jars", similarity_jar_location())
+        .config("spark.jars", f"{similarity_jar_location()},{udf_jar()}")
         .config("spark.driver.memory", driver_memory)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -69,6 +71,8 @@ def spark_session(
     # jaro_winkler, damerau_levenshtein...: there for our own SQL too, not only Splink's.
     for name, java_class, returns in get_scala_udfs():  # type: ignore[no-untyped-call]  # Splink is untyped
         session.udf.registerJavaFunction(name, java_class, returns)
+    for name, java_class in udfs(fused_boost()):
+        session.udf.registerJavaFunction(name, java_class, DoubleType())
     return session
 
 

@@ -4,9 +4,9 @@ The model's settings are written once, in DuckDB's SQL (:mod:`.comparisons`); a 
 hands Splink a copy whose conditions sqlglot has transpiled, with the few functions that Spark
 names or lacks rewritten here:
 
-* ``jaro_winkler_similarity`` becomes DuckDB's algorithm written in Spark's own SQL
-  (:func:`jaro_winkler_sql`): the jar's ``jaro_winkler`` (Apache Commons Text) is another
-  variant of Jaro-Winkler and gives other values, so other comparison levels;
+* ``jaro_winkler_similarity`` becomes Threadline's own function (:mod:`.spark_udfs`),
+  DuckDB's algorithm compiled for the JVM: the jar's ``jaro_winkler`` (Apache Commons Text)
+  is another variant of Jaro-Winkler and gives other values, so other comparison levels;
 * ``damerau_levenshtein`` is the function of the same name in Splink's similarity jar
   (loaded with the session; the jar built for Spark 4 and Scala 2.13 ships with Splink 5),
   which gives DuckDB's distances on characters of the Basic Multilingual Plane;
@@ -28,7 +28,9 @@ import duckdb
 import sqlglot
 from sqlglot import expressions as exp
 
-__all__ = ["duckdb_form", "jaro_winkler_sql", "spark_form", "to_spark"]
+from threadline.resolve.spark_udfs import JARO_WINKLER
+
+__all__ = ["duckdb_form", "fused_boost", "spark_form", "to_spark"]
 
 _HAMMING = (
     "aggregate(sequence(1, length({a})), 0, (n, i) -> n + "
@@ -36,13 +38,8 @@ _HAMMING = (
 )
 
 
-def _let(value: str, name: str, body: str) -> str:
-    """``body`` with ``name`` bound to ``value``, computed once (Spark's SQL has no ``LET``)."""
-    return f"element_at(transform(array({value}), {name} -> {body}), 1)"
-
-
 @functools.cache
-def _fused_boost() -> bool:
+def fused_boost() -> bool:
     """Whether this DuckDB rounds the Winkler boost ``jaro + prefix * 0.1 * (1 - jaro)`` once
     (its compiler fused the multiply and the add) rather than twice: the two differ in the
     last bit for some pairs, which decides a level whose threshold is that very value."""
@@ -51,80 +48,9 @@ def _fused_boost() -> bool:
     return bool(found[0][0] == 0.8205128205128206)  # rounded twice: 0.8205128205128205
 
 
-def jaro_winkler_sql(a: str, b: str) -> str:
-    """DuckDB's ``jaro_winkler_similarity(a, b)`` in Spark's SQL, to the last bit.
-
-    DuckDB runs rapidfuzz's Jaro-Winkler on the strings' characters (code points): each
-    character of ``b`` in turn matches the first unmatched equal character of ``a`` no
-    further than ``max(length) / 2 - 1`` positions away; the matched characters of both,
-    each in its string's order, that differ count half a transposition each, and their
-    number is halved *rounded down* (Winkler's own ``strcmp95``); the common prefix (up to 4
-    characters) adds a tenth of the gap to 1 per character when the Jaro similarity is
-    *above* 0.7. Two empty strings score 0, two different single characters 0.
-
-    Splink's jar (Apache Commons Text's ``JaroWinklerSimilarity``) keeps the half
-    transposition, boosts at 0.7 itself, scores two empty strings 1 and counts UTF-16 units,
-    so ``courtney``-``cartoner`` is 0.8 on DuckDB and 0.775 on the jar, ``selstoner``-
-    ``selworths`` 0.806 and 0.694. The boost is computed as this DuckDB computes it
-    (:func:`_fused_boost`): rounded once, through exact integer arithmetic in decimals (the
-    prefix's weight in units of 2^-56, the similarity in units of 2^-53), or twice.
-
-    ``a`` and ``b`` appear only outside the lambdas, so no column is shadowed by their names.
-    """
-    w = "(CAST(greatest(size(w.a), size(w.b)) div 2 AS INT) - 1)"  # the matching window
-    # p: for each character j of b (from 0), the character of a it matched, or -1. The
-    # window's sequence runs downwards when it starts past a's end: the filter drops it.
-    first_match = (
-        f"array_min(filter(sequence(greatest(0, j - {w}), least(size(w.a) - 1, j + {w})), "
-        f"i -> i >= j - {w} AND i <= j + {w} AND i < size(w.a) "
-        "AND w.a[i] = w.b[j] AND NOT array_contains(p, i)))"
-    )
-    matches = (
-        "aggregate(sequence(0, size(w.b) - 1), CAST(array() AS ARRAY<INT>), "
-        f"(p, j) -> array_append(p, coalesce({first_match}, -1)))"
-    )
-    # the matched characters in b's order (t) and in a's order (s)
-    matched = (
-        "named_struct('t', filter(transform(p, (i, j) -> IF(i >= 0, w.b[j], NULL)), "
-        "c -> c IS NOT NULL), 's', transform(array_sort(filter(p, i -> i >= 0)), i -> w.a[i]))"
-    )
-    m = "size(ts.t)"
-    transpositions = "size(filter(ts.t, (c, k) -> c != ts.s[k])) div 2"
-    jaro = (
-        f"IF({m} = 0, 0D, "
-        f"({m} / size(w.a) + {m} / size(w.b) + ({m} - {transpositions}) / {m}) / 3D)"
-    )
-    prefix = (
-        "aggregate(sequence(0, least(4, size(w.a), size(w.b)) - 1), 0, "
-        "(n, i) -> IF(n = i AND w.a[i] = w.b[i], i + 1, n))"
-    )
-    if _fused_boost():
-        boost = (
-            f"CAST(CAST(CAST({prefix} * 0.1D * 72057594037927936D AS BIGINT) AS DECIMAL(38, 0))"
-            " * CAST((1D - sim) * 9007199254740992D AS BIGINT)"
-            " + CAST(CAST(sim * 9007199254740992D AS BIGINT) AS DECIMAL(38, 0))"
-            " * 72057594037927936 AS DOUBLE) * 1.5407439555097887E-33D"
-        )
-    else:
-        boost = f"sim + {prefix} * 0.1D * (1D - sim)"
-    similarity = _let(
-        f"named_struct('a', split({a}, ''), 'b', split({b}, ''))",
-        "w",
-        _let(matches, "p", _let(matched, "ts", _let(jaro, "sim", f"IF(sim > 0.7D, {boost}, sim)"))),
-    )
-    return (
-        f"CASE WHEN {a} IS NULL OR {b} IS NULL THEN CAST(NULL AS DOUBLE) "
-        f"WHEN {a} = {b} THEN IF({a} = '', 0D, 1D) "
-        f"WHEN {a} = '' OR {b} = '' OR (length({a}) = 1 AND length({b}) = 1) THEN 0D "
-        f"ELSE {similarity} END"
-    )
-
-
 def _rewrite(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.JarowinklerSimilarity):
-        a, b = (arg.sql("spark") for arg in (node.this, node.expression))
-        similarity: exp.Expr = sqlglot.parse_one(jaro_winkler_sql(a, b), read="spark")
-        return exp.Paren(this=similarity)
+        return exp.Anonymous(this=JARO_WINKLER, expressions=[node.this, node.expression])
     if isinstance(node, exp.ArrayOverlaps):
         return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
     if isinstance(node, exp.RegexpFullMatch):
