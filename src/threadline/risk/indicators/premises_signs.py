@@ -38,7 +38,7 @@ from threadline.risk.indicators._common import (
 )
 from threadline.risk.types import Context, Finding, Indicator
 from threadline.values import get_type
-from threadline.values.address import address_key
+from threadline.values.address import address_key, town_of
 
 NAME = "premises_signs"
 DEFAULTS = {
@@ -169,18 +169,8 @@ def same_place(known: str, told: str) -> bool:
     """
     if get_type("address").compare(known, told) < SAME_PLACE:
         return False
-    a, b = _town(known), _town(told)
+    a, b = town_of(known), town_of(told)
     return not (a and b and a != b)
-
-
-def _town(address: str) -> str:
-    """The town an address line ends with ("Wisbech" of "5 Elderhurst Terr, Wisbech PE13
-    2XY"), or "" when its last part is not one (it holds a number)."""
-    last = address.rsplit(",", 1)[-1] if "," in address else ""
-    words = [w for w in last.lower().split() if not any(c.isdigit() for c in w)]
-    if not words or any(c.isdigit() for c in " ".join(last.split()[:1])):
-        return ""
-    return " ".join(words)
 
 
 OBSERVERS = frozenset({Role.WITNESS.value})
