@@ -13,7 +13,10 @@ names when it names one: a county-lines report whose narrative names the trap fl
 about the missing child's family home), and
 they weigh at least `threshold` when each is weighted by its grade (one report of a
 source that is usually reliable is enough, 2C; a report of one not known to be needs
-corroborating). A record naming more than `max_places`
+corroborating). The records are counted, each by its grade, as the weights file counts
+things: the score reaches 1 at `full` (1.5: two reliable reports, or one and a few weaker
+ones). Corroborated as one value (1 - prod(1 - w)) they could never pass 1, and the score
+stopped at 0.77 however many reports a house had. A record naming more than `max_places`
 addresses is not read as about any one of them. The finding says which typology.
 
 A business is flagged the same way when such records say someone runs something at it (a
@@ -209,7 +212,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         for business, records in businesses_run(ctx, speaking).items():
             named.setdefault(business, set()).update(records)
         for place, records in named.items():
-            weighted = ctx.evidence_weight(records)
+            weighted = round(sum(ctx.record_weight(r) for r in records), 4)
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
             if score and score > best.get(place, (0.0,))[0]:
                 best[place] = (score, typology, records, weighted)
