@@ -231,3 +231,21 @@ def test_where_a_referral_says_its_person_was_kept_is_linked_to_them(text: str) 
     assert ends["object"] == place.id
     alone = attributed("x:text:n", "n", text, extract(text), DEFAULT_HINTS, link_types())
     assert not [m for m in alone if m.schema in ("UnknownLink", "Address")]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Driton Koci, Albanian; kept at 5 Jaspercombe Drive, Spalding PE12 8BH.",
+         "5 Jaspercombe Drive, Spalding PE12 8BH"),
+        ("Driton Koci, Albanian; kept at 5 Jaspercombe Dr PE12 8BH.", "5 Jaspercombe Dr PE12 8BH"),
+        ("Driton Koci, Albanian; kept at Flat 1, 6 Quarryholme Avenue, Spalding PE12 8WQ.",
+         "Flat 1, 6 Quarryholme Avenue, Spalding PE12 8WQ"),
+        ("Driton Koci, Albanian; kept at 12 Mill Street, Luton.", "12 Mill Street, Luton"),
+        ("Driton Koci lives at 12 Mill Street, near the Ship Inn LU1 2AB.", "12 Mill Street"),
+    ],
+)  # fmt: skip
+def test_a_place_keeps_the_postcode_written_after_it(text: str, place: str) -> None:
+    """Without its postcode, "5 Jaspercombe Drive" is in no town: resolution cannot join it
+    to the house the other records give with theirs."""
+    assert [a.item.text for a in read_text(text).attributions] == [place]

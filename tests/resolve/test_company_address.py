@@ -174,3 +174,24 @@ def test_a_typing_slip_within_one_postcode_is_one_premises() -> None:
     assert groups["3"] == groups["4"] != groups["1"]
     assert len({groups[k] for k in ("1", "5", "6", "7")}) == 4
     assert groups["8"] == groups["9"] != groups["10"]
+
+
+def test_an_address_without_a_postcode_joins_the_one_building_it_can_be() -> None:
+    house = ("1", "10 Ironcroft Lane, Halifax", "HX1 2AB")
+    kept = ("2", "10 Ironcroft Ln", None)  # an NRM referral's "kept at"
+    assert resolve_addresses([house, kept]) == {"1": "1", "2": "1"}
+    flat = ("3", "Flat 1, 10 Ironcroft Lane", None)  # another premises of the building
+    assert resolve_addresses([house, flat])["3"] == "3"
+    assert resolve_addresses([house, flat], level="building")["3"] == "1"
+    elsewhere = ("4", "10 Ironcroft Lane, Wisbech", None)  # shares the key "|10 ironcroft lane"
+    assert resolve_addresses([house, kept, elsewhere])["2"] == "2", "towns that differ"
+    other_house = ("5", "10 Ironcroft Lane", "HX3 9ZZ")
+    assert resolve_addresses([house, kept, other_house])["2"] == "2", "two candidates"
+
+
+def test_a_street_name_of_several_towns_needs_the_town() -> None:
+    york = ("1", "4 High Street, York", "YO1 7HH")
+    leeds = ("2", "8 High Street, Leeds", "LS1 6AB")  # another number: still a High Street
+    assert resolve_addresses([york, leeds, ("3", "4 High St", None)])["3"] == "3"
+    assert resolve_addresses([york, leeds, ("3", "4 High St, York", None)])["3"] == "1"
+    assert resolve_addresses([york, ("3", "4 High St", None)])["3"] == "1", "one town knows it"

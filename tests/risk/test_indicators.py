@@ -326,6 +326,20 @@ def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | 
     return build
 
 
+def reported_often(times: int) -> Any:
+    """`times` reliable reports (1B) of a woman who sleeps in the kitchen of one house."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "1 Pikehurst Road")}
+        for n in range(times):
+            record = case.record("police", "1B", text="A woman sleeps in the kitchen")
+            caller = case.e("Person", f"Caller{n} SMITH{n}", role="witness", record=record)
+            case.link(caller, "seen_at", ids["house"], records=[record])
+        return ids
+
+    return build
+
+
 def child_at_family_home(housemate: str) -> Any:
     """A child named as a victim lives at home with one other person, `housemate`."""
 
@@ -560,6 +574,8 @@ CASES = [
     IndicatorCase("premises_signs", "one untested hearsay report (2D) needs corroborating",
                   reported_at("The electricity meter has been bypassed", grade="2D"),
                   spares=("house", "home")),
+    IndicatorCase("premises_signs", "two reliable reports count in full (a single one 0.77)",
+                  reported_often(2), {"house": 1.0}, says=("2 records report",)),
     IndicatorCase("premises_signs", "a report without signs", reported_at("A noisy party"),
                   spares=("house",)),
     IndicatorCase("premises_signs", "a report on a missing child gives where the signs are: "

@@ -113,3 +113,28 @@ def test_a_registered_office_shares_its_businesses_findings_among_them(case: Cas
     ranking = ranked(case, "premises")
     workers = reason_of(ranking[ids["shop"]], "Business whose workers are referred")
     assert "x 0.10 =" in workers, workers  # 0.5 shared among five businesses
+
+
+def test_a_supplied_workers_findings_count_less_where_they_are_supplied_to(case: Case) -> None:
+    # A labour provider's worker, on its payroll, picks at a farm that does not pay them: what
+    # is found on the worker (a phone eight people give) is their provider's network, and
+    # reaches the farm at `supplied` of the share it reaches the provider at.
+    phone = "+447700900123"
+    ids = {"agency": case.e("Company", "Fenland Staffing Ltd")}
+    ids["farm"] = case.e("Company", "Marsh Farm Ltd", sector="Farm")
+    ids["field"] = case.e("Address", "Marsh Farm, Holbeach")
+    worker = case.e("Person", "Ionut POPA", phone=phone)
+    for n in range(8):
+        case.e("Person", f"Worker{n} LE{n}", phone=phone)
+    payroll = case.record("hmrc", "1A", source="payroll")
+    case.link(worker, "works_for", ids["agency"], records=[payroll])
+    case.link(worker, "paid_into", case.e("BankAccount", "20-00-00 12345678"), records=[payroll])
+    case.link(worker, "works_for", ids["farm"], agency="immigration")
+    case.link(worker, "seen_at", ids["field"], agency="immigration")
+    businesses, premises = ranked(case, "business"), ranked(case, "premises")
+    title = "One phone across many people"
+    at_agency = reason_of(businesses[ids["agency"]], title)
+    at_farm = reason_of(businesses[ids["farm"]], title)
+    in_field = reason_of(premises[ids["field"]], title)
+    assert "x 0.50 =" in at_agency and "x 0.25 =" in at_farm, (at_agency, at_farm)
+    assert "x 0.12 =" in in_field, in_field  # seen there (0.25), and supplied

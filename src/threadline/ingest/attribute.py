@@ -375,6 +375,7 @@ def read_text(
         found = extract(text, hints)
     found = [*found, *_cued_phones(text, found, hints)]
     found = [*found, *_cued_addresses(text, found, hints)]
+    found = _with_postcodes(text, found, hints)
     reading = Reading()
     index: dict[str, int] = {}
     spans = _people_spans(text, found)
@@ -512,6 +513,33 @@ def _cued_addresses(text: str, found: Sequence[Extraction], hints: Hints) -> lis
         cleaned = address.clean(cued.group(1), hints)
         if cleaned.value is not None:
             out.append(Extraction("place", cued.group(1), start, end, cleaned.value, ("street",)))
+    return out
+
+
+_TOWN_BEFORE_POSTCODE = re.compile(r"(?:,?\s+[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)?,?\s+")
+"""What may stand between a street address and its postcode: a town of one or two words."""
+
+
+def _with_postcodes(text: str, found: Sequence[Extraction], hints: Hints) -> list[Extraction]:
+    """`found` with each street address that a postcode follows (after its town, if any)
+    carried on to that postcode: "kept at 5 Jaspercombe Drive, Spalding PE12 8BH" is one
+    place, and without its postcode resolution cannot tell it from a house of the same
+    number and street in another town, nor join it to the house the other records give
+    with their postcode. :func:`extract` finds the street and the postcode apart (it reads
+    only the towns it knows); the postcode stays found as well."""
+    address = get_type("address")
+    codes = {e.start: e for e in found if e.kind == "postcode" and e.value}
+    out: list[Extraction] = []
+    for item in found:
+        if item.kind == "place" and "street" in item.flags:
+            between = _TOWN_BEFORE_POSTCODE.match(text, item.end)
+            code = codes.get(between.end()) if between else None
+            if code is not None:
+                written = text[item.start : code.end]
+                cleaned = address.clean(written, hints).value
+                if cleaned is not None:
+                    item = Extraction("place", written, item.start, code.end, cleaned, item.flags)
+        out.append(item)
     return out
 
 

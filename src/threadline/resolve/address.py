@@ -9,13 +9,14 @@ St" / "10A High Street": the same building, two premises). Parsing comes from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from threadline.resolve.union_find import Groups
 from threadline.values import PostcodeType, address_key, parse_address
+from threadline.values.address import town_of
 
 __all__ = ["AddressKey", "AddressMatch", "compare_addresses", "premises_key", "resolve_addresses"]
 
@@ -105,22 +106,28 @@ def resolve_addresses(
     flat agree ("15 Orchardcroft Terrace" / "15 Orchadrcroft Terr"), and so do addresses
     without a number when one's words hold the other's ("Unit 1, Acorn Business Park" /
     "Unit 1, Acorn Business Park, Lincoln"): within one postcode, a near miss is a slip of
-    the keyboard, not another building.
+    the keyboard, not another building. An address given without a postcode joins the one
+    building with a postcode that it can be (:func:`_place_unplaced`).
 
     >>> resolve_addresses([("1", "Flat 2, 10 High St", "SW1A 1AA"),
     ...                    ("2", "flat 2 10 high street", "sw1a1aa"),
     ...                    ("3", "10A High Street", "SW1A 1AA"),
-    ...                    ("4", "2/10 Hihg Street", "SW1A 1AA")])
-    {'1': '1', '2': '1', '3': '3', '4': '1'}
+    ...                    ("4", "2/10 Hihg Street", "SW1A 1AA"),
+    ...                    ("5", "Flat 2, 10 High Street, London", None)])
+    {'1': '1', '2': '1', '3': '3', '4': '1', '5': '1'}
     """
     if level not in ("premises", "building"):
         raise ValueError("level is 'premises' or 'building'")
     keys: dict[str, str] = {}
     near: dict[tuple[str, str | None, str | None], set[str]] = {}
+    parts: dict[str, AddressKey] = {}
+    towns: dict[str, set[str]] = {}
     for record_id, address, postcode in records:
         found = premises_key(address, postcode)
         key = found.premises if level == "premises" else found.building
         keys[record_id] = key
+        parts[key] = found if level == "premises" else replace(found, flat=None)
+        towns.setdefault(key, set()).add(town_of(address))
         if found.postcode:
             flat = found.flat if level == "premises" else None
             near.setdefault((found.postcode, found.number, flat), set()).add(key)
@@ -131,12 +138,52 @@ def resolve_addresses(
             for b in ordered[i + 1 :]:
                 if _slip(a, b, numbered=number is not None):
                     groups.join(a, b)
+    _place_unplaced(parts, towns, groups)
     heads: dict[str, str] = {}
     for record_id, key in keys.items():
         root = groups.head(key)
         if root not in heads or record_id < heads[root]:
             heads[root] = record_id
     return {record_id: heads[groups.head(key)] for record_id, key in keys.items()}
+
+
+def _place_unplaced(
+    parts: Mapping[str, AddressKey], towns: Mapping[str, set[str]], groups: Groups
+) -> None:
+    """Join each numbered address given without a postcode ("kept at 10 Ironcroft Ln", an
+    NRM referral's narrative) to the building with a postcode that it can only be: the same
+    house number, street and flat, and nothing contradicting it.
+
+    An address without a postcode cannot say which town's "10 High Street" it is, so it joins
+    only when the store leaves no choice: exactly one building with a postcode has its number,
+    street and flat (after typing slips are joined); its street is known in one postcode
+    district only (a High Street or Station Road in several towns is not placed), unless the
+    address names the candidate's town; and no town it names differs from one the
+    candidate's records name. Two towns among the addresses sharing its key (a "10 High
+    Street, York" and a "10 High Street, Leeds", both without postcodes) leave it unplaced.
+    """
+    placed: dict[tuple[str, str | None], set[str]] = {}
+    districts: dict[str, set[str]] = {}
+    for key, found in parts.items():
+        if found.postcode and found.number is not None:
+            building = found.building.split("|", 1)[1]
+            placed.setdefault((building, found.flat), set()).add(key)
+            street = building.split(" ", 1)[-1]
+            districts.setdefault(street, set()).add(found.postcode.split()[0])
+    for key, found in parts.items():
+        if found.postcode or found.number is None:
+            continue
+        building = found.building.split("|", 1)[1]
+        candidates = placed.get((building, found.flat), set())
+        if len({groups.head(c) for c in candidates}) != 1:
+            continue
+        named = towns[key] - {""}
+        there = set().union(*(towns[c] for c in candidates)) - {""}
+        if len(named) > 1 or (named and there and not named <= there):
+            continue  # towns that differ: another house of the same number and street
+        if not (named and named <= there) and len(districts[building.split(" ", 1)[-1]]) > 1:
+            continue  # a street name several towns have: which one is not said
+        groups.join(key, min(candidates))
 
 
 _SLIP = 85

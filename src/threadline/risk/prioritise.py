@@ -40,6 +40,7 @@ import igraph as ig
 
 from threadline.graph.paths import edge_label
 from threadline.graph.vocabulary import ENTITY
+from threadline.risk.indicators._common import paid_by
 from threadline.risk.plugins import registered_indicators
 from threadline.risk.types import Finding
 from threadline.risk.weights import Weights
@@ -110,6 +111,7 @@ def prioritise(
     same_place = set(settings.get("same_place", ()))
     sighting = float(settings.get("sighting", 1.0))
     office = int(settings.get("office_businesses", 0))
+    supplied_share = float(settings.get("supplied", 1.0))
     today = as_of or date.today()
     victims = set(settings.get("victim_indicators", ()))
     without = float(settings.get("without_victims", 1.0))
@@ -141,6 +143,8 @@ def prioritise(
                 share *= sighting  # a person seen at a place once does not live there
             elif office and tenants > office and edge["type"] == "located_at":
                 share /= tenants  # a registered office: none of its businesses trades here
+            if edge["type"] in SUPPLIED_LINKS and _supplied(g, other, index, kind):
+                share *= supplied_share  # the worker's findings are their supplier's
             factor = share * float(edge["weight"])
             via = f"{g.vs[other]['caption']} ({edge_label(edge['type'])})"
             for f in by_node.get(names[other], ()):
@@ -188,6 +192,33 @@ def prioritise(
         )
     out.sort(key=lambda p: (-p.score, p.caption, p.node))
     return [replace(p, rank=i + 1) for i, p in enumerate(out[:top] if top is not None else out)]
+
+
+SUPPLIED_LINKS = frozenset({"works_for", "seen_at"})
+"""Links along which a worker supplied by another business reaches where they work."""
+
+
+def _supplied(g: ig.Graph, person: int, index: int, kind: Kind) -> bool:
+    """Whether `person`, working at candidate `index` (a business they work for, premises they
+    were found at), was supplied there by another business: a payroll return of another
+    business records their pay, and they do not live at the premises, nor does a business
+    paying them trade from it."""
+    if g.vs[person]["schema"] != "Person":
+        return False
+    paying = paid_by(g, person)
+    if not paying:
+        return False
+    if kind == "business":
+        return index not in paying
+    here: set[int] = set()
+    for edge_id in g.incident(index, mode="all"):
+        edge = g.es[edge_id]
+        other = edge.target if edge.source == index else edge.source
+        if edge["type"] == "lives_at" and other == person:
+            return False
+        if edge["type"] == "located_at":
+            here.add(other)
+    return not paying & here
 
 
 def _tenants(g: ig.Graph, index: int) -> int:

@@ -17,7 +17,7 @@ from threadline.values._text import ascii_text, load_table, squash
 from threadline.values.base import DEFAULT_HINTS, Cleaned, Hints, ValueType
 from threadline.values.postcode import POSTCODE_PATTERN
 
-__all__ = ["AddressParts", "AddressType", "address_key", "parse_address"]
+__all__ = ["AddressParts", "AddressType", "address_key", "parse_address", "town_of"]
 
 _NO_FIXED_ABODE = re.compile(
     r"(?i)\s*(?:n\.?\s?f\.?\s?a\.?|no fixed (?:abode|address)|homeless|street homeless)\s*"
@@ -193,6 +193,23 @@ def address_key(raw: str, *, unit: bool = False) -> str:
     if unit and parts.flat is not None:
         key += f" flat {parts.flat.lower()}"
     return key
+
+
+def town_of(address: str) -> str:
+    """The town an address line ends with, lower case ("wisbech" of "5 Elderhurst Terr,
+    Wisbech PE13 2XY"), or "" when it names none (its last part holds a number, or it has one
+    part only).
+
+    >>> town_of("5 Elderhurst Terr, Wisbech PE13 2XY"), town_of("10 Ironcroft Ln")
+    ('wisbech', '')
+    >>> town_of("Flat 1, 6 Quarryholme Avenue"), town_of("10 High St, PE13 2XY")
+    ('', '')
+    """
+    last = address.rsplit(",", 1)[-1] if "," in address else ""
+    words = [w for w in last.lower().split() if not any(c.isdigit() for c in w)]
+    if not words or any(c.isdigit() for c in " ".join(last.split()[:1])):
+        return ""
+    return " ".join(words)
 
 
 def _full_key(value: str) -> str:

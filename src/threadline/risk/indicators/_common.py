@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import igraph as ig
+
 from threadline.graph.vocabulary import ENTITY
 from threadline.model.roles import Role
 from threadline.risk.types import Context, Finding, ramp
@@ -26,6 +28,7 @@ __all__ = [
     "is_person",
     "linked_people",
     "names",
+    "paid_by",
     "payers",
     "ramp",
     "related",
@@ -182,12 +185,21 @@ def names(ctx: Context, indices: Iterable[int], limit: int = 4) -> str:
 def payers(ctx: Context, person: int) -> set[int]:
     """Businesses whose pay of `person` is on record: a ``works_for`` link resting on a record
     that also backs one of their ``paid_into`` links (a payroll return)."""
-    paid = {r for _, edge in ctx.neighbours(person, ("paid_into",)) for r in ctx.edge_records[edge]}
-    return {
-        business
-        for business, edge in ctx.neighbours(person, ("works_for",))
-        if paid.intersection(ctx.edge_records[edge])
-    }
+    return paid_by(ctx.graph, person)
+
+
+def paid_by(g: ig.Graph, person: int) -> set[int]:
+    """:func:`payers` of a graph (prioritisation has the graph, not a context)."""
+    paid: set[int] = set()
+    works: list[tuple[int, set[int]]] = []
+    for edge_id in g.incident(person, mode="all"):
+        edge = g.es[edge_id]
+        other = edge.target if edge.source == person else edge.source
+        if edge["type"] == "paid_into":
+            paid.update(edge["records"])
+        elif edge["type"] == "works_for":
+            works.append((other, set(edge["records"])))
+    return {business for business, records in works if paid & records}
 
 
 @dataclass(frozen=True, slots=True)

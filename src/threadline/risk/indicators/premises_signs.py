@@ -13,7 +13,10 @@ names when it names one: a county-lines report whose narrative names the trap fl
 about the missing child's family home), and
 they weigh at least `threshold` when each is weighted by its grade (one report of a
 source that is usually reliable is enough, 2C; a report of one not known to be needs
-corroborating). A record naming more than `max_places`
+corroborating). The records are counted, each by its grade, as the weights file counts
+things: the score reaches 1 at `full` (1.5: two reliable reports, or one and a few weaker
+ones). Corroborated as one value (1 - prod(1 - w)) they could never pass 1, and the score
+stopped at 0.77 however many reports a house had. A record naming more than `max_places`
 addresses is not read as about any one of them. The finding says which typology.
 
 A business is flagged the same way when such records say someone runs something at it (a
@@ -38,7 +41,7 @@ from threadline.risk.indicators._common import (
 )
 from threadline.risk.types import Context, Finding, Indicator
 from threadline.values import get_type
-from threadline.values.address import address_key
+from threadline.values.address import address_key, town_of
 
 NAME = "premises_signs"
 DEFAULTS = {
@@ -169,18 +172,8 @@ def same_place(known: str, told: str) -> bool:
     """
     if get_type("address").compare(known, told) < SAME_PLACE:
         return False
-    a, b = _town(known), _town(told)
+    a, b = town_of(known), town_of(told)
     return not (a and b and a != b)
-
-
-def _town(address: str) -> str:
-    """The town an address line ends with ("Wisbech" of "5 Elderhurst Terr, Wisbech PE13
-    2XY"), or "" when its last part is not one (it holds a number)."""
-    last = address.rsplit(",", 1)[-1] if "," in address else ""
-    words = [w for w in last.lower().split() if not any(c.isdigit() for c in w)]
-    if not words or any(c.isdigit() for c in " ".join(last.split()[:1])):
-        return ""
-    return " ".join(words)
 
 
 OBSERVERS = frozenset({Role.WITNESS.value})
@@ -219,7 +212,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         for business, records in businesses_run(ctx, speaking).items():
             named.setdefault(business, set()).update(records)
         for place, records in named.items():
-            weighted = ctx.evidence_weight(records)
+            weighted = round(sum(ctx.record_weight(r) for r in records), 4)
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
             if score and score > best.get(place, (0.0,))[0]:
                 best[place] = (score, typology, records, weighted)
