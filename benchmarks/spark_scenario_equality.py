@@ -37,13 +37,18 @@ def run_one(folder: Path, engine: str, master: str, memory: str, out: Path) -> N
     out.write_text(json.dumps(figures), encoding="utf-8")
 
 
-def _together(db: Path) -> set[tuple[int, int]]:
-    """Pairs of mentions (by id) in one entity."""
+def _together(db: Path) -> set[tuple[str, str]]:
+    """Pairs of mentions (by id: the record's source key and the mention's place in it) in
+    one entity."""
     with Store(f"sqlite:///{db}") as store, store.connect() as conn:
-        rows = conn.execute(sa.select(t.mentions.c.entity_id, t.mentions.c.id)).all()
-    groups: dict[str, list[int]] = {}
+        rows = conn.execute(
+            sa.select(t.mentions.c.entity_id, t.mentions.c.id).where(
+                t.mentions.c.entity_id.is_not(None)  # a mention no entity holds pairs with none
+            )
+        ).all()
+    groups: dict[str, list[str]] = {}
     for entity, mention in rows:
-        groups.setdefault(str(entity), []).append(int(mention))
+        groups.setdefault(str(entity), []).append(str(mention))
     return {
         (a, b) for members in groups.values() for a, b in itertools.combinations(sorted(members), 2)
     }
