@@ -166,14 +166,13 @@ def _place_unplaced(
     districts: dict[str, set[str]] = {}
     for key, found in parts.items():
         if found.postcode and found.number is not None:
-            building = found.building.split("|", 1)[1]
+            building, street = _building_street(found)
             placed.setdefault((building, found.flat), set()).add(key)
-            street = building.split(" ", 1)[-1]
             districts.setdefault(street, set()).add(found.postcode.split()[0])
     for key, found in parts.items():
         if found.postcode or found.number is None:
             continue
-        building = found.building.split("|", 1)[1]
+        building, street = _building_street(found)
         candidates = placed.get((building, found.flat), set())
         if len({groups.head(c) for c in candidates}) != 1:
             continue
@@ -181,9 +180,15 @@ def _place_unplaced(
         there = set().union(*(towns[c] for c in candidates)) - {""}
         if len(named) > 1 or (named and there and not named <= there):
             continue  # towns that differ: another house of the same number and street
-        if not (named and named <= there) and len(districts[building.split(" ", 1)[-1]]) > 1:
+        if not (named and named <= there) and len(districts[street]) > 1:
             continue  # a street name several towns have: which one is not said
         groups.join(key, min(candidates))
+
+
+def _building_street(found: AddressKey) -> tuple[str, str]:
+    """A building key's number and street ("10 ironcroft lane"), and its street alone."""
+    building = found.building.split("|", 1)[1]
+    return building, building.split(" ", 1)[-1]
 
 
 _SLIP = 85

@@ -163,6 +163,10 @@ class Context:
         info = self.records.get(record)
         return self.weights.grades.weight(info.code) if info else 0.0
 
+    def counted_weight(self, records: Iterable[int]) -> float:
+        """Several records counted, each by its grade (a sum: the weights file's counts)."""
+        return sum(self.record_weight(r) for r in records)
+
     def evidence_weight(self, records: Iterable[int], *, extracted: bool = False) -> float:
         """Corroborated weight of several records backing one thing (0-1)."""
         share = self.weights.extracted if extracted else 1.0

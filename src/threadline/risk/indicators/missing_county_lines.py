@@ -50,7 +50,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             age = age_on(ctx, index, day)
             if age is not None and age < p["child_age"]:
                 episodes.add(record)
-        weighted = sum(ctx.record_weight(r) for r in episodes)
+        weighted = ctx.counted_weight(episodes)
         score = ramp(weighted, p["threshold"], p["full"])
         if not score:
             continue

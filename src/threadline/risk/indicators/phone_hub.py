@@ -47,7 +47,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             if r in ctx.records and ctx.records[r].source in advert_sources
         }
         people = tally(ctx, {h: r for h, r in holders.items() if h not in from_text})
-        advert_weight = sum(ctx.record_weight(r) for r in adverts)
+        advert_weight = ctx.counted_weight(adverts)
         score = max(
             ramp(people.weighted, p["threshold"], p["full"]),
             ramp(advert_weight, p["advert_threshold"], p["advert_full"]),

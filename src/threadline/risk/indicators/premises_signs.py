@@ -212,7 +212,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         for business, records in businesses_run(ctx, speaking).items():
             named.setdefault(business, set()).update(records)
         for place, records in named.items():
-            weighted = round(sum(ctx.record_weight(r) for r in records), 4)
+            weighted = round(ctx.counted_weight(records), 4)
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
             if score and score > best.get(place, (0.0,))[0]:
                 best[place] = (score, typology, records, weighted)
