@@ -99,8 +99,7 @@ def test_the_winkler_boost_is_rounded_as_each_build_of_duckdb_rounds_it(spark: A
     multiply-add), others twice; the session registers the one this DuckDB is."""
     from pyspark.sql.types import DoubleType
 
-    from threadline.resolve.spark_sql import fused_boost
-    from threadline.resolve.spark_udfs import udfs
+    from threadline.resolve.spark_udfs import fused_boost, udfs
 
     spark.udf.registerJavaFunction("jw_once", "threadline.JaroWinkler", DoubleType())
     spark.udf.registerJavaFunction("jw_twice", "threadline.JaroWinkler$Twice", DoubleType())
@@ -109,7 +108,7 @@ def test_the_winkler_boost_is_rounded_as_each_build_of_duckdb_rounds_it(spark: A
     assert (once, twice) == (0.8205128205128206, 0.8205128205128205)
     [(on_duckdb,)] = duckdb.sql("SELECT jaro_winkler_similarity('abb', 'abbbbbbaaabaa')").fetchall()
     assert on_duckdb == (once if fused_boost() else twice)
-    assert udfs(fused_boost())[0][1] == ("threadline.JaroWinkler" if fused_boost()
+    assert udfs()[0][1] == ("threadline.JaroWinkler" if fused_boost()
                                          else "threadline.JaroWinkler$Twice")  # fmt: skip
 
 

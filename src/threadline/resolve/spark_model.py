@@ -27,7 +27,7 @@ import pyarrow as pa
 from threadline.resolve.blocking import BlockingPlan
 from threadline.resolve.comparisons import Field
 from threadline.resolve.sampling import Dialect, SampledSparkDialect
-from threadline.resolve.spark_sql import duckdb_form, fused_boost, spark_form
+from threadline.resolve.spark_sql import duckdb_form, spark_form
 from threadline.resolve.spark_udfs import udf_jar, udfs
 from threadline.resolve.splink_model import SplinkModel
 
@@ -71,7 +71,7 @@ def spark_session(
     # jaro_winkler, damerau_levenshtein...: there for our own SQL too, not only Splink's.
     for name, java_class, returns in get_scala_udfs():  # type: ignore[no-untyped-call]  # Splink is untyped
         session.udf.registerJavaFunction(name, java_class, returns)
-    for name, java_class in udfs(fused_boost()):
+    for name, java_class in udfs():
         session.udf.registerJavaFunction(name, java_class, DoubleType())
     return session
 

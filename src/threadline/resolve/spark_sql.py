@@ -21,31 +21,19 @@ trained on Spark explains, updates and reloads on DuckDB unchanged.
 from __future__ import annotations
 
 import copy
-import functools
 from typing import Any
 
-import duckdb
 import sqlglot
 from sqlglot import expressions as exp
 
 from threadline.resolve.spark_udfs import JARO_WINKLER
 
-__all__ = ["duckdb_form", "fused_boost", "spark_form", "to_spark"]
+__all__ = ["duckdb_form", "spark_form", "to_spark"]
 
 _HAMMING = (
     "aggregate(sequence(1, length({a})), 0, (n, i) -> n + "
     "CASE WHEN substr({a}, i, 1) = substr({b}, i, 1) THEN 0 ELSE 1 END)"
 )
-
-
-@functools.cache
-def fused_boost() -> bool:
-    """Whether this DuckDB rounds the Winkler boost ``jaro + prefix * 0.1 * (1 - jaro)`` once
-    (its compiler fused the multiply and the add) rather than twice: the two differ in the
-    last bit for some pairs, which decides a level whose threshold is that very value."""
-    with duckdb.connect() as con:
-        found = con.execute("SELECT jaro_winkler_similarity('abb', 'abbbbbbaaabaa')").fetchall()
-    return bool(found[0][0] == 0.8205128205128206)  # rounded twice: 0.8205128205128205
 
 
 def _rewrite(node: exp.Expr) -> exp.Expr:

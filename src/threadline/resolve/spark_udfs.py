@@ -26,9 +26,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from threadline.errors import ThreadlineError
 
-__all__ = ["JARO_WINKLER", "udf_jar", "udfs"]
+__all__ = ["JARO_WINKLER", "fused_boost", "udf_jar", "udfs"]
 
 JARO_WINKLER = "threadline_jaro_winkler"
 """The name a Spark session knows DuckDB's ``jaro_winkler_similarity`` by."""
@@ -78,8 +80,18 @@ def udf_jar() -> Path:
     return jar
 
 
-def udfs(fused_boost: bool) -> list[tuple[str, str]]:
+@functools.cache
+def fused_boost() -> bool:
+    """Whether this DuckDB rounds the Winkler boost ``jaro + prefix * 0.1 * (1 - jaro)`` once
+    (its compiler fused the multiply and the add) rather than twice: the two differ in the
+    last bit for some pairs, which decides a level whose threshold is that very value."""
+    with duckdb.connect() as con:
+        found = con.execute("SELECT jaro_winkler_similarity('abb', 'abbbbbbaaabaa')").fetchall()
+    return bool(found[0][0] == 0.8205128205128206)  # rounded twice: 0.8205128205128205
+
+
+def udfs() -> list[tuple[str, str]]:
     """(name, Java class) of each function to register with a session; the Jaro-Winkler
-    rounding its boost once (``fused_boost``) or twice, as this DuckDB does."""
-    which = "threadline.JaroWinkler" if fused_boost else "threadline.JaroWinkler$Twice"
+    rounding its boost once or twice, as this DuckDB does (:func:`fused_boost`)."""
+    which = "threadline.JaroWinkler" if fused_boost() else "threadline.JaroWinkler$Twice"
     return [(JARO_WINKLER, which)]
