@@ -11,6 +11,11 @@ process and the Spark JVM's high-water mark).
     .venv/bin/python benchmarks/bench_resolve_spark.py                 # 1,000,000 records
     .venv/bin/python benchmarks/bench_resolve_spark.py --rows 100000
     .venv/bin/python benchmarks/bench_resolve_spark.py --rows 100000 --driver-memory 6g
+    .venv/bin/python benchmarks/bench_resolve_spark.py --keep DIR   # keep both engines' output
+
+Where the partitions differ it says how many records sit in a different cluster and how many
+pairs of records share a cluster in one engine only, and lists the first few such records
+with the match probability each engine gave their scored pairs.
 """
 
 from __future__ import annotations
@@ -102,7 +107,10 @@ def run_one(engine_name: str, rows: int, master: str, memory: str, out: Path) ->
         ),
         out.with_suffix(".clusters.parquet"),
     )
-    pq.write_table(result.pairs.select(["left_id", "right_id"]), out.with_suffix(".pairs.parquet"))
+    pq.write_table(
+        result.pairs.select(["left_id", "right_id", "match_probability"]),
+        out.with_suffix(".pairs.parquet"),
+    )
     out.write_text(json.dumps(figures), encoding="utf-8")
 
 
@@ -126,6 +134,40 @@ def _pairs(path: Path) -> set[tuple[str, str]]:
     }
 
 
+def _together(groups: set[frozenset[str]]) -> set[tuple[str, str]]:
+    """Every pair of records that share a cluster."""
+    return {(a, b) for g in groups for a in g for b in g if a < b}
+
+
+def _differences(tmp: Path) -> tuple[bool, str]:
+    """Whether the engines' partitions are equal, and if not, by how much and where."""
+    duck = _groups(tmp / "duckdb.clusters.parquet")
+    spark = _groups(tmp / "spark.clusters.parquet")
+    if duck == spark:
+        return True, ""
+    moved = set().union(*(duck - spark)) | set().union(*(spark - duck))
+    a, b = _together(duck), _together(spark)
+    lines = [
+        f"records in a cluster the other engine does not form: {len(moved):,}; pairs of "
+        f"records sharing a cluster in one engine only: {len(a ^ b):,} of {len(a | b):,} "
+        f"({len(a ^ b) / max(len(a | b), 1):.4%})"
+    ]
+    probs = {}
+    for name in ("duckdb", "spark"):
+        table = pq.read_table(tmp / f"{name}.pairs.parquet").to_pylist()
+        probs[name] = {
+            (min(r["left_id"], r["right_id"]), max(r["left_id"], r["right_id"])):
+            r["match_probability"] for r in table
+        }  # fmt: skip
+    for cluster in sorted(duck - spark, key=lambda g: sorted(g))[:5]:
+        lines.append(f"  DuckDB cluster {sorted(cluster)}; Spark's:")
+        lines += [f"    {sorted(g)}" for g in spark if g & cluster]
+        for pair in sorted(p for p in probs["duckdb"] if p[0] in cluster or p[1] in cluster):
+            d, s = probs["duckdb"].get(pair), probs["spark"].get(pair)
+            lines.append(f"    {pair}: DuckDB {d!r}, Spark {s!r}")
+    return False, "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -133,6 +175,7 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="6g")
     parser.add_argument("--only", choices=("duckdb", "spark"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="keep both engines' clusters and pairs here")
     args = parser.parse_args()
     if args.only:
         run_one(args.only, args.rows, args.master, args.driver_memory, args.out)
@@ -142,9 +185,11 @@ def main() -> None:
     print(f"{args.rows:,} records; Spark {args.master}, driver memory {args.driver_memory}; "
           f"load average {loads} on {os.cpu_count()} cores")  # fmt: skip
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-spark-") as scratch:
+        tmp = args.keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         for name in ("duckdb", "spark"):
-            out = Path(tmp) / name
+            out = tmp / name
             print(f"  {name}...", flush=True)
             subprocess.run(
                 [sys.executable, __file__, "--only", name, "--rows", str(args.rows),
@@ -154,12 +199,10 @@ def main() -> None:
             )  # fmt: skip
             figures[name] = json.loads(out.read_text(encoding="utf-8"))
             print(f"    {figures[name]['seconds']:.1f} s; stages {figures[name]['stages']}")
-        same_clusters = _groups(Path(tmp) / "duckdb.clusters.parquet") == _groups(
-            Path(tmp) / "spark.clusters.parquet"
-        )
+        same_clusters, where = _differences(tmp)
         left, right = (
-            _pairs(Path(tmp) / "duckdb.pairs.parquet"),
-            _pairs(Path(tmp) / "spark.pairs.parquet"),
+            _pairs(tmp / "duckdb.pairs.parquet"),
+            _pairs(tmp / "spark.pairs.parquet"),
         )
     duck, spark = figures["duckdb"], figures["spark"]
     print(f"\n{'':24}{'DuckDB':>14}{'Spark local':>14}")
@@ -175,6 +218,8 @@ def main() -> None:
     print(f"same clusters: {same_clusters}; scored pairs in one engine only: "
           f"{len(left ^ right):,} of {len(left | right):,} "
           f"({len(left ^ right) / max(len(left | right), 1):.4%})")  # fmt: skip
+    if where:
+        print(where)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

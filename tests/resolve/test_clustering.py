@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from threadline.resolve import Judgement, PersonResolver
-from threadline.resolve.cluster import cluster_graph
+from threadline.resolve.cluster import cluster_graph, comparable
 
 from .conftest import person, table
 
@@ -40,6 +40,23 @@ def test_a_record_joins_a_group_it_matches_on_average() -> None:
     # C matches A strongly and B only fairly: the mean over {A, B} still reaches 0.5.
     left, right, prob = _arrays((0, 1, 0.99), (0, 2, 0.95), (1, 2, 0.3))
     assert len(set(cluster_graph(3, left, right, prob).labels.tolist())) == 1
+
+
+def test_a_tie_is_broken_alike_whatever_the_last_bits() -> None:
+    # One record scored alike against two that differ from each other: it can join one of
+    # them. DuckDB gives both pairs the same probability; another engine, summing the same
+    # weights in another order, a last bit more to the second pair. Compared as
+    # `comparable` rounds them, the tie is kept and broken the same way (by record order).
+    tied = 0.8588369795530238
+    duckdb = _arrays((0, 1, tied), (0, 2, tied), (1, 2, 0.1))
+    spark = _arrays((0, 1, 0.858836979553024), (0, 2, 0.8588369795530241), (1, 2, 0.1))
+    raw = [cluster_graph(3, *pairs).labels.tolist() for pairs in (duckdb, spark)]
+    assert raw[0] != raw[1]  # the noise chose
+    rounded = [
+        cluster_graph(3, left, right, comparable(prob)).labels.tolist()
+        for left, right, prob in (duckdb, spark)
+    ]
+    assert rounded[0] == rounded[1] == raw[0]
 
 
 def test_weak_chain_end_to_end(resolve_with: Callable[..., Any]) -> None:
@@ -186,3 +203,30 @@ def test_unsure_leaves_the_pair_to_the_model(resolve_with: Callable[..., Any]) -
     _, unsure = resolve_with(_twins(), [("t1", "t3", "unsure")])
     resolver.close()
     assert plain.clusters == unsure.clusters
+
+
+def test_identifier_matches_come_in_record_order() -> None:
+    # Where records contradict, the identifier match taken first decides which one is left
+    # out; so the order must not be whatever a parallel query returns: two runs on one
+    # million records once parted over it. DuckDB returns small tables in order anyway, so
+    # the run's table here is a million rows (made in SQL: a fraction of a second).
+    import duckdb
+
+    from threadline.resolve.run import PreparedRun
+
+    run = PreparedRun.__new__(PreparedRun)  # only its records table: no preparation needed
+    run.con = duckdb.connect()
+    run.con.execute("SET threads = 4")
+    run.con.execute(
+        "CREATE TABLE tl_records AS SELECT range + 1 AS uid, range // 3 AS record, "
+        "'m' || (range % 97) AS email_mailbox, 'P' || (range % 89) AS document_number "
+        "FROM range(1000000)"
+    )
+    left, _ = run.strong_pairs(("email", "document_number"))
+    split = 1_000_000 - 97  # the e-mails' pairs (each to its mailbox's first), then passports'
+    assert len(left) == split + 1_000_000 - 89
+    for part in (left[:split], left[split:]):
+        assert (np.diff(part) > 0).all()
+    pairs = run.record_pairs()
+    assert len(pairs) == 333_333 * 3 and pairs == sorted(pairs)  # three records a source record
+    run.con.close()

@@ -110,11 +110,13 @@ def assemble(data: Loaded, filters: GraphFilter, *, shape: bool = False) -> ig.G
     for entity_id, mentions in by_entity.items():
         schema = data.entities.get(entity_id, (mentions[0][1], ""))[0]
         name = key_of.get(entity_id, entity_id)
-        row = nodes.setdefault(name, _new_node(name, ENTITY, schema))
+        row = nodes.get(name) or nodes.setdefault(name, _new_node(name, ENTITY, schema, shape))
         row["entity_ids"].add(entity_id)
         row["records"].update(
             m[0] for m in mentions if filters.day_in_range(records[m[0]].reported_on)
         )
+        if shape:
+            continue
         for record_id, _, role, _, _ in mentions:
             if role:
                 row["_roles"][role] += 1
@@ -143,6 +145,8 @@ def assemble(data: Loaded, filters: GraphFilter, *, shape: bool = False) -> ig.G
     for entity_id, record_id, schema, prop, value, origin in data.statements:
         if entity_id not in by_entity or not filters.day_in_range(records[record_id].reported_on):
             continue
+        if shape and prop not in VALUE_PROPS:
+            continue
         if schema == "Event" and prop == "keywords":
             found = parse_exploitation(value)
             if found is not ExploitationType.UNKNOWN:
@@ -156,8 +160,8 @@ def assemble(data: Loaded, filters: GraphFilter, *, shape: bool = False) -> ig.G
             if target:
                 target = alias.get(target, target)
                 if target not in nodes:
-                    nodes[target] = _new_node(target, VALUE, _VALUE_SCHEMA[kind], kind,
-                                              "" if shape else value)  # fmt: skip
+                    nodes[target] = _new_node(target, VALUE, _VALUE_SCHEMA[kind], shape,
+                                              kind, value)  # fmt: skip
                 add_edge(name, target, edge_type, record_id)
         elif (schema, prop) not in KEY_PROPS:
             facts[name][prop].append((value, record_id))
@@ -217,16 +221,22 @@ _VALUE_SCHEMA = {
 
 
 def _new_node(
-    name: str, kind: str, schema: str, value_type: str = "", value: str = ""
+    name: str, kind: str, schema: str, shape: bool = False, value_type: str = "", value: str = ""
 ) -> dict[str, Any]:
-    caption = get_type(value_type).caption(value) if value_type else ""
-    return {
+    """A node's row as `assemble` fills it; with `shape`, only what `_shape` keeps (a network
+    check assembles tens of thousands of nodes several times over)."""
+    row: dict[str, Any] = {
         "name": name,
         "kind": kind,
         "schema": schema,
         "value_type": value_type,
         "entity_ids": set(),
         "records": set(),
+    }
+    if shape:
+        return row
+    caption = get_type(value_type).caption(value) if value_type else ""
+    return row | {
         "_roles": Counter(),
         "_role_records": defaultdict(set),
         "_captions": Counter([caption] if caption else []),

@@ -181,7 +181,7 @@ class GraphFilter:
 
     def day_in_range(self, day: date | None) -> bool:
         """Whether a report date is in range (undated reports always are)."""
-        if day is None:
+        if day is None or (self.since is None and self.until is None):
             return True
         iso = day.isoformat()
         return self.in_range(iso, iso)

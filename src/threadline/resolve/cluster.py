@@ -31,6 +31,7 @@ __all__ = [
     "Contradictions",
     "PairScorer",
     "cluster_graph",
+    "comparable",
     "components",
     "judgement_conflicts",
     "reached",
@@ -48,6 +49,25 @@ Contradictions = Callable[[IntArray, IntArray], tuple[IntArray, IntArray, list[s
 """Finds contradicting records within groups: given node ids and their group labels, return
 ``(left, right, reasons)`` for the pairs of nodes that share a group and cannot be one person
 (:mod:`.integrity`)."""
+
+
+PROBABILITY_DIGITS = 9
+"""Decimal places of a match probability that clustering compares. Engines sum a pair's
+match weight in their own order, so the same pair's probability differs in its last bits
+(1e-14 between DuckDB and Spark); where two candidate joins tie (one record scored alike
+against several others) that noise, not the evidence, would choose, and the engines would
+part. Rounded, a tie is a tie on every engine and is broken the same way (by record order).
+Nine places keep every difference the model means: its probabilities move in steps far
+larger than 1e-9."""
+
+
+def comparable(prob: FloatArray) -> FloatArray:
+    """Match probabilities as clustering compares them (:data:`PROBABILITY_DIGITS`).
+
+    >>> comparable(np.array([0.8588369795530238, 0.858836979553024])).tolist()
+    [0.85883698, 0.85883698]
+    """
+    return np.asarray(prob, dtype=np.float64).round(PROBABILITY_DIGITS)
 
 
 @dataclass(frozen=True, slots=True)

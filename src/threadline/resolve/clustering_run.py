@@ -13,7 +13,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from threadline.resolve.cluster import cluster_graph, components, judgement_conflicts, reached
+from threadline.resolve.cluster import (
+    cluster_graph,
+    comparable,
+    components,
+    judgement_conflicts,
+    reached,
+)
 from threadline.resolve.integrity import (
     CONTRADICTION_FIELDS,
     FAMILY_NAMES,
@@ -49,7 +55,7 @@ def cluster_run(
     else:
         left = run.uids(pairs.column("left_id"))
         right = run.uids(pairs.column("right_id"))
-    prob = np.asarray(pairs.column("match_probability"), dtype=np.float64)
+    prob = comparable(np.asarray(pairs.column("match_probability"), dtype=np.float64))
     ok = (left >= 0) & (right >= 0)
     left, right, prob = left[ok], right[ok], prob[ok]
     same, different = _judged(run, judgements)
@@ -91,7 +97,7 @@ def cluster_run(
         return (
             position[np.asarray(table.column("uid_l"), dtype=np.int64) - 1],
             position[np.asarray(table.column("uid_r"), dtype=np.int64) - 1],
-            np.asarray(table.column("match_probability"), dtype=np.float64),
+            comparable(np.asarray(table.column("match_probability"), dtype=np.float64)),
         )
 
     trusted = _trusted(left, right, prob, state.settings.integrity_trust)

@@ -310,7 +310,7 @@ def contradicting_pairs(
                 FROM tl_integrity_v v JOIN {table} r USING (uid) WHERE {stated})
             SELECT a.uid - 1, b.uid - 1, {columns}
             FROM s a JOIN s b ON a.label = b.label AND a.uid < b.uid
-            WHERE {differ}"""  # noqa: S608 - SQL of our own constants
+            WHERE {differ} ORDER BY a.uid, b.uid"""  # noqa: S608 - SQL of our own constants
         ).fetchall()
         if families:
             picked = ", ".join(f"r.{c}" for c in _FAMILY_COLUMNS)
@@ -320,7 +320,7 @@ def contradicting_pairs(
                     WHERE r.given IS NOT NULL AND r.surname IS NOT NULL)
                 SELECT a.uid - 1, b.uid - 1, a.given_raw, b.given_raw, a.surname_raw
                 FROM s a JOIN s b ON a.label = b.label AND a.uid < b.uid
-                WHERE {_FAMILY}"""  # noqa: S608 - SQL of our own constants
+                WHERE {_FAMILY} ORDER BY a.uid, b.uid"""  # noqa: S608 - SQL of our own constants
             ).fetchall()
             kin = [(a, b) for a, b, x, y, z in kin if not one_given_name(str(x), str(y), str(z))]
         else:

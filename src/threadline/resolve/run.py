@@ -63,13 +63,17 @@ class PreparedRun:
         return np.asarray(found.fill_null(-1), dtype=np.int64)
 
     def strong_pairs(self, identifiers: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (as row numbers) sharing a deterministic identifier: each to its key's first."""
+        """Pairs (as row numbers) sharing a deterministic identifier: each to its key's first,
+        in record order. The order is part of the answer: where two records contradict each
+        other, the pair joined first decides which of them an identifier match leaves out
+        (:func:`.cluster.cluster_graph`); in the order a parallel query happens to give, two
+        runs on the same records could part."""
         lefts, rights = [], []
         for name in identifiers:
             key = IDENTIFIER_KEYS[name]
             edges = self.con.sql(
                 f"SELECT uid - 1 AS a, min(uid) OVER (PARTITION BY {key}) - 1 AS b "  # noqa: S608 - SQL of our own constants; values are bound
-                f"FROM tl_records WHERE {key} IS NOT NULL"
+                f"FROM tl_records WHERE {key} IS NOT NULL ORDER BY uid"
             ).fetchnumpy()
             keep = edges["a"] != edges["b"]
             lefts.append(np.asarray(edges["a"][keep], dtype=np.int64))
@@ -101,7 +105,7 @@ class PreparedRun:
         """Pairs (as row numbers) of person records from one source record."""
         found = self.con.sql(
             "SELECT a.uid - 1, b.uid - 1 FROM tl_records a JOIN tl_records b "
-            "ON a.record = b.record AND a.uid < b.uid"
+            "ON a.record = b.record AND a.uid < b.uid ORDER BY a.uid, b.uid"
         ).fetchall()
         return [(int(a), int(b)) for a, b in found]
 

@@ -178,31 +178,42 @@ class _Context:
     korean: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What one name says about its naming culture (:func:`_context` reads two)."""
+
+    scripts: frozenset[str]
+    korean_family: bool
+    """A word reads as a Korean family name."""
+    chinese_family: bool
+    """A word reads as a Chinese family name."""
+    chinese_readable: bool
+    """Every word reads as Chinese syllables."""
+
+
+@lru_cache(maxsize=50_000)
+def _side(units: tuple[_Unit, ...]) -> _Side:
+    names = [u.word.text for u in units if not u.particle]
+    family = _tables().chinese_family
+    return _Side(
+        frozenset(u.word.script for u in units),
+        any(name in korean_families() for name in names),
+        any(chinese_readings(name) & family for name in names),
+        all(chinese_readings(name) for name in names),
+    )
+
+
 def _context(a: tuple[_Unit, ...], b: tuple[_Unit, ...]) -> _Context:
     """Which naming culture's rules apply: Chinese when either name is written in Han
     characters, or one holds a word that reads as a Chinese family name and every word of both
     reads as Chinese syllables (pinyin, Wade-Giles, Cantonese); Korean when either is written
     in Hangul or both hold a Korean family name."""
-    tables = _tables()
-    scripts = {u.word.script for u in (*a, *b)}
-
-    def family(units: tuple[_Unit, ...], names: Any) -> bool:
-        return any(u.word.text in names for u in units if not u.particle)
-
-    def readable(units: tuple[_Unit, ...]) -> bool:
-        return all(chinese_readings(u.word.text) for u in units if not u.particle)
-
-    def chinese_family(units: tuple[_Unit, ...]) -> bool:
-        return any(
-            chinese_readings(u.word.text) & tables.chinese_family for u in units if not u.particle
-        )
-
+    x, y = _side(a), _side(b)
+    scripts = x.scripts | y.scripts
     chinese = "Han" in scripts or (
-        (chinese_family(a) or chinese_family(b)) and readable(a) and readable(b)
+        (x.chinese_family or y.chinese_family) and x.chinese_readable and y.chinese_readable
     )
-    korean = "Hangul" in scripts or (
-        family(a, korean_families()) and family(b, korean_families()) and not chinese
-    )
+    korean = "Hangul" in scripts or (x.korean_family and y.korean_family and not chinese)
     return _Context(chinese, korean)
 
 
@@ -214,14 +225,18 @@ def _gendered(x: str, y: str) -> bool:
     Kowalski / Kowalska, Giulio / Giulia, Zhukovsky / Zhukovskaya."""
     if x == y or min(len(x), len(y)) < 3:
         return False
-    short, long_ = sorted((x, y), key=len)
-    if long_ == short + "a":
-        return True
-    if len(x) == len(y) and x[:-1] == y[:-1] and "a" in (x[-1], y[-1]):
+    longer = len(x) - len(y)
+    if longer in (1, -1):
+        short, long_ = (y, x) if longer > 0 else (x, y)
+        if long_ == short + "a":
+            return True
+    elif not longer and x[:-1] == y[:-1] and "a" in (x[-1], y[-1]):
         return {x[-1], y[-1]} <= set("aoeiy")
+    if not (x.endswith("aya") or y.endswith("aya")):
+        return False
     stems = (re.sub(r"(sk|ck|tsk|zk)(iy|ii|y|i)$", r"\1", s) for s in (x, y))
     sx, sy = stems
-    return (x.endswith("aya") or y.endswith("aya")) and (sx + "aya" == y or sy + "aya" == x)
+    return sx + "aya" == y or sy + "aya" == x
 
 
 def _latin_sim(x: str, y: str, ctx: _Context) -> tuple[float, str | None]:
@@ -234,10 +249,9 @@ def _latin_sim(x: str, y: str, ctx: _Context) -> tuple[float, str | None]:
     vx, vy = tables.variant.get(x), tables.variant.get(y)
     if vx is not None and vx == vy:
         return 0.95, "spelling variant"
-    nx = tables.nicknames.get(x, frozenset()) | {x}
-    ny = tables.nicknames.get(y, frozenset()) | {y}
-    if nx & ny:
-        return 0.9, "nickname"
+    nx, ny = tables.nicknames.get(x), tables.nicknames.get(y)
+    if (nx and (y in nx or (ny and not nx.isdisjoint(ny)))) or (ny and x in ny):
+        return 0.9, "nickname"  # one is the other's nickname, or they share one
     if vx is not None and vy is not None:
         return 0.0, "different names"
     if ctx.chinese:
@@ -315,6 +329,12 @@ class _Span:
     unit: _Unit
 
 
+@lru_cache(maxsize=50_000)
+def _span_list(units: tuple[_Unit, ...]) -> tuple[_Span, ...]:
+    """:func:`_spans` of a name, worked out once: a name is compared with many."""
+    return tuple(_spans(units))
+
+
 def _spans(units: tuple[_Unit, ...]) -> Iterator[_Span]:
     for i, first in enumerate(units):
         if first.particle:
@@ -350,7 +370,7 @@ def _align(a: tuple[_Unit, ...], b: tuple[_Unit, ...], ctx: _Context) -> list[_M
     """The best agreeing pairs of spans, each unit used once (greedy, strongest first;
     among equals, single words before runs)."""
     found: list[_Match] = []
-    for x, y in product(list(_spans(a)), list(_spans(b))):
+    for x, y in product(_span_list(a), _span_list(b)):
         multi = x.end - x.start > 1 or y.end - y.start > 1
         score, reason = _unit_sim(x.unit, y.unit, ctx)
         if score >= 0.7 and not (multi and score < 0.85):
