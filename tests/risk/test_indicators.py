@@ -340,6 +340,51 @@ def reported_often(times: int) -> Any:
     return build
 
 
+def suspect_report(told: str = "") -> Any:
+    """A report giving no location that names one person, its suspect, with his home; its
+    text speaks of a brothel's signs and, with `told`, names the address where they are."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"home": case.e("Address", "3 Lindenwick Grove, Grimsby")}
+        where = f" at {told}" if told else " to addresses at night"
+        record = case.record("police", "1B", text=f"Driving women{where}, possible brothel")
+        man = case.e("Person", "Neil WHITTAKER", role="suspect", record=record)
+        case.link(man, "lives_at", ids["home"], records=[record])
+        if told:
+            case.note(record, locationMentioned=told)
+        return ids
+
+    return build
+
+
+def workers_found_at_site(payer: str) -> Any:
+    """Two reliable visit records at a warehouse, each finding one worker there and saying a
+    minibus collects the workers at dawn; each worker's pay is on a payroll return of
+    `payer`: the warehouse's own firm (``"host"``), or a labour provider trading elsewhere
+    (``"provider"``)."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"site": case.e("Address", "Unit 2, Kiln Trading Estate, Halifax"),
+               "host": case.e("Company", "Kiln Logistics Ltd"),
+               "provider": case.e("Company", "Fenland Staffing Ltd")}  # fmt: skip
+        case.link(ids["host"], "located_at", ids["site"])
+        case.link(ids["provider"], "located_at", case.e("Address", "1 High Street, Boston"))
+        for n in range(2):
+            visit = case.record("immigration", "1A", text="A minibus collects the workers at "
+                                "4:30am and brings them back after dark.")  # fmt: skip
+            worker = case.e("Person", f"Worker{n} LUNGU{n}", role="potential_victim",
+                            record=visit)  # fmt: skip
+            case.link(worker, "seen_at", ids["site"], records=[visit])
+            case.link(worker, "works_for", ids["host"], records=[visit])
+            payroll = case.record("hmrc", "1A", source="payroll")
+            case.link(worker, "works_for", ids[payer], records=[payroll])
+            case.link(worker, "paid_into", case.e("BankAccount", f"20-00-00 1234567{n}"),
+                      records=[payroll])  # fmt: skip
+        return ids
+
+    return build
+
+
 def child_at_family_home(housemate: str) -> Any:
     """A child named as a victim lives at home with one other person, `housemate`."""
 
@@ -594,6 +639,20 @@ CASES = [
     IndicatorCase("premises_signs", "the home of the one person a record names, its witness: "
                   "they tell what they saw elsewhere", reported_at("Possible brothel, men come "
                   "and go at all hours", how="lives_at", role="witness"), spares=("house",)),
+    IndicatorCase("premises_signs", "the home of the one person a record names, its suspect: "
+                  "the report is about what he does, not where", suspect_report(),
+                  spares=("home",)),
+    IndicatorCase("premises_signs", "a suspect's home that the report's text names",
+                  suspect_report("3 Lindenwick Grove, Grimsby DN34 4LH"), {"home": 0.5},
+                  says=("signs of sexual exploitation",)),
+    IndicatorCase("premises_signs", "two reliable reports about workers a labour provider "
+                  "pays, found at a warehouse: their supplier's signs, counted at "
+                  "supplied_share there", workers_found_at_site("provider"), {"site": 0.7},
+                  says=("weight 1.00", "2 about workers another business supplied here count "
+                        "0.5")),
+    IndicatorCase("premises_signs", "the same reports about the warehouse's own workers count "
+                  "in full", workers_found_at_site("host"), {"site": 1.0},
+                  says=("weight 2.00",)),
     IndicatorCase("premises_signs", "a woman kept in the house to cook and clean, reported "
                   "where the family lives", reported_at("Uche keeps a woman in the house to "
                   "cook, clean and look after the children"), {"house": 0.5}, spares=("home",),
