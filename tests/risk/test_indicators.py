@@ -215,6 +215,25 @@ def supplied_worker(case: Case) -> dict[str, str]:
     return ids
 
 
+def supplied_and_housed(case: Case) -> dict[str, str]:
+    """Three workers found working at a farm (an enforcement visit), each paid by a labour
+    provider's payroll, all living at one house."""
+    ids = {
+        "farm": case.e("Company", "Fen Growers Ltd", sector="Farm"),
+        "agency": case.e("Company", "Staff Ltd"),
+        "house": case.e("Address", "9 Field Lane"),
+    }
+    for n in range(3):
+        worker = case.e("Person", f"Worker{n} POPA{n}")
+        case.link(worker, "works_for", ids["farm"], agency="ie")
+        payroll = case.record("hmrc", "1A", source="payroll")
+        case.link(worker, "works_for", ids["agency"], records=[payroll])
+        case.link(worker, "paid_into", case.e("BankAccount", f"001122-3344556{n}"),
+                  records=[payroll])  # fmt: skip
+        case.link(worker, "lives_at", ids["house"], agency="council")
+    return ids
+
+
 def person_with(**facts: Any) -> Callable[[Case], dict[str, str]]:
     def build(case: Case) -> dict[str, str]:
         ids = {"person": case.e("Person", "Arben KOLA")}
@@ -564,10 +583,17 @@ CASES = [
     IndicatorCase("business_workers", "a referred worker a labour provider pays counts in "
                   "full there, half at the farm they were supplied to", supplied_worker,
                   {"agency": 0.5}, spares=("farm",)),
+    IndicatorCase("business_workers", "three workers a labour provider pays, housed together: "
+                  "the provider houses them, not the farm they were found at",
+                  supplied_and_housed, {"agency": 0.5}, spares=("farm",),
+                  says=("live at 9 Field Lane",)),
     IndicatorCase("business_workers", "two workers, different homes, no referrals",
                   business_with(), spares=("firm",)),
     IndicatorCase("cash_sector_housed", "a hand car wash whose two staff live together",
                   business_with(housed=2), {"firm": 0.5, "house": 0.5}, says=("car wash",)),
+    IndicatorCase("cash_sector_housed", "a farm's three workers housed together, each paid by "
+                  "a labour provider: counted half for the farm, in full for their home",
+                  supplied_and_housed, {"house": 0.5}, spares=("farm",)),
     IndicatorCase("cash_sector_housed", "a solicitors' office whose staff share a flat",
                   business_with(housed=2, sector="69102 - Solicitors", name="Lex & Co LLP"),
                   spares=("firm", "house")),
