@@ -327,6 +327,22 @@ def servant_in_a_home(
     return build
 
 
+def kept_by_a_visitor(text: str) -> Any:
+    """A woman referred to the NRM, kept at a house (her only home on record), and a police
+    report logged at the house naming a woman not her family as its suspect, with `text`."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "45 Heronhurst Street")}
+        worker = case.e("Person", "Hauwa ABUBAKAR", role="victim", record=referral(case))
+        case.link(worker, "lives_at", ids["house"])
+        report = case.record("police", "1A", text=text)
+        keeper = case.e("Person", "Joy OKORO", role="suspect", record=report)
+        case.link(keeper, "seen_at", ids["house"], records=[report])
+        return ids
+
+    return build
+
+
 def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | None = None) -> Any:
     """A report whose text speaks of signs; its location (or a resident's home) is a house,
     and the home of the person it names (when it gives a location) another address."""
@@ -619,6 +635,14 @@ CASES = [
     IndicatorCase("household_worker", "one unpaid woman referred to the NRM lives with a "
                   "suspect's family", servant_in_a_home(), {"house": 0.9},
                   says=("Yetunde ABUBAKAR", "no record shows them employed or paid")),
+    IndicatorCase("household_worker", "a report at the house that its suspect keeps a woman "
+                  "there to cook and clean: the house is the suspect's",
+                  kept_by_a_visitor("Joy keeps a woman in the house to cook, clean and look "
+                                    "after the children"), {"house": 0.5},
+                  says=("Joy OKORO",)),
+    IndicatorCase("household_worker", "a suspect only seen at the house, in a report of "
+                  "nothing of servitude: a visitor", kept_by_a_visitor("Seen arguing outside"),
+                  spares=("house",)),
     IndicatorCase("household_worker", "a child servant counts more",
                   servant_in_a_home(born="2010-05-01"), {"house": 1.0},
                   says=("child victim",)),
