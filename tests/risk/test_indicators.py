@@ -215,6 +215,25 @@ def supplied_worker(case: Case) -> dict[str, str]:
     return ids
 
 
+def supplied_and_housed(case: Case) -> dict[str, str]:
+    """Three workers found working at a farm (an enforcement visit), each paid by a labour
+    provider's payroll, all living at one house."""
+    ids = {
+        "farm": case.e("Company", "Fen Growers Ltd", sector="Farm"),
+        "agency": case.e("Company", "Staff Ltd"),
+        "house": case.e("Address", "9 Field Lane"),
+    }
+    for n in range(3):
+        worker = case.e("Person", f"Worker{n} POPA{n}")
+        case.link(worker, "works_for", ids["farm"], agency="ie")
+        payroll = case.record("hmrc", "1A", source="payroll")
+        case.link(worker, "works_for", ids["agency"], records=[payroll])
+        case.link(worker, "paid_into", case.e("BankAccount", f"001122-3344556{n}"),
+                  records=[payroll])  # fmt: skip
+        case.link(worker, "lives_at", ids["house"], agency="council")
+    return ids
+
+
 def person_with(**facts: Any) -> Callable[[Case], dict[str, str]]:
     def build(case: Case) -> dict[str, str]:
         ids = {"person": case.e("Person", "Arben KOLA")}
@@ -308,6 +327,22 @@ def servant_in_a_home(
     return build
 
 
+def kept_by_a_visitor(text: str) -> Any:
+    """A woman referred to the NRM, kept at a house (her only home on record), and a police
+    report logged at the house naming a woman not her family as its suspect, with `text`."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "45 Heronhurst Street")}
+        worker = case.e("Person", "Hauwa ABUBAKAR", role="victim", record=referral(case))
+        case.link(worker, "lives_at", ids["house"])
+        report = case.record("police", "1A", text=text)
+        keeper = case.e("Person", "Joy OKORO", role="suspect", record=report)
+        case.link(keeper, "seen_at", ids["house"], records=[report])
+        return ids
+
+    return build
+
+
 def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | None = None) -> Any:
     """A report whose text speaks of signs; its location (or a resident's home) is a house,
     and the home of the person it names (when it gives a location) another address."""
@@ -335,6 +370,51 @@ def reported_often(times: int) -> Any:
             record = case.record("police", "1B", text="A woman sleeps in the kitchen")
             caller = case.e("Person", f"Caller{n} SMITH{n}", role="witness", record=record)
             case.link(caller, "seen_at", ids["house"], records=[record])
+        return ids
+
+    return build
+
+
+def suspect_report(told: str = "") -> Any:
+    """A report giving no location that names one person, its suspect, with his home; its
+    text speaks of a brothel's signs and, with `told`, names the address where they are."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"home": case.e("Address", "3 Lindenwick Grove, Grimsby")}
+        where = f" at {told}" if told else " to addresses at night"
+        record = case.record("police", "1B", text=f"Driving women{where}, possible brothel")
+        man = case.e("Person", "Neil WHITTAKER", role="suspect", record=record)
+        case.link(man, "lives_at", ids["home"], records=[record])
+        if told:
+            case.note(record, locationMentioned=told)
+        return ids
+
+    return build
+
+
+def workers_found_at_site(payer: str) -> Any:
+    """Two reliable visit records at a warehouse, each finding one worker there and saying a
+    minibus collects the workers at dawn; each worker's pay is on a payroll return of
+    `payer`: the warehouse's own firm (``"host"``), or a labour provider trading elsewhere
+    (``"provider"``)."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"site": case.e("Address", "Unit 2, Kiln Trading Estate, Halifax"),
+               "host": case.e("Company", "Kiln Logistics Ltd"),
+               "provider": case.e("Company", "Fenland Staffing Ltd")}  # fmt: skip
+        case.link(ids["host"], "located_at", ids["site"])
+        case.link(ids["provider"], "located_at", case.e("Address", "1 High Street, Boston"))
+        for n in range(2):
+            visit = case.record("immigration", "1A", text="A minibus collects the workers at "
+                                "4:30am and brings them back after dark.")  # fmt: skip
+            worker = case.e("Person", f"Worker{n} LUNGU{n}", role="potential_victim",
+                            record=visit)  # fmt: skip
+            case.link(worker, "seen_at", ids["site"], records=[visit])
+            case.link(worker, "works_for", ids["host"], records=[visit])
+            payroll = case.record("hmrc", "1A", source="payroll")
+            case.link(worker, "works_for", ids[payer], records=[payroll])
+            case.link(worker, "paid_into", case.e("BankAccount", f"20-00-00 1234567{n}"),
+                      records=[payroll])  # fmt: skip
         return ids
 
     return build
@@ -519,10 +599,17 @@ CASES = [
     IndicatorCase("business_workers", "a referred worker a labour provider pays counts in "
                   "full there, half at the farm they were supplied to", supplied_worker,
                   {"agency": 0.5}, spares=("farm",)),
+    IndicatorCase("business_workers", "three workers a labour provider pays, housed together: "
+                  "the provider houses them, not the farm they were found at",
+                  supplied_and_housed, {"agency": 0.5}, spares=("farm",),
+                  says=("live at 9 Field Lane",)),
     IndicatorCase("business_workers", "two workers, different homes, no referrals",
                   business_with(), spares=("firm",)),
     IndicatorCase("cash_sector_housed", "a hand car wash whose two staff live together",
                   business_with(housed=2), {"firm": 0.5, "house": 0.5}, says=("car wash",)),
+    IndicatorCase("cash_sector_housed", "a farm's three workers housed together, each paid by "
+                  "a labour provider: counted half for the farm, in full for their home",
+                  supplied_and_housed, {"house": 0.5}, spares=("farm",)),
     IndicatorCase("cash_sector_housed", "a solicitors' office whose staff share a flat",
                   business_with(housed=2, sector="69102 - Solicitors", name="Lex & Co LLP"),
                   spares=("firm", "house")),
@@ -548,6 +635,14 @@ CASES = [
     IndicatorCase("household_worker", "one unpaid woman referred to the NRM lives with a "
                   "suspect's family", servant_in_a_home(), {"house": 0.9},
                   says=("Yetunde ABUBAKAR", "no record shows them employed or paid")),
+    IndicatorCase("household_worker", "a report at the house that its suspect keeps a woman "
+                  "there to cook and clean: the house is the suspect's",
+                  kept_by_a_visitor("Joy keeps a woman in the house to cook, clean and look "
+                                    "after the children"), {"house": 0.5},
+                  says=("Joy OKORO",)),
+    IndicatorCase("household_worker", "a suspect only seen at the house, in a report of "
+                  "nothing of servitude: a visitor", kept_by_a_visitor("Seen arguing outside"),
+                  spares=("house",)),
     IndicatorCase("household_worker", "a child servant counts more",
                   servant_in_a_home(born="2010-05-01"), {"house": 1.0},
                   says=("child victim",)),
@@ -594,6 +689,20 @@ CASES = [
     IndicatorCase("premises_signs", "the home of the one person a record names, its witness: "
                   "they tell what they saw elsewhere", reported_at("Possible brothel, men come "
                   "and go at all hours", how="lives_at", role="witness"), spares=("house",)),
+    IndicatorCase("premises_signs", "the home of the one person a record names, its suspect: "
+                  "the report is about what he does, not where", suspect_report(),
+                  spares=("home",)),
+    IndicatorCase("premises_signs", "a suspect's home that the report's text names",
+                  suspect_report("3 Lindenwick Grove, Grimsby DN34 4LH"), {"home": 0.5},
+                  says=("signs of sexual exploitation",)),
+    IndicatorCase("premises_signs", "two reliable reports about workers a labour provider "
+                  "pays, found at a warehouse: their supplier's signs, counted at "
+                  "supplied_share there", workers_found_at_site("provider"), {"site": 0.7},
+                  says=("weight 1.00", "2 about workers another business supplied here count "
+                        "0.5")),
+    IndicatorCase("premises_signs", "the same reports about the warehouse's own workers count "
+                  "in full", workers_found_at_site("host"), {"site": 1.0},
+                  says=("weight 2.00",)),
     IndicatorCase("premises_signs", "a woman kept in the house to cook and clean, reported "
                   "where the family lives", reported_at("Uche keeps a woman in the house to "
                   "cook, clean and look after the children"), {"house": 0.5}, spares=("home",),

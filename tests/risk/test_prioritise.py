@@ -138,3 +138,56 @@ def test_a_supplied_workers_findings_count_less_where_they_are_supplied_to(case:
     in_field = reason_of(premises[ids["field"]], title)
     assert "x 0.50 =" in at_agency and "x 0.25 =" in at_farm, (at_agency, at_farm)
     assert "x 0.12 =" in in_field, in_field  # seen there (0.25), and supplied
+
+
+def gangmaster_at_a_farm(case: Case, tie: str) -> dict[str, str]:
+    """A labour provider's gangmaster, whose phone eight people give, found working at a farm
+    that does not pay her; `tie` is what the records show of her and the provider: she holds
+    the account its payroll pays a worker's wages into (``"account"``), directs it
+    (``"director"``), or nothing (``""``)."""
+    phone = "+447700900123"
+    ids = {"provider": case.e("Company", "Fenland Staffing Ltd")}
+    ids["farm"] = case.e("Company", "Marsh Farm Ltd", sector="Farm")
+    ids["field"] = case.e("Address", "Marsh Farm, Holbeach")
+    boss = case.e("Person", "Jolanta KOWALSKA", role="suspect", phone=phone)
+    for n in range(8):
+        case.e("Person", f"Worker{n} LE{n}", phone=phone)
+    if tie == "account":
+        worker = case.e("Person", "Ionut POPA")
+        account = case.e("BankAccount", "20-00-00 12345678")
+        payroll = case.record("hmrc", "1A", source="payroll")
+        case.link(worker, "works_for", ids["provider"], records=[payroll])
+        case.link(worker, "paid_into", account, records=[payroll])
+        case.link(boss, "holds_account", account, records=[payroll])
+    elif tie == "director":
+        case.link(boss, "director_of", ids["provider"], agency="companies")
+    case.link(boss, "works_for", ids["farm"], agency="immigration")
+    case.link(boss, "seen_at", ids["field"], agency="immigration")
+    return ids
+
+
+def test_a_gangmaster_holding_the_providers_wage_account_is_supplied_where_found(
+    case: Case,
+) -> None:
+    # The farm is where the provider's gangmaster was found, not whose she is: the account
+    # she holds takes the wages the provider's payroll pays, so her findings are the
+    # provider's and reach the farm at `supplied` of the usual share.
+    ids = gangmaster_at_a_farm(case, "account")
+    businesses, premises = ranked(case, "business"), ranked(case, "premises")
+    title = "One phone across many people"
+    at_farm = reason_of(businesses[ids["farm"]], title)
+    in_field = reason_of(premises[ids["field"]], title)
+    assert "x 0.25 =" in at_farm, at_farm
+    assert "x 0.12 =" in in_field, in_field
+
+
+def test_a_director_of_another_business_is_supplied_where_found_working(case: Case) -> None:
+    ids = gangmaster_at_a_farm(case, "director")
+    at_farm = reason_of(ranked(case, "business")[ids["farm"]], "One phone across many people")
+    assert "x 0.25 =" in at_farm, at_farm
+
+
+def test_a_worker_tied_to_no_other_business_counts_in_full_where_found(case: Case) -> None:
+    ids = gangmaster_at_a_farm(case, "")
+    at_farm = reason_of(ranked(case, "business")[ids["farm"]], "One phone across many people")
+    assert "x 0.50 =" in at_farm, at_farm

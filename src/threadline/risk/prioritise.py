@@ -40,7 +40,7 @@ import igraph as ig
 
 from threadline.graph.paths import edge_label
 from threadline.graph.vocabulary import ENTITY
-from threadline.risk.indicators._common import paid_by
+from threadline.risk.indicators._common import engaged_by
 from threadline.risk.plugins import registered_indicators
 from threadline.risk.types import Finding
 from threadline.risk.weights import Weights
@@ -200,12 +200,13 @@ SUPPLIED_LINKS = frozenset({"works_for", "seen_at"})
 
 def _supplied(g: ig.Graph, person: int, index: int, kind: Kind) -> bool:
     """Whether `person`, working at candidate `index` (a business they work for, premises they
-    were found at), was supplied there by another business: a payroll return of another
-    business records their pay, and they do not live at the premises, nor does a business
-    paying them trade from it."""
+    were found at), was supplied there by another business: the records tie them to another
+    business as its own (:func:`engaged_by`: its payroll pays them or pays wages into an
+    account they hold, or they direct or run it), and they do not live at the premises, nor
+    does such a business trade from it."""
     if g.vs[person]["schema"] != "Person":
         return False
-    paying = paid_by(g, person)
+    paying = engaged_by(g, person)
     if not paying:
         return False
     if kind == "business":

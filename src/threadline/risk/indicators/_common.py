@@ -19,6 +19,7 @@ __all__ = [
     "VICTIM_ROLES",
     "Tally",
     "age_on",
+    "engaged_by",
     "family_names",
     "finding",
     "households",
@@ -200,6 +201,44 @@ def paid_by(g: ig.Graph, person: int) -> set[int]:
         elif edge["type"] == "works_for":
             works.append((other, set(edge["records"])))
     return {business for business, records in works if paid & records}
+
+
+ENGAGING_LINKS = frozenset({"director_of", "runs"})
+"""Links by which a person acts for a business: its director, or the one a record says runs
+something at it."""
+
+
+def engaged_by(g: ig.Graph, person: int) -> set[int]:
+    """Businesses the records tie `person` to as theirs, whatever site they are found working
+    at: those whose payroll pays them (:func:`paid_by`), those whose payroll pays wages into an
+    account they hold (a gangmaster collecting the wages of the workers a labour provider
+    supplies), and those they direct or run (`ENGAGING_LINKS`)."""
+    out = paid_by(g, person)
+    for edge_id in g.incident(person, mode="all"):
+        edge = g.es[edge_id]
+        other = edge.target if edge.source == person else edge.source
+        if edge["type"] in ENGAGING_LINKS and g.vs[other]["schema"] in BUSINESS_SCHEMATA:
+            out.add(other)
+        elif edge["type"] == "holds_account" and g.vs[other]["schema"] == "BankAccount":
+            out |= _paying_into(g, other)
+    return out
+
+
+def _paying_into(g: ig.Graph, account: int) -> set[int]:
+    """Businesses whose payroll pays wages into `account`: a ``works_for`` link of someone
+    paid into it resting on a record that also backs that payment."""
+    out: set[int] = set()
+    for edge_id in g.incident(account, mode="all"):
+        edge = g.es[edge_id]
+        if edge["type"] != "paid_into":
+            continue
+        worker = edge.target if edge.source == account else edge.source
+        paid = set(edge["records"])
+        for work_id in g.incident(worker, mode="all"):
+            work = g.es[work_id]
+            if work["type"] == "works_for" and paid & set(work["records"]):
+                out.add(work.target if work.source == worker else work.source)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,15 @@ it when at least `nrm_threshold` of them were referred to the National Referral 
 evidence that they work there, and (for referrals) of the referral. A referred worker whose
 pay another business's payroll return records (and this one's does not) was supplied to
 this business by that one, its labour user: they count `supplied_share` here, in full at
-the business that pays them. Only a finding with a referred worker is about victims
+the business that pays them; so do such workers housed together (their supplier houses
+them). Only a finding with a referred worker is about victims
 (``prioritisation.victim_indicators``): staff housed together are a pattern that
 exploitation shares with a family firm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
@@ -63,6 +64,23 @@ def housed_together(ctx: Context, staff: dict[int, set[int]]) -> tuple[int, dict
     return address, by_address[address]
 
 
+PAID_ELSEWHERE = "paid by another business"
+"""How a worker counted at `supplied_share` is described in reasons."""
+
+
+def supplied_staff(
+    ctx: Context, business: int, staff: Iterable[int], share: float
+) -> dict[int, float]:
+    """Of `staff` working for `business`, those whose pay another business's payroll return
+    records (and its own does not): that business supplied them, and houses them. Each
+    counts `share` here."""
+    return {
+        person: share
+        for person in staff
+        if (paying := payers(ctx, person)) and business not in paying
+    }
+
+
 def evaluate(ctx: Context) -> Iterator[Finding]:
     """Findings on businesses with referred workers or workers housed together."""
     p = ctx.params(NAME)
@@ -84,14 +102,10 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 referrals.update(ctx.edge_records[edge])
             if referrals:
                 referred[person] = records | referrals
-        supplied = {
-            person: float(p["supplied_share"])
-            for person in referred
-            if (paying := payers(ctx, person)) and index not in paying
-        }
+        supplied = supplied_staff(ctx, index, staff, float(p["supplied_share"]))
         address, housed = housed_together(ctx, staff)
-        nrm = tally(ctx, referred, factor=supplied, factor_note="paid by another business")
-        shared = tally(ctx, housed)
+        nrm = tally(ctx, referred, factor=supplied, factor_note=PAID_ELSEWHERE)
+        shared = tally(ctx, housed, factor=supplied, factor_note=PAID_ELSEWHERE)
         score = max(
             ramp(nrm.weighted, p["nrm_threshold"], p["nrm_full"]),
             ramp(shared.weighted, p["shared_threshold"], p["shared_full"]),

@@ -6,7 +6,11 @@ record speaking of domestic servitude's signs, `premises_signs`, is about: a pat
 (``lives_at``) with someone the records name as a suspect (or another of `suspect_roles`)
 who is not their family (no family link, no shared family name), and no record shows the
 victim working anywhere: no ``works_for`` link, no wages paid (``paid_into``). One such
-victim is enough: domestic servitude is a single-victim typology. How surely they are a
+victim is enough: domestic servitude is a single-victim typology. A suspect lives there
+too when a record speaking of domestic servitude's signs is reported at the address and
+names them its suspect ("Joy keeps a woman in the house to cook and clean", logged at the
+house): the house the woman is kept in is theirs, whether or not a record gives it as their
+home. How surely they are a
 victim is weighted as everywhere (in full from records about exploitation, at
 ``exploitation.other_roles`` from others; by the grades of the records describing them) and
 by the grade of the evidence that they live there; a child counts `child_factor` times
@@ -60,7 +64,10 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if not is_address(ctx, index):
             continue
         residents = linked_people(ctx, index, ("lives_at",))
-        if not 2 <= len(residents) <= p["max_residents"]:
+        household = dict(residents)
+        for keeper, told in keepers_told(ctx, index, signs, suspect_roles).items():
+            household.setdefault(keeper, set()).update(told)
+        if not 2 <= len(household) <= p["max_residents"]:
             continue
         sure, named = victim_weights(ctx, residents)
         told_of = described(ctx, residents, signs)
@@ -68,7 +75,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             if weight > sure.get(person, 0.0) and not roles(ctx, person) & suspect_roles:
                 sure[person] = weight
                 named |= told
-        suspects = [r for r in residents if r not in sure and roles(ctx, r) & suspect_roles]
+        suspects = [r for r in household if r not in sure and roles(ctx, r) & suspect_roles]
         if not sure or not suspects:
             continue
         best: tuple[float, int] = (0.0, -1)
@@ -96,9 +103,28 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             + (f", a child counting {float(p['child_factor']):g} times" if child else "")
             + ")"
         )
-        evidence = named | residents[victim] | {r for s in keepers for r in residents[s]}
+        evidence = named | residents[victim] | {r for s in keepers for r in household[s]}
         values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
         yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+def keepers_told(
+    ctx: Context, address: int, signs: set[int], suspect_roles: frozenset[str]
+) -> dict[int, set[int]]:
+    """People a record speaking of domestic servitude's signs names as its suspect and places
+    at `address` (the report's location: "Joy keeps a woman in the house to cook and clean",
+    reported at the house): the house the woman is kept in is theirs, whether or not a record
+    gives it as their home. With the records."""
+    out: dict[int, set[int]] = {}
+    for person, edge in ctx.neighbours(address, ("seen_at",)):
+        if not is_person(ctx, person):
+            continue
+        given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
+        named = {r for role in suspect_roles for r in given.get(role, ())}
+        told = signs.intersection(ctx.edge_records[edge]) & named
+        if told:
+            out.setdefault(person, set()).update(told)
+    return out
 
 
 def exploited(ctx: Context, person: int) -> bool:

@@ -32,6 +32,7 @@ from threadline.model.roles import Role
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
     VICTIM_ROLES,
+    engaged_by,
     finding,
     is_address,
     is_business,
@@ -50,6 +51,7 @@ DEFAULTS = {
     "full": 1.5,
     "max_places": 2,
     "link_types": ["seen_at"],
+    "supplied_share": 0.5,
     "signs": {
         "criminal": [
             "cannabis grow", "cannabis cultivation", "cannabis farm", "smell of cannabis",
@@ -176,15 +178,19 @@ def same_place(known: str, told: str) -> bool:
     return not (a and b and a != b)
 
 
-OBSERVERS = frozenset({Role.WITNESS.value})
-"""Roles of third parties telling what they saw: a record naming one of them alone reports
-signs seen somewhere else (a neighbour's flat, a place they were driven to), not at their
-home. (A caller or patient reporting is often the one it happens to: their home counts.)"""
+OBSERVERS = frozenset({Role.WITNESS.value, Role.SUSPECT.value})
+"""Roles in which the one person a record names tells or does what happened somewhere else:
+a witness tells what they saw (at a neighbour's flat, a place they were driven to); a suspect
+is whom the report is about ("driving women to addresses at night, possible brothel"), and
+the address it gives them is where they live, not where the signs were seen. A report of
+signs at a suspect's home says where in its location or its text. (A caller or patient
+reporting is often the one it happens to: their home counts.)"""
 
 
 def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
     """Whether a ``lives_at`` link's person is whom `record` is about: someone named as a
-    victim, or the only person the record names, unless it names them as its witness."""
+    victim, or the only person the record names, unless it names them as its witness or its
+    suspect."""
     people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
     return any(
         is_person(ctx, end)
@@ -196,31 +202,78 @@ def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
 
 
 def _observer(ctx: Context, person: int, record: int) -> bool:
-    """Whether `record` names `person` as a witness."""
+    """Whether `record` names `person` as a witness or a suspect."""
     given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
     return any(record in given.get(role, ()) for role in OBSERVERS)
+
+
+def supplied_records(ctx: Context, place: int, records: set[int]) -> set[int]:
+    """Of `records` placing signs at address `place`, those about workers another business
+    supplied there: every person the record names was found there (a link of the record to
+    `place`), does not live there, and is tied to a business as its own (its payroll pays
+    them or wages into an account they hold, or they direct or run it: :func:`engaged_by`)
+    that does not trade from `place`. What an officer sees of such workers at a farm or a
+    warehouse (a minibus collecting them at dawn) is their supplier's exploitation."""
+    here = {b for b, _ in ctx.neighbours(place, ("located_at",)) if is_business(ctx, b)}
+    found: dict[int, set[int]] = {}
+    living: set[int] = set()
+    for person, edge in ctx.neighbours(place, ("seen_at", "lives_at")):
+        if not is_person(ctx, person):
+            continue
+        if ctx.edge_types[edge] == "lives_at":
+            living.add(person)
+        else:
+            for record in records.intersection(ctx.edge_records[edge]):
+                found.setdefault(record, set()).add(person)
+    out: set[int] = set()
+    for record, people in found.items():
+        named = {n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)}
+        if (
+            named
+            and named <= people
+            and all(
+                person not in living
+                and (theirs := engaged_by(ctx.graph, person))
+                and not theirs & here
+                for person in named
+            )
+        ):
+            out.add(record)
+    return out
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
     """Findings on addresses that reports of a typology's signs name."""
     p = ctx.params(NAME)
     signs: Mapping[str, Sequence[str]] = p["signs"]
-    best: dict[int, tuple[float, str, set[int], float]] = {}
+    best: dict[int, tuple[float, str, set[int], float, int]] = {}
     for typology in sorted(signs):
         speaking = ctx.words(list(signs[typology]))
         named = places_named(ctx, speaking, int(p["max_places"]), p["link_types"])
         for business, records in businesses_run(ctx, speaking).items():
             named.setdefault(business, set()).update(records)
         for place, records in named.items():
-            weighted = round(ctx.counted_weight(records), 4)
+            supplied = supplied_records(ctx, place, records) if is_address(ctx, place) else set()
+            weighted = round(
+                ctx.counted_weight(records - supplied)
+                + ctx.counted_weight(supplied) * float(p["supplied_share"]),
+                4,
+            )
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
             if score and score > best.get(place, (0.0,))[0]:
-                best[place] = (score, typology, records, weighted)
-    for place, (score, typology, records, weighted) in sorted(best.items()):
+                best[place] = (score, typology, records, weighted, len(supplied))
+    for place, (score, typology, records, weighted, supplied_count) in sorted(best.items()):
         count = "a record reports" if len(records) == 1 else f"{len(records)} records report"
         reason = (
             f"{count} signs of {typology.replace('_', ' ')} exploitation "
-            f"here (weight {weighted:.2f} when each is weighted by its grade)"
+            f"here (weight {weighted:.2f} when each is weighted by its grade"
+            + (
+                f"; {supplied_count} about workers another business supplied here count "
+                f"{float(p['supplied_share']):g}"
+                if supplied_count
+                else ""
+            )
+            + ")"
         )
         values = [("typology", typology), ("records", str(len(records)))]
         yield finding(ctx, NAME, place, score, reason, records, values)
