@@ -51,6 +51,7 @@ __all__ = [
     "find_node",
     "node_evidence",
     "node_records",
+    "other_end",
 ]
 
 ENTITY = "entity"
@@ -222,6 +223,16 @@ def node_evidence(g: ig.Graph) -> list[set[int]]:
 def edge_records(g: ig.Graph, index: int) -> tuple[int, ...]:
     """Evidence record ids of an edge."""
     return tuple(g.es[index]["records"])
+
+
+def other_end(edge: ig.Edge, node: int) -> int:
+    """The node at the other end of `edge` from `node` (edges are undirected).
+
+    >>> g = ig.Graph(edges=[(0, 1)])
+    >>> other_end(g.es[0], 1), other_end(g.es[0], 0)
+    (0, 1)
+    """
+    return int(edge.target if edge.source == node else edge.source)
 
 
 def find_node(g: ig.Graph, ref: str) -> int:

@@ -39,7 +39,7 @@ from typing import Any, Literal
 import igraph as ig
 
 from threadline.graph.paths import edge_label
-from threadline.graph.vocabulary import ENTITY
+from threadline.graph.vocabulary import ENTITY, other_end
 from threadline.risk.indicators._common import engaged_by
 from threadline.risk.plugins import registered_indicators
 from threadline.risk.types import Finding
@@ -133,7 +133,7 @@ def prioritise(
             edge = g.es[edge_id]
             if edge["type"] not in link_types:
                 continue
-            other = edge.target if edge.source == index else edge.source
+            other = other_end(edge, index)
             if edge["type"] == "seen_at" and g.vs[other]["schema"] != "Person":
                 continue
             share = propagation
@@ -214,7 +214,7 @@ def _supplied(g: ig.Graph, person: int, index: int, kind: Kind) -> bool:
     here: set[int] = set()
     for edge_id in g.incident(index, mode="all"):
         edge = g.es[edge_id]
-        other = edge.target if edge.source == index else edge.source
+        other = other_end(edge, index)
         if edge["type"] == "lives_at" and other == person:
             return False
         if edge["type"] == "located_at":
@@ -228,8 +228,7 @@ def _tenants(g: ig.Graph, index: int) -> int:
     return sum(
         1
         for edge in located
-        if edge["type"] == "located_at"
-        and g.vs[edge.target if edge.source == index else edge.source]["schema"] in BUSINESSES
+        if edge["type"] == "located_at" and g.vs[other_end(edge, index)]["schema"] in BUSINESSES
     )
 
 

@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 from threadline.graph.around import build_around
 from threadline.graph.communities import NETWORK_RADIUS, associations, network_around
 from threadline.graph.profiles import category
-from threadline.graph.vocabulary import ENTITY, NodeNotFound, find_node
+from threadline.graph.vocabulary import ENTITY, NodeNotFound, find_node, other_end
 from threadline.read import View
 from threadline.security.actors import Actor, actor_from_row, user_query
 from threadline.security.policy import Sight, sight
@@ -123,7 +123,7 @@ class Networks:
                 continue
             held = set(vertex["records"])
             for edge in g.es[g.incident(i)]:
-                other = edge.target if edge.source == i else edge.source
+                other = other_end(edge, i)
                 if other in inside:
                     held |= set(edge["records"])
             for entity_id in vertex["entity_ids"]:

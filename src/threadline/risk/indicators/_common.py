@@ -9,7 +9,7 @@ from datetime import date
 
 import igraph as ig
 
-from threadline.graph.vocabulary import ENTITY
+from threadline.graph.vocabulary import ENTITY, other_end
 from threadline.model.roles import Role
 from threadline.risk.types import Context, Finding, ramp
 
@@ -195,7 +195,7 @@ def paid_by(g: ig.Graph, person: int) -> set[int]:
     works: list[tuple[int, set[int]]] = []
     for edge_id in g.incident(person, mode="all"):
         edge = g.es[edge_id]
-        other = edge.target if edge.source == person else edge.source
+        other = other_end(edge, person)
         if edge["type"] == "paid_into":
             paid.update(edge["records"])
         elif edge["type"] == "works_for":
@@ -216,7 +216,7 @@ def engaged_by(g: ig.Graph, person: int) -> set[int]:
     out = paid_by(g, person)
     for edge_id in g.incident(person, mode="all"):
         edge = g.es[edge_id]
-        other = edge.target if edge.source == person else edge.source
+        other = other_end(edge, person)
         if edge["type"] in ENGAGING_LINKS and g.vs[other]["schema"] in BUSINESS_SCHEMATA:
             out.add(other)
         elif edge["type"] == "holds_account" and g.vs[other]["schema"] == "BankAccount":
@@ -232,12 +232,12 @@ def _paying_into(g: ig.Graph, account: int) -> set[int]:
         edge = g.es[edge_id]
         if edge["type"] != "paid_into":
             continue
-        worker = edge.target if edge.source == account else edge.source
+        worker = other_end(edge, account)
         paid = set(edge["records"])
         for work_id in g.incident(worker, mode="all"):
             work = g.es[work_id]
             if work["type"] == "works_for" and paid & set(work["records"]):
-                out.add(work.target if work.source == worker else work.source)
+                out.add(other_end(work, worker))
     return out
 
 
