@@ -277,10 +277,12 @@ def _names(
     # one person many times, so each is worked out once
     hits: dict[tuple[frozenset[str], str, str, str], list[tuple[_Live, str]]] = {}
     for chunk in _chunks(candidates):
-        query = stated.where(s.mention_id.in_(chunk), t.records.c.batch_id == batch_id)
+        query = stated.where(
+            s.mention_id.in_(chunk),
+            s.prop.in_(sorted(NAME_PROPS)),
+            t.records.c.batch_id == batch_id,
+        )
         for row in conn.execute(query):
-            if row.prop not in NAME_PROPS:
-                continue
             shared = frozenset(candidates[str(row.mention_id)])
             schema, prop, value = str(row.schema), str(row.prop), str(row.value)
             name = (shared, schema, prop, value)
