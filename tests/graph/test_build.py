@@ -189,3 +189,24 @@ def test_a_business_is_named_by_its_records_fields_before_narratives(case: Case)
     assert _node(g, zenith)["caption"] == "Zenith Therapy Rooms"
     shown = entity_captions(case.view(), [jade, zenith])
     assert shown == {jade: "JADE THERAPY ROOMS LTD", zenith: "Zenith Therapy Rooms"}
+
+
+def test_a_place_only_vehicles_are_seen_at_is_a_waypoint() -> None:
+    from threadline.graph.build import _waypoints, graph_from_edges
+
+    places = {"camera": "Address", "yard": "Address", "flat": "Address", "lone": "Address"}
+    g = graph_from_edges(
+        [
+            ("car", "camera", "seen_at"),  # an ANPR site: only sightings
+            ("van", "camera", "seen_at"),
+            ("van", "yard", "seen_at"),  # a yard a person lives at too
+            ("ana", "yard", "lives_at"),
+            ("ana", "flat", "seen_at"),  # a person seen at a flat
+            ("ana", "ana", "associate"),  # a loop says nothing of places
+        ],
+        schemata={"car": "Vehicle", "van": "Vehicle", **places},
+        nodes=["lone"],  # an address with no edge at all
+    )
+    found = dict(zip(g.vs["name"], _waypoints(g), strict=True))
+    assert found == {"car": False, "van": False, "camera": True, "yard": False,
+                     "ana": False, "flat": False, "lone": False}  # fmt: skip

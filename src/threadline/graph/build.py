@@ -307,17 +307,17 @@ def _shape(nodes: dict[str, dict[str, Any]], edges: dict[tuple[str, str, str], _
 def _waypoints(g: ig.Graph) -> list[bool]:
     """Places only vehicles are seen at (ANPR camera sites): passing one camera is no
     association, so community detection leaves these out."""
-    out = [False] * g.vcount()
     schema: list[str] = g.vs["schema"]
     kinds: list[str] = g.es["type"] if g.ecount() else []
-    ends = g.get_edgelist()
-    for index, edges in enumerate(g.get_inclist(mode="all")):
-        if schema[index] != "Address" or not edges:
-            continue
-        out[index] = all(
-            kinds[e] == "seen_at" and schema[sum(ends[e]) - index] == "Vehicle" for e in edges
-        )
-    return out
+    linked = [False] * g.vcount()
+    other = [False] * g.vcount()  # an edge that is no vehicle's sighting
+    for (a, b), kind in zip(g.get_edgelist(), kinds, strict=True):
+        for here, there in ((a, b), (b, a)):
+            if schema[here] == "Address":
+                linked[here] = True
+                if kind != "seen_at" or schema[there] != "Vehicle":
+                    other[here] = True
+    return [seen and not elsewhere for seen, elsewhere in zip(linked, other, strict=True)]
 
 
 def _edge_attributes(g: ig.Graph, ordered: Sequence[_Edge], records: dict[int, RecordInfo]) -> None:

@@ -284,8 +284,12 @@ def _names(
     # what a name finds depends only on it and the keys its mention shares: a batch names
     # one person many times, so each is worked out once
     hits: dict[tuple[frozenset[str], str, str, str], list[tuple[_Live, str]]] = {}
+    searched: dict[str, frozenset[str]] = {}  # a name's keys that a search holds
     for rows in by_mention.values():
-        shared = frozenset().union(*(name_keys(row.value) & keys for row in rows))
+        for row in rows:
+            if row.value not in searched:
+                searched[row.value] = name_keys(row.value) & keys
+        shared = frozenset().union(*(searched[row.value] for row in rows))
         if not shared:
             continue
         for record_id, _, schema, prop, value in rows:
