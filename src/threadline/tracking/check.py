@@ -276,29 +276,28 @@ def _names(
     # planner went through every name in the store (by the property index), 3 times slower
     query = stated.where(s.record_id.between(low, high), r.batch_id == batch_id,
                          s.prop.in_(sorted(NAME_PROPS)))  # fmt: skip
-    by_mention: dict[str, list[Any]] = defaultdict(list)
-    for row in conn.execute(query):
-        if row.value:
-            by_mention[row.mention_id].append(row)
+    by_mention: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+    searched: dict[str, frozenset[str]] = {}  # a name's keys that a search holds
+    for record_id, mention, schema, prop, value in conn.execute(query):
+        if value:
+            by_mention[mention].append((int(record_id), schema, prop, value))
+            if value not in searched:
+                searched[value] = name_keys(value) & keys
     out: list[Found] = []
     # what a name finds depends only on it and the keys its mention shares: a batch names
     # one person many times, so each is worked out once
     hits: dict[tuple[frozenset[str], str, str, str], list[tuple[_Live, str]]] = {}
-    searched: dict[str, frozenset[str]] = {}  # a name's keys that a search holds
     for rows in by_mention.values():
-        for row in rows:
-            if row.value not in searched:
-                searched[row.value] = name_keys(row.value) & keys
-        shared = frozenset().union(*(searched[row.value] for row in rows))
+        shared = frozenset().union(*(searched[row[3]] for row in rows))
         if not shared:
             continue
-        for record_id, _, schema, prop, value in rows:
+        for record_id, schema, prop, value in rows:
             name = (shared, schema, prop, value)
             if name not in hits:
                 single = lone(value, prop)
                 near = [sr for sr, every in searches.sharing(shared) if every or single]
                 hits[name] = searches.hits(schema, prop, value, near)
-            out += [(watch, int(record_id), "record", None, why) for watch, why in hits[name]]
+            out += [(watch, record_id, "record", None, why) for watch, why in hits[name]]
     return out
 
 
