@@ -192,7 +192,9 @@ records = sa.Table(
     "records",
     metadata,
     sa.Column("id", ID, primary_key=True, autoincrement=True),
-    sa.Column("batch_id", ID, sa.ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "batch_id", ID, sa.ForeignKey("batches.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("agency_id", ID, sa.ForeignKey("agencies.id"), nullable=False, index=True),
     sa.Column("source_id", ID, sa.ForeignKey("sources.id"), nullable=False),
     sa.Column("record_key", KEY, nullable=False),
