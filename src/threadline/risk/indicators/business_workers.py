@@ -155,7 +155,8 @@ INDICATOR = Indicator(
     title="Business whose workers are referred or housed together",
     rule=(
         "At least `nrm_threshold` of a business's workers have an NRM referral, or at least "
-        "`shared_threshold` live at one address, weighted by evidence grade."
+        "`shared_threshold` live at one address (left to `cash_sector_housed` for a business "
+        "in a high-risk sector), weighted by evidence grade."
     ),
     subjects=("businesses",),
     evaluate=evaluate,
