@@ -301,7 +301,8 @@ def test_analyse_ranks_for_each_exploitation_type_found(world: dict[str, str], c
               records=[report])  # fmt: skip
     case.commit()
     db = world["db"]
-    assert run("analyse", "--db", db, "--user", "ana", "--json").exit_code == 0
+    summary = json.loads(run("analyse", "--db", db, "--user", "ana", "--json").output)
+    assert "sexual" in summary["typologies"]
     asked = ("analyse", "premises", "--db", db, "--user", "ana", "--json", "--typology")
     sexual = json.loads(run(*asked, "sexual").output)["premises"]
     assert sexual[0]["entity_id"] == flat

@@ -95,6 +95,7 @@ def analyse_command(
         "records": len(result.graph["records"]),
         "communities": len(set(result.measures.community)),
         "findings": dict(sorted(found.items())),
+        "typologies": sorted(result.by_typology),
         "seconds": round(result.seconds, 2),
     }
     held = protection_of_records(result.graph, {r for p in shown for r in p.evidence})
@@ -116,6 +117,7 @@ def analyse_command(
         table.add_row(name, str(summary[name]))
     for name, count in sorted(found.items()):
         table.add_row(f"indicator {name}", str(count))
+    table.add_row("ranked by type (--typology)", ", ".join(summary["typologies"]) or "none")
     table.add_row("weights digest", result.weights.digest[:16])
     console.print(table)
     show.print_protection(console, held)
