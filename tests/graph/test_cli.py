@@ -292,6 +292,46 @@ def test_analyse_stores_a_run_and_ranks_premises_and_businesses(
     assert shown.exit_code == 0 and "Premises for multi-agency visits" in shown.output
 
 
+def test_analyse_ranks_for_each_exploitation_type_found(world: dict[str, str], case: Case) -> None:
+    # A reliable report places a brothel's signs at a flat: the run stores a ranking for
+    # sexual exploitation beside the one across every type, and --typology reads it.
+    flat = case.e("Address", "Flat 2, 9 Kiln Lane")
+    report = case.record("police", "1A", text="Men come and go at all hours")
+    case.link(case.e("Person", "Dinh NGUYEN", role="witness", record=report), "seen_at", flat,
+              records=[report])  # fmt: skip
+    case.commit()
+    db = world["db"]
+    summary = json.loads(run("analyse", "--db", db, "--user", "ana", "--json").output)
+    assert "sexual" in summary["typologies"]
+    asked = ("analyse", "premises", "--db", db, "--user", "ana", "--json", "--typology")
+    sexual = json.loads(run(*asked, "sexual").output)["premises"]
+    assert sexual[0]["entity_id"] == flat
+    assert sexual[0]["reasons"][0].startswith("ranked for sexual exploitation: 1 of its 1")
+    labour = json.loads(run(*asked, "labour").output)["premises"]
+    assert flat not in {p["entity_id"] for p in labour}
+    every = json.loads(run(*asked[:-1]).output)["premises"]
+    assert {p["entity_id"] for p in every} >= {flat, world["mill"]}
+    assert not any(r.startswith("ranked for") for p in every for r in p["reasons"])
+    lenses = case.conn.execute(
+        sa.select(t.priorities.c.typology).where(t.priorities.c.entity_id == flat).distinct()
+    ).scalars()
+    assert set(lenses) == {None, "sexual"}
+    table = run(*asked[:-2], "--typology", "sexual")
+    assert "Premises for multi-agency visits: sexual exploitation" in table.output
+    wrong = run(*asked, "trafficking")
+    assert wrong.exit_code == 2 and "not an exploitation type" in wrong.output
+    shown = [
+        row.detail
+        for row in case.conn.execute(
+            sa.select(t.audit_events.c.detail).where(
+                t.audit_events.c.operation == "analyse.premises",
+                t.audit_events.c.username == "ana",
+            )
+        )
+    ]
+    assert {"sexual", "labour", None} <= {d.get("typology") for d in shown}
+
+
 def test_analyse_with_a_weights_file_records_its_digest(
     world: dict[str, str], tmp_path: Any
 ) -> None:

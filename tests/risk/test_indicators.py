@@ -595,7 +595,14 @@ CASES = [
     IndicatorCase("business_workers", "a worker referred to the NRM", business_with(nrm=1),
                   {"firm": 0.5}, says=("referred to the NRM",)),
     IndicatorCase("business_workers", "three workers registered at one address",
-                  business_with(housed=3), {"firm": 0.5}, says=("live at 9 Field Lane",)),
+                  business_with(housed=3, sector="69102 - Solicitors", name="Lex & Co LLP"),
+                  {"firm": 0.5}, says=("live at 9 Field Lane",)),
+    IndicatorCase("business_workers", "a hand car wash's three staff housed together are "
+                  "counted once, by cash_sector_housed", business_with(housed=3),
+                  spares=("firm",)),
+    IndicatorCase("business_workers", "a hand car wash's referred worker still counts",
+                  business_with(nrm=1, housed=3), {"firm": 0.5},
+                  says=("referred to the NRM",)),
     IndicatorCase("business_workers", "a referred worker a labour provider pays counts in "
                   "full there, half at the farm they were supplied to", supplied_worker,
                   {"agency": 0.5}, spares=("farm",)),
@@ -796,3 +803,23 @@ def test_weak_evidence_lowers_the_score_and_the_reason_says_so(case: Case) -> No
     assert "14 unrelated adults live here (5.9 when each is weighted" in finding.reason
     assert "14 rest only on weak evidence" in finding.reason
     assert finding.grade.startswith("2C x14") and finding.score == pytest.approx(0.588)
+
+
+def test_a_child_supplied_to_a_site_counts_half_there(case: Case) -> None:
+    # A 15-year-old referred to the NRM, on a labour provider's payroll, is found picking at a
+    # farm that does not pay him: the provider supplied him; the farm and its field count him
+    # at `supplied_share`, the provider in full.
+    provider, farm = case.e("Company", "Staff Ltd"), case.e("Company", "Fen Growers Ltd")
+    field_ = case.e("Address", "Marsh Farm, Holbeach")
+    child = case.e("Person", "Arben KOLA", role="victim", record=referral(case),
+                   birthDate="2010-01-01")  # fmt: skip
+    payroll = case.record("hmrc", "1A", source="payroll")
+    case.link(child, "works_for", provider, records=[payroll])
+    case.link(child, "paid_into", case.e("BankAccount", "001122-33445566"), records=[payroll])
+    case.link(child, "works_for", farm, agency="ie")
+    case.link(child, "seen_at", field_, agency="ie")
+    found = run(case, "child_victim")
+    full = found[provider].score
+    assert full >= 0.8
+    assert found[farm].score == pytest.approx(full / 2, abs=0.01)
+    assert found[field_].score == pytest.approx(full / 2, abs=0.01)

@@ -108,6 +108,10 @@ def test_the_whole_pipeline_is_scored_against_the_truth(small_scenario: Path) ->
     assert all(0.0 <= float(v) <= 1.0 for v in fractions.values()), fractions
     assert figures["person_f1"] > 0.9 and figures["business_f1"] > 0.9
     assert figures["premises_precision_at_10"] >= 0.6
+    # Each exploitation type is measured on its own ranking and on the one across every type.
+    by_type = {k for k in figures if k.startswith("premises_") and "_precision_at_10" in k}
+    lensed = {k.replace("premises_all_types_", "premises_") for k in by_type if "all_types" in k}
+    assert lensed and lensed <= by_type
     # What free text says people use, against the scenario's text truth.
     assert int(figures["attributed_links"]) > 100 and figures["attributed_precision"] >= 0.9
     # People narratives name, joined to the people on record (threadline.resolve.narrated).

@@ -83,6 +83,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("graph", "path", "e-r0", "e-r1", "--json"),
     ("analyse", "premises", "--json"),
     ("analyse", "businesses", "--json"),
+    ("analyse", "premises", "--typology", "sexual", "--json"),
+    ("analyse", "businesses", "--typology", "sexual", "--json"),
     ("analyse", "people", "--top", "50", "--json"),
     ("analyse", "people", "--role", "victim", "--unrecognised", "--json"),
     ("cases", "list", "--json"),
@@ -177,14 +179,15 @@ def _build(w: Any, records: list[Rec], agreements: list[Agreement], cases: list[
     for i in range(len(records)):
         key = f"r{i}"
         for kind in ("premises", "business"):
-            conn.execute(
-                sa.insert(t.priorities).values(
-                    run_id="run-me", entity_id=f"e-{key}", kind=kind, rank=i + 1,
-                    score=1.0 / (i + 1), reasons=[f"because of {w.token(key)}"],
-                    indicators=["shared"], agencies=[records[i].agency],
-                    evidence=[w.records[key]], grade="1A",
-                )
-            )  # fmt: skip
+            for typology in (None, "sexual"):  # across every type, and one type's ranking
+                conn.execute(
+                    sa.insert(t.priorities).values(
+                        run_id="run-me", entity_id=f"e-{key}", kind=kind, rank=i + 1,
+                        score=1.0 / (i + 1), reasons=[f"because of {w.token(key)}"],
+                        indicators=["shared"], agencies=[records[i].agency],
+                        evidence=[w.records[key]], grade="1A", typology=typology,
+                    )
+                )  # fmt: skip
     w.commit()
 
 
@@ -309,7 +312,9 @@ HTTP_READS: tuple[str, ...] = (
     "/api/v1/premises/map",
     "/api/v1/priorities?kind=premises",
     "/api/v1/priorities?kind=business",
+    "/api/v1/priorities?kind=premises&typology=sexual",
     "/priorities",
+    "/priorities?typology=sexual",
     "/networks",
     "/map",
     "/api/v1/people?top=500",
@@ -468,6 +473,7 @@ def _call_functions(store: Store) -> list[str]:
         named = [f"e-r{i}" for i in range(8)] + ["e-hub"]  # a world holds up to 7 records
         shown += [places(view, named), networks(view, g, min_size=1), premises_map(view, g)]
         shown += [ranking(view, "premises", top=None), ranking(view, "business", top=None)]
+        shown += [ranking(view, "business", top=None, typology="sexual")]
         newest = conn.execute(sa.select(sa.func.max(t.jobs.c.id))).scalar()
         shown += [list_jobs(conn, me), get_job(conn, me, int(newest or 0))]
         shown += [list_alerts(view), unread_count(view), list_watches(view)]
@@ -485,6 +491,7 @@ def _call_functions(store: Store) -> list[str]:
         if run is not None:
             shown += [stored_priorities(view, run.id, "premises")]
             shown += [stored_priorities(view, run.id, "business")]
+            shown += [stored_priorities(view, run.id, "premises", typology="sexual")]
     return [repr(item) for item in shown]
 
 

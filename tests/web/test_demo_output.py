@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 from threadline.model.captions import is_identifier
+from threadline.read.rankings import TYPOLOGIES
 from threadline.store import Store
 from threadline.store import tables as t
 
@@ -36,11 +37,13 @@ def run(demo: DemoStore, *args: str) -> Any:
 
 @pytest.fixture(scope="module")
 def ranked(demo_store: DemoStore) -> list[dict[str, Any]]:
-    """The demo's premises and businesses, as `analyse` lists them (the top 100 of each)."""
+    """The demo's premises and businesses, as `analyse` lists them (the top 100 of each),
+    across every exploitation type and for each type."""
     out = []
     for kind in ("premises", "businesses"):
-        shown = json.loads(run(demo_store, "analyse", kind, "--top", "100", "--json").output)
-        out.extend(shown[kind])
+        for lens in ((), *(("--typology", typology) for typology in TYPOLOGIES)):
+            asked = ("analyse", kind, "--top", "100", "--json", *lens)
+            out.extend(json.loads(run(demo_store, *asked).output)[kind])
     return out
 
 

@@ -178,6 +178,30 @@ def test_the_ranking_is_the_users_latest_stored_run(server: str, users: DemoStor
     assert audited(users.url, "prio_rank", "analyse.run")
     shown = audited(users.url, "prio_rank", "analyse.premises")
     assert shown and any(row.entities for row in shown)
+    # The run also ranked for each exploitation type its findings are about: the API, the
+    # page's select and the read path give the same ranking for one.
+    p = t.priorities.c
+    with Store(users.url) as store, store.connect() as conn:
+        lenses = sorted(conn.execute(sa.select(p.typology).where(
+            p.run_id == run, p.typology.is_not(None)).distinct()).scalars())  # fmt: skip
+    assert lenses, "the demo's findings are about some exploitation type"
+    lens = lenses[0]
+    with sign_in(server, "prio_rank") as client:
+        body = client.get(f"/api/v1/priorities?kind=premises&typology={lens}&top=5").json()
+        page = client.get(f"/priorities?typology={lens}").text
+        assert f'<option value="{lens}" selected>' in page and "Ranked for " in page
+        assert client.get("/priorities?typology=").status_code == 200  # every type
+        assert client.get("/priorities?typology=trafficking").status_code == 422
+        assert client.get("/api/v1/priorities?typology=trafficking").status_code == 422
+    with view_of(users.url, "prio_rank") as view:
+        expected = stored_priorities(view, run, "premises", top=5, typology=lens)
+    assert body["typology"] == lens
+    assert [(e["entity_id"], e["score"], e["reasons"]) for e in body["entries"]] == [
+        (q.entity_id, q.score, list(q.reasons)) for q in expected
+    ]
+    assert all(q.reasons[0].startswith("ranked for ") for q in expected)
+    lensed = audited(users.url, "prio_rank", "analyse.premises")
+    assert any(row.detail.get("typology") == lens for row in lensed)
 
 
 def test_a_viewer_may_read_but_not_start_an_analysis(server: str, users: DemoStore) -> None:

@@ -53,21 +53,28 @@ class Ranking:
     run: RunInfo | None
     entries: list[Priority]
     protection: Protection
+    typology: str | None = None
+    """The exploitation type it ranks for; None: across every type."""
 
 
-def ranking(view: View, kind: Kind, *, top: int | None = 20) -> Ranking:
-    """The user's latest stored ranking of `kind`, each entry only when they may see all of
-    its evidence (see `threadline.read.rankings`); audited as `analyse.KIND`."""
+def ranking(
+    view: View, kind: Kind, *, top: int | None = 20, typology: str | None = None
+) -> Ranking:
+    """The user's latest stored ranking of `kind` (across every exploitation type, or for
+    `typology`), each entry only when they may see all of its evidence (see
+    `threadline.read.rankings`); audited as `analyse.KIND`."""
     run = latest_run(view)
-    entries = [] if run is None else stored_priorities(view, run.id, kind, top=top)
+    entries = (
+        [] if run is None else stored_priorities(view, run.id, kind, top=top, typology=typology)
+    )
     shown = {r for p in entries for r in p.evidence}
     view.consulted(
         f"analyse.{kind}",
         records=shown,
         entities=[p.entity_id for p in entries],
-        detail={"run": None if run is None else run.id},
+        detail={"run": None if run is None else run.id, "typology": typology},
     )
-    return Ranking(kind, run, entries, view.protection(shown))
+    return Ranking(kind, run, entries, view.protection(shown), typology)
 
 
 # -- networks ---------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from threadline.graph.evidence import protection_of_records
 from threadline.model.protection import Protection
 from threadline.read import View, reading
 from threadline.read.currency import Currency, currency
-from threadline.read.rankings import latest_run, stored_priorities
+from threadline.read.rankings import TYPOLOGIES, latest_run, stored_priorities
 from threadline.risk.analysis import AnalysisResult, analyse
 from threadline.risk.prioritise import Kind, Priority
+from threadline.risk.types import typology_label
 from threadline.risk.weights import load_weights
 from threadline.security import AccessDenied
 from threadline.security.authorise import WRITE_ROLES
@@ -94,6 +95,7 @@ def analyse_command(
         "records": len(result.graph["records"]),
         "communities": len(set(result.measures.community)),
         "findings": dict(sorted(found.items())),
+        "typologies": sorted(result.by_typology),
         "seconds": round(result.seconds, 2),
     }
     held = protection_of_records(result.graph, {r for p in shown for r in p.evidence})
@@ -115,6 +117,7 @@ def analyse_command(
         table.add_row(name, str(summary[name]))
     for name, count in sorted(found.items()):
         table.add_row(f"indicator {name}", str(count))
+    table.add_row("ranked by type (--typology)", ", ".join(summary["typologies"]) or "none")
     table.add_row("weights digest", result.weights.digest[:16])
     console.print(table)
     show.print_protection(console, held)
@@ -123,23 +126,51 @@ def analyse_command(
     show.print_priorities(console, "Businesses for multi-agency visits", result.businesses[:top])
 
 
+TypologyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--typology",
+        help=f"Rank for one exploitation type ({', '.join(TYPOLOGIES)}): only findings about "
+        "it, and those about no one type, count. Default: across every type.",
+    ),
+]
+
+
+def _typology(typology: str | None) -> str | None:
+    if typology is not None and typology not in TYPOLOGIES:
+        raise typer.BadParameter(
+            f"{typology!r} is not an exploitation type: {', '.join(TYPOLOGIES)}",
+            param_hint="--typology",
+        )
+    return typology
+
+
 def _ranking(
-    kind: Kind, top: int, weights: Path | None, db: str | None, user: str | None
+    kind: Kind,
+    top: int,
+    weights: Path | None,
+    db: str | None,
+    user: str | None,
+    typology: str | None = None,
 ) -> tuple[list[Priority], Protection, Currency]:
+    typology = _typology(typology)
     with reading(db, user, f"analyse.{kind}") as view:
         run = None if weights is not None else latest_run(view)
         if run is not None:
             run_id: str | None = run.id
-            ranked = stored_priorities(view, run.id, kind, top=top)
+            ranked = stored_priorities(view, run.id, kind, top=top, typology=typology)
         else:  # computed afresh: stored for those who may write, shown only to a viewer
             fresh = _run(view, weights, 0, store=view.actor.has(*WRITE_ROLES))
             run_id = fresh.run_id
-            ranked = (fresh.premises if kind == "premises" else fresh.businesses)[:top]
+            if typology is None:
+                ranked = (fresh.premises if kind == "premises" else fresh.businesses)[:top]
+            else:
+                ranked = fresh.by_typology.get(typology, {}).get(kind, [])[:top]
         view.consulted(
             f"analyse.{kind}",
             records={r for p in ranked for r in p.evidence},
             entities=[p.entity_id for p in ranked],
-            detail={"run": run_id},
+            detail={"run": run_id, "typology": typology},
         )
         held = view.protection({r for p in ranked for r in p.evidence})
         current = currency(view)
@@ -153,16 +184,18 @@ def premises_command(
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
+    typology: TypologyOption = None,
 ) -> None:
-    """Premises ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked, held, current = _ranking("premises", top, weights, db, user)
+    """Premises ranked for multi-agency visits, with reasons, agencies and evidence grade
+    (for one exploitation type with --typology)."""
+    ranked, held, current = _ranking("premises", top, weights, db, user, typology)
     if as_json:
         show.print_json({"protection": held.as_dict(), "currency": current.as_dict(),
                          "premises": show.as_dicts(ranked)})  # fmt: skip
         return
     show.print_protection(console, held)
     show.print_currency(console, current)
-    show.print_priorities(console, "Premises for multi-agency visits", ranked)
+    show.print_priorities(console, _title("Premises", typology), ranked)
 
 
 @analyse_app.command("businesses")
@@ -172,13 +205,21 @@ def businesses_command(
     db: DbOption = None,
     user: UserOption = None,
     as_json: JsonOption = False,
+    typology: TypologyOption = None,
 ) -> None:
-    """Businesses ranked for multi-agency visits, with reasons, agencies and evidence grade."""
-    ranked, held, current = _ranking("business", top, weights, db, user)
+    """Businesses ranked for multi-agency visits, with reasons, agencies and evidence grade
+    (for one exploitation type with --typology)."""
+    ranked, held, current = _ranking("business", top, weights, db, user, typology)
     if as_json:
         show.print_json({"protection": held.as_dict(), "currency": current.as_dict(),
                          "businesses": show.as_dicts(ranked)})  # fmt: skip
         return
     show.print_protection(console, held)
     show.print_currency(console, current)
-    show.print_priorities(console, "Businesses for multi-agency visits", ranked)
+    show.print_priorities(console, _title("Businesses", typology), ranked)
+
+
+def _title(what: str, typology: str | None) -> str:
+    """A ranking's title, with the exploitation type it is for."""
+    title = f"{what} for multi-agency visits"
+    return title if typology is None else f"{title}: {typology_label(typology)}"

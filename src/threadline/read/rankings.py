@@ -3,7 +3,9 @@
 A stored ranking was computed over one user's view. Read back by anyone, an entry appears only
 when the reader may see every record of its evidence; the entries shown are ranked 1, 2, ...
 among themselves (a gap would tell that something outranks them), and each is captioned from
-the mentions the reader may see, never from the entity's stored caption.
+the mentions the reader may see, never from the entity's stored caption. A run stores one
+ranking across every exploitation type and one for each type its findings are about
+(``TYPOLOGIES`` names the types a reader may ask for).
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from threadline.model.roles import ExploitationType
 from threadline.read.captions import entity_captions
 from threadline.read.view import View
 from threadline.risk.prioritise import Kind, Priority
 from threadline.store import tables as t
 
-__all__ = ["RunInfo", "latest_run", "stored_priorities"]
+__all__ = ["TYPOLOGIES", "RunInfo", "latest_run", "stored_priorities"]
+
+TYPOLOGIES = tuple(e.value for e in ExploitationType if e is not ExploitationType.UNKNOWN)
+"""The exploitation types a ranking may be asked for (NRM categories)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +58,15 @@ def latest_run(view: View) -> RunInfo | None:
 
 
 def stored_priorities(
-    view: View, run_id: str, kind: Kind, *, top: int | None = None
+    view: View, run_id: str, kind: Kind, *, top: int | None = None, typology: str | None = None
 ) -> list[Priority]:
-    """A stored ranking as the reader may see it (see the module docstring)."""
+    """A stored ranking as the reader may see it (see the module docstring): the one across
+    every exploitation type, or the one for `typology` (empty when the run ranked nothing
+    for that type)."""
     p = t.priorities.c
+    lens = p.typology.is_(None) if typology is None else p.typology == typology
     rows = view.conn.execute(
-        sa.select(t.priorities).where(p.run_id == run_id, p.kind == kind).order_by(p.rank)
+        sa.select(t.priorities).where(p.run_id == run_id, p.kind == kind, lens).order_by(p.rank)
     ).all()
     evidence = {int(row.id): tuple(int(r) for r in row.evidence) for row in rows}
     visible = view.visible(set().union(*evidence.values()) if evidence else set())

@@ -2,7 +2,8 @@
 
 ``analyse`` stores one ``analysis_runs`` row (with the weights and their digest), the
 measures of every entity (``entity_metrics``), every finding (``indicators``, evidence as a
-list of record ids) and both rankings (``priorities``). ``rank_premises``,
+list of record ids) and both rankings (``priorities``), across every exploitation type
+(``typology`` null) and for each type a finding is about. ``rank_premises``,
 ``rank_businesses`` and ``communities_of`` compute the same things afresh without storing.
 Each takes the View of the user it runs for: it sees only what they may see. Stored runs are
 read back through `threadline.read.rankings`.
@@ -14,7 +15,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ __all__ = [
     "rank_premises",
     "risk_of",
     "scores_of",
+    "typologies_of",
 ]
 
 WeightsLike = Weights | str | Path | None
@@ -66,6 +68,15 @@ class AnalysisResult:
     businesses: list[Priority]
     weights: Weights
     seconds: float
+    by_typology: Mapping[str, Mapping[Kind, list[Priority]]] = field(default_factory=dict)
+    """Each exploitation type its findings are about -> premises and businesses ranked for
+    that type (:func:`typologies_of`; ``prioritise(..., typology=...)``)."""
+
+
+def typologies_of(found: Iterable[Finding]) -> list[str]:
+    """The exploitation types some finding is about, sorted: the typologies an analysis ranks
+    for."""
+    return sorted({t for f in found for t in f.typologies})
 
 
 def _weights(weights: WeightsLike) -> Weights:
@@ -154,6 +165,14 @@ def analyse(
     found = findings(view, g, chosen, as_of=as_of)
     premises = prioritise(g, found, chosen, "premises", as_of=as_of)
     businesses = prioritise(g, found, chosen, "business", as_of=as_of)
+    kinds: tuple[Kind, ...] = ("premises", "business")
+    by_typology = {
+        typology: {
+            kind: prioritise(g, found, chosen, kind, as_of=as_of, typology=typology)
+            for kind in kinds
+        }
+        for typology in typologies_of(found)
+    }
     run_id: str | None = None
     if store:
         run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -170,7 +189,13 @@ def analyse(
             "premises": len(premises),
             "businesses": len(businesses),
         }
-        ranked = [*premises, *businesses]
+        ranked: list[tuple[str | None, Priority]] = [(None, p) for p in (*premises, *businesses)]
+        ranked += [
+            (typology, p)
+            for typology, lists in by_typology.items()
+            for kind in kinds
+            for p in lists[kind]
+        ]
         _store(
             conn,
             run_id,
@@ -186,8 +211,9 @@ def analyse(
         )
         after_analysis(conn, run_id, view.actor.user_id)  # the user's watches: their alerts
     return AnalysisResult(
-        run_id, g, measures, found, premises, businesses, chosen, time.perf_counter() - clock
-    )
+        run_id, g, measures, found, premises, businesses, chosen, time.perf_counter() - clock,
+        by_typology,
+    )  # fmt: skip
 
 
 def _filters_json(filters: GraphFilter | None) -> dict[str, Any]:
@@ -214,7 +240,7 @@ def _store(
     g: ig.Graph,
     measures: Measures,
     found: Iterable[Finding],
-    ranked: Iterable[Priority],
+    ranked: Iterable[tuple[str | None, Priority]],
 ) -> None:
     conn.execute(
         sa.insert(t.analysis_runs).values(
@@ -250,8 +276,9 @@ def _store(
     priorities = [
         {"run_id": run_id, "entity_id": p.entity_id, "kind": p.kind, "rank": p.rank,
          "score": p.score, "reasons": list(p.reasons), "indicators": list(p.indicators),
-         "agencies": list(p.agencies), "evidence": list(p.evidence), "grade": p.grade[:64]}
-        for p in ranked
+         "agencies": list(p.agencies), "evidence": list(p.evidence), "grade": p.grade[:64],
+         "typology": typology}
+        for typology, p in ranked
     ]  # fmt: skip
     _insert(conn, t.priorities, priorities)
     conn.execute(

@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 
 from threadline.risk import hookspecs
-from threadline.risk.types import Context, Finding, Indicator
+from threadline.risk.types import Context, Finding, Indicator, typed
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -94,14 +94,16 @@ def registered_indicators(extra: Sequence[object] = ()) -> list[Indicator]:
 
 
 def evaluate(context: Context, chosen: Iterable[Indicator] | None = None) -> list[Finding]:
-    """Run every indicator (or those `chosen`) with a non-zero weight over the context."""
+    """Run every indicator (or those `chosen`) with a non-zero weight over the context; each
+    finding knows its typologies (:func:`typed`)."""
     trace = _tracing()
+    named = context.named_types
     out: list[Finding] = []
     for indicator in chosen if chosen is not None else registered_indicators():
         if context.weights.weight(indicator.name) <= 0:
             continue
         start = time.perf_counter()
-        found = list(indicator.evaluate(context))
+        found = [typed(f, indicator, named) for f in indicator.evaluate(context)]
         if trace:
             log.info(
                 "indicator %s: %d findings in %.3f s",

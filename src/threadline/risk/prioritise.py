@@ -26,6 +26,13 @@ victims. Every term is listed in the reasons with its arithmetic; a term too sma
 (under 0.005) is left out, reason and score alike. ANPR camera sites are not premises: a
 vehicle's findings do not travel along ``seen_at``, and an address only vehicles are seen at
 is not ranked.
+
+For one NRM exploitation type (``typology``: an analyst planning an operation against sexual
+exploitation ranks by it), only the findings about that type and the neutral ones count
+(:func:`threadline.risk.types.counts_for`), and the agency bonus, recency and the
+``without_victims`` rule are taken over the terms kept; the first reason names the lens and
+how many of the candidate's findings it counted. Without one, the ranking is across every
+type.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from threadline.graph.paths import edge_label
 from threadline.graph.vocabulary import ENTITY, other_end
 from threadline.risk.indicators._common import engaged_by
 from threadline.risk.plugins import registered_indicators
-from threadline.risk.types import Finding
+from threadline.risk.types import Finding, counts_for, typology_label
 from threadline.risk.weights import Weights
 
 __all__ = ["Kind", "Priority", "prioritise"]
@@ -101,9 +108,12 @@ def prioritise(
     *,
     top: int | None = None,
     as_of: date | None = None,
+    typology: str | None = None,
 ) -> list[Priority]:
     """Rank premises or businesses by their own and their neighbours' findings, on `as_of`
-    (default today)."""
+    (default today); for one NRM exploitation `typology` (a lens: an analyst planning an
+    operation against sexual exploitation ranks by it), counting only the findings about it
+    and the neutral ones (:func:`counts_for`)."""
     settings = weights.prioritisation
     propagation = float(settings["propagation"])
     bonus, max_bonus = float(settings["agency_bonus"]), float(settings["max_agency_bonus"])
@@ -126,9 +136,10 @@ def prioritise(
         if not _candidate(g, index, kind):
             continue
         best: dict[str, _Term] = {}
+        every: dict[str, _Term] = {}  # without the lens, to say what it set aside
         tenants = _tenants(g, index) if kind == "premises" else 0
         for f in by_node.get(names[index], ()):
-            _offer(best, _Term(f, weights.weight(f.indicator) * f.score, 1.0, ""))
+            _lens(best, every, _Term(f, weights.weight(f.indicator) * f.score, 1.0, ""), typology)
         for edge_id in g.incident(index, mode="all"):
             edge = g.es[edge_id]
             if edge["type"] not in link_types:
@@ -149,7 +160,7 @@ def prioritise(
             via = f"{g.vs[other]['caption']} ({edge_label(edge['type'])})"
             for f in by_node.get(names[other], ()):
                 value = weights.weight(f.indicator) * f.score * factor
-                _offer(best, _Term(f, value, factor, via))
+                _lens(best, every, _Term(f, value, factor, via), typology)
         # A term that adds nothing a reader can see to the score is left out, reason and all.
         terms = sorted(
             (t for t in best.values() if round(t.value, 2) > 0),
@@ -157,10 +168,16 @@ def prioritise(
         )
         if not terms:
             continue
+        if typology is not None:
+            shown = sum(1 for t in every.values() if round(t.value, 2) > 0)
+            lens = f"ranked for {typology_label(typology)}: {len(terms)} of its {shown} findings"
+            reasons_first = [f"{lens} counted (those about it, and those about no one type)"]
+        else:
+            reasons_first = []
         evidence = sorted({r for t in terms for r in t.finding.evidence})
         agencies = sorted({records[r].agency for r in evidence if r in records})
         extra = min(max_bonus, bonus * max(0, len(agencies) - 1))
-        reasons = [_reason(t, titles, weights) for t in terms]
+        reasons = [*reasons_first, *(_reason(t, titles, weights) for t in terms)]
         if extra:
             reasons.append(
                 f"{len(agencies)} agencies hold evidence ({', '.join(agencies)}): +{extra:.2f}"
@@ -254,6 +271,18 @@ def recency(newest: date | None, as_of: date, spec: Any) -> float:
         return 1.0
     factor = 1.0 - float(spec.get("per_year", 0.0)) * years
     return round(max(float(spec.get("floor", 1.0)), factor), 4)
+
+
+def _lens(
+    best: dict[str, _Term], every: dict[str, _Term], term: _Term, typology: str | None
+) -> None:
+    """Offer a term to the ranking without a lens (`every`) and, if its finding counts for
+    `typology`, to the lens's (`best`)."""
+    _offer(every, term)
+    if typology is not None and counts_for(term.finding, typology):
+        _offer(best, term)
+    elif typology is None:
+        best[term.finding.indicator] = every[term.finding.indicator]
 
 
 def _offer(best: dict[str, _Term], term: _Term) -> None:

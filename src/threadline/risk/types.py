@@ -8,7 +8,7 @@ grades, and the values that drove it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from threadline.risk.wording import tidy
 if TYPE_CHECKING:  # the weights read the indicators' defaults; an indicator only reads them
     from threadline.risk.weights import Weights
 
-__all__ = ["Context", "Finding", "Indicator", "TextSearch"]
+__all__ = ["Context", "Finding", "Indicator", "TextSearch", "counts_for", "typed", "typology_label"]
 
 TextSearch = Callable[[Sequence[str]], set[int]]
 """Ids of the graph's records whose text contains any of the given words (case-insensitive)."""
@@ -48,6 +48,11 @@ class Finding:
     about_victims: bool = True
     """False when this finding of an indicator the weights count as about victims rests on
     none (a business's workers housed together, none of them referred)."""
+    typologies: tuple[str, ...] = ()
+    """The NRM exploitation types it is about (``labour``, ``sexual``...), sorted; none when it
+    is neutral (counted in every typology's ranking). Set by the indicator when it knows
+    (:attr:`Indicator.typology`, or the finding's own, such as the typology whose signs
+    were reported), else from the types its evidence records name (:func:`typed`)."""
 
     def __post_init__(self) -> None:
         # Reasons are assembled from labels and counts; their articles and plurals are
@@ -68,6 +73,9 @@ class Indicator:
     evaluate: Callable[[Context], Iterable[Finding]]
     defaults: Mapping[str, Any] = field(default_factory=dict)
     """Its settings (``weight`` and thresholds), as the weights file may override them."""
+    typology: str | None = None
+    """The NRM exploitation type it is inherently about (``household_worker``: domestic
+    servitude), or None: its findings then take the types their evidence names."""
 
 
 @dataclass
@@ -127,6 +135,15 @@ class Context:
         return out
 
     @cached_property
+    def named_types(self) -> Mapping[int, tuple[str, ...]]:
+        """The NRM exploitation types each record names (the graph's ``exploitation``)."""
+        g = self.graph
+        named: Mapping[int, tuple[str, ...]] = (
+            g["exploitation"] if "exploitation" in g.attributes() else {}
+        )
+        return named
+
+    @cached_property
     def exploitation_records(self) -> frozenset[int]:
         """Records about exploitation (the weights file's ``exploitation`` section): those of
         its `sources`, those naming an NRM exploitation type, those whose text holds one of
@@ -134,8 +151,7 @@ class Context:
         spec = self.weights.exploitation
         sources = set(spec.sources)
         found = {r for r, info in self.records.items() if info.source in sources}
-        named = self.graph["exploitation"] if "exploitation" in self.graph.attributes() else {}
-        found.update(r for r in named if r in self.records)
+        found.update(r for r in self.named_types if r in self.records)
         found.update(self.words(spec.words))
         return frozenset(found)
 
@@ -231,3 +247,38 @@ def ramp(value: float, threshold: float, full: float) -> float:
     if full <= threshold:
         return 1.0
     return round(0.5 + 0.5 * min(1.0, (value - threshold) / (full - threshold)), 4)
+
+
+def typed(finding: Finding, indicator: Indicator, named: Mapping[int, Sequence[str]]) -> Finding:
+    """`finding` with its typologies: its own if the indicator gave them, else the indicator's
+    (:attr:`Indicator.typology`), else the NRM exploitation types its evidence records name
+    (`named`: record -> types, the graph's ``exploitation``); none makes it neutral.
+
+    >>> f = Finding("crowded_address", "a", ("a",), 0.5, "why", (1, 2), "1A x2")
+    >>> ind = Indicator("crowded_address", "T", "R", ("premises",), lambda c: ())
+    >>> typed(f, ind, {2: ("labour",)}).typologies, typed(f, ind, {}).typologies
+    (('labour',), ())
+    """
+    if finding.typologies:
+        return finding
+    if indicator.typology is not None:
+        return replace(finding, typologies=(indicator.typology,))
+    kinds = sorted({kind for r in finding.evidence for kind in named.get(r, ())})
+    return replace(finding, typologies=tuple(kinds)) if kinds else finding
+
+
+def counts_for(finding: Finding, typology: str | None) -> bool:
+    """Whether `finding` counts in `typology`'s ranking: it is of that type or neutral (any
+    finding counts when no typology is asked for)."""
+    return typology is None or not finding.typologies or typology in finding.typologies
+
+
+def typology_label(typology: str) -> str:
+    """A typology in words.
+
+    >>> typology_label("sexual"), typology_label("domestic_servitude")
+    ('sexual exploitation', 'domestic servitude')
+    """
+    if typology == "domestic_servitude":
+        return "domestic servitude"
+    return f"{typology.replace('_', ' ')} exploitation"

@@ -3,8 +3,11 @@
 `threadline evaluate scenario DIR` loads the scenario into a fresh embedded store, resolves
 and analyses it, and measures: person and business cluster F1 (pairwise, over the mentions the
 truth names), precision at 10 and 20 of the premises and business rankings (the share of the
-top k that are truly exploitative), and how well graph communities recover the true networks
-(adjusted Rand index, and the mean share of each network's members found in one community).
+top k that are truly exploitative), per exploitation type from that type's own ranking
+(``premises_sexual_precision_at_10``: an analyst ranks by type) and from the one ranking
+across every type (``premises_all_types_sexual_precision_at_10``), and how well graph
+communities recover the true networks (adjusted Rand index, and the mean share of each
+network's members found in one community).
 """
 
 from __future__ import annotations
@@ -187,14 +190,16 @@ def score_store(
     """Score a resolved store against the truth: cluster F1 over the mentions `view` and the
     `resolved_by` views show (resolution is judged over every agency's mentions when each
     agency has a view there), and ranking precision at 10 and 20, community ARI and coverage
-    over the graph `view`'s user sees (the analysis as that analyst gets it). The graph is
+    over the graph `view`'s user sees (the analysis as that analyst gets it). Precision per
+    exploitation type is read from that type's ranking (``prioritise(..., typology=...)``),
+    and from the ranking across every type under ``..._all_types_<type>_...``. The graph is
     built once for the rankings and communities."""
     from threadline.graph.build import build_graph
     from threadline.graph.communities import communities
     from threadline.read.resolution import entity_of_mentions, narrated_mentions
     from threadline.resolve import evaluate_clusters
     from threadline.risk.analysis import findings
-    from threadline.risk.prioritise import prioritise
+    from threadline.risk.prioritise import Kind, prioritise
     from threadline.risk.weights import load_weights
 
     entity_of: dict[str, str] = {}
@@ -237,6 +242,12 @@ def score_store(
         }
         for kind in ranked
     }
+    lenses: dict[str, dict[str, list[str]]] = {kind: {} for kind in ranked}
+    kinds: tuple[Kind, ...] = ("premises", "business")
+    for kind in kinds:  # each type's own ranking (a lens), as an analyst ranks for it
+        for typology in sorted(set(type_of[kind].values())):
+            lens = prioritise(g, found, chosen, kind, typology=typology)
+            lenses[kind][typology] = distinct([p.entity_id for p in lens], held[kind])
     top_premises, top_businesses = ranked["premises"][:top], ranked["business"][:top]
     true_label: dict[str, str] = {}
     for mention, (_kind, true_id) in truth.mentions.items():
@@ -259,8 +270,10 @@ def score_store(
         "premises_precision_at_20": precision_at(top_premises, exploitative, 20),
         "businesses_precision_at_10": precision_at(top_businesses, exploitative, 10),
         "businesses_precision_at_20": precision_at(top_businesses, exploitative, 20),
-        **_by_type("premises", ranked["premises"], type_of["premises"]),
-        **_by_type("businesses", ranked["business"], type_of["business"]),
+        **_by_type("premises", lenses["premises"], type_of["premises"]),
+        **_by_type("businesses", lenses["business"], type_of["business"]),
+        **_by_type("premises_all_types", ranked["premises"], type_of["premises"]),
+        **_by_type("businesses_all_types", ranked["business"], type_of["business"]),
         "community_ari": round(adjusted_rand_index(true_label, community), 4),
         "network_coverage": round(sum(coverage) / len(coverage), 4) if coverage else 0.0,
         **ranking,
@@ -370,10 +383,21 @@ def network_ranking(
     }
 
 
-def _by_type(label: str, ranked: Sequence[str], type_of: Mapping[str, str]) -> dict[str, float]:
-    """Precision at 10 and 20 per exploitation type present in the store (`ranked` is the
-    whole ranking; a premises of a type that is not ranked at all is a miss)."""
-    return {f"{label}_{name}": v for name, v in precision_by_type(ranked, type_of).items()}
+def _by_type(
+    label: str, ranked: Sequence[str] | Mapping[str, Sequence[str]], type_of: Mapping[str, str]
+) -> dict[str, float]:
+    """Precision at 10 and 20 per exploitation type present in the store, of one ranking
+    across every type (a sequence) or of each type's own ranking (type -> its ranking, as an
+    analyst ranks for an operation against one type). Each is the whole ranking: a premises
+    of a type that is not ranked at all is a miss."""
+    if not isinstance(ranked, Mapping):
+        return {f"{label}_{name}": v for name, v in precision_by_type(ranked, type_of).items()}
+    out: dict[str, float] = {}
+    for typology, lens in ranked.items():
+        for name, v in precision_by_type(lens, type_of).items():
+            if name.startswith(f"{typology}_precision_at_"):
+                out[f"{label}_{name}"] = v
+    return out
 
 
 def evaluate_scenario(

@@ -601,6 +601,8 @@ priorities = sa.Table(
     sa.Column("agencies", sa.JSON(), nullable=False),
     sa.Column("evidence", sa.JSON(), nullable=False),
     sa.Column("grade", sa.String(64), nullable=False, server_default=""),
+    sa.Column("typology", sa.String(32), nullable=True),
+    # The exploitation type the ranking is for (its lens); null: across every type.
     sa.Index(None, "run_id", "kind", "rank"),
     sa.Index(None, "entity_id"),
     sa.CheckConstraint("kind IN ('premises', 'business')", name="kind"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from threadline.api.deps import ViewDep
@@ -15,6 +15,8 @@ from threadline.api.priorities import MEMBER_FIELDS, networks, premises_map, ran
 from threadline.graph import GraphFilter
 from threadline.model.protection import combine
 from threadline.read.currency import currency
+from threadline.read.rankings import TYPOLOGIES
+from threadline.risk.types import typology_label
 from threadline.security.authorise import WRITE_ROLES
 from threadline.web.maps import label_points, project
 from threadline.web.render import page
@@ -34,10 +36,15 @@ def priorities_page(
     request: Request,
     view: ViewDep,
     top: Annotated[int, Query(ge=1, le=200)] = 20,
+    typology: str | None = None,
 ) -> Response:
-    """Premises and businesses ranked by the user's latest stored analysis run."""
-    premises = ranking(view, "premises", top=top)
-    businesses = ranking(view, "business", top=top)
+    """Premises and businesses ranked by the user's latest stored analysis run, across every
+    exploitation type or for the one chosen (the form's "every type" sends it empty)."""
+    typology = typology or None
+    if typology is not None and typology not in TYPOLOGIES:
+        raise HTTPException(422, f"{typology!r} is not an exploitation type")
+    premises = ranking(view, "premises", top=top, typology=typology)
+    businesses = ranking(view, "business", top=top, typology=typology)
     return page(
         request,
         "priorities.html",
@@ -46,6 +53,8 @@ def priorities_page(
             "currency": currency(view),
             "rankings": [("Premises", premises), ("Businesses", businesses)],
             "top": top,
+            "typology": typology,
+            "typologies": [(t, typology_label(t)) for t in TYPOLOGIES],
             "can_analyse": view.actor.has(*WRITE_ROLES),
             "section": "priorities",
             "tab": "ranking",

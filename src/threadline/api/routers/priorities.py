@@ -17,7 +17,7 @@ from threadline.api.schemas import FromLibrary, ProtectionOut
 from threadline.graph import GraphFilter
 from threadline.read.rankings import RunInfo
 
-__all__ = ["RunOut", "router"]
+__all__ = ["RunOut", "Typology", "router"]
 
 router = APIRouter(tags=["priorities"])
 
@@ -57,6 +57,8 @@ class PrioritiesOut(BaseModel):
     none: start one with POST /priorities/runs)."""
 
     kind: Literal["premises", "business"]
+    typology: str | None = None
+    """The exploitation type ranked for (null: across every type)."""
     run: RunOut | None
     entries: list[PriorityOut]
     protection: ProtectionOut
@@ -91,18 +93,25 @@ class MapOut(BaseModel):
     protection: ProtectionOut
 
 
+Typology = Literal["labour", "sexual", "criminal", "domestic_servitude", "organ_harvesting"]
+"""The exploitation types a ranking may be asked for (`threadline.read.rankings.TYPOLOGIES`)."""
+
+
 @router.get("/priorities", response_model=PrioritiesOut)
 def get_priorities(
     view: ViewDep,
     kind: Literal["premises", "business"] = "premises",
     top: Annotated[int, Query(ge=1, le=500)] = 20,
+    typology: Typology | None = None,
 ) -> PrioritiesOut:
     """Premises or businesses ranked for multi-agency visits by your latest stored analysis,
     with reasons, agencies and evidence grades; an entry only when you may see all of its
-    evidence."""
-    found = ranking(view, kind, top=top)
+    evidence. With `typology`, the ranking for that exploitation type: only findings about
+    it, and those about no one type, count."""
+    found = ranking(view, kind, top=top, typology=typology)
     return PrioritiesOut(
         kind=kind,
+        typology=typology,
         run=RunOut.of(found.run),
         entries=[PriorityOut.model_validate(p) for p in found.entries],
         protection=ProtectionOut.of(found.protection),

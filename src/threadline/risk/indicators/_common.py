@@ -34,6 +34,7 @@ __all__ = [
     "ramp",
     "related",
     "roles",
+    "sector_of",
     "shared_accounts",
     "tally",
     "victim_weights",
@@ -323,8 +324,10 @@ def finding(
     values: Iterable[tuple[str, str]] = (),
     *,
     about_victims: bool = True,
+    typologies: Iterable[str] = (),
 ) -> Finding:
-    """A finding on node `index`, with its evidence grades summarised."""
+    """A finding on node `index`, with its evidence grades summarised, about `typologies`
+    when the indicator knows them (else see :func:`threadline.risk.types.typed`)."""
     records = tuple(sorted(set(evidence)))
     return Finding(
         indicator=indicator,
@@ -336,4 +339,17 @@ def finding(
         grade=ctx.grade(records),
         values=tuple(values),
         about_victims=about_victims,
+        typologies=tuple(sorted(set(typologies))),
     )
+
+
+def sector_of(ctx: Context, index: int) -> tuple[str, str] | None:
+    """(sector name, the text that matched) of a business in a high-risk sector (the weights
+    file's ``sectors``: its sector or licence text, SIC code or name)."""
+    v = ctx.graph.vs[index]
+    texts = [value for value, _ in v["facts"].get("sector", ())] + [str(v["caption"])]
+    for sector in ctx.weights.sectors:
+        for text in texts:
+            if sector.matches(text):
+                return sector.name, text
+    return None

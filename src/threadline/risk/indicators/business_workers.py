@@ -10,7 +10,10 @@ this business by that one, its labour user: they count `supplied_share` here, in
 the business that pays them; so do such workers housed together (their supplier houses
 them). Only a finding with a referred worker is about victims
 (``prioritisation.victim_indicators``): staff housed together are a pattern that
-exploitation shares with a family firm.
+exploitation shares with a family firm. Staff housed together at a business in a high-risk
+sector are left to `cash_sector_housed`, which counts them for it (when its weight is not
+0): one fact counts once for a business. A finding with referred workers is about the
+exploitation types their records name, labour when they name none.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from threadline.risk.indicators._common import (
     names,
     payers,
     ramp,
+    sector_of,
     tally,
 )
 from threadline.risk.types import Context, Finding, Indicator
@@ -103,7 +107,7 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             if referrals:
                 referred[person] = records | referrals
         supplied = supplied_staff(ctx, index, staff, float(p["supplied_share"]))
-        address, housed = housed_together(ctx, staff)
+        address, housed = (-1, {}) if _housed_elsewhere(ctx, index) else housed_together(ctx, staff)
         nrm = tally(ctx, referred, factor=supplied, factor_note=PAID_ELSEWHERE)
         shared = tally(ctx, housed, factor=supplied, factor_note=PAID_ELSEWHERE)
         score = max(
@@ -125,8 +129,25 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             values.append(("address", where))
         yield finding(
             ctx, NAME, index, score, "; ".join(parts), nrm.evidence | shared.evidence, values,
-            about_victims=bool(referred),
+            about_victims=bool(referred), typologies=_referred_for(ctx, referred),
         )  # fmt: skip
+
+
+def _housed_elsewhere(ctx: Context, business: int) -> bool:
+    """Whether the business's staff housed together are `cash_sector_housed`'s to count: it is
+    in a high-risk sector and that indicator is on. One fact counts once for a business."""
+    return ctx.weights.weight("cash_sector_housed") > 0 and sector_of(ctx, business) is not None
+
+
+def _referred_for(ctx: Context, referred: dict[int, set[int]]) -> tuple[str, ...]:
+    """The typologies of a finding with referred workers: the NRM exploitation types their
+    records name, labour when they name none (workers exploited at work); none (the
+    evidence's types, :func:`threadline.risk.types.typed`) without a referred worker."""
+    if not referred:
+        return ()
+    named = ctx.named_types
+    kinds = {kind for records in referred.values() for r in records for kind in named.get(r, ())}
+    return tuple(sorted(kinds)) or ("labour",)
 
 
 INDICATOR = Indicator(
@@ -134,7 +155,8 @@ INDICATOR = Indicator(
     title="Business whose workers are referred or housed together",
     rule=(
         "At least `nrm_threshold` of a business's workers have an NRM referral, or at least "
-        "`shared_threshold` live at one address, weighted by evidence grade."
+        "`shared_threshold` live at one address (left to `cash_sector_housed` for a business "
+        "in a high-risk sector), weighted by evidence grade."
     ),
     subjects=("businesses",),
     evaluate=evaluate,

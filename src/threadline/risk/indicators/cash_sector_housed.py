@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from threadline.risk.hookspecs import hookimpl
-from threadline.risk.indicators._common import finding, is_business, names, ramp, tally
+from threadline.risk.indicators._common import (
+    finding,
+    is_business,
+    names,
+    ramp,
+    sector_of,
+    tally,
+)
 from threadline.risk.indicators.business_workers import (
     PAID_ELSEWHERE,
     housed_together,
@@ -26,17 +33,6 @@ from threadline.risk.types import Context, Finding, Indicator
 
 NAME = "cash_sector_housed"
 DEFAULTS = {"weight": 0.8, "threshold": 2, "full": 5, "supplied_share": 0.5}
-
-
-def sector_of(ctx: Context, index: int) -> tuple[str, str] | None:
-    """(sector name, the text that matched) of a business in a high-risk sector."""
-    v = ctx.graph.vs[index]
-    texts = [value for value, _ in v["facts"].get("sector", ())] + [str(v["caption"])]
-    for sector in ctx.weights.sectors:
-        for text in texts:
-            if sector.matches(text):
-                return sector.name, text
-    return None
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
@@ -85,6 +81,7 @@ INDICATOR = Indicator(
     subjects=("businesses", "premises"),
     evaluate=evaluate,
     defaults=DEFAULTS,
+    typology="labour",
 )
 
 

@@ -15,7 +15,11 @@ record, unless the child is reported missing in at least `min_episodes` records 
 `missing_words`): someone reports a child missing from the home they live in, and a child who
 goes missing again and again is exploited where they are found (`missing_child_found`), not
 at the home they go missing from, whose family the records may simply not name. Where they
-were found or work counts whoever is there.
+were found or work counts whoever is there; but a child only found working at a site (found
+there, not living there, or working for the business) whose pay another business's payroll
+return records, none of them trading from the site, was supplied there by that business:
+they count `supplied_share` there, as `victims_at_address` and `business_workers` count a
+supplied worker (their exploiter is the business that supplies them).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from threadline.risk.indicators._common import (
     is_person,
     linked_people,
     names,
+    payers,
     related,
 )
 from threadline.risk.types import Context, Finding, Indicator
@@ -43,6 +48,7 @@ DEFAULTS = {
     "threshold": 0.4,
     "link_types": ["lives_at", "seen_at", "works_for"],
     "min_episodes": 2,
+    "supplied_share": 0.5,
     "missing_words": ["reported missing", "missing from home", "missing person", "went missing"],
 }
 
@@ -71,6 +77,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 continue
             weight, records = ctx.role_weight(other, VICTIM_ROLES)
             tie = set(ctx.edge_records[edge])
+            if _supplied(ctx, index, other, ctx.edge_types[edge]):
+                weight *= float(p["supplied_share"])
             score = round(weight * ctx.evidence_weight(tie), 4)
             if score > children.get(other, (0.0, set()))[0]:
                 children[other] = (score, set(records) | tie)
@@ -91,6 +99,23 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         yield finding(ctx, NAME, index, score, reason, evidence, values)
 
 
+def _supplied(ctx: Context, site: int, child: int, link: str) -> bool:
+    """Whether `child`, found at or working for `site` (`link`), was supplied there by another
+    business: their pay is on another business's payroll return (:func:`payers`), they do not
+    live at the site, and no business paying them trades from it (or, for a business, it is
+    not one of them)."""
+    if link == "lives_at":
+        return False
+    paying = payers(ctx, child)
+    if not paying:
+        return False
+    if is_business(ctx, site):
+        return site not in paying
+    here = {b for b, _ in ctx.neighbours(site, ("located_at",)) if is_business(ctx, b)}
+    living = {r for r, _ in ctx.neighbours(site, ("lives_at",))}
+    return child not in living and not paying & here
+
+
 def _kept_at(ctx: Context, home: int, child: int, *, missing_from: bool) -> bool:
     """Whether `home` is other than the child's family's: someone not their family lives
     there too, or no one else is on record there and the child is not one who goes missing
@@ -107,7 +132,8 @@ INDICATOR = Indicator(
     rule=(
         "A child (under `child_age` when a record about exploitation names them a victim) "
         "lives (not only with their family, nor alone on record when reported missing in "
-        "`min_episodes` records), works or was found here (`link_types`); scored by the "
+        "`min_episodes` records), works or was found here (`link_types`; one only found "
+        "working here whom another business pays counts `supplied_share`); scored by the "
         "surest child, from `threshold`."
     ),
     subjects=("premises", "businesses"),

@@ -168,6 +168,7 @@ INDICATOR = Indicator(
     subjects=("premises",),
     evaluate=evaluate,
     defaults=DEFAULTS,
+    typology="domestic_servitude",
 )
 
 

@@ -99,6 +99,7 @@ INDICATOR = Indicator(
     subjects=("premises",),
     evaluate=evaluate,
     defaults=DEFAULTS,
+    typology="criminal",
 )
 
 

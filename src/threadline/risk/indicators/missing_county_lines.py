@@ -103,6 +103,7 @@ INDICATOR = Indicator(
     subjects=("people",),
     evaluate=evaluate,
     defaults=DEFAULTS,
+    typology="criminal",
 )
 
 

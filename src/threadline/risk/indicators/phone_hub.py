@@ -6,6 +6,8 @@ or one booking line on many adult-services adverts, is a classic indicator. Ever
 gave the number (or whose record's text names it) is flagged; people are weighted by the
 grade of the evidence tying them to the number, adverts by their own grade (adverts are
 untested claims, graded 2D, so ten adverts count 2.4: the advert thresholds are set so).
+A finding the adverts score (at least as high as the people do) is about sexual
+exploitation: the adverts are for adult services; otherwise its evidence says its typology.
 """
 
 from __future__ import annotations
@@ -48,10 +50,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         }
         people = tally(ctx, {h: r for h, r in holders.items() if h not in from_text})
         advert_weight = ctx.counted_weight(adverts)
-        score = max(
-            ramp(people.weighted, p["threshold"], p["full"]),
-            ramp(advert_weight, p["advert_threshold"], p["advert_full"]),
-        )
+        by_people = ramp(people.weighted, p["threshold"], p["full"])
+        by_adverts = ramp(advert_weight, p["advert_threshold"], p["advert_full"])
+        score = max(by_people, by_adverts)
         if not score or not holders:
             continue
         caption = ctx.graph.vs[index]["caption"]
@@ -62,9 +63,11 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 "by their grade)"
             )
         evidence = people.evidence | adverts
+        # Adult-services adverts carrying the number make it sexual exploitation's.
+        typologies = ("sexual",) if by_adverts >= by_people else ()
         for holder in sorted(holders):
             yield finding(ctx, NAME, holder, score, reason, evidence | holders[holder],
-                          [("phone", caption)])  # fmt: skip
+                          [("phone", caption)], typologies=typologies)  # fmt: skip
 
 
 INDICATOR = Indicator(

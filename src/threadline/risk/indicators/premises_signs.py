@@ -17,7 +17,8 @@ corroborating). The records are counted, each by its grade, as the weights file 
 things: the score reaches 1 at `full` (1.5: two reliable reports, or one and a few weaker
 ones). Corroborated as one value (1 - prod(1 - w)) they could never pass 1, and the score
 stopped at 0.77 however many reports a house had. A record naming more than `max_places`
-addresses is not read as about any one of them. The finding says which typology.
+addresses is not read as about any one of them. A place gets a finding for each typology
+whose signs are reported there, about that typology.
 
 A business is flagged the same way when such records say someone runs something at it (a
 ``runs`` link the record backs: "Ion Florea controls the women selling sex at Ace Spa &
@@ -243,10 +244,11 @@ def supplied_records(ctx: Context, place: int, records: set[int]) -> set[int]:
 
 
 def evaluate(ctx: Context) -> Iterator[Finding]:
-    """Findings on addresses that reports of a typology's signs name."""
+    """Findings on addresses that reports of a typology's signs name: one for each typology
+    reported there, about that typology."""
     p = ctx.params(NAME)
     signs: Mapping[str, Sequence[str]] = p["signs"]
-    best: dict[int, tuple[float, str, set[int], float, int]] = {}
+    found: dict[int, list[tuple[float, str, set[int], float, int]]] = {}
     for typology in sorted(signs):
         speaking = ctx.words(list(signs[typology]))
         named = places_named(ctx, speaking, int(p["max_places"]), p["link_types"])
@@ -260,23 +262,27 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
                 4,
             )
             score = ramp(weighted, float(p["threshold"]), float(p["full"]))
-            if score and score > best.get(place, (0.0,))[0]:
-                best[place] = (score, typology, records, weighted, len(supplied))
-    for place, (score, typology, records, weighted, supplied_count) in sorted(best.items()):
-        count = "a record reports" if len(records) == 1 else f"{len(records)} records report"
-        reason = (
-            f"{count} signs of {typology.replace('_', ' ')} exploitation "
-            f"here (weight {weighted:.2f} when each is weighted by its grade"
-            + (
-                f"; {supplied_count} about workers another business supplied here count "
-                f"{float(p['supplied_share']):g}"
-                if supplied_count
-                else ""
+            if score:
+                found.setdefault(place, []).append(
+                    (score, typology, records, weighted, len(supplied))
+                )
+    for place, typologies in sorted(found.items()):
+        for score, typology, records, weighted, supplied_count in typologies:
+            count = "a record reports" if len(records) == 1 else f"{len(records)} records report"
+            reason = (
+                f"{count} signs of {typology.replace('_', ' ')} exploitation "
+                f"here (weight {weighted:.2f} when each is weighted by its grade"
+                + (
+                    f"; {supplied_count} about workers another business supplied here count "
+                    f"{float(p['supplied_share']):g}"
+                    if supplied_count
+                    else ""
+                )
+                + ")"
             )
-            + ")"
-        )
-        values = [("typology", typology), ("records", str(len(records)))]
-        yield finding(ctx, NAME, place, score, reason, records, values)
+            values = [("typology", typology), ("records", str(len(records)))]
+            yield finding(ctx, NAME, place, score, reason, records, values,
+                          typologies=(typology,))  # fmt: skip
 
 
 INDICATOR = Indicator(

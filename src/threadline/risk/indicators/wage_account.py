@@ -73,6 +73,7 @@ INDICATOR = Indicator(
     subjects=("accounts", "people", "businesses"),
     evaluate=evaluate,
     defaults=DEFAULTS,
+    typology="labour",
 )
 
 
