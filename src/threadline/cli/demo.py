@@ -63,6 +63,9 @@ def run_demo(app: typer.Typer, console: Console, out: Path, db: str | None, seed
     step("5. Premises ranked for multi-agency visits (the analysis the load brought up to date)",
          ["analyse", "premises", "--top", "10"])  # fmt: skip
     step("6. Businesses ranked for multi-agency visits", ["analyse", "businesses", "--top", "10"])
+    step("6a. Premises ranked for one exploitation type (sexual exploitation: only its findings, "
+         "and those about no one type, count)",
+         ["analyse", "premises", "--typology", "sexual", "--top", "5"])  # fmt: skip
     step("6b. Potential victims no agency has recognised, and potential suspects, with reasons",
          ["analyse", "people", "--unrecognised", "--top", "5"])  # fmt: skip
     step("7. The hidden networks, and which agency knows what", ["graph", "communities"])
