@@ -294,10 +294,13 @@ def servant_in_a_home(
     residents: int = 0,
     seen_by: str = "",
     safeguarded: bool = False,
+    brought_by: str = "",
 ) -> Any:
     """A woman referred to the NRM lives with a couple, one named as a suspect; or (`seen_by`
     a text) a woman only a record of that text names, with no role, such as a patient; or
-    (`safeguarded`) one two NHS safeguarding records name as a potential victim."""
+    (`safeguarded`) one two NHS safeguarding records name as a potential victim. With
+    `brought_by` (``husband`` or ``worker``), the record of `seen_by` also names who came
+    with the patient: the husband, who brought the woman, or the woman, who brought him."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "4 Heronhurst Way")}
@@ -318,6 +321,10 @@ def servant_in_a_home(
         for person in (ids["husband"], wife, ids["worker"]):
             case.link(person, "lives_at", ids["house"])
         case.link(ids["husband"], "family", wife)
+        if brought_by:
+            patient = "worker" if brought_by == "husband" else "husband"
+            case.mention(ids["husband"], seen)
+            case.link(ids[patient], "accompanied_by", ids[brought_by], records=[seen])
         for n in range(residents):
             case.link(case.e("Person", f"Lodger{n} Other{n}"), "lives_at", ids["house"])
         if paid:
@@ -343,9 +350,17 @@ def kept_by_a_visitor(text: str) -> Any:
     return build
 
 
-def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | None = None) -> Any:
+def reported_at(
+    text: str,
+    grade: str = "1B",
+    how: str = "seen_at",
+    role: str | None = None,
+    brought: bool = False,
+) -> Any:
     """A report whose text speaks of signs; its location (or a resident's home) is a house,
-    and the home of the person it names (when it gives a location) another address."""
+    and the home of the person it names (when it gives a location) another address. With
+    `brought`, it also names the man who came with that person, who lives at another address
+    (``companion_home``)."""
 
     def build(case: Case) -> dict[str, str]:
         ids = {"house": case.e("Address", "1 Pikehurst Road"), "home": case.e("Address", "9 Elm")}
@@ -356,6 +371,11 @@ def reported_at(text: str, grade: str = "1B", how: str = "seen_at", role: str | 
         case.link(person, how, ids["house"], records=[record])
         if how == "seen_at":
             case.link(person, "lives_at", ids["home"], records=[record])
+        if brought:
+            ids["companion_home"] = case.e("Address", "2 Oak")
+            man = case.e("Person", "Tuan PHAM", record=record)
+            case.link(person, "accompanied_by", man, records=[record])
+            case.link(man, "lives_at", ids["companion_home"], records=[record])
         return ids
 
     return build
@@ -665,6 +685,15 @@ CASES = [
     IndicatorCase("household_worker", "a patient with no role who sleeps in the kitchen",
                   servant_in_a_home(seen_by="Does all the housework; sleeps in the kitchen."),
                   {"house": 0.9}, says=("Yetunde ABUBAKAR",)),
+    IndicatorCase("household_worker", "a patient with no role who is not allowed out alone, "
+                  "brought to A&E by the suspect she lives with: the note is about her",
+                  servant_in_a_home(seen_by="Not allowed out of the house alone.",
+                                    brought_by="husband"),
+                  {"house": 0.9}, says=("Yetunde ABUBAKAR",)),
+    IndicatorCase("household_worker", "the same note about the suspect, whom she brought: "
+                  "the note is about him, not her", servant_in_a_home(
+                      seen_by="Not allowed out of the house alone.", brought_by="worker"),
+                  spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role and nothing of servitude",
                   servant_in_a_home(seen_by="Back pain."), spares=("house",)),
     IndicatorCase("premises_signs", "a reliable report of a grow at a house",
@@ -717,6 +746,11 @@ CASES = [
     IndicatorCase("premises_signs", "a patient not allowed out of the house alone, at her "
                   "home", reported_at("Not allowed out of the house alone", how="lives_at",
                   role=""), {"house": 0.5}, says=("signs of domestic servitude",)),
+    IndicatorCase("premises_signs", "the same patient, brought by a man who lives elsewhere: "
+                  "the note is about her home, not his", reported_at(
+                      "Not allowed out of the house alone", how="lives_at", role="",
+                      brought=True), {"house": 0.5}, spares=("companion_home",),
+                  says=("signs of domestic servitude",)),
     IndicatorCase("premises_signs", "a report that a man controls the women selling sex at a "
                   "massage parlour: the signs are at the business", runs_business(
                       "Ion Florea controls the women selling sex at Ace Spa & Massage Ltd"),

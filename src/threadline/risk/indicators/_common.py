@@ -51,6 +51,24 @@ def is_person(ctx: Context, index: int) -> bool:
     return ctx.kind[index] == ENTITY and ctx.schema[index] == "Person"
 
 
+def people_about(ctx: Context, record: int) -> list[int]:
+    """The people `record` is about: those it names, less those it names only as having come
+    with one of them (the far end of an ``accompanied_by`` link it backs: whoever came with a
+    patient to A&E, or to a safeguarding appointment). A triage note that a patient "is not
+    allowed out of the house alone" describes the patient, not the man who brought her."""
+    people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
+    names_of: list[str] = ctx.graph.vs["name"]
+    came_with = {
+        other
+        for person in people
+        for other, edge in ctx.neighbours(person, ("accompanied_by",))
+        if other != person
+        and ctx.graph.es[edge]["src"] == names_of[person]
+        and record in ctx.edge_records[edge]
+    }
+    return [n for n in people if n not in came_with]
+
+
 def linked_people(ctx: Context, index: int, types: Iterable[str]) -> dict[int, set[int]]:
     """The people linked to node `index` along edges of `types`, each with the records of
     those links."""

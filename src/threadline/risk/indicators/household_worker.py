@@ -2,7 +2,10 @@
 
 Rule: at an address, a person named as a victim or potential victim (or the one person a
 record speaking of domestic servitude's signs, `premises_signs`, is about: a patient who
-"sleeps in the kitchen", whatever role the record gives, unless named as a suspect) lives
+"sleeps in the kitchen", whatever role the record gives, unless named as a suspect; the
+person the record names as having come with them is not whom it is about: a triage note
+that the patient is "not allowed out of the house alone" is about her, not about the man
+who brought her to A&E, so a note naming both still describes her) lives
 (``lives_at``) with someone the records name as a suspect (or another of `suspect_roles`)
 who is not their family (no family link, no shared family name), and no record shows the
 victim working anywhere: no ``works_for`` link, no wages paid (``paid_into``). One such
@@ -36,6 +39,7 @@ from threadline.risk.indicators._common import (
     is_person,
     linked_people,
     names,
+    people_about,
     related,
     roles,
     victim_weights,
@@ -142,14 +146,15 @@ def described(
     ctx: Context, people: Iterable[int], signs: set[int]
 ) -> dict[int, tuple[float, set[int]]]:
     """Of `people`, those a record speaking of domestic servitude's signs is about (the one
-    person it names: a patient who "sleeps in the kitchen"), however the record gives their
-    role: how surely, by the records' grades, and the records."""
+    person it names, whoever came with them aside: a patient who "sleeps in the kitchen",
+    brought to A&E by the man she lives with), however the record gives their role: how
+    surely, by the records' grades, and the records."""
     out: dict[int, tuple[float, set[int]]] = {}
     for person in people:
         told = {
             r
             for r in signs.intersection(ctx.graph.vs[person]["records"])
-            if [n for n in ctx.record_nodes.get(r, ()) if is_person(ctx, n)] == [person]
+            if people_about(ctx, r) == [person]
         }
         if told:
             out[person] = (ctx.evidence_weight(told), told)

@@ -8,7 +8,8 @@ has lost control of a cuckooed flat; a woman who sleeps in the kitchen of a fami
 An address is flagged when records whose text speaks of one typology's signs place something
 there (along `link_types`: the report's location; only a record giving no location is read
 as about a home, that of a person it names as a victim or of the one person it names, such as
-a patient: never a suspect's or a bystander's, and only a home at the address its free text
+a patient, whoever the record names as having come with them aside: never a suspect's or a
+bystander's, and only a home at the address its free text
 names when it names one: a county-lines report whose narrative names the trap flat is not
 about the missing child's family home), and
 they weigh at least `threshold` when each is weighted by its grade (one report of a
@@ -38,6 +39,7 @@ from threadline.risk.indicators._common import (
     is_address,
     is_business,
     is_person,
+    people_about,
     ramp,
     roles,
 )
@@ -190,9 +192,10 @@ reporting is often the one it happens to: their home counts.)"""
 
 def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
     """Whether a ``lives_at`` link's person is whom `record` is about: someone named as a
-    victim, or the only person the record names, unless it names them as its witness or its
+    victim, or the only person the record names (setting aside whoever it names as having
+    come with them: :func:`people_about`), unless it names them as its witness or its
     suspect."""
-    people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
+    people = people_about(ctx, record)
     return any(
         is_person(ctx, end)
         and (
