@@ -57,13 +57,12 @@ def people_about(ctx: Context, record: int) -> list[int]:
     patient to A&E, or to a safeguarding appointment). A triage note that a patient "is not
     allowed out of the house alone" describes the patient, not the man who brought her."""
     people = [n for n in ctx.record_nodes.get(record, ()) if is_person(ctx, n)]
-    names_of: list[str] = ctx.graph.vs["name"]
     came_with = {
         other
         for person in people
         for other, edge in ctx.neighbours(person, ("accompanied_by",))
         if other != person
-        and ctx.graph.es[edge]["src"] == names_of[person]
+        and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]
         and record in ctx.edge_records[edge]
     }
     return [n for n in people if n not in came_with]
