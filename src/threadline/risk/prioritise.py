@@ -279,10 +279,8 @@ def _lens(
     """Offer a term to the ranking without a lens (`every`) and, if its finding counts for
     `typology`, to the lens's (`best`)."""
     _offer(every, term)
-    if typology is not None and counts_for(term.finding, typology):
+    if counts_for(term.finding, typology):
         _offer(best, term)
-    elif typology is None:
-        best[term.finding.indicator] = every[term.finding.indicator]
 
 
 def _offer(best: dict[str, _Term], term: _Term) -> None:
