@@ -12,12 +12,17 @@ peak resident memory is read from that process alone, with os.wait4) through the
 * graph      `threadline.graph.build_graph` through the local analyst's View (what the
              server's graph cache and `threadline analyse` build), then connected components,
              Leiden and betweenness from 16 sampled sources on it, and 2-hop ego networks of
-             sampled people (a chart's expansion), timed per query; the edges are saved for
-             bench_graph_spark.py
+             sampled people (a chart's expansion), timed per query; then `find_node` for the
+             same people, scanning every name, igraph's name index built (`index_names`, as
+             the server's graph cache does), and the look-ups and ego networks again with it;
+             the edges are saved for bench_graph_spark.py
 * analyse    `threadline analyse` (builds the graph again, then communities, centralities,
              indicators and rankings, stored as a run)
 * web        `threadline.read.search` for names and phones, and `entity_profile` (the entity
-             page) for the hits, as the local analyst (each read scoped and audited), p50/p95
+             page) for the hits, as the local analyst (each read scoped and audited), p50/p95;
+             each search is run also choosing its names to compare as before issue 21 (every
+             holder of every key read: bench_search.every_holder), in turn, and so are the five
+             commonest surnames alone, so that before and now stand side by side
 
 Peers, in the same run: pandas.read_csv + DataFrame.to_sql of the same file into the same kind
 of database (beside ingest), and networkx on the same graph's edges (connected components,
@@ -148,7 +153,14 @@ def child_ingest_peer(folder: Path, url: str) -> dict[str, Any]:
 def child_graph(folder: Path, url: str) -> dict[str, Any]:
     import numpy as np
 
-    from threadline.graph import betweenness, build_graph, communities, component_membership
+    from threadline.graph import (
+        betweenness,
+        build_graph,
+        communities,
+        component_membership,
+        find_node,
+        index_names,
+    )
     from threadline.graph.paths import ego_network
     from threadline.read import reading
 
@@ -170,17 +182,34 @@ def child_graph(folder: Path, url: str) -> dict[str, Any]:
     (folder / "nodes.txt").write_text(str(g.vcount()))
     rng = np.random.default_rng(3)
     people = [v.index for v in g.vs.select(schema="Person")]
-    times = []
-    for index in rng.choice(people, size=min(20, len(people)), replace=False):
-        started = time.perf_counter()
-        ego_network(g, g.vs[int(index)]["name"], hops=2)
-        times.append((time.perf_counter() - started) * 1000)
+    sampled = [str(g.vs[int(i)]["name"]) for i in rng.choice(people, min(20, len(people)), False)]
+
+    def each(work: Any) -> list[float]:
+        times = []
+        for name in sampled:
+            started = time.perf_counter()
+            work(name)
+            times.append((time.perf_counter() - started) * 1000)
+        return sorted(times)
+
+    ego = each(lambda name: ego_network(g, name, hops=2))
+    scanned = each(lambda name: find_node(g, name))
+    started = time.perf_counter()
+    index_names(g)  # as the server's graph cache does
+    indexing = time.perf_counter() - started
+    looked_up = each(lambda name: find_node(g, name))
+    ego_indexed = each(lambda name: ego_network(g, name, hops=2))
     return {"seconds_build": round(built, 2), "nodes": g.vcount(), "edges": g.ecount(),
             "components": max(membership) + 1, "seconds_components": round(components, 2),
             "seconds_leiden": round(leiden, 2), "communities": max(found) + 1,
             "seconds_betweenness16": round(btw, 2),
-            "ego_ms_p50": round(statistics.median(times), 1),
-            "ego_ms_p95": round(sorted(times)[int(len(times) * 0.95) - 1], 1)}  # fmt: skip
+            "ego_ms_p50": round(statistics.median(ego), 1),
+            "ego_ms_p95": round(ego[int(len(ego) * 0.95) - 1], 1),
+            "find_node_ms_p50": round(statistics.median(scanned), 3),
+            "seconds_index_names": round(indexing, 2),
+            "find_node_indexed_ms_p50": round(statistics.median(looked_up), 4),
+            "ego_indexed_ms_p50": round(statistics.median(ego_indexed), 1),
+            "ego_indexed_ms_p95": round(ego_indexed[int(len(ego) * 0.95) - 1], 1)}  # fmt: skip
 
 
 def child_graph_peer(folder: Path) -> dict[str, Any]:
@@ -213,16 +242,19 @@ def child_graph_peer(folder: Path) -> dict[str, Any]:
 
 def child_web(folder: Path, url: str) -> dict[str, Any]:
     import csv
+    from collections import Counter
 
     import numpy as np
 
     from threadline.read import reading
     from threadline.read.profile import entity_profile
-    from threadline.read.search import search, warm_up
+    from threadline.read.search import warm_up
 
+    search_bench = importlib.import_module("bench_search")  # beside this script, on its path
     rng = np.random.default_rng(5)
     names: list[str] = []
     phones: list[str] = []
+    surnames: Counter[str] = Counter()
     with (folder / "records.csv").open(encoding="utf-8") as handle:
         for i, row in enumerate(csv.DictReader(handle)):
             if i >= 20_000:
@@ -231,22 +263,28 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
                 names.append(row["name"])
             if row["phone"]:
                 phones.append(row["phone"])
+            if row["surname"]:
+                surnames[row["surname"].title()] += 1
     queries = [*rng.choice(names, 15, replace=False), *rng.choice(phones, 5, replace=False)]
+    common = [name for name, _ in surnames.most_common(5)]
     warm_up()
-    timed: dict[str, list[float]] = {"search": [], "entity page": []}
-    hits: list[str] = []
-    for text in queries:
-        with reading(url, None, "bench.growth.search") as view:
-            started = time.perf_counter()
-            found = search(view, str(text))
-            timed["search"].append((time.perf_counter() - started) * 1000)
-        hits += [h.entity_id for h in found.hits[:1]]
+    asked = search_bench.side_by_side(url, [str(q) for q in queries])
+    alone = search_bench.side_by_side(url, common)
+    hits = [found.hits[0].entity_id for found in asked["found"] if found.hits]
+    pages: list[float] = []
     for entity_id in hits:
         with reading(url, None, "bench.growth.profile") as view:
             started = time.perf_counter()
             entity_profile(view, entity_id)
-            timed["entity page"].append((time.perf_counter() - started) * 1000)
-    out: dict[str, Any] = {"queries": len(queries), "hits": len(hits)}
+            pages.append((time.perf_counter() - started) * 1000)
+    out: dict[str, Any] = {"queries": len(queries), "hits": len(hits), "common": common}
+    timed = {
+        "search": asked["times"]["now"],
+        "search_before": asked["times"]["before"],
+        "common_surname": alone["times"]["now"],
+        "common_surname_before": alone["times"]["before"],
+        "entity page": pages,
+    }
     for kind, values in timed.items():
         values.sort()
         key = kind.replace(" ", "_")
@@ -254,6 +292,8 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
         out[f"{key}_ms_p95"] = (
             round(values[max(int(len(values) * 0.95) - 1, 0)], 1) if values else None
         )
+    for key in ("same_first", "same_page", "at_least"):
+        out[key] = f"{asked[key]}/{len(queries)}; common surnames {alone[key]}/{len(common)}"
     return out
 
 
@@ -459,6 +499,8 @@ def print_table(sizes: Sequence[int], kind: str) -> None:
                 line += f"  {'':<12}{'':>9}{'':>10}{'':>8}"
             shown = r.get("failed") or r.get("detail", {})
             print(f"{line}  {json.dumps(shown)[:160]}")
+            if stage == "web" and "search_before_ms_p50" in shown:
+                _print_search(shown)
             if peer:
                 print(f"{'':<13}{'':>11}  peer: {json.dumps(peer.get('detail') or peer)[:200]}")
     print("ratio: the peer's seconds over Threadline's (above 1: Threadline is faster); for "
@@ -467,12 +509,24 @@ def print_table(sizes: Sequence[int], kind: str) -> None:
           "load: 1-minute load average before-after (2 cores, shared).")  # fmt: skip
 
 
+def _print_search(d: dict[str, Any]) -> None:
+    """The web stage's searches choosing their names before issue 21 and now, side by side."""
+    for label, key in (("search", "search"), ("commonest surname", "common_surname")):
+        before = f"{d[f'{key}_before_ms_p50']} / {d[f'{key}_before_ms_p95']}"
+        now = f"{d[f'{key}_ms_p50']} / {d[f'{key}_ms_p95']}"
+        print(f"{'':<24}{label}, p50 / p95 ms: before {before}, now {now}")
+    print(f"{'':<24}the same first hit: {d['same_first']}; the same page of hits: "
+          f"{d['same_page']}; at least: {d['at_least']}")  # fmt: skip
+
+
 def _measures(stage: str, entry: dict[str, Any]) -> dict[str, float]:
     """What is fitted of a stage: its seconds and peak MiB, and the per-query latencies."""
     out = {"seconds": float(entry["seconds"]), "peak_mib": float(entry["peak_mib"])}
     detail = entry.get("detail", {})
     for key in ("seconds_build", "search_ms_p50", "search_ms_p95", "entity_page_ms_p50",
-                "entity_page_ms_p95", "ego_ms_p50"):  # fmt: skip
+                "entity_page_ms_p95", "ego_ms_p50", "search_before_ms_p50",
+                "common_surname_ms_p50", "common_surname_before_ms_p50", "find_node_ms_p50",
+                "ego_indexed_ms_p50"):  # fmt: skip
         if isinstance(detail.get(key), int | float):
             out[key] = float(detail[key])
     return out

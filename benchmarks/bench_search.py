@@ -11,6 +11,11 @@ memory, and each query scanned against all of them with rapidfuzz's ``token_sort
 access control, no transliteration, no explanation). Printed: p50 and p95 per kind of query,
 and the search's p50 and p95 over the peer's for the name queries.
 
+Beside them, *before*: the same search with the way it chose the names to compare before
+issue 21 (:func:`every_holder`: every holder of every key read, their records put to the View,
+ranked in Python), timed in the same run on the same queries, so that the two stand side by
+side under the same load. `bench_growth.py`'s web stage uses :func:`side_by_side` too.
+
     .venv/bin/python benchmarks/bench_search.py [--db URL]
 
 Each query is timed as a new one (the search's memo of it forgotten). Without ``--db`` the
@@ -27,16 +32,19 @@ import tempfile
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import typer
 from rapidfuzz import fuzz, process
 
 from threadline.cli.main import app
-from threadline.read import reading
-from threadline.read.search import search, warm_up
+from threadline.read import View, reading
+from threadline.read.name_candidates import Candidates
+from threadline.read.search import SearchResults, search, warm_up
 from threadline.scenario.agreements import record_agreements
 from threadline.store import Store
 from threadline.store import tables as t
@@ -54,6 +62,70 @@ def forget() -> None:
     server that has been answering for a while)."""
     _SEARCH._judge.cache_clear()
     _SEARCH._compare.cache_clear()
+
+
+def every_holder(view: View, keys: Sequence[str], words: Sequence[frozenset[str]]) -> Candidates:
+    """The names to compare as the search chose them before issue 21: every holder of every
+    key read, the records of all of them put to the View, ranked in Python by keys shared and
+    cut at `CANDIDATES` (what `threadline.read.name_candidates` replaced; its cost grows with
+    the store)."""
+    limit = importlib.import_module("threadline.read.name_candidates").CANDIDATES
+    nk = t.name_keys.c
+    rows = view.conn.execute(
+        sa.select(nk.mention_id, nk.record_id, nk.key).where(nk.key.in_(sorted(keys)))
+    ).all()
+    visible = view.visible({int(r.record_id) for r in rows})
+    shared: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if int(row.record_id) in visible:
+            shared[str(row.mention_id)].add(str(row.key))
+    mentions = sorted(shared, key=lambda m: (-len(shared[m]), m))[:limit]
+    covered = {
+        m: frozenset(i for i, word in enumerate(words) if shared[m] & word) for m in mentions
+    }
+    return Candidates(covered, frozenset(visible), len(shared) <= limit)
+
+
+@contextmanager
+def candidates_chosen(way: str) -> Iterator[None]:
+    """Within the block the search chooses its names "now" (as shipped) or "before"."""
+    shipped = _SEARCH.name_candidates
+    _SEARCH.name_candidates = every_holder if way == "before" else shipped
+    try:
+        yield
+    finally:
+        _SEARCH.name_candidates = shipped
+
+
+WAYS = ("now", "before")
+
+
+def side_by_side(
+    url: str, texts: Sequence[str], user: str | None = None, **options: Any
+) -> dict[str, Any]:
+    """Each text searched both ways (in turn, first one way then the other, so that neither
+    always finds the store's pages warmed by the other), each as a new search (the memo of
+    names compared forgotten), each in a View of its own as a request would open it. Returns
+    the milliseconds of each way, the answers given now, and how often the two agreed."""
+    times: dict[str, list[float]] = {way: [] for way in WAYS}
+    answers: dict[str, list[SearchResults]] = {way: [] for way in WAYS}
+    for n, text in enumerate(texts):
+        for way in WAYS if n % 2 == 0 else WAYS[::-1]:
+            forget()
+            with candidates_chosen(way), reading(url, user, "bench.search") as view:
+                started = time.perf_counter()
+                answers[way].append(search(view, text, **options))
+                times[way].append((time.perf_counter() - started) * 1000)
+    pairs = list(zip(answers["now"], answers["before"], strict=True))
+    return {
+        "times": times,
+        "found": answers["now"],
+        "same_first": sum(a.hits[:1] == b.hits[:1] for a, b in pairs),
+        "same_page": sum(
+            [h.entity_id for h in a.hits] == [h.entity_id for h in b.hits] for a, b in pairs
+        ),
+        "at_least": sum(a.at_least for a, _ in pairs),
+    }
 
 
 TRIES = ["Driton Koçi", "Koci Driton", "Yuan Bin", "Koci", "Amber", "Smith", "Nguyen Thi"]
@@ -194,6 +266,24 @@ def main() -> None:
             f"{_ms(every_peer, 0.5, 9)} {_ms(every_peer, 0.95, 9)} {_ratios(named, every_peer)}"
         )
         print(f"{'all':24} {len(every):>4} {_ms(every, 0.5)} {_ms(every, 0.95)}")  # fmt: skip
+        print_side_by_side(
+            {k: side_by_side(url, texts, args.user, limit=20) for k, texts in asked.items()
+             if k.startswith(("name", "surname", "new-user"))}
+        )  # fmt: skip
+
+
+def print_side_by_side(compared: dict[str, dict[str, Any]]) -> None:
+    """The search's milliseconds choosing its names before issue 21 and now, per kind of
+    query, and how often the two gave the same first hit and the same page."""
+    print("\nNames to compare chosen before issue 21 (every holder of every key) and now, "
+          "in turn on the same queries")  # fmt: skip
+    print(f"{'queries':24} {'n':>4} {'before p50':>11} {'p95':>8} {'now p50':>8} {'p95':>8} "
+          f"{'same first':>11} {'same page':>10} {'at least':>9}")  # fmt: skip
+    for kind, got in compared.items():
+        before, now, n = got["times"]["before"], got["times"]["now"], len(got["found"])
+        print(f"{kind:24} {n:>4} {pct(before, 0.5):>11.1f} {pct(before, 0.95):>8.1f} "
+              f"{pct(now, 0.5):>8.1f} {pct(now, 0.95):>8.1f} {got['same_first']:>11} "
+              f"{got['same_page']:>10} {got['at_least']:>9}")  # fmt: skip
 
 
 def _ms(times: list[float], q: float, width: int = 8) -> str:

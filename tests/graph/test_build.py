@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from threadline.graph import GraphFilter, build_graph, find_node
+from threadline.graph import GraphFilter, build_graph, find_node, index_names
 from threadline.graph.paths import path_steps
 from threadline.graph.vocabulary import NodeNotFound
 from threadline.values import get_type
@@ -159,15 +159,23 @@ def test_filters_narrow_by_grade_agency_type_and_date(case: Case) -> None:
     assert types(since=date(2023, 6, 1), until=date(2023, 6, 30)) == ["lives_at"]
 
 
-def test_find_node_by_id_value_or_unique_caption(case: Case) -> None:
+@pytest.mark.parametrize("indexed", [False, True], ids=["names scanned", "names indexed"])
+def test_find_node_by_id_value_or_unique_caption(case: Case, indexed: bool) -> None:
     lan = case.e("Person", "Lan NGUYEN", phone="+447700900123")
     case.e("Person", "Lan TRAN")
     g = build_graph(case.view())
+    if indexed:
+        index_names(g)
     assert g.vs[find_node(g, lan)]["name"] == lan
     assert g.vs[find_node(g, "lan nguyen")]["name"] == lan
     assert g.vs[find_node(g, "phone:+447700900123")]["kind"] == "value"
     with pytest.raises(NodeNotFound, match="matches 2 nodes"):
         find_node(g, "Lan")
+    with pytest.raises(NodeNotFound, match="no entity or value"):
+        find_node(g, "per-nobody")
+    g.vs[find_node(g, lan)]["name"] = "renamed"  # igraph indexes the names afresh
+    assert g.vs[find_node(g, "renamed")]["caption"] == "Lan NGUYEN"
+    assert find_node(g, lan) == find_node(g, "renamed")  # by its entity id now
 
 
 def test_an_empty_store_gives_an_empty_graph(case: Case) -> None:

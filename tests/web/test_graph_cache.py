@@ -10,7 +10,7 @@ import pytest
 
 from threadline.api import graphs
 from threadline.api.graphs import GraphCache
-from threadline.graph import GraphFilter
+from threadline.graph import GraphFilter, vocabulary
 from threadline.read import View
 from threadline.security.identity import resolve_actor
 from threadline.store import Store
@@ -52,6 +52,7 @@ def test_the_graph_started_at_sign_in_serves_the_first_chart(
     g = cache.graph(ana, GraphFilter())
     assert built == [1] and g.vcount() == 3
     assert cache.graph(ana, GraphFilter()) is g
+    assert vocabulary._indexed(g)  # kept for many charts: its names indexed for find_node
 
 
 def test_requests_for_a_graph_being_built_wait_for_that_build(

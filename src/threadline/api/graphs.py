@@ -19,7 +19,7 @@ from typing import Any
 
 import igraph as ig
 
-from threadline.graph import GraphFilter, build_graph
+from threadline.graph import GraphFilter, build_graph, index_names
 from threadline.read import View
 from threadline.read.freshness import picture_version
 from threadline.security.actors import Actor
@@ -55,8 +55,8 @@ class GraphCache:
             with self._lock:
                 kept = self._kept.get(key)
             return kept if kept is not None else build_graph(view, filters=filters)
-        try:
-            g = build_graph(view, filters=filters)
+        try:  # kept to answer many charts: its names indexed for `find_node`
+            g = index_names(build_graph(view, filters=filters))
             with self._lock:
                 self._kept[key] = g
                 while len(self._kept) > self.size:

@@ -26,6 +26,9 @@ __all__ = ["search_command"]
 
 console = Console()
 
+COMMON_NAME = "a common name: only the names closest to it were compared"
+"""Said beside a count of hits that is a floor (`SearchResults.at_least`)."""
+
 
 def _matched(match: Match) -> str:
     score = "" if match.how in ("exact identifier", "date of birth") else f" {match.score:.2f}"
@@ -38,12 +41,16 @@ def print_results(found: SearchResults) -> None:
     print_protection(console, found.protection)
     read_as = "; ".join(r.label for r in found.readings) or "nothing searchable"
     console.print(Text(f"Read as: {read_as}"))
+    common = f" ({COMMON_NAME})" if found.at_least else ""
     if not found.hits:
-        console.print("Nothing you may see matches." if not found.total else "No more hits.")
+        console.print(
+            f"Nothing you may see matches{common}." if not found.total else "No more hits."
+        )
         return
     first, last = found.offset + 1, found.offset + len(found.hits)
     more = f"; next page: --offset {last}" if found.more else ""
-    console.print(f"{found.total} hit(s), {first}-{last} shown, best first{more}.")
+    counted = f"at least {found.total}" if found.at_least else str(found.total)
+    console.print(f"{counted} hit(s), {first}-{last} shown, best first{more}{common}.")
     for n, hit in enumerate(found.hits, first):
         console.print(
             Text(f"{n}. {hit.caption}", style="bold"),

@@ -25,7 +25,13 @@ from threadline.graph.measures import Measures, measure
 from threadline.graph.paths import Step, all_paths, ego_network, path_steps, shortest_path
 from threadline.graph.profiles import NetworkProfile, network_profiles
 from threadline.graph.timeline import Changes, Event, changes_since, timeline
-from threadline.graph.vocabulary import GraphFilter, NodeNotFound, RecordInfo, find_node
+from threadline.graph.vocabulary import (
+    GraphFilter,
+    NodeNotFound,
+    RecordInfo,
+    find_node,
+    index_names,
+)
 
 __all__ = [
     "Changes",
@@ -54,6 +60,7 @@ __all__ = [
     "eigenvector",
     "find_node",
     "graph_from_edges",
+    "index_names",
     "measure",
     "network_around",
     "network_profiles",

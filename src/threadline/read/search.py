@@ -16,7 +16,10 @@ reading is looked up among the cleaned values the records state:
   scripts, by sound, by their start) is scored by the resolver's own comparator: any order,
   spelling variants, nicknames, transliterations and romanisations, small slips. A single
   name ("Koci", "Amber") is a *partial* name: it ranks everyone holding it, scored below a
-  whole name, and never picks one.
+  whole name, and never picks one. The names compared are those of the mentions sharing the
+  most keys with what was typed, found in SQL at a cost that does not grow with the store
+  (`threadline.read.name_candidates`): a name so common that not all of its holders can be
+  compared gives the closest of them, and its count of hits is a floor (`at_least`).
 
 Hits are entities, ranked by their best match and paged, each with what matched and why, the
 agencies whose records hold it and its best grade, all from records the View admits (every
@@ -41,6 +44,7 @@ from threadline.errors import ValidationError
 from threadline.graph.evidence import weighting_code
 from threadline.model.grading import stored_grade
 from threadline.model.protection import Protection, combine, stored_protection
+from threadline.read.name_candidates import name_candidates
 from threadline.read.view import View
 from threadline.store import tables as t
 from threadline.store.chunks import chunked
@@ -88,10 +92,6 @@ MIN_NAME_SCORE = 0.5
 PARTIAL_WEIGHT = 0.6
 """A single name typed, found as one word of a longer name, scores this much of its word's
 agreement: below any whole name that agrees (0.7 and up), above nothing."""
-
-CANDIDATES = 3000
-"""Most mentions whose names are compared for one search (those sharing the most keys with
-what was typed): enough for the commonest surname of a large store."""
 
 MATCHES_SHOWN = 5
 """Most matches a hit lists (its best first)."""
@@ -246,11 +246,15 @@ class SearchResults:
     """How what was typed was read."""
     hits: tuple[Hit, ...]
     total: int
-    """How many entities matched in all (every page)."""
+    """How many entities matched in all (every page); a floor when `at_least`."""
     limit: int
     offset: int
     protection: Protection = field(default_factory=Protection)
     """Marking and handling of every record behind the hits on this page."""
+    at_least: bool = False
+    """Whether `total` is a floor: the name typed is so common in the store that only the
+    mentions sharing most of its keys were compared (`threadline.read.name_candidates`), so
+    at least `total` entities match, perhaps more. The hits are the best of those compared."""
 
     @property
     def more(self) -> bool:
@@ -265,6 +269,7 @@ class SearchResults:
             "kind": self.kind,
             "readings": [{"kind": r.kind, "label": r.label} for r in self.readings],
             "total": self.total,
+            "at_least": self.at_least,
             "limit": self.limit,
             "offset": self.offset,
             "hits": [hit.as_dict() for hit in self.hits],
@@ -315,6 +320,9 @@ class _Found:
 
     def __init__(self) -> None:
         self.matches: dict[str, list[Match]] = defaultdict(list)
+        self.floor = False
+        """Whether more entities may match than were found: a name so common that only the
+        best of the mentions holding its keys were compared."""
 
     def add(self, entity_id: str | None, match: Match) -> None:
         if entity_id is not None:
@@ -469,6 +477,14 @@ class NameLookup:
                 origin[key].add(i)
         return cls(words, name_keys(text), {k: frozenset(v) for k, v in origin.items()})
 
+    def word_keys(self) -> tuple[frozenset[str], ...]:
+        """For each word typed, the keys that cover it (see `covered`): its own, and those
+        of words run together, which cover every word."""
+        return tuple(
+            frozenset(key for key in self.keys if i in self.origin.get(key, range(len(self.words))))
+            for i in range(len(self.words))
+        )
+
     def covered(self, shared: Iterable[str]) -> set[int]:
         """The words typed that the keys a mention `shared` with the text come from."""
         out: set[int] = set()
@@ -498,23 +514,17 @@ def lone(held: str, prop: str) -> bool:
 
 
 def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Reading | None:
-    """Names that share a key with `text`, scored. The View's policy is applied to the
-    records the keys and statements come from, once per record (`View.visible`), rather
-    than joined per row: a common name's keys are thousands of rows over far fewer records."""
+    """Names of the mentions sharing the most keys with `text` (`name_candidates`), scored.
+    Their statements' records are put to the View's policy once per record (`View.visible`),
+    rather than joined per row. When not every mention sharing a key could be compared (a
+    common name in a large store), `found` is marked a floor."""
     lookup = NameLookup.of(text)
     if not lookup.keys:
         return None
-    nk = t.name_keys.c
-    rows = view.conn.execute(
-        sa.select(nk.mention_id, nk.record_id, nk.key).where(nk.key.in_(sorted(lookup.keys)))
-    ).all()
-    visible = view.visible({int(r.record_id) for r in rows})
-    shared: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        if int(row.record_id) in visible:
-            shared[str(row.mention_id)].add(str(row.key))
-    mentions = sorted(shared, key=lambda m: (-len(shared[m]), m))[:CANDIDATES]
-    covered = {m: lookup.covered(shared[m]) for m in mentions}
+    candidates = name_candidates(view, sorted(lookup.keys), lookup.word_keys())
+    visible = set(candidates.records)
+    covered = candidates.covered
+    mentions = list(covered)
     s, m = t.statements, t.mentions
     for chunk in chunked(mentions):
         # The properties are picked here, not in SQL: asked for there, they lead the planner
@@ -536,7 +546,7 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
             if int(name.record_id) not in admitted:
                 continue
             held = str(name.value)
-            if not lookup.compares(covered[str(name.mention_id)], held, str(name.prop)):
+            if not lookup.compares(set(covered[str(name.mention_id)]), held, str(name.prop)):
                 continue
             comparator = _comparator(name.schema, name.prop)
             score, how, reason = _judge(text, held, str(name.prop), comparator)
@@ -546,6 +556,8 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
                     Match(str(name.prop), held, str(name.original_value), how, score, reason,
                           int(name.record_id)),
                 )  # fmt: skip
+    if not candidates.complete:
+        found.floor = True
     return Reading("name", "name")
 
 
@@ -694,12 +706,15 @@ def search(
         if details.get(entity_id)
     )
     records = sorted({record for hit in hits for record in hit.records})
+    detail: dict[str, object] = {"hits": len(ranked), "kind": schema or "any"}
+    if found.floor:
+        detail["at_least"] = True
     view.consulted(
         "search",
         records=records,
         entities=[hit.entity_id for hit in hits],
         outcome="allowed" if hits else "denied",
-        detail={"hits": len(ranked), "kind": schema or "any"},
+        detail=detail,
     )
     return SearchResults(
         text=typed,
@@ -710,4 +725,5 @@ def search(
         limit=limit,
         offset=offset,
         protection=combine(hit.protection for hit in hits),
+        at_least=found.floor,
     )

@@ -25,7 +25,9 @@ def get_search(
 ) -> dict[str, Any]:
     """Names (fuzzy, any order, any script), dates of birth and identifiers in any common
     format: ranked hits with what matched and why, the agencies holding each and its best
-    grade. Only what you may see is searched or counted."""
+    grade. Only what you may see is searched or counted. `total` counts the hits on every
+    page; with `at_least` true it is a floor: the name is so common in the store that only the
+    names closest to it were compared."""
     return search(view, q, kind=kind, limit=limit, offset=offset).as_dict()
 
 
