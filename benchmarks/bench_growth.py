@@ -21,8 +21,9 @@ peak resident memory is read from that process alone, with os.wait4) through the
 * web        `threadline.read.search` for names and phones, and `entity_profile` (the entity
              page) for the hits, as the local analyst (each read scoped and audited), p50/p95;
              each search is run also choosing its names to compare as before issue 21 (every
-             holder of every key read: bench_search.every_holder), in turn, and so are the five
-             commonest surnames alone, so that before and now stand side by side
+             holder of every key read: bench_search.every_holder), in turn, three times each
+             way, and so are the five commonest surnames alone, so that before and now stand
+             side by side
 
 Peers, in the same run: pandas.read_csv + DataFrame.to_sql of the same file into the same kind
 of database (beside ingest), and networkx on the same graph's edges (connected components,
@@ -32,15 +33,16 @@ is recorded before and after each stage (the machine is shared).
 Everything is kept under benchmarks/out/growth/N/ (the records, the store, results.json):
 re-running skips what is done, so an interrupted run resumes at the stage it stopped in (that
 stage starts again; an interrupted ingest starts from an empty store). `--again` redoes a
-size. `--table` prints the figures held without running anything; `--fit` adds each stage's
-fits (y = a*N^b, and for memory also y = c + d*N) and their values at 10^7 and 10^8. On
+size; `--redo web` runs the stages named again on the stores kept. `--table` prints the
+figures held without running anything; `--fit` adds each stage's fits (y = a*N^b, and for
+memory also y = c + d*N) and their values at 10^7 and 10^8. On
 PostgreSQL (`--database postgresql`) each size gets a database of its own, with an
 administrator and an analyst of its own, and every stage acts as that analyst. docs/scaling.md
 holds the figures of a run and what they mean.
 
     .venv/bin/python benchmarks/bench_growth.py [--sizes 100000 1000000]
         [--database sqlite|postgresql] [--stages ingest,resolve,graph,analyse,web]
-        [--no-peers] [--again] [--out DIR] [--table] [--fit]
+        [--no-peers] [--again] [--redo web] [--out DIR] [--table] [--fit]
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ ANALYST = "growth-analyst"
 """On PostgreSQL every stage acts as this analyst of the agency `local` (SQLite: the local
 analyst account)."""
 PASSWORD = "benchmark password, not a secret"
+SEARCH_ROUNDS = 3
+"""Times the web stage runs each search each way (before issue 21 and now): 60 of each."""
 NETWORKX_MAX_NODES = 2_000_000
 """Beyond this many nodes the networkx peer is not run (its graph alone would take >10 GB)."""
 
@@ -268,8 +272,8 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
     queries = [*rng.choice(names, 15, replace=False), *rng.choice(phones, 5, replace=False)]
     common = [name for name, _ in surnames.most_common(5)]
     warm_up()
-    asked = search_bench.side_by_side(url, [str(q) for q in queries])
-    alone = search_bench.side_by_side(url, common)
+    asked = search_bench.side_by_side(url, [str(q) for q in queries], rounds=SEARCH_ROUNDS)
+    alone = search_bench.side_by_side(url, common, rounds=SEARCH_ROUNDS)
     hits = [found.hits[0].entity_id for found in asked["found"] if found.hits]
     pages: list[float] = []
     for entity_id in hits:
@@ -281,8 +285,12 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
     timed = {
         "search": asked["times"]["now"],
         "search_before": asked["times"]["before"],
+        "choosing": asked["choosing"]["now"],
+        "choosing_before": asked["choosing"]["before"],
         "common_surname": alone["times"]["now"],
         "common_surname_before": alone["times"]["before"],
+        "common_choosing": alone["choosing"]["now"],
+        "common_choosing_before": alone["choosing"]["before"],
         "entity page": pages,
     }
     for kind, values in timed.items():
@@ -292,7 +300,11 @@ def child_web(folder: Path, url: str) -> dict[str, Any]:
         out[f"{key}_ms_p95"] = (
             round(values[max(int(len(values) * 0.95) - 1, 0)], 1) if values else None
         )
-    for key in ("same_first", "same_page", "at_least"):
+    for way in ("before", "now"):
+        entries = sorted(asked["entries"][way] + alone["entries"][way])
+        out[f"entries_{way}_p50"] = statistics.median(entries)
+        out[f"entries_{way}_max"] = entries[-1]
+    for key in ("same_first", "first_as_good", "same_page", "at_least"):
         out[key] = f"{asked[key]}/{len(queries)}; common surnames {alone[key]}/{len(common)}"
     return out
 
@@ -419,7 +431,9 @@ def size_folder(n: int, kind: str) -> Path:
     return OUT / (f"{n}" if kind == "sqlite" else f"{n}-{kind}")
 
 
-def run_size(n: int, kind: str, stages: Sequence[str], peers: bool, again: bool) -> None:
+def run_size(
+    n: int, kind: str, stages: Sequence[str], peers: bool, again: bool, redo: Sequence[str] = ()
+) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     folder = size_folder(n, kind)
@@ -430,6 +444,8 @@ def run_size(n: int, kind: str, stages: Sequence[str], peers: bool, again: bool)
     if kind != "sqlite":  # the stages' processes act as the analyst
         os.environ.update({"THREADLINE_USER": ANALYST, "THREADLINE_PASSWORD": PASSWORD})
     results = load_results(folder)
+    for stage in redo:  # run again though done (the stores it reads are kept)
+        results.pop(stage, None)
     wanted = [s for s in STAGES if (s == "generate" or PEERS.get(s, s) in stages)
               and (peers or s not in PEERS)]  # fmt: skip
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as bar:
@@ -511,12 +527,23 @@ def print_table(sizes: Sequence[int], kind: str) -> None:
 
 def _print_search(d: dict[str, Any]) -> None:
     """The web stage's searches choosing their names before issue 21 and now, side by side."""
-    for label, key in (("search", "search"), ("commonest surname", "common_surname")):
-        before = f"{d[f'{key}_before_ms_p50']} / {d[f'{key}_before_ms_p95']}"
-        now = f"{d[f'{key}_ms_p50']} / {d[f'{key}_ms_p95']}"
-        print(f"{'':<24}{label}, p50 / p95 ms: before {before}, now {now}")
-    print(f"{'':<24}the same first hit: {d['same_first']}; the same page of hits: "
-          f"{d['same_page']}; at least: {d['at_least']}")  # fmt: skip
+    rows = (
+        ("search", "search"),
+        ("  choosing the names", "choosing"),
+        ("commonest surname", "common_surname"),
+        ("  choosing the names", "common_choosing"),
+    )
+    for label, key in rows:
+        before = f"{d.get(f'{key}_before_ms_p50')} / {d.get(f'{key}_before_ms_p95')}"
+        now = f"{d.get(f'{key}_ms_p50')} / {d.get(f'{key}_ms_p95')}"
+        print(f"{'':<24}{label:<22} p50 / p95 ms: before {before:<16} now {now}")
+    if "entries_now_p50" in d:
+        print(f"{'':<24}{'key index entries read':<22} p50 / most: before "
+              f"{d['entries_before_p50']:,.0f} / {d['entries_before_max']:,.0f}, now "
+              f"{d['entries_now_p50']:,.0f} / {d['entries_now_max']:,.0f}")  # fmt: skip
+    print(f"{'':<24}the same first hit: {d['same_first']}; as good (its score): "
+          f"{d.get('first_as_good')}; the same page: {d['same_page']}; "
+          f"at least: {d['at_least']}")  # fmt: skip
 
 
 def _measures(stage: str, entry: dict[str, Any]) -> dict[str, float]:
@@ -525,8 +552,8 @@ def _measures(stage: str, entry: dict[str, Any]) -> dict[str, float]:
     detail = entry.get("detail", {})
     for key in ("seconds_build", "search_ms_p50", "search_ms_p95", "entity_page_ms_p50",
                 "entity_page_ms_p95", "ego_ms_p50", "search_before_ms_p50",
-                "common_surname_ms_p50", "common_surname_before_ms_p50", "find_node_ms_p50",
-                "ego_indexed_ms_p50"):  # fmt: skip
+                "common_surname_ms_p50", "common_surname_before_ms_p50", "choosing_ms_p50",
+                "choosing_before_ms_p50", "find_node_ms_p50", "ego_indexed_ms_p50"):  # fmt: skip
         if isinstance(detail.get(key), int | float):
             out[key] = float(detail[key])
     return out
@@ -572,6 +599,7 @@ def main() -> None:
     parser.add_argument("--stages", default="ingest,resolve,graph,analyse,web")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--again", action="store_true", help="start the sizes afresh")
+    parser.add_argument("--redo", default="", help="stages to run again though done (web,graph)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to keep it all ({OUT})")
     parser.add_argument("--table", action="store_true", help="print the figures held; run none")
     parser.add_argument("--fit", action="store_true", help="also fit and extrapolate each stage")
@@ -580,7 +608,8 @@ def main() -> None:
     if not args.table:
         print(f"load average {os.getloadavg()}; {os.cpu_count()} cores; figures in {OUT}")
         for n in args.sizes:
-            run_size(n, args.database, args.stages.split(","), not args.no_peers, args.again)
+            redo = [s for s in args.redo.split(",") if s]
+            run_size(n, args.database, args.stages.split(","), not args.no_peers, args.again, redo)
     print_table(args.sizes, args.database)
     if args.fit:
         fit(args.sizes, args.database)

@@ -87,10 +87,20 @@ def every_holder(view: View, keys: Sequence[str], words: Sequence[frozenset[str]
 
 
 @contextmanager
-def candidates_chosen(way: str) -> Iterator[None]:
-    """Within the block the search chooses its names "now" (as shipped) or "before"."""
+def candidates_chosen(way: str, spent: list[float]) -> Iterator[None]:
+    """Within the block the search chooses its names to compare "now" (as shipped) or
+    "before", and adds the milliseconds it took to `spent`."""
     shipped = _SEARCH.name_candidates
-    _SEARCH.name_candidates = every_holder if way == "before" else shipped
+    chooser = every_holder if way == "before" else shipped
+
+    def timed(view: View, keys: Sequence[str], words: Sequence[frozenset[str]]) -> Candidates:
+        started = time.perf_counter()
+        try:
+            return chooser(view, keys, words)
+        finally:
+            spent.append((time.perf_counter() - started) * 1000)
+
+    _SEARCH.name_candidates = timed
     try:
         yield
     finally:
@@ -101,31 +111,68 @@ WAYS = ("now", "before")
 
 
 def side_by_side(
-    url: str, texts: Sequence[str], user: str | None = None, **options: Any
+    url: str, texts: Sequence[str], user: str | None = None, rounds: int = 1, **options: Any
 ) -> dict[str, Any]:
     """Each text searched both ways (in turn, first one way then the other, so that neither
     always finds the store's pages warmed by the other), each as a new search (the memo of
-    names compared forgotten), each in a View of its own as a request would open it. Returns
-    the milliseconds of each way, the answers given now, and how often the two agreed."""
+    names compared forgotten), each in a View of its own as a request would open it; all of
+    it `rounds` times (the answers kept are the last round's).
+
+    Returns, for each way, the milliseconds of each search (``times``) and of its choosing
+    the names to compare (``choosing``, for the texts read as names); the answers given now
+    (``found``); and how many texts got the same first hit both ways, a first hit as good
+    (the same score), the same page of hits, and a count that is a floor now; and for each
+    text read as a name, how many entries of the key index each way reads (``entries``:
+    every holder of every key before, at most `COMMON_KEY` a key now)."""
     times: dict[str, list[float]] = {way: [] for way in WAYS}
+    choosing: dict[str, list[float]] = {way: [] for way in WAYS}
     answers: dict[str, list[SearchResults]] = {way: [] for way in WAYS}
-    for n, text in enumerate(texts):
-        for way in WAYS if n % 2 == 0 else WAYS[::-1]:
-            forget()
-            with candidates_chosen(way), reading(url, user, "bench.search") as view:
-                started = time.perf_counter()
-                answers[way].append(search(view, text, **options))
-                times[way].append((time.perf_counter() - started) * 1000)
+    for round_ in range(rounds):
+        for n, text in enumerate(texts):
+            for way in WAYS if (n + round_) % 2 == 0 else WAYS[::-1]:
+                forget()
+                spent: list[float] = []
+                with candidates_chosen(way, spent), reading(url, user, "bench.search") as view:
+                    started = time.perf_counter()
+                    found = search(view, text, **options)
+                    times[way].append((time.perf_counter() - started) * 1000)
+                choosing[way] += spent
+                if round_ == rounds - 1:
+                    answers[way].append(found)
     pairs = list(zip(answers["now"], answers["before"], strict=True))
+    with Store(url) as store, store.connect() as conn:
+        held = [holders(conn, text) for text in texts if _SEARCH._nameable(text)]
+    per_key = importlib.import_module("threadline.read.name_candidates").COMMON_KEY
+
+    def first(found: SearchResults) -> tuple[str, float] | None:
+        return (found.hits[0].entity_id, found.hits[0].score) if found.hits else None
+
     return {
         "times": times,
+        "choosing": choosing,
         "found": answers["now"],
-        "same_first": sum(a.hits[:1] == b.hits[:1] for a, b in pairs),
+        "same_first": sum(first(a) == first(b) for a, b in pairs),
+        "first_as_good": sum(
+            (first(a) or ("", 0.0))[1] == (first(b) or ("", 0.0))[1] for a, b in pairs
+        ),
         "same_page": sum(
             [h.entity_id for h in a.hits] == [h.entity_id for h in b.hits] for a, b in pairs
         ),
         "at_least": sum(a.at_least for a, _ in pairs),
+        "entries": {
+            "before": [float(sum(counts)) for counts in held],
+            "now": [float(sum(min(n, per_key) for n in counts)) for counts in held],
+        },
     }
+
+
+def holders(conn: sa.Connection, text: str) -> list[int]:
+    """How many mentions hold each search key of `text` (a name): the index entries that
+    reading every holder of every key reads."""
+    keys = sorted(_SEARCH.NameLookup.of(text).keys)
+    nk = t.name_keys.c
+    query = sa.select(sa.func.count()).where(nk.key.in_(keys)).group_by(nk.key)
+    return [int(n) for n in conn.execute(query).scalars()]
 
 
 TRIES = ["Driton Koçi", "Koci Driton", "Yuan Bin", "Koci", "Amber", "Smith", "Nguyen Thi"]
@@ -276,14 +323,19 @@ def print_side_by_side(compared: dict[str, dict[str, Any]]) -> None:
     """The search's milliseconds choosing its names before issue 21 and now, per kind of
     query, and how often the two gave the same first hit and the same page."""
     print("\nNames to compare chosen before issue 21 (every holder of every key) and now, "
-          "in turn on the same queries")  # fmt: skip
-    print(f"{'queries':24} {'n':>4} {'before p50':>11} {'p95':>8} {'now p50':>8} {'p95':>8} "
-          f"{'same first':>11} {'same page':>10} {'at least':>9}")  # fmt: skip
+          "in turn on the same queries; p50 / p95 ms")  # fmt: skip
+    print(f"{'queries':24} {'n':>4} {'search before':>16} {'now':>16} {'choosing before':>16} "
+          f"{'now':>14} {'same first':>11} {'as good':>8} {'same page':>10} "
+          f"{'at least':>9}")  # fmt: skip
     for kind, got in compared.items():
-        before, now, n = got["times"]["before"], got["times"]["now"], len(got["found"])
-        print(f"{kind:24} {n:>4} {pct(before, 0.5):>11.1f} {pct(before, 0.95):>8.1f} "
-              f"{pct(now, 0.5):>8.1f} {pct(now, 0.95):>8.1f} {got['same_first']:>11} "
-              f"{got['same_page']:>10} {got['at_least']:>9}")  # fmt: skip
+        print(f"{kind:24} {len(got['found']):>4} {_both(got['times']['before']):>16} "
+              f"{_both(got['times']['now']):>16} {_both(got['choosing']['before']):>16} "
+              f"{_both(got['choosing']['now']):>14} {got['same_first']:>11} "
+              f"{got['first_as_good']:>8} {got['same_page']:>10} {got['at_least']:>9}")  # fmt: skip
+
+
+def _both(ms: list[float]) -> str:
+    return f"{pct(ms, 0.5):.1f} / {pct(ms, 0.95):.1f}" if ms else "-"
 
 
 def _ms(times: list[float], q: float, width: int = 8) -> str:

@@ -84,31 +84,31 @@ def _common(view: View, keys: Sequence[str], per_key: int) -> set[str]:
     }
 
 
-def _found(keys: Sequence[str], common: set[str], per_key: int) -> sa.Subquery:
-    """The mentions the keys lead to: every holder of a key that is not common, the newest
-    `per_key` holders of one that is."""
+def _postings(keys: Sequence[str], common: set[str], per_key: int) -> Any:
+    """(record, mention, key) for the holders read: every holder of a key that is not common,
+    the newest `per_key` holders of one that is."""
     parts: list[sa.Select[Any]] = []
     rare = [key for key in keys if key not in common]
     if rare:
-        parts.append(sa.select(_NK.record_id, _NK.mention_id).where(_NK.key.in_(rare)))
+        parts.append(sa.select(_NK.record_id, _NK.mention_id, _NK.key).where(_NK.key.in_(rare)))
     for key in sorted(common):
         newest = (
-            sa.select(_NK.record_id, _NK.mention_id)
+            sa.select(_NK.record_id, _NK.mention_id, _NK.key)
             .where(_NK.key == key)
             .order_by(_NK.record_id.desc(), _NK.mention_id.desc())
             .limit(per_key)
             .subquery()
         )
-        parts.append(sa.select(newest.c.record_id, newest.c.mention_id))
+        parts.append(sa.select(newest.c.record_id, newest.c.mention_id, newest.c.key))
     if len(parts) == 1:
-        return parts[0].distinct().subquery("found")
-    return sa.union(*parts).subquery("found")  # each mention once
+        return parts[0].subquery("postings")
+    return sa.union_all(*parts).subquery("postings")  # one key's holders each: no overlap
 
 
 def _held(rows: Any, keys: Sequence[str]) -> sa.ColumnElement[bool]:
     """`keys` held by the mention of each of `rows`: for a correlated subquery, so that it is
-    answered by probes of the primary key for that mention alone (as a join, a planner may
-    read every holder of a common key instead)."""
+    answered by probes of the index for that mention alone (as a join, a planner may read
+    every holder of a common key instead)."""
     k = t.name_keys.alias().c
     return sa.and_(
         k.key.in_(keys), k.record_id == rows.c.record_id, k.mention_id == rows.c.mention_id
@@ -118,24 +118,55 @@ def _held(rows: Any, keys: Sequence[str]) -> sa.ColumnElement[bool]:
 def _page(
     keys: Sequence[str],
     words: Sequence[frozenset[str]],
-    found: sa.Subquery,
+    common: set[str],
+    per_key: int,
     offset: int,
     size: int,
 ) -> sa.Select[Any]:
-    """Rows `offset` to `offset + size` of the ranking of `found` by keys shared: record,
-    mention and, for each of `words`, whether the mention holds one of its keys."""
-    shared = sa.select(sa.func.count()).where(_held(found, keys)).scalar_subquery().label("shared")
+    """Rows `offset` to `offset + size` of the ranking by keys shared: record, mention and,
+    for each of `words`, whether the mention holds one of its keys (two columns: among the
+    keys not common, counted from the holders read; among the common ones, probed).
+
+    What a mention holds of the keys that are not common is counted from their holders, read
+    whole; of the common ones, whose holders were read only in part, it is probed for that
+    mention (so a mention found through a rare key is credited with the common ones it holds
+    too). When no key is common there are no probes at all."""
+    rare = [key for key in keys if key not in common]
+    postings = _postings(keys, common, per_key)
+
+    def counted(among: Sequence[str], label: str) -> sa.Label[Any]:
+        if not among:
+            return sa.literal(0).label(label)
+        held = sa.case((postings.c.key.in_(among), 1), else_=0)
+        return (sa.func.sum(held) if label == "rare" else sa.func.max(held)).label(label)
+
+    found = (
+        sa.select(
+            postings.c.record_id,
+            postings.c.mention_id,
+            counted(rare, "rare"),
+            *(counted(sorted(word - common), f"w{i}") for i, word in enumerate(words)),
+        )
+        .group_by(postings.c.record_id, postings.c.mention_id)
+        .subquery("found")
+    )
+    shared: sa.ColumnElement[Any] = found.c.rare
+    if common:
+        probed = sa.select(sa.func.count()).where(_held(found, sorted(common))).scalar_subquery()
+        shared = shared + probed
     ranked = (
-        sa.select(found.c.record_id, found.c.mention_id, shared)
-        .order_by(shared.desc(), found.c.mention_id)
+        sa.select(found, shared.label("shared"))
+        .order_by(sa.desc("shared"), found.c.mention_id)
         .limit(size)
         .offset(offset)
         .subquery("ranked")
     )
-    met = [
-        sa.exists().where(_held(ranked, sorted(word))).label(f"w{i}")
-        for i, word in enumerate(words)
-    ]
+    met: list[sa.ColumnElement[Any]] = []
+    for i, word in enumerate(words):
+        met.append(ranked.c[f"w{i}"])
+        among = sorted(word & common)
+        probe = sa.exists().where(_held(ranked, among)) if among else sa.false()
+        met.append(probe.label(f"c{i}"))
     return sa.select(ranked.c.record_id, ranked.c.mention_id, *met).order_by(
         ranked.c.shared.desc(), ranked.c.mention_id
     )
@@ -148,21 +179,18 @@ def name_candidates(view: View, keys: Sequence[str], words: Sequence[frozenset[s
     limit, per_key = CANDIDATES, COMMON_KEY
     ordered = sorted(set(keys))
     common = _common(view, ordered, per_key)
-    found = _found(ordered, common, per_key)
     asked = words if len(words) > 1 else ()  # one word typed: every mention covers it
     covered: dict[str, frozenset[int]] = {}
     records: set[int] = set()
     offset, size = 0, limit + 1
     while len(covered) <= limit:
-        rows = view.conn.execute(_page(ordered, asked, found, offset, size)).all()
+        rows = view.conn.execute(_page(ordered, asked, common, per_key, offset, size)).all()
         seen = view.visible({int(row.record_id) for row in rows})
         records |= seen
         for row in rows:
             if int(row.record_id) in seen and len(covered) <= limit:
-                met = (
-                    range(len(words)) if not asked else (i for i in range(len(asked)) if row[2 + i])
-                )
-                covered[str(row.mention_id)] = frozenset(met)
+                met = (i for i in range(len(asked)) if row[2 + 2 * i] or row[3 + 2 * i])
+                covered[str(row.mention_id)] = frozenset(met if asked else range(len(words)))
         if len(rows) < size:
             break
         offset, size = offset + size, size * 2  # a user who sees little: wider pages
