@@ -9,21 +9,23 @@ and checks more records against the View's policy, the larger the store. Here:
 
 1. each key leads to at most :data:`COMMON_KEY` mentions, read from the key's index (the
    table's primary key, ``key, record_id, mention_id``) newest record first: every holder of
-   a rare key, the latest holders of a common one;
-2. each mention found is ranked by how many of the keys typed it holds, all of them, common
-   ones too (a probe of the same index per key, for that mention alone), in SQL, and the
-   ranking is read from the top;
-3. only the best of them have their records put to the View (`View.visible`), a page at a
-   time, until :data:`CANDIDATES` visible mentions are in hand.
+   a *rare* key, the latest holders of a *common* one (held by more);
+2. each mention found is ranked, in SQL, by how many of the keys typed it holds, all of
+   them: the rare ones counted from the holders read, the common ones probed in the same
+   index for that mention alone (so a mention found through a rare key is credited with
+   the common ones it holds too; with no common key there is no probe at all);
+3. only the best have their records put to the View (`View.visible`), a page at a time,
+   until :data:`CANDIDATES` visible mentions are in hand.
 
-However large the store, a search reads at most ``keys x COMMON_KEY`` index entries and
-checks a few pages of records. When no key typed is common and no more than `CANDIDATES`
-visible mentions share one, the mentions returned are exactly those the whole store holds (as
-before); otherwise they are the best-ranked of those read, and the search's count of hits is
-a floor ("at least"), which :attr:`Candidates.complete` says.
+However large the store, a search reads at most ``keys x COMMON_KEY`` entries of the index
+(and probes those mentions) and checks a few pages of records. When no key typed is common
+and no more than `CANDIDATES` visible mentions share one, the mentions returned are exactly
+those the whole store holds (as before); otherwise they are the best-ranked of those read,
+and the search's count of hits is a floor ("at least"), which :attr:`Candidates.complete`
+says.
 
-For a mention, the ranking gives also which words typed its keys cover (for
-`NameLookup.compares`), asked of the index for the mentions returned only.
+The ranking gives also, for each mention returned, which words typed its keys cover (for
+`NameLookup.compares`), in the same way: counted for the rare keys, probed for the common.
 """
 
 from __future__ import annotations
@@ -47,9 +49,8 @@ COMMON_KEY = 5000
 """Most holders of one key a search reads. A key held by more mentions is *common* and only
 its holders in the newest records are read: a fixed count rather than a share of the store,
 so that what a search reads stays the same however large the store grows (a share would grow
-with it). 5,000 holders of one key are about 5 ms of index to read; at 10^5 records only the
-words of business names (Car Wash, Ltd) are held more often, at 10^6 the commonest given names
-and surnames are too."""
+with it). At 10^5 records only the words of business names (Car Wash, Ltd) are held more
+often; at 10^6 the commonest given names and surnames are too (docs/scaling.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,29 +124,27 @@ def _page(
     offset: int,
     size: int,
 ) -> sa.Select[Any]:
-    """Rows `offset` to `offset + size` of the ranking by keys shared: record, mention and,
-    for each of `words`, whether the mention holds one of its keys (two columns: among the
-    keys not common, counted from the holders read; among the common ones, probed).
-
-    What a mention holds of the keys that are not common is counted from their holders, read
-    whole; of the common ones, whose holders were read only in part, it is probed for that
-    mention (so a mention found through a rare key is credited with the common ones it holds
-    too). When no key is common there are no probes at all."""
+    """Rows `offset` to `offset + size` of the ranking by keys shared (see the module
+    docstring): record, mention and, for each of `words`, whether the mention holds one of
+    its keys, in two columns (among the rare keys, counted; among the common ones, probed)."""
     rare = [key for key in keys if key not in common]
     postings = _postings(keys, common, per_key)
 
-    def counted(among: Sequence[str], label: str) -> sa.Label[Any]:
+    def holding(among: Sequence[str]) -> sa.ColumnElement[Any]:
+        """1 for a holder read of one of `among`, else 0."""
         if not among:
-            return sa.literal(0).label(label)
-        held = sa.case((postings.c.key.in_(among), 1), else_=0)
-        return (sa.func.sum(held) if label == "rare" else sa.func.max(held)).label(label)
+            return sa.literal(0)
+        return sa.case((postings.c.key.in_(among), 1), else_=0)
 
     found = (
         sa.select(
             postings.c.record_id,
             postings.c.mention_id,
-            counted(rare, "rare"),
-            *(counted(sorted(word - common), f"w{i}") for i, word in enumerate(words)),
+            sa.func.sum(holding(rare)).label("rare"),
+            *(
+                sa.func.max(holding(sorted(word - common))).label(f"w{i}")
+                for i, word in enumerate(words)
+            ),
         )
         .group_by(postings.c.record_id, postings.c.mention_id)
         .subquery("found")

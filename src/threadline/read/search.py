@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -493,7 +494,7 @@ class NameLookup:
             out |= self.origin.get(key, every)
         return out
 
-    def compares(self, covered: set[int], held: str, prop: str) -> bool:
+    def compares(self, covered: AbstractSet[int], held: str, prop: str) -> bool:
         """Whether a name `held` as `prop`, by a mention whose shared keys cover the words
         `covered`, is compared at all. A name of several words that meets only one of
         several words typed has a word of its own left over on both sides: "names differ",
@@ -501,7 +502,7 @@ class NameLookup:
         mention, so only those are compared."""
         return self.meets(covered) or lone(held, prop)
 
-    def meets(self, covered: set[int]) -> bool:
+    def meets(self, covered: AbstractSet[int]) -> bool:
         """Whether a mention whose shared keys cover the words `covered` has every one of its
         names compared: a name of one word typed, or two of its words met."""
         return len(self.words) < 2 or len(covered) >= 2
@@ -546,7 +547,7 @@ def _find_names(view: View, text: str, kind: str | None, found: _Found) -> Readi
             if int(name.record_id) not in admitted:
                 continue
             held = str(name.value)
-            if not lookup.compares(set(covered[str(name.mention_id)]), held, str(name.prop)):
+            if not lookup.compares(covered[str(name.mention_id)], held, str(name.prop)):
                 continue
             comparator = _comparator(name.schema, name.prop)
             score, how, reason = _judge(text, held, str(name.prop), comparator)
