@@ -26,7 +26,10 @@ __all__ = ["search_command"]
 
 console = Console()
 
-COMMON_NAME = "a common name: only the names closest to it were compared"
+COMMON_NAME = (
+    "a common name: only its holders in the most recent records were compared; "
+    "a date of birth or a fuller name narrows it"
+)
 """Said beside a count of hits that is a floor (`SearchResults.at_least`)."""
 
 

@@ -27,7 +27,7 @@ def get_search(
     format: ranked hits with what matched and why, the agencies holding each and its best
     grade. Only what you may see is searched or counted. `total` counts the hits on every
     page; with `at_least` true it is a floor: the name is so common in the store that only the
-    names closest to it were compared."""
+    holders in the most recent records were compared."""
     return search(view, q, kind=kind, limit=limit, offset=offset).as_dict()
 
 
