@@ -350,6 +350,26 @@ def kept_by_a_visitor(text: str) -> Any:
     return build
 
 
+def found_on_a_visit(text: str) -> Any:
+    """A couple at a house, the husband named as a suspect; an immigration visit (1A) finds a
+    woman there (no home on record, no role), and its officer's notes, `text`, name the
+    husband as the suspect."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "8 Pikeside Road")}
+        husband = case.e("Person", "Wei TIAN", role="suspect")
+        wife = case.e("Person", "Fang GAO")
+        for person in (husband, wife):
+            case.link(person, "lives_at", ids["house"])
+        visit = case.record("ie", "1A", source="encounters", text=text)
+        ids["worker"] = case.e("Person", "Dongmei LIN", record=visit)
+        case.link(ids["worker"], "seen_at", ids["house"], records=[visit])
+        case.mention(husband, visit, role="suspect")
+        return ids
+
+    return build
+
+
 def reported_at(
     text: str,
     grade: str = "1B",
@@ -684,7 +704,8 @@ CASES = [
                   servant_in_a_home(residents=5), spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role who sleeps in the kitchen",
                   servant_in_a_home(seen_by="Does all the housework; sleeps in the kitchen."),
-                  {"house": 0.9}, says=("Yetunde ABUBAKAR",)),
+                  {"house": 0.9}, says=("Yetunde ABUBAKAR, whom records describe with the "
+                                        "signs of servitude, lives here",)),
     IndicatorCase("household_worker", "a patient with no role who is not allowed out alone, "
                   "brought to A&E by the suspect she lives with: the note is about her",
                   servant_in_a_home(seen_by="Not allowed out of the house alone.",
@@ -693,6 +714,14 @@ CASES = [
     IndicatorCase("household_worker", "the same note about the suspect, whom she brought: "
                   "the note is about him, not her", servant_in_a_home(
                       seen_by="Not allowed out of the house alone.", brought_by="worker"),
+                  spares=("house",)),
+    IndicatorCase("household_worker", "a woman a visit finds at the house, whose notes say "
+                  "the suspect living there keeps her to cook and clean: kept there, though no "
+                  "record gives her a home", found_on_a_visit("Wei Tian keeps a woman in the "
+                  "house to cook, clean and look after the children"), {"house": 0.9},
+                  says=("Dongmei LIN, whom records describe with the signs of servitude, was found here",)),
+    IndicatorCase("household_worker", "a woman a visit finds at the house, nothing of "
+                  "servitude in its notes: a visitor", found_on_a_visit("Seen arguing outside"),
                   spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role and nothing of servitude",
                   servant_in_a_home(seen_by="Back pain."), spares=("house",)),
