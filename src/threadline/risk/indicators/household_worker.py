@@ -28,7 +28,7 @@ its surest victim; the score is 0 below `threshold`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
@@ -83,7 +83,14 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
             if weight > sure.get(person, 0.0) and not roles(ctx, person) & suspect_roles:
                 sure[person] = weight
                 named |= told
-        suspects = [r for r in household if r not in sure and roles(ctx, r) & suspect_roles]
+        brought = companions(ctx, told_of)
+        for companion, told in brought.items():
+            household.setdefault(companion, set()).update(told)
+        suspects = [
+            r
+            for r in household
+            if r not in sure and (roles(ctx, r) & suspect_roles or r in brought)
+        ]
         if not sure or not suspects:
             continue
         best: tuple[float, int] = (0.0, -1)
@@ -106,8 +113,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         child = is_child(ctx, victim, named | residents[victim], p["child_age"])
         reason = (
             f"{names(ctx, [victim])}, {_who(victim in as_victims, child)}, "
-            f"{'lives' if victim in homed else 'was found'} here with {names(ctx, keepers)} "
-            "(named as suspects, not their family) and no record shows them employed or paid "
+            f"{'lives' if victim in homed else 'was found'} here with "
+            f"{_keepers(ctx, keepers, brought)} and no record shows them employed or paid "
             f"(weight {score:.2f}"
             + (f", a child counting {float(p['child_factor']):g} times" if child else "")
             + ")"
@@ -115,6 +122,37 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         evidence = named | residents[victim] | {r for s in keepers for r in household[s]}
         values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
         yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+def _keepers(ctx: Context, keepers: list[int], brought: Mapping[int, set[int]]) -> str:
+    """Who keeps them, and how the records say so."""
+    named = [k for k in keepers if k not in brought]
+    parts = [f"{names(ctx, named)} (named as suspects, not their family)"] if named else []
+    if len(named) < len(keepers):
+        parts.append(
+            f"{names(ctx, [k for k in keepers if k in brought])} (who came with them on "
+            "records of the signs, not their family)"
+        )
+    return ", and ".join(parts)
+
+
+def companions(ctx: Context, told_of: Mapping[int, tuple[float, set[int]]]) -> dict[int, set[int]]:
+    """Whom a record of the signs names as having come with the person it describes (the
+    ``accompanied_by`` link it backs): the man who brings her to A&E and answers every
+    question for her keeps her, whether or not a record the reader may see gives the house as
+    his home or calls him a suspect. With the records."""
+    out: dict[int, set[int]] = {}
+    for person, (_weight, told) in told_of.items():
+        for other, edge in ctx.neighbours(person, ("accompanied_by",)):
+            shared = told.intersection(ctx.edge_records[edge])
+            if (
+                shared
+                and other != person
+                and is_person(ctx, other)
+                and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]
+            ):
+                out.setdefault(other, set()).update(shared)
+    return out
 
 
 def _who(named_victim: bool, child: bool) -> str:
