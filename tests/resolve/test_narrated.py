@@ -4,6 +4,7 @@ read out (threadline.resolve.narrated), on both databases; judgements beat the r
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,12 +46,12 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _load(store: Store, tmp_path: Path) -> None:
+def _load(store: Store, tmp_path: Path, rows: Sequence[tuple[str, ...]] = ROWS) -> None:
     path = tmp_path / "intel.csv"
     with path.open("w", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(COLUMNS)
-        for urn, surname, forenames, dob, role, address, postcode, narrative in ROWS:
+        for urn, surname, forenames, dob, role, address, postcode, narrative in rows:
             out.writerow([urn, "05/09/2025", "2", "B", "P", "", "OFFICIAL", surname, forenames,
                           dob, role, "", address, postcode, narrative])  # fmt: skip
     mapping = load_mapping(FIXTURES / "intel.yaml")
@@ -107,3 +108,20 @@ def test_a_narrative_person_joins_the_records_person_by_the_rules(
                          "the caller described him")  # fmt: skip
     entity_of = _resolve(store)
     assert entity_of[caller] == sandu
+
+
+def test_of_two_namesakes_a_narrative_person_joins_the_one_its_record_shares_with(
+    store: Store, tmp_path: Path
+) -> None:
+    """Two men called Alin Sandu are on record, years and miles apart; a log about the flat
+    one of them lives at names "Alin Sandu": it speaks of him, not of the other."""
+    namesake_row = ("IR8", "SANDU", "Alin", "21/11/1951", "witness", "7 Far Lane", "NS9 9ZZ",
+                    "He saw nothing.")  # fmt: skip
+    _load(store, tmp_path, [*ROWS, namesake_row])
+    entity_of = _resolve(store)
+    sandu, namesake = (entity_of[f"testforce/test_intel:{urn}:subject"] for urn in ("IR1", "IR8"))
+    assert sandu != namesake, "two men of one name, 33 years apart"
+    (recruiter,) = _narrated(entity_of, "IR2")
+    (caller,) = _narrated(entity_of, "IR3")
+    assert entity_of[recruiter] == sandu, "the flat in common with one of them"
+    assert entity_of[caller] not in {sandu, namesake}, "nothing in common with either"

@@ -350,6 +350,46 @@ def kept_by_a_visitor(text: str) -> Any:
     return build
 
 
+def found_on_a_visit(text: str) -> Any:
+    """A couple at a house, the husband named as a suspect; an immigration visit (1A) finds a
+    woman there (no home on record, no role), and its officer's notes, `text`, name the
+    husband as the suspect."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "8 Pikeside Road")}
+        husband = case.e("Person", "Wei TIAN", role="suspect")
+        wife = case.e("Person", "Fang GAO")
+        for person in (husband, wife):
+            case.link(person, "lives_at", ids["house"])
+        visit = case.record("ie", "1A", source="encounters", text=text)
+        ids["worker"] = case.e("Person", "Dongmei LIN", record=visit)
+        case.link(ids["worker"], "seen_at", ids["house"], records=[visit])
+        case.mention(husband, visit, role="suspect")
+        return ids
+
+    return build
+
+
+def brought_to_hospital(companion: str) -> Any:
+    """Two women live at a house; an A&E note (1B) says one "is not allowed out of the house
+    alone" and names `companion` as having come with her. No record the reader sees names a
+    suspect, or gives anyone else a home there."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "13 Dunwell Street")}
+        note = case.record("nhs", "1B", source="ed_attendances",
+                           text="Not allowed out of the house alone.")  # fmt: skip
+        ids["worker"] = case.e("Person", "Deborah OGBU", record=note)
+        other = case.e("Person", "Adaeze NWOSU")
+        for person in (ids["worker"], other):
+            case.link(person, "lives_at", ids["house"])
+        ids["companion"] = case.e("Person", companion, record=note)
+        case.link(ids["worker"], "accompanied_by", ids["companion"], records=[note])
+        return ids
+
+    return build
+
+
 def reported_at(
     text: str,
     grade: str = "1B",
@@ -684,7 +724,8 @@ CASES = [
                   servant_in_a_home(residents=5), spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role who sleeps in the kitchen",
                   servant_in_a_home(seen_by="Does all the housework; sleeps in the kitchen."),
-                  {"house": 0.9}, says=("Yetunde ABUBAKAR",)),
+                  {"house": 0.9}, says=("Yetunde ABUBAKAR, whom records describe with the "
+                                        "signs of servitude, lives here",)),
     IndicatorCase("household_worker", "a patient with no role who is not allowed out alone, "
                   "brought to A&E by the suspect she lives with: the note is about her",
                   servant_in_a_home(seen_by="Not allowed out of the house alone.",
@@ -694,6 +735,21 @@ CASES = [
                   "the note is about him, not her", servant_in_a_home(
                       seen_by="Not allowed out of the house alone.", brought_by="worker"),
                   spares=("house",)),
+    IndicatorCase("household_worker", "a woman a visit finds at the house, whose notes say "
+                  "the suspect living there keeps her to cook and clean: kept there, though no "
+                  "record gives her a home", found_on_a_visit("Wei Tian keeps a woman in the "
+                  "house to cook, clean and look after the children"), {"house": 0.9},
+                  says=("Dongmei LIN, whom records describe with the signs of servitude, was "
+                        "found here",)),
+    IndicatorCase("household_worker", "a woman a visit finds at the house, nothing of "
+                  "servitude in its notes: a visitor", found_on_a_visit("Seen arguing outside"),
+                  spares=("house",)),
+    IndicatorCase("household_worker", "a woman not allowed out alone, brought to A&E by a man "
+                  "not her family whom no record calls a suspect or places at the house",
+                  brought_to_hospital("Gbenga CHUKWU"), {"house": 0.9},
+                  says=("with Gbenga CHUKWU (who came with them on records of the signs",)),
+    IndicatorCase("household_worker", "the same woman brought by her brother",
+                  brought_to_hospital("Samuel OGBU"), spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role and nothing of servitude",
                   servant_in_a_home(seen_by="Back pain."), spares=("house",)),
     IndicatorCase("premises_signs", "a reliable report of a grow at a house",

@@ -7,6 +7,7 @@ Splink/DuckDB can read, following lives-at and located-at links for addresses.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -66,9 +67,22 @@ join it to a person. Scored on the medium scenario (seed 1) they cost person F1 
 (names alone, often a given name, join clusters that should stay apart)."""
 
 
+_FROM_TEXT = re.compile(r":text:.+:person\d+$")
+"""A narrative's person: ``<source>:<key>:text:<column>:person<n>`` (convert.py)."""
+
+
 def from_text(mention_id: str) -> bool:
-    """Whether a mention is a person a record's free text names."""
-    return ":text:" in mention_id and ":person" in mention_id.rsplit(":text:", 1)[1]
+    """Whether a mention is a person a record's free text names. A text column may itself be
+    called "text" (a hotline's call notes), so the id is read from its end.
+
+    >>> from_text("police/log:IL-1:text:narrative:person0")
+    True
+    >>> from_text("charity/hotline:CALL-7:text:text:person2")
+    True
+    >>> from_text("police/log:IL-1:subject"), from_text("police/log:IL-1:text:narrative")
+    (False, False)
+    """
+    return _FROM_TEXT.search(mention_id) is not None
 
 
 def _first(values: dict[str, list[str]], column: str) -> str | None:

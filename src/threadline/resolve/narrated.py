@@ -14,14 +14,15 @@ to be read out in court:
    variants folded: "Mohamed" and "Muhammad" are one word); when two of the record's people
    fit, nothing is joined.
 2. **The one person of that name, met before.** Otherwise a narrative's person joins the
-   resolved person whose name (or alias) is the same full name, when exactly one resolved
-   person in the whole store carries it *and* the narrative's record shares something else
-   with that person's records: a premises, a phone number, a vehicle, a business, another
-   person.
-   A name held by two people, a name of one word ("Dylan"), or a name with nothing around
-   it in common stays a person of its own: on the medium scenario (seed 1), where a quarter
-   of the people share their names with others, the name alone joined one narrative person
-   in 21 to a namesake; with something shared, one in 180.
+   resolved person whose name (or alias) is the same full name *and* whose records share
+   something else with the narrative's record (a premises, a phone number, a vehicle, a
+   business, another person), when exactly one resolved person fits. Of two men called Tian
+   Wei, a boy at one flat and a householder at another, a hotline call about the
+   householder's house speaks of the householder.
+   A name of one word ("Dylan"), a name with nothing around it in common, or one with
+   something in common with two of its holders stays a person of its own: on the medium
+   scenario (seed 1), where a quarter of the people share their names with others, the name
+   alone joined one narrative person in 21 to a namesake; with something shared, one in 180.
 3. **The same stranger, met again.** Narrative people of one full name that no record's
    person carries are one person when their records share something (the premises, the
    phone...): the controller whom five logs about one car wash name and nobody has
@@ -159,12 +160,14 @@ def join_narrated(
         if len(here) > 1:
             continue
         if not here:
-            here = {head for name in full for head in holders.get(name, ())}
+            around = shared.get(record, set())
+            here = {
+                head
+                for head in {head for name in full for head in holders.get(name, ())}
+                if (around & set().union(*(shared.get(r, set()) for r in held_in[head]))) - {head}
+            }
             if len(here) != 1:
-                continue  # no one of that name, or a name two people carry
-            theirs = set().union(*(shared.get(r, set()) for r in held_in[next(iter(here))]))
-            if not (shared.get(record, set()) & theirs) - here:
-                continue  # the name alone: nothing the record and theirs share
+                continue  # the name alone, or two people of that name met before
         head = here.pop()
         if head not in apart.get(mention, ()):
             out[mention] = head

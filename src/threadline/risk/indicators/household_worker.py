@@ -28,7 +28,7 @@ its surest victim; the score is 0 below `threshold`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators._common import (
@@ -68,18 +68,29 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         if not is_address(ctx, index):
             continue
         residents = linked_people(ctx, index, ("lives_at",))
+        homed = set(residents)
+        for person, told in found_kept(ctx, index, signs, suspect_roles).items():
+            residents.setdefault(person, set()).update(told)
         household = dict(residents)
         for keeper, told in keepers_told(ctx, index, signs, suspect_roles).items():
             household.setdefault(keeper, set()).update(told)
         if not 2 <= len(household) <= p["max_residents"]:
             continue
         sure, named = victim_weights(ctx, residents)
-        told_of = described(ctx, residents, signs)
+        as_victims = set(sure)
+        told_of = described(ctx, residents, signs, suspect_roles)
         for person, (weight, told) in told_of.items():
             if weight > sure.get(person, 0.0) and not roles(ctx, person) & suspect_roles:
                 sure[person] = weight
                 named |= told
-        suspects = [r for r in household if r not in sure and roles(ctx, r) & suspect_roles]
+        brought = companions(ctx, told_of)
+        for companion, told in brought.items():
+            household.setdefault(companion, set()).update(told)
+        suspects = [
+            r
+            for r in household
+            if r not in sure and (roles(ctx, r) & suspect_roles or r in brought)
+        ]
         if not sure or not suspects:
             continue
         best: tuple[float, int] = (0.0, -1)
@@ -101,15 +112,54 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         keepers = [s for s in suspects if not related(ctx, s, victim)]
         child = is_child(ctx, victim, named | residents[victim], p["child_age"])
         reason = (
-            f"{names(ctx, [victim])}, named as a {'child ' if child else ''}victim or potential "
-            f"victim, lives here with {names(ctx, keepers)} (named as suspects, not their "
-            f"family) and no record shows them employed or paid (weight {score:.2f}"
+            f"{names(ctx, [victim])}, {_who(victim in as_victims, child)}, "
+            f"{'lives' if victim in homed else 'was found'} here with "
+            f"{_keepers(ctx, keepers, brought)} and no record shows them employed or paid "
+            f"(weight {score:.2f}"
             + (f", a child counting {float(p['child_factor']):g} times" if child else "")
             + ")"
         )
         evidence = named | residents[victim] | {r for s in keepers for r in household[s]}
         values = [("victim", str(ctx.graph.vs[victim]["caption"])), ("child", str(child))]
         yield finding(ctx, NAME, index, score, reason, evidence, values)
+
+
+def _keepers(ctx: Context, keepers: list[int], brought: Mapping[int, set[int]]) -> str:
+    """Who keeps them, and how the records say so."""
+    named = [k for k in keepers if k not in brought]
+    parts = [f"{names(ctx, named)} (named as suspects, not their family)"] if named else []
+    if len(named) < len(keepers):
+        parts.append(
+            f"{names(ctx, [k for k in keepers if k in brought])} (who came with them on "
+            "records of the signs, not their family)"
+        )
+    return ", and ".join(parts)
+
+
+def companions(ctx: Context, told_of: Mapping[int, tuple[float, set[int]]]) -> dict[int, set[int]]:
+    """Whom a record of the signs names as having come with the person it describes (the
+    ``accompanied_by`` link it backs): the man who brings her to A&E and answers every
+    question for her keeps her, whether or not a record the reader may see gives the house as
+    his home or calls him a suspect. With the records."""
+    out: dict[int, set[int]] = {}
+    for person, (_weight, told) in told_of.items():
+        for other, edge in ctx.neighbours(person, ("accompanied_by",)):
+            shared = told.intersection(ctx.edge_records[edge])
+            if (
+                shared
+                and other != person
+                and is_person(ctx, other)
+                and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]
+            ):
+                out.setdefault(other, set()).update(shared)
+    return out
+
+
+def _who(named_victim: bool, child: bool) -> str:
+    """How the records give the person kept: named as a victim, or only described."""
+    if named_victim:
+        return f"named as a {'child ' if child else ''}victim or potential victim"
+    return f"{'a child ' if child else ''}whom records describe with the signs of servitude"
 
 
 def keepers_told(
@@ -142,19 +192,55 @@ def exploited(ctx: Context, person: int) -> bool:
     return bool(records & ctx.exploitation_records)
 
 
+def found_kept(
+    ctx: Context, address: int, signs: set[int], suspect_roles: frozenset[str]
+) -> dict[int, set[int]]:
+    """People a record speaking of domestic servitude's signs found at `address` and is about
+    (:func:`about`): the woman an immigration visit finds in the house, whose officer's notes
+    say "Tian Wei keeps a woman in the house to cook and clean", lives there, whether or not
+    the record gives her a home (a worker kept in a house often has none on record). With
+    the records."""
+    out: dict[int, set[int]] = {}
+    for person, edge in ctx.neighbours(address, ("seen_at",)):
+        if not is_person(ctx, person):
+            continue
+        told = {
+            r
+            for r in signs.intersection(ctx.edge_records[edge])
+            if about(ctx, r, suspect_roles) == [person]
+        }
+        if told:
+            out.setdefault(person, set()).update(told)
+    return out
+
+
+def about(ctx: Context, record: int, suspect_roles: frozenset[str]) -> list[int]:
+    """Whom a record speaking of the signs describes: the people it is about
+    (:func:`people_about`: whoever came with them aside), less those it names as suspects. "Tian
+    Wei keeps a woman in the house to cook and clean", written on the visit that found her,
+    describes her, not him."""
+    return [
+        person
+        for person in people_about(ctx, record)
+        if not any(
+            record in ctx.graph.vs[person]["role_records"].get(role, ()) for role in suspect_roles
+        )
+    ]
+
+
 def described(
-    ctx: Context, people: Iterable[int], signs: set[int]
+    ctx: Context, people: Iterable[int], signs: set[int], suspect_roles: frozenset[str]
 ) -> dict[int, tuple[float, set[int]]]:
     """Of `people`, those a record speaking of domestic servitude's signs is about (the one
-    person it names, whoever came with them aside: a patient who "sleeps in the kitchen",
-    brought to A&E by the man she lives with), however the record gives their role: how
-    surely, by the records' grades, and the records."""
+    person it describes, :func:`about`: a patient who "sleeps in the kitchen", brought to A&E
+    by the man she lives with), however the record gives their role: how surely, by the
+    records' grades, and the records."""
     out: dict[int, tuple[float, set[int]]] = {}
     for person in people:
         told = {
             r
             for r in signs.intersection(ctx.graph.vs[person]["records"])
-            if people_about(ctx, r) == [person]
+            if about(ctx, r, suspect_roles) == [person]
         }
         if told:
             out[person] = (ctx.evidence_weight(told), told)
