@@ -370,6 +370,23 @@ def found_on_a_visit(text: str) -> Any:
     return build
 
 
+def named_in_the_report(text: str) -> Any:
+    """A woman referred to the NRM lives alone on record at a house; a police report (1B) of
+    the visit that found her there names, in its text only, a man as its suspect."""
+
+    def build(case: Case) -> dict[str, str]:
+        ids = {"house": case.e("Address", "7 Jasperwell Crescent")}
+        worker = case.e("Person", "Samina KHAN", role="victim", record=referral(case))
+        case.link(worker, "lives_at", ids["house"])
+        report = case.record("police", "1B", text=text)
+        case.mention(worker, report, role="victim")
+        case.link(worker, "seen_at", ids["house"], records=[report])
+        case.e("Person", "Yasir HUSSAIN", role="suspect", record=report)
+        return ids
+
+    return build
+
+
 def brought_to_hospital(companion: str) -> Any:
     """Two women live at a house; an A&E note (1B) says one "is not allowed out of the house
     alone" and names `companion` as having come with her. No record the reader sees names a
@@ -750,6 +767,14 @@ CASES = [
                   says=("with Gbenga CHUKWU (who came with them on records of the signs",)),
     IndicatorCase("household_worker", "the same woman brought by her brother",
                   brought_to_hospital("Samuel OGBU"), spares=("house",)),
+    IndicatorCase("household_worker", "a report of the visit that found a referred woman at "
+                  "her home names its suspect only in its text: he keeps her there",
+                  named_in_the_report("Yasir Hussain keeps a woman in the house to cook, clean "
+                                      "and look after the children"), {"house": 0.9},
+                  says=("with Yasir HUSSAIN (named as suspects",)),
+    IndicatorCase("household_worker", "the same report, nothing of servitude in it",
+                  named_in_the_report("Yasir Hussain was seen arguing outside"),
+                  spares=("house",)),
     IndicatorCase("household_worker", "a patient with no role and nothing of servitude",
                   servant_in_a_home(seen_by="Back pain."), spares=("house",)),
     IndicatorCase("premises_signs", "a reliable report of a grow at a house",

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from threadline.risk.hookspecs import hookimpl
+from threadline.risk.indicators import premises_signs
 from threadline.risk.indicators._common import (
     VICTIM_ROLES,
     finding,
@@ -63,7 +64,9 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
     p = ctx.params(NAME)
     suspect_roles = frozenset(p["suspect_roles"])
     working = tuple(p["employment_links"])
-    signs = ctx.words(list(ctx.params("premises_signs")["signs"].get("domestic_servitude", ())))
+    sp = ctx.params(premises_signs.NAME)
+    signs = ctx.words(list(sp["signs"].get("domestic_servitude", ())))
+    reported = premises_signs.places_named(ctx, signs, int(sp["max_places"]), sp["link_types"])
     for index in range(ctx.graph.vcount()):
         if not is_address(ctx, index):
             continue
@@ -72,9 +75,11 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         for person, told in found_kept(ctx, index, signs, suspect_roles).items():
             residents.setdefault(person, set()).update(told)
         household = dict(residents)
-        for keeper, told in keepers_told(ctx, index, signs, suspect_roles).items():
-            household.setdefault(keeper, set()).update(told)
-        if not 2 <= len(household) <= p["max_residents"]:
+        for keeper, records in keepers_told(ctx, index, signs, suspect_roles).items():
+            household.setdefault(keeper, set()).update(records)
+        named_here = suspects_named(ctx, reported.get(index, set()), suspect_roles)
+        crowded = len(household) > p["max_residents"]
+        if crowded or len(household.keys() | named_here.keys()) < 2:
             continue
         sure, named = victim_weights(ctx, residents)
         as_victims = set(sure)
@@ -86,6 +91,8 @@ def evaluate(ctx: Context) -> Iterator[Finding]:
         brought = companions(ctx, told_of)
         for companion, told in brought.items():
             household.setdefault(companion, set()).update(told)
+        for keeper, told in named_here.items():
+            household.setdefault(keeper, set()).update(told)
         suspects = [
             r
             for r in household
@@ -178,6 +185,24 @@ def keepers_told(
         told = signs.intersection(ctx.edge_records[edge]) & named
         if told:
             out.setdefault(person, set()).update(told)
+    return out
+
+
+def suspects_named(
+    ctx: Context, reported: set[int], suspect_roles: frozenset[str]
+) -> dict[int, set[int]]:
+    """Whom the records placing domestic servitude's signs at an address (`reported`: at its
+    location, or at the address its text gives) name as their suspects, in their fields or
+    their text: "Yasir Hussain keeps a woman in the house", in a hotline call about 7
+    Jasperdale Crescent, keeps her there, though no record gives him the house. Not counted
+    among the residents (a house is crowded by whom it houses, and a narrative may name one
+    man twice). With the records."""
+    out: dict[int, set[int]] = {}
+    for record in reported:
+        for person in ctx.record_nodes.get(record, ()):
+            given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
+            if is_person(ctx, person) and any(record in given.get(r, ()) for r in suspect_roles):
+                out.setdefault(person, set()).add(record)
     return out
 
 
