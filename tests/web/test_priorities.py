@@ -355,3 +355,13 @@ def test_the_map_draws_points_a_keyboard_reaches(browser_page: Any, server: str)
     assert rows.first.locator("th").inner_text() in label
     assert accessibility_problems(page) == []
     screenshot(page, "23-map")
+
+
+def test_the_api_offers_the_exploitation_types_the_read_path_ranks_for() -> None:
+    """The API's `typology` choices (a Literal, for its OpenAPI schema) are the read path's."""
+    from typing import get_args
+
+    from threadline.api.routers.priorities import Typology
+    from threadline.read.rankings import TYPOLOGIES
+
+    assert get_args(Typology) == TYPOLOGIES
