@@ -60,12 +60,24 @@ def people_about(ctx: Context, record: int) -> list[int]:
     came_with = {
         other
         for person in people
-        for other, edge in ctx.neighbours(person, ("accompanied_by",))
-        if other != person
-        and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]
-        and record in ctx.edge_records[edge]
+        for other, edge in companions_of(ctx, person)
+        if record in ctx.edge_records[edge]
     }
     return [n for n in people if n not in came_with]
+
+
+def companions_of(ctx: Context, person: int) -> Iterator[tuple[int, int]]:
+    """(companion, edge) for everyone records name as having come with `person`: the far end
+    of each ``accompanied_by`` link from them."""
+    for other, edge in ctx.neighbours(person, ("accompanied_by",)):
+        if other != person and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]:
+            yield other, edge
+
+
+def named_as(ctx: Context, person: int, record: int, roles: Iterable[str]) -> bool:
+    """Whether `record` gives `person` one of `roles`."""
+    given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
+    return any(record in given.get(role, ()) for role in roles)
 
 
 def linked_people(ctx: Context, index: int, types: Iterable[str]) -> dict[int, set[int]]:

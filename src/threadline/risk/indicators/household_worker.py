@@ -34,11 +34,13 @@ from threadline.risk.hookspecs import hookimpl
 from threadline.risk.indicators import premises_signs
 from threadline.risk.indicators._common import (
     VICTIM_ROLES,
+    companions_of,
     finding,
     is_address,
     is_child,
     is_person,
     linked_people,
+    named_as,
     names,
     people_about,
     related,
@@ -150,14 +152,9 @@ def companions(ctx: Context, told_of: Mapping[int, tuple[float, set[int]]]) -> d
     his home or calls him a suspect. With the records."""
     out: dict[int, set[int]] = {}
     for person, (_weight, told) in told_of.items():
-        for other, edge in ctx.neighbours(person, ("accompanied_by",)):
+        for other, edge in companions_of(ctx, person):
             shared = told.intersection(ctx.edge_records[edge])
-            if (
-                shared
-                and other != person
-                and is_person(ctx, other)
-                and ctx.graph.es[edge]["src"] == ctx.graph.vs[person]["name"]
-            ):
+            if shared and is_person(ctx, other):
                 out.setdefault(other, set()).update(shared)
     return out
 
@@ -180,9 +177,11 @@ def keepers_told(
     for person, edge in ctx.neighbours(address, ("seen_at",)):
         if not is_person(ctx, person):
             continue
-        given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
-        named = {r for role in suspect_roles for r in given.get(role, ())}
-        told = signs.intersection(ctx.edge_records[edge]) & named
+        told = {
+            r
+            for r in signs.intersection(ctx.edge_records[edge])
+            if named_as(ctx, person, r, suspect_roles)
+        }
         if told:
             out.setdefault(person, set()).update(told)
     return out
@@ -200,8 +199,7 @@ def suspects_named(
     out: dict[int, set[int]] = {}
     for record in reported:
         for person in ctx.record_nodes.get(record, ()):
-            given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
-            if is_person(ctx, person) and any(record in given.get(r, ()) for r in suspect_roles):
+            if is_person(ctx, person) and named_as(ctx, person, record, suspect_roles):
                 out.setdefault(person, set()).add(record)
     return out
 
@@ -244,13 +242,7 @@ def about(ctx: Context, record: int, suspect_roles: frozenset[str]) -> list[int]
     (:func:`people_about`: whoever came with them aside), less those it names as suspects. "Tian
     Wei keeps a woman in the house to cook and clean", written on the visit that found her,
     describes her, not him."""
-    return [
-        person
-        for person in people_about(ctx, record)
-        if not any(
-            record in ctx.graph.vs[person]["role_records"].get(role, ()) for role in suspect_roles
-        )
-    ]
+    return [p for p in people_about(ctx, record) if not named_as(ctx, p, record, suspect_roles)]
 
 
 def described(

@@ -39,6 +39,7 @@ from threadline.risk.indicators._common import (
     is_address,
     is_business,
     is_person,
+    named_as,
     people_about,
     ramp,
     roles,
@@ -207,8 +208,7 @@ def _about_resident(ctx: Context, edge_id: int, record: int) -> bool:
 
 def _observer(ctx: Context, person: int, record: int) -> bool:
     """Whether `record` names `person` as a witness or a suspect."""
-    given: dict[str, tuple[int, ...]] = ctx.graph.vs[person]["role_records"]
-    return any(record in given.get(role, ()) for role in OBSERVERS)
+    return named_as(ctx, person, record, OBSERVERS)
 
 
 def supplied_records(ctx: Context, place: int, records: set[int]) -> set[int]:
